@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Input readers: trace.dat through libtracecmd, and every text form of
+ * ftrace output (the kernel's trace/trace_pipe, trace-cmd report, dmesg with
+ * tp_printk), plain or gzip/xz/zstd-compressed.  The form is detected from
+ * the content.  A reader is a pull iterator over normalized events in
+ * timestamp order.
+ */
+#ifndef IOREP_INPUT_H
+#define IOREP_INPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "iorep-event.h"
+#include "iorep-strtab.h"
+
+struct iorep_input;
+
+#define IOREP_MAX_BAD_LINES 5
+
+/* What a reader saw besides the events it returned. */
+struct iorep_input_stats {
+	uint64_t events[IOREP_EV__COUNT];	/* returned, per type */
+	uint64_t other_events;	/* events of other systems (sched, markers, ...) */
+	uint64_t records;	/* every event record or line read */
+	int ncpus;		/* CPUs in the file (trace.dat) or seen (text) */
+	uint64_t *lost;		/* per CPU, [ncpus]; dropped events */
+	uint64_t lost_unknown;	/* drop markers whose count was not recorded */
+	uint64_t lost_total;
+	uint64_t first_ts;
+	uint64_t last_ts;
+	/* text only */
+	uint64_t lines;
+	uint64_t bad_lines;	/* lines that look like events but do not parse */
+	uint64_t bad_line_nr[IOREP_MAX_BAD_LINES];
+	/* a file cut short: where, and what the reader said */
+	bool truncated;
+	uint64_t truncated_at;
+};
+
+struct iorep_input_info {
+	const char *path;	/* as given; "-" for stdin */
+	const char *format;	/* "trace.dat", "text" */
+	const char *variant;	/* "v6", "v7 zstd", "ftrace", "trace-cmd report", ... */
+	const char *kernel;	/* uname -r when the input says, else NULL */
+	const char *compression;	/* of a text file: "gzip", "xz", "zstd", or NULL */
+	const char *pos_unit;	/* "offset" or "line": what iorep_event.pos counts */
+};
+
+/*
+ * Opens @path ("-" for stdin) and detects its form.  Strings of the events
+ * are interned in @st, which must outlive the reader.  On failure returns a
+ * negative IOREP_E* code and writes a one-line reason (naming the file and
+ * position where it applies) to @errbuf.  The caller frees the reader with
+ * iorep_input_free().
+ */
+int iorep_input_open(struct iorep_input **out, const char *path, struct iorep_strtab *st,
+		     char *errbuf, int errlen);
+
+/*
+ * Reads the next event into @ev.  Returns 1 for an event, 0 at the end, or a
+ * negative IOREP_E* code (with a reason in the errbuf given to open).  A file
+ * cut short ends the stream with 0 and sets stats.truncated.
+ */
+int iorep_input_next(struct iorep_input *in, struct iorep_event *ev);
+
+const struct iorep_input_stats *iorep_input_stats(const struct iorep_input *in);
+const struct iorep_input_info *iorep_input_info(const struct iorep_input *in);
+
+/* Writes the reader's warnings (file cut short, bad lines, ...), one per line, to @fp. */
+void iorep_input_print_warnings(const struct iorep_input *in, FILE *fp);
+
+void iorep_input_free(struct iorep_input *in);
+
+#endif

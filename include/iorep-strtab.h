@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * String interning: device names, drivers and comms appear millions of
+ * times in a trace but take a few hundred distinct values.  Each distinct
+ * string is stored once; the returned pointers stay valid until the table is
+ * freed, and equal strings give equal pointers.
+ */
+#ifndef IOREP_STRTAB_H
+#define IOREP_STRTAB_H
+
+#include <stddef.h>
+
+struct iorep_strtab;
+
+/* Returns a new table, or NULL on allocation failure; iorep_strtab_free() frees it. */
+struct iorep_strtab *iorep_strtab_new(void);
+void iorep_strtab_free(struct iorep_strtab *st);
+
+/*
+ * Interns the @len bytes at @s (no NUL needed).  Returns the stored,
+ * NUL-terminated copy owned by @st, or NULL on allocation failure.
+ */
+const char *iorep_strtab_intern(struct iorep_strtab *st, const char *s, size_t len);
+
+/* Number of distinct strings held. */
+size_t iorep_strtab_count(const struct iorep_strtab *st);
+
+#endif

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <lzma.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "bytesrc.h"
+#include "iorep-error.h"
+
+#define BYTESRC_BUF (256 * 1024)
+
+struct iorep_bytesrc {
+	int fd;
+	enum iorep_compression comp;
+	unsigned char *in;	/* compressed input buffer */
+	size_t in_pos, in_len;
+	int in_eof;
+	unsigned long long consumed;
+	z_stream z;
+	lzma_stream x;
+	ZSTD_DStream *zs;
+	int frame_open;	/* a compressed frame was started and not finished */
+};
+
+enum iorep_compression iorep_compression_detect(const unsigned char *h, size_t len)
+{
+	if (len >= 2 && h[0] == 0x1f && h[1] == 0x8b)
+		return IOREP_COMP_GZIP;
+	if (len >= 6 && !memcmp(h, "\xfd" "7zXZ\0", 6))
+		return IOREP_COMP_XZ;
+	if (len >= 4 && h[0] == 0x28 && h[1] == 0xb5 && h[2] == 0x2f && h[3] == 0xfd)
+		return IOREP_COMP_ZSTD;
+	return IOREP_COMP_NONE;
+}
+
+const char *iorep_compression_name(enum iorep_compression c)
+{
+	static const char *const names[] = { NULL, "gzip", "xz", "zstd" };
+
+	return names[c];
+}
+
+int iorep_bytesrc_open(struct iorep_bytesrc **out, int fd, const unsigned char *pre, size_t prelen,
+		       enum iorep_compression comp)
+{
+	struct iorep_bytesrc *src = calloc(1, sizeof(*src));
+	int ret = -IOREP_ENOMEM;
+
+	if (!src)
+		return ret;
+	src->fd = fd;
+	src->comp = comp;
+	src->in = malloc(BYTESRC_BUF > prelen ? BYTESRC_BUF : prelen);
+	if (!src->in)
+		goto fail;
+	memcpy(src->in, pre, prelen);
+	src->in_len = prelen;
+	switch (comp) {
+	case IOREP_COMP_GZIP:
+		/* 15 + 32: a gzip or zlib header, detected */
+		if (inflateInit2(&src->z, 15 + 32) != Z_OK)
+			goto fail;
+		break;
+	case IOREP_COMP_XZ:
+		src->x = (lzma_stream)LZMA_STREAM_INIT;
+		if (lzma_stream_decoder(&src->x, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+			goto fail;
+		break;
+	case IOREP_COMP_ZSTD:
+		src->zs = ZSTD_createDStream();
+		if (!src->zs)
+			goto fail;
+		break;
+	case IOREP_COMP_NONE:
+		break;
+	}
+	*out = src;
+	return 0;
+fail:
+	free(src->in);
+	free(src);
+	return ret;
+}
+
+/* Makes sure compressed input is available; returns 0, or -IOREP_EIO. */
+static int bytesrc_fill(struct iorep_bytesrc *src)
+{
+	ssize_t n;
+
+	if (src->in_pos < src->in_len || src->in_eof)
+		return 0;
+	do {
+		n = read(src->fd, src->in, BYTESRC_BUF);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -IOREP_EIO;
+	src->in_pos = 0;
+	src->in_len = (size_t)n;
+	if (n == 0)
+		src->in_eof = 1;
+	return 0;
+}
+
+static ssize_t read_plain(struct iorep_bytesrc *src, unsigned char *buf, size_t len)
+{
+	size_t n;
+	int ret;
+
+	ret = bytesrc_fill(src);
+	if (ret)
+		return ret;
+	n = src->in_len - src->in_pos;
+	if (n > len)
+		n = len;
+	memcpy(buf, src->in + src->in_pos, n);
+	src->in_pos += n;
+	src->consumed += n;
+	return (ssize_t)n;
+}
+
+static ssize_t read_gzip(struct iorep_bytesrc *src, unsigned char *buf, size_t len)
+{
+	size_t before;
+	int ret, zr;
+
+	src->z.next_out = buf;
+	src->z.avail_out = (uInt)len;
+	while (src->z.avail_out == len) {
+		ret = bytesrc_fill(src);
+		if (ret)
+			return ret;
+		if (src->in_eof)
+			return src->frame_open ? -IOREP_ETRUNCATED : 0;
+		src->z.next_in = src->in + src->in_pos;
+		src->z.avail_in = (uInt)(src->in_len - src->in_pos);
+		before = src->z.avail_in;
+		zr = inflate(&src->z, Z_NO_FLUSH);
+		src->in_pos += before - src->z.avail_in;
+		src->consumed += before - src->z.avail_in;
+		src->frame_open = 1;
+		if (zr == Z_STREAM_END) {
+			/* concatenated members, as gzip itself reads them */
+			src->frame_open = 0;
+			if (inflateReset(&src->z) != Z_OK)
+				return -IOREP_EDECOMPRESS;
+		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			return -IOREP_EDECOMPRESS;
+		}
+	}
+	return (ssize_t)(len - src->z.avail_out);
+}
+
+static ssize_t read_xz(struct iorep_bytesrc *src, unsigned char *buf, size_t len)
+{
+	lzma_action action;
+	lzma_ret lr;
+	size_t before;
+	int ret;
+
+	src->x.next_out = buf;
+	src->x.avail_out = len;
+	while (src->x.avail_out == len) {
+		ret = bytesrc_fill(src);
+		if (ret)
+			return ret;
+		action = src->in_eof ? LZMA_FINISH : LZMA_RUN;
+		src->x.next_in = src->in + src->in_pos;
+		src->x.avail_in = src->in_len - src->in_pos;
+		before = src->x.avail_in;
+		lr = lzma_code(&src->x, action);
+		src->in_pos += before - src->x.avail_in;
+		src->consumed += before - src->x.avail_in;
+		if (lr == LZMA_STREAM_END)
+			break;
+		if (lr == LZMA_BUF_ERROR && src->in_eof)
+			return -IOREP_ETRUNCATED;
+		if (lr != LZMA_OK)
+			return lr == LZMA_BUF_ERROR ? -IOREP_ETRUNCATED : -IOREP_EDECOMPRESS;
+	}
+	return (ssize_t)(len - src->x.avail_out);
+}
+
+static ssize_t read_zstd(struct iorep_bytesrc *src, unsigned char *buf, size_t len)
+{
+	ZSTD_outBuffer ob = { buf, len, 0 };
+	ZSTD_inBuffer ib;
+	size_t zr;
+	int ret;
+
+	while (ob.pos == 0) {
+		ret = bytesrc_fill(src);
+		if (ret)
+			return ret;
+		if (src->in_eof)
+			return src->frame_open ? -IOREP_ETRUNCATED : 0;
+		ib = (ZSTD_inBuffer){ src->in + src->in_pos, src->in_len - src->in_pos, 0 };
+		zr = ZSTD_decompressStream(src->zs, &ob, &ib);
+		src->in_pos += ib.pos;
+		src->consumed += ib.pos;
+		if (ZSTD_isError(zr))
+			return -IOREP_EDECOMPRESS;
+		src->frame_open = zr != 0;
+	}
+	return (ssize_t)ob.pos;
+}
+
+ssize_t iorep_bytesrc_read(struct iorep_bytesrc *src, void *buf, size_t len)
+{
+	if (!len)
+		return 0;
+	switch (src->comp) {
+	case IOREP_COMP_GZIP:
+		return read_gzip(src, buf, len);
+	case IOREP_COMP_XZ:
+		return read_xz(src, buf, len);
+	case IOREP_COMP_ZSTD:
+		return read_zstd(src, buf, len);
+	default:
+		return read_plain(src, buf, len);
+	}
+}
+
+unsigned long long iorep_bytesrc_offset(const struct iorep_bytesrc *src)
+{
+	return src->consumed;
+}
+
+void iorep_bytesrc_free(struct iorep_bytesrc *src)
+{
+	if (!src)
+		return;
+	if (src->comp == IOREP_COMP_GZIP)
+		inflateEnd(&src->z);
+	else if (src->comp == IOREP_COMP_XZ)
+		lzma_end(&src->x);
+	else if (src->comp == IOREP_COMP_ZSTD)
+		ZSTD_freeDStream(src->zs);
+	free(src->in);
+	free(src);
+}

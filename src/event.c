@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+#include <stdio.h>
+#include <string.h>
+
+#include "iorep-event.h"
+
+#define _T(id, sys, nm, c, f) [IOREP_EV_##id] = { .system = sys, .name = nm, .cls = IOREP_C_##c, .fields = f },
+const struct iorep_event_desc iorep_event_descs[IOREP_EV__COUNT] = { IOREP_EVENTS };
+#undef _T
+
+#define _F(id, nm, k) [IOREP_F_##id] = { .name = nm, .kind = IOREP_FK_##k },
+const struct iorep_field_desc iorep_field_descs[IOREP_F__COUNT] = { IOREP_FIELDS };
+#undef _F
+
+int iorep_event_lookup(const char *name, int len)
+{
+	int i;
+
+	/* LOST is a pseudo event and never matches a kernel name. */
+	for (i = 0; i < IOREP_EV_LOST; i++) {
+		const char *n = iorep_event_descs[i].name;
+
+		if ((int)strlen(n) == len && !memcmp(n, name, len))
+			return i;
+	}
+	return -1;
+}
+
+void iorep_event_reset(struct iorep_event *ev, enum iorep_etype type)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->cpu = -1;
+	ev->pid = -1;
+}
+
+static const char *const dma_dir_names[] = { "BIDIRECTIONAL", "TO_DEVICE", "FROM_DEVICE",
+					     "NONE" };
+
+/* DMA_ATTR_* from include/linux/dma-mapping.h: the bits have not moved since 4.x. */
+static const struct {
+	const char *name;
+	uint64_t bit;
+} dma_attr_names[] = {
+	{ "WEAK_ORDERING", 1ull << 1 },	 { "WRITE_COMBINE", 1ull << 2 },
+	{ "NO_KERNEL_MAPPING", 1ull << 4 }, { "SKIP_CPU_SYNC", 1ull << 5 },
+	{ "FORCE_CONTIGUOUS", 1ull << 6 }, { "ALLOC_SINGLE_PAGES", 1ull << 7 },
+	{ "NO_WARN", 1ull << 8 },	 { "PRIVILEGED", 1ull << 9 },
+	{ "MMIO", 1ull << 10 },
+};
+
+const char *iorep_dma_dir_name(int dir)
+{
+	if (dir < 0 || dir > 3)
+		return NULL;
+	return dma_dir_names[dir];
+}
+
+int iorep_dma_dir_lookup(const char *s, int len)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if ((int)strlen(dma_dir_names[i]) == len && !memcmp(dma_dir_names[i], s, len))
+			return i;
+	return -1;
+}
+
+uint64_t iorep_dma_attr_lookup(const char *s, int len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dma_attr_names) / sizeof(dma_attr_names[0]); i++)
+		if ((int)strlen(dma_attr_names[i].name) == len &&
+		    !memcmp(dma_attr_names[i].name, s, len))
+			return dma_attr_names[i].bit;
+	return 0;
+}
+
+void iorep_dma_attrs_format(uint64_t attrs, char *buf, int size)
+{
+	int n = 0;
+	size_t i;
+
+	if (size <= 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(dma_attr_names) / sizeof(dma_attr_names[0]); i++) {
+		if (!(attrs & dma_attr_names[i].bit))
+			continue;
+		attrs &= ~dma_attr_names[i].bit;
+		n += snprintf(buf + n, size - n, "%s%s", n ? "|" : "", dma_attr_names[i].name);
+		if (n >= size)
+			return;
+	}
+	if (attrs)
+		snprintf(buf + n, size - n, "%s0x%llx", n ? "|" : "", (unsigned long long)attrs);
+}

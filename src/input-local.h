@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* What the input front end (input.c) shares with the readers behind it. */
+#ifndef IOREP_INPUT_LOCAL_H
+#define IOREP_INPUT_LOCAL_H
+
+#include <stdarg.h>
+
+#include "iorep-input.h"
+
+struct iorep_input;
+
+struct iorep_bytesrc;
+
+/*
+ * An opened input, as input.c hands it to a reader: the file, a
+ * (decompressing) byte stream over it, and the first decompressed bytes,
+ * already read from that stream to detect the form.
+ */
+struct iorep_input_src {
+	int fd;
+	int regular;	/* a regular, uncompressed file: seekable from 0 */
+	struct iorep_bytesrc *bs;
+	const unsigned char *first;
+	size_t firstlen;
+};
+
+/* One input form.  Table-driven: input.c asks each probe in order. */
+struct iorep_input_ops {
+	const char *name;
+	int (*probe)(const unsigned char *first, size_t len);
+	/* The reader takes over src->fd and src->bs (both, even on failure). */
+	int (*open)(struct iorep_input *in, struct iorep_input_src *src);
+	/* As iorep_input_next(), without the statistics, which input.c keeps. */
+	int (*next)(struct iorep_input *in, struct iorep_event *ev);
+	void (*close)(struct iorep_input *in);
+};
+
+extern const struct iorep_input_ops iorep_input_tracecmd_ops;
+extern const struct iorep_input_ops iorep_input_text_ops;
+
+struct iorep_input {
+	const struct iorep_input_ops *ops;
+	void *priv;
+	struct iorep_strtab *st;
+	struct iorep_input_stats stats;
+	struct iorep_input_info info;
+	char *errbuf;
+	int errlen;
+	char *path;
+	char warn[256];	/* why the stream ended early, when it did */
+	/* the input declares the iommu events (trace.dat formats): none seen is an answer */
+	int formats_known;
+};
+
+/* The magic at the start of every trace.dat: "\027\010\104tracing". */
+#define IOREP_TRACEDAT_MAGIC "\027\010\104tracing"
+#define IOREP_TRACEDAT_MAGIC_LEN 10
+
+/* Formats a one-line error "PATH: ..." into the caller's errbuf; returns @err. */
+int iorep_input_error(struct iorep_input *in, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Records why the stream ended early (file cut short) at @pos. */
+void iorep_input_truncated(struct iorep_input *in, unsigned long long pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Hands a drop marker of @cpu to the statistics. */
+int iorep_input_note_lost(struct iorep_input *in, int cpu, long long count);
+
+/*
+ * Copies the whole stream of @src into an anonymous memory file (for
+ * libtracecmd, which needs to seek: stdin, or a compressed trace.dat).
+ * Returns the new fd, or a negative IOREP_E* code.
+ */
+int iorep_input_spool(struct iorep_input *in, struct iorep_input_src *src);
+
+#endif

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The trace.dat reader, through libtracecmd and libtraceevent.
+ *
+ * Each iommu/dma event and each of its fields is looked up once when the
+ * file is opened; the loop then reads numbers at known offsets.  Records of
+ * every CPU are merged by timestamp (lowest CPU first on a tie, as
+ * trace-cmd report orders them).  A record that follows dropped events
+ * (record->missed_events, what libtracecmd's missed-events callback
+ * reports) first yields an IOREP_EV_LOST event.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <trace-cmd.h>
+
+#include "bytesrc.h"
+#include "input-local.h"
+#include "iorep-error.h"
+#include "tracecmd-extra.h"
+
+struct field_dec {
+	struct tep_format_field *f;
+	unsigned char id;	/* IOREP_F_* */
+};
+
+struct gfp_name {
+	uint64_t value;
+	const char *name;	/* interned */
+};
+
+struct event_dec {
+	int type;	/* IOREP_EV_* */
+	int nfields;
+	struct field_dec fields[IOREP_MAX_EVENT_FIELDS];
+	struct tep_print_flag_sym *gfp_flags;	/* the event's own gfp names, or NULL */
+};
+
+struct pid_comm {
+	int pid;	/* -1: empty slot */
+	const char *comm;
+};
+
+struct tracecmd_reader {
+	int fd;
+	struct tracecmd_input *handle;
+	struct tep_handle *tep;
+	int ncpus;
+	struct tep_record **head;	/* next record of each CPU */
+	struct event_dec decs[IOREP_EV_LOST];
+	int ndecs;
+	short *by_id;	/* event id -> index in decs, or -1 */
+	int max_id;
+	struct pid_comm *comms;
+	unsigned int ncomms, comms_cap;	/* open addressing, cap a power of two */
+	struct gfp_name *gfp_cache;
+	unsigned int ngfp;
+	struct tep_record *pending;	/* a record held back behind its drop marker */
+	uint64_t *u64s[2];
+	uint32_t cap64[2];
+	uint32_t *u32s;
+	uint32_t cap32;
+	off_t file_size;
+};
+
+static int tracecmd_probe(const unsigned char *first, size_t len)
+{
+	return len >= IOREP_TRACEDAT_MAGIC_LEN &&
+	       !memcmp(first, IOREP_TRACEDAT_MAGIC, IOREP_TRACEDAT_MAGIC_LEN);
+}
+
+/* Finds the __print_flags() of field "flags" in a print format argument tree. */
+static struct tep_print_flag_sym *find_flags(struct tep_print_arg *arg, const char *field)
+{
+	struct tep_print_flag_sym *sym;
+
+	for (; arg; arg = arg->next) {
+		switch (arg->type) {
+		case TEP_PRINT_FLAGS:
+			if (arg->flags.field && arg->flags.field->type == TEP_PRINT_FIELD &&
+			    !strcmp(arg->flags.field->field.name, field))
+				return arg->flags.flags;
+			break;
+		case TEP_PRINT_OP:
+			sym = find_flags(arg->op.left, field);
+			if (!sym)
+				sym = find_flags(arg->op.right, field);
+			if (sym)
+				return sym;
+			break;
+		default:
+			break;
+		}
+	}
+	return NULL;
+}
+
+static int setup_events(struct iorep_input *in, struct tracecmd_reader *tr)
+{
+	const struct iorep_event_desc *d;
+	struct tep_format_field *f;
+	struct tep_event *event;
+	struct event_dec *dec;
+	int t, i, id;
+
+	tr->max_id = -1;
+	for (t = 0; t < IOREP_EV_LOST; t++) {
+		d = iorep_event_desc(t);
+		event = tep_find_event_by_name(tr->tep, d->system, d->name);
+		if (!event)
+			continue;	/* not in this kernel: not supported here */
+		dec = &tr->decs[tr->ndecs];
+		dec->type = t;
+		for (i = 0; i < IOREP_MAX_EVENT_FIELDS && d->fields[i] != IOREP_F__COUNT; i++) {
+			f = tep_find_field(event, iorep_field_descs[d->fields[i]].name);
+			if (!f)
+				continue;	/* a field this kernel does not have */
+			dec->fields[dec->nfields].f = f;
+			dec->fields[dec->nfields].id = d->fields[i];
+			dec->nfields++;
+			if (d->fields[i] == IOREP_F_GFP)
+				dec->gfp_flags = find_flags(event->print_fmt.args, "flags");
+		}
+		if (event->id > tr->max_id)
+			tr->max_id = event->id;
+		tr->ndecs++;
+		if (!strcmp(d->system, "iommu"))
+			in->formats_known = 1;
+	}
+	if (tr->max_id < 0)
+		return 0;
+	if (tr->max_id > 1 << 20)
+		return -IOREP_ELIMIT;
+	tr->by_id = malloc((tr->max_id + 1) * sizeof(*tr->by_id));
+	if (!tr->by_id)
+		return -IOREP_ENOMEM;
+	for (i = 0; i <= tr->max_id; i++)
+		tr->by_id[i] = -1;
+	for (i = 0; i < tr->ndecs; i++) {
+		event = tep_find_event_by_name(tr->tep, iorep_event_desc(tr->decs[i].type)->system,
+					       iorep_event_desc(tr->decs[i].type)->name);
+		id = event->id;
+		if (id >= 0)
+			tr->by_id[id] = (short)i;
+	}
+	return 0;
+}
+
+static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src)
+{
+	struct tracecmd_reader *tr = calloc(1, sizeof(*tr));
+	unsigned long ver;
+	struct stat sb;
+	const char *comp;
+	int fd, cpu, ret;
+
+	if (!tr) {
+		iorep_bytesrc_free(src->bs);
+		close(src->fd);
+		return -IOREP_ENOMEM;
+	}
+	in->priv = tr;
+	tr->fd = -1;
+	if (src->regular && lseek(src->fd, 0, SEEK_SET) == 0) {
+		fd = src->fd;
+	} else {
+		/* stdin or a compressed file: libtracecmd needs to seek */
+		fd = iorep_input_spool(in, src);
+		close(src->fd);
+		if (fd < 0) {
+			iorep_bytesrc_free(src->bs);
+			return fd;
+		}
+	}
+	iorep_bytesrc_free(src->bs);
+	tr->fd = fd;
+	if (fstat(fd, &sb) == 0)
+		tr->file_size = sb.st_size;
+
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	tr->handle = tracecmd_open_fd(fd, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (!tr->handle)
+		return iorep_input_error(in, -IOREP_ETRACEDAT,
+					 "trace.dat header is damaged or cut short "
+					 "(libtracecmd cannot open it; the file has %lld bytes)",
+					 (long long)tr->file_size);
+	tr->fd = -1;	/* libtracecmd closes it with the handle */
+	tr->tep = tracecmd_get_tep(tr->handle);
+	ret = setup_events(in, tr);
+	if (ret < 0)
+		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
+	tr->ncpus = tep_get_cpus(tr->tep);
+	if (tr->ncpus < 0 || tr->ncpus > 1 << 16)
+		return iorep_input_error(in, -IOREP_ETRACEDAT, "trace.dat claims %d CPUs",
+					 tr->ncpus);
+	tr->head = calloc(tr->ncpus ? tr->ncpus : 1, sizeof(*tr->head));
+	if (!tr->head)
+		return -IOREP_ENOMEM;
+	if (tr->ncpus) {
+		ret = iorep_input_note_lost(in, tr->ncpus - 1, 0);
+		if (ret < 0)
+			return ret;
+	}
+	for (cpu = 0; cpu < tr->ncpus; cpu++)
+		tr->head[cpu] = tracecmd_read_cpu_first(tr->handle, cpu);
+
+	ver = tracecmd_get_in_file_version(tr->handle);
+	comp = NULL;
+	tracecmd_get_file_compress_proto(tr->handle, &comp, NULL);
+	snprintf(in->warn, sizeof(in->warn), "v%lu%s%s", ver, comp ? " " : "", comp ? comp : "");
+	in->info.variant = iorep_strtab_intern(in->st, in->warn, strlen(in->warn));
+	in->warn[0] = '\0';
+	in->info.kernel = tracecmd_get_uname(tr->handle);
+	in->info.pos_unit = "offset";
+	return 0;
+}
+
+static const char *comm_of(struct iorep_input *in, struct tracecmd_reader *tr, int pid)
+{
+	unsigned int mask, i;
+	const char *c;
+
+	if (tr->ncomms * 2 >= tr->comms_cap) {
+		unsigned int cap = tr->comms_cap ? tr->comms_cap * 2 : 256, j;
+		struct pid_comm *n = malloc(cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		for (j = 0; j < cap; j++)
+			n[j].pid = -1;
+		for (j = 0; j < tr->comms_cap; j++) {
+			if (tr->comms[j].pid < 0)
+				continue;
+			for (i = (unsigned int)tr->comms[j].pid * 2654435761u & (cap - 1);
+			     n[i].pid >= 0; i = (i + 1) & (cap - 1))
+				;
+			n[i] = tr->comms[j];
+		}
+		free(tr->comms);
+		tr->comms = n;
+		tr->comms_cap = cap;
+	}
+	mask = tr->comms_cap - 1;
+	for (i = (unsigned int)pid * 2654435761u & mask; tr->comms[i].pid >= 0; i = (i + 1) & mask)
+		if (tr->comms[i].pid == pid)
+			return tr->comms[i].comm;
+	c = tep_data_comm_from_pid(tr->tep, pid);
+	c = iorep_strtab_intern(in->st, c, strlen(c));
+	if (!c)
+		return NULL;
+	tr->comms[i].pid = pid;
+	tr->comms[i].comm = c;
+	tr->ncomms++;
+	return c;
+}
+
+/* Renders gfp flags with the event's own names, as the kernel prints them; cached per value. */
+static const char *gfp_name(struct iorep_input *in, struct tracecmd_reader *tr,
+			    struct tep_print_flag_sym *syms, uint64_t val)
+{
+	struct tep_print_flag_sym *s;
+	char buf[512];
+	uint64_t left = val, mask;
+	unsigned int i;
+	int n = 0;
+	const char *name;
+	struct gfp_name *c;
+
+	for (i = 0; i < tr->ngfp; i++)
+		if (tr->gfp_cache[i].value == val)
+			return tr->gfp_cache[i].name;
+	buf[0] = '\0';
+	if (!val) {
+		n = snprintf(buf, sizeof(buf), "none");
+	} else {
+		for (s = syms; s && left; s = s->next) {
+			mask = strtoull(s->value, NULL, 0);
+			if (!mask || (left & mask) != mask)
+				continue;
+			left &= ~mask;
+			n += snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "|" : "", s->str);
+			if (n >= (int)sizeof(buf))
+				break;
+		}
+		if (left && n < (int)sizeof(buf))
+			n += snprintf(buf + n, sizeof(buf) - n, "%s0x%llx", n ? "|" : "",
+				      (unsigned long long)left);
+	}
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;
+	name = iorep_strtab_intern(in->st, buf, n);
+	if (!name || tr->ngfp >= 256)
+		return name;
+	c = realloc(tr->gfp_cache, (tr->ngfp + 1) * sizeof(*c));
+	if (!c)
+		return name;
+	tr->gfp_cache = c;
+	c[tr->ngfp].value = val;
+	c[tr->ngfp].name = name;
+	tr->ngfp++;
+	return name;
+}
+
+/* Makes room for @n elements in scratch array @which (0, 1: u64; 2: u32). */
+static void *scratch(struct tracecmd_reader *tr, int which, uint32_t n)
+{
+	void **p = which == 2 ? (void **)&tr->u32s : (void **)&tr->u64s[which];
+	uint32_t *cap = which == 2 ? &tr->cap32 : &tr->cap64[which];
+	size_t esz = which == 2 ? 4 : 8;
+	void *np;
+
+	if (n > *cap) {
+		np = realloc(*p, n * esz);
+		if (!np)
+			return NULL;
+		*p = np;
+		*cap = n;
+	}
+	return *p;
+}
+
+static int decode(struct iorep_input *in, struct tracecmd_reader *tr, struct event_dec *dec,
+		  struct tep_record *rec, struct iorep_event *ev)
+{
+	const unsigned char *data = rec->data;
+	struct tep_format_field *f;
+	unsigned long long v;
+	unsigned int off, len, n, k;
+	const char *s;
+	uint64_t *a64;
+	uint32_t *a32;
+	int i, id;
+
+	iorep_event_reset(ev, dec->type);
+	ev->ts = rec->ts;
+	ev->cpu = rec->cpu;
+	ev->pos = rec->offset;
+	ev->pid = tep_data_pid(tr->tep, rec);
+	ev->comm = comm_of(in, tr, ev->pid);
+	if (!ev->comm)
+		return -IOREP_ENOMEM;
+	for (i = 0; i < dec->nfields; i++) {
+		f = dec->fields[i].f;
+		id = dec->fields[i].id;
+		if ((unsigned int)f->offset + f->size > (unsigned int)rec->size)
+			continue;	/* a record too short for its format */
+		v = tep_read_number(tr->tep, data + f->offset, f->size);
+		if (f->flags & TEP_FIELD_IS_DYNAMIC) {
+			off = v & 0xffff;
+			len = v >> 16;
+			if (f->flags & TEP_FIELD_IS_RELATIVE)
+				off += f->offset + f->size;
+			if (off + len > (unsigned int)rec->size)
+				continue;
+			switch (iorep_field_descs[id].kind) {
+			case IOREP_FK_STR:
+				s = (const char *)data + off;
+				s = iorep_strtab_intern(in->st, s, strnlen(s, len));
+				if (!s)
+					return -IOREP_ENOMEM;
+				if (id == IOREP_F_DRIVER)
+					ev->driver = s;
+				else
+					ev->device = s;
+				break;
+			case IOREP_FK_U64S:
+				n = len / 8;
+				a64 = scratch(tr, id == IOREP_F_DMA_ADDRS, n ? n : 1);
+				if (!a64)
+					return -IOREP_ENOMEM;
+				for (k = 0; k < n; k++)
+					a64[k] = tep_read_number(tr->tep, data + off + 8 * k, 8);
+				if (id == IOREP_F_DMA_ADDRS)
+					ev->dma_addrs = (struct iorep_u64s){ a64, n };
+				else
+					ev->phys_addrs = (struct iorep_u64s){ a64, n };
+				break;
+			case IOREP_FK_U32S:
+				n = len / 4;
+				a32 = scratch(tr, 2, n ? n : 1);
+				if (!a32)
+					return -IOREP_ENOMEM;
+				for (k = 0; k < n; k++)
+					a32[k] = (uint32_t)tep_read_number(tr->tep, data + off + 4 * k, 4);
+				ev->lengths = (struct iorep_u32s){ a32, n };
+				break;
+			default:
+				continue;
+			}
+			ev->have |= 1u << id;
+			continue;
+		}
+		if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8)
+			v = (unsigned long long)(long long)((v ^ (1ull << (f->size * 8 - 1))) -
+							    (1ull << (f->size * 8 - 1)));
+		switch (id) {
+		case IOREP_F_GID:
+			ev->gid = (int32_t)v;
+			break;
+		case IOREP_F_IOVA:
+			ev->iova = v;
+			break;
+		case IOREP_F_PADDR:
+			ev->paddr = v;
+			break;
+		case IOREP_F_SIZE:
+			ev->size = v;
+			break;
+		case IOREP_F_UNMAPPED_SIZE:
+			ev->unmapped_size = v;
+			break;
+		case IOREP_F_FAULT_FLAGS:
+			ev->fault_flags = (uint32_t)v;
+			break;
+		case IOREP_F_PHYS_ADDR:
+			ev->phys_addr = v;
+			break;
+		case IOREP_F_DMA_ADDR:
+		case IOREP_F_ADDR:
+			ev->dma_addr = v;
+			break;
+		case IOREP_F_VIRT_ADDR:
+			ev->virt_addr = v;
+			break;
+		case IOREP_F_DIR:
+			ev->dir = (int32_t)v;
+			break;
+		case IOREP_F_ATTRS:
+			ev->attrs = v;
+			break;
+		case IOREP_F_GFP:
+			ev->gfp = gfp_name(in, tr, dec->gfp_flags, v);
+			if (!ev->gfp)
+				return -IOREP_ENOMEM;
+			break;
+		case IOREP_F_FULL_NENTS:
+			ev->full_nents = (int32_t)v;
+			break;
+		case IOREP_F_FULL_ENTS:
+			ev->full_ents = (int32_t)v;
+			break;
+		case IOREP_F_TRUNCATED:
+			ev->truncated = v != 0;
+			break;
+		case IOREP_F_ERR:
+			ev->err = (int32_t)v;
+			break;
+		default:
+			continue;
+		}
+		ev->have |= 1u << id;
+	}
+	return 0;
+}
+
+static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
+{
+	struct tracecmd_reader *tr = in->priv;
+	struct tep_record *rec;
+	int cpu, best, id, ret;
+
+	for (;;) {
+		if (tr->pending) {
+			rec = tr->pending;
+			tr->pending = NULL;
+		} else {
+			best = -1;
+			for (cpu = 0; cpu < tr->ncpus; cpu++)
+				if (tr->head[cpu] &&
+				    (best < 0 || tr->head[cpu]->ts < tr->head[best]->ts))
+					best = cpu;
+			if (best < 0)
+				return 0;
+			rec = tr->head[best];
+			tr->head[best] = tracecmd_read_data(tr->handle, best);
+			in->stats.records++;
+			if (rec->missed_events) {
+				iorep_event_reset(ev, IOREP_EV_LOST);
+				ev->ts = rec->ts;
+				ev->cpu = rec->cpu;
+				ev->pos = rec->offset;
+				ev->lost = rec->missed_events > 0 ? rec->missed_events : -1;
+				tr->pending = rec;
+				return 1;
+			}
+		}
+		id = tep_data_type(tr->tep, rec);
+		if (id < 0 || id > tr->max_id || tr->by_id[id] < 0) {
+			in->stats.other_events++;
+			tracecmd_free_record(rec);
+			continue;
+		}
+		ret = decode(in, tr, &tr->decs[tr->by_id[id]], rec, ev);
+		tracecmd_free_record(rec);
+		return ret < 0 ? ret : 1;
+	}
+}
+
+static void tracecmd_close_reader(struct iorep_input *in)
+{
+	struct tracecmd_reader *tr = in->priv;
+	int cpu;
+
+	if (!tr)
+		return;
+	if (tr->pending)
+		tracecmd_free_record(tr->pending);
+	if (tr->head)
+		for (cpu = 0; cpu < tr->ncpus; cpu++)
+			if (tr->head[cpu])
+				tracecmd_free_record(tr->head[cpu]);
+	if (tr->handle)
+		tracecmd_close(tr->handle);
+	if (tr->fd >= 0)
+		close(tr->fd);
+	free(tr->head);
+	free(tr->by_id);
+	free(tr->comms);
+	free(tr->gfp_cache);
+	free(tr->u64s[0]);
+	free(tr->u64s[1]);
+	free(tr->u32s);
+	free(tr);
+	in->priv = NULL;
+}
+
+const struct iorep_input_ops iorep_input_tracecmd_ops = {
+	.name = "trace.dat",
+	.probe = tracecmd_probe,
+	.open = tracecmd_open_src,
+	.next = tracecmd_next,
+	.close = tracecmd_close_reader,
+};

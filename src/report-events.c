@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+/* The event stream as JSON lines (--events), through cJSON. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cJSON.h>
+
+#include "iorep-error.h"
+#include "iorep-report.h"
+
+/* Adds an exact unsigned integer (cJSON numbers are doubles: 2^53 is not enough for ns). */
+static int add_u64(cJSON *o, const char *key, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	return cJSON_AddRawToObject(o, key, buf) ? 0 : -1;
+}
+
+static int add_i64(cJSON *o, const char *key, int64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRId64, v);
+	return cJSON_AddRawToObject(o, key, buf) ? 0 : -1;
+}
+
+static int add_hex(cJSON *o, const char *key, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	return cJSON_AddStringToObject(o, key, buf) ? 0 : -1;
+}
+
+static int add_array(cJSON *o, const char *key, const uint64_t *v64, const uint32_t *v32,
+		     uint32_t n, int hex)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, key), *item;
+	char buf[24];
+	uint32_t i;
+
+	if (!a)
+		return -1;
+	for (i = 0; i < n; i++) {
+		uint64_t x = v64 ? v64[i] : v32[i];
+
+		if (hex) {
+			snprintf(buf, sizeof(buf), "0x%" PRIx64, x);
+			item = cJSON_CreateString(buf);
+		} else {
+			snprintf(buf, sizeof(buf), "%" PRIu64, x);
+			item = cJSON_CreateRaw(buf);
+		}
+		if (!item || !cJSON_AddItemToArray(a, item)) {
+			cJSON_Delete(item);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int add_field(cJSON *o, const struct iorep_event *ev, int f)
+{
+	const char *name = iorep_field_descs[f].name;
+	char attrs[256];
+	const char *dir;
+
+	switch (f) {
+	case IOREP_F_GID:
+		return add_i64(o, name, ev->gid);
+	case IOREP_F_DEVICE:
+		return cJSON_AddStringToObject(o, name, ev->device) ? 0 : -1;
+	case IOREP_F_DRIVER:
+		return cJSON_AddStringToObject(o, name, ev->driver) ? 0 : -1;
+	case IOREP_F_IOVA:
+		return add_hex(o, name, ev->iova);
+	case IOREP_F_PADDR:
+		return add_hex(o, name, ev->paddr);
+	case IOREP_F_SIZE:
+		return add_u64(o, name, ev->size);
+	case IOREP_F_UNMAPPED_SIZE:
+		return add_u64(o, name, ev->unmapped_size);
+	case IOREP_F_FAULT_FLAGS:
+		return add_hex(o, name, ev->fault_flags);
+	case IOREP_F_PHYS_ADDR:
+		return add_hex(o, name, ev->phys_addr);
+	case IOREP_F_DMA_ADDR:
+	case IOREP_F_ADDR:
+		return add_hex(o, name, ev->dma_addr);
+	case IOREP_F_VIRT_ADDR:
+		return add_hex(o, name, ev->virt_addr);
+	case IOREP_F_DIR:
+		dir = iorep_dma_dir_name(ev->dir);
+		if (!dir)
+			return add_i64(o, name, ev->dir);
+		return cJSON_AddStringToObject(o, name, dir) ? 0 : -1;
+	case IOREP_F_ATTRS:
+		iorep_dma_attrs_format(ev->attrs, attrs, sizeof(attrs));
+		return cJSON_AddStringToObject(o, name, attrs) ? 0 : -1;
+	case IOREP_F_GFP:
+		return cJSON_AddStringToObject(o, name, ev->gfp) ? 0 : -1;
+	case IOREP_F_FULL_NENTS:
+		return add_i64(o, name, ev->full_nents);
+	case IOREP_F_FULL_ENTS:
+		return add_i64(o, name, ev->full_ents);
+	case IOREP_F_TRUNCATED:
+		return cJSON_AddBoolToObject(o, name, ev->truncated) ? 0 : -1;
+	case IOREP_F_ERR:
+		return add_i64(o, name, ev->err);
+	case IOREP_F_PHYS_ADDRS:
+	case IOREP_F_ADDRS:
+		return add_array(o, name, ev->phys_addrs.v, NULL, ev->phys_addrs.n, 1);
+	case IOREP_F_DMA_ADDRS:
+		return add_array(o, name, ev->dma_addrs.v, NULL, ev->dma_addrs.n, 1);
+	case IOREP_F_LENGTHS:
+		return add_array(o, name, NULL, ev->lengths.v, ev->lengths.n, 0);
+	default:
+		return 0;
+	}
+}
+
+cJSON *iorep_event_to_json(const struct iorep_event *ev)
+{
+	const struct iorep_event_desc *d = iorep_event_desc(ev->type);
+	cJSON *o = cJSON_CreateObject();
+	int i, err = 0;
+
+	if (!o)
+		return NULL;
+	err |= add_u64(o, "ts", ev->ts);
+	err |= add_i64(o, "cpu", ev->cpu);
+	err |= add_i64(o, "pid", ev->pid);
+	err |= !cJSON_AddStringToObject(o, "comm", ev->comm ? ev->comm : "");
+	err |= !cJSON_AddStringToObject(o, "event", d->name);
+	if (ev->type == IOREP_EV_LOST) {
+		if (ev->lost >= 0)
+			err |= add_i64(o, "count", ev->lost);
+		else
+			err |= !cJSON_AddNullToObject(o, "count");
+	}
+	for (i = 0; i < IOREP_MAX_EVENT_FIELDS && d->fields[i] != IOREP_F__COUNT; i++)
+		if (iorep_event_has(ev, d->fields[i]))
+			err |= add_field(o, ev, d->fields[i]);
+	if (err) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+int iorep_event_write_json_line(const struct iorep_event *ev, FILE *fp)
+{
+	cJSON *o = iorep_event_to_json(ev);
+	char *s;
+	int ret = 0;
+
+	if (!o)
+		return -IOREP_ENOMEM;
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (!s)
+		return -IOREP_ENOMEM;
+	if (fputs(s, fp) == EOF || fputc('\n', fp) == EOF)
+		ret = -IOREP_EOUTPUT;
+	cJSON_free(s);
+	return ret;
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iorep-strtab.h"
+
+#define STRTAB_CHUNK (64 * 1024)
+
+struct strtab_chunk {
+	struct strtab_chunk *next;
+	size_t used;
+	size_t size;
+	char data[];
+};
+
+struct strtab_slot {
+	const char *str;
+	uint32_t hash;
+	uint32_t len;
+};
+
+struct iorep_strtab {
+	struct strtab_slot *slots;
+	size_t nslots;	/* power of two */
+	size_t count;
+	struct strtab_chunk *chunks;
+};
+
+static uint32_t strtab_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+struct iorep_strtab *iorep_strtab_new(void)
+{
+	struct iorep_strtab *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return NULL;
+	st->nslots = 256;
+	st->slots = calloc(st->nslots, sizeof(*st->slots));
+	if (!st->slots) {
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+void iorep_strtab_free(struct iorep_strtab *st)
+{
+	struct strtab_chunk *c, *next;
+
+	if (!st)
+		return;
+	for (c = st->chunks; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(st->slots);
+	free(st);
+}
+
+size_t iorep_strtab_count(const struct iorep_strtab *st)
+{
+	return st->count;
+}
+
+static char *strtab_store(struct iorep_strtab *st, const char *s, size_t len)
+{
+	struct strtab_chunk *c = st->chunks;
+	char *p;
+
+	if (!c || c->size - c->used < len + 1) {
+		size_t size = len + 1 > STRTAB_CHUNK ? len + 1 : STRTAB_CHUNK;
+
+		c = malloc(sizeof(*c) + size);
+		if (!c)
+			return NULL;
+		c->size = size;
+		c->used = 0;
+		c->next = st->chunks;
+		st->chunks = c;
+	}
+	p = c->data + c->used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	c->used += len + 1;
+	return p;
+}
+
+static int strtab_grow(struct iorep_strtab *st)
+{
+	size_t n = st->nslots * 2, i, j;
+	struct strtab_slot *slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	for (i = 0; i < st->nslots; i++) {
+		if (!st->slots[i].str)
+			continue;
+		for (j = st->slots[i].hash & (n - 1); slots[j].str; j = (j + 1) & (n - 1))
+			;
+		slots[j] = st->slots[i];
+	}
+	free(st->slots);
+	st->slots = slots;
+	st->nslots = n;
+	return 0;
+}
+
+const char *iorep_strtab_intern(struct iorep_strtab *st, const char *s, size_t len)
+{
+	uint32_t h = strtab_hash(s, len);
+	struct strtab_slot *slot;
+	size_t i;
+
+	if (len > UINT32_MAX)
+		return NULL;
+	for (i = h & (st->nslots - 1);; i = (i + 1) & (st->nslots - 1)) {
+		slot = &st->slots[i];
+		if (!slot->str)
+			break;
+		if (slot->hash == h && slot->len == len && !memcmp(slot->str, s, len))
+			return slot->str;
+	}
+	slot->str = strtab_store(st, s, len);
+	if (!slot->str)
+		return NULL;
+	slot->hash = h;
+	slot->len = (uint32_t)len;
+	st->count++;
+	if (st->count * 2 > st->nslots) {
+		const char *ret = slot->str;
+
+		if (strtab_grow(st) < 0)
+			return NULL;
+		return ret;
+	}
+	return slot->str;
+}

@@ -1,0 +1,747 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One line of ftrace text -> one normalized event.  See iorep-textparse.h
+ * for the shapes.  The parser never allocates per line except to grow the
+ * array scratch space and to intern new strings.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "iorep-error.h"
+#include "iorep-textparse.h"
+
+/* A view of part of the line. */
+struct span {
+	const char *p;
+	size_t n;
+};
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int span_eq(struct span s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s.n == n && !memcmp(s.p, lit, n);
+}
+
+static int span_starts(struct span s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s.n >= n && !memcmp(s.p, lit, n);
+}
+
+static struct span span_trim(struct span s)
+{
+	while (s.n && is_space(s.p[0])) {
+		s.p++;
+		s.n--;
+	}
+	while (s.n && is_space(s.p[s.n - 1]))
+		s.n--;
+	return s;
+}
+
+/* Parses an unsigned number: hex with or without 0x when @hex, else decimal or 0x-hex. */
+static int parse_u64(struct span s, int hex, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+	int d;
+
+	if (s.n >= 2 && s.p[0] == '0' && (s.p[1] == 'x' || s.p[1] == 'X')) {
+		hex = 1;
+		i = 2;
+	}
+	if (i == s.n)
+		return -1;
+	for (; i < s.n; i++) {
+		d = hex ? hex_val(s.p[i]) : (is_digit(s.p[i]) ? s.p[i] - '0' : -1);
+		if (d < 0)
+			return -1;
+		if (v > (UINT64_MAX - d) / (hex ? 16 : 10))
+			return -1;
+		v = v * (hex ? 16 : 10) + d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_i64(struct span s, int64_t *out)
+{
+	uint64_t v;
+	int neg = 0;
+
+	if (s.n && s.p[0] == '-') {
+		neg = 1;
+		s.p++;
+		s.n--;
+	}
+	if (parse_u64(s, 0, &v) < 0 || v > (uint64_t)INT64_MAX)
+		return -1;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return 0;
+}
+
+/* "15.208468" -> ns; "15.208468123" too; a bare counter is taken as is. */
+static int parse_ts(struct span s, uint64_t *ns)
+{
+	const char *dot = memchr(s.p, '.', s.n);
+	uint64_t sec, frac = 0;
+	size_t fd = 0, i;
+
+	if (!dot)
+		return parse_u64(s, 0, ns);
+	if (parse_u64((struct span){ s.p, dot - s.p }, 0, &sec) < 0)
+		return -1;
+	for (i = dot - s.p + 1; i < s.n; i++) {
+		if (!is_digit(s.p[i]) || fd >= 9)
+			return -1;
+		frac = frac * 10 + (s.p[i] - '0');
+		fd++;
+	}
+	if (!fd || sec > UINT64_MAX / 1000000000ull)
+		return -1;
+	for (; fd < 9; fd++)
+		frac *= 10;
+	*ns = sec * 1000000000ull + frac;
+	return 0;
+}
+
+void iorep_textparse_init(struct iorep_textparse *tp, struct iorep_strtab *st)
+{
+	memset(tp, 0, sizeof(*tp));
+	tp->st = st;
+}
+
+void iorep_textparse_release(struct iorep_textparse *tp)
+{
+	free(tp->u64s[0]);
+	free(tp->u64s[1]);
+	free(tp->u32s);
+	memset(tp, 0, sizeof(*tp));
+}
+
+static int push_u64(struct iorep_textparse *tp, int which, uint64_t v)
+{
+	if (tp->n64[which] == tp->cap64[which]) {
+		uint32_t cap = tp->cap64[which] ? tp->cap64[which] * 2 : 64;
+		uint64_t *p = realloc(tp->u64s[which], cap * sizeof(*p));
+
+		if (!p)
+			return -IOREP_ENOMEM;
+		tp->u64s[which] = p;
+		tp->cap64[which] = cap;
+	}
+	tp->u64s[which][tp->n64[which]++] = v;
+	return 0;
+}
+
+static int push_u32(struct iorep_textparse *tp, uint32_t v)
+{
+	if (tp->n32 == tp->cap32) {
+		uint32_t cap = tp->cap32 ? tp->cap32 * 2 : 64;
+		uint32_t *p = realloc(tp->u32s, cap * sizeof(*p));
+
+		if (!p)
+			return -IOREP_ENOMEM;
+		tp->u32s = p;
+		tp->cap32 = cap;
+	}
+	tp->u32s[tp->n32++] = v;
+	return 0;
+}
+
+/*
+ * Maps a printed key to the field it fills, for event @type.  The print
+ * formats use a few names that differ from the field names; trace-cmd's raw
+ * form uses the field names themselves.
+ */
+static int key_to_field(enum iorep_etype type, struct span key)
+{
+	const struct iorep_event_desc *d = iorep_event_desc(type);
+	int i;
+
+	if (span_eq(key, "groupID"))
+		return IOREP_F_GID;
+	if (span_eq(key, "sizes"))
+		return IOREP_F_LENGTHS;
+	if (span_eq(key, "nents"))
+		return IOREP_F_FULL_NENTS;
+	if (span_eq(key, "ents"))
+		return IOREP_F_FULL_ENTS;
+	switch (d->cls) {
+	case IOREP_C_DMA_UNMAP:
+		if (span_eq(key, "dma_addr"))
+			return IOREP_F_ADDR;
+		break;
+	case IOREP_C_DMA_UNMAP_SG:
+		if (span_eq(key, "phys_addrs"))
+			return IOREP_F_ADDRS;
+		break;
+	case IOREP_C_DMA_ERR:
+		/* dma_map_sg_err prints its phys_addrs as "dma_addrs=" */
+		if (type == IOREP_EV_DMA_MAP_SG_ERR && span_eq(key, "dma_addrs"))
+			return IOREP_F_PHYS_ADDRS;
+		break;
+	default:
+		break;
+	}
+	for (i = 0; i < IOREP_MAX_EVENT_FIELDS && d->fields[i] != IOREP_F__COUNT; i++)
+		if (span_eq(key, iorep_field_descs[d->fields[i]].name))
+			return d->fields[i];
+	return -1;
+}
+
+static uint64_t *u64_slot(struct iorep_event *ev, int f)
+{
+	switch (f) {
+	case IOREP_F_IOVA:
+		return &ev->iova;
+	case IOREP_F_PADDR:
+		return &ev->paddr;
+	case IOREP_F_SIZE:
+		return &ev->size;
+	case IOREP_F_UNMAPPED_SIZE:
+		return &ev->unmapped_size;
+	case IOREP_F_PHYS_ADDR:
+		return &ev->phys_addr;
+	case IOREP_F_DMA_ADDR:
+	case IOREP_F_ADDR:
+		return &ev->dma_addr;
+	case IOREP_F_VIRT_ADDR:
+		return &ev->virt_addr;
+	default:
+		return NULL;
+	}
+}
+
+/* "{0x1,0x2}" (kernel), "ARRAY[00, 50, ...]" (trace-cmd raw bytes, little endian). */
+static int parse_array(struct iorep_textparse *tp, struct span v, int elem_size, int which)
+{
+	int raw = span_starts(v, "ARRAY[");
+	size_t i = raw ? 6 : 1, start;
+	uint64_t x, acc = 0;
+	int nbytes = 0, ret;
+
+	if (!raw && (!v.n || v.p[0] != '{'))
+		return -1;
+	if (v.p[v.n - 1] != (raw ? ']' : '}'))
+		return -1;
+	v.n--;
+	while (i < v.n) {
+		while (i < v.n && (is_space(v.p[i]) || v.p[i] == ','))
+			i++;
+		start = i;
+		while (i < v.n && v.p[i] != ',' && !is_space(v.p[i]))
+			i++;
+		if (i == start)
+			break;
+		if (parse_u64((struct span){ v.p + start, i - start }, raw, &x) < 0)
+			return -1;
+		if (raw) {
+			if (x > 0xff)
+				return -1;
+			acc |= x << (8 * nbytes);
+			if (++nbytes < elem_size)
+				continue;
+			x = acc;
+			acc = 0;
+			nbytes = 0;
+		}
+		ret = elem_size == 4 ? push_u32(tp, (uint32_t)x) : push_u64(tp, which, x);
+		if (ret < 0)
+			return ret;
+	}
+	return nbytes ? -1 : 0;
+}
+
+/* Stores @val into field @f of @ev.  Returns 0, -1 when the value is malformed, or -ENOMEM. */
+static int set_field(struct iorep_textparse *tp, struct iorep_event *ev, int f, struct span val)
+{
+	const struct iorep_field_desc *fd = &iorep_field_descs[f];
+	uint64_t u, bit;
+	int64_t i;
+	size_t a, b;
+	int ret;
+
+	switch (fd->kind) {
+	case IOREP_FK_HEX:
+		if (f == IOREP_F_FAULT_FLAGS) {
+			if (parse_u64(val, 1, &u) < 0)
+				return -1;
+			ev->fault_flags = (uint32_t)u;
+			break;
+		}
+		if (parse_u64(val, 1, u64_slot(ev, f)) < 0)
+			return -1;
+		break;
+	case IOREP_FK_NUM:
+		if (f == IOREP_F_FULL_NENTS || f == IOREP_F_FULL_ENTS) {
+			/* "15/15": shown (capped at 128) / full; raw form: just the number */
+			const char *slash = memchr(val.p, '/', val.n);
+
+			if (slash)
+				val = (struct span){ slash + 1, val.n - (slash + 1 - val.p) };
+		}
+		if (u64_slot(ev, f)) {
+			if (parse_u64(val, 0, u64_slot(ev, f)) < 0)
+				return -1;
+			break;
+		}
+		if (parse_i64(val, &i) < 0 || i < INT32_MIN || i > INT32_MAX)
+			return -1;
+		if (f == IOREP_F_GID)
+			ev->gid = (int32_t)i;
+		else if (f == IOREP_F_ERR)
+			ev->err = (int32_t)i;
+		else if (f == IOREP_F_FULL_NENTS)
+			ev->full_nents = (int32_t)i;
+		else
+			ev->full_ents = (int32_t)i;
+		break;
+	case IOREP_FK_STR:
+		if (!val.n && f == IOREP_F_DEVICE)
+			return -1;
+		if (f == IOREP_F_DRIVER)
+			ev->driver = iorep_strtab_intern(tp->st, val.p, val.n);
+		else
+			ev->device = iorep_strtab_intern(tp->st, val.p, val.n);
+		if (!(f == IOREP_F_DRIVER ? ev->driver : ev->device))
+			return -IOREP_ENOMEM;
+		break;
+	case IOREP_FK_DIR:
+		ev->dir = iorep_dma_dir_lookup(val.p, (int)val.n);
+		if (ev->dir < 0) {
+			if (parse_u64(val, 0, &u) < 0 || u > 3)
+				return -1;
+			ev->dir = (int32_t)u;
+		}
+		break;
+	case IOREP_FK_ATTRS:
+		ev->attrs = 0;
+		if (val.n && is_digit(val.p[0])) {
+			if (parse_u64(val, 0, &ev->attrs) < 0)
+				return -1;
+			break;
+		}
+		for (a = 0; a < val.n; a = b + 1) {
+			for (b = a; b < val.n && val.p[b] != '|'; b++)
+				;
+			bit = iorep_dma_attr_lookup(val.p + a, (int)(b - a));
+			if (!bit && parse_u64((struct span){ val.p + a, b - a }, 1, &bit) < 0)
+				return -1;
+			ev->attrs |= bit;
+		}
+		break;
+	case IOREP_FK_GFP:
+		ev->gfp = iorep_strtab_intern(tp->st, val.p, val.n);
+		if (!ev->gfp)
+			return -IOREP_ENOMEM;
+		break;
+	case IOREP_FK_BOOL:
+		if (parse_u64(val, 0, &u) < 0)
+			return -1;
+		ev->truncated = u != 0;
+		break;
+	case IOREP_FK_U64S:
+		ret = parse_array(tp, val, 8, f == IOREP_F_DMA_ADDRS);
+		if (ret)
+			return ret;
+		if (f == IOREP_F_DMA_ADDRS)
+			ev->dma_addrs = (struct iorep_u64s){ tp->u64s[1], tp->n64[1] };
+		else
+			ev->phys_addrs = (struct iorep_u64s){ tp->u64s[0], tp->n64[0] };
+		break;
+	case IOREP_FK_U32S:
+		ret = parse_array(tp, val, 4, 0);
+		if (ret)
+			return ret;
+		ev->lengths = (struct iorep_u32s){ tp->u32s, tp->n32 };
+		break;
+	}
+	ev->have |= 1u << f;
+	return 0;
+}
+
+/* Next space-separated token of @s, from *@i; a value in ARRAY[...] keeps its spaces. */
+static struct span next_token(struct span s, size_t *i)
+{
+	size_t start, j;
+
+	while (*i < s.n && is_space(s.p[*i]))
+		(*i)++;
+	start = *i;
+	while (*i < s.n && !is_space(s.p[*i])) {
+		if (s.p[*i] == '[' && *i >= 5 && !memcmp(s.p + *i - 5, "ARRAY", 5)) {
+			for (j = *i; j < s.n && s.p[j] != ']'; j++)
+				;
+			*i = j < s.n ? j + 1 : s.n;
+			continue;
+		}
+		(*i)++;
+	}
+	return (struct span){ s.p + start, *i - start };
+}
+
+/*
+ * Parses the text after "event: ".  Returns 0, -1 when malformed (a bad
+ * line) or -IOREP_ENOMEM.
+ */
+static int parse_payload(struct iorep_textparse *tp, struct iorep_event *ev, struct span pl)
+{
+	const struct iorep_event_desc *d = iorep_event_desc(ev->type);
+	struct span tok, key, val, bare[2];
+	int nbare = 0, f, ret;
+	const char *eq;
+	size_t i = 0;
+
+	pl = span_trim(pl);
+	if (span_starts(pl, "[FAILED TO PARSE]")) {
+		pl.p += 17;
+		pl.n -= 17;
+	} else if (span_starts(pl, "IOMMU:")) {
+		pl.p += 6;
+		pl.n -= 6;
+	}
+	for (;;) {
+		tok = next_token(pl, &i);
+		if (!tok.n)
+			break;
+		eq = memchr(tok.p, '=', tok.n);
+		if (!eq) {
+			if (span_eq(tok, "[TRUNCATED]")) {
+				ev->truncated = true;
+				continue;
+			}
+			if (span_eq(tok, "-") && iorep_event_has(ev, IOREP_F_IOVA)) {
+				next_token(pl, &i);	/* the end of "iova=A - B" */
+				continue;
+			}
+			if (nbare == 2)
+				return -1;
+			bare[nbare++] = tok;
+			continue;
+		}
+		key = (struct span){ tok.p, eq - tok.p };
+		val = (struct span){ eq + 1, tok.n - (eq + 1 - tok.p) };
+		f = key_to_field(ev->type, key);
+		if (f < 0)
+			continue;	/* a key some other kernel version adds */
+		ret = set_field(tp, ev, f, val);
+		if (ret)
+			return ret;
+	}
+	if (iorep_event_has(ev, IOREP_F_FULL_NENTS))
+		ev->have |= 1u << IOREP_F_TRUNCATED;
+
+	/* Words without "=": the device of dma events, "driver device" of io_page_fault. */
+	if (nbare) {
+		if (d->cls == IOREP_C_FAULT && nbare == 2) {
+			ev->driver = iorep_strtab_intern(tp->st, bare[0].p, bare[0].n);
+			ev->device = iorep_strtab_intern(tp->st, bare[1].p, bare[1].n);
+			if (!ev->driver || !ev->device)
+				return -IOREP_ENOMEM;
+			ev->have |= 1u << IOREP_F_DRIVER | 1u << IOREP_F_DEVICE;
+		} else if (nbare == 1 && !iorep_event_has(ev, IOREP_F_DEVICE) &&
+			   (d->cls == IOREP_C_FAULT || strcmp(d->system, "dma") == 0)) {
+			ev->device = iorep_strtab_intern(tp->st, bare[0].p, bare[0].n);
+			if (!ev->device)
+				return -IOREP_ENOMEM;
+			ev->have |= 1u << IOREP_F_DEVICE;
+		} else {
+			return -1;
+		}
+	}
+	if (d->cls == IOREP_C_FAULT && iorep_event_has(ev, IOREP_F_DEVICE) &&
+	    !iorep_event_has(ev, IOREP_F_DRIVER) && nbare) {
+		/* "IOMMU: dev iova=..." : an empty driver name */
+		ev->driver = iorep_strtab_intern(tp->st, "", 0);
+		ev->have |= 1u << IOREP_F_DRIVER;
+	}
+
+	/* The fields every generation of the event has. */
+	switch (d->cls) {
+	case IOREP_C_MAP:
+		return (ev->have & (1u << IOREP_F_IOVA | 1u << IOREP_F_SIZE)) ==
+				       (1u << IOREP_F_IOVA | 1u << IOREP_F_SIZE) ? 0 : -1;
+	case IOREP_C_UNMAP:
+		return iorep_event_has(ev, IOREP_F_IOVA) && iorep_event_has(ev, IOREP_F_SIZE) ?
+			       0 : -1;
+	case IOREP_C_GROUP_ADD:
+	case IOREP_C_GROUP_REMOVE:
+		return iorep_event_has(ev, IOREP_F_GID) && iorep_event_has(ev, IOREP_F_DEVICE) ?
+			       0 : -1;
+	case IOREP_C_FAULT:
+		return iorep_event_has(ev, IOREP_F_IOVA) ? 0 : -1;
+	default:
+		return iorep_event_has(ev, IOREP_F_DEVICE) ? 0 : -1;
+	}
+}
+
+/* "CPU:1 [LOST 123 EVENTS]", "CPU:1 [123 EVENTS DROPPED]", "CPU:1 [EVENTS DROPPED]" */
+static int parse_lost(struct span s, struct iorep_event *ev)
+{
+	size_t i = 4;
+	uint64_t cpu, n;
+	struct span num;
+
+	if (!span_starts(s, "CPU:"))
+		return -1;
+	while (i < s.n && is_digit(s.p[i]))
+		i++;
+	if (i == 4 || parse_u64((struct span){ s.p + 4, i - 4 }, 0, &cpu) < 0 || cpu > INT32_MAX)
+		return -1;
+	s = span_trim((struct span){ s.p + i, s.n - i });
+	iorep_event_reset(ev, IOREP_EV_LOST);
+	ev->cpu = (int32_t)cpu;
+	ev->lost = -1;
+	if (span_eq(s, "[EVENTS DROPPED]"))
+		return 0;
+	if (span_starts(s, "[LOST ") && s.n > 14 && !memcmp(s.p + s.n - 8, " EVENTS]", 8))
+		num = (struct span){ s.p + 6, s.n - 14 };
+	else if (span_starts(s, "[") && s.n > 17 && !memcmp(s.p + s.n - 16, " EVENTS DROPPED]", 16))
+		num = (struct span){ s.p + 1, s.n - 17 };
+	else
+		return -1;
+	if (parse_u64(num, 0, &n) < 0 || n > INT64_MAX)
+		return -1;
+	ev->lost = (int64_t)n;
+	return 0;
+}
+
+/*
+ * Finds the timestamp of an ftrace line: the first " digits[.digits]:"
+ * followed by a space or the end.  Returns its start, or NULL.
+ */
+static const char *find_ts(struct span s, struct span *ts)
+{
+	size_t i, j;
+
+	for (i = 0; i < s.n; i++) {
+		if (s.p[i] != ':' || i == 0 || !is_digit(s.p[i - 1]))
+			continue;
+		if (i + 1 < s.n && !is_space(s.p[i + 1]))
+			continue;
+		for (j = i; j > 0 && (is_digit(s.p[j - 1]) || s.p[j - 1] == '.'); j--)
+			;
+		if (j == 0 || !is_space(s.p[j - 1]) || !is_digit(s.p[j]))
+			continue;
+		*ts = (struct span){ s.p + j, i - j };
+		return s.p + j;
+	}
+	return NULL;
+}
+
+static struct span last_token(struct span s, struct span *rest)
+{
+	size_t e = s.n, b;
+
+	while (e && is_space(s.p[e - 1]))
+		e--;
+	for (b = e; b && !is_space(s.p[b - 1]); b--)
+		;
+	*rest = (struct span){ s.p, b };
+	return (struct span){ s.p + b, e - b };
+}
+
+/* "[001]" -> 1 */
+static int parse_cpu_bracket(struct span t, int32_t *cpu)
+{
+	uint64_t v;
+
+	if (t.n < 3 || t.p[0] != '[' || t.p[t.n - 1] != ']')
+		return -1;
+	if (parse_u64((struct span){ t.p + 1, t.n - 2 }, 0, &v) < 0 || v > INT32_MAX)
+		return -1;
+	*cpu = (int32_t)v;
+	return 0;
+}
+
+/* The part before the timestamp: "comm-pid [(tgid)] [cpu] [flags]" or "comm-pid cpuflags". */
+static int parse_prefix(struct iorep_textparse *tp, struct span pre, struct iorep_event *ev)
+{
+	struct span tok, rest, cp;
+	const char *dash;
+	uint64_t v;
+	size_t i;
+
+	tok = last_token(pre, &rest);
+	if (parse_cpu_bracket(tok, &ev->cpu) < 0) {
+		struct span r2, t2 = last_token(rest, &r2);
+
+		if (parse_cpu_bracket(t2, &ev->cpu) == 0) {
+			rest = r2;	/* "[cpu] flags" */
+		} else {
+			/* latency format: "0d.h1." */
+			for (i = 0; i < tok.n && is_digit(tok.p[i]); i++)
+				;
+			if (!i || parse_u64((struct span){ tok.p, i }, 0, &v) < 0 || v > INT32_MAX)
+				return -1;
+			ev->cpu = (int32_t)v;
+		}
+	}
+	rest = span_trim(rest);
+	/* record-tgid: "comm-pid (  tgid)" */
+	if (rest.n && rest.p[rest.n - 1] == ')') {
+		const char *open = NULL;
+
+		for (i = rest.n; i > 0; i--)
+			if (rest.p[i - 1] == '(') {
+				open = rest.p + i - 1;
+				break;
+			}
+		if (!open)
+			return -1;
+		rest = span_trim((struct span){ rest.p, open - rest.p });
+	}
+	cp = rest;
+	for (dash = NULL, i = cp.n; i > 0; i--)
+		if (cp.p[i - 1] == '-') {
+			dash = cp.p + i - 1;
+			break;
+		}
+	if (!dash)
+		return -1;
+	if (parse_u64((struct span){ dash + 1, cp.n - (dash + 1 - cp.p) }, 0, &v) < 0 ||
+	    v > INT32_MAX)
+		return -1;
+	ev->pid = (int32_t)v;
+	ev->comm = iorep_strtab_intern(tp->st, cp.p, dash - cp.p);
+	return ev->comm ? 0 : -IOREP_ENOMEM;
+}
+
+/* Event name and payload after the timestamp's colon: " name: payload". */
+static int split_event(struct span after, struct span *name, struct span *payload)
+{
+	size_t i = 0, start;
+
+	while (i < after.n && is_space(after.p[i]))
+		i++;
+	start = i;
+	while (i < after.n && (after.p[i] == '_' || is_digit(after.p[i]) ||
+			       (after.p[i] >= 'a' && after.p[i] <= 'z') ||
+			       (after.p[i] >= 'A' && after.p[i] <= 'Z')))
+		i++;
+	if (i == start || i >= after.n || after.p[i] != ':')
+		return -1;
+	*name = (struct span){ after.p + start, i - start };
+	*payload = (struct span){ after.p + i + 1, after.n - i - 1 };
+	return 0;
+}
+
+static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, struct span name,
+			struct span payload)
+{
+	int type = iorep_event_lookup(name.p, (int)name.n);
+	int ret;
+	struct iorep_event hdr = *ev;
+
+	if (type < 0) {
+		ev->type = IOREP_EV__COUNT;
+		return IOREP_LINE_OTHER_EVENT;
+	}
+	iorep_event_reset(ev, type);
+	ev->ts = hdr.ts;
+	ev->cpu = hdr.cpu;
+	ev->pid = hdr.pid;
+	ev->comm = hdr.comm;
+	tp->n64[0] = tp->n64[1] = tp->n32 = 0;
+	ret = parse_payload(tp, ev, payload);
+	if (ret == -IOREP_ENOMEM)
+		return ret;
+	return ret ? IOREP_LINE_BAD : IOREP_LINE_EVENT;
+}
+
+/* dmesg with tp_printk: "[    2.234568] add_device_to_group: IOMMU: ..." */
+static int parse_dmesg(struct iorep_textparse *tp, struct span s, struct iorep_event *ev)
+{
+	const char *close = memchr(s.p, ']', s.n);
+	struct span ts, name, payload, after;
+
+	if (!close)
+		return IOREP_LINE_UNKNOWN;
+	ts = span_trim((struct span){ s.p + 1, close - s.p - 1 });
+	after = (struct span){ close + 1, s.n - (close + 1 - s.p) };
+	if (parse_ts(ts, &ev->ts) < 0 || split_event(after, &name, &payload) < 0)
+		return IOREP_LINE_UNKNOWN;
+	if (iorep_event_lookup(name.p, (int)name.n) < 0)
+		return IOREP_LINE_UNKNOWN;	/* dmesg is mostly other text */
+	ev->comm = iorep_strtab_intern(tp->st, "", 0);
+	if (!ev->comm)
+		return -IOREP_ENOMEM;
+	return finish_event(tp, ev, name, payload);
+}
+
+int iorep_textparse_line(struct iorep_textparse *tp, const char *line, size_t len,
+			 struct iorep_event *ev)
+{
+	struct span s = { line, len }, ts, name, payload;
+	const char *tsp;
+	uint64_t v;
+	int ret;
+
+	if (s.n && s.p[s.n - 1] == '\r')
+		s.n--;
+	s = span_trim(s);
+	iorep_event_reset(ev, IOREP_EV__COUNT);
+	if (!s.n || s.p[0] == '#')
+		return IOREP_LINE_META;
+	if (span_starts(s, "CPU:"))
+		return parse_lost(s, ev) == 0 ? IOREP_LINE_LOST : IOREP_LINE_UNKNOWN;
+	if (span_starts(s, "cpus=")) {
+		if (parse_u64((struct span){ s.p + 5, s.n - 5 }, 0, &v) == 0 && v < INT32_MAX)
+			tp->cpus_header = (int)v;
+		return IOREP_LINE_META;
+	}
+	if (span_starts(s, "CPU ") && s.n > 9 && !memcmp(s.p + s.n - 9, " is empty", 9))
+		return IOREP_LINE_META;
+	if (span_starts(s, "version = "))
+		return IOREP_LINE_META;
+	/* syslog priority prefix "<6>" */
+	if (s.n > 3 && s.p[0] == '<' && is_digit(s.p[1])) {
+		const char *gt = memchr(s.p, '>', s.n < 6 ? s.n : 6);
+
+		if (gt)
+			s = (struct span){ gt + 1, s.n - (gt + 1 - s.p) };
+	}
+	if (s.n && s.p[0] == '[')
+		return parse_dmesg(tp, s, ev);
+
+	tsp = find_ts(s, &ts);
+	if (!tsp)
+		return IOREP_LINE_UNKNOWN;
+	if (parse_ts(ts, &ev->ts) < 0)
+		return IOREP_LINE_UNKNOWN;
+	ret = parse_prefix(tp, (struct span){ s.p, tsp - s.p }, ev);
+	if (ret == -IOREP_ENOMEM)
+		return ret;
+	if (ret < 0)
+		return IOREP_LINE_UNKNOWN;
+	if (split_event((struct span){ ts.p + ts.n + 1, s.n - (ts.p + ts.n + 1 - s.p) }, &name,
+			&payload) < 0) {
+		/* the function tracer: "func <-parent" */
+		return IOREP_LINE_OTHER_EVENT;
+	}
+	return finish_event(tp, ev, name, payload);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libtracecmd functions that Debian 12's libtracecmd 1.3.1 exports (see
+ * `nm -D libtracecmd.so.1`) but whose declarations live in trace-cmd's
+ * private header, which is not installed.  CMake checks that they link.
+ */
+#ifndef IOREP_TRACECMD_EXTRA_H
+#define IOREP_TRACECMD_EXTRA_H
+
+#include <sys/types.h>
+
+struct tracecmd_input;
+
+const char *tracecmd_get_uname(struct tracecmd_input *handle);
+unsigned long tracecmd_get_in_file_version(struct tracecmd_input *handle);
+int tracecmd_get_file_compress_proto(struct tracecmd_input *handle, const char **name,
+				     const char **version);
+off_t tracecmd_get_cpu_file_size(struct tracecmd_input *handle, int cpu);
+const char *tracecmd_get_cpustats(struct tracecmd_input *handle);
+
+#endif
