@@ -11,6 +11,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -150,13 +153,104 @@ static int setup_events(struct iorep_input *in, struct tracecmd_reader *tr)
 	return 0;
 }
 
+/* "Linux host 6.12.117+deb12-amd64 x86_64" (uname -a as recorded) -> the release. */
+static const char *kernel_release(struct iorep_input *in, const char *uname)
+{
+	const char *p = uname, *start;
+	int field;
+
+	if (!uname)
+		return NULL;
+	for (field = 0; field < 2; field++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return NULL;
+		while (*p == ' ')
+			p++;
+	}
+	for (start = p; *p && *p != ' '; p++)
+		;
+	return p > start ? iorep_strtab_intern(in->st, start, p - start) : NULL;
+}
+
+/*
+ * Opens a libtracecmd handle on @fd.  Returns NULL with *@init_failed set
+ * when the headers read but the CPU data did not.
+ */
+static struct tracecmd_input *open_handle(int fd, int *init_failed)
+{
+	struct tracecmd_input *h;
+	char path[64];
+	int saved, devnull, ret;
+
+	*init_failed = 0;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	h = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (!h)
+		return NULL;
+	/* libtracecmd 1.3.1 printf()s "File possibly truncated" to stdout: keep it out */
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved >= 0 && devnull >= 0)
+		dup2(devnull, STDOUT_FILENO);
+	ret = tracecmd_init_data(h);
+	fflush(stdout);
+	if (saved >= 0 && devnull >= 0)
+		dup2(saved, STDOUT_FILENO);
+	if (saved >= 0)
+		close(saved);
+	if (devnull >= 0)
+		close(devnull);
+	if (ret < 0) {
+		/*
+		 * tracecmd_close() on a handle whose init failed crashes in
+		 * libtracecmd 1.3.1 (uninitialized lists), so the handle is
+		 * left behind: this happens once, on a damaged file.
+		 */
+		*init_failed = 1;
+		return NULL;
+	}
+	return h;
+}
+
+/* Copies @fd into a memory file, extended with a sparse run of zeros. */
+static int pad_copy(int fd, off_t size)
+{
+	char *buf = malloc(1 << 20);
+	int out = -1;
+	ssize_t n;
+	off_t off = 0;
+
+	if (!buf)
+		return -1;
+	out = memfd_create("iommu-report-padded", MFD_CLOEXEC);
+	if (out < 0)
+		goto fail;
+	while ((n = pread(fd, buf, 1 << 20, off)) > 0) {
+		if (write(out, buf, n) != n)
+			goto fail;
+		off += n;
+	}
+	if (n < 0 || ftruncate(out, size + (1ll << 40)) < 0)
+		goto fail;
+	free(buf);
+	return out;
+fail:
+	free(buf);
+	if (out >= 0)
+		close(out);
+	return -1;
+}
+
 static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src)
 {
 	struct tracecmd_reader *tr = calloc(1, sizeof(*tr));
+	int fd, cpu, ret, pad, n, init_failed = 0;
+	char variant[64];
 	unsigned long ver;
 	struct stat sb;
 	const char *comp;
-	int fd, cpu, ret;
 
 	if (!tr) {
 		iorep_bytesrc_free(src->bs);
@@ -182,13 +276,29 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 		tr->file_size = sb.st_size;
 
 	tracecmd_set_loglevel(TEP_LOG_NONE);
-	tr->handle = tracecmd_open_fd(fd, TRACECMD_FL_LOAD_NO_PLUGINS);
+	tr->handle = open_handle(fd, &init_failed);
+	if (!tr->handle && init_failed) {
+		/*
+		 * The headers are whole but the CPU data runs past the end: a
+		 * file cut short.  Read it from a copy padded with zeros (empty
+		 * ring-buffer pages) so that the events before the cut are used.
+		 */
+		pad = pad_copy(fd, tr->file_size);
+		if (pad >= 0) {
+			tr->handle = open_handle(pad, &init_failed);
+			close(pad);
+		}
+		if (tr->handle)
+			iorep_input_truncated(in, tr->file_size,
+					      "trace.dat is cut short: its CPU data runs past the "
+					      "end of the file");
+	}
 	if (!tr->handle)
 		return iorep_input_error(in, -IOREP_ETRACEDAT,
-					 "trace.dat header is damaged or cut short "
-					 "(libtracecmd cannot open it; the file has %lld bytes)",
-					 (long long)tr->file_size);
-	tr->fd = -1;	/* libtracecmd closes it with the handle */
+					 "trace.dat is damaged or cut short at offset %lld "
+					 "(libtracecmd cannot read its %s)",
+					 (long long)tr->file_size,
+					 init_failed ? "data" : "headers");
 	tr->tep = tracecmd_get_tep(tr->handle);
 	ret = setup_events(in, tr);
 	if (ret < 0)
@@ -211,10 +321,9 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 	ver = tracecmd_get_in_file_version(tr->handle);
 	comp = NULL;
 	tracecmd_get_file_compress_proto(tr->handle, &comp, NULL);
-	snprintf(in->warn, sizeof(in->warn), "v%lu%s%s", ver, comp ? " " : "", comp ? comp : "");
-	in->info.variant = iorep_strtab_intern(in->st, in->warn, strlen(in->warn));
-	in->warn[0] = '\0';
-	in->info.kernel = tracecmd_get_uname(tr->handle);
+	n = snprintf(variant, sizeof(variant), "v%lu%s%s", ver, comp ? " " : "", comp ? comp : "");
+	in->info.variant = iorep_strtab_intern(in->st, variant, n < (int)sizeof(variant) ? n : 0);
+	in->info.kernel = kernel_release(in, tracecmd_get_uname(tr->handle));
 	in->info.pos_unit = "offset";
 	return 0;
 }

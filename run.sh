@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Set up, build and run iommu-report on a fresh Debian 12 machine.
+#
+#   ./run.sh        install what is missing, build, analyse a bundled capture
+#   ./run.sh test   the same, then run every test
+#
+# Packages are installed with apt-get only when missing (as root, or through
+# sudo).  The build goes to ./build.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+mode=${1:-run}
+case "$mode" in
+run | test) ;;
+*)
+	echo "usage: $0 [run|test]" >&2
+	exit 2
+	;;
+esac
+
+packages=(
+	build-essential cmake pkg-config
+	libtracecmd-dev libtraceevent-dev libtracefs-dev trace-cmd
+	libgraphviz-dev libcjson-dev libcunit1-dev
+	zlib1g-dev liblzma-dev libzstd-dev
+	gzip xz-utils zstd
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing+=("$p")
+	fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "run.sh: installing ${missing[*]}"
+	sudo=""
+	if [ "$(id -u)" -ne 0 ]; then
+		sudo=sudo
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$jobs"
+
+if [ "$mode" = run ]; then
+	./build/iommu-report samples/6.12.117+deb12-amd64/defects/trace.dat
+	exit $?
+fi
+
+ctest --test-dir build --output-on-failure -j "$jobs"

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Bad input: every case ends in a one-line error naming the file (exit
+ * status 2 from the CLI), or, for a file only cut short, a warning and the
+ * events read before the cut.  Never a crash.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "iorep-error.h"
+#include "iorep-input.h"
+#include "test-util.h"
+
+#define DEFECTS IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/defects"
+
+static char tmpdir[256];
+
+static void make_tmpdir(void)
+{
+	if (tmpdir[0])
+		return;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/iorep-bad-XXXXXX");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(tmpdir));
+}
+
+/* Writes the first @len bytes of @src (or @data) to tmpdir/@name; returns the path. */
+static const char *make_file(const char *name, const char *src, long len, const void *data)
+{
+	static char path[512];
+	FILE *in, *out;
+	char buf[65536];
+	size_t n;
+
+	make_tmpdir();
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	out = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	if (data) {
+		fwrite(data, 1, len, out);
+	} else if (src) {
+		in = fopen(src, "r");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+		while (len > 0) {
+			n = fread(buf, 1, len < (long)sizeof(buf) ? (size_t)len : sizeof(buf), in);
+			if (!n)
+				break;
+			fwrite(buf, 1, n, out);
+			len -= (long)n;
+		}
+		fclose(in);
+	}
+	fclose(out);
+	return path;
+}
+
+static long file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? sb.st_size : -1;
+}
+
+struct result {
+	int ret;	/* of open or of the last next() */
+	uint64_t events;
+	int truncated;
+	char err[512];
+};
+
+static void read_all(const char *path, struct result *r)
+{
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_input *in = NULL;
+	struct iorep_event ev;
+
+	memset(r, 0, sizeof(*r));
+	r->ret = iorep_input_open(&in, path, st, r->err, sizeof(r->err));
+	if (r->ret == 0) {
+		while ((r->ret = iorep_input_next(in, &ev)) > 0)
+			r->events++;
+		r->truncated = iorep_input_stats(in)->truncated;
+	}
+	iorep_input_free(in);
+	iorep_strtab_free(st);
+}
+
+/* Runs the CLI on @path; returns its exit status and the number of stderr lines. */
+static int run_cli(const char *path, int *stderr_lines, char *first_line, size_t len)
+{
+	char cmd[1024], errpath[600], line[1024];
+	int status, n = 0;
+	FILE *fp;
+
+	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", tmpdir);
+	snprintf(cmd, sizeof(cmd), "'%s' '%s' > /dev/null 2> '%s'", IOREP_BIN, path, errpath);
+	status = system(cmd);
+	fp = fopen(errpath, "r");
+	first_line[0] = '\0';
+	while (fp && fgets(line, sizeof(line), fp)) {
+		if (!n++)
+			snprintf(first_line, len, "%s", line);
+	}
+	if (fp)
+		fclose(fp);
+	*stderr_lines = n;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void expect_error(const char *path, int code, const char *words)
+{
+	struct result r;
+	char first[1024];
+	int lines;
+
+	read_all(path, &r);
+	if (r.ret != code)
+		fprintf(stderr, "%s: ret %d (%s), expected %d\n", path, r.ret, r.err, code);
+	CU_ASSERT_EQUAL(r.ret, code);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, path));
+	if (!strstr(r.err, words))
+		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", r.err, words);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, words));
+	CU_ASSERT_EQUAL(run_cli(path, &lines, first, sizeof(first)), 2);
+	CU_ASSERT_EQUAL(lines, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, path));
+}
+
+static void test_empty(void)
+{
+	expect_error(make_file("empty", NULL, 0, NULL), -IOREP_EEMPTY, "file is empty");
+}
+
+static void test_missing_and_dir(void)
+{
+	make_tmpdir();
+	expect_error("/nonexistent/trace.dat", -IOREP_EOPEN, "No such file");
+	expect_error(tmpdir, -IOREP_EOPEN, "is a directory");
+}
+
+static void test_dat_cut_in_header(void)
+{
+	expect_error(make_file("hdr.dat", DEFECTS "/trace.dat", 300, NULL), -IOREP_ETRACEDAT,
+		     "cut short at offset 300");
+	expect_error(make_file("hdr6.dat", DEFECTS "/trace.v6.dat", 5000, NULL), -IOREP_ETRACEDAT,
+		     "cut short at offset 5000");
+}
+
+static void test_v6_cut_in_data(void)
+{
+	long size = file_size(DEFECTS "/trace.v6.dat");
+	const char *path = make_file("data6.dat", DEFECTS "/trace.v6.dat", size - 4016, NULL);
+	struct result r;
+	char first[1024];
+	int lines;
+
+	read_all(path, &r);
+	CU_ASSERT_EQUAL(r.ret, 0);
+	CU_ASSERT_TRUE(r.truncated);
+	/* CPU 1's page is cut: the events of CPU 0 and the start of CPU 1 remain */
+	CU_ASSERT_TRUE(r.events > 0 && r.events < 26);
+	CU_ASSERT_EQUAL(run_cli(path, &lines, first, sizeof(first)), 0);
+	CU_ASSERT_EQUAL(lines, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "warning"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "cut short"));
+}
+
+static void test_v7_cut_in_data(void)
+{
+	long size = file_size(DEFECTS "/trace.dat");
+
+	/* compressed sections cannot be padded: an error, with the offset */
+	expect_error(make_file("data7.dat", DEFECTS "/trace.dat", size / 2, NULL),
+		     -IOREP_ETRACEDAT, "damaged or cut short");
+}
+
+static void test_random_bytes(void)
+{
+	unsigned char buf[100000];
+	unsigned int x = 12345;
+	size_t i;
+
+	for (i = 0; i < sizeof(buf); i++) {
+		x = x * 1103515245 + 12345;
+		buf[i] = x >> 16;
+	}
+	expect_error(make_file("random.bin", NULL, sizeof(buf), buf), -IOREP_EFORMAT,
+		     "not a trace.dat file");
+}
+
+static void test_text_without_iommu(void)
+{
+	static const char text[] = "# tracer: nop\n"
+				   "  bash-1 [000] ..... 1.000000: sched_switch: prev_comm=bash\n";
+
+	expect_error(make_file("noiommu.txt", NULL, sizeof(text) - 1, text), -IOREP_ENOEVENTS,
+		     "no iommu or dma events (1 other event)");
+}
+
+static void test_gzip_cut_short(void)
+{
+	char cmd[1024], path[600];
+	struct result r;
+
+	make_tmpdir();
+	snprintf(path, sizeof(path), "%s/cut.txt.gz", tmpdir);
+	snprintf(cmd, sizeof(cmd), "gzip -c '%s/trace.txt' | head -c 600 > '%s'", DEFECTS, path);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	read_all(path, &r);
+	CU_ASSERT_EQUAL(r.ret, 0);
+	CU_ASSERT_TRUE(r.truncated);
+	CU_ASSERT_TRUE(r.events > 0 && r.events < 26);
+}
+
+int main(void)
+{
+	static const struct iorep_test tests[] = {
+		{ "empty file", test_empty },
+		{ "missing file and directory", test_missing_and_dir },
+		{ "trace.dat cut in the header", test_dat_cut_in_header },
+		{ "trace.v6.dat cut in the data", test_v6_cut_in_data },
+		{ "trace.dat v7 cut in the data", test_v7_cut_in_data },
+		{ "random bytes", test_random_bytes },
+		{ "text without iommu events", test_text_without_iommu },
+		{ "gzip text cut short", test_gzip_cut_short },
+		{ NULL, NULL },
+	};
+	char cmd[300];
+	int ret = iorep_test_main("bad input", tests);
+
+	if (tmpdir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			ret = ret ? ret : 1;
+	}
+	return ret;
+}

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Every real capture in samples/: the events per type read from trace.dat
+ * (v7 compressed and v6), trace.txt and report.txt equal the capture's own
+ * counts files, and trace.dat gives exactly the event stream of report.txt
+ * (trace-cmd prints microseconds, rounded) and of trace.v6.dat.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "iorep-error.h"
+#include "iorep-input.h"
+#include "iorep-report.h"
+#include "test-util.h"
+
+#define MAX_CAPTURES 32
+
+struct stream {
+	char **lines;	/* one JSON object per event */
+	size_t n, cap;
+	uint64_t counts[IOREP_EV__COUNT];
+	uint64_t other;
+};
+
+static char captures[MAX_CAPTURES][2048];
+static int ncaptures;
+
+static void find_captures(void)
+{
+	DIR *kd, *cd;
+	struct dirent *k, *c;
+	char path[1024];
+
+	kd = opendir(IOREP_SAMPLES_DIR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kd);
+	while ((k = readdir(kd))) {
+		if (k->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", IOREP_SAMPLES_DIR, k->d_name);
+		cd = opendir(path);
+		if (!cd)
+			continue;
+		while ((c = readdir(cd)) && ncaptures < MAX_CAPTURES) {
+			char probe[2048];
+			FILE *fp;
+
+			if (c->d_name[0] == '.')
+				continue;
+			snprintf(probe, sizeof(probe), "%s/%s/GROUND_TRUTH.md", path, c->d_name);
+			fp = fopen(probe, "r");
+			if (!fp)
+				continue;
+			fclose(fp);
+			snprintf(captures[ncaptures++], sizeof(captures[0]), "%s/%s", path, c->d_name);
+		}
+		closedir(cd);
+	}
+	closedir(kd);
+}
+
+/* Reads @path; @round_us rounds timestamps to microseconds as trace-cmd report prints them. */
+static int read_stream(const char *path, int round_us, struct stream *s)
+{
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_input *in = NULL;
+	struct iorep_event ev;
+	char err[512];
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	ret = iorep_input_open(&in, path, st, err, sizeof(err));
+	if (ret < 0) {
+		fprintf(stderr, "%s\n", err);
+		goto out;
+	}
+	while ((ret = iorep_input_next(in, &ev)) > 0) {
+		cJSON *o;
+
+		if (round_us)
+			ev.ts = (ev.ts + 500) / 1000 * 1000;
+		o = iorep_event_to_json(&ev);
+		if (!o)
+			return -IOREP_ENOMEM;
+		if (s->n == s->cap) {
+			s->cap = s->cap ? s->cap * 2 : 1024;
+			s->lines = realloc(s->lines, s->cap * sizeof(*s->lines));
+		}
+		s->lines[s->n++] = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+	}
+	if (ret < 0)
+		fprintf(stderr, "%s\n", err);
+	memcpy(s->counts, iorep_input_stats(in)->events, sizeof(s->counts));
+	s->other = iorep_input_stats(in)->other_events;
+out:
+	iorep_input_free(in);
+	iorep_strtab_free(st);
+	return ret;
+}
+
+static void free_stream(struct stream *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		cJSON_free(s->lines[i]);
+	free(s->lines);
+}
+
+/* Checks @s against a counts file ("N name" per line); markers are other events. */
+static void check_counts(const char *capture, const char *counts_file, const char *what,
+			 const struct stream *s)
+{
+	char path[4096 + 64], name[128];
+	unsigned long long n;
+	uint64_t seen[IOREP_EV__COUNT] = { 0 };
+	int type, i, lines = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", capture, counts_file);
+	fp = fopen(path, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	while (fscanf(fp, "%llu %127s", &n, name) == 2) {
+		lines++;
+		type = iorep_event_lookup(name, (int)strlen(name));
+		if (type < 0) {
+			/* markers: tracing_mark_write (text) or print (trace-cmd) */
+			if (s->other != n)
+				fprintf(stderr, "%s %s: %s other %llu, expected %llu\n", capture,
+					what, name, (unsigned long long)s->other, n);
+			CU_ASSERT_EQUAL(s->other, n);
+			continue;
+		}
+		seen[type] = n;
+	}
+	fclose(fp);
+	CU_ASSERT_TRUE(lines > 0);
+	for (i = 0; i < IOREP_EV_LOST; i++) {
+		if (s->counts[i] != seen[i])
+			fprintf(stderr, "%s %s: %s %llu, expected %llu\n", capture, what,
+				iorep_event_desc(i)->name, (unsigned long long)s->counts[i],
+				(unsigned long long)seen[i]);
+		CU_ASSERT_EQUAL(s->counts[i], seen[i]);
+	}
+	CU_ASSERT_EQUAL(s->counts[IOREP_EV_LOST], 0);
+}
+
+static void check_same(const char *capture, const char *what, const struct stream *a,
+		       const struct stream *b)
+{
+	size_t i;
+
+	CU_ASSERT_EQUAL(a->n, b->n);
+	for (i = 0; i < a->n && i < b->n; i++) {
+		if (strcmp(a->lines[i], b->lines[i])) {
+			fprintf(stderr, "%s %s: event %zu differs:\n  %s\n  %s\n", capture, what, i,
+				a->lines[i], b->lines[i]);
+			CU_FAIL("event streams differ");
+			return;
+		}
+	}
+}
+
+static void test_every_capture(void)
+{
+	struct stream dat, dat_us, v6, report, text;
+	char path[4096 + 64];
+	int i;
+
+	find_captures();
+	CU_ASSERT_EQUAL(ncaptures, 7);
+	for (i = 0; i < ncaptures; i++) {
+		const char *c = captures[i];
+
+		snprintf(path, sizeof(path), "%s/trace.dat", c);
+		CU_ASSERT_EQUAL(read_stream(path, 0, &dat), 0);
+		CU_ASSERT_EQUAL(read_stream(path, 1, &dat_us), 0);
+		snprintf(path, sizeof(path), "%s/trace.v6.dat", c);
+		CU_ASSERT_EQUAL(read_stream(path, 0, &v6), 0);
+		snprintf(path, sizeof(path), "%s/report.txt", c);
+		CU_ASSERT_EQUAL(read_stream(path, 0, &report), 0);
+		snprintf(path, sizeof(path), "%s/trace.txt", c);
+		CU_ASSERT_EQUAL(read_stream(path, 0, &text), 0);
+
+		check_counts(c, "counts-report.txt", "trace.dat", &dat);
+		check_counts(c, "counts-report.txt", "trace.v6.dat", &v6);
+		check_counts(c, "counts-report.txt", "report.txt", &report);
+		check_counts(c, "counts-text.txt", "trace.txt", &text);
+		check_same(c, "trace.dat vs report.txt", &dat_us, &report);
+		check_same(c, "trace.dat vs trace.v6.dat", &dat, &v6);
+
+		free_stream(&dat);
+		free_stream(&dat_us);
+		free_stream(&v6);
+		free_stream(&report);
+		free_stream(&text);
+	}
+}
+
+/* Exact events of the 6.12 defects capture, as its GROUND_TRUTH.md lists them. */
+static void test_defects_events(void)
+{
+	struct stream s;
+	char path[4096 + 64];
+
+	snprintf(path, sizeof(path), "%s/6.12.117+deb12-amd64/defects/trace.dat", IOREP_SAMPLES_DIR);
+	CU_ASSERT_EQUAL_FATAL(read_stream(path, 0, &s), 0);
+	CU_ASSERT_EQUAL_FATAL(s.n, 26);
+	CU_ASSERT_STRING_EQUAL(s.lines[0],
+			       "{\"ts\":15253402482,\"cpu\":1,\"pid\":386,\"comm\":\"insmod\","
+			       "\"event\":\"map\",\"iova\":\"0xffff000\",\"paddr\":\"0x1038a0000\","
+			       "\"size\":4096}");
+	CU_ASSERT_PTR_NOT_NULL(strstr(s.lines[15], "\"event\":\"io_page_fault\",\"device\":"
+						   "\"0000:00:07.0\",\"driver\":\"pci\","
+						   "\"iova\":\"0x100000\",\"flags\":\"0x0\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s.lines[19], "\"event\":\"unmap\",\"iova\":\"0x3000000\","
+						   "\"size\":4096,\"unmapped_size\":2097152"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s.lines[25], "\"event\":\"dma_unmap_page\",\"device\":"
+						   "\"0000:00:07.0\",\"addr\":\"0xfff7000\","
+						   "\"size\":4096,\"dir\":\"BIDIRECTIONAL\""));
+	free_stream(&s);
+}
+
+int main(void)
+{
+	static const struct iorep_test tests[] = {
+		{ "every capture: counts and identical streams", test_every_capture },
+		{ "defects capture: exact events", test_defects_events },
+		{ NULL, NULL },
+	};
+
+	return iorep_test_main("captures", tests);
+}

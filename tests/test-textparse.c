@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The text line parser on hand-written lines, one test per shape: every
+ * text form and every print-format generation the readers claim to know.
+ */
+#include <string.h>
+
+#include "iorep-error.h"
+#include "iorep-strtab.h"
+#include "iorep-textparse.h"
+#include "test-util.h"
+
+static struct iorep_strtab *st;
+static struct iorep_textparse tp;
+static struct iorep_event ev;
+
+static int parse(const char *line)
+{
+	return iorep_textparse_line(&tp, line, strlen(line), &ev);
+}
+
+static void setup(void)
+{
+	if (!st) {
+		st = iorep_strtab_new();
+		iorep_textparse_init(&tp, st);
+	}
+}
+
+static void test_ftrace_plain(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("          insmod-386     [001]    15.253208: map: IOMMU: "
+			      "iova=0x000000000ffff000 - 0x0000000010000000 "
+			      "paddr=0x00000001038a0000 size=4096"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_MAP);
+	CU_ASSERT_STRING_EQUAL(ev.comm, "insmod");
+	CU_ASSERT_EQUAL(ev.pid, 386);
+	CU_ASSERT_EQUAL(ev.cpu, 1);
+	CU_ASSERT_EQUAL(ev.ts, 15253208000ull);
+	CU_ASSERT_EQUAL(ev.iova, 0xffff000);
+	CU_ASSERT_EQUAL(ev.paddr, 0x1038a0000ull);
+	CU_ASSERT_EQUAL(ev.size, 4096);
+	CU_ASSERT_TRUE(iorep_event_has(&ev, IOREP_F_PADDR));
+}
+
+static void test_ftrace_irqinfo(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("          <idle>-0       [000] d.h1.    15.394708: unmap: IOMMU: "
+			      "iova=0x00000000fffa0000 - 0x00000000fffb0000 size=65536 "
+			      "unmapped_size=65536"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_UNMAP);
+	CU_ASSERT_STRING_EQUAL(ev.comm, "<idle>");
+	CU_ASSERT_EQUAL(ev.pid, 0);
+	CU_ASSERT_EQUAL(ev.cpu, 0);
+	CU_ASSERT_EQUAL(ev.iova, 0xfffa0000);
+	CU_ASSERT_EQUAL(ev.size, 65536);
+	CU_ASSERT_EQUAL(ev.unmapped_size, 65536);
+}
+
+static void test_ftrace_tgid(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("           <...>-2817    (   2810) [003] ..... 98.000001: "
+			      "attach_device_to_domain: IOMMU: device=0000:00:06.0"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_ATTACH);
+	CU_ASSERT_STRING_EQUAL(ev.comm, "<...>");
+	CU_ASSERT_EQUAL(ev.pid, 2817);
+	CU_ASSERT_EQUAL(ev.cpu, 3);
+	CU_ASSERT_STRING_EQUAL(ev.device, "0000:00:06.0");
+}
+
+static void test_comm_spaces_dashes(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("  my worker-thread-x-4242 [002] ..... 7.5: "
+			      "add_device_to_group: IOMMU: groupID=12 device=0000:01:02.0"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_STRING_EQUAL(ev.comm, "my worker-thread-x");
+	CU_ASSERT_EQUAL(ev.pid, 4242);
+	CU_ASSERT_EQUAL(ev.ts, 7500000000ull);
+	CU_ASSERT_EQUAL(ev.gid, 12);
+	CU_ASSERT_STRING_EQUAL(ev.device, "0000:01:02.0");
+	CU_ASSERT_EQUAL(parse("    kworker/u8:2-123     [000] .....   402.194310: "
+			      "remove_device_from_group: IOMMU: groupID=3 device=0000:00:04.0"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_REMOVE_DEVICE);
+	CU_ASSERT_STRING_EQUAL(ev.comm, "kworker/u8:2");
+	CU_ASSERT_EQUAL(ev.pid, 123);
+}
+
+static void test_tracecmd_report(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("cpus=4"), IOREP_LINE_META);
+	CU_ASSERT_EQUAL(tp.cpus_header, 4);
+	CU_ASSERT_EQUAL(parse("CPU 3 is empty"), IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse("          insmod-386   [001]    15.253646: dma_map_page:         "
+			      "0000:00:07.0 dir=TO_DEVICE dma_addr=ffff000 size=4096 "
+			      "phys_addr=1038a0000 attrs="),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_DMA_MAP_PAGE);
+	CU_ASSERT_STRING_EQUAL(ev.device, "0000:00:07.0");
+	CU_ASSERT_EQUAL(ev.dir, IOREP_DIR_TO_DEVICE);
+	CU_ASSERT_EQUAL(ev.dma_addr, 0xffff000);
+	CU_ASSERT_EQUAL(ev.phys_addr, 0x1038a0000ull);
+	CU_ASSERT_EQUAL(ev.size, 4096);
+	CU_ASSERT_EQUAL(ev.attrs, 0);
+	CU_ASSERT_TRUE(iorep_event_has(&ev, IOREP_F_ATTRS));
+	/* -t: nanoseconds */
+	CU_ASSERT_EQUAL(parse("init-1     [000]    15.207112931: print:                "
+			      "tracing_mark_write: CAPTURE: recording started"),
+			IOREP_LINE_OTHER_EVENT);
+	CU_ASSERT_EQUAL(ev.ts, 15207112931ull);
+}
+
+static void test_tracecmd_latency(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("  insmod-386     1.....    15.253402: map:                  IOMMU: "
+			      "iova=0x000000000ffff000 - 0x0000000010000000 "
+			      "paddr=0x00000001038a0000 size=4096"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.cpu, 1);
+	CU_ASSERT_EQUAL(ev.pid, 386);
+	CU_ASSERT_EQUAL(ev.size, 4096);
+	CU_ASSERT_EQUAL(parse("  <idle>-0      12d.h1.   1.000000: unmap: IOMMU: iova=0x1000 "
+			      "size=4096 unmapped_size=4096"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.cpu, 12);
+}
+
+static void test_tracecmd_raw(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("  insmod-386   [001]    15.253646: dma_map_page:          "
+			      "device=0000:00:07.0 phys_addr=1038a0000 dma_addr=ffff000 size=4096 "
+			      "dir=1 attrs=0x100"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_STRING_EQUAL(ev.device, "0000:00:07.0");
+	CU_ASSERT_EQUAL(ev.dir, IOREP_DIR_TO_DEVICE);
+	CU_ASSERT_EQUAL(ev.attrs, 0x100);
+	CU_ASSERT_EQUAL(ev.phys_addr, 0x1038a0000ull);
+}
+
+static void test_failed_to_parse_arrays(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("  dd-384   [000]    15.384948: dma_map_sg:           [FAILED TO PARSE] "
+			      "device=0000:00:03.0 full_nents=2 full_ents=1 truncated=0 "
+			      "phys_addrs=ARRAY[00, 50, a7, 03, 01, 00, 00, 00, 00, 60, ac, 03, 01, "
+			      "00, 00, 00] dma_addrs=ARRAY[00, 00, fa, ff, 00, 00, 00, 00] "
+			      "lengths=ARRAY[00, 00, 01, 00] dir=2 attrs=0x100"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_DMA_MAP_SG);
+	CU_ASSERT_EQUAL(ev.full_nents, 2);
+	CU_ASSERT_EQUAL(ev.full_ents, 1);
+	CU_ASSERT_FALSE(ev.truncated);
+	CU_ASSERT_EQUAL(ev.phys_addrs.n, 2);
+	CU_ASSERT_EQUAL(ev.phys_addrs.v[0], 0x103a75000ull);
+	CU_ASSERT_EQUAL(ev.phys_addrs.v[1], 0x103ac6000ull);
+	CU_ASSERT_EQUAL(ev.dma_addrs.n, 1);
+	CU_ASSERT_EQUAL(ev.dma_addrs.v[0], 0xfffa0000ull);
+	CU_ASSERT_EQUAL(ev.lengths.n, 1);
+	CU_ASSERT_EQUAL(ev.lengths.v[0], 0x10000);
+	CU_ASSERT_EQUAL(ev.dir, IOREP_DIR_FROM_DEVICE);
+	CU_ASSERT_EQUAL(ev.attrs, 0x100);
+	/* dma_unmap_sg's field is "addrs" */
+	CU_ASSERT_EQUAL(parse("<idle>-0 [000] 15.394866: dma_unmap_sg: [FAILED TO PARSE] "
+			      "device=0000:00:03.0 addrs=ARRAY[00, 50, a7, 03, 01, 00, 00, 00] "
+			      "dir=2 attrs=0x0"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_TRUE(iorep_event_has(&ev, IOREP_F_ADDRS));
+	CU_ASSERT_EQUAL(ev.phys_addrs.n, 1);
+	CU_ASSERT_EQUAL(ev.phys_addrs.v[0], 0x103a75000ull);
+	/* an odd number of bytes is a bad line, not a guess */
+	CU_ASSERT_EQUAL(parse("x-1 [000] 1.0: dma_unmap_sg: [FAILED TO PARSE] device=a "
+			      "addrs=ARRAY[00, 50, a7] dir=2 attrs=0x0"),
+			IOREP_LINE_BAD);
+}
+
+static void test_kernel_dma_sg(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("  dd-384     [000] .....    15.384594: dma_map_sg: 0000:00:03.0 "
+			      "dir=FROM_DEVICE nents=130/130 ents=1/1 [TRUNCATED] "
+			      "dma_addrs={0xfffa0000} sizes={0x10000} "
+			      "phys_addrs={0x103a75000,0x103ac6000} attrs=NO_WARN|SKIP_CPU_SYNC"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.full_nents, 130);
+	CU_ASSERT_EQUAL(ev.full_ents, 1);
+	CU_ASSERT_TRUE(ev.truncated);
+	CU_ASSERT_TRUE(iorep_event_has(&ev, IOREP_F_TRUNCATED));
+	CU_ASSERT_EQUAL(ev.phys_addrs.n, 2);
+	CU_ASSERT_EQUAL(ev.phys_addrs.v[1], 0x103ac6000ull);
+	CU_ASSERT_EQUAL(ev.dma_addrs.v[0], 0xfffa0000ull);
+	CU_ASSERT_EQUAL(ev.lengths.v[0], 0x10000);
+	CU_ASSERT_EQUAL(ev.attrs, (1u << 8) | (1u << 5));
+	CU_ASSERT_EQUAL(parse("<idle>-0 [000] d.h1. 15.394708: dma_unmap_sg: 0000:00:03.0 "
+			      "dir=FROM_DEVICE phys_addrs={0x103a75000,0x103ac6000} attrs="),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_TRUE(iorep_event_has(&ev, IOREP_F_ADDRS));
+	CU_ASSERT_EQUAL(ev.phys_addrs.n, 2);
+	/* dma_map_sg_err prints its phys_addrs as dma_addrs= */
+	CU_ASSERT_EQUAL(parse("fio-9 [001] ..... 3.0: dma_map_sg_err: 0000:00:03.0 "
+			      "dir=TO_DEVICE dma_addrs={0x1000,0x2000} err=-12 attrs="),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_DMA_MAP_SG_ERR);
+	CU_ASSERT_EQUAL(ev.err, -12);
+	CU_ASSERT_TRUE(iorep_event_has(&ev, IOREP_F_PHYS_ADDRS));
+	CU_ASSERT_EQUAL(ev.phys_addrs.n, 2);
+}
+
+static void test_dma_families(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("insmod-386 [001] ..... 15.373788: dma_alloc: 0000:00:07.0 "
+			      "dir=BIDIRECTIONAL dma_addr=fff8000 size=16384 "
+			      "virt_addr=00000000c360db34 flags=GFP_KERNEL|__GFP_ZERO attrs="),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_DMA_ALLOC);
+	CU_ASSERT_STRING_EQUAL(ev.gfp, "GFP_KERNEL|__GFP_ZERO");
+	CU_ASSERT_EQUAL(ev.virt_addr, 0xc360db34ull);
+	CU_ASSERT_EQUAL(ev.size, 16384);
+	CU_ASSERT_EQUAL(parse("init-1 [000] ..... 18.651496: dma_free: 0000:00:06.0 "
+			      "dir=BIDIRECTIONAL dma_addr=fffff000 size=4096 "
+			      "virt_addr=000000006cdb8aff attrs="),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_DMA_FREE);
+	CU_ASSERT_EQUAL(ev.dma_addr, 0xfffff000ull);
+	/* 6.17 names */
+	CU_ASSERT_EQUAL(parse("a-1 [000] ..... 1.0: dma_map_phys: 0000:00:02.0 dir=TO_DEVICE "
+			      "dma_addr=ffff73f8 size=16 phys_addr=1030ec3f8 attrs=MMIO"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_DMA_MAP_PHYS);
+	CU_ASSERT_EQUAL(ev.attrs, 1u << 10);
+	CU_ASSERT_EQUAL(parse("a-1 [000] ..... 1.1: dma_unmap_phys: 0000:00:02.0 dir=TO_DEVICE "
+			      "dma_addr=ffff73f8 size=16 attrs="),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_DMA_UNMAP_PHYS);
+	CU_ASSERT_TRUE(iorep_event_has(&ev, IOREP_F_ADDR));
+	CU_ASSERT_EQUAL(ev.dma_addr, 0xffff73f8ull);
+	CU_ASSERT_EQUAL(parse("a-1 [000] ..... 1.2: dma_sync_single_for_cpu: 0000:00:04.0 "
+			      "dir=FROM_DEVICE dma_addr=fffc0000 size=1522"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_DMA_SYNC_SINGLE_FOR_CPU);
+	CU_ASSERT_EQUAL(ev.size, 1522);
+	CU_ASSERT_EQUAL(parse("a-1 [000] ..... 1.3: dma_sync_sg_for_device: 0000:00:03.0 "
+			      "dir=TO_DEVICE dma_addrs={0xfffa0000,0xfffb0000} sizes={0x1000,0x200}"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.lengths.n, 2);
+	CU_ASSERT_EQUAL(ev.lengths.v[1], 0x200);
+	CU_ASSERT_EQUAL(parse("a-1 [000] ..... 1.4: dma_alloc_sgt: 0000:00:03.0 dir=TO_DEVICE "
+			      "dma_addr=fff00000 size=8192 phys_addrs={0x1000,0x5000} flags=GFP_KERNEL "
+			      "attrs="),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_DMA_ALLOC_SGT);
+	CU_ASSERT_EQUAL(ev.phys_addrs.n, 2);
+}
+
+static void test_old_formats(void)
+{
+	setup();
+	/* 3.13 .. 5.16: no "- end" range */
+	CU_ASSERT_EQUAL(parse("modprobe-77 [000] .... 3.000001: map: IOMMU: iova=0x00000000fffff000 "
+			      "paddr=0x0000000012345000 size=4096"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.iova, 0xfffff000ull);
+	CU_ASSERT_EQUAL(ev.paddr, 0x12345000ull);
+	CU_ASSERT_EQUAL(parse("modprobe-77 [000] .... 3.000002: unmap: IOMMU: iova=0x00000000fffff000 "
+			      "size=4096 unmapped_size=0"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.unmapped_size, 0);
+	CU_ASSERT_TRUE(iorep_event_has(&ev, IOREP_F_UNMAPPED_SIZE));
+	CU_ASSERT_EQUAL(parse("qemu-kvm-900 [002] .... 50.0: detach_device_from_domain: IOMMU: "
+			      "device=0000:03:00.0"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_DETACH);
+	CU_ASSERT_STRING_EQUAL(ev.device, "0000:03:00.0");
+}
+
+static void test_io_page_fault(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("insmod-386 [000] ..... 15.848495: io_page_fault: IOMMU:pci "
+			      "0000:00:07.0 iova=0x0000000000100000 flags=0x0020"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_IO_PAGE_FAULT);
+	CU_ASSERT_STRING_EQUAL(ev.driver, "pci");
+	CU_ASSERT_STRING_EQUAL(ev.device, "0000:00:07.0");
+	CU_ASSERT_EQUAL(ev.iova, 0x100000);
+	CU_ASSERT_EQUAL(ev.fault_flags, 0x20);
+}
+
+static void test_dmesg_tp_printk(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("[    2.234568] add_device_to_group: IOMMU: groupID=0 "
+			      "device=0000:00:00.0"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.ts, 2234568000ull);
+	CU_ASSERT_EQUAL(ev.pid, -1);
+	CU_ASSERT_EQUAL(ev.cpu, -1);
+	CU_ASSERT_STRING_EQUAL(ev.device, "0000:00:00.0");
+	CU_ASSERT_EQUAL(parse("<6>[   12.5] map: IOMMU: iova=0x1000 - 0x2000 paddr=0x5000 size=4096"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.size, 4096);
+	CU_ASSERT_EQUAL(parse("[    0.289470] DMAR: DRHD base: 0x000000fed90000 flags: 0x0"),
+			IOREP_LINE_UNKNOWN);
+}
+
+static void test_lost_markers(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("CPU:1 [LOST 123 EVENTS]"), IOREP_LINE_LOST);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_LOST);
+	CU_ASSERT_EQUAL(ev.cpu, 1);
+	CU_ASSERT_EQUAL(ev.lost, 123);
+	CU_ASSERT_EQUAL(parse("CPU:12 [4567 EVENTS DROPPED]"), IOREP_LINE_LOST);
+	CU_ASSERT_EQUAL(ev.cpu, 12);
+	CU_ASSERT_EQUAL(ev.lost, 4567);
+	CU_ASSERT_EQUAL(parse("CPU:0 [EVENTS DROPPED]"), IOREP_LINE_LOST);
+	CU_ASSERT_EQUAL(ev.lost, -1);
+	CU_ASSERT_EQUAL(parse("CPU:x [LOST 1 EVENTS]"), IOREP_LINE_UNKNOWN);
+}
+
+static void test_meta_other_bad(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("# tracer: nop"), IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse(""), IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse("   \r"), IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse("version = 6"), IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse("bash-1 [000] ..... 1.0: do_sys_open <-__x64_sys_openat"),
+			IOREP_LINE_OTHER_EVENT);
+	CU_ASSERT_EQUAL(parse("bash-1 [000] ..... 1.0: sched_switch: prev_comm=bash"),
+			IOREP_LINE_OTHER_EVENT);
+	CU_ASSERT_EQUAL(ev.ts, 1000000000ull);
+	CU_ASSERT_EQUAL(parse("hello world"), IOREP_LINE_UNKNOWN);
+	/* iommu event lines that lack what every generation has */
+	CU_ASSERT_EQUAL(parse("x-1 [000] ..... 1.0: map: IOMMU: paddr=0x1000 size=4096"),
+			IOREP_LINE_BAD);
+	CU_ASSERT_EQUAL(parse("x-1 [000] ..... 1.0: unmap: IOMMU: iova=0xZZ size=4096"),
+			IOREP_LINE_BAD);
+	CU_ASSERT_EQUAL(parse("x-1 [000] ..... 1.0: add_device_to_group: IOMMU: groupID=x "
+			      "device=a"),
+			IOREP_LINE_BAD);
+	CU_ASSERT_EQUAL(parse("x-1 [000] ..... 1.0: map: IOMMU: iova=0xffffffffffffffffff "
+			      "size=1"),
+			IOREP_LINE_BAD);
+}
+
+static void test_crlf_and_hostile(void)
+{
+	static const char nul_line[] = "x-1 [000] ..... 1.0: attach_device_to_domain: IOMMU: "
+				       "device=ab\0cd";
+	static const char pre[] = "x-1 [000] ..... 1.0: attach_device_to_domain: IOMMU: device=";
+	char big[5000];
+
+	setup();
+	CU_ASSERT_EQUAL(parse("  insmod-386 [001] ..... 15.2: attach_device_to_domain: IOMMU: "
+			      "device=0000:00:07.0\r"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_STRING_EQUAL(ev.device, "0000:00:07.0");
+	/* a NUL inside a line: the name keeps its bytes, nothing reads past the line */
+	CU_ASSERT_EQUAL(iorep_textparse_line(&tp, nul_line, sizeof(nul_line) - 1, &ev),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(memcmp(ev.device, "ab\0cd", 6), 0);
+	memset(big, 'A', sizeof(big));
+	memcpy(big, pre, sizeof(pre) - 1);
+	CU_ASSERT_EQUAL(iorep_textparse_line(&tp, big, sizeof(big), &ev), IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(strlen(ev.device), sizeof(big) - (sizeof(pre) - 1));
+}
+
+int main(void)
+{
+	static const struct iorep_test tests[] = {
+		{ "ftrace plain", test_ftrace_plain },
+		{ "ftrace irq-info", test_ftrace_irqinfo },
+		{ "ftrace record-tgid", test_ftrace_tgid },
+		{ "comm with spaces and dashes", test_comm_spaces_dashes },
+		{ "trace-cmd report", test_tracecmd_report },
+		{ "trace-cmd report -l", test_tracecmd_latency },
+		{ "trace-cmd report -R", test_tracecmd_raw },
+		{ "FAILED TO PARSE arrays", test_failed_to_parse_arrays },
+		{ "kernel dma sg", test_kernel_dma_sg },
+		{ "dma families", test_dma_families },
+		{ "old print formats", test_old_formats },
+		{ "io_page_fault", test_io_page_fault },
+		{ "dmesg tp_printk", test_dmesg_tp_printk },
+		{ "lost markers", test_lost_markers },
+		{ "meta, other, bad", test_meta_other_bad },
+		{ "CRLF and hostile", test_crlf_and_hostile },
+		{ NULL, NULL },
+	};
+	int ret = iorep_test_main("textparse", tests);
+
+	iorep_textparse_release(&tp);
+	iorep_strtab_free(st);
+	return ret;
+}

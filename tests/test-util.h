@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* What the CUnit test programs share. */
+#ifndef IOREP_TEST_UTIL_H
+#define IOREP_TEST_UTIL_H
+
+#include <CUnit/Basic.h>
+
+struct iorep_test {
+	const char *name;
+	void (*fn)(void);
+};
+
+/* Runs @tests as one suite; returns the process exit status (0: all passed). */
+static inline int iorep_test_main(const char *suite, const struct iorep_test *tests)
+{
+	CU_pSuite s;
+	int failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	s = CU_add_suite(suite, NULL, NULL);
+	if (!s)
+		return 2;
+	for (; tests->name; tests++)
+		if (!CU_add_test(s, tests->name, tests->fn))
+			return 2;
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}
+
+#endif
