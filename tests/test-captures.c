@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -225,11 +226,95 @@ static void test_defects_events(void)
 	free_stream(&s);
 }
 
+/* gzip, xz and zstd text, and trace.dat from stdin, give the plain file's stream. */
+static void test_compressed_and_stdin(void)
+{
+	static const char *const tools[] = { "gzip -c", "xz -c", "zstd -qc" };
+	static const char *const files[] = { "trace.txt", "report.txt", "trace.dat" };
+	char dir[] = "/tmp/iorep-comp-XXXXXX", src[2048], dst[2400], cmd[5000];
+	struct stream plain, packed;
+	size_t t, f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	for (f = 0; f < 3; f++) {
+		snprintf(src, sizeof(src), "%s/6.1.0-56-amd64/boot/%s", IOREP_SAMPLES_DIR, files[f]);
+		CU_ASSERT_EQUAL_FATAL(read_stream(src, 0, &plain), 0);
+		for (t = 0; t < 3; t++) {
+			snprintf(dst, sizeof(dst), "%s/%zu-%zu", dir, f, t);
+			snprintf(cmd, sizeof(cmd), "%s '%s' > '%s'", tools[t], src, dst);
+			CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+			CU_ASSERT_EQUAL(read_stream(dst, 0, &packed), 0);
+			check_same(src, tools[t], &plain, &packed);
+			free_stream(&packed);
+		}
+		CU_ASSERT_EQUAL(plain.n, 270);
+		free_stream(&plain);
+		/* the same through the CLI from stdin, byte for byte */
+		snprintf(cmd, sizeof(cmd),
+			 "'%s' --events '%s' > '%s/a' && '%s' --events - < '%s' > '%s/b' && "
+			 "cmp -s '%s/a' '%s/b'",
+			 IOREP_BIN, src, dir, IOREP_BIN, src, dir, dir, dir);
+		CU_ASSERT_EQUAL(system(cmd), 0);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+/* A drop marker in text reaches the stream just before the next event, and is counted. */
+static void test_lost_in_text(void)
+{
+	static const char text[] =
+		"cpus=2\n"
+		"  a-1 [000] 1.000000: map: IOMMU: iova=0x1000 - 0x2000 paddr=0x5000 size=4096\n"
+		"CPU:1 [123 EVENTS DROPPED]\n"
+		"  a-1 [001] 2.000000: unmap: IOMMU: iova=0x1000 - 0x2000 size=4096 "
+		"unmapped_size=4096\n"
+		"CPU:0 [EVENTS DROPPED]\n";
+	char path[] = "/tmp/iorep-lost-XXXXXX";
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_input *in = NULL;
+	const struct iorep_input_stats *s;
+	struct iorep_event ev;
+	char err[512];
+	int fd = mkstemp(path);
+
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL_FATAL(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, path, st, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(iorep_input_next(in, &ev), 1);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_MAP);
+	CU_ASSERT_EQUAL(iorep_input_next(in, &ev), 1);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_LOST);
+	CU_ASSERT_EQUAL(ev.cpu, 1);
+	CU_ASSERT_EQUAL(ev.lost, 123);
+	CU_ASSERT_EQUAL(ev.ts, 2000000000ull);
+	CU_ASSERT_EQUAL(iorep_input_next(in, &ev), 1);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_UNMAP);
+	CU_ASSERT_EQUAL(ev.pos, 4);
+	CU_ASSERT_EQUAL(iorep_input_next(in, &ev), 1);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_LOST);
+	CU_ASSERT_EQUAL(ev.lost, -1);
+	CU_ASSERT_EQUAL(iorep_input_next(in, &ev), 0);
+	s = iorep_input_stats(in);
+	CU_ASSERT_EQUAL(s->ncpus, 2);
+	CU_ASSERT_EQUAL(s->lost[1], 123);
+	CU_ASSERT_EQUAL(s->lost[0], 0);
+	CU_ASSERT_EQUAL(s->lost_total, 123);
+	CU_ASSERT_EQUAL(s->lost_unknown, 1);
+	CU_ASSERT_STRING_EQUAL(iorep_input_info(in)->variant, "trace-cmd report");
+	iorep_input_free(in);
+	iorep_strtab_free(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	static const struct iorep_test tests[] = {
 		{ "every capture: counts and identical streams", test_every_capture },
 		{ "defects capture: exact events", test_defects_events },
+		{ "compressed and stdin input", test_compressed_and_stdin },
+		{ "lost events in text", test_lost_in_text },
 		{ NULL, NULL },
 	};
 
