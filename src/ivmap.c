@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IOVA interval map: an AVL tree keyed by (start, seq) with parent links,
+ * each node augmented with max_last, the largest inclusive end in its
+ * subtree.  See include/iorep-ivmap.h for the contract.
+ *
+ * Every structural change ends in ivmap_fixup(), which walks from the lowest
+ * changed node towards the root recomputing height and max_last and
+ * rebalancing, and stops as soon as a subtree's height and max_last are what
+ * its parent last saw.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "iorep-error.h"
+#include "iorep-ivmap.h"
+
+#define IVMAP_SEQ_MAX ((UINT64_C(1) << 56) - 1)
+
+_Static_assert(sizeof(struct iorep_ivmap_node) <= 96, "ivmap node grew past 96 bytes");
+
+/* Inclusive last of [start, end), end read modulo 2^64; false for an empty range. */
+static int ivmap_range(uint64_t start, uint64_t end, uint64_t *last)
+{
+	*last = end - 1;
+	return *last >= start;
+}
+
+/* Adds last - start + 1 (which may be 2^64) to the 128-bit byte count. */
+static void ivmap_bytes_add(struct iorep_ivmap *m, uint64_t start, uint64_t last)
+{
+	uint64_t d = last - start;
+
+	m->bytes_lo += d;
+	if (m->bytes_lo < d)
+		m->bytes_hi++;
+	m->bytes_lo++;
+	if (m->bytes_lo == 0)
+		m->bytes_hi++;
+}
+
+static void ivmap_bytes_sub(struct iorep_ivmap *m, uint64_t start, uint64_t last)
+{
+	uint64_t d = last - start;
+
+	if (m->bytes_lo < d)
+		m->bytes_hi--;
+	m->bytes_lo -= d;
+	if (m->bytes_lo == 0)
+		m->bytes_hi--;
+	m->bytes_lo--;
+}
+
+/* (a_start, a_seq) < (b_start, b_seq) */
+static int ivmap_key_less(uint64_t a_start, uint64_t a_seq, uint64_t b_start, uint64_t b_seq)
+{
+	return a_start < b_start || (a_start == b_start && a_seq < b_seq);
+}
+
+static unsigned int ivmap_height(const struct iorep_ivmap_node *n)
+{
+	return n ? (unsigned int)n->height : 0;
+}
+
+/* Recomputes @n's height and max_last from its children. */
+static void ivmap_update(struct iorep_ivmap_node *n)
+{
+	unsigned int hl = ivmap_height(n->left);
+	unsigned int hr = ivmap_height(n->right);
+	uint64_t max = n->last;
+
+	if (n->left && n->left->max_last > max)
+		max = n->left->max_last;
+	if (n->right && n->right->max_last > max)
+		max = n->right->max_last;
+	n->max_last = max;
+	n->height = 1 + (hl > hr ? hl : hr);
+}
+
+static void ivmap_replace_child(struct iorep_ivmap *m, struct iorep_ivmap_node *parent,
+				struct iorep_ivmap_node *old, struct iorep_ivmap_node *repl)
+{
+	if (!parent)
+		m->root = repl;
+	else if (parent->left == old)
+		parent->left = repl;
+	else
+		parent->right = repl;
+}
+
+static struct iorep_ivmap_node *ivmap_rotate_left(struct iorep_ivmap *m, struct iorep_ivmap_node *x)
+{
+	struct iorep_ivmap_node *y = x->right;
+
+	x->right = y->left;
+	if (y->left)
+		y->left->parent = x;
+	y->parent = x->parent;
+	ivmap_replace_child(m, x->parent, x, y);
+	y->left = x;
+	x->parent = y;
+	ivmap_update(x);
+	ivmap_update(y);
+	return y;
+}
+
+static struct iorep_ivmap_node *ivmap_rotate_right(struct iorep_ivmap *m,
+						   struct iorep_ivmap_node *x)
+{
+	struct iorep_ivmap_node *y = x->left;
+
+	x->left = y->right;
+	if (y->right)
+		y->right->parent = x;
+	y->parent = x->parent;
+	ivmap_replace_child(m, x->parent, x, y);
+	y->right = x;
+	x->parent = y;
+	ivmap_update(x);
+	ivmap_update(y);
+	return y;
+}
+
+/*
+ * Restores the AVL balance at @n, whose subtrees are valid AVL trees with
+ * heights differing by at most 2, and updates its fields.  Returns the new
+ * root of the subtree.
+ */
+static struct iorep_ivmap_node *ivmap_rebalance(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
+{
+	int bal = (int)ivmap_height(n->left) - (int)ivmap_height(n->right);
+
+	if (bal > 1) {
+		if (ivmap_height(n->left->left) < ivmap_height(n->left->right))
+			ivmap_rotate_left(m, n->left);
+		return ivmap_rotate_right(m, n);
+	}
+	if (bal < -1) {
+		if (ivmap_height(n->right->right) < ivmap_height(n->right->left))
+			ivmap_rotate_right(m, n->right);
+		return ivmap_rotate_left(m, n);
+	}
+	ivmap_update(n);
+	return n;
+}
+
+/*
+ * Walks from @n to the root, rebalancing and updating each node.  A node's
+ * stored height and max_last are what its parent was computed from, so once
+ * a subtree comes out with the same two values the ancestors are already
+ * right and the walk stops, but never before @must (a node whose own
+ * fields were changed above @n) has been visited.
+ */
+static void ivmap_fixup(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
+			const struct iorep_ivmap_node *must)
+{
+	while (n) {
+		unsigned int old_height = n->height;
+		uint64_t old_max = n->max_last;
+		struct iorep_ivmap_node *r = ivmap_rebalance(m, n);
+
+		if (n == must)
+			must = NULL;
+		if (!must && r->height == old_height && r->max_last == old_max)
+			return;
+		n = r->parent;
+	}
+}
+
+/* Links @n (start, last and seq set) into the tree after any equal key. */
+static void ivmap_link(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
+{
+	struct iorep_ivmap_node **link = &m->root;
+	struct iorep_ivmap_node *p = NULL;
+
+	while (*link) {
+		p = *link;
+		if (ivmap_key_less(n->start, n->seq, p->start, p->seq))
+			link = &p->left;
+		else
+			link = &p->right;
+	}
+	n->left = NULL;
+	n->right = NULL;
+	n->parent = p;
+	n->height = 1;
+	n->max_last = n->last;
+	*link = n;
+	ivmap_fixup(m, p, NULL);
+}
+
+/* Takes @n out of the tree; its own fields other than the links are kept. */
+static void ivmap_unlink(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
+{
+	struct iorep_ivmap_node *p = n->parent;
+	struct iorep_ivmap_node *s, *from, *c;
+
+	if (!n->left || !n->right) {
+		c = n->left ? n->left : n->right;
+		if (c)
+			c->parent = p;
+		ivmap_replace_child(m, p, n, c);
+		ivmap_fixup(m, p, NULL);
+		return;
+	}
+
+	/* Two children: the in-order successor @s takes @n's place. */
+	s = n->right;
+	while (s->left)
+		s = s->left;
+	if (s == n->right) {
+		from = s;
+	} else {
+		from = s->parent;
+		from->left = s->right;
+		if (s->right)
+			s->right->parent = from;
+		s->right = n->right;
+		n->right->parent = s;
+	}
+	s->left = n->left;
+	n->left->parent = s;
+	s->parent = p;
+	ivmap_replace_child(m, p, n, s);
+	/* What @p was computed from, so that ivmap_fixup() compares against it. */
+	s->height = n->height;
+	s->max_last = n->max_last;
+	ivmap_fixup(m, from, s);
+}
+
+/*
+ * A node from the cache or malloc(); the caller sets every field.  It belongs
+ * to @m: ivmap_node_put() or iorep_ivmap_release() frees it.
+ */
+static struct iorep_ivmap_node *ivmap_node_get(struct iorep_ivmap *m)
+{
+	struct iorep_ivmap_node *n = m->cache;
+
+	if (!n)
+		return malloc(sizeof(*n));
+	m->cache = n->right;
+	m->ncache--;
+	return n;
+}
+
+static void ivmap_node_put(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
+{
+	if (m->ncache >= m->cache_max) {
+		free(n);
+		return;
+	}
+	n->right = m->cache;
+	m->cache = n;
+	m->ncache++;
+}
+
+void iorep_ivmap_init(struct iorep_ivmap *m)
+{
+	m->root = NULL;
+	m->cache = NULL;
+	m->count = 0;
+	m->ncache = 0;
+	m->cache_max = IOREP_IVMAP_CACHE_DEFAULT;
+	m->next_seq = 0;
+	m->bytes_lo = 0;
+	m->bytes_hi = 0;
+}
+
+void iorep_ivmap_release(struct iorep_ivmap *m)
+{
+	struct iorep_ivmap_node *n = m->root;
+	struct iorep_ivmap_node *p;
+
+	/* Post-order without a stack: free leaves, cutting them off their parent. */
+	while (n) {
+		if (n->left) {
+			n = n->left;
+			continue;
+		}
+		if (n->right) {
+			n = n->right;
+			continue;
+		}
+		p = n->parent;
+		if (p && p->left == n)
+			p->left = NULL;
+		else if (p)
+			p->right = NULL;
+		free(n);
+		n = p;
+	}
+	m->root = NULL;
+	iorep_ivmap_set_cache_max(m, 0);
+	iorep_ivmap_init(m);
+}
+
+struct iorep_ivmap *iorep_ivmap_new(void)
+{
+	struct iorep_ivmap *m = malloc(sizeof(*m));
+
+	if (m)
+		iorep_ivmap_init(m);
+	return m;
+}
+
+void iorep_ivmap_free(struct iorep_ivmap *m)
+{
+	if (!m)
+		return;
+	iorep_ivmap_release(m);
+	free(m);
+}
+
+void iorep_ivmap_set_cache_max(struct iorep_ivmap *m, size_t max)
+{
+	struct iorep_ivmap_node *n;
+
+	m->cache_max = max;
+	while (m->ncache > max) {
+		n = m->cache;
+		m->cache = n->right;
+		m->ncache--;
+		free(n);
+	}
+}
+
+struct iorep_ivmap_node *iorep_ivmap_insert(struct iorep_ivmap *m, uint64_t start, uint64_t end,
+					    const struct iorep_ivmap_val *val)
+{
+	struct iorep_ivmap_node *n;
+	uint64_t last;
+
+	if (!ivmap_range(start, end, &last) || m->next_seq > IVMAP_SEQ_MAX)
+		return NULL;
+	n = ivmap_node_get(m);
+	if (!n)
+		return NULL;
+	n->start = start;
+	n->last = last;
+	n->val = *val;
+	n->seq = m->next_seq++;
+	ivmap_link(m, n);
+	m->count++;
+	ivmap_bytes_add(m, start, last);
+	return n;
+}
+
+void iorep_ivmap_remove(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
+{
+	ivmap_unlink(m, n);
+	m->count--;
+	ivmap_bytes_sub(m, n->start, n->last);
+	ivmap_node_put(m, n);
+}
+
+/* Moves the start of @n up to @start (<= n->last), keeping its seq. */
+static void ivmap_move_start(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t start)
+{
+	struct iorep_ivmap_node *next = iorep_ivmap_next(n);
+
+	/* The key only grows: if it stays below the successor's, @n stays put. */
+	if (!next || ivmap_key_less(start, n->seq, next->start, next->seq)) {
+		n->start = start;
+		return;
+	}
+	ivmap_unlink(m, n);
+	n->start = start;
+	ivmap_link(m, n);
+}
+
+int iorep_ivmap_trim(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t start,
+		     uint64_t end, struct iorep_ivmap_node **tail)
+{
+	struct iorep_ivmap_node *t;
+	uint64_t last;
+
+	if (tail)
+		*tail = NULL;
+	if (!ivmap_range(start, end, &last))
+		return -IOREP_EINVAL;
+	if (last < n->start || start > n->last)
+		return IOREP_IVMAP_TRIM_NONE;
+	if (start <= n->start && last >= n->last) {
+		iorep_ivmap_remove(m, n);
+		return IOREP_IVMAP_TRIM_REMOVED;
+	}
+	if (start <= n->start) {
+		/* Keep [last + 1, n->last]; last < n->last so last + 1 cannot wrap. */
+		ivmap_bytes_sub(m, n->start, last);
+		n->val.paddr += last + 1 - n->start;
+		ivmap_move_start(m, n, last + 1);
+		return IOREP_IVMAP_TRIM_FRONT;
+	}
+	if (last >= n->last) {
+		/* Keep [n->start, start - 1]; start > n->start so start - 1 cannot wrap. */
+		ivmap_bytes_sub(m, start, n->last);
+		n->last = start - 1;
+		ivmap_fixup(m, n, NULL);
+		return IOREP_IVMAP_TRIM_BACK;
+	}
+
+	/* Strictly inside: n->start < start <= last < n->last. */
+	if (m->next_seq > IVMAP_SEQ_MAX)
+		return -IOREP_ELIMIT;
+	t = ivmap_node_get(m);
+	if (!t)
+		return -IOREP_ENOMEM;
+	t->start = last + 1;
+	t->last = n->last;
+	t->val = n->val;
+	t->val.paddr += t->start - n->start;
+	t->seq = m->next_seq++;
+	ivmap_bytes_sub(m, start, last);
+	n->last = start - 1;
+	ivmap_fixup(m, n, NULL);
+	ivmap_link(m, t);
+	m->count++;
+	if (tail)
+		*tail = t;
+	return IOREP_IVMAP_TRIM_SPLIT;
+}
+
+/*
+ * The first node of the subtree at @n overlapping [qs, ql].  If the left
+ * subtree's max_last reaches qs but it holds no overlap, the node holding
+ * that max_last starts past ql, and so does everything after it: the
+ * search can commit to the left subtree.
+ */
+static struct iorep_ivmap_node *ivmap_subtree_first(struct iorep_ivmap_node *n, uint64_t qs,
+						    uint64_t ql)
+{
+	for (;;) {
+		if (n->left && n->left->max_last >= qs) {
+			n = n->left;
+			continue;
+		}
+		if (n->start > ql)
+			return NULL;
+		if (n->last >= qs)
+			return n;
+		if (n->right && n->right->max_last >= qs) {
+			n = n->right;
+			continue;
+		}
+		return NULL;
+	}
+}
+
+static struct iorep_ivmap_node *ivmap_overlap_first(const struct iorep_ivmap *m, uint64_t qs,
+						    uint64_t ql)
+{
+	if (!m->root || m->root->max_last < qs)
+		return NULL;
+	return ivmap_subtree_first(m->root, qs, ql);
+}
+
+/* The next node after @n overlapping [qs, ql], everything up to @n done. */
+static struct iorep_ivmap_node *ivmap_overlap_next(struct iorep_ivmap_node *n, uint64_t qs,
+						   uint64_t ql)
+{
+	struct iorep_ivmap_node *r = n->right;
+	struct iorep_ivmap_node *prev;
+
+	for (;;) {
+		if (r && r->max_last >= qs)
+			return ivmap_subtree_first(r, qs, ql);
+		/* Up until we arrive from a left child. */
+		do {
+			prev = n;
+			n = n->parent;
+			if (!n)
+				return NULL;
+		} while (prev == n->right);
+		if (n->start > ql)
+			return NULL;
+		if (n->last >= qs)
+			return n;
+		r = n->right;
+	}
+}
+
+struct iorep_ivmap_node *iorep_ivmap_overlap_first(const struct iorep_ivmap *m, uint64_t start,
+						   uint64_t end)
+{
+	uint64_t last;
+
+	if (!ivmap_range(start, end, &last))
+		return NULL;
+	return ivmap_overlap_first(m, start, last);
+}
+
+struct iorep_ivmap_node *iorep_ivmap_overlap_next(struct iorep_ivmap_node *n, uint64_t start,
+						  uint64_t end)
+{
+	uint64_t last;
+
+	if (!ivmap_range(start, end, &last))
+		return NULL;
+	return ivmap_overlap_next(n, start, last);
+}
+
+int iorep_ivmap_overlap_each(const struct iorep_ivmap *m, uint64_t start, uint64_t end,
+			     int (*fn)(struct iorep_ivmap_node *n, void *data), void *data)
+{
+	struct iorep_ivmap_node *n, *next;
+	uint64_t last;
+	int ret;
+
+	if (!ivmap_range(start, end, &last))
+		return 0;
+	for (n = ivmap_overlap_first(m, start, last); n; n = next) {
+		next = ivmap_overlap_next(n, start, last);
+		ret = fn(n, data);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+struct iorep_ivmap_node *iorep_ivmap_find_containing(const struct iorep_ivmap *m, uint64_t addr)
+{
+	return ivmap_overlap_first(m, addr, addr);
+}
+
+struct iorep_ivmap_node *iorep_ivmap_find_exact(const struct iorep_ivmap *m, uint64_t start,
+						uint64_t end)
+{
+	struct iorep_ivmap_node *n = m->root;
+	struct iorep_ivmap_node *cand = NULL;
+	uint64_t last;
+
+	if (!ivmap_range(start, end, &last))
+		return NULL;
+	/* The first node with n->start >= start. */
+	while (n) {
+		if (n->start >= start) {
+			cand = n;
+			n = n->left;
+		} else {
+			n = n->right;
+		}
+	}
+	for (n = cand; n && n->start == start; n = iorep_ivmap_next(n))
+		if (n->last == last)
+			return n;
+	return NULL;
+}
+
+struct iorep_ivmap_node *iorep_ivmap_first(const struct iorep_ivmap *m)
+{
+	struct iorep_ivmap_node *n = m->root;
+
+	while (n && n->left)
+		n = n->left;
+	return n;
+}
+
+struct iorep_ivmap_node *iorep_ivmap_last(const struct iorep_ivmap *m)
+{
+	struct iorep_ivmap_node *n = m->root;
+
+	while (n && n->right)
+		n = n->right;
+	return n;
+}
+
+struct iorep_ivmap_node *iorep_ivmap_next(struct iorep_ivmap_node *n)
+{
+	struct iorep_ivmap_node *p;
+
+	if (n->right) {
+		n = n->right;
+		while (n->left)
+			n = n->left;
+		return n;
+	}
+	for (p = n->parent; p && n == p->right; p = p->parent)
+		n = p;
+	return p;
+}
+
+struct iorep_ivmap_node *iorep_ivmap_prev(struct iorep_ivmap_node *n)
+{
+	struct iorep_ivmap_node *p;
+
+	if (n->left) {
+		n = n->left;
+		while (n->right)
+			n = n->right;
+		return n;
+	}
+	for (p = n->parent; p && n == p->left; p = p->parent)
+		n = p;
+	return p;
+}
+
+size_t iorep_ivmap_count(const struct iorep_ivmap *m)
+{
+	return m->count;
+}
+
+uint64_t iorep_ivmap_bytes(const struct iorep_ivmap *m)
+{
+	return m->bytes_hi ? UINT64_MAX : m->bytes_lo;
+}
+
+struct ivmap_check {
+	const struct iorep_ivmap *m;
+	const struct iorep_ivmap_node *prev;
+	size_t count;
+	uint64_t bytes_lo;
+	uint64_t bytes_hi;
+};
+
+/* Checks the subtree at @n; *@height gets its height.  Returns 0 or -IOREP_EINVAL. */
+static int ivmap_check_subtree(struct ivmap_check *c, const struct iorep_ivmap_node *n,
+			       const struct iorep_ivmap_node *parent, unsigned int *height)
+{
+	unsigned int hl = 0, hr = 0;
+	uint64_t max;
+	int ret = -IOREP_EINVAL;
+
+	*height = 0;
+	if (!n)
+		return 0;
+	/* A broken tree may hold a cycle: never visit more nodes than counted. */
+	if (n->parent != parent || c->count >= c->m->count)
+		goto out;
+	if (ivmap_check_subtree(c, n->left, n, &hl))
+		goto out;
+	if (n->start > n->last || n->seq >= c->m->next_seq)
+		goto out;
+	if (c->prev && !ivmap_key_less(c->prev->start, c->prev->seq, n->start, n->seq))
+		goto out;
+	c->prev = n;
+	c->count++;
+	c->bytes_lo += n->last - n->start;
+	if (c->bytes_lo < n->last - n->start)
+		c->bytes_hi++;
+	if (++c->bytes_lo == 0)
+		c->bytes_hi++;
+	if (ivmap_check_subtree(c, n->right, n, &hr))
+		goto out;
+	if (hl > hr + 1 || hr > hl + 1 || n->height != 1 + (hl > hr ? hl : hr))
+		goto out;
+	max = n->last;
+	if (n->left && n->left->max_last > max)
+		max = n->left->max_last;
+	if (n->right && n->right->max_last > max)
+		max = n->right->max_last;
+	if (n->max_last != max)
+		goto out;
+	*height = n->height;
+	ret = 0;
+out:
+	return ret;
+}
+
+int iorep_ivmap_validate(const struct iorep_ivmap *m)
+{
+	struct ivmap_check c = {.m = m};
+	unsigned int height;
+	const struct iorep_ivmap_node *n;
+	size_t ncache = 0;
+
+	if (ivmap_check_subtree(&c, m->root, NULL, &height))
+		return -IOREP_EINVAL;
+	if (c.count != m->count || c.bytes_lo != m->bytes_lo || c.bytes_hi != m->bytes_hi)
+		return -IOREP_EINVAL;
+	for (n = m->cache; n && ncache <= m->ncache; n = n->right)
+		ncache++;
+	if (ncache != m->ncache || ncache > m->cache_max)
+		return -IOREP_EINVAL;
+	return 0;
+}
