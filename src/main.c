@@ -12,6 +12,8 @@
 
 #include "iorep-error.h"
 #include "iorep-input.h"
+#include "iorep-model.h"
+#include "iorep-pci.h"
 #include "iorep-report.h"
 #include "iorep-strtab.h"
 
@@ -21,6 +23,7 @@ enum { EXIT_FINDINGS = 1, EXIT_BAD = 2 };
 
 struct options {
 	const char *input;
+	const char *sysfs;
 	int events;
 	int quiet;
 };
@@ -47,6 +50,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "events", no_argument, NULL, 'e' },
+		{ "sysfs", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -58,6 +62,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		switch (c) {
 		case 'e':
 			o->events = 1;
+			break;
+		case 's':
+			o->sysfs = optarg;
 			break;
 		case 'q':
 			o->quiet = 1;
@@ -87,6 +94,8 @@ int main(int argc, char **argv)
 	struct options opts = { 0 };
 	struct iorep_strtab *st = NULL;
 	struct iorep_input *in = NULL;
+	struct iorep_sysfs_groups groups;
+	struct iorep_model model;
 	struct iorep_event ev;
 	char err[512];
 	int ret, status = EXIT_BAD;
@@ -98,10 +107,31 @@ int main(int argc, char **argv)
 		fprintf(stderr, "iommu-report: %s\n", iorep_strerror(-IOREP_ENOMEM));
 		return EXIT_BAD;
 	}
+	iorep_model_init(&model, st);
+	iorep_sysfs_groups_init(&groups);
+	err[0] = '\0';
+	if (opts.sysfs) {
+		ret = iorep_sysfs_groups_load(&groups, opts.sysfs);
+		if (ret < 0) {
+			snprintf(err, sizeof(err), "%s: %s", opts.sysfs, iorep_strerror(ret));
+			goto fail;
+		}
+		ret = iorep_model_seed_groups(&model, &groups);
+		if (ret < 0)
+			goto fail;
+	}
 	ret = iorep_input_open(&in, opts.input, st, err, sizeof(err));
 	if (ret < 0)
 		goto fail;
 	while ((ret = iorep_input_next(in, &ev)) > 0) {
+		if (!opts.events) {
+			ret = iorep_model_feed(&model, &ev);
+			if (ret < 0) {
+				snprintf(err, sizeof(err), "%s: %s", opts.input, iorep_strerror(ret));
+				goto fail;
+			}
+			continue;
+		}
 		if (opts.events && iorep_event_write_json_line(&ev, stdout) < 0) {
 			snprintf(err, sizeof(err), "standard output: %s",
 				 iorep_strerror(-IOREP_EOUTPUT));
@@ -111,8 +141,22 @@ int main(int argc, char **argv)
 	}
 	if (ret < 0)
 		goto fail;
-	if (!opts.events)
+	if (!opts.events) {
+		ret = iorep_model_finish(&model);
+		if (ret < 0)
+			goto fail;
 		iorep_summary_print(in, stdout);
+		for (uint32_t i = 0; i < model.nfindings; i++) {
+			struct iorep_finding *f = &model.findings[i];
+
+			printf("%-8s %-22s %s %llu.%06llu %s %s\n", iorep_severity_name(f->severity),
+			       iorep_finding_name(f->type), f->suspected ? "suspected" : "definite",
+			       (unsigned long long)f->ts / 1000000000,
+			       (unsigned long long)f->ts % 1000000000 / 1000,
+			       f->device == IOREP_NONE ? "-" : model.devices[f->device].name,
+			       f->message);
+		}
+	}
 	if (fflush(stdout) != 0) {
 		snprintf(err, sizeof(err), "standard output: %s", iorep_strerror(-IOREP_EOUTPUT));
 		ret = -IOREP_EOUTPUT;
@@ -125,6 +169,8 @@ int main(int argc, char **argv)
 fail:
 	fprintf(stderr, "iommu-report: %s\n", err[0] ? err : iorep_strerror(ret));
 out:
+	iorep_model_release(&model);
+	iorep_sysfs_groups_release(&groups);
 	iorep_input_free(in);
 	iorep_strtab_free(st);
 	return status;

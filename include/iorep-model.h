@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The model: the state of the machine's IOMMU over the time of a trace,
+ * rebuilt from the event stream, and the findings the checks make on it.
+ *
+ *   topology  group -> devices, from add/remove events and a sysfs seed
+ *   domains   each device's timeline of domain epochs (attach events);
+ *             domains are the host DMA domain of a group, user/unmanaged
+ *             domains (VFIO, iommu_attach_device) owned by a process, and the
+ *             pool of mappings that no event attributes to a domain
+ *   mappings  per domain, an interval map of live IOVA ranges
+ *   dma api   per device, the live DMA-API handles (6.12+ dma:* events)
+ *
+ * Every reporter renders this one struct, so text, JSON, DOT and HTML
+ * cannot disagree.
+ */
+#ifndef IOREP_MODEL_H
+#define IOREP_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "iorep-event.h"
+#include "iorep-ivmap.h"
+#include "iorep-pci.h"
+#include "iorep-strtab.h"
+
+#define IOREP_NONE UINT32_MAX	/* no device / domain / group index */
+#define IOREP_TS_OPEN UINT64_MAX	/* an epoch still open at the end */
+
+enum iorep_domain_kind {
+	IOREP_DOM_DMA,		/* the kernel's default DMA domain of a group */
+	IOREP_DOM_USER,		/* owned by a process: VFIO container, iommu_attach_device */
+	IOREP_DOM_BLOCKED,	/* transitional: attached and left with no map in between */
+	IOREP_DOM_POOL,		/* mappings no event attributes to a domain */
+};
+
+/* Findings: type name, default severity. */
+#define IOREP_FINDINGS                                                         \
+	_X(DOUBLE_UNMAP, "double_unmap", ERROR)                                \
+	_X(PARTIAL_UNMAP, "partial_unmap", WARNING)                            \
+	_X(UNMAP_SIZE_MISMATCH, "unmap_size_mismatch", WARNING)                \
+	_X(UNMATCHED_UNMAP, "unmatched_unmap", INFO)                           \
+	_X(OVERLAPPING_MAP, "overlapping_map", ERROR)                          \
+	_X(LEAK, "leak", ERROR)                                                \
+	_X(OUTSTANDING, "outstanding", INFO)                                   \
+	_X(IO_PAGE_FAULT, "io_page_fault", ERROR)                              \
+	_X(SPLIT_GROUP, "split_group", WARNING)                                \
+	_X(DMA_API_LEAK, "dma_api_leak", ERROR)                                \
+	_X(DMA_API_DOUBLE_UNMAP, "dma_api_double_unmap", ERROR)                \
+	_X(DMA_API_UNMATCHED, "dma_api_unmatched_unmap", INFO)                 \
+	_X(DMA_API_SIZE_MISMATCH, "dma_api_size_mismatch", ERROR)              \
+	_X(DMA_API_TYPE_MISMATCH, "dma_api_type_mismatch", ERROR)              \
+	_X(DMA_API_DIR_MISMATCH, "dma_api_dir_mismatch", ERROR)                \
+	_X(DMA_API_OUTSTANDING, "dma_api_outstanding", INFO)                   \
+	_X(DMA_API_ERROR, "dma_api_error", WARNING)
+
+#define _X(id, name, sev) IOREP_FIND_##id,
+enum iorep_finding_type { IOREP_FINDINGS IOREP_FIND__COUNT };
+#undef _X
+
+enum iorep_severity {
+	IOREP_SEV_INFO,
+	IOREP_SEV_WARNING,
+	IOREP_SEV_ERROR,
+};
+
+struct iorep_finding {
+	enum iorep_finding_type type;
+	enum iorep_severity severity;
+	bool suspected;		/* after lost events, or by inference */
+	uint64_t ts;		/* of the triggering event */
+	int32_t cpu;
+	uint64_t pos;		/* input position of the triggering event */
+	uint32_t device;	/* index in model.devices, or IOREP_NONE */
+	uint32_t domain;	/* index in model.domains, or IOREP_NONE */
+	bool has_iova;
+	uint64_t iova;
+	uint64_t size;
+	uint64_t age_ns;	/* outstanding / leak: how long the range was live */
+	char *message;		/* one line, owned by the model */
+	uint32_t seq;		/* order found in */
+};
+
+/* How an epoch began. */
+enum iorep_epoch_how {
+	IOREP_EPOCH_IMPLICIT,	/* in its DMA domain before the trace started */
+	IOREP_EPOCH_APPEAR,	/* boot or hot-plug: the device appeared */
+	IOREP_EPOCH_TOGGLE,	/* an attach moved it */
+};
+
+/* A device's stay in one domain: [start, end). */
+struct iorep_epoch {
+	uint64_t start;
+	uint64_t end;		/* IOREP_TS_OPEN while current */
+	uint32_t domain;	/* IOREP_NONE until the group is known */
+	int32_t pid;		/* of the attach, -1 for implicit */
+	uint64_t pos;
+	uint8_t how;		/* enum iorep_epoch_how */
+	bool traffic;		/* maps or unmaps happened in its domain meanwhile */
+	uint64_t ops_at_open;	/* the domain's maps + unmaps when it began */
+};
+
+struct iorep_device {
+	const char *name;	/* interned */
+	bool is_pci;
+	struct iorep_pci_addr addr;
+	int32_t group;		/* current group id, -1 when unknown */
+	bool removed;		/* removed from its group (hot-unplug) */
+	bool known;		/* in a group before its first attach (sysfs seed, add event) */
+	bool added;		/* add_device_to_group seen in this trace */
+	uint32_t own_domain;	/* its DMA domain while its group is unknown, or IOREP_NONE */
+	uint32_t attaches;
+	struct iorep_epoch *epochs;
+	uint32_t nepochs, epochs_cap;
+	/* mapping traffic attributed to the device */
+	uint64_t maps, unmaps, bytes_mapped;
+	/* DMA API (dma:* events), keyed by dma address */
+	struct iorep_ivmap dma_live;
+	struct iorep_ivmap dma_dead;	/* recently unmapped handles */
+	struct iorep_ivmap sg_by_phys;	/* live sg lists by first physical address */
+	uint64_t dma_maps, dma_unmaps;
+	uint32_t findings;	/* findings that name the device */
+	bool real_user;		/* last real (non-blocking) epoch was a user domain */
+};
+
+struct iorep_domain {
+	enum iorep_domain_kind kind;
+	int32_t group;		/* DMA domains: the group; else -1 */
+	int32_t owner_pid;	/* USER: the attaching process */
+	const char *owner_comm;
+	uint64_t created;
+	uint64_t left;		/* when its last device left, IOREP_TS_OPEN if never */
+	uint32_t attached;	/* devices attached now */
+	bool orphan_checked;	/* leaks of a left domain were reported */
+	struct iorep_ivmap live;
+	struct iorep_ivmap dead;	/* unmapped ranges, for double unmaps and faults */
+	uint64_t maps, unmaps, bytes_mapped, bytes_unmapped;
+	uint64_t peak_live, peak_bytes;
+};
+
+struct iorep_group {
+	int32_t id;
+	uint32_t *devices;	/* indexes, current members */
+	uint32_t ndevices, cap;
+	uint32_t domain;	/* its default DMA domain */
+	bool seeded;		/* known from the sysfs snapshot */
+	bool dirty;		/* an attach happened: check for a split when it settles */
+	bool split_reported;
+};
+
+/* Mapping statistics over the whole trace. */
+struct iorep_map_stats {
+	uint64_t maps, unmaps;
+	uint64_t bytes_mapped, bytes_unmapped;
+	uint64_t peak_live, peak_bytes;	/* over all domains at once */
+	uint64_t live, live_bytes;	/* now (at the end: live at end) */
+	uint64_t attributed_maps, attributed_unmaps;	/* to a device by dma:* events */
+	uint64_t pid_maps, pid_unmaps;	/* to a user domain by process */
+	uint64_t lifetime_count;	/* map->unmap lifetimes measured */
+	uint64_t lifetime_sum_ns, lifetime_max_ns;
+};
+
+struct iorep_model_cpu;	/* per-CPU attribution state, model.c's own */
+
+struct iorep_model {
+	struct iorep_strtab *st;
+	struct iorep_device *devices;
+	uint32_t ndevices, devices_cap;
+	struct iorep_domain *domains;
+	uint32_t ndomains, domains_cap;
+	struct iorep_group *groups;
+	uint32_t ngroups, groups_cap;
+	struct iorep_finding *findings;
+	uint32_t nfindings, findings_cap;
+	uint32_t findings_by_sev[3];
+	uint32_t pool;		/* the pool domain's index */
+	struct iorep_map_stats stats;
+	uint64_t first_ts, last_ts;
+	uint64_t lost;		/* events dropped so far */
+	bool lost_any;		/* every later finding is suspected */
+	uint64_t events;
+	struct iorep_model_cpu *cpus;
+	uint32_t ncpus;
+	int error;		/* first allocation failure, sticky */
+};
+
+/* @st must outlive the model.  iorep_model_release() frees what the model holds. */
+void iorep_model_init(struct iorep_model *m, struct iorep_strtab *st);
+void iorep_model_release(struct iorep_model *m);
+
+/*
+ * Seeds the topology from a sysfs snapshot: devices present when the trace
+ * starts, in their groups and default domains.  Returns 0 or -IOREP_ENOMEM.
+ */
+int iorep_model_seed_groups(struct iorep_model *m, const struct iorep_sysfs_groups *g);
+
+/* Feeds one event, in stream order.  Returns 0 or a negative IOREP_E* code. */
+int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev);
+
+/* Ends the trace: flushes pending attribution, reports leaks and outstanding mappings. */
+int iorep_model_finish(struct iorep_model *m);
+
+/* Lookups; return IOREP_NONE when absent. */
+uint32_t iorep_model_device_find(const struct iorep_model *m, const char *name);
+uint32_t iorep_model_group_find(const struct iorep_model *m, int32_t id);
+/* The device most recently attached to a domain. */
+uint32_t iorep_model_domain_device(const struct iorep_model *m, uint32_t dom);
+
+const char *iorep_finding_name(enum iorep_finding_type t);
+enum iorep_severity iorep_finding_default_severity(enum iorep_finding_type t);
+const char *iorep_severity_name(enum iorep_severity s);
+/* Parses "error", "warning", "info"; returns -1 when unknown. */
+int iorep_severity_parse(const char *s);
+const char *iorep_domain_kind_name(enum iorep_domain_kind k);
+
+#endif

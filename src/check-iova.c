@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Mappings of one domain, and the checks on them: overlapping maps, double,
+ * partial, mismatched and unmatched unmaps, and page faults correlated with
+ * the history of their IOVA.
+ *
+ * What the real captures taught: with Intel VT-d a second unmap of a range
+ * reports unmapped_size equal to the request, and an unmap of a never
+ * mapped page reported 0x200000, so a double unmap is decided by the
+ * history this trace saw (live, then unmapped, not mapped again), not by
+ * unmapped_size.  One map per contiguous chunk may be undone by one unmap
+ * of the whole range, and a range may be unmapped page by page: neither is a
+ * finding.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "iorep-error.h"
+#include "model-local.h"
+
+/* History of unmapped ranges kept per domain before it is dropped and restarted. */
+#define DEAD_MAX (1u << 18)
+
+static const char *dev_name(const struct iorep_model *m, uint32_t dev)
+{
+	return dev == IOREP_NONE ? "-" : m->devices[dev].name;
+}
+
+static bool domain_in_trace(const struct iorep_model *m, const struct iorep_domain *d)
+{
+	/* a user domain created by an attach this trace saw: all its maps are in the trace */
+	return d->kind == IOREP_DOM_USER;
+}
+
+/* Removes what the dead history holds of [start, end). */
+static int forget_dead(struct iorep_model *m, struct iorep_domain *d, uint64_t start, uint64_t end)
+{
+	struct iorep_ivmap_node *n, *tmp;
+	int ret;
+
+	iorep_ivmap_for_each_overlap_safe(n, tmp, &d->dead, start, end) {
+		ret = iorep_ivmap_trim(&d->dead, n, start, end, NULL);
+		if (ret < 0)
+			return m->error = ret;
+	}
+	return 0;
+}
+
+static void update_peaks(struct iorep_model *m, struct iorep_domain *d)
+{
+	size_t live = iorep_ivmap_count(&d->live);
+	uint64_t bytes = iorep_ivmap_bytes(&d->live);
+
+	if (live > d->peak_live)
+		d->peak_live = live;
+	if (bytes > d->peak_bytes)
+		d->peak_bytes = bytes;
+	if (m->stats.live > m->stats.peak_live)
+		m->stats.peak_live = m->stats.live;
+	if (m->stats.live_bytes > m->stats.peak_bytes)
+		m->stats.peak_bytes = m->stats.live_bytes;
+}
+
+int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_t di, uint32_t dev)
+{
+	struct iorep_domain *d = &m->domains[di];
+	struct iorep_ivmap_val val = { 0 };
+	struct iorep_ivmap_node *n;
+	uint64_t end = ev->iova + ev->size;
+
+	if (!ev->size || !iorep_ivmap_range_valid(ev->iova, end))
+		return 0;
+	if (d->kind != IOREP_DOM_POOL) {
+		n = iorep_ivmap_overlap_first(&d->live, ev->iova, end);
+		if (n)
+			iorep_model_add_finding(
+				m, IOREP_FIND_OVERLAPPING_MAP, ev, 0, dev, di, true, ev->iova, ev->size,
+				"map of [0x%" PRIx64 ", 0x%" PRIx64 ") onto the live mapping "
+				"[0x%" PRIx64 ", 0x%" PRIx64 ") of the same %s domain, mapped at "
+				"%" PRIu64 ".%06" PRIu64,
+				ev->iova, end, n->start, n->last + 1, iorep_domain_kind_name(d->kind),
+				n->val.ts / 1000000000, n->val.ts % 1000000000 / 1000);
+	}
+	val.paddr = ev->paddr;
+	val.ts = ev->ts;
+	val.pos = ev->pos;
+	val.cpu = ev->cpu;
+	val.pid = ev->pid;
+	val.owner = dev;
+	if (!iorep_ivmap_insert(&d->live, ev->iova, end, &val))
+		return m->error = -IOREP_ENOMEM;
+	if (forget_dead(m, d, ev->iova, end) < 0)
+		return m->error;
+	d->maps++;
+	d->bytes_mapped += ev->size;
+	m->stats.maps++;
+	m->stats.bytes_mapped += ev->size;
+	m->stats.live++;
+	m->stats.live_bytes += ev->size;
+	if (dev != IOREP_NONE) {
+		m->devices[dev].maps++;
+		m->devices[dev].bytes_mapped += ev->size;
+	}
+	update_peaks(m, d);
+	return 0;
+}
+
+/* Records [start, end) as unmapped at @ts, bounding the history. */
+static int remember_dead(struct iorep_model *m, struct iorep_domain *d,
+			 const struct iorep_event *ev, uint64_t start, uint64_t end)
+{
+	struct iorep_ivmap_val val = { .ts = ev->ts, .pos = ev->pos, .cpu = ev->cpu, .pid = ev->pid };
+
+	if (forget_dead(m, d, start, end) < 0)
+		return m->error;
+	if (iorep_ivmap_count(&d->dead) >= DEAD_MAX)
+		iorep_ivmap_release(&d->dead);	/* older history is dropped, memory stays bounded */
+	if (!iorep_ivmap_insert(&d->dead, start, end, &val))
+		return m->error = -IOREP_ENOMEM;
+	return 0;
+}
+
+int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint32_t di,
+		      uint32_t dev)
+{
+	struct iorep_domain *d = &m->domains[di];
+	struct iorep_ivmap_node *n, *tmp;
+	uint64_t end = ev->iova + ev->size, covered = 0, lo, hi, dead_ts = 0;
+	bool pool = d->kind == IOREP_DOM_POOL, in_dead = false;
+	char msg[300];
+	int ret;
+
+	if (!ev->size || !iorep_ivmap_range_valid(ev->iova, end))
+		return 0;
+	iorep_ivmap_for_each_overlap_safe(n, tmp, &d->live, ev->iova, end) {
+		lo = n->start > ev->iova ? n->start : ev->iova;
+		hi = n->last + 1 < end && n->last + 1 != 0 ? n->last + 1 : end;
+		covered += hi - lo;
+		if (n->start >= ev->iova && (n->last + 1 <= end || end == 0)) {
+			uint64_t life = ev->ts - n->val.ts;
+
+			m->stats.lifetime_count++;
+			m->stats.lifetime_sum_ns += life;
+			if (life > m->stats.lifetime_max_ns)
+				m->stats.lifetime_max_ns = life;
+			m->stats.live--;
+		}
+		m->stats.live_bytes -= hi - lo;
+		ret = iorep_ivmap_trim(&d->live, n, ev->iova, end, NULL);
+		if (ret < 0)
+			return m->error = ret;
+		if (ret == IOREP_IVMAP_TRIM_SPLIT)
+			m->stats.live++;
+		if (pool && covered >= ev->size)
+			break;	/* in the pool, one domain's mapping is enough */
+	}
+	/* In the pool, an earlier unmap of the range may have been another
+	 * domain's (every DMA domain allocates from the top of the 32-bit space
+	 * down): history proves nothing there. */
+	n = pool ? NULL : iorep_ivmap_overlap_first(&d->dead, ev->iova, end);
+	if (n) {
+		in_dead = true;
+		dead_ts = n->val.ts;
+	}
+	d->unmaps++;
+	d->bytes_unmapped += ev->size;
+	m->stats.unmaps++;
+	m->stats.bytes_unmapped += ev->size;
+	if (dev != IOREP_NONE)
+		m->devices[dev].unmaps++;
+
+	if (iorep_event_has(ev, IOREP_F_UNMAPPED_SIZE) && ev->unmapped_size != ev->size)
+		iorep_model_add_finding(
+			m, ev->unmapped_size && ev->unmapped_size < ev->size ?
+				   IOREP_FIND_PARTIAL_UNMAP : IOREP_FIND_UNMAP_SIZE_MISMATCH,
+			ev, 0, dev, di, true, ev->iova, ev->size,
+			"unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") asked for %" PRIu64
+			" bytes, the driver unmapped %" PRIu64,
+			ev->iova, end, ev->size, ev->unmapped_size);
+
+	if (covered == 0 && (in_dead || (iorep_event_has(ev, IOREP_F_UNMAPPED_SIZE) &&
+					 !ev->unmapped_size))) {
+		uint32_t idx = m->nfindings;
+
+		if (in_dead)
+			snprintf(msg, sizeof(msg),
+				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") in the %s domain, already "
+				 "unmapped at %" PRIu64 ".%06" PRIu64 " and not mapped since",
+				 ev->iova, end, iorep_domain_kind_name(d->kind), dead_ts / 1000000000,
+				 dead_ts % 1000000000 / 1000);
+		else
+			snprintf(msg, sizeof(msg),
+				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") in the %s domain: the "
+				 "driver unmapped nothing",
+				 ev->iova, end, iorep_domain_kind_name(d->kind));
+		iorep_model_add_finding(m, IOREP_FIND_DOUBLE_UNMAP, ev, 0, dev, di, true, ev->iova,
+					ev->size, "%s", msg);
+		/* the driver said nothing was there, but the map may predate the trace */
+		if (!in_dead && m->nfindings > idx)
+			m->findings[idx].suspected = true;
+	} else if (covered == 0) {
+		uint32_t idx = m->nfindings;
+		bool never = domain_in_trace(m, d);
+
+		if (never)
+			snprintf(msg, sizeof(msg),
+				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") that was never mapped in "
+				 "this %s domain (created at %" PRIu64 ".%06" PRIu64 ")",
+				 ev->iova, end, iorep_domain_kind_name(d->kind),
+				 d->created / 1000000000, d->created % 1000000000 / 1000);
+		else
+			snprintf(msg, sizeof(msg),
+				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") not mapped in this trace "
+				 "(%s domain; the map may predate the trace)",
+				 ev->iova, end, iorep_domain_kind_name(d->kind));
+		iorep_model_add_finding(m, IOREP_FIND_UNMATCHED_UNMAP, ev, 0, dev, di, true,
+					ev->iova, ev->size, "%s", msg);
+		/* a domain whose whole life is in the trace: a real bug */
+		if (never && m->nfindings > idx) {
+			m->findings_by_sev[m->findings[idx].severity]--;
+			m->findings[idx].severity = IOREP_SEV_ERROR;
+			m->findings_by_sev[IOREP_SEV_ERROR]++;
+		}
+	} else if (covered < ev->size && !pool) {
+		iorep_model_add_finding(
+			m, in_dead ? IOREP_FIND_DOUBLE_UNMAP : IOREP_FIND_PARTIAL_UNMAP, ev, 0, dev,
+			di, true, ev->iova, ev->size,
+			"unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") found only %" PRIu64
+			" of its %" PRIu64 " bytes mapped%s",
+			ev->iova, end, covered, ev->size,
+			in_dead ? "; the rest was already unmapped" : "");
+	}
+	if (remember_dead(m, d, ev, ev->iova, end) < 0)
+		return m->error;
+	update_peaks(m, d);
+	return 0;
+}
+
+int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev)
+{
+	uint32_t dev = IOREP_NONE, di = IOREP_NONE;
+	struct iorep_ivmap_node *n;
+	const char *rw = ev->fault_flags & 1 ? "write" : "read";
+	char state[200];
+
+	if (iorep_event_has(ev, IOREP_F_DEVICE) && ev->device[0]) {
+		dev = iorep_model_device_get(m, ev->device);
+		if (dev == IOREP_NONE)
+			return m->error;
+		di = iorep_model_device_domain(m, dev);
+	}
+	if (di == IOREP_NONE && m->pool != IOREP_NONE)
+		di = m->pool;
+	snprintf(state, sizeof(state), "in no known domain");
+	if (di != IOREP_NONE) {
+		struct iorep_domain *d = &m->domains[di];
+
+		n = iorep_ivmap_find_containing(&d->live, ev->iova);
+		if (n) {
+			snprintf(state, sizeof(state),
+				 "live in the %s domain since %" PRIu64 ".%06" PRIu64
+				 " (a permission fault)",
+				 iorep_domain_kind_name(d->kind), n->val.ts / 1000000000,
+				 n->val.ts % 1000000000 / 1000);
+		} else if ((n = iorep_ivmap_find_containing(&d->dead, ev->iova))) {
+			uint64_t ago = ev->ts - n->val.ts;
+
+			snprintf(state, sizeof(state),
+				 "unmapped %" PRIu64 " us before in the %s domain (use after unmap)",
+				 ago / 1000, iorep_domain_kind_name(d->kind));
+		} else {
+			snprintf(state, sizeof(state), "never mapped in the %s domain in this trace",
+				 iorep_domain_kind_name(d->kind));
+		}
+	}
+	return iorep_model_add_finding(m, IOREP_FIND_IO_PAGE_FAULT, ev, 0, dev, di, true, ev->iova,
+				       0, "%s fault of %s at 0x%" PRIx64 " (flags 0x%x): %s",
+				       rw, dev == IOREP_NONE ? "an unknown device" : dev_name(m, dev),
+				       ev->iova, ev->fault_flags, state);
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Checks on lifetimes: domains left with mappings (leaks), groups whose
+ * devices sit in different domains (split groups), and what is still
+ * mapped at the end of the trace (outstanding).
+ *
+ * A user domain left by its last device is not torn down at once: VFIO
+ * unmaps what the program left mapped when the container is released,
+ * after the device went back.  So a left domain's mappings are leaks only
+ * if they are still live at the end of the trace.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "iorep-error.h"
+#include "model-local.h"
+
+#define LEAKS_PER_DOMAIN 100	/* leak findings per domain; the rest are summed up */
+
+void iorep_check_domain_left(struct iorep_model *m, uint32_t dom, uint32_t dev, uint64_t ts)
+{
+	m->domains[dom].left = ts;
+}
+
+void iorep_model_mark_group_dirty(struct iorep_model *m, int32_t group)
+{
+	uint32_t gi = group < 0 ? IOREP_NONE : iorep_model_group_find(m, group);
+
+	if (gi != IOREP_NONE)
+		m->groups[gi].dirty = true;
+}
+
+/* Devices of one group in different (non-blocking) domains once the attaches settle. */
+void iorep_check_groups(struct iorep_model *m)
+{
+	struct iorep_group *g;
+	uint32_t gi, i, first, dom;
+
+	for (gi = 0; gi < m->ngroups; gi++) {
+		g = &m->groups[gi];
+		if (!g->dirty)
+			continue;
+		g->dirty = false;
+		first = IOREP_NONE;
+		for (i = 0; i < g->ndevices; i++) {
+			dom = iorep_model_device_domain(m, g->devices[i]);
+			if (dom == IOREP_NONE || m->domains[dom].kind == IOREP_DOM_BLOCKED)
+				continue;
+			if (first == IOREP_NONE) {
+				first = dom;
+				continue;
+			}
+			if (dom != first && !g->split_reported) {
+				g->split_reported = true;
+				iorep_model_add_finding(
+					m, IOREP_FIND_SPLIT_GROUP, NULL, m->last_ts, g->devices[i], dom,
+					false, 0, 0,
+					"group %d is split: %s is in a %s domain while %s is in a %s "
+					"domain; a group can only be assigned whole",
+					g->id, m->devices[g->devices[i]].name,
+					iorep_domain_kind_name(m->domains[dom].kind),
+					m->devices[g->devices[0]].name,
+					iorep_domain_kind_name(m->domains[first].kind));
+			}
+		}
+		if (first != IOREP_NONE)
+			g->split_reported = g->split_reported && true;
+	}
+}
+
+static void report_leaks(struct iorep_model *m, uint32_t di)
+{
+	struct iorep_domain *d = &m->domains[di];
+	struct iorep_ivmap_node *n;
+	uint32_t dev = iorep_model_domain_device(m, di), count = 0;
+	uint64_t bytes = 0;
+	char size[32];
+
+	iorep_ivmap_for_each(n, &d->live) {
+		uint64_t len = n->last + 1 - n->start;
+
+		count++;
+		bytes += len;
+		if (count > LEAKS_PER_DOMAIN)
+			continue;
+		iorep_fmt_bytes(len, size, sizeof(size));
+		if (iorep_model_add_finding(
+			    m, IOREP_FIND_LEAK, NULL, d->left, dev, di, true, n->start, len,
+			    "[0x%" PRIx64 ", 0x%" PRIx64 ") (%s, mapped at %" PRIu64 ".%06" PRIu64
+			    ") still mapped when the %s domain%s%s%s was left at %" PRIu64
+			    ".%06" PRIu64 ", never unmapped",
+			    n->start, n->last + 1, size, n->val.ts / 1000000000,
+			    n->val.ts % 1000000000 / 1000, iorep_domain_kind_name(d->kind),
+			    d->owner_comm ? " of " : "", d->owner_comm ? d->owner_comm : "",
+			    d->owner_comm ? "" : "", d->left / 1000000000,
+			    d->left % 1000000000 / 1000) == 0)
+			m->findings[m->nfindings - 1].age_ns = d->left - n->val.ts;
+	}
+	if (count > LEAKS_PER_DOMAIN) {
+		iorep_fmt_bytes(bytes, size, sizeof(size));
+		iorep_model_add_finding(m, IOREP_FIND_LEAK, NULL, d->left, dev, di, false, 0, bytes,
+					"and %u more leaked mappings of the same domain (%s in all)",
+					count - LEAKS_PER_DOMAIN, size);
+	}
+}
+
+static void report_outstanding(struct iorep_model *m, uint32_t di)
+{
+	struct iorep_domain *d = &m->domains[di];
+	struct iorep_ivmap_node *n, *oldest = NULL;
+	uint64_t bytes = iorep_ivmap_bytes(&d->live);
+	size_t count = iorep_ivmap_count(&d->live);
+	char size[32];
+
+	if (!count)
+		return;
+	iorep_ivmap_for_each(n, &d->live)
+		if (!oldest || n->val.ts < oldest->val.ts)
+			oldest = n;
+	iorep_fmt_bytes(bytes, size, sizeof(size));
+	if (iorep_model_add_finding(
+		    m, IOREP_FIND_OUTSTANDING, NULL, m->last_ts,
+		    d->kind == IOREP_DOM_POOL ? IOREP_NONE : iorep_model_domain_device(m, di), di, true,
+		    oldest->start, bytes,
+		    "%zu mapping%s (%s) live at the end of the trace in the %s domain%s; oldest "
+		    "[0x%" PRIx64 ", 0x%" PRIx64 ") mapped %" PRIu64 ".%06" PRIu64 " s before the end",
+		    count, count == 1 ? "" : "s", size, iorep_domain_kind_name(d->kind),
+		    d->group >= 0 ? " of its group" : "", oldest->start, oldest->last + 1,
+		    (m->last_ts - oldest->val.ts) / 1000000000,
+		    (m->last_ts - oldest->val.ts) % 1000000000 / 1000) == 0)
+		m->findings[m->nfindings - 1].age_ns = m->last_ts - oldest->val.ts;
+}
+
+static void report_dma_outstanding(struct iorep_model *m, uint32_t dev)
+{
+	struct iorep_device *d = &m->devices[dev];
+	struct iorep_ivmap_node *n, *oldest = NULL;
+	uint64_t bytes = 0;
+	uint32_t count = 0;
+	char size[32];
+
+	iorep_ivmap_for_each(n, &d->dma_live) {
+		if (n->val.flags & 4u)	/* reported as a leak already */
+			continue;
+		count++;
+		bytes += n->last + 1 - n->start;
+		if (!oldest || n->val.ts < oldest->val.ts)
+			oldest = n;
+	}
+	if (!count)
+		return;
+	iorep_fmt_bytes(bytes, size, sizeof(size));
+	iorep_model_add_finding(m, IOREP_FIND_DMA_API_OUTSTANDING, NULL, m->last_ts, dev,
+				IOREP_NONE, true, oldest->start, bytes,
+				"%u DMA-API handle%s (%s) of %s live at the end of the trace; oldest "
+				"0x%" PRIx64 " made at %" PRIu64 ".%06" PRIu64,
+				count, count == 1 ? "" : "s", size, d->name, oldest->start,
+				oldest->val.ts / 1000000000, oldest->val.ts % 1000000000 / 1000);
+}
+
+void iorep_check_finish(struct iorep_model *m)
+{
+	struct iorep_domain *d;
+	uint32_t i;
+
+	for (i = 0; i < m->ndomains; i++) {
+		d = &m->domains[i];
+		if (!iorep_ivmap_count(&d->live))
+			continue;
+		if (d->kind == IOREP_DOM_USER && !d->attached && d->left != IOREP_TS_OPEN)
+			report_leaks(m, i);
+		else if (d->kind == IOREP_DOM_DMA && !d->attached && d->left != IOREP_TS_OPEN &&
+			 d->group >= 0 && iorep_model_group_find(m, d->group) != IOREP_NONE &&
+			 !m->groups[iorep_model_group_find(m, d->group)].ndevices)
+			report_leaks(m, i);	/* every device of the group was removed */
+		else
+			report_outstanding(m, i);
+	}
+	for (i = 0; i < m->ndevices; i++)
+		report_dma_outstanding(m, i);
+}

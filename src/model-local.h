@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* What the model's modules (model*.c, check-*.c, finding.c) share. */
+#ifndef IOREP_MODEL_LOCAL_H
+#define IOREP_MODEL_LOCAL_H
+
+#include "iorep-model.h"
+
+/*
+ * Records a finding triggered by @ev (may be NULL: then @ts is used).  The
+ * message is printf-formatted.  Returns 0 or -IOREP_ENOMEM (also sticky in
+ * m->error).
+ */
+int iorep_model_add_finding(struct iorep_model *m, enum iorep_finding_type type,
+			    const struct iorep_event *ev, uint64_t ts, uint32_t device,
+			    uint32_t domain, bool has_iova, uint64_t iova, uint64_t size,
+			    const char *fmt, ...) __attribute__((format(printf, 10, 11)));
+
+/* The domain a device is in at the moment, or IOREP_NONE. */
+uint32_t iorep_model_device_domain(const struct iorep_model *m, uint32_t dev);
+
+/* Returns the device's index, adding it (group unknown) when new; IOREP_NONE on ENOMEM. */
+uint32_t iorep_model_device_get(struct iorep_model *m, const char *name);
+
+/* Adds a domain; returns its index or IOREP_NONE on ENOMEM. */
+uint32_t iorep_model_domain_new(struct iorep_model *m, enum iorep_domain_kind kind, int32_t group,
+				uint64_t ts);
+
+/* The device's DMA domain: its group's, or one of its own while the group is unknown. */
+uint32_t iorep_model_dma_domain(struct iorep_model *m, uint32_t dev, uint64_t ts);
+
+/*
+ * The domain a device's DMA traffic goes to now: its current epoch's, or
+ * its DMA domain (opening an implicit epoch) when it has none yet.
+ */
+uint32_t iorep_model_device_target(struct iorep_model *m, uint32_t dev, uint64_t ts);
+
+/* Converts a device's "appeared" epoch into a user domain of @pid (see attrib). */
+uint32_t iorep_model_user_from_appear(struct iorep_model *m, const struct iorep_event *ev);
+
+/* The pool of unattributed mappings (created on first use). */
+uint32_t iorep_model_pool(struct iorep_model *m, uint64_t ts);
+
+/* check-iova.c: mappings of one domain. */
+int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_t dom,
+		    uint32_t dev);
+int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint32_t dom,
+		      uint32_t dev);
+int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev);
+
+/* check-dma.c: the DMA API of one device. */
+int iorep_check_dma_event(struct iorep_model *m, const struct iorep_event *ev);
+void iorep_check_dma_leaving(struct iorep_model *m, uint32_t dev, const struct iorep_event *ev);
+
+/* check-life.c: domains left, groups split, what is live at the end. */
+void iorep_check_domain_left(struct iorep_model *m, uint32_t dom, uint32_t dev, uint64_t ts);
+void iorep_model_mark_group_dirty(struct iorep_model *m, int32_t group);
+void iorep_check_groups(struct iorep_model *m);
+void iorep_check_finish(struct iorep_model *m);
+
+/* Formats a byte count as "4 KiB", "2 MiB", "1536 B". */
+void iorep_fmt_bytes(uint64_t n, char *buf, int size);
+
+#endif

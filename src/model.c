@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The model's core: devices, groups, domains and each device's timeline of
+ * domain epochs, rebuilt from add/remove/attach/detach events.
+ *
+ * attach_device_to_domain names no domain, so the domain an attach leads
+ * to is inferred: a device toggles between its group's DMA domain and a
+ * user domain owned by the attaching process (VFIO, iommu_attach_device).
+ * An epoch entered by an attach and left by the next attach with no map or
+ * unmap in between was a blocking domain (VFIO claims ownership through
+ * one) and does not toggle.  See DESIGN.md in docs/ for the captures this
+ * was derived from.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "iorep-error.h"
+#include "model-attrib.h"
+#include "model-local.h"
+
+static int epoch_open(struct iorep_model *m, uint32_t dev, uint32_t dom, uint64_t ts, int32_t pid,
+		      uint64_t pos, uint8_t how);
+
+void iorep_model_init(struct iorep_model *m, struct iorep_strtab *st)
+{
+	memset(m, 0, sizeof(*m));
+	m->st = st;
+	m->first_ts = UINT64_MAX;
+	m->pool = IOREP_NONE;
+}
+
+static void domain_release(struct iorep_domain *d)
+{
+	iorep_ivmap_release(&d->live);
+	iorep_ivmap_release(&d->dead);
+}
+
+void iorep_model_release(struct iorep_model *m)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->ndevices; i++) {
+		free(m->devices[i].epochs);
+		iorep_ivmap_release(&m->devices[i].dma_live);
+		iorep_ivmap_release(&m->devices[i].dma_dead);
+		iorep_ivmap_release(&m->devices[i].sg_by_phys);
+	}
+	for (i = 0; i < m->ndomains; i++)
+		domain_release(&m->domains[i]);
+	for (i = 0; i < m->ngroups; i++)
+		free(m->groups[i].devices);
+	for (i = 0; i < m->nfindings; i++)
+		free(m->findings[i].message);
+	iorep_attrib_release(m);
+	free(m->devices);
+	free(m->domains);
+	free(m->groups);
+	free(m->findings);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Grows an array of @size-byte items to hold one more; returns 0 or -IOREP_ENOMEM. */
+static int grow(void **arr, uint32_t n, uint32_t *cap, size_t size)
+{
+	uint32_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	if (*cap > (UINT32_MAX - 1) / 2)
+		return -IOREP_ELIMIT;
+	ncap = *cap ? *cap * 2 : 16;
+	p = realloc(*arr, (size_t)ncap * size);
+	if (!p)
+		return -IOREP_ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+uint32_t iorep_model_domain_new(struct iorep_model *m, enum iorep_domain_kind kind, int32_t group,
+				uint64_t ts)
+{
+	struct iorep_domain *d;
+
+	if (grow((void **)&m->domains, m->ndomains, &m->domains_cap, sizeof(*d)) < 0) {
+		m->error = -IOREP_ENOMEM;
+		return IOREP_NONE;
+	}
+	d = &m->domains[m->ndomains];
+	memset(d, 0, sizeof(*d));
+	d->kind = kind;
+	d->group = group;
+	d->owner_pid = -1;
+	d->created = ts;
+	d->left = IOREP_TS_OPEN;
+	iorep_ivmap_init(&d->live);
+	iorep_ivmap_init(&d->dead);
+	return m->ndomains++;
+}
+
+uint32_t iorep_model_device_find(const struct iorep_model *m, const char *name)
+{
+	uint32_t i;
+
+	/* names are interned: equal strings are equal pointers */
+	for (i = 0; i < m->ndevices; i++)
+		if (m->devices[i].name == name)
+			return i;
+	for (i = 0; i < m->ndevices; i++)
+		if (!strcmp(m->devices[i].name, name))
+			return i;
+	return IOREP_NONE;
+}
+
+uint32_t iorep_model_device_get(struct iorep_model *m, const char *name)
+{
+	struct iorep_device *d;
+	uint32_t i = iorep_model_device_find(m, name);
+
+	if (i != IOREP_NONE)
+		return i;
+	if (grow((void **)&m->devices, m->ndevices, &m->devices_cap, sizeof(*d)) < 0) {
+		m->error = -IOREP_ENOMEM;
+		return IOREP_NONE;
+	}
+	d = &m->devices[m->ndevices];
+	memset(d, 0, sizeof(*d));
+	d->name = iorep_strtab_intern(m->st, name, strlen(name));
+	if (!d->name) {
+		m->error = -IOREP_ENOMEM;
+		return IOREP_NONE;
+	}
+	d->is_pci = iorep_pci_name_is_pci(&d->addr, name, strlen(name));
+	d->group = -1;
+	d->own_domain = IOREP_NONE;
+	iorep_ivmap_init(&d->dma_live);
+	iorep_ivmap_init(&d->dma_dead);
+	iorep_ivmap_init(&d->sg_by_phys);
+	return m->ndevices++;
+}
+
+uint32_t iorep_model_group_find(const struct iorep_model *m, int32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->ngroups; i++)
+		if (m->groups[i].id == id)
+			return i;
+	return IOREP_NONE;
+}
+
+static uint32_t group_get(struct iorep_model *m, int32_t id, uint64_t ts)
+{
+	struct iorep_group *g;
+	uint32_t i = iorep_model_group_find(m, id), dom;
+
+	if (i != IOREP_NONE)
+		return i;
+	dom = iorep_model_domain_new(m, IOREP_DOM_DMA, id, ts);
+	if (dom == IOREP_NONE)
+		return IOREP_NONE;
+	if (grow((void **)&m->groups, m->ngroups, &m->groups_cap, sizeof(*g)) < 0) {
+		m->error = -IOREP_ENOMEM;
+		return IOREP_NONE;
+	}
+	g = &m->groups[m->ngroups];
+	memset(g, 0, sizeof(*g));
+	g->id = id;
+	g->domain = dom;
+	return m->ngroups++;
+}
+
+static int group_add_device(struct iorep_model *m, uint32_t gi, uint32_t dev)
+{
+	struct iorep_group *g = &m->groups[gi];
+	uint32_t i;
+
+	for (i = 0; i < g->ndevices; i++)
+		if (g->devices[i] == dev)
+			return 0;
+	if (grow((void **)&g->devices, g->ndevices, &g->cap, sizeof(*g->devices)) < 0)
+		return m->error = -IOREP_ENOMEM;
+	g->devices[g->ndevices++] = dev;
+	return 0;
+}
+
+static void group_remove_device(struct iorep_model *m, int32_t id, uint32_t dev)
+{
+	uint32_t gi = iorep_model_group_find(m, id), i;
+	struct iorep_group *g;
+
+	if (gi == IOREP_NONE)
+		return;
+	g = &m->groups[gi];
+	for (i = 0; i < g->ndevices; i++)
+		if (g->devices[i] == dev) {
+			g->devices[i] = g->devices[--g->ndevices];
+			return;
+		}
+}
+
+uint32_t iorep_model_dma_domain(struct iorep_model *m, uint32_t dev, uint64_t ts)
+{
+	struct iorep_device *d = &m->devices[dev];
+	uint32_t gi;
+
+	if (d->group >= 0) {
+		gi = group_get(m, d->group, ts);
+		return gi == IOREP_NONE ? IOREP_NONE : m->groups[gi].domain;
+	}
+	if (d->own_domain == IOREP_NONE)
+		d->own_domain = iorep_model_domain_new(m, IOREP_DOM_DMA, -1, ts);
+	return d->own_domain;
+}
+
+uint32_t iorep_model_pool(struct iorep_model *m, uint64_t ts)
+{
+	if (m->pool == IOREP_NONE)
+		m->pool = iorep_model_domain_new(m, IOREP_DOM_POOL, -1, ts);
+	return m->pool;
+}
+
+uint32_t iorep_model_device_target(struct iorep_model *m, uint32_t dev, uint64_t ts)
+{
+	struct iorep_device *d = &m->devices[dev];
+	uint32_t dom = iorep_model_device_domain(m, dev);
+
+	if (dom != IOREP_NONE)
+		return dom;
+	if (d->nepochs)
+		/* detached (old kernels) or appeared with no group yet */
+		return iorep_model_dma_domain(m, dev, ts);
+	dom = iorep_model_dma_domain(m, dev, m->first_ts);
+	if (epoch_open(m, dev, dom, m->first_ts, -1, 0, IOREP_EPOCH_IMPLICIT) < 0)
+		return IOREP_NONE;
+	return dom;
+}
+
+uint32_t iorep_model_user_from_appear(struct iorep_model *m, const struct iorep_event *ev)
+{
+	struct iorep_device *d;
+	struct iorep_epoch *e;
+	uint32_t i, dom = IOREP_NONE;
+
+	for (i = 0; i < m->ndevices; i++) {
+		d = &m->devices[i];
+		if (!d->nepochs || d->known)
+			continue;
+		e = &d->epochs[d->nepochs - 1];
+		if (e->how != IOREP_EPOCH_APPEAR || e->end != IOREP_TS_OPEN || e->pid != ev->pid ||
+		    e->domain != IOREP_NONE)
+			continue;
+		/*
+		 * A device nobody added to a group, attached by a process that
+		 * now maps: not a boot attach but a user domain
+		 * (iommu_attach_device on a kernel without dma:* events).
+		 */
+		if (dom == IOREP_NONE) {
+			dom = iorep_model_domain_new(m, IOREP_DOM_USER, -1, e->start);
+			if (dom == IOREP_NONE)
+				return dom;
+			m->domains[dom].owner_pid = ev->pid;
+			m->domains[dom].owner_comm = ev->comm;
+		}
+		e->domain = dom;
+		e->how = IOREP_EPOCH_TOGGLE;
+		m->domains[dom].attached++;
+		d->known = true;
+	}
+	return dom;
+}
+
+uint32_t iorep_model_domain_device(const struct iorep_model *m, uint32_t dom)
+{
+	uint32_t i, e, best = IOREP_NONE;
+	uint64_t best_ts = 0;
+
+	for (i = 0; i < m->ndevices; i++)
+		for (e = 0; e < m->devices[i].nepochs; e++)
+			if (m->devices[i].epochs[e].domain == dom &&
+			    (best == IOREP_NONE || m->devices[i].epochs[e].start >= best_ts)) {
+				best = i;
+				best_ts = m->devices[i].epochs[e].start;
+			}
+	return best;
+}
+
+static int finding_cmp(const void *a, const void *b)
+{
+	const struct iorep_finding *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	/* qsort is not stable: the order they were found in breaks ties */
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+uint32_t iorep_model_device_domain(const struct iorep_model *m, uint32_t dev)
+{
+	const struct iorep_device *d = &m->devices[dev];
+
+	if (!d->nepochs || d->epochs[d->nepochs - 1].end != IOREP_TS_OPEN)
+		return IOREP_NONE;
+	return d->epochs[d->nepochs - 1].domain;
+}
+
+static int epoch_open(struct iorep_model *m, uint32_t dev, uint32_t dom, uint64_t ts, int32_t pid,
+		      uint64_t pos, uint8_t how)
+{
+	struct iorep_device *d = &m->devices[dev];
+	struct iorep_epoch *e;
+
+	if (grow((void **)&d->epochs, d->nepochs, &d->epochs_cap, sizeof(*e)) < 0)
+		return m->error = -IOREP_ENOMEM;
+	e = &d->epochs[d->nepochs++];
+	memset(e, 0, sizeof(*e));
+	e->start = ts;
+	e->end = IOREP_TS_OPEN;
+	e->domain = dom;
+	e->pid = pid;
+	e->pos = pos;
+	e->how = how;
+	if (dom != IOREP_NONE) {
+		struct iorep_domain *dm = &m->domains[dom];
+
+		if (!dm->attached++)
+			dm->left = IOREP_TS_OPEN;
+		e->ops_at_open = dm->maps + dm->unmaps;
+	}
+	return 0;
+}
+
+/* Closes the device's open epoch at @ts; the domain may be left with no device. */
+static void epoch_close(struct iorep_model *m, uint32_t dev, uint64_t ts)
+{
+	struct iorep_device *d = &m->devices[dev];
+	struct iorep_epoch *e;
+	struct iorep_domain *dom;
+
+	if (!d->nepochs || d->epochs[d->nepochs - 1].end != IOREP_TS_OPEN)
+		return;
+	e = &d->epochs[d->nepochs - 1];
+	e->end = ts;
+	if (e->domain == IOREP_NONE)
+		return;
+	dom = &m->domains[e->domain];
+	e->traffic = dom->maps + dom->unmaps != e->ops_at_open;
+	if (dom->attached && !--dom->attached)
+		iorep_check_domain_left(m, e->domain, dev, ts);
+}
+
+/* A user domain of @pid that devices are attached to now (a VFIO container), or a new one. */
+static uint32_t user_domain(struct iorep_model *m, const struct iorep_event *ev)
+{
+	struct iorep_domain *d;
+	uint32_t i;
+
+	for (i = m->ndomains; i-- > 0;) {
+		d = &m->domains[i];
+		if (d->kind == IOREP_DOM_USER && d->owner_pid == ev->pid && d->attached &&
+		    !d->maps)
+			return i;
+	}
+	i = iorep_model_domain_new(m, IOREP_DOM_USER, -1, ev->ts);
+	if (i == IOREP_NONE)
+		return i;
+	m->domains[i].owner_pid = ev->pid;
+	m->domains[i].owner_comm = ev->comm;
+	return i;
+}
+
+/*
+ * Decides what the epoch being closed was.  Returns true when it was a real
+ * stay (boot, implicit, or with mapping traffic), false for a blocking one,
+ * which is moved to a domain of kind BLOCKED of its own.
+ */
+static bool epoch_was_real(struct iorep_model *m, uint32_t dev)
+{
+	struct iorep_device *d = &m->devices[dev];
+	struct iorep_epoch *e = &d->epochs[d->nepochs - 1];
+	struct iorep_domain *dom;
+	uint32_t blk;
+
+	if (e->how != IOREP_EPOCH_TOGGLE || e->traffic)
+		return true;
+	if (e->domain != IOREP_NONE && m->domains[e->domain].kind == IOREP_DOM_USER &&
+	    (m->domains[e->domain].maps || m->domains[e->domain].unmaps))
+		return true;
+	if (e->domain != IOREP_NONE) {
+		dom = &m->domains[e->domain];
+		if (dom->kind == IOREP_DOM_USER && !dom->maps && !dom->unmaps) {
+			/* its own: it was the blocking domain */
+			dom->kind = IOREP_DOM_BLOCKED;
+			return false;
+		}
+	}
+	/* a tentative return to the DMA domain that was a blocking domain */
+	blk = iorep_model_domain_new(m, IOREP_DOM_BLOCKED, -1, e->start);
+	if (blk != IOREP_NONE)
+		m->domains[blk].left = e->end;
+	e->domain = blk;
+	return false;
+}
+
+static int on_attach(struct iorep_model *m, const struct iorep_event *ev)
+{
+	uint32_t dev = iorep_model_device_get(m, ev->device), dom;
+	struct iorep_device *d;
+	struct iorep_epoch *e;
+	bool real;
+
+	if (dev == IOREP_NONE)
+		return m->error;
+	d = &m->devices[dev];
+	d->attaches++;
+	if (!d->known || d->removed || (d->added && !d->nepochs)) {
+		/* appearing now (boot, hot-plug): its group's DMA domain once
+		 * add_device_to_group names the group (6.1 sends it after) */
+		epoch_close(m, dev, ev->ts);
+		d->removed = false;
+		d->real_user = false;
+		return epoch_open(m, dev, d->group >= 0 && d->known ? iorep_model_dma_domain(m, dev, ev->ts) :
+				  IOREP_NONE, ev->ts, ev->pid, ev->pos, IOREP_EPOCH_APPEAR);
+	}
+	if (!d->nepochs) {
+		/* known before the trace, in its DMA domain since */
+		if (epoch_open(m, dev, iorep_model_dma_domain(m, dev, m->first_ts), m->first_ts, -1, 0,
+			       IOREP_EPOCH_IMPLICIT) < 0)
+			return m->error;
+	}
+	epoch_close(m, dev, ev->ts);
+	real = epoch_was_real(m, dev);
+	if (real) {
+		e = &d->epochs[d->nepochs - 1];
+		d->real_user = e->domain != IOREP_NONE &&
+			       m->domains[e->domain].kind == IOREP_DOM_USER;
+	}
+	if (d->real_user) {
+		dom = iorep_model_dma_domain(m, dev, ev->ts);
+	} else {
+		/* leaving the DMA domain: DMA-API handles still live are leaks */
+		iorep_check_dma_leaving(m, dev, ev);
+		dom = user_domain(m, ev);
+	}
+	iorep_model_mark_group_dirty(m, d->group);
+	return epoch_open(m, dev, dom, ev->ts, ev->pid, ev->pos, IOREP_EPOCH_TOGGLE);
+}
+
+static int on_detach(struct iorep_model *m, const struct iorep_event *ev)
+{
+	uint32_t dev = iorep_model_device_get(m, ev->device);
+
+	if (dev == IOREP_NONE)
+		return m->error;
+	/* old kernels: the next attach decides where the device goes */
+	epoch_close(m, dev, ev->ts);
+	return 0;
+}
+
+static int on_group_add(struct iorep_model *m, const struct iorep_event *ev)
+{
+	uint32_t dev = iorep_model_device_get(m, ev->device), gi;
+	struct iorep_device *d;
+	struct iorep_epoch *e;
+
+	if (dev == IOREP_NONE)
+		return m->error;
+	d = &m->devices[dev];
+	if (d->group >= 0 && d->group != ev->gid && !d->removed)
+		group_remove_device(m, d->group, dev);
+	gi = group_get(m, ev->gid, ev->ts);
+	if (gi == IOREP_NONE)
+		return m->error;
+	d->group = ev->gid;
+	d->known = true;
+	d->added = true;
+	d->removed = false;
+	if (group_add_device(m, gi, dev) < 0)
+		return m->error;
+	/* an attach that came first (6.1 hot-plug) now has its domain */
+	if (d->nepochs) {
+		e = &d->epochs[d->nepochs - 1];
+		if (e->end == IOREP_TS_OPEN && e->domain == IOREP_NONE) {
+			e->domain = m->groups[gi].domain;
+			if (!m->domains[e->domain].attached++)
+				m->domains[e->domain].left = IOREP_TS_OPEN;
+			e->ops_at_open = m->domains[e->domain].maps + m->domains[e->domain].unmaps;
+		}
+	}
+	return 0;
+}
+
+static int on_group_remove(struct iorep_model *m, const struct iorep_event *ev)
+{
+	uint32_t dev = iorep_model_device_get(m, ev->device);
+	struct iorep_device *d;
+
+	if (dev == IOREP_NONE)
+		return m->error;
+	d = &m->devices[dev];
+	group_remove_device(m, ev->gid, dev);
+	epoch_close(m, dev, ev->ts);
+	iorep_check_dma_leaving(m, dev, ev);
+	d->removed = true;
+	d->real_user = false;
+	return 0;
+}
+
+int iorep_model_seed_groups(struct iorep_model *m, const struct iorep_sysfs_groups *g)
+{
+	uint32_t dev, gi;
+	size_t i;
+
+	for (i = 0; i < g->nr; i++) {
+		dev = iorep_model_device_get(m, g->devs[i].name);
+		if (dev == IOREP_NONE)
+			return m->error;
+		gi = group_get(m, (int32_t)g->devs[i].group, 0);
+		if (gi == IOREP_NONE)
+			return m->error;
+		m->groups[gi].seeded = true;
+		m->devices[dev].group = (int32_t)g->devs[i].group;
+		m->devices[dev].known = true;
+		if (group_add_device(m, gi, dev) < 0)
+			return m->error;
+	}
+	return 0;
+}
+
+int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev)
+{
+	const struct iorep_event_desc *desc = iorep_event_desc(ev->type);
+	int ret = 0;
+
+	if (m->error)
+		return m->error;
+	m->events++;
+	if (ev->ts < m->first_ts) {
+		m->first_ts = ev->ts;
+		/* seeded groups' DMA domains exist from the start */
+	}
+	if (ev->ts > m->last_ts || m->last_ts == 0)
+		m->last_ts = ev->ts;
+	if (desc->cls == IOREP_C_LOST) {
+		m->lost_any = true;
+		if (ev->lost > 0)
+			m->lost += ev->lost;
+		return 0;
+	}
+	/* Map and unmap events wait for the dma:* event that names their device. */
+	ret = iorep_attrib_feed(m, ev);
+	if (ret)
+		return ret < 0 ? ret : 0;
+	switch (desc->cls) {
+	case IOREP_C_GROUP_ADD:
+		ret = on_group_add(m, ev);
+		break;
+	case IOREP_C_GROUP_REMOVE:
+		ret = on_group_remove(m, ev);
+		break;
+	case IOREP_C_ATTACH:
+		ret = on_attach(m, ev);
+		break;
+	case IOREP_C_DETACH:
+		ret = on_detach(m, ev);
+		break;
+	case IOREP_C_FAULT:
+		/* a fault is judged on the whole history: nothing may be held back */
+		ret = iorep_attrib_flush_all(m);
+		if (ret < 0)
+			return ret;
+		iorep_check_groups(m);
+		ret = iorep_check_fault(m, ev);
+		break;
+	default:
+		iorep_check_groups(m);
+		ret = iorep_check_dma_event(m, ev);
+		break;
+	}
+	return ret < 0 ? ret : m->error;
+}
+
+int iorep_model_finish(struct iorep_model *m)
+{
+	int ret;
+
+	if (m->first_ts == UINT64_MAX)
+		m->first_ts = m->last_ts = 0;
+	ret = iorep_attrib_flush_all(m);
+	if (ret < 0)
+		return ret;
+	iorep_check_groups(m);
+	iorep_check_finish(m);
+	/* leaks are found at the end but happened when their domain was left */
+	qsort(m->findings, m->nfindings, sizeof(*m->findings), finding_cmp);
+	return m->error;
+}

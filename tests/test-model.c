@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The model and the checks against the ground truth of the real captures
+ * (samples/.../GROUND_TRUTH.md): exact findings with their IOVAs on the
+ * defects captures, no error on the clean ones, the topology of the boot
+ * captures, the VFIO round trip, attribution on 6.12.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iorep-error.h"
+#include "iorep-input.h"
+#include "iorep-model.h"
+#include "iorep-pci.h"
+#include "test-util.h"
+
+#define K612 IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/"
+#define K61 IOREP_SAMPLES_DIR "/6.1.0-56-amd64/"
+
+struct run {
+	struct iorep_strtab *st;
+	struct iorep_model m;
+};
+
+/* Builds the model of @capture/@file, seeded with its iommu_groups.txt when @seed. */
+static void run_model(struct run *r, const char *capture, const char *file, int seed)
+{
+	struct iorep_sysfs_groups g;
+	struct iorep_input *in = NULL;
+	struct iorep_event ev;
+	char path[1024], err[512];
+	int ret;
+
+	r->st = iorep_strtab_new();
+	iorep_model_init(&r->m, r->st);
+	iorep_sysfs_groups_init(&g);
+	if (seed) {
+		snprintf(path, sizeof(path), "%s/iommu_groups.txt", capture);
+		CU_ASSERT_TRUE_FATAL(iorep_sysfs_groups_load(&g, path) > 0);
+		CU_ASSERT_EQUAL_FATAL(iorep_model_seed_groups(&r->m, &g), 0);
+	}
+	snprintf(path, sizeof(path), "%s/%s", capture, file);
+	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, path, r->st, err, sizeof(err)), 0);
+	while ((ret = iorep_input_next(in, &ev)) > 0)
+		CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&r->m, &ev), 0);
+	CU_ASSERT_EQUAL(ret, 0);
+	CU_ASSERT_EQUAL(iorep_model_finish(&r->m), 0);
+	iorep_input_free(in);
+	iorep_sysfs_groups_release(&g);
+}
+
+static void free_run(struct run *r)
+{
+	iorep_model_release(&r->m);
+	iorep_strtab_free(r->st);
+}
+
+static uint32_t count(const struct iorep_model *m, enum iorep_severity sev)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < m->nfindings; i++)
+		n += m->findings[i].severity == sev;
+	return n;
+}
+
+/* Asserts one error finding of @type at @iova/@size naming @dev, and marks it seen. */
+static void expect(const struct iorep_model *m, bool *seen, enum iorep_finding_type type,
+		   uint64_t iova, uint64_t size, const char *dev)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->nfindings; i++) {
+		const struct iorep_finding *f = &m->findings[i];
+
+		if (seen[i] || f->type != type || f->iova != iova || f->size != size)
+			continue;
+		CU_ASSERT_EQUAL(f->severity, IOREP_SEV_ERROR);
+		CU_ASSERT_FALSE(f->suspected);
+		CU_ASSERT_TRUE(f->device != IOREP_NONE &&
+			       !strcmp(m->devices[f->device].name, dev));
+		seen[i] = true;
+		return;
+	}
+	fprintf(stderr, "missing %s at 0x%llx+0x%llx\n", iorep_finding_name(type),
+		(unsigned long long)iova, (unsigned long long)size);
+	CU_FAIL("expected finding missing");
+}
+
+static void no_other_errors(const struct iorep_model *m, const bool *seen)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->nfindings; i++) {
+		if (seen[i] || m->findings[i].severity != IOREP_SEV_ERROR)
+			continue;
+		fprintf(stderr, "unexpected: %s %s\n", iorep_finding_name(m->findings[i].type),
+			m->findings[i].message);
+		CU_FAIL("an error finding the ground truth does not list");
+	}
+}
+
+/* The IOMMU-API defects of the module, the same on both kernels. */
+static void expect_iommu_api_defects(const struct iorep_model *m, bool *seen)
+{
+	const char *edu = "0000:00:07.0";
+
+	expect(m, seen, IOREP_FIND_LEAK, 0x400000, 0x200000, edu);
+	expect(m, seen, IOREP_FIND_LEAK, 0x2000000, 0x1000, edu);
+	expect(m, seen, IOREP_FIND_DOUBLE_UNMAP, 0x1000000, 0x2000, edu);
+	expect(m, seen, IOREP_FIND_UNMATCHED_UNMAP, 0x3000000, 0x1000, edu);
+	expect(m, seen, IOREP_FIND_IO_PAGE_FAULT, 0x100000, 0, edu);
+}
+
+static void test_defects_612(void)
+{
+	static const char *const files[] = { "trace.dat", "trace.txt", "report.txt" };
+	struct run r;
+	bool *seen;
+	size_t f;
+
+	for (f = 0; f < 3; f++) {
+		run_model(&r, K612 "defects", files[f], 1);
+		seen = calloc(r.m.nfindings + 1, sizeof(*seen));
+		expect_iommu_api_defects(&r.m, seen);
+		expect(&r.m, seen, IOREP_FIND_DMA_API_LEAK, 0xffff000, 0x1000, "0000:00:07.0");
+		expect(&r.m, seen, IOREP_FIND_DMA_API_LEAK, 0xfff8000, 0x4000, "0000:00:07.0");
+		expect(&r.m, seen, IOREP_FIND_DMA_API_DOUBLE_UNMAP, 0xfff7000, 0x1000,
+		       "0000:00:07.0");
+		no_other_errors(&r.m, seen);
+		CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 8);
+		/* the fault is a use after unmap of A */
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.m.findings[2].message, "use after unmap"));
+		free(seen);
+		free_run(&r);
+	}
+}
+
+static void test_defects_61(void)
+{
+	struct run r;
+	bool *seen;
+
+	run_model(&r, K61 "defects", "trace.dat", 1);
+	seen = calloc(r.m.nfindings + 1, sizeof(*seen));
+	expect_iommu_api_defects(&r.m, seen);
+	no_other_errors(&r.m, seen);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 5);
+	free(seen);
+	free_run(&r);
+	/* without the sysfs snapshot: the same (the attaching process maps) */
+	run_model(&r, K61 "defects", "trace.txt", 0);
+	seen = calloc(r.m.nfindings + 1, sizeof(*seen));
+	expect_iommu_api_defects(&r.m, seen);
+	no_other_errors(&r.m, seen);
+	free(seen);
+	free_run(&r);
+}
+
+static void test_clean_captures(void)
+{
+	static const char *const clean[] = {
+		K612 "boot", K612 "dma-traffic", K612 "vfio", K61 "boot", K61 "dma-traffic",
+	};
+	struct run r;
+	size_t i;
+
+	for (i = 0; i < sizeof(clean) / sizeof(clean[0]); i++) {
+		run_model(&r, clean[i], "trace.dat", 1);
+		if (count(&r.m, IOREP_SEV_ERROR))
+			fprintf(stderr, "%s: %u errors\n", clean[i], count(&r.m, IOREP_SEV_ERROR));
+		CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+		free_run(&r);
+	}
+}
+
+/* Boot: the groups built from add_device_to_group equal the sysfs listing, exactly. */
+static void test_boot_topology(void)
+{
+	static const char *const boots[] = { K612 "boot", K61 "boot" };
+	struct iorep_sysfs_groups g;
+	struct run r;
+	char path[1024];
+	size_t b, i;
+	uint32_t gi, k, members = 0;
+
+	for (b = 0; b < 2; b++) {
+		run_model(&r, boots[b], "trace.dat", 0);
+		iorep_sysfs_groups_init(&g);
+		snprintf(path, sizeof(path), "%s/iommu_groups.txt", boots[b]);
+		CU_ASSERT_EQUAL_FATAL(iorep_sysfs_groups_load(&g, path), 15);
+		CU_ASSERT_EQUAL(r.m.ngroups, 10);
+		for (i = 0; i < g.nr; i++) {
+			uint32_t dev = iorep_model_device_find(&r.m, g.devs[i].name);
+
+			CU_ASSERT_TRUE_FATAL(dev != IOREP_NONE);
+			CU_ASSERT_EQUAL(r.m.devices[dev].group, (int32_t)g.devs[i].group);
+			gi = iorep_model_group_find(&r.m, (int32_t)g.devs[i].group);
+			CU_ASSERT_TRUE_FATAL(gi != IOREP_NONE);
+			for (k = 0; k < r.m.groups[gi].ndevices; k++)
+				if (r.m.groups[gi].devices[k] == dev)
+					break;
+			CU_ASSERT_TRUE(k < r.m.groups[gi].ndevices);
+			/* every device booted into its group's DMA domain */
+			CU_ASSERT_EQUAL(iorep_model_device_domain(&r.m, dev), r.m.groups[gi].domain);
+		}
+		for (gi = members = 0; gi < r.m.ngroups; gi++)
+			members += r.m.groups[gi].ndevices;
+		CU_ASSERT_EQUAL(members, 15);
+		iorep_sysfs_groups_release(&g);
+		free_run(&r);
+	}
+}
+
+/* VFIO: host DMA -> (blocking) -> user -> (blocking) -> host DMA, maps in the user domain. */
+static void test_vfio_round_trip(void)
+{
+	static const enum iorep_domain_kind want[] = { IOREP_DOM_DMA, IOREP_DOM_BLOCKED,
+						       IOREP_DOM_USER, IOREP_DOM_BLOCKED,
+						       IOREP_DOM_DMA };
+	const struct iorep_device *d;
+	const struct iorep_domain *user;
+	struct run r;
+	uint32_t dev, i;
+
+	run_model(&r, K612 "vfio", "trace.dat", 1);
+	dev = iorep_model_device_find(&r.m, "0000:00:06.0");
+	CU_ASSERT_TRUE_FATAL(dev != IOREP_NONE);
+	d = &r.m.devices[dev];
+	CU_ASSERT_EQUAL(d->attaches, 4);
+	CU_ASSERT_EQUAL_FATAL(d->nepochs, 5);
+	for (i = 0; i < 5; i++)
+		CU_ASSERT_EQUAL(r.m.domains[d->epochs[i].domain].kind, want[i]);
+	CU_ASSERT_EQUAL(d->epochs[0].domain, d->epochs[4].domain);
+	user = &r.m.domains[d->epochs[2].domain];
+	CU_ASSERT_STRING_EQUAL(user->owner_comm, "vfio_map_test");
+	/* VFIO's 8 KiB at 0, buf0, buf1 in 16 pages, buf2 in one 2 MiB map, buf3 in 4 pages */
+	CU_ASSERT_EQUAL(user->maps, 1 + 1 + 16 + 1 + 4);
+	CU_ASSERT_EQUAL(user->bytes_mapped, 0x2000 + 0x1000 + 0x10000 + 0x200000 + 0x4000);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&user->live), 0);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+	free_run(&r);
+}
+
+static void test_attribution_612(void)
+{
+	struct run r;
+
+	run_model(&r, K612 "dma-traffic", "trace.dat", 1);
+	CU_ASSERT_EQUAL(r.m.stats.maps, 2128);
+	CU_ASSERT_EQUAL(r.m.stats.unmaps, 1232);
+	/* at least 99% of map/unmap attributed to a device */
+	CU_ASSERT_TRUE((r.m.stats.attributed_maps + r.m.stats.attributed_unmaps) * 100 >=
+		       99 * (r.m.stats.maps + r.m.stats.unmaps));
+	fprintf(stderr, "attributed %llu/%llu maps, %llu/%llu unmaps\n",
+		(unsigned long long)r.m.stats.attributed_maps,
+		(unsigned long long)r.m.stats.maps,
+		(unsigned long long)r.m.stats.attributed_unmaps,
+		(unsigned long long)r.m.stats.unmaps);
+	free_run(&r);
+}
+
+int main(void)
+{
+	static const struct iorep_test tests[] = {
+		{ "defects 6.12: exactly the ground truth", test_defects_612 },
+		{ "defects 6.1: exactly the ground truth", test_defects_61 },
+		{ "clean captures: no error", test_clean_captures },
+		{ "boot: topology equals sysfs", test_boot_topology },
+		{ "vfio: the round trip", test_vfio_round_trip },
+		{ "6.12 dma-traffic: attribution", test_attribution_612 },
+		{ NULL, NULL },
+	};
+
+	return iorep_test_main("model", tests);
+}
