@@ -204,6 +204,8 @@ int iorep_model_finish(struct iorep_model *m);
 /* Lookups; return IOREP_NONE when absent. */
 uint32_t iorep_model_device_find(const struct iorep_model *m, const char *name);
 uint32_t iorep_model_group_find(const struct iorep_model *m, int32_t id);
+/* The domain a device is in at the moment, or IOREP_NONE. */
+uint32_t iorep_model_device_domain(const struct iorep_model *m, uint32_t dev);
 /* The device most recently attached to a domain. */
 uint32_t iorep_model_domain_device(const struct iorep_model *m, uint32_t dom);
 

@@ -15,8 +15,6 @@ int iorep_model_add_finding(struct iorep_model *m, enum iorep_finding_type type,
 			    uint32_t domain, bool has_iova, uint64_t iova, uint64_t size,
 			    const char *fmt, ...) __attribute__((format(printf, 10, 11)));
 
-/* The domain a device is in at the moment, or IOREP_NONE. */
-uint32_t iorep_model_device_domain(const struct iorep_model *m, uint32_t dev);
 
 /* Returns the device's index, adding it (group unknown) when new; IOREP_NONE on ENOMEM. */
 uint32_t iorep_model_device_get(struct iorep_model *m, const char *name);
