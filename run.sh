@@ -25,7 +25,7 @@ packages=(
 	libtracecmd-dev libtraceevent-dev libtracefs-dev trace-cmd
 	libgraphviz-dev libcjson-dev libcunit1-dev
 	zlib1g-dev liblzma-dev libzstd-dev
-	gzip xz-utils zstd
+	gzip xz-utils zstd python3 python3-jsonschema
 )
 
 missing=()

@@ -201,6 +201,12 @@ int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev);
 /* Ends the trace: flushes pending attribution, reports leaks and outstanding mappings. */
 int iorep_model_finish(struct iorep_model *m);
 
+/*
+ * The input was cut short or damaged: like lost events, every finding is
+ * only suspected.
+ */
+void iorep_model_set_incomplete(struct iorep_model *m);
+
 /* Lookups; return IOREP_NONE when absent. */
 uint32_t iorep_model_device_find(const struct iorep_model *m, const char *name);
 uint32_t iorep_model_group_find(const struct iorep_model *m, int32_t id);

@@ -121,7 +121,7 @@ static void report_outstanding(struct iorep_model *m, uint32_t di)
 	if (iorep_model_add_finding(
 		    m, IOREP_FIND_OUTSTANDING, NULL, m->last_ts,
 		    d->kind == IOREP_DOM_POOL ? IOREP_NONE : iorep_model_domain_device(m, di), di, true,
-		    oldest->start, bytes,
+		    oldest->start, oldest->last + 1 - oldest->start,
 		    "%zu mapping%s (%s) live at the end of the trace in the %s domain%s; oldest "
 		    "[0x%" PRIx64 ", 0x%" PRIx64 ") mapped %" PRIu64 ".%06" PRIu64 " s before the end",
 		    count, count == 1 ? "" : "s", size, iorep_domain_kind_name(d->kind),
@@ -150,12 +150,13 @@ static void report_dma_outstanding(struct iorep_model *m, uint32_t dev)
 	if (!count)
 		return;
 	iorep_fmt_bytes(bytes, size, sizeof(size));
-	iorep_model_add_finding(m, IOREP_FIND_DMA_API_OUTSTANDING, NULL, m->last_ts, dev,
-				IOREP_NONE, true, oldest->start, bytes,
+	if (iorep_model_add_finding(m, IOREP_FIND_DMA_API_OUTSTANDING, NULL, m->last_ts, dev,
+				IOREP_NONE, true, oldest->start, oldest->last + 1 - oldest->start,
 				"%u DMA-API handle%s (%s) of %s live at the end of the trace; oldest "
 				"0x%" PRIx64 " made at %" PRIu64 ".%06" PRIu64,
 				count, count == 1 ? "" : "s", size, d->name, oldest->start,
-				oldest->val.ts / 1000000000, oldest->val.ts % 1000000000 / 1000);
+				oldest->val.ts / 1000000000, oldest->val.ts % 1000000000 / 1000) == 0)
+		m->findings[m->nfindings - 1].age_ns = m->last_ts - oldest->val.ts;
 }
 
 void iorep_check_finish(struct iorep_model *m)

@@ -414,7 +414,7 @@ static int on_attach(struct iorep_model *m, const struct iorep_event *ev)
 		return m->error;
 	d = &m->devices[dev];
 	d->attaches++;
-	if (!d->known || d->removed || (d->added && !d->nepochs)) {
+	if ((!d->known && !d->nepochs) || d->removed || (d->added && !d->nepochs)) {
 		/* appearing now (boot, hot-plug): its group's DMA domain once
 		 * add_device_to_group names the group (6.1 sends it after) */
 		epoch_close(m, dev, ev->ts);
@@ -579,6 +579,15 @@ int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev)
 		break;
 	}
 	return ret < 0 ? ret : m->error;
+}
+
+void iorep_model_set_incomplete(struct iorep_model *m)
+{
+	uint32_t i;
+
+	m->lost_any = true;
+	for (i = 0; i < m->nfindings; i++)
+		m->findings[i].suspected = true;
 }
 
 int iorep_model_finish(struct iorep_model *m)

@@ -156,14 +156,16 @@ static void test_v6_cut_in_data(void)
 	const char *path = make_file("data6.dat", DEFECTS "/trace.v6.dat", size - 4016, NULL);
 	struct result r;
 	char first[1024];
-	int lines;
+	int lines, status;
 
 	read_all(path, &r);
 	CU_ASSERT_EQUAL(r.ret, 0);
 	CU_ASSERT_TRUE(r.truncated);
 	/* CPU 1's page is cut: the events of CPU 0 and the start of CPU 1 remain */
 	CU_ASSERT_TRUE(r.events > 0 && r.events < 26);
-	CU_ASSERT_EQUAL(run_cli(path, &lines, first, sizeof(first)), 0);
+	/* findings of a damaged file are only suspected, but they are reported */
+	status = run_cli(path, &lines, first, sizeof(first));
+	CU_ASSERT_TRUE(status == 0 || status == 1);
 	CU_ASSERT_EQUAL(lines, 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(first, "warning"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(first, "cut short"));

@@ -121,7 +121,8 @@ static void test_defects_612(void)
 	size_t f;
 
 	for (f = 0; f < 3; f++) {
-		run_model(&r, K612 "defects", files[f], 1);
+		/* trace.txt without the sysfs snapshot: the same */
+		run_model(&r, K612 "defects", files[f], f != 1);
 		seen = calloc(r.m.nfindings + 1, sizeof(*seen));
 		expect_iommu_api_defects(&r.m, seen);
 		expect(&r.m, seen, IOREP_FIND_DMA_API_LEAK, 0xffff000, 0x1000, "0000:00:07.0");

@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The JSON document (--json): the model as DESIGN.md section 4 promises it,
+ * validated by docs/iommu-report.schema.json.
+ *
+ * The document is written member by member, and its arrays one element a
+ * line, each element built as a small cJSON object, printed and freed: the
+ * output is diff-friendly (golden files) and memory does not grow with the
+ * number of findings.  Exact 64-bit integers go in as raw numbers (cJSON's
+ * numbers are doubles), addresses as "0x..." strings.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "iorep-error.h"
+#include "iorep-render.h"
+
+/* ------------------------------------------------------------------------ */
+/* UTF-8 */
+
+int iorep_utf8_char_len(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char lo = 0x80, hi = 0xbf;
+	int n, i;
+
+	if (s[0] < 0x80)
+		return s[0] ? 1 : 0;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0; /* overlong */
+		else if (s[0] == 0xed)
+			hi = 0x9f; /* surrogates */
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90; /* overlong */
+		else if (s[0] == 0xf4)
+			hi = 0x8f; /* past U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* The caller frees the result (NULL: @s is valid, or *@err says ENOMEM). */
+char *iorep_utf8_sanitize(const char *s, int *err)
+{
+	const char *p;
+	size_t bad = 0, len, j = 0;
+	char *out;
+	int n;
+
+	*err = 0;
+	for (p = s; *p; p += n) {
+		n = iorep_utf8_char_len(p);
+		if (!n) {
+			bad++;
+			n = 1;
+		}
+	}
+	if (!bad)
+		return NULL;
+	len = (size_t)(p - s);
+	/* each bad byte becomes 3 bytes */
+	out = malloc(len + 2 * bad + 1);
+	if (!out) {
+		*err = -IOREP_ENOMEM;
+		return NULL;
+	}
+	for (p = s; *p; p += n) {
+		n = iorep_utf8_char_len(p);
+		if (n) {
+			memcpy(out + j, p, (size_t)n);
+			j += (size_t)n;
+		} else {
+			memcpy(out + j, "\xef\xbf\xbd", 3);
+			j += 3;
+			n = 1;
+		}
+	}
+	out[j] = '\0';
+	return out;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Building one object: each helper returns 0, or -1 when cJSON failed */
+
+static int add_u64(cJSON *o, const char *key, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	return cJSON_AddRawToObject(o, key, buf) ? 0 : -1;
+}
+
+static int add_i64(cJSON *o, const char *key, int64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRId64, v);
+	return cJSON_AddRawToObject(o, key, buf) ? 0 : -1;
+}
+
+static int add_hex(cJSON *o, const char *key, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	return cJSON_AddStringToObject(o, key, buf) ? 0 : -1;
+}
+
+static int add_null(cJSON *o, const char *key)
+{
+	return cJSON_AddNullToObject(o, key) ? 0 : -1;
+}
+
+static int add_bool(cJSON *o, const char *key, bool v)
+{
+	return cJSON_AddBoolToObject(o, key, v) ? 0 : -1;
+}
+
+/* An integer that is null when @v is @none. */
+static int add_u64_or_null(cJSON *o, const char *key, uint64_t v, uint64_t none)
+{
+	return v == none ? add_null(o, key) : add_u64(o, key, v);
+}
+
+static int add_i32_or_null(cJSON *o, const char *key, int32_t v, bool present)
+{
+	return present ? add_i64(o, key, v) : add_null(o, key);
+}
+
+/* A string from the trace or the command line: NULL gives null, bad UTF-8 U+FFFD. */
+static int add_str(cJSON *o, const char *key, const char *s)
+{
+	char *fixed;
+	int err, ret;
+
+	if (!s)
+		return add_null(o, key);
+	fixed = iorep_utf8_sanitize(s, &err);
+	if (err)
+		return -1;
+	ret = cJSON_AddStringToObject(o, key, fixed ? fixed : s) ? 0 : -1;
+	free(fixed);
+	return ret;
+}
+
+static int append(cJSON *a, cJSON *item)
+{
+	if (!item)
+		return -1;
+	if (!cJSON_AddItemToArray(a, item)) {
+		cJSON_Delete(item);
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns @o, or NULL (after freeing it) when @err says a helper failed. */
+static cJSON *done(cJSON *o, int err)
+{
+	if (err) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The members: each returns a new object the caller frees, NULL on ENOMEM */
+
+static cJSON *tool_json(void)
+{
+	cJSON *o = cJSON_CreateObject();
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	err |= add_str(o, "name", "iommu-report");
+	err |= add_str(o, "version", IOREP_VERSION);
+	return done(o, err);
+}
+
+static cJSON *input_json(const struct iorep_input_info *info, const struct iorep_input_stats *st)
+{
+	cJSON *o = cJSON_CreateObject();
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	err |= add_str(o, "path", info ? info->path : NULL);
+	err |= add_str(o, "format", info ? info->format : NULL);
+	err |= add_str(o, "variant", info ? info->variant : NULL);
+	err |= add_str(o, "kernel", info ? info->kernel : NULL);
+	err |= add_str(o, "compression", info ? info->compression : NULL);
+	err |= add_str(o, "pos_unit", info ? info->pos_unit : NULL);
+	err |= add_bool(o, "truncated", st && st->truncated);
+	if (st && st->truncated)
+		err |= add_u64(o, "truncated_at", st->truncated_at);
+	else
+		err |= add_null(o, "truncated_at");
+	err |= add_u64(o, "bad_lines", st ? st->bad_lines : 0);
+	err |= add_u64(o, "other_events", st ? st->other_events : 0);
+	return done(o, err);
+}
+
+static cJSON *events_json(const struct iorep_input_stats *st)
+{
+	cJSON *o = cJSON_CreateObject();
+	int err = 0, i;
+
+	if (!o)
+		return NULL;
+	for (i = 0; st && i < IOREP_EV__COUNT; i++) {
+		if (i == IOREP_EV_LOST || !st->events[i])
+			continue;
+		err |= add_u64(o, iorep_event_desc(i)->name, st->events[i]);
+	}
+	return done(o, err);
+}
+
+static cJSON *lost_json(const struct iorep_model *m, const struct iorep_input_stats *st)
+{
+	cJSON *o = cJSON_CreateObject(), *a;
+	uint64_t total;
+	bool any;
+	char buf[24];
+	int err = 0, i;
+
+	if (!o)
+		return NULL;
+	total = iorep_render_lost(m, st, &any);
+	err |= add_u64(o, "total", total);
+	err |= add_u64(o, "unknown_drops", st ? st->lost_unknown : 0);
+	err |= add_bool(o, "any", any);
+	a = cJSON_AddArrayToObject(o, "per_cpu");
+	if (!a)
+		return done(o, -1);
+	for (i = 0; st && st->lost && i < st->ncpus; i++) {
+		snprintf(buf, sizeof(buf), "%" PRIu64, st->lost[i]);
+		err |= append(a, cJSON_CreateRaw(buf));
+	}
+	return done(o, err);
+}
+
+static cJSON *span_json(const struct iorep_model *m, const struct iorep_input_stats *st)
+{
+	cJSON *o = cJSON_CreateObject();
+	uint64_t first, last;
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	if (iorep_render_span(m, st, &first, &last)) {
+		err |= add_u64(o, "first_ts", first);
+		err |= add_u64(o, "last_ts", last);
+	} else {
+		err |= add_null(o, "first_ts");
+		err |= add_null(o, "last_ts");
+	}
+	return done(o, err);
+}
+
+static const char *device_name(const struct iorep_model *m, uint32_t dev)
+{
+	if (dev >= m->ndevices || !m->devices)
+		return NULL;
+	return m->devices[dev].name ? m->devices[dev].name : "";
+}
+
+static cJSON *group_json(const struct iorep_model *m, const struct iorep_group *g)
+{
+	cJSON *o = cJSON_CreateObject(), *a;
+	uint32_t i;
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	err |= add_i64(o, "id", g->id);
+	a = cJSON_AddArrayToObject(o, "devices");
+	if (!a)
+		return done(o, -1);
+	for (i = 0; i < g->ndevices && g->devices; i++) {
+		const char *name = device_name(m, g->devices[i]);
+		char *fixed;
+		int e;
+
+		if (!name)
+			continue;
+		fixed = iorep_utf8_sanitize(name, &e);
+		if (e)
+			return done(o, -1);
+		err |= append(a, cJSON_CreateString(fixed ? fixed : name));
+		free(fixed);
+	}
+	err |= add_bool(o, "multi_device", cJSON_GetArraySize(a) > 1);
+	err |= add_u64_or_null(o, "domain", g->domain < m->ndomains ? g->domain : IOREP_NONE,
+			       IOREP_NONE);
+	return done(o, err);
+}
+
+static cJSON *epoch_json(const struct iorep_model *m, const struct iorep_epoch *e)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool known = e->domain < m->ndomains;
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	err |= add_u64_or_null(o, "domain", known ? e->domain : IOREP_NONE, IOREP_NONE);
+	if (known)
+		err |= add_str(o, "kind", iorep_domain_kind_name(m->domains[e->domain].kind));
+	else
+		err |= add_null(o, "kind");
+	err |= add_u64(o, "start", e->start);
+	err |= add_u64_or_null(o, "end", e->end, IOREP_TS_OPEN);
+	err |= add_i32_or_null(o, "pid", e->pid, e->pid >= 0);
+	return done(o, err);
+}
+
+static cJSON *device_json(const struct iorep_model *m, const struct iorep_device *d)
+{
+	cJSON *o = cJSON_CreateObject(), *a;
+	uint32_t i;
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	err |= add_str(o, "name", d->name ? d->name : "");
+	err |= add_i32_or_null(o, "group", d->group, d->group >= 0);
+	err |= add_bool(o, "pci", d->is_pci);
+	err |= add_bool(o, "removed", d->removed);
+	err |= add_u64(o, "attaches", d->attaches);
+	a = cJSON_AddArrayToObject(o, "domains");
+	if (!a)
+		return done(o, -1);
+	for (i = 0; i < d->nepochs && d->epochs; i++)
+		err |= append(a, epoch_json(m, &d->epochs[i]));
+	err |= add_u64(o, "maps", d->maps);
+	err |= add_u64(o, "unmaps", d->unmaps);
+	err |= add_u64(o, "bytes_mapped", d->bytes_mapped);
+	err |= add_u64(o, "dma_maps", d->dma_maps);
+	err |= add_u64(o, "dma_unmaps", d->dma_unmaps);
+	err |= add_u64(o, "dma_live_at_end", iorep_ivmap_count(&d->dma_live));
+	err |= add_u64(o, "findings", d->findings);
+	return done(o, err);
+}
+
+static cJSON *domain_json(uint32_t id, const struct iorep_domain *d)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool user = d->kind == IOREP_DOM_USER;
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	err |= add_u64(o, "id", id);
+	err |= add_str(o, "kind", iorep_domain_kind_name(d->kind));
+	err |= add_i32_or_null(o, "group", d->group, d->group >= 0);
+	err |= add_i32_or_null(o, "owner_pid", d->owner_pid, user && d->owner_pid >= 0);
+	err |= add_str(o, "owner_comm", user ? d->owner_comm : NULL);
+	err |= add_u64(o, "created", d->created);
+	err |= add_u64_or_null(o, "left", d->left, IOREP_TS_OPEN);
+	err |= add_u64(o, "attached", d->attached);
+	err |= add_u64(o, "maps", d->maps);
+	err |= add_u64(o, "unmaps", d->unmaps);
+	err |= add_u64(o, "bytes_mapped", d->bytes_mapped);
+	err |= add_u64(o, "bytes_unmapped", d->bytes_unmapped);
+	err |= add_u64(o, "peak_live", d->peak_live);
+	err |= add_u64(o, "peak_bytes", d->peak_bytes);
+	err |= add_u64(o, "live_at_end", iorep_ivmap_count(&d->live));
+	err |= add_u64(o, "live_bytes_at_end", iorep_ivmap_bytes(&d->live));
+	return done(o, err);
+}
+
+static cJSON *mappings_json(const struct iorep_model *m)
+{
+	const struct iorep_map_stats *s = &m->stats;
+	cJSON *o = cJSON_CreateObject(), *sub;
+	uint64_t amaps, aunmaps;
+	char buf[32];
+	double pct;
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	err |= add_u64(o, "maps", s->maps);
+	err |= add_u64(o, "unmaps", s->unmaps);
+	err |= add_u64(o, "bytes_mapped", s->bytes_mapped);
+	err |= add_u64(o, "bytes_unmapped", s->bytes_unmapped);
+	err |= add_u64(o, "peak_live", s->peak_live);
+	err |= add_u64(o, "peak_bytes", s->peak_bytes);
+	err |= add_u64(o, "live_at_end", s->live);
+	err |= add_u64(o, "live_bytes_at_end", s->live_bytes);
+	if (iorep_map_stats_attributed(s, &amaps, &aunmaps, &pct)) {
+		err |= add_u64(o, "attributed_maps", amaps);
+		err |= add_u64(o, "attributed_unmaps", aunmaps);
+		snprintf(buf, sizeof(buf), "%.1f", pct);
+		err |= cJSON_AddRawToObject(o, "attributed_pct", buf) ? 0 : -1;
+	} else {
+		err |= add_u64(o, "attributed_maps", amaps);
+		err |= add_u64(o, "attributed_unmaps", aunmaps);
+		err |= add_null(o, "attributed_pct");
+	}
+	sub = cJSON_AddObjectToObject(o, "attribution");
+	if (!sub)
+		return done(o, -1);
+	err |= add_u64(sub, "dma_api_maps", s->attributed_maps);
+	err |= add_u64(sub, "dma_api_unmaps", s->attributed_unmaps);
+	err |= add_u64(sub, "process_maps", s->pid_maps);
+	err |= add_u64(sub, "process_unmaps", s->pid_unmaps);
+	sub = cJSON_AddObjectToObject(o, "lifetime");
+	if (!sub)
+		return done(o, -1);
+	err |= add_u64(sub, "count", s->lifetime_count);
+	if (s->lifetime_count) {
+		err |= add_u64(sub, "mean_ns", s->lifetime_sum_ns / s->lifetime_count);
+		err |= add_u64(sub, "max_ns", s->lifetime_max_ns);
+	} else {
+		err |= add_null(sub, "mean_ns");
+		err |= add_null(sub, "max_ns");
+	}
+	return done(o, err);
+}
+
+static cJSON *finding_json(const struct iorep_model *m, const struct iorep_finding *f)
+{
+	cJSON *o = cJSON_CreateObject();
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	err |= add_str(o, "type", iorep_finding_name(f->type));
+	err |= add_str(o, "severity", iorep_severity_name(f->severity));
+	err |= add_str(o, "confidence", f->suspected ? "suspected" : "definite");
+	err |= add_u64(o, "ts", f->ts);
+	err |= add_i64(o, "cpu", f->cpu);
+	err |= add_u64(o, "pos", f->pos);
+	err |= add_str(o, "device", device_name(m, f->device));
+	err |= add_u64_or_null(o, "domain", f->domain < m->ndomains ? f->domain : IOREP_NONE,
+			       IOREP_NONE);
+	if (f->has_iova)
+		err |= add_hex(o, "iova", f->iova);
+	else
+		err |= add_null(o, "iova");
+	if (iorep_finding_has_size(f))
+		err |= add_u64(o, "size", f->size);
+	else
+		err |= add_null(o, "size");
+	if (iorep_finding_has_age(f))
+		err |= add_u64(o, "age_ns", f->age_ns);
+	else
+		err |= add_null(o, "age_ns");
+	err |= add_str(o, "message", f->message ? f->message : "");
+	return done(o, err);
+}
+
+static cJSON *summary_json(const struct iorep_model *m)
+{
+	uint64_t sev[3] = {0}, by_type[IOREP_FIND__COUNT] = {0}, suspected = 0;
+	cJSON *o = cJSON_CreateObject(), *t;
+	uint32_t i;
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	for (i = 0; i < m->nfindings && m->findings; i++) {
+		const struct iorep_finding *f = &m->findings[i];
+
+		if ((unsigned int)f->severity < 3)
+			sev[f->severity]++;
+		if ((unsigned int)f->type < IOREP_FIND__COUNT)
+			by_type[f->type]++;
+		suspected += f->suspected;
+	}
+	err |= add_u64(o, "error", sev[IOREP_SEV_ERROR]);
+	err |= add_u64(o, "warning", sev[IOREP_SEV_WARNING]);
+	err |= add_u64(o, "info", sev[IOREP_SEV_INFO]);
+	err |= add_u64(o, "total", m->findings ? m->nfindings : 0);
+	err |= add_u64(o, "suspected", suspected);
+	t = cJSON_AddObjectToObject(o, "by_type");
+	if (!t)
+		return done(o, -1);
+	for (i = 0; i < IOREP_FIND__COUNT; i++)
+		if (by_type[i])
+			err |= add_u64(t, iorep_finding_name(i), by_type[i]);
+	return done(o, err);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Writing: members one a line, arrays one element a line */
+
+struct jw {
+	FILE *fp;
+	int err;	/* first error, sticky */
+	bool first;	/* no member written yet */
+	uint64_t nelem; /* elements of the open array */
+};
+
+static void jw_put(struct jw *w, const char *s)
+{
+	if (!w->err && fputs(s, w->fp) == EOF)
+		w->err = -IOREP_EOUTPUT;
+}
+
+/* Prints and frees @v; NULL (a failed build) sets ENOMEM. */
+static void jw_value(struct jw *w, cJSON *v)
+{
+	char *s;
+
+	if (!v) {
+		if (!w->err)
+			w->err = -IOREP_ENOMEM;
+		return;
+	}
+	s = w->err ? NULL : cJSON_PrintUnformatted(v);
+	cJSON_Delete(v);
+	if (!s) {
+		if (!w->err)
+			w->err = -IOREP_ENOMEM;
+		return;
+	}
+	jw_put(w, s);
+	cJSON_free(s);
+}
+
+static void jw_key(struct jw *w, const char *key)
+{
+	jw_put(w, w->first ? "\n\t\"" : ",\n\t\"");
+	w->first = false;
+	jw_put(w, key);
+	jw_put(w, "\": ");
+}
+
+static void jw_member(struct jw *w, const char *key, cJSON *v)
+{
+	jw_key(w, key);
+	jw_value(w, v);
+}
+
+static void jw_array_begin(struct jw *w, const char *key)
+{
+	jw_key(w, key);
+	jw_put(w, "[");
+	w->nelem = 0;
+}
+
+static void jw_array_elem(struct jw *w, cJSON *v)
+{
+	jw_put(w, w->nelem++ ? ",\n\t\t" : "\n\t\t");
+	jw_value(w, v);
+}
+
+static void jw_array_end(struct jw *w)
+{
+	jw_put(w, w->nelem ? "\n\t]" : "]");
+}
+
+struct group_ref {
+	int32_t id;
+	uint32_t idx;
+};
+
+static int group_ref_cmp(const void *a, const void *b)
+{
+	const struct group_ref *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+int iorep_report_json(const struct iorep_model *m, const struct iorep_input_info *info,
+		      const struct iorep_input_stats *stats, FILE *fp)
+{
+	struct jw w = {.fp = fp, .first = true};
+	struct group_ref *groups = NULL;
+	uint32_t i, ngroups = m->groups ? m->ngroups : 0;
+	cJSON *v;
+
+	if (ngroups) {
+		/* groups in id order, whatever order the model found them in */
+		groups = calloc(ngroups, sizeof(*groups));
+		if (!groups) {
+			w.err = -IOREP_ENOMEM;
+			goto out;
+		}
+		for (i = 0; i < ngroups; i++) {
+			groups[i].id = m->groups[i].id;
+			groups[i].idx = i;
+		}
+		qsort(groups, ngroups, sizeof(*groups), group_ref_cmp);
+	}
+
+	jw_put(&w, "{");
+	v = cJSON_CreateString(IOREP_JSON_SCHEMA_VERSION);
+	jw_member(&w, "schema_version", v);
+	jw_member(&w, "tool", tool_json());
+	jw_member(&w, "input", input_json(info, stats));
+	jw_member(&w, "events", events_json(stats));
+	jw_member(&w, "lost_events", lost_json(m, stats));
+	jw_member(&w, "span", span_json(m, stats));
+
+	jw_array_begin(&w, "groups");
+	for (i = 0; i < ngroups && !w.err; i++)
+		jw_array_elem(&w, group_json(m, &m->groups[groups[i].idx]));
+	jw_array_end(&w);
+
+	jw_array_begin(&w, "devices");
+	for (i = 0; m->devices && i < m->ndevices && !w.err; i++)
+		jw_array_elem(&w, device_json(m, &m->devices[i]));
+	jw_array_end(&w);
+
+	jw_array_begin(&w, "domains");
+	for (i = 0; m->domains && i < m->ndomains && !w.err; i++)
+		jw_array_elem(&w, domain_json(i, &m->domains[i]));
+	jw_array_end(&w);
+
+	jw_member(&w, "mappings", mappings_json(m));
+
+	jw_array_begin(&w, "findings");
+	for (i = 0; m->findings && i < m->nfindings && !w.err; i++)
+		jw_array_elem(&w, finding_json(m, &m->findings[i]));
+	jw_array_end(&w);
+
+	jw_member(&w, "summary", summary_json(m));
+	jw_put(&w, "\n}\n");
+	if (!w.err && (fflush(fp) == EOF || ferror(fp)))
+		w.err = -IOREP_EOUTPUT;
+out:
+	free(groups);
+	return w.err;
+}
