@@ -245,10 +245,8 @@ int iorep_input_open(struct iorep_input **out, const char *path, struct iorep_st
 		ret = in->ops->open(in, &src);	/* takes src.fd and src.bs */
 		src.fd = -1;
 		src.bs = NULL;
-		if (ret < 0) {
-			in->ops = NULL;
-			goto fail;
-		}
+		if (ret < 0)
+			goto fail;	/* iorep_input_free() closes what the reader opened */
 		break;
 	}
 	free(first);
