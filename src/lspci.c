@@ -7,18 +7,8 @@
 #include <string.h>
 
 #include "iorep-error.h"
+#include "iorep-util.h"
 #include "iorep-pci.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Reads exactly @n (<= 4) hex digits at @s; false if any is not hex. */
 static bool hex_n(const char *s, size_t n, uint16_t *out)
@@ -28,7 +18,7 @@ static bool hex_n(const char *s, size_t n, uint16_t *out)
 	int d;
 
 	for (i = 0; i < n; i++) {
-		d = hexval(s[i]);
+		d = iorep_hex_val(s[i]);
 		if (d < 0)
 			return false;
 		v = v << 4 | (unsigned int)d;

@@ -8,18 +8,8 @@
 #include <string.h>
 
 #include "iorep-error.h"
+#include "iorep-util.h"
 #include "iorep-pci.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Reads exactly @n (1..8) hex digits at @s. */
 static bool parse_hex(const char *s, size_t n, uint32_t *out)
@@ -31,7 +21,7 @@ static bool parse_hex(const char *s, size_t n, uint32_t *out)
 	if (n == 0 || n > 8)
 		return false;
 	for (i = 0; i < n; i++) {
-		d = hexval(s[i]);
+		d = iorep_hex_val(s[i]);
 		if (d < 0)
 			return false;
 		v = v << 4 | (uint32_t)d;

@@ -7,33 +7,10 @@
 #include <cJSON.h>
 
 #include "iorep-error.h"
+#include "json-util.h"
 #include "iorep-report.h"
 
 /* Adds an exact unsigned integer (cJSON numbers are doubles: 2^53 is not enough for ns). */
-static int add_u64(cJSON *o, const char *key, uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	return cJSON_AddRawToObject(o, key, buf) ? 0 : -1;
-}
-
-static int add_i64(cJSON *o, const char *key, int64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%" PRId64, v);
-	return cJSON_AddRawToObject(o, key, buf) ? 0 : -1;
-}
-
-static int add_hex(cJSON *o, const char *key, uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	return cJSON_AddStringToObject(o, key, buf) ? 0 : -1;
-}
-
 static int add_array(cJSON *o, const char *key, const uint64_t *v64, const uint32_t *v32,
 		     uint32_t n, int hex)
 {
@@ -69,32 +46,32 @@ static int add_field(cJSON *o, const struct iorep_event *ev, int f)
 
 	switch (f) {
 	case IOREP_F_GID:
-		return add_i64(o, name, ev->gid);
+		return iorep_json_add_i64(o, name, ev->gid);
 	case IOREP_F_DEVICE:
 		return cJSON_AddStringToObject(o, name, ev->device) ? 0 : -1;
 	case IOREP_F_DRIVER:
 		return cJSON_AddStringToObject(o, name, ev->driver) ? 0 : -1;
 	case IOREP_F_IOVA:
-		return add_hex(o, name, ev->iova);
+		return iorep_json_add_hex(o, name, ev->iova);
 	case IOREP_F_PADDR:
-		return add_hex(o, name, ev->paddr);
+		return iorep_json_add_hex(o, name, ev->paddr);
 	case IOREP_F_SIZE:
-		return add_u64(o, name, ev->size);
+		return iorep_json_add_u64(o, name, ev->size);
 	case IOREP_F_UNMAPPED_SIZE:
-		return add_u64(o, name, ev->unmapped_size);
+		return iorep_json_add_u64(o, name, ev->unmapped_size);
 	case IOREP_F_FAULT_FLAGS:
-		return add_hex(o, name, ev->fault_flags);
+		return iorep_json_add_hex(o, name, ev->fault_flags);
 	case IOREP_F_PHYS_ADDR:
-		return add_hex(o, name, ev->phys_addr);
+		return iorep_json_add_hex(o, name, ev->phys_addr);
 	case IOREP_F_DMA_ADDR:
 	case IOREP_F_ADDR:
-		return add_hex(o, name, ev->dma_addr);
+		return iorep_json_add_hex(o, name, ev->dma_addr);
 	case IOREP_F_VIRT_ADDR:
-		return add_hex(o, name, ev->virt_addr);
+		return iorep_json_add_hex(o, name, ev->virt_addr);
 	case IOREP_F_DIR:
 		dir = iorep_dma_dir_name(ev->dir);
 		if (!dir)
-			return add_i64(o, name, ev->dir);
+			return iorep_json_add_i64(o, name, ev->dir);
 		return cJSON_AddStringToObject(o, name, dir) ? 0 : -1;
 	case IOREP_F_ATTRS:
 		iorep_dma_attrs_format(ev->attrs, attrs, sizeof(attrs));
@@ -102,13 +79,13 @@ static int add_field(cJSON *o, const struct iorep_event *ev, int f)
 	case IOREP_F_GFP:
 		return cJSON_AddStringToObject(o, name, ev->gfp) ? 0 : -1;
 	case IOREP_F_FULL_NENTS:
-		return add_i64(o, name, ev->full_nents);
+		return iorep_json_add_i64(o, name, ev->full_nents);
 	case IOREP_F_FULL_ENTS:
-		return add_i64(o, name, ev->full_ents);
+		return iorep_json_add_i64(o, name, ev->full_ents);
 	case IOREP_F_TRUNCATED:
 		return cJSON_AddBoolToObject(o, name, ev->truncated) ? 0 : -1;
 	case IOREP_F_ERR:
-		return add_i64(o, name, ev->err);
+		return iorep_json_add_i64(o, name, ev->err);
 	case IOREP_F_PHYS_ADDRS:
 	case IOREP_F_ADDRS:
 		return add_array(o, name, ev->phys_addrs.v, NULL, ev->phys_addrs.n, 1);
@@ -129,14 +106,14 @@ cJSON *iorep_event_to_json(const struct iorep_event *ev)
 
 	if (!o)
 		return NULL;
-	err |= add_u64(o, "ts", ev->ts);
-	err |= add_i64(o, "cpu", ev->cpu);
-	err |= add_i64(o, "pid", ev->pid);
+	err |= iorep_json_add_u64(o, "ts", ev->ts);
+	err |= iorep_json_add_i64(o, "cpu", ev->cpu);
+	err |= iorep_json_add_i64(o, "pid", ev->pid);
 	err |= !cJSON_AddStringToObject(o, "comm", ev->comm ? ev->comm : "");
 	err |= !cJSON_AddStringToObject(o, "event", d->name);
 	if (ev->type == IOREP_EV_LOST) {
 		if (ev->lost >= 0)
-			err |= add_i64(o, "count", ev->lost);
+			err |= iorep_json_add_i64(o, "count", ev->lost);
 		else
 			err |= !cJSON_AddNullToObject(o, "count");
 	}

@@ -17,6 +17,7 @@
 #include <cJSON.h>
 
 #include "iorep-error.h"
+#include "json-util.h"
 #include "iorep-render.h"
 
 /* ------------------------------------------------------------------------ */
@@ -98,30 +99,6 @@ char *iorep_utf8_sanitize(const char *s, int *err)
 /* ------------------------------------------------------------------------ */
 /* Building one object: each helper returns 0, or -1 when cJSON failed */
 
-static int add_u64(cJSON *o, const char *key, uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	return cJSON_AddRawToObject(o, key, buf) ? 0 : -1;
-}
-
-static int add_i64(cJSON *o, const char *key, int64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%" PRId64, v);
-	return cJSON_AddRawToObject(o, key, buf) ? 0 : -1;
-}
-
-static int add_hex(cJSON *o, const char *key, uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	return cJSON_AddStringToObject(o, key, buf) ? 0 : -1;
-}
-
 static int add_null(cJSON *o, const char *key)
 {
 	return cJSON_AddNullToObject(o, key) ? 0 : -1;
@@ -135,12 +112,12 @@ static int add_bool(cJSON *o, const char *key, bool v)
 /* An integer that is null when @v is @none. */
 static int add_u64_or_null(cJSON *o, const char *key, uint64_t v, uint64_t none)
 {
-	return v == none ? add_null(o, key) : add_u64(o, key, v);
+	return v == none ? add_null(o, key) : iorep_json_add_u64(o, key, v);
 }
 
 static int add_i32_or_null(cJSON *o, const char *key, int32_t v, bool present)
 {
-	return present ? add_i64(o, key, v) : add_null(o, key);
+	return present ? iorep_json_add_i64(o, key, v) : add_null(o, key);
 }
 
 /* A string from the trace or the command line: NULL gives null, bad UTF-8 U+FFFD. */
@@ -210,11 +187,11 @@ static cJSON *input_json(const struct iorep_input_info *info, const struct iorep
 	err |= add_str(o, "pos_unit", info ? info->pos_unit : NULL);
 	err |= add_bool(o, "truncated", st && st->truncated);
 	if (st && st->truncated)
-		err |= add_u64(o, "truncated_at", st->truncated_at);
+		err |= iorep_json_add_u64(o, "truncated_at", st->truncated_at);
 	else
 		err |= add_null(o, "truncated_at");
-	err |= add_u64(o, "bad_lines", st ? st->bad_lines : 0);
-	err |= add_u64(o, "other_events", st ? st->other_events : 0);
+	err |= iorep_json_add_u64(o, "bad_lines", st ? st->bad_lines : 0);
+	err |= iorep_json_add_u64(o, "other_events", st ? st->other_events : 0);
 	return done(o, err);
 }
 
@@ -228,7 +205,7 @@ static cJSON *events_json(const struct iorep_input_stats *st)
 	for (i = 0; st && i < IOREP_EV__COUNT; i++) {
 		if (i == IOREP_EV_LOST || !st->events[i])
 			continue;
-		err |= add_u64(o, iorep_event_desc(i)->name, st->events[i]);
+		err |= iorep_json_add_u64(o, iorep_event_desc(i)->name, st->events[i]);
 	}
 	return done(o, err);
 }
@@ -244,8 +221,8 @@ static cJSON *lost_json(const struct iorep_model *m, const struct iorep_input_st
 	if (!o)
 		return NULL;
 	total = iorep_render_lost(m, st, &any);
-	err |= add_u64(o, "total", total);
-	err |= add_u64(o, "unknown_drops", st ? st->lost_unknown : 0);
+	err |= iorep_json_add_u64(o, "total", total);
+	err |= iorep_json_add_u64(o, "unknown_drops", st ? st->lost_unknown : 0);
 	err |= add_bool(o, "any", any);
 	a = cJSON_AddArrayToObject(o, "per_cpu");
 	if (!a)
@@ -266,8 +243,8 @@ static cJSON *span_json(const struct iorep_model *m, const struct iorep_input_st
 	if (!o)
 		return NULL;
 	if (iorep_render_span(m, st, &first, &last)) {
-		err |= add_u64(o, "first_ts", first);
-		err |= add_u64(o, "last_ts", last);
+		err |= iorep_json_add_u64(o, "first_ts", first);
+		err |= iorep_json_add_u64(o, "last_ts", last);
 	} else {
 		err |= add_null(o, "first_ts");
 		err |= add_null(o, "last_ts");
@@ -290,7 +267,7 @@ static cJSON *group_json(const struct iorep_model *m, const struct iorep_group *
 
 	if (!o)
 		return NULL;
-	err |= add_i64(o, "id", g->id);
+	err |= iorep_json_add_i64(o, "id", g->id);
 	a = cJSON_AddArrayToObject(o, "devices");
 	if (!a)
 		return done(o, -1);
@@ -326,7 +303,7 @@ static cJSON *epoch_json(const struct iorep_model *m, const struct iorep_epoch *
 		err |= add_str(o, "kind", iorep_domain_kind_name(m->domains[e->domain].kind));
 	else
 		err |= add_null(o, "kind");
-	err |= add_u64(o, "start", e->start);
+	err |= iorep_json_add_u64(o, "start", e->start);
 	err |= add_u64_or_null(o, "end", e->end, IOREP_TS_OPEN);
 	err |= add_i32_or_null(o, "pid", e->pid, e->pid >= 0);
 	return done(o, err);
@@ -344,19 +321,19 @@ static cJSON *device_json(const struct iorep_model *m, const struct iorep_device
 	err |= add_i32_or_null(o, "group", d->group, d->group >= 0);
 	err |= add_bool(o, "pci", d->is_pci);
 	err |= add_bool(o, "removed", d->removed);
-	err |= add_u64(o, "attaches", d->attaches);
+	err |= iorep_json_add_u64(o, "attaches", d->attaches);
 	a = cJSON_AddArrayToObject(o, "domains");
 	if (!a)
 		return done(o, -1);
 	for (i = 0; i < d->nepochs && d->epochs; i++)
 		err |= append(a, epoch_json(m, &d->epochs[i]));
-	err |= add_u64(o, "maps", d->maps);
-	err |= add_u64(o, "unmaps", d->unmaps);
-	err |= add_u64(o, "bytes_mapped", d->bytes_mapped);
-	err |= add_u64(o, "dma_maps", d->dma_maps);
-	err |= add_u64(o, "dma_unmaps", d->dma_unmaps);
-	err |= add_u64(o, "dma_live_at_end", iorep_ivmap_count(&d->dma_live));
-	err |= add_u64(o, "findings", d->findings);
+	err |= iorep_json_add_u64(o, "maps", d->maps);
+	err |= iorep_json_add_u64(o, "unmaps", d->unmaps);
+	err |= iorep_json_add_u64(o, "bytes_mapped", d->bytes_mapped);
+	err |= iorep_json_add_u64(o, "dma_maps", d->dma_maps);
+	err |= iorep_json_add_u64(o, "dma_unmaps", d->dma_unmaps);
+	err |= iorep_json_add_u64(o, "dma_live_at_end", iorep_ivmap_count(&d->dma_live));
+	err |= iorep_json_add_u64(o, "findings", d->findings);
 	return done(o, err);
 }
 
@@ -368,22 +345,22 @@ static cJSON *domain_json(uint32_t id, const struct iorep_domain *d)
 
 	if (!o)
 		return NULL;
-	err |= add_u64(o, "id", id);
+	err |= iorep_json_add_u64(o, "id", id);
 	err |= add_str(o, "kind", iorep_domain_kind_name(d->kind));
 	err |= add_i32_or_null(o, "group", d->group, d->group >= 0);
 	err |= add_i32_or_null(o, "owner_pid", d->owner_pid, user && d->owner_pid >= 0);
 	err |= add_str(o, "owner_comm", user ? d->owner_comm : NULL);
-	err |= add_u64(o, "created", d->created);
+	err |= iorep_json_add_u64(o, "created", d->created);
 	err |= add_u64_or_null(o, "left", d->left, IOREP_TS_OPEN);
-	err |= add_u64(o, "attached", d->attached);
-	err |= add_u64(o, "maps", d->maps);
-	err |= add_u64(o, "unmaps", d->unmaps);
-	err |= add_u64(o, "bytes_mapped", d->bytes_mapped);
-	err |= add_u64(o, "bytes_unmapped", d->bytes_unmapped);
-	err |= add_u64(o, "peak_live", d->peak_live);
-	err |= add_u64(o, "peak_bytes", d->peak_bytes);
-	err |= add_u64(o, "live_at_end", iorep_ivmap_count(&d->live));
-	err |= add_u64(o, "live_bytes_at_end", iorep_ivmap_bytes(&d->live));
+	err |= iorep_json_add_u64(o, "attached", d->attached);
+	err |= iorep_json_add_u64(o, "maps", d->maps);
+	err |= iorep_json_add_u64(o, "unmaps", d->unmaps);
+	err |= iorep_json_add_u64(o, "bytes_mapped", d->bytes_mapped);
+	err |= iorep_json_add_u64(o, "bytes_unmapped", d->bytes_unmapped);
+	err |= iorep_json_add_u64(o, "peak_live", d->peak_live);
+	err |= iorep_json_add_u64(o, "peak_bytes", d->peak_bytes);
+	err |= iorep_json_add_u64(o, "live_at_end", iorep_ivmap_count(&d->live));
+	err |= iorep_json_add_u64(o, "live_bytes_at_end", iorep_ivmap_bytes(&d->live));
 	return done(o, err);
 }
 
@@ -398,38 +375,38 @@ static cJSON *mappings_json(const struct iorep_model *m)
 
 	if (!o)
 		return NULL;
-	err |= add_u64(o, "maps", s->maps);
-	err |= add_u64(o, "unmaps", s->unmaps);
-	err |= add_u64(o, "bytes_mapped", s->bytes_mapped);
-	err |= add_u64(o, "bytes_unmapped", s->bytes_unmapped);
-	err |= add_u64(o, "peak_live", s->peak_live);
-	err |= add_u64(o, "peak_bytes", s->peak_bytes);
-	err |= add_u64(o, "live_at_end", s->live);
-	err |= add_u64(o, "live_bytes_at_end", s->live_bytes);
+	err |= iorep_json_add_u64(o, "maps", s->maps);
+	err |= iorep_json_add_u64(o, "unmaps", s->unmaps);
+	err |= iorep_json_add_u64(o, "bytes_mapped", s->bytes_mapped);
+	err |= iorep_json_add_u64(o, "bytes_unmapped", s->bytes_unmapped);
+	err |= iorep_json_add_u64(o, "peak_live", s->peak_live);
+	err |= iorep_json_add_u64(o, "peak_bytes", s->peak_bytes);
+	err |= iorep_json_add_u64(o, "live_at_end", s->live);
+	err |= iorep_json_add_u64(o, "live_bytes_at_end", s->live_bytes);
 	if (iorep_map_stats_attributed(s, &amaps, &aunmaps, &pct)) {
-		err |= add_u64(o, "attributed_maps", amaps);
-		err |= add_u64(o, "attributed_unmaps", aunmaps);
+		err |= iorep_json_add_u64(o, "attributed_maps", amaps);
+		err |= iorep_json_add_u64(o, "attributed_unmaps", aunmaps);
 		snprintf(buf, sizeof(buf), "%.1f", pct);
 		err |= cJSON_AddRawToObject(o, "attributed_pct", buf) ? 0 : -1;
 	} else {
-		err |= add_u64(o, "attributed_maps", amaps);
-		err |= add_u64(o, "attributed_unmaps", aunmaps);
+		err |= iorep_json_add_u64(o, "attributed_maps", amaps);
+		err |= iorep_json_add_u64(o, "attributed_unmaps", aunmaps);
 		err |= add_null(o, "attributed_pct");
 	}
 	sub = cJSON_AddObjectToObject(o, "attribution");
 	if (!sub)
 		return done(o, -1);
-	err |= add_u64(sub, "dma_api_maps", s->attributed_maps);
-	err |= add_u64(sub, "dma_api_unmaps", s->attributed_unmaps);
-	err |= add_u64(sub, "process_maps", s->pid_maps);
-	err |= add_u64(sub, "process_unmaps", s->pid_unmaps);
+	err |= iorep_json_add_u64(sub, "dma_api_maps", s->attributed_maps);
+	err |= iorep_json_add_u64(sub, "dma_api_unmaps", s->attributed_unmaps);
+	err |= iorep_json_add_u64(sub, "process_maps", s->pid_maps);
+	err |= iorep_json_add_u64(sub, "process_unmaps", s->pid_unmaps);
 	sub = cJSON_AddObjectToObject(o, "lifetime");
 	if (!sub)
 		return done(o, -1);
-	err |= add_u64(sub, "count", s->lifetime_count);
+	err |= iorep_json_add_u64(sub, "count", s->lifetime_count);
 	if (s->lifetime_count) {
-		err |= add_u64(sub, "mean_ns", s->lifetime_sum_ns / s->lifetime_count);
-		err |= add_u64(sub, "max_ns", s->lifetime_max_ns);
+		err |= iorep_json_add_u64(sub, "mean_ns", s->lifetime_sum_ns / s->lifetime_count);
+		err |= iorep_json_add_u64(sub, "max_ns", s->lifetime_max_ns);
 	} else {
 		err |= add_null(sub, "mean_ns");
 		err |= add_null(sub, "max_ns");
@@ -447,22 +424,22 @@ static cJSON *finding_json(const struct iorep_model *m, const struct iorep_findi
 	err |= add_str(o, "type", iorep_finding_name(f->type));
 	err |= add_str(o, "severity", iorep_severity_name(f->severity));
 	err |= add_str(o, "confidence", f->suspected ? "suspected" : "definite");
-	err |= add_u64(o, "ts", f->ts);
-	err |= add_i64(o, "cpu", f->cpu);
-	err |= add_u64(o, "pos", f->pos);
+	err |= iorep_json_add_u64(o, "ts", f->ts);
+	err |= iorep_json_add_i64(o, "cpu", f->cpu);
+	err |= iorep_json_add_u64(o, "pos", f->pos);
 	err |= add_str(o, "device", device_name(m, f->device));
 	err |= add_u64_or_null(o, "domain", f->domain < m->ndomains ? f->domain : IOREP_NONE,
 			       IOREP_NONE);
 	if (f->has_iova)
-		err |= add_hex(o, "iova", f->iova);
+		err |= iorep_json_add_hex(o, "iova", f->iova);
 	else
 		err |= add_null(o, "iova");
 	if (iorep_finding_has_size(f))
-		err |= add_u64(o, "size", f->size);
+		err |= iorep_json_add_u64(o, "size", f->size);
 	else
 		err |= add_null(o, "size");
 	if (iorep_finding_has_age(f))
-		err |= add_u64(o, "age_ns", f->age_ns);
+		err |= iorep_json_add_u64(o, "age_ns", f->age_ns);
 	else
 		err |= add_null(o, "age_ns");
 	err |= add_str(o, "message", f->message ? f->message : "");
@@ -487,17 +464,17 @@ static cJSON *summary_json(const struct iorep_model *m)
 			by_type[f->type]++;
 		suspected += f->suspected;
 	}
-	err |= add_u64(o, "error", sev[IOREP_SEV_ERROR]);
-	err |= add_u64(o, "warning", sev[IOREP_SEV_WARNING]);
-	err |= add_u64(o, "info", sev[IOREP_SEV_INFO]);
-	err |= add_u64(o, "total", m->findings ? m->nfindings : 0);
-	err |= add_u64(o, "suspected", suspected);
+	err |= iorep_json_add_u64(o, "error", sev[IOREP_SEV_ERROR]);
+	err |= iorep_json_add_u64(o, "warning", sev[IOREP_SEV_WARNING]);
+	err |= iorep_json_add_u64(o, "info", sev[IOREP_SEV_INFO]);
+	err |= iorep_json_add_u64(o, "total", m->findings ? m->nfindings : 0);
+	err |= iorep_json_add_u64(o, "suspected", suspected);
 	t = cJSON_AddObjectToObject(o, "by_type");
 	if (!t)
 		return done(o, -1);
 	for (i = 0; i < IOREP_FIND__COUNT; i++)
 		if (by_type[i])
-			err |= add_u64(t, iorep_finding_name(i), by_type[i]);
+			err |= iorep_json_add_u64(t, iorep_finding_name(i), by_type[i]);
 	return done(o, err);
 }
 

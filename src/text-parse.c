@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "iorep-error.h"
+#include "iorep-util.h"
 #include "iorep-textparse.h"
 
 /* A view of part of the line. */
@@ -24,17 +25,6 @@ static int is_digit(char c)
 static int is_space(char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static int span_eq(struct span s, const char *lit)
@@ -76,7 +66,7 @@ static int parse_u64(struct span s, int hex, uint64_t *out)
 	if (i == s.n)
 		return -1;
 	for (; i < s.n; i++) {
-		d = hex ? hex_val(s.p[i]) : (is_digit(s.p[i]) ? s.p[i] - '0' : -1);
+		d = hex ? iorep_hex_val(s.p[i]) : (is_digit(s.p[i]) ? s.p[i] - '0' : -1);
 		if (d < 0)
 			return -1;
 		if (v > (UINT64_MAX - d) / (hex ? 16 : 10))
