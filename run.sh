@@ -50,8 +50,15 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$jobs"
 
 if [ "$mode" = run ]; then
-	./build/iommu-report samples/6.12.117+deb12-amd64/defects/trace.dat
-	exit $?
+	sample=samples/6.12.117+deb12-amd64/defects
+	status=0
+	./build/iommu-report --sysfs "$sample/iommu_groups.txt" "$sample/trace.dat" || status=$?
+	# 1 means "findings": this capture was made to have them (see its GROUND_TRUTH.md)
+	if [ "$status" -eq 1 ]; then
+		echo "run.sh: exit status 1 = findings, as $sample/GROUND_TRUTH.md expects"
+		exit 0
+	fi
+	exit "$status"
 fi
 
 ctest --test-dir build --output-on-failure -j "$jobs"
