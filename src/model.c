@@ -543,6 +543,10 @@ int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev)
 	if (ev->ts > m->last_ts || m->last_ts == 0)
 		m->last_ts = ev->ts;
 	if (desc->cls == IOREP_C_LOST) {
+		/* what is held back happened before the drop */
+		ret = iorep_attrib_flush_all(m);
+		if (ret < 0)
+			return ret;
 		m->lost_any = true;
 		if (ev->lost > 0)
 			m->lost += ev->lost;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "iorep-error.h"
 #include "iorep-input.h"
@@ -262,6 +263,81 @@ static void test_attribution_612(void)
 	free_run(&r);
 }
 
+/* Runs the model on @text written to a temporary file. */
+static void run_text(struct run *r, const char *text)
+{
+	char dir[] = "/tmp/iorep-model-XXXXXX", path[64];
+	FILE *fp;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.txt", dir);
+	fp = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fputs(text, fp);
+	fclose(fp);
+	run_model(r, dir, "t.txt", 0);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Two devices of one group, one of them given to a process: a split group. */
+static void test_split_group(void)
+{
+	static const char text[] =
+		"init-1 [000] ..... 1.000000: add_device_to_group: IOMMU: groupID=4 device=0000:00:05.0\n"
+		"init-1 [000] ..... 1.000001: attach_device_to_domain: IOMMU: device=0000:00:05.0\n"
+		"init-1 [000] ..... 1.000002: add_device_to_group: IOMMU: groupID=4 device=0000:00:05.1\n"
+		"init-1 [000] ..... 1.000003: attach_device_to_domain: IOMMU: device=0000:00:05.1\n"
+		"qemu-500 [001] ..... 9.000000: attach_device_to_domain: IOMMU: device=0000:00:05.0\n"
+		"qemu-500 [001] ..... 9.000100: map: IOMMU: iova=0x100000 - 0x101000 paddr=0x5000 size=4096\n"
+		"qemu-500 [001] ..... 9.000200: unmap: IOMMU: iova=0x100000 - 0x101000 size=4096 unmapped_size=4096\n";
+	struct run r;
+	uint32_t i, n = 0;
+
+	run_text(&r, text);
+	for (i = 0; i < r.m.nfindings; i++)
+		if (r.m.findings[i].type == IOREP_FIND_SPLIT_GROUP) {
+			n++;
+			CU_ASSERT_EQUAL(r.m.findings[i].severity, IOREP_SEV_WARNING);
+			CU_ASSERT_PTR_NOT_NULL(strstr(r.m.findings[i].message, "group 4 is split"));
+		}
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+	free_run(&r);
+}
+
+/* After a ring-buffer overrun, a double unmap is only suspected. */
+static void test_lost_makes_suspected(void)
+{
+	static const char text[] =
+		"init-1 [000] ..... 1.0: add_device_to_group: IOMMU: groupID=6 device=0000:00:07.0\n"
+		"init-1 [000] ..... 1.1: attach_device_to_domain: IOMMU: device=0000:00:07.0\n"
+		"t-9 [000] ..... 2.0: attach_device_to_domain: IOMMU: device=0000:00:07.0\n"
+		"t-9 [000] ..... 2.1: map: IOMMU: iova=0x100000 - 0x101000 paddr=0x5000 size=4096\n"
+		"t-9 [000] ..... 2.2: unmap: IOMMU: iova=0x100000 - 0x101000 size=4096 unmapped_size=4096\n"
+		"t-9 [000] ..... 2.3: unmap: IOMMU: iova=0x100000 - 0x101000 size=4096 unmapped_size=4096\n"
+		"CPU:0 [LOST 10 EVENTS]\n"
+		"t-9 [000] ..... 3.1: map: IOMMU: iova=0x200000 - 0x201000 paddr=0x6000 size=4096\n"
+		"t-9 [000] ..... 3.2: unmap: IOMMU: iova=0x200000 - 0x201000 size=4096 unmapped_size=4096\n"
+		"t-9 [000] ..... 3.3: unmap: IOMMU: iova=0x200000 - 0x201000 size=4096 unmapped_size=4096\n";
+	struct run r;
+	uint32_t i, n = 0;
+
+	run_text(&r, text);
+	for (i = 0; i < r.m.nfindings; i++) {
+		if (r.m.findings[i].type != IOREP_FIND_DOUBLE_UNMAP)
+			continue;
+		/* the first before the drop is definite, the second after it suspected */
+		CU_ASSERT_EQUAL(r.m.findings[i].suspected, n == 1);
+		CU_ASSERT_EQUAL(r.m.findings[i].iova, n ? 0x200000 : 0x100000);
+		n++;
+	}
+	CU_ASSERT_EQUAL(n, 2);
+	CU_ASSERT_TRUE(r.m.lost_any);
+	CU_ASSERT_EQUAL(r.m.lost, 10);
+	free_run(&r);
+}
+
 int main(void)
 {
 	static const struct iorep_test tests[] = {
@@ -271,6 +347,8 @@ int main(void)
 		{ "boot: topology equals sysfs", test_boot_topology },
 		{ "vfio: the round trip", test_vfio_round_trip },
 		{ "6.12 dma-traffic: attribution", test_attribution_612 },
+		{ "split group", test_split_group },
+		{ "lost events make findings suspected", test_lost_makes_suspected },
 		{ NULL, NULL },
 	};
 
