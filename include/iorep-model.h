@@ -110,6 +110,11 @@ struct iorep_device {
 	bool known;		/* in a group before its first attach (sysfs seed, add event) */
 	bool added;		/* add_device_to_group seen in this trace */
 	uint32_t own_domain;	/* its DMA domain while its group is unknown, or IOREP_NONE */
+	/* from an lspci -nn snapshot (--lspci), when given */
+	bool has_ids, has_class, bridge;
+	uint16_t vendor, device_id, class_code;	/* class: base << 8 | sub-class */
+	const char *description;	/* interned: "Intel Corporation 82574L ..." */
+	const char *class_name;		/* interned: "Ethernet controller" */
 	uint32_t attaches;
 	struct iorep_epoch *epochs;
 	uint32_t nepochs, epochs_cap;
@@ -194,6 +199,14 @@ void iorep_model_release(struct iorep_model *m);
  * starts, in their groups and default domains.  Returns 0 or -IOREP_ENOMEM.
  */
 int iorep_model_seed_groups(struct iorep_model *m, const struct iorep_sysfs_groups *g);
+
+/*
+ * Names the model's PCI devices from an lspci -nn snapshot: ids, class,
+ * description, and whether each is a PCI bridge (which VFIO does not need
+ * bound to vfio-pci).  Call it after iorep_model_finish().  Returns the number
+ * of devices named, or -IOREP_ENOMEM.
+ */
+int iorep_model_apply_lspci(struct iorep_model *m, const struct iorep_lspci *l);
 
 /* Feeds one event, in stream order.  Returns 0 or a negative IOREP_E* code. */
 int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev);

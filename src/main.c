@@ -29,6 +29,7 @@ enum { EXIT_FINDINGS = 1, EXIT_BAD = 2 };
 struct options {
 	const char *input;
 	const char *sysfs;
+	const char *lspci;
 	const char *json;	/* NULL: none; "-": stdout */
 	const char *baseline;
 	int fail_on;		/* enum iorep_severity */
@@ -50,6 +51,7 @@ static void usage(FILE *fp)
 		"\n"
 		"  --sysfs PATH         seed the topology with `find /sys/kernel/iommu_groups/\n"
 		"                       -type l` output, or a live /sys/kernel/iommu_groups\n"
+		"  --lspci FILE         name devices and find bridges from `lspci -nn` output\n"
 		"  --json [PATH]        write the JSON document to PATH (default, or \"-\": stdout)\n"
 		"  --fail-on SEVERITY   exit 1 on findings at or above error|warning|info\n"
 		"                       (default: error)\n"
@@ -68,7 +70,7 @@ static void usage(FILE *fp)
 /* Is argv[i] a value of the option before it (one that takes an argument)? */
 static int is_option_value(char **argv, int i)
 {
-	static const char *const with_arg[] = { "--sysfs", "--fail-on", "--baseline" };
+	static const char *const with_arg[] = { "--sysfs", "--lspci", "--fail-on", "--baseline" };
 	size_t k;
 
 	if (i == 0)
@@ -99,6 +101,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "events", no_argument, NULL, 'e' },
 		{ "summary", no_argument, NULL, 'S' },
 		{ "sysfs", required_argument, NULL, 's' },
+		{ "lspci", required_argument, NULL, 'l' },
 		{ "json", optional_argument, NULL, 'j' },
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "baseline", required_argument, NULL, 'b' },
@@ -121,6 +124,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 's':
 			o->sysfs = optarg;
+			break;
+		case 'l':
+			o->lspci = optarg;
 			break;
 		case 'j':
 			o->json = "-";
@@ -260,6 +266,7 @@ int main(int argc, char **argv)
 	struct iorep_strtab *st = NULL;
 	struct iorep_input *in = NULL;
 	struct iorep_sysfs_groups groups;
+	struct iorep_lspci lspci;
 	struct iorep_model model;
 	struct iorep_event ev;
 	FILE *out = stdout;
@@ -280,7 +287,15 @@ int main(int argc, char **argv)
 	}
 	iorep_model_init(&model, st);
 	iorep_sysfs_groups_init(&groups);
+	iorep_lspci_init(&lspci);
 	err[0] = '\0';
+	if (opts.lspci) {
+		ret = iorep_lspci_read_file(&lspci, opts.lspci);
+		if (ret < 0) {
+			snprintf(err, sizeof(err), "%s: %s", opts.lspci, iorep_strerror(ret));
+			goto fail;
+		}
+	}
 	if (opts.sysfs) {
 		ret = iorep_sysfs_groups_load(&groups, opts.sysfs);
 		if (ret < 0) {
@@ -325,6 +340,9 @@ int main(int argc, char **argv)
 	}
 	if (iorep_input_stats(in)->truncated)
 		iorep_model_set_incomplete(&model);
+	ret = iorep_model_apply_lspci(&model, &lspci);
+	if (ret < 0)
+		goto fail;
 	if (opts.json) {
 		ret = write_json(&model, in, opts.json, err, sizeof(err));
 		if (ret < 0)
@@ -356,6 +374,7 @@ fail:
 out:
 	iorep_model_release(&model);
 	iorep_sysfs_groups_release(&groups);
+	iorep_lspci_release(&lspci);
 	iorep_input_free(in);
 	iorep_strtab_free(st);
 	return status;

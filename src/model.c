@@ -507,6 +507,35 @@ static int on_group_remove(struct iorep_model *m, const struct iorep_event *ev)
 	return 0;
 }
 
+int iorep_model_apply_lspci(struct iorep_model *m, const struct iorep_lspci *l)
+{
+	const struct iorep_lspci_dev *ld;
+	struct iorep_device *d;
+	uint32_t i;
+	int named = 0;
+
+	for (i = 0; i < m->ndevices; i++) {
+		d = &m->devices[i];
+		if (!d->is_pci || !(ld = iorep_lspci_find(l, &d->addr)))
+			continue;
+		d->has_ids = ld->has_ids;
+		d->vendor = ld->vendor;
+		d->device_id = ld->device;
+		d->has_class = ld->has_class;
+		d->class_code = ld->class_code;
+		d->bridge = ld->has_class && iorep_pci_class_is_bridge(ld->class_code);
+		if (ld->desc && ld->desc[0] &&
+		    !(d->description = iorep_strtab_intern(m->st, ld->desc, strlen(ld->desc))))
+			return -IOREP_ENOMEM;
+		if (ld->class_name && ld->class_name[0] &&
+		    !(d->class_name = iorep_strtab_intern(m->st, ld->class_name,
+							  strlen(ld->class_name))))
+			return -IOREP_ENOMEM;
+		named++;
+	}
+	return named;
+}
+
 int iorep_model_seed_groups(struct iorep_model *m, const struct iorep_sysfs_groups *g)
 {
 	uint32_t dev, gi;

@@ -321,6 +321,27 @@ static cJSON *device_json(const struct iorep_model *m, const struct iorep_device
 	err |= add_i32_or_null(o, "group", d->group, d->group >= 0);
 	err |= add_bool(o, "pci", d->is_pci);
 	err |= add_bool(o, "removed", d->removed);
+	if (d->has_ids) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "%04x:%04x", d->vendor, d->device_id);
+		err |= add_str(o, "pci_id", id);
+	} else {
+		err |= add_null(o, "pci_id");
+	}
+	if (d->has_class) {
+		char cls[8];
+
+		snprintf(cls, sizeof(cls), "%04x", d->class_code);
+		err |= add_str(o, "class", cls);
+	} else {
+		err |= add_null(o, "class");
+	}
+	err |= d->description ? add_str(o, "description", d->description) :
+				add_null(o, "description");
+	err |= d->class_name ? add_str(o, "class_name", d->class_name) :
+			       add_null(o, "class_name");
+	err |= add_bool(o, "bridge", d->bridge);
 	err |= iorep_json_add_u64(o, "attaches", d->attaches);
 	a = cJSON_AddArrayToObject(o, "domains");
 	if (!a)

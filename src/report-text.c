@@ -418,7 +418,7 @@ static void print_topology(const struct iorep_model *m, FILE *fp)
 		qsort(order, ngroups, sizeof(*order), group_ref_cmp);
 	for (i = 0; i < ngroups; i++) {
 		const struct iorep_group *g = &m->groups[order ? order[i].idx : i];
-		uint32_t shown = 0;
+		uint32_t shown = 0, bridges = 0;
 
 		snprintf(buf, sizeof(buf), "  group %-6" PRId32, g->id);
 		fputs(buf, fp);
@@ -428,17 +428,18 @@ static void print_topology(const struct iorep_model *m, FILE *fp)
 
 			if (!name)
 				continue;
-			tw_add(&t, "", name, "");
+			tw_add(&t, "", name, m->devices[g->devices[j]].bridge ? " (bridge)" : "");
 			shown++;
+			bridges += m->devices[g->devices[j]].bridge;
 		}
 		if (!shown)
 			tw_add(&t, "(no devices)", NULL, "");
 		tw_end(&t);
-		if (shown > 1)
+		if (shown - bridges > 1)
 			fprintf(fp,
 				"%14s! %" PRIu32
-				" devices in one group: VFIO needs the whole group\n",
-				"", shown);
+				" devices in one group: VFIO needs the whole group%s\n",
+				"", shown, bridges ? " (bridges excepted)" : "");
 	}
 	free(order);
 	for (i = 0; m->devices && i < m->ndevices; i++)
@@ -462,6 +463,13 @@ static void print_timeline(const struct iorep_model *m, const struct iorep_devic
 
 	fputs("    ", fp);
 	tw_begin(&t, fp, 4, 4);
+	if ((!d->epochs || !d->nepochs) && d->group >= 0) {
+		/* no attach in the trace: in its group's DMA domain all along */
+		snprintf(tok, sizeof(tok), "dma(g%" PRId32 ") all along", d->group);
+		tw_add(&t, tok, NULL, "");
+		tw_end(&t);
+		return;
+	}
 	if (!d->epochs || !d->nepochs) {
 		tw_add(&t, "(no domain seen)", NULL, "");
 		tw_end(&t);
@@ -517,6 +525,18 @@ static void print_devices(const struct iorep_model *m, FILE *fp)
 			" %5" PRIu32 "%s\n",
 			group, d->attaches, d->maps, d->unmaps, mapped, d->dma_maps, d->dma_unmaps,
 			d->findings, d->removed ? "  removed" : "");
+		if (d->description || d->class_name) {
+			fputs("    ", fp);
+			iorep_put_inert(fp, d->description ? d->description : "");
+			if (d->has_ids)
+				fprintf(fp, " [%04x:%04x]", d->vendor, d->device_id);
+			if (d->class_name) {
+				fputs(" (", fp);
+				iorep_put_inert(fp, d->class_name);
+				fputs(")", fp);
+			}
+			fputc('\n', fp);
+		}
 		print_timeline(m, d, fp);
 	}
 }

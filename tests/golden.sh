@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 #
 # Golden JSON of every sample capture: runs iommu-report --json on each
-# capture's trace.dat (seeded with its iommu_groups.txt) and compares with
+# capture's trace.dat (seeded with its iommu_groups.txt, named by its
+# lspci.txt) and compares with
 # tests/golden/<kernel>--<capture>.json.  With --bless, rewrites the golden
 # files instead (on purpose: review the diff before committing it).
 #
@@ -21,7 +22,8 @@ for dir in samples/*/*/; do
 	golden=tests/golden/$kernel--$capture.json
 	out=$(mktemp)
 	# exit 1 means findings: expected for the defects captures
-	"$bin" --quiet --sysfs "$dir/iommu_groups.txt" --json "$out" "$dir/trace.dat" >/dev/null ||
+	"$bin" --quiet --sysfs "$dir/iommu_groups.txt" --lspci "$dir/lspci.txt" --json "$out" \
+		"$dir/trace.dat" >/dev/null ||
 		[ $? -eq 1 ]
 	if [ "$mode" = --bless ]; then
 		mv "$out" "$golden"

@@ -242,6 +242,23 @@ static void test_vfio_round_trip(void)
 	CU_ASSERT_EQUAL(user->bytes_mapped, 0x2000 + 0x1000 + 0x10000 + 0x200000 + 0x4000);
 	CU_ASSERT_EQUAL(iorep_ivmap_count(&user->live), 0);
 	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+	/* lspci -nn names the devices and finds the PCIe-to-PCI bridge of group 7 */
+	{
+		struct iorep_lspci l;
+		uint32_t br = iorep_model_device_find(&r.m, "0000:00:08.0");
+
+		iorep_lspci_init(&l);
+		CU_ASSERT_EQUAL(iorep_lspci_read_file(&l, K612 "vfio/lspci.txt"), 15);
+		CU_ASSERT_EQUAL(iorep_model_apply_lspci(&r.m, &l), 15);
+		d = &r.m.devices[dev];
+		CU_ASSERT_TRUE(d->has_ids && d->vendor == 0x8086 && d->device_id == 0x10d3);
+		CU_ASSERT_STRING_EQUAL(d->class_name, "Ethernet controller");
+		CU_ASSERT_FALSE(d->bridge);
+		CU_ASSERT_TRUE_FATAL(br != IOREP_NONE);
+		CU_ASSERT_TRUE(r.m.devices[br].bridge);
+		CU_ASSERT_EQUAL(r.m.devices[br].class_code, 0x0604);
+		iorep_lspci_release(&l);
+	}
 	free_run(&r);
 }
 
