@@ -355,6 +355,69 @@ static void test_lost_makes_suspected(void)
 	free_run(&r);
 }
 
+static int finding_key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The findings of @r as sorted "type severity device iova size" keys; the caller frees. */
+static char **finding_keys(const struct run *r)
+{
+	char **k = calloc(r->m.nfindings + 1, sizeof(*k));
+	uint32_t i;
+
+	for (i = 0; i < r->m.nfindings; i++) {
+		const struct iorep_finding *f = &r->m.findings[i];
+
+		k[i] = malloc(160);
+		snprintf(k[i], 160, "%s %s %s %llx %llx", iorep_finding_name(f->type),
+			 iorep_severity_name(f->severity),
+			 f->device == IOREP_NONE ? "-" : r->m.devices[f->device].name,
+			 (unsigned long long)f->iova, (unsigned long long)f->size);
+	}
+	qsort(k, r->m.nfindings, sizeof(*k), finding_key_cmp);
+	return k;
+}
+
+/* trace.dat, trace.txt and report.txt of every capture give the same findings. */
+static void test_same_findings_every_form(void)
+{
+	static const char *const caps[] = { K612 "boot", K612 "defects", K612 "dma-traffic",
+					     K612 "vfio", K61 "boot", K61 "defects",
+					     K61 "dma-traffic" };
+	static const char *const files[] = { "report.txt", "trace.txt" };
+	struct run dat, other;
+	char **a, **b;
+	size_t c, f;
+	uint32_t i;
+
+	for (c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+		run_model(&dat, caps[c], "trace.dat", 1);
+		a = finding_keys(&dat);
+		for (f = 0; f < 2; f++) {
+			run_model(&other, caps[c], files[f], 1);
+			b = finding_keys(&other);
+			if (other.m.nfindings != dat.m.nfindings)
+				fprintf(stderr, "%s %s: %u findings, trace.dat %u\n", caps[c], files[f],
+					other.m.nfindings, dat.m.nfindings);
+			CU_ASSERT_EQUAL(other.m.nfindings, dat.m.nfindings);
+			for (i = 0; i < dat.m.nfindings && i < other.m.nfindings; i++) {
+				if (strcmp(a[i], b[i]))
+					fprintf(stderr, "%s %s: %s vs %s\n", caps[c], files[f], a[i], b[i]);
+				CU_ASSERT_STRING_EQUAL(a[i], b[i]);
+			}
+			for (i = 0; i < other.m.nfindings; i++)
+				free(b[i]);
+			free(b);
+			free_run(&other);
+		}
+		for (i = 0; i < dat.m.nfindings; i++)
+			free(a[i]);
+		free(a);
+		free_run(&dat);
+	}
+}
+
 int main(void)
 {
 	static const struct iorep_test tests[] = {
@@ -364,6 +427,7 @@ int main(void)
 		{ "boot: topology equals sysfs", test_boot_topology },
 		{ "vfio: the round trip", test_vfio_round_trip },
 		{ "6.12 dma-traffic: attribution", test_attribution_612 },
+		{ "same findings from trace.dat, trace.txt, report.txt", test_same_findings_every_form },
 		{ "split group", test_split_group },
 		{ "lost events make findings suspected", test_lost_makes_suspected },
 		{ NULL, NULL },
