@@ -253,6 +253,27 @@ static const char *dev_name(const struct iorep_model *m, uint32_t dev)
 	return m->devices[dev].name ? m->devices[dev].name : "";
 }
 
+/* Writes @text (from the trace or carrying its strings) word by word, wrapped at TEXT_WIDTH. */
+static void tw_words(struct tw *t, const char *text)
+{
+	char word[256];
+	size_t n;
+
+	while (*text) {
+		while (*text == ' ')
+			text++;
+		for (n = 0; text[n] && text[n] != ' '; n++)
+			;
+		if (!n)
+			break;
+		/* an overlong word is cut: it would not fit a line anyway */
+		snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) - 1 ? n : sizeof(word) - 1),
+			 text);
+		tw_add(t, "", word, "");
+		text += n;
+	}
+}
+
 /* "dma(g5)", "user(vfio_map_test/407)", "blocked", "pool": the domain as the timeline shows it. */
 static void domain_label(const struct iorep_model *m, uint32_t idx, char *buf, size_t size)
 {
@@ -438,8 +459,8 @@ static void print_topology(const struct iorep_model *m, FILE *fp)
 		if (shown - bridges > 1)
 			fprintf(fp,
 				"%14s! %" PRIu32
-				" devices in one group: VFIO needs the whole group%s\n",
-				"", shown, bridges ? " (bridges excepted)" : "");
+				" devices in one group: VFIO needs %s\n",
+				"", shown, bridges ? "all but the bridges" : "the whole group");
 	}
 	free(order);
 	for (i = 0; m->devices && i < m->ndevices; i++)
@@ -526,16 +547,19 @@ static void print_devices(const struct iorep_model *m, FILE *fp)
 			group, d->attaches, d->maps, d->unmaps, mapped, d->dma_maps, d->dma_unmaps,
 			d->findings, d->removed ? "  removed" : "");
 		if (d->description || d->class_name) {
+			struct tw t;
+			char ids[16];
+
 			fputs("    ", fp);
-			iorep_put_inert(fp, d->description ? d->description : "");
-			if (d->has_ids)
-				fprintf(fp, " [%04x:%04x]", d->vendor, d->device_id);
-			if (d->class_name) {
-				fputs(" (", fp);
-				iorep_put_inert(fp, d->class_name);
-				fputs(")", fp);
+			tw_begin(&t, fp, 4, 6);
+			tw_words(&t, d->description ? d->description : "");
+			if (d->has_ids) {
+				snprintf(ids, sizeof(ids), "[%04x:%04x]", d->vendor, d->device_id);
+				tw_add(&t, ids, NULL, "");
 			}
-			fputc('\n', fp);
+			if (d->class_name)
+				tw_add(&t, "(", d->class_name, ")");
+			tw_end(&t);
 		}
 		print_timeline(m, d, fp);
 	}
@@ -637,8 +661,9 @@ static void print_finding(const struct iorep_model *m, const struct iorep_findin
 		tw_add(&t, "(suspected)", NULL, "");
 	tw_end(&t);
 	fputs("      ", fp);
-	iorep_put_inert(fp, f->message ? f->message : "");
-	fputc('\n', fp);
+	tw_begin(&t, fp, 6, 6);
+	tw_words(&t, f->message ? f->message : "");
+	tw_end(&t);
 }
 
 static void print_findings(const struct iorep_model *m, FILE *fp)

@@ -30,6 +30,14 @@ for dir in samples/*/*/; do
 		echo "blessed $golden"
 		continue
 	fi
+	# the text report fits an 80-column terminal
+	wide=$("$bin" --quiet --sysfs "$dir/iommu_groups.txt" --lspci "$dir/lspci.txt" \
+		"$dir/trace.dat" | awk 'length($0) > 80' | head -3) || true
+	if [ -n "$wide" ]; then
+		echo "golden: the text report of $dir has lines over 80 columns:"
+		echo "$wide"
+		fail=1
+	fi
 	if ! python3 tests/schema-check.py "$out"; then
 		echo "golden: the JSON of $dir does not follow docs/iommu-report.schema.json"
 		fail=1
