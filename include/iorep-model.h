@@ -225,6 +225,12 @@ uint32_t iorep_model_device_find(const struct iorep_model *m, const char *name);
 uint32_t iorep_model_group_find(const struct iorep_model *m, int32_t id);
 /* The domain a device is in at the moment, or IOREP_NONE. */
 uint32_t iorep_model_device_domain(const struct iorep_model *m, uint32_t dev);
+/*
+ * The indexes of m->groups in group id order (the model keeps them in the
+ * order it met them).  Returns a malloc()ed array of m->ngroups entries the
+ * caller frees, or NULL when there are no groups or no memory.
+ */
+uint32_t *iorep_model_group_order(const struct iorep_model *m);
 /* The device most recently attached to a domain. */
 uint32_t iorep_model_domain_device(const struct iorep_model *m, uint32_t dom);
 

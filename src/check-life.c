@@ -63,8 +63,6 @@ void iorep_check_groups(struct iorep_model *m)
 					iorep_domain_kind_name(m->domains[first].kind));
 			}
 		}
-		if (first != IOREP_NONE)
-			g->split_reported = g->split_reported && true;
 	}
 }
 

@@ -11,6 +11,7 @@
  * one) and does not toggle.  See DESIGN.md in docs/ for the captures this
  * was derived from.
  */
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,6 +199,31 @@ static void group_remove_device(struct iorep_model *m, int32_t id, uint32_t dev)
 			g->devices[i] = g->devices[--g->ndevices];
 			return;
 		}
+}
+
+static int group_index_cmp(const void *a, const void *b, void *arg)
+{
+	const struct iorep_model *m = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	if (m->groups[x].id != m->groups[y].id)
+		return m->groups[x].id < m->groups[y].id ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+uint32_t *iorep_model_group_order(const struct iorep_model *m)
+{
+	uint32_t *order, i;
+
+	if (!m->groups || !m->ngroups)
+		return NULL;
+	order = malloc(m->ngroups * sizeof(*order));
+	if (!order)
+		return NULL;
+	for (i = 0; i < m->ngroups; i++)
+		order[i] = i;
+	qsort_r(order, m->ngroups, sizeof(*order), group_index_cmp, (void *)m);
+	return order;
 }
 
 uint32_t iorep_model_dma_domain(struct iorep_model *m, uint32_t dev, uint64_t ts)

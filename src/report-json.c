@@ -568,40 +568,21 @@ static void jw_array_end(struct jw *w)
 	jw_put(w, w->nelem ? "\n\t]" : "]");
 }
 
-struct group_ref {
-	int32_t id;
-	uint32_t idx;
-};
-
-static int group_ref_cmp(const void *a, const void *b)
-{
-	const struct group_ref *x = a, *y = b;
-
-	if (x->id != y->id)
-		return x->id < y->id ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
 int iorep_report_json(const struct iorep_model *m, const struct iorep_input_info *info,
 		      const struct iorep_input_stats *stats, FILE *fp)
 {
 	struct jw w = {.fp = fp, .first = true};
-	struct group_ref *groups = NULL;
+	uint32_t *groups = NULL;
 	uint32_t i, ngroups = m->groups ? m->ngroups : 0;
 	cJSON *v;
 
 	if (ngroups) {
 		/* groups in id order, whatever order the model found them in */
-		groups = calloc(ngroups, sizeof(*groups));
+		groups = iorep_model_group_order(m);
 		if (!groups) {
 			w.err = -IOREP_ENOMEM;
 			goto out;
 		}
-		for (i = 0; i < ngroups; i++) {
-			groups[i].id = m->groups[i].id;
-			groups[i].idx = i;
-		}
-		qsort(groups, ngroups, sizeof(*groups), group_ref_cmp);
 	}
 
 	jw_put(&w, "{");
@@ -615,7 +596,7 @@ int iorep_report_json(const struct iorep_model *m, const struct iorep_input_info
 
 	jw_array_begin(&w, "groups");
 	for (i = 0; i < ngroups && !w.err; i++)
-		jw_array_elem(&w, group_json(m, &m->groups[groups[i].idx]));
+		jw_array_elem(&w, group_json(m, &m->groups[groups[i]]));
 	jw_array_end(&w);
 
 	jw_array_begin(&w, "devices");

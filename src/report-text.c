@@ -405,24 +405,10 @@ static void print_header(const struct iorep_model *m, const struct iorep_input_i
 	tw_end(&t);
 }
 
-struct group_ref {
-	int32_t id;
-	uint32_t idx;
-};
-
-static int group_ref_cmp(const void *a, const void *b)
-{
-	const struct group_ref *x = a, *y = b;
-
-	if (x->id != y->id)
-		return x->id < y->id ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
 static void print_topology(const struct iorep_model *m, FILE *fp)
 {
 	uint32_t i, j, ngroups = m->groups ? m->ngroups : 0, nodev = 0;
-	struct group_ref *order;
+	uint32_t *order;
 	char buf[32];
 	struct tw t;
 
@@ -430,15 +416,9 @@ static void print_topology(const struct iorep_model *m, FILE *fp)
 		plural(ngroups, "group", "groups"), m->devices ? m->ndevices : 0,
 		plural(m->devices ? m->ndevices : 0, "device", "devices"));
 	/* groups in id order (model order if the memory for sorting is not there) */
-	order = ngroups ? calloc(ngroups, sizeof(*order)) : NULL;
-	for (i = 0; order && i < ngroups; i++) {
-		order[i].id = m->groups[i].id;
-		order[i].idx = i;
-	}
-	if (order)
-		qsort(order, ngroups, sizeof(*order), group_ref_cmp);
+	order = iorep_model_group_order(m);
 	for (i = 0; i < ngroups; i++) {
-		const struct iorep_group *g = &m->groups[order ? order[i].idx : i];
+		const struct iorep_group *g = &m->groups[order ? order[i] : i];
 		uint32_t shown = 0, bridges = 0;
 
 		snprintf(buf, sizeof(buf), "  group %-6" PRId32, g->id);

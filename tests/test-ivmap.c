@@ -12,6 +12,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "test-util.h"
+
 #include "iorep-error.h"
 #include "iorep-ivmap.h"
 
@@ -955,10 +957,7 @@ static void test_random(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct iorep_test tests[] = {
 		{"empty map", test_empty},
 		{"insert and lookup", test_insert_lookup},
 		{"adjacent ranges do not overlap", test_adjacent},
@@ -971,26 +970,8 @@ int main(void)
 		{"overlap callback", test_callback},
 		{"balance and node cache", test_balance_and_cache},
 		{"randomized against a naive array", test_random},
+		{ NULL, NULL },
 	};
-	CU_pSuite suite;
-	unsigned int failed;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	suite = CU_add_suite("ivmap", NULL, NULL);
-	if (!suite)
-		goto fail;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS)
-		goto fail;
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
-fail:
-	CU_cleanup_registry();
-	return 1;
+	return iorep_test_main("ivmap", tests);
 }

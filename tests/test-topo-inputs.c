@@ -6,6 +6,8 @@
  */
 #define _GNU_SOURCE
 #include <CUnit/Basic.h>
+
+#include "test-util.h"
 #include <ftw.h>
 #include <glob.h>
 #include <stdio.h>
@@ -1106,10 +1108,7 @@ static void test_pciids_system(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct iorep_test tests[] = {
 		{"pci address parse", test_addr_parse},
 		{"pci address reject", test_addr_reject},
 		{"pci address format", test_addr_format},
@@ -1128,26 +1127,8 @@ int main(void)
 		{"groups+lspci: mutations", test_mutations},
 		{"pci.ids: synthetic", test_pciids_synthetic},
 		{"pci.ids: system", test_pciids_system},
+		{ NULL, NULL },
 	};
-	CU_pSuite suite;
-	unsigned int failed;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	suite = CU_add_suite("topology inputs", NULL, NULL);
-	if (!suite)
-		goto fail;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (CU_basic_run_tests() != CUE_SUCCESS)
-		goto fail;
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
-fail:
-	CU_cleanup_registry();
-	return 2;
+	return iorep_test_main("topology inputs", tests);
 }
