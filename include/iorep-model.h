@@ -23,6 +23,7 @@
 #include "iorep-event.h"
 #include "iorep-ivmap.h"
 #include "iorep-pci.h"
+#include "iorep-series.h"
 #include "iorep-strtab.h"
 
 #define IOREP_NONE UINT32_MAX	/* no device / domain / group index */
@@ -33,6 +34,7 @@ enum iorep_domain_kind {
 	IOREP_DOM_USER,		/* owned by a process: VFIO container, iommu_attach_device */
 	IOREP_DOM_BLOCKED,	/* transitional: attached and left with no map in between */
 	IOREP_DOM_POOL,		/* mappings no event attributes to a domain */
+	IOREP_DOM_IDENTITY,	/* a group's default domain that sysfs says is identity */
 };
 
 /* Findings: type name, default severity. */
@@ -65,6 +67,18 @@ enum iorep_severity {
 	IOREP_SEV_ERROR,
 };
 
+/* One map or unmap of an IOVA, as a page fault's history shows it. */
+struct iorep_iova_event {
+	uint64_t ts;
+	uint64_t start, end;	/* [start, end) */
+	uint32_t domain;
+	int32_t pid;		/* of the event, -1 when unknown */
+	bool unmap;
+};
+
+/* Entries of a fault's history, at most. */
+#define IOREP_FAULT_HISTORY_MAX 8
+
 struct iorep_finding {
 	enum iorep_finding_type type;
 	enum iorep_severity severity;
@@ -80,6 +94,9 @@ struct iorep_finding {
 	uint64_t age_ns;	/* outstanding / leak: how long the range was live */
 	char *message;		/* one line, owned by the model */
 	uint32_t seq;		/* order found in */
+	/* io_page_fault: the maps and unmaps of the IOVA known when it hit, by time */
+	struct iorep_iova_event *history;	/* owned by the model */
+	uint32_t nhistory;
 };
 
 /* How an epoch began. */
@@ -181,6 +198,7 @@ struct iorep_model {
 	uint32_t findings_by_sev[3];
 	uint32_t pool;		/* the pool domain's index */
 	struct iorep_map_stats stats;
+	struct iorep_series series;	/* live mappings over time, downsampled */
 	uint64_t first_ts, last_ts;
 	uint64_t lost;		/* events dropped so far */
 	bool lost_any;		/* every later finding is suspected */

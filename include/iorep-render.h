@@ -25,7 +25,7 @@
 #endif
 
 /* Version of the JSON document; a reader accepts every 1.x. */
-#define IOREP_JSON_SCHEMA_VERSION "1.0"
+#define IOREP_JSON_SCHEMA_VERSION "1.1"
 #define IOREP_JSON_SCHEMA_MAJOR 1
 
 /* Findings of one type the text report lists before "... and K more". */
@@ -55,6 +55,20 @@ int iorep_report_json(const struct iorep_model *m, const struct iorep_input_info
  */
 void iorep_report_text(const struct iorep_model *m, const struct iorep_input_info *info,
 		       const struct iorep_input_stats *stats, FILE *fp);
+
+/*
+ * Writes one self-contained HTML page of @m to @fp: summary cards, the
+ * topology drawing @svg (@svg_len bytes of graphviz SVG output, may be
+ * NULL), a timeline (one lane per device with its domain epochs, and the
+ * live mappings over time from the model's downsampled series) and a
+ * sortable, filterable findings table.  The page's data is the JSON
+ * document of iorep_report_json(), embedded inert; the page loads nothing
+ * (a Content-Security-Policy forbids it).  Returns 0, -IOREP_ENOMEM or
+ * -IOREP_EOUTPUT.
+ */
+int iorep_report_html(const struct iorep_model *m, const struct iorep_input_info *info,
+		      const struct iorep_input_stats *stats, const char *svg, size_t svg_len,
+		      FILE *fp);
 
 /*
  * Compares @m with the JSON document at @path ("-" for stdin) that an

@@ -14,6 +14,8 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "iorep-error.h"
 #include "model-local.h"
@@ -102,14 +104,18 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_
 		m->devices[dev].bytes_mapped += ev->size;
 	}
 	update_peaks(m, d);
+	iorep_series_note(&m->series, ev->ts, m->stats.live, m->stats.live_bytes, true);
 	return 0;
 }
 
 /* Records [start, end) as unmapped at @ts, bounding the history. */
 static int remember_dead(struct iorep_model *m, struct iorep_domain *d,
-			 const struct iorep_event *ev, uint64_t start, uint64_t end)
+			 const struct iorep_event *ev, uint64_t start, uint64_t end, uint64_t map_ts)
 {
-	struct iorep_ivmap_val val = { .ts = ev->ts, .pos = ev->pos, .cpu = ev->cpu, .pid = ev->pid };
+	/* a dead range has no physical address: paddr keeps when it was mapped (0: unknown) */
+	struct iorep_ivmap_val val = {
+		.paddr = map_ts, .ts = ev->ts, .pos = ev->pos, .cpu = ev->cpu, .pid = ev->pid
+	};
 
 	if (forget_dead(m, d, start, end) < 0)
 		return m->error;
@@ -125,7 +131,7 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 {
 	struct iorep_domain *d = &m->domains[di];
 	struct iorep_ivmap_node *n, *tmp;
-	uint64_t end = ev->iova + ev->size, covered = 0, lo, hi, dead_ts = 0;
+	uint64_t end = ev->iova + ev->size, covered = 0, lo, hi, dead_ts = 0, map_ts = 0;
 	bool pool = d->kind == IOREP_DOM_POOL, in_dead = false;
 	char msg[300];
 	int ret;
@@ -136,6 +142,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 		lo = n->start > ev->iova ? n->start : ev->iova;
 		hi = n->last + 1 < end && n->last + 1 != 0 ? n->last + 1 : end;
 		covered += hi - lo;
+		if (!map_ts || n->val.ts < map_ts)
+			map_ts = n->val.ts;
 		if (n->start >= ev->iova && (n->last + 1 <= end || end == 0)) {
 			uint64_t life = ev->ts - n->val.ts;
 
@@ -230,9 +238,81 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 			ev->iova, end, covered, ev->size,
 			in_dead ? "; the rest was already unmapped" : "");
 	}
-	if (remember_dead(m, d, ev, ev->iova, end) < 0)
+	if (remember_dead(m, d, ev, ev->iova, end, map_ts) < 0)
 		return m->error;
 	update_peaks(m, d);
+	iorep_series_note(&m->series, ev->ts, m->stats.live, m->stats.live_bytes, false);
+	return 0;
+}
+
+/* Adds the live and the unmapped range of @dom that hold @iova to @h. */
+static void history_of(const struct iorep_model *m, uint32_t dom, uint64_t iova,
+		       struct iorep_iova_event *h, uint32_t *n)
+{
+	const struct iorep_domain *d = &m->domains[dom];
+	struct iorep_ivmap_node *node;
+	int pass;
+
+	for (pass = 0; pass < 2 && *n < IOREP_FAULT_HISTORY_MAX; pass++) {
+		node = iorep_ivmap_find_containing(pass ? &d->dead : &d->live, iova);
+		if (!node)
+			continue;
+		if (pass == 1 && node->val.paddr && *n + 1 < IOREP_FAULT_HISTORY_MAX) {
+			/* the map the unmap ended (its process is not kept) */
+			h[(*n)++] = (struct iorep_iova_event){ .ts = node->val.paddr,
+							       .start = node->start,
+							       .end = node->last + 1,
+							       .domain = dom,
+							       .pid = -1 };
+		}
+		h[(*n)++] = (struct iorep_iova_event){ .ts = node->val.ts,
+						       .start = node->start,
+						       .end = node->last + 1,
+						       .domain = dom,
+						       .pid = node->val.pid,
+						       .unmap = pass == 1 };
+	}
+}
+
+static int history_cmp(const void *a, const void *b)
+{
+	const struct iorep_iova_event *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->domain < y->domain ? -1 : x->domain > y->domain;
+}
+
+/*
+ * A fault's history: what the fault's domain, and every other domain the
+ * device has been in, last knew of the IOVA.  Attached to the finding just
+ * made (the model's last).
+ */
+static int fault_history(struct iorep_model *m, uint32_t dev, uint32_t di, uint64_t iova)
+{
+	struct iorep_iova_event h[IOREP_FAULT_HISTORY_MAX];
+	struct iorep_finding *f = &m->findings[m->nfindings - 1];
+	uint32_t n = 0, e, k;
+
+	if (di != IOREP_NONE)
+		history_of(m, di, iova, h, &n);
+	for (e = 0; dev != IOREP_NONE && e < m->devices[dev].nepochs; e++) {
+		uint32_t dom = m->devices[dev].epochs[e].domain;
+		bool seen = dom == IOREP_NONE || dom == di;
+
+		for (k = 0; k < e && !seen; k++)
+			seen = m->devices[dev].epochs[k].domain == dom;
+		if (!seen)
+			history_of(m, dom, iova, h, &n);
+	}
+	if (!n)
+		return 0;
+	qsort(h, n, sizeof(h[0]), history_cmp);
+	f->history = malloc(sizeof(h[0]) * n);
+	if (!f->history)
+		return m->error = -IOREP_ENOMEM;
+	memcpy(f->history, h, sizeof(h[0]) * n);
+	f->nhistory = n;
 	return 0;
 }
 
@@ -273,8 +353,10 @@ int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev)
 				 iorep_domain_kind_name(d->kind));
 		}
 	}
-	return iorep_model_add_finding(m, IOREP_FIND_IO_PAGE_FAULT, ev, 0, dev, di, true, ev->iova,
-				       0, "%s fault of %s at 0x%" PRIx64 " (flags 0x%x): %s",
-				       rw, dev == IOREP_NONE ? "an unknown device" : dev_name(m, dev),
-				       ev->iova, ev->fault_flags, state);
+	if (iorep_model_add_finding(m, IOREP_FIND_IO_PAGE_FAULT, ev, 0, dev, di, true, ev->iova, 0,
+				    "%s fault of %s at 0x%" PRIx64 " (flags 0x%x): %s", rw,
+				    dev == IOREP_NONE ? "an unknown device" : dev_name(m, dev),
+				    ev->iova, ev->fault_flags, state) < 0)
+		return m->error;
+	return fault_history(m, dev, di, ev->iova);
 }

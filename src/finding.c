@@ -33,6 +33,7 @@ static const char *const iorep_domain_kind_names[] = {
 	[IOREP_DOM_USER] = "user",
 	[IOREP_DOM_BLOCKED] = "blocked",
 	[IOREP_DOM_POOL] = "pool",
+	[IOREP_DOM_IDENTITY] = "identity",
 };
 
 const char *iorep_finding_name(enum iorep_finding_type t)

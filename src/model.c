@@ -50,8 +50,10 @@ void iorep_model_release(struct iorep_model *m)
 		domain_release(&m->domains[i]);
 	for (i = 0; i < m->ngroups; i++)
 		free(m->groups[i].devices);
-	for (i = 0; i < m->nfindings; i++)
+	for (i = 0; i < m->nfindings; i++) {
 		free(m->findings[i].message);
+		free(m->findings[i].history);
+	}
 	iorep_attrib_release(m);
 	free(m->devices);
 	free(m->domains);

@@ -385,6 +385,41 @@ static cJSON *domain_json(uint32_t id, const struct iorep_domain *d)
 	return done(o, err);
 }
 
+/* mappings.timeline: the model's downsampled series of live mappings. */
+static int timeline_json(cJSON *o, const struct iorep_series *s)
+{
+	cJSON *t = cJSON_AddObjectToObject(o, "timeline"), *a, *p;
+	uint32_t i;
+	int err = 0;
+
+	if (!t)
+		return -1;
+	err |= iorep_json_add_u64(t, "bucket_ns", s->width);
+	err |= iorep_json_add_u64(t, "start", s->start);
+	a = cJSON_AddArrayToObject(t, "points");
+	if (!a)
+		return -1;
+	for (i = 0; i < s->n && !err; i++) {
+		const struct iorep_series_point *pt = &s->pts[i];
+
+		p = cJSON_CreateObject();
+		if (!p)
+			return -1;
+		err |= iorep_json_add_u64(p, "t", s->start + (uint64_t)i * s->width);
+		err |= iorep_json_add_u64(p, "live", pt->live);
+		err |= iorep_json_add_u64(p, "bytes", pt->bytes);
+		err |= iorep_json_add_u64(p, "peak_live", pt->peak_live);
+		err |= iorep_json_add_u64(p, "peak_bytes", pt->peak_bytes);
+		err |= iorep_json_add_u64(p, "maps", pt->maps);
+		err |= iorep_json_add_u64(p, "unmaps", pt->unmaps);
+		if (err)
+			cJSON_Delete(p);
+		else
+			err = append(a, p);
+	}
+	return err;
+}
+
 static cJSON *mappings_json(const struct iorep_model *m)
 {
 	const struct iorep_map_stats *s = &m->stats;
@@ -414,6 +449,7 @@ static cJSON *mappings_json(const struct iorep_model *m)
 		err |= iorep_json_add_u64(o, "attributed_unmaps", aunmaps);
 		err |= add_null(o, "attributed_pct");
 	}
+	err |= timeline_json(o, &m->series);
 	sub = cJSON_AddObjectToObject(o, "attribution");
 	if (!sub)
 		return done(o, -1);
@@ -433,6 +469,36 @@ static cJSON *mappings_json(const struct iorep_model *m)
 		err |= add_null(sub, "max_ns");
 	}
 	return done(o, err);
+}
+
+/* A fault's history: the maps and unmaps of its IOVA that were known. */
+static int history_json(const struct iorep_model *m, cJSON *o, const struct iorep_finding *f)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, "history"), *e;
+	uint32_t i;
+	int err = 0;
+
+	if (!a)
+		return -1;
+	for (i = 0; i < f->nhistory && !err; i++) {
+		const struct iorep_iova_event *h = &f->history[i];
+
+		e = cJSON_CreateObject();
+		if (!e)
+			return -1;
+		err |= add_str(e, "event", h->unmap ? "unmap" : "map");
+		err |= iorep_json_add_u64(e, "ts", h->ts);
+		err |= iorep_json_add_u64(e, "domain", h->domain);
+		err |= add_str(e, "kind", iorep_domain_kind_name(m->domains[h->domain].kind));
+		err |= iorep_json_add_hex(e, "iova", h->start);
+		err |= iorep_json_add_u64(e, "size", h->end - h->start);
+		err |= add_i32_or_null(e, "pid", h->pid, h->pid >= 0);
+		if (err)
+			cJSON_Delete(e);
+		else
+			err = append(a, e);
+	}
+	return err;
 }
 
 static cJSON *finding_json(const struct iorep_model *m, const struct iorep_finding *f)
@@ -464,6 +530,8 @@ static cJSON *finding_json(const struct iorep_model *m, const struct iorep_findi
 	else
 		err |= add_null(o, "age_ns");
 	err |= add_str(o, "message", f->message ? f->message : "");
+	if (f->type == IOREP_FIND_IO_PAGE_FAULT)
+		err |= history_json(m, o, f);
 	return done(o, err);
 }
 

@@ -14,48 +14,11 @@
 #include "iorep-input.h"
 #include "iorep-model.h"
 #include "iorep-pci.h"
+#include "test-run.h"
 #include "test-util.h"
 
 #define K612 IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/"
 #define K61 IOREP_SAMPLES_DIR "/6.1.0-56-amd64/"
-
-struct run {
-	struct iorep_strtab *st;
-	struct iorep_model m;
-};
-
-/* Builds the model of @capture/@file, seeded with its iommu_groups.txt when @seed. */
-static void run_model(struct run *r, const char *capture, const char *file, int seed)
-{
-	struct iorep_sysfs_groups g;
-	struct iorep_input *in = NULL;
-	struct iorep_event ev;
-	char path[1024], err[512];
-	int ret;
-
-	r->st = iorep_strtab_new();
-	iorep_model_init(&r->m, r->st);
-	iorep_sysfs_groups_init(&g);
-	if (seed) {
-		snprintf(path, sizeof(path), "%s/iommu_groups.txt", capture);
-		CU_ASSERT_TRUE_FATAL(iorep_sysfs_groups_load(&g, path) > 0);
-		CU_ASSERT_EQUAL_FATAL(iorep_model_seed_groups(&r->m, &g), 0);
-	}
-	snprintf(path, sizeof(path), "%s/%s", capture, file);
-	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, path, r->st, err, sizeof(err)), 0);
-	while ((ret = iorep_input_next(in, &ev)) > 0)
-		CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&r->m, &ev), 0);
-	CU_ASSERT_EQUAL(ret, 0);
-	CU_ASSERT_EQUAL(iorep_model_finish(&r->m), 0);
-	iorep_input_free(in);
-	iorep_sysfs_groups_release(&g);
-}
-
-static void free_run(struct run *r)
-{
-	iorep_model_release(&r->m);
-	iorep_strtab_free(r->st);
-}
 
 static uint32_t count(const struct iorep_model *m, enum iorep_severity sev)
 {
@@ -114,6 +77,63 @@ static void expect_iommu_api_defects(const struct iorep_model *m, bool *seen)
 	expect(m, seen, IOREP_FIND_IO_PAGE_FAULT, 0x100000, 0, edu);
 }
 
+/*
+ * The fault's history: the module mapped 0x100000 in its user domain,
+ * unmapped it, then made the device read it.  The exact times are those of
+ * trace.dat (trace.txt's buffer has its own clock readings).
+ */
+static void expect_fault_history(const struct iorep_model *m, bool exact)
+{
+	const struct iorep_finding *f = NULL;
+	uint32_t i;
+
+	for (i = 0; i < m->nfindings; i++)
+		if (m->findings[i].type == IOREP_FIND_IO_PAGE_FAULT)
+			f = &m->findings[i];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL_FATAL(f->nhistory, 2);
+	CU_ASSERT_FALSE(f->history[0].unmap);
+	CU_ASSERT_TRUE(f->history[1].unmap);
+	for (i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL(f->history[i].start, 0x100000);
+		CU_ASSERT_EQUAL(f->history[i].end, 0x101000);
+		CU_ASSERT_EQUAL(f->history[i].domain, f->domain);
+		CU_ASSERT_EQUAL(m->domains[f->history[i].domain].kind, IOREP_DOM_USER);
+	}
+	CU_ASSERT_TRUE(f->history[0].ts < f->history[1].ts && f->history[1].ts < f->ts);
+	if (exact) {
+		CU_ASSERT_EQUAL(f->history[0].ts, 15375531117ull);
+		CU_ASSERT_EQUAL(f->history[1].ts, 15624677334ull);
+		CU_ASSERT_EQUAL(f->history[1].pid, 386);
+	}
+}
+
+/* The downsampled series adds up to the totals and reaches the peak. */
+static void expect_series(const struct iorep_model *m)
+{
+	const struct iorep_series *s = &m->series;
+	uint64_t maps = 0, unmaps = 0, peak = 0, peak_bytes = 0;
+	uint32_t i;
+
+	CU_ASSERT_TRUE(s->n > 0 && s->n <= IOREP_SERIES_POINTS);
+	for (i = 0; i < s->n; i++) {
+		maps += s->pts[i].maps;
+		unmaps += s->pts[i].unmaps;
+		if (s->pts[i].peak_live > peak)
+			peak = s->pts[i].peak_live;
+		if (s->pts[i].peak_bytes > peak_bytes)
+			peak_bytes = s->pts[i].peak_bytes;
+	}
+	CU_ASSERT_EQUAL(maps, m->stats.maps);
+	CU_ASSERT_EQUAL(unmaps, m->stats.unmaps);
+	CU_ASSERT_EQUAL(peak, m->stats.peak_live);
+	CU_ASSERT_EQUAL(peak_bytes, m->stats.peak_bytes);
+	CU_ASSERT_EQUAL(s->pts[s->n - 1].live, m->stats.live);
+	CU_ASSERT_EQUAL(s->pts[s->n - 1].bytes, m->stats.live_bytes);
+	/* the last point holds the last event */
+	CU_ASSERT_TRUE(s->start + (uint64_t)(s->n - 1) * s->width <= m->last_ts);
+}
+
 static void test_defects_612(void)
 {
 	static const char *const files[] = { "trace.dat", "trace.txt", "report.txt" };
@@ -134,6 +154,7 @@ static void test_defects_612(void)
 		CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 8);
 		/* the fault is a use after unmap of A */
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.m.findings[2].message, "use after unmap"));
+		expect_fault_history(&r.m, f == 0);
 		free(seen);
 		free_run(&r);
 	}
@@ -277,26 +298,11 @@ static void test_attribution_612(void)
 		(unsigned long long)r.m.stats.maps,
 		(unsigned long long)r.m.stats.attributed_unmaps,
 		(unsigned long long)r.m.stats.unmaps);
+	expect_series(&r.m);
 	free_run(&r);
 }
 
 /* Runs the model on @text written to a temporary file. */
-static void run_text(struct run *r, const char *text)
-{
-	char dir[] = "/tmp/iorep-model-XXXXXX", path[64];
-	FILE *fp;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/t.txt", dir);
-	fp = fopen(path, "w");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-	fputs(text, fp);
-	fclose(fp);
-	run_model(r, dir, "t.txt", 0);
-	unlink(path);
-	rmdir(dir);
-}
-
 /* Two devices of one group, one of them given to a process: a split group. */
 static void test_split_group(void)
 {

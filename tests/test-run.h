@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* Building a model from a capture or from a few lines of text, for the tests. */
+#ifndef IOREP_TEST_RUN_H
+#define IOREP_TEST_RUN_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "iorep-input.h"
+#include "iorep-model.h"
+#include "iorep-pci.h"
+
+struct run {
+	struct iorep_strtab *st;
+	struct iorep_model m;
+};
+
+/* Builds the model of @capture/@file, seeded with its iommu_groups.txt when @seed. */
+static inline void run_model(struct run *r, const char *capture, const char *file, int seed)
+{
+	struct iorep_sysfs_groups g;
+	struct iorep_input *in = NULL;
+	struct iorep_event ev;
+	char path[1024], err[512];
+	int ret;
+
+	r->st = iorep_strtab_new();
+	iorep_model_init(&r->m, r->st);
+	iorep_sysfs_groups_init(&g);
+	if (seed) {
+		snprintf(path, sizeof(path), "%s/iommu_groups.txt", capture);
+		CU_ASSERT_TRUE_FATAL(iorep_sysfs_groups_load(&g, path) > 0);
+		CU_ASSERT_EQUAL_FATAL(iorep_model_seed_groups(&r->m, &g), 0);
+	}
+	snprintf(path, sizeof(path), "%s/%s", capture, file);
+	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, path, r->st, err, sizeof(err)), 0);
+	while ((ret = iorep_input_next(in, &ev)) > 0)
+		CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&r->m, &ev), 0);
+	CU_ASSERT_EQUAL(ret, 0);
+	CU_ASSERT_EQUAL(iorep_model_finish(&r->m), 0);
+	iorep_input_free(in);
+	iorep_sysfs_groups_release(&g);
+}
+
+static inline void free_run(struct run *r)
+{
+	iorep_model_release(&r->m);
+	iorep_strtab_free(r->st);
+}
+
+static inline void run_text(struct run *r, const char *text)
+{
+	char dir[] = "/tmp/iorep-model-XXXXXX", path[64];
+	FILE *fp;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.txt", dir);
+	fp = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fputs(text, fp);
+	fclose(fp);
+	run_model(r, dir, "t.txt", 0);
+	unlink(path);
+	rmdir(dir);
+}
+
+#endif
