@@ -27,6 +27,10 @@ packages=(
 	zlib1g-dev liblzma-dev libzstd-dev
 	gzip xz-utils zstd python3 python3-jsonschema
 )
+if [ "$mode" = test ]; then
+	# the HTML report's test opens the page in headless Chromium (tests/html.sh)
+	packages+=(chromium chromium-driver python3-selenium)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -61,4 +65,4 @@ if [ "$mode" = run ]; then
 	exit "$status"
 fi
 
-ctest --test-dir build --output-on-failure -j "$jobs"
+IOREP_REQUIRE_BROWSER=1 ctest --test-dir build --output-on-failure -j "$jobs"

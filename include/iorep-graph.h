@@ -37,15 +37,28 @@ struct iorep_graph_opts {
 int iorep_graph_device_state(const struct iorep_model *m, uint32_t dev, uint64_t at);
 
 /*
+ * graphviz's layout and rendering engine (a gvc context with its plugins).
+ * graphviz 2.42 keeps font caches for the whole process that the end of one
+ * context leaves dangling for the next (its pango plugin then reads freed
+ * memory), so a program makes one, renders everything with it, and frees it
+ * when it is done drawing for good.  Returns NULL on allocation failure.
+ */
+struct iorep_graphviz;
+struct iorep_graphviz *iorep_graphviz_new(void);
+void iorep_graphviz_free(struct iorep_graphviz *gv);
+
+/*
  * Renders the graph of @m in @format ("dot", "svg", "png", or any output
  * format of the installed gvc plugins) into a malloc()ed buffer the caller
  * frees with free(): *@data and *@len.  DOT output is the graph as built
- * (no layout), so it is deterministic; the others are laid out with dot.
+ * (no layout), so it is deterministic, and needs no @gv (it may be NULL);
+ * the others are laid out with dot by @gv.
  * Returns 0, or -IOREP_ENOMEM, or -IOREP_EOUTPUT with a one-line reason in
  * @err (@errlen bytes) when graphviz cannot lay out or render, or
  * -IOREP_ELIMIT (with a reason) beyond IOREP_GRAPH_MAX_DEVICES devices.
  */
-int iorep_graph_render(const struct iorep_model *m, const struct iorep_graph_opts *o,
-		       const char *format, char **data, size_t *len, char *err, int errlen);
+int iorep_graph_render(struct iorep_graphviz *gv, const struct iorep_model *m,
+		       const struct iorep_graph_opts *o, const char *format, char **data, size_t *len,
+		       char *err, int errlen);
 
 #endif

@@ -110,6 +110,15 @@ struct iorep_group_dev {
 	char *name; /* as sysfs spells it; owned by the list */
 };
 
+/* Longest group type sysfs writes ("identity", "DMA-FQ", "blocked"), with the NUL. */
+#define IOREP_GROUP_TYPE_MAX 16
+
+/* A group's default domain type, from <group>/type. */
+struct iorep_group_type {
+	uint32_t group;
+	char type[IOREP_GROUP_TYPE_MAX];
+};
+
 /*
  * A list of (group, device), sorted by group, then PCI devices by address,
  * then other devices by name.  Each parse or read appends, re-sorts and
@@ -124,6 +133,8 @@ struct iorep_sysfs_groups {
 	uint64_t first_bad_line; /* 1-based, 0 when none (or from a directory) */
 	uint64_t duplicates;	 /* the same group and device given again */
 	uint64_t conflicts;	 /* a device listed in more than one group */
+	struct iorep_group_type *types;	/* in input order; a later one wins */
+	size_t ntypes, types_alloc;
 };
 
 void iorep_sysfs_groups_init(struct iorep_sysfs_groups *g);
@@ -134,7 +145,9 @@ void iorep_sysfs_groups_release(struct iorep_sysfs_groups *g);
  * Parses `find /sys/kernel/iommu_groups/ -type l` output: one path a line,
  * ".../<group>/devices/<name>", in any order, with any prefix (absolute,
  * relative, "./", doubled or trailing slashes), blank lines, CRLF and no
- * final newline all accepted.  Returns the number of entries added, or
+ * final newline all accepted.  Lines ".../<group>/type:<type>", which
+ * `grep -H . /sys/kernel/iommu_groups/[0-9]*\/type` prints, give the
+ * groups' default domain types (letters and '-', at most 15).  Returns the number of entries added, or
  * -IOREP_EPARSE when @len is non-zero, lines were bad and none parsed, or
  * -IOREP_ENOMEM.  The list owns what it adds.
  */
@@ -146,12 +159,16 @@ int iorep_sysfs_groups_read_file(struct iorep_sysfs_groups *g, const char *path)
 /*
  * Reads a directory laid out as /sys/kernel/iommu_groups: <group>/devices/
  * <name> entries, symlinks in sysfs, of which only the names are read (the
- * links are not followed, so a copied tree with dangling links works).
+ * links are not followed, so a copied tree with dangling links works), and
+ * each group's "type" file when it has one.
  * Returns the number of entries added, -IOREP_EOPEN if @path is not a
  * readable directory, -IOREP_EPARSE if it held entries but none parsed, or
  * -IOREP_ENOMEM.
  */
 int iorep_sysfs_groups_read_dir(struct iorep_sysfs_groups *g, const char *path);
+
+/* The default domain type of @group ("DMA", "DMA-FQ", "identity", ...), or NULL. */
+const char *iorep_sysfs_groups_type(const struct iorep_sysfs_groups *g, uint32_t group);
 
 /* read_dir() if @path is a directory, else read_file(). */
 int iorep_sysfs_groups_load(struct iorep_sysfs_groups *g, const char *path);

@@ -112,8 +112,9 @@ char *iorep_utf8_sanitize(const char *s, int *err);
 /*
  * Writes @s (NULL prints as "-") to @fp so that it stays inert on a
  * terminal: control bytes as \n, \r, \t, \xNN, a backslash as "\\", invalid
- * UTF-8 bytes, C1 controls and bidirectional overrides as \xNN.  Returns
- * the number of columns written (one per character).
+ * UTF-8 bytes, C1 controls, the separators U+2028/U+2029 and bidirectional
+ * overrides as \xNN.  Returns the number of columns written (one per
+ * character).
  */
 int iorep_put_inert(FILE *fp, const char *s);
 

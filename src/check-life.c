@@ -168,7 +168,7 @@ void iorep_check_finish(struct iorep_model *m)
 			continue;
 		if (d->kind == IOREP_DOM_USER && !d->attached && d->left != IOREP_TS_OPEN)
 			report_leaks(m, i);
-		else if (d->kind == IOREP_DOM_DMA && !d->attached && d->left != IOREP_TS_OPEN &&
+		else if ((d->kind == IOREP_DOM_DMA || d->kind == IOREP_DOM_IDENTITY) && !d->attached && d->left != IOREP_TS_OPEN &&
 			 d->group >= 0 && iorep_model_group_find(m, d->group) != IOREP_NONE &&
 			 !m->groups[iorep_model_group_find(m, d->group)].ndevices)
 			report_leaks(m, i);	/* every device of the group was removed */

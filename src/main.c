@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +18,17 @@
 #include <cJSON.h>
 
 #include "iorep-error.h"
+#include "iorep-graph.h"
 #include "iorep-input.h"
 #include "iorep-model.h"
+#include "iorep-output.h"
 #include "iorep-pci.h"
 #include "iorep-render.h"
 #include "iorep-report.h"
 #include "iorep-strtab.h"
 
 enum { EXIT_FINDINGS = 1, EXIT_BAD = 2 };
+enum { AT_END, AT_ABS, AT_REL };
 
 struct options {
 	const char *input;
@@ -32,6 +36,10 @@ struct options {
 	const char *lspci;
 	const char *json;	/* NULL: none; "-": stdout */
 	const char *baseline;
+	const char *dot, *svg, *png, *html;
+	const char *at;		/* --at as given, for messages */
+	int at_mode;		/* AT_END, AT_ABS, AT_REL */
+	uint64_t at_ns;
 	int fail_on;		/* enum iorep_severity */
 	int events;
 	int summary;
@@ -53,6 +61,13 @@ static void usage(FILE *fp)
 		"                       -type l` output, or a live /sys/kernel/iommu_groups\n"
 		"  --lspci FILE         name devices and find bridges from `lspci -nn` output\n"
 		"  --json [PATH]        write the JSON document to PATH (default, or \"-\": stdout)\n"
+		"  --dot PATH           write the topology graph as graphviz DOT\n"
+		"  --svg PATH           ... laid out and drawn as SVG\n"
+		"  --png PATH           ... laid out and drawn as PNG\n"
+		"  --at TIME            draw the domains of that moment: seconds as the\n"
+		"                       reports print them (1234.567890), +SECONDS from the\n"
+		"                       first event, \"start\" or \"end\" (default: end)\n"
+		"  --html PATH          write one self-contained HTML report\n"
 		"  --fail-on SEVERITY   exit 1 on findings at or above error|warning|info\n"
 		"                       (default: error)\n"
 		"  --baseline OLD.json  exit 1 only on findings or counts that are new or worse\n"
@@ -70,7 +85,9 @@ static void usage(FILE *fp)
 /* Is argv[i] a value of the option before it (one that takes an argument)? */
 static int is_option_value(char **argv, int i)
 {
-	static const char *const with_arg[] = { "--sysfs", "--lspci", "--fail-on", "--baseline" };
+	static const char *const with_arg[] = { "--sysfs", "--lspci", "--fail-on", "--baseline",
+						       "--dot",	  "--svg",   "--png",	  "--html",
+						       "--at" };
 	size_t k;
 
 	if (i == 0)
@@ -95,6 +112,46 @@ static int count_operands(int argc, char **argv)
 	return n;
 }
 
+/*
+ * --at: "end", "start" (+0), "+S[.F]" from the first event, "S[.F]" as the
+ * reports print times.  Exact to the nanosecond: no floating point.
+ */
+static int parse_at(const char *s, int *mode, uint64_t *ns)
+{
+	uint64_t sec = 0, frac = 0, scale = 100000000;
+	const char *p = s;
+
+	if (!strcmp(s, "end")) {
+		*mode = AT_END;
+		return 0;
+	}
+	if (!strcmp(s, "start")) {
+		*mode = AT_REL;
+		*ns = 0;
+		return 0;
+	}
+	*mode = AT_ABS;
+	if (*p == '+') {
+		*mode = AT_REL;
+		p++;
+	}
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (sec > (UINT64_MAX / 1000000000 - 9) / 10)
+			return -1;
+		sec = sec * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
+			frac += (uint64_t)(*p - '0') * scale;
+	}
+	if (*p)
+		return -1;
+	*ns = sec * 1000000000 + frac;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -105,6 +162,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "json", optional_argument, NULL, 'j' },
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "baseline", required_argument, NULL, 'b' },
+		{ "dot", required_argument, NULL, 'D' },
+		{ "svg", required_argument, NULL, 'G' },
+		{ "png", required_argument, NULL, 'P' },
+		{ "html", required_argument, NULL, 'H' },
+		{ "at", required_argument, NULL, 'A' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -150,6 +212,26 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'b':
 			o->baseline = optarg;
 			break;
+		case 'D':
+			o->dot = optarg;
+			break;
+		case 'G':
+			o->svg = optarg;
+			break;
+		case 'P':
+			o->png = optarg;
+			break;
+		case 'H':
+			o->html = optarg;
+			break;
+		case 'A':
+			o->at = optarg;
+			if (parse_at(optarg, &o->at_mode, &o->at_ns) < 0) {
+				fprintf(stderr, "iommu-report: --at: \"%s\" is not seconds "
+						"(1234.5), +seconds, start or end\n", optarg);
+				return -1;
+			}
+			break;
 		case 'q':
 			o->quiet = 1;
 			break;
@@ -173,52 +255,128 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* The JSON output must never overwrite the input or the baseline it is compared with. */
-static int same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
+/* What the output callbacks write. */
+struct out_ctx {
+	const struct iorep_model *m;
+	struct iorep_input *in;
+	const char *data;	/* a rendered graph */
+	size_t len;
+};
 
-	if (!a || !b || !strcmp(a, "-") || !strcmp(b, "-"))
-		return 0;
-	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
-		return 0;
-	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+static int put_json(FILE *fp, void *arg)
+{
+	struct out_ctx *c = arg;
+
+	return iorep_report_json(c->m, iorep_input_info(c->in), iorep_input_stats(c->in), fp);
 }
 
-/* Writes the JSON document to a temporary file beside PATH, then renames it. */
-static int write_json(const struct iorep_model *m, struct iorep_input *in, const char *path,
-		      char *err, int errlen)
+static int put_data(FILE *fp, void *arg)
 {
-	char tmp[4096];
-	FILE *fp;
-	int ret;
+	struct out_ctx *c = arg;
 
-	if (!strcmp(path, "-")) {
-		ret = iorep_report_json(m, iorep_input_info(in), iorep_input_stats(in), stdout);
-		if (ret < 0)
-			snprintf(err, errlen, "standard output: %s", iorep_strerror(ret));
-		return ret;
+	return fwrite(c->data, 1, c->len, fp) == c->len ? 0 : -IOREP_EOUTPUT;
+}
+
+static int put_html(FILE *fp, void *arg)
+{
+	struct out_ctx *c = arg;
+
+	return iorep_report_html(c->m, iorep_input_info(c->in), iorep_input_stats(c->in), c->data,
+				 c->len, fp);
+}
+
+/* The output paths, none of which may name an input. */
+static const char *overwrites_input(const struct options *o)
+{
+	const char *outs[] = { o->json, o->dot, o->svg, o->png, o->html };
+	const char *ins[] = { o->input, o->baseline, o->sysfs, o->lspci };
+	size_t i, k;
+
+	for (i = 0; i < sizeof(outs) / sizeof(outs[0]); i++)
+		for (k = 0; k < sizeof(ins) / sizeof(ins[0]); k++)
+			if (iorep_output_same_file(outs[i], ins[k]))
+				return outs[i];
+	return NULL;
+}
+
+/* An output written to standard output leaves no room for the text report. */
+static int stdout_taken(const struct options *o)
+{
+	const char *outs[] = { o->json, o->dot, o->svg, o->png, o->html };
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(outs) / sizeof(outs[0]); i++)
+		if (outs[i] && !strcmp(outs[i], "-"))
+			n++;
+	return n;
+}
+
+/* The trace time --at names, in the model's clock. */
+static uint64_t at_time(const struct options *o, const struct iorep_model *m)
+{
+	switch (o->at_mode) {
+	case AT_ABS:
+		return o->at_ns;
+	case AT_REL:
+		return (m->events ? m->first_ts : 0) + o->at_ns;
+	default:
+		return IOREP_TS_OPEN;
 	}
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "%s: path too long", path);
-		return -IOREP_EINVAL;
+}
+
+/* --dot, --svg, --png and --html: the graph is rendered once per format. */
+static int write_drawings(const struct options *o, const struct iorep_model *m,
+			  struct iorep_input *in, char *err, int errlen)
+{
+	const char *fmts[] = { "dot", "svg", "png" };
+	const char *paths[] = { o->dot, o->svg, o->png };
+	struct iorep_graph_opts gopts = { .at = at_time(o, m) };
+	struct out_ctx c = { .m = m, .in = in };
+	struct iorep_graphviz *gv = NULL;
+	char *data = NULL;
+	int i, ret = 0;
+
+	if (!o->dot && !o->svg && !o->png && !o->html)
+		return 0;
+	gopts.ids = iorep_pciids_new(NULL);
+	/* one graphviz context for every drawing (see iorep_graphviz_new()) */
+	if (o->svg || o->png || o->html)
+		gv = iorep_graphviz_new();
+	if (!gopts.ids || ((o->svg || o->png || o->html) && !gv)) {
+		iorep_pciids_free(gopts.ids);
+		iorep_graphviz_free(gv);
+		return -IOREP_ENOMEM;
 	}
-	ret = mkstemp(tmp);
-	if (ret < 0 || !(fp = fdopen(ret, "w"))) {
-		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-		if (ret >= 0)
-			close(ret);
-		return -IOREP_EOUTPUT;
+	for (i = 0; i < 3 && !ret; i++) {
+		if (!paths[i])
+			continue;
+		ret = iorep_graph_render(gv, m, &gopts, fmts[i], &data, &c.len, err, errlen);
+		if (!ret) {
+			c.data = data;
+			ret = iorep_output_write(paths[i], put_data, &c, err, errlen);
+		}
+		free(data);
+		data = NULL;
 	}
-	ret = iorep_report_json(m, iorep_input_info(in), iorep_input_stats(in), fp);
-	if (fclose(fp) != 0 && !ret)
-		ret = -IOREP_EOUTPUT;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -IOREP_EOUTPUT;
-	if (ret < 0) {
-		snprintf(err, errlen, "%s: cannot write: %s", path, iorep_strerror(ret));
-		unlink(tmp);
+	if (!ret && o->html) {
+		/* the page's drawing is of the end of the trace unless --at says otherwise */
+		ret = iorep_graph_render(gv, m, &gopts, "svg", &data, &c.len, err, errlen);
+		if (ret == -IOREP_EOUTPUT || ret == -IOREP_ELIMIT) {
+			/* a page without the drawing is still worth having */
+			if (!o->quiet)
+				fprintf(stderr, "iommu-report: warning: %s\n", err);
+			err[0] = '\0';
+			ret = 0;
+			c.len = 0;
+		}
+		c.data = data;
+		if (!ret)
+			ret = iorep_output_write(o->html, put_html, &c, err, errlen);
+		free(data);
 	}
+	iorep_pciids_free(gopts.ids);
+	iorep_graphviz_free(gv);
 	return ret;
 }
 
@@ -275,9 +433,13 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &opts) < 0)
 		return EXIT_BAD;
-	if (same_file(opts.json, opts.input) || same_file(opts.json, opts.baseline)) {
-		fprintf(stderr, "iommu-report: --json %s would overwrite an input; not writing\n",
-			opts.json);
+	if (stdout_taken(&opts) > 1) {
+		fprintf(stderr, "iommu-report: only one output can go to standard output\n");
+		return EXIT_BAD;
+	}
+	if (overwrites_input(&opts)) {
+		fprintf(stderr, "iommu-report: %s would overwrite an input; not writing\n",
+			overwrites_input(&opts));
 		return EXIT_BAD;
 	}
 	st = iorep_strtab_new();
@@ -344,15 +506,20 @@ int main(int argc, char **argv)
 	if (ret < 0)
 		goto fail;
 	if (opts.json) {
-		ret = write_json(&model, in, opts.json, err, sizeof(err));
+		struct out_ctx c = { .m = &model, .in = in };
+
+		ret = iorep_output_write(opts.json, put_json, &c, err, sizeof(err));
 		if (ret < 0)
 			goto fail;
-		if (!strcmp(opts.json, "-"))
-			out = stderr;	/* keep stdout one JSON document */
 	}
+	if (stdout_taken(&opts))
+		out = stderr;	/* keep stdout the one document asked for */
+	ret = write_drawings(&opts, &model, in, err, sizeof(err));
+	if (ret < 0)
+		goto fail;
 	if (opts.summary)
 		iorep_summary_print(in, out);
-	else if (!opts.json || strcmp(opts.json, "-"))
+	else if (!stdout_taken(&opts))
 		iorep_report_text(&model, iorep_input_info(in), iorep_input_stats(in), out);
 	ret = exit_status(&opts, &model, out, err, sizeof(err));
 	if (ret < 0)

@@ -582,6 +582,15 @@ int iorep_model_seed_groups(struct iorep_model *m, const struct iorep_sysfs_grou
 		if (group_add_device(m, gi, dev) < 0)
 			return m->error;
 	}
+	/* groups whose default domain is the identity (passthrough) domain */
+	for (i = 0; i < g->ntypes; i++) {
+		if (strcmp(g->types[i].type, "identity"))
+			continue;
+		gi = group_get(m, (int32_t)g->types[i].group, 0);
+		if (gi == IOREP_NONE)
+			return m->error;
+		m->domains[m->groups[gi].domain].kind = IOREP_DOM_IDENTITY;
+	}
 	return 0;
 }
 
@@ -663,6 +672,7 @@ int iorep_model_finish(struct iorep_model *m)
 	iorep_check_groups(m);
 	iorep_check_finish(m);
 	/* leaks are found at the end but happened when their domain was left */
-	qsort(m->findings, m->nfindings, sizeof(*m->findings), finding_cmp);
+	if (m->nfindings > 1)
+		qsort(m->findings, m->nfindings, sizeof(*m->findings), finding_cmp);
 	return m->error;
 }

@@ -609,6 +609,8 @@ static Agraph_t *build(const struct iorep_model *m, const struct iorep_graph_opt
 	agattr(b.g, AGRAPH, (char *)"rankdir", (char *)"TB");
 	agattr(b.g, AGRAPH, (char *)"fontname", (char *)"Helvetica");
 	agattr(b.g, AGRAPH, (char *)"newrank", (char *)"true");
+	/* gvContext() declares this default for every later graph: say it always */
+	agattr(b.g, AGNODE, (char *)"label", (char *)"\\N");
 	agattr(b.g, AGNODE, (char *)"shape", (char *)"box");
 	agattr(b.g, AGNODE, (char *)"style", (char *)"rounded,filled");
 	agattr(b.g, AGNODE, (char *)"fontname", (char *)"Helvetica");
@@ -678,13 +680,39 @@ static void graphviz_error(char *err, int errlen, const char *what, const char *
 	free(msg);
 }
 
-int iorep_graph_render(const struct iorep_model *m, const struct iorep_graph_opts *o,
-		       const char *format, char **data, size_t *len, char *err, int errlen)
+struct iorep_graphviz {
+	GVC_t *gvc;
+};
+
+struct iorep_graphviz *iorep_graphviz_new(void)
+{
+	struct iorep_graphviz *gv = calloc(1, sizeof(*gv));
+
+	if (!gv)
+		return NULL;
+	gv->gvc = gvContext();
+	if (!gv->gvc) {
+		free(gv);
+		return NULL;
+	}
+	return gv;
+}
+
+void iorep_graphviz_free(struct iorep_graphviz *gv)
+{
+	if (!gv)
+		return;
+	gvFreeContext(gv->gvc);
+	free(gv);
+}
+
+int iorep_graph_render(struct iorep_graphviz *gv, const struct iorep_model *m,
+		       const struct iorep_graph_opts *o, const char *format, char **data, size_t *len,
+		       char *err, int errlen)
 {
 	unsigned int rlen = 0;
 	char *rdata = NULL;
 	Agraph_t *g;
-	GVC_t *gvc;
 	int ret;
 
 	*data = NULL;
@@ -704,17 +732,16 @@ int iorep_graph_render(const struct iorep_model *m, const struct iorep_graph_opt
 		agclose(g);
 		return ret;
 	}
-	gvc = gvContext();
-	if (!gvc) {
+	if (!gv) {
 		agclose(g);
-		return -IOREP_ENOMEM;
+		return -IOREP_EINVAL;
 	}
 	ret = 0;
-	if (gvLayout(gvc, g, "dot") != 0) {
+	if (gvLayout(gv->gvc, g, "dot") != 0) {
 		graphviz_error(err, errlen, "lay out the graph for", format);
 		ret = -IOREP_EOUTPUT;
 	} else {
-		if (gvRenderData(gvc, g, format, &rdata, &rlen) != 0 || !rdata) {
+		if (gvRenderData(gv->gvc, g, format, &rdata, &rlen) != 0 || !rdata) {
 			graphviz_error(err, errlen, "render", format);
 			ret = -IOREP_EOUTPUT;
 		} else {
@@ -728,9 +755,8 @@ int iorep_graph_render(const struct iorep_model *m, const struct iorep_graph_opt
 			}
 		}
 		gvFreeRenderData(rdata);
-		gvFreeLayout(gvc, g);
+		gvFreeLayout(gv->gvc, g);
 	}
 	agclose(g);
-	gvFreeContext(gvc);
 	return ret;
 }

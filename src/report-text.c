@@ -78,8 +78,11 @@ static size_t inert_char(const char *s, char out[INERT_MAX], int *cols)
 	cp = u[0] & (0xff >> (n + 1));
 	for (i = 1; i < n; i++)
 		cp = cp << 6 | (u[i] & 0x3f);
-	/* C1 controls, bidirectional embeddings, overrides and isolates */
-	if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	/*
+	 * C1 controls, the line and paragraph separators, bidirectional
+	 * embeddings, overrides and isolates
+	 */
+	if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x2028 && cp <= 0x202e) ||
 	    (cp >= 0x2066 && cp <= 0x2069)) {
 		for (i = 0; i < n; i++)
 			snprintf(out + 4 * i, INERT_MAX - 4 * (size_t)i, "\\x%02x", u[i]);
@@ -287,10 +290,12 @@ static void domain_label(const struct iorep_model *m, uint32_t idx, char *buf, s
 	d = &m->domains[idx];
 	switch (d->kind) {
 	case IOREP_DOM_DMA:
+	case IOREP_DOM_IDENTITY:
 		if (d->group >= 0)
-			snprintf(buf, size, "dma(g%" PRId32 ")", d->group);
+			snprintf(buf, size, "%s(g%" PRId32 ")", iorep_domain_kind_name(d->kind),
+				 d->group);
 		else
-			snprintf(buf, size, "dma");
+			snprintf(buf, size, "%s", iorep_domain_kind_name(d->kind));
 		break;
 	case IOREP_DOM_USER:
 		iorep_inert_copy(comm, sizeof(comm), d->owner_comm);

@@ -25,6 +25,7 @@ void iorep_sysfs_groups_release(struct iorep_sysfs_groups *g)
 	for (i = 0; i < g->nr; i++)
 		free(g->devs[i].name);
 	free(g->devs);
+	free(g->types);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -195,6 +196,61 @@ static int groups_finish(struct iorep_sysfs_groups *g, int ret, size_t before, u
 	return (int)(g->nr - before);
 }
 
+/* Records a group's type: letters and '-' only, as the kernel writes them. */
+static int types_add(struct iorep_sysfs_groups *g, uint32_t group, const char *s, size_t len)
+{
+	struct iorep_group_type *t;
+	size_t i;
+
+	if (!len || len >= IOREP_GROUP_TYPE_MAX)
+		return -IOREP_EPARSE;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '-'))
+			return -IOREP_EPARSE;
+	if (g->ntypes == g->types_alloc) {
+		size_t alloc = g->types_alloc ? g->types_alloc * 2 : 16;
+
+		t = realloc(g->types, alloc * sizeof(*t));
+		if (!t)
+			return -IOREP_ENOMEM;
+		g->types = t;
+		g->types_alloc = alloc;
+	}
+	t = &g->types[g->ntypes++];
+	t->group = group;
+	memcpy(t->type, s, len);
+	t->type[len] = '\0';
+	return 1;
+}
+
+const char *iorep_sysfs_groups_type(const struct iorep_sysfs_groups *g, uint32_t group)
+{
+	size_t i;
+
+	for (i = g->ntypes; i-- > 0;)
+		if (g->types[i].group == group)
+			return g->types[i].type;
+	return NULL;
+}
+
+/* ".../<group>/type:<type>": 1, 0 when the line is not one, or a negative code. */
+static int parse_type_line(struct iorep_sysfs_groups *g, const char *s, size_t len)
+{
+	size_t slash = len, start;
+	uint32_t group;
+
+	while (slash > 0 && s[slash - 1] != '/')
+		slash--;
+	if (!slash || len - slash < 5 || memcmp(s + slash, "type:", 5))
+		return 0;
+	start = slash - 1;
+	while (start > 0 && s[start - 1] != '/')
+		start--;
+	if (!parse_group(s + start, slash - 1 - start, &group))
+		return -IOREP_EPARSE;
+	return types_add(g, group, s + slash + 5, len - slash - 5);
+}
+
 static void note_bad(struct iorep_sysfs_groups *g, uint64_t lineno)
 {
 	if (!g->bad && lineno)
@@ -212,9 +268,13 @@ static int parse_line(struct iorep_sysfs_groups *g, const char *s, size_t len)
 	size_t clen[3] = {0, 0, 0};
 	size_t end = len, start, n = 0;
 	uint32_t group;
+	int ret;
 
 	if (memchr(s, '\0', len))
 		return -IOREP_EPARSE;
+	ret = parse_type_line(g, s, len);
+	if (ret)
+		return ret;
 	while (n < 3 && end > 0) {
 		while (end > 0 && s[end - 1] == '/')
 			end--;
@@ -291,6 +351,25 @@ out:
 }
 
 /* Adds the entries of <dirfd>/<group>/devices.  0 or -IOREP_E*. */
+/* <group>/type, when there is one (kernels since 5.11; copies may lack it). */
+static int read_type(struct iorep_sysfs_groups *g, int gdir, uint32_t group)
+{
+	char buf[IOREP_GROUP_TYPE_MAX + 2];
+	ssize_t n;
+	int fd;
+
+	fd = openat(gdir, "type", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0)
+		return 0;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	return types_add(g, group, buf, (size_t)n);
+}
+
 static int read_group(struct iorep_sysfs_groups *g, int dirfd, const char *gname, uint32_t group)
 {
 	struct dirent *de;
@@ -302,6 +381,9 @@ static int read_group(struct iorep_sysfs_groups *g, int dirfd, const char *gname
 		ret = -IOREP_EPARSE;
 		goto out;
 	}
+	ret = read_type(g, sub, group);
+	if (ret == -IOREP_ENOMEM)
+		goto out;
 	fd = openat(sub, "devices", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -IOREP_EPARSE;

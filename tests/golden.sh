@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# Golden JSON of every sample capture: runs iommu-report --json on each
-# capture's trace.dat (seeded with its iommu_groups.txt, named by its
-# lspci.txt) and compares with
-# tests/golden/<kernel>--<capture>.json.  With --bless, rewrites the golden
-# files instead (on purpose: review the diff before committing it).
+# Golden JSON and DOT of every sample capture: runs iommu-report --json and
+# --dot on each capture's trace.dat (seeded with its iommu_groups.txt, named
+# by its lspci.txt) and compares with tests/golden/<kernel>--<capture>.json
+# and .dot; also checks that the --svg drawing is well-formed XML.  With
+# --bless, rewrites the golden files instead (on purpose: review the diff
+# before committing it).
 #
 #   tests/golden.sh BIN            compare (what ctest runs)
 #   tests/golden.sh BIN --bless    rewrite
@@ -20,15 +21,28 @@ for dir in samples/*/*/; do
 	kernel=$(basename "$(dirname "$dir")")
 	capture=$(basename "$dir")
 	golden=tests/golden/$kernel--$capture.json
+	gdot=tests/golden/$kernel--$capture.dot
 	out=$(mktemp)
 	# exit 1 means findings: expected for the defects captures
 	"$bin" --quiet --sysfs "$dir/iommu_groups.txt" --lspci "$dir/lspci.txt" --json "$out" \
-		"$dir/trace.dat" >/dev/null ||
+		--dot "$out.dot" --svg "$out.svg" "$dir/trace.dat" >/dev/null ||
 		[ $? -eq 1 ]
 	if [ "$mode" = --bless ]; then
 		mv "$out" "$golden"
-		echo "blessed $golden"
+		mv "$out.dot" "$gdot"
+		rm -f "$out.svg"
+		echo "blessed $golden $gdot"
 		continue
+	fi
+	if ! python3 -c 'import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); \
+			assert d.documentElement.tagName == "svg"' "$out.svg"; then
+		echo "golden: the SVG of $dir is not well-formed"
+		fail=1
+	fi
+	if ! diff -u "$gdot" "$out.dot" >"$out.diff"; then
+		echo "golden: $gdot differs:"
+		head -40 "$out.diff"
+		fail=1
 	fi
 	# the text report fits an 80-column terminal
 	wide=$("$bin" --quiet --sysfs "$dir/iommu_groups.txt" --lspci "$dir/lspci.txt" \
@@ -49,6 +63,6 @@ for dir in samples/*/*/; do
 	else
 		echo "golden: $golden ok"
 	fi
-	rm -f "$out" "$out.diff"
+	rm -f "$out" "$out.diff" "$out.dot" "$out.svg"
 done
 exit $fail

@@ -64,7 +64,8 @@ static Agraph_t *dot_of(const struct iorep_model *m, uint64_t at)
 	size_t len = 0;
 	Agraph_t *g;
 
-	CU_ASSERT_EQUAL_FATAL(iorep_graph_render(m, &o, "dot", &data, &len, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(iorep_graph_render(NULL, m, &o, "dot", &data, &len, err, sizeof(err)),
+			      0);
 	CU_ASSERT_EQUAL_FATAL(strlen(data), len);
 	g = agmemread(data);
 	free(data);
@@ -153,6 +154,7 @@ static void test_hostile_names(void)
 		"init-1 [000] ..... 1.2: add_device_to_group: IOMMU: groupID=3 "
 		"device=}subgraph_cluster_z{\\l\\G\n";
 	struct iorep_graph_opts o = { .at = IOREP_TS_OPEN };
+	struct iorep_graphviz *gv;
 	char *data = NULL, err[256];
 	Agnode_t *n;
 	struct run r;
@@ -176,12 +178,51 @@ static void test_hostile_names(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
 	CU_ASSERT_STRING_EQUAL(agget(n, "label"), "<b>x</b>&amp;amp;\\ndma");
 	agclose(g);
-	/* SVG: graphviz escapes the markup */
-	CU_ASSERT_EQUAL_FATAL(iorep_graph_render(&r.m, &o, "svg", &data, &len, err, sizeof(err)), 0);
+	/* SVG: graphviz escapes the markup (the only graphviz context of this program) */
+	gv = iorep_graphviz_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(gv);
+	CU_ASSERT_EQUAL(iorep_graph_render(NULL, &r.m, &o, "svg", &data, &len, err, sizeof(err)),
+			-IOREP_EINVAL);
+	CU_ASSERT_EQUAL_FATAL(iorep_graph_render(gv, &r.m, &o, "svg", &data, &len, err, sizeof(err)),
+			      0);
+	iorep_graphviz_free(gv);
 	CU_ASSERT_PTR_NULL(strstr(data, "<b>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(data, "&lt;b&gt;x&lt;/b&gt;&amp;amp;"));
 	free(data);
 	free_run(&r);
+}
+
+/* A group sysfs calls identity: its devices are drawn in the identity domain. */
+static void test_identity_group(void)
+{
+	static const char groups[] = "/sys/kernel/iommu_groups/3/devices/0000:00:04.0\n"
+				     "/sys/kernel/iommu_groups/3/type:identity\n"
+				     "/sys/kernel/iommu_groups/4/devices/0000:00:05.0\n"
+				     "/sys/kernel/iommu_groups/4/type:DMA-FQ\n";
+	struct iorep_sysfs_groups g;
+	struct iorep_model m;
+	struct iorep_strtab *st = iorep_strtab_new();
+	Agraph_t *gr;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	iorep_model_init(&m, st);
+	iorep_sysfs_groups_init(&g);
+	CU_ASSERT_EQUAL_FATAL(iorep_sysfs_groups_parse(&g, groups, sizeof(groups) - 1), 2);
+	CU_ASSERT_EQUAL_FATAL(iorep_model_seed_groups(&m, &g), 0);
+	CU_ASSERT_EQUAL(iorep_model_finish(&m), 0);
+	CU_ASSERT_EQUAL(iorep_graph_device_state(&m, iorep_model_device_find(&m, "0000:00:04.0"),
+						 IOREP_TS_OPEN),
+			IOREP_DOM_IDENTITY);
+	CU_ASSERT_EQUAL(iorep_graph_device_state(&m, iorep_model_device_find(&m, "0000:00:05.0"),
+						 IOREP_TS_OPEN),
+			IOREP_DOM_DMA);
+	gr = dot_of(&m, IOREP_TS_OPEN);
+	CU_ASSERT_STRING_EQUAL(agget(find_node(gr, "0000:00:04.0"), "fillcolor"), "#8cd17d");
+	CU_ASSERT_PTR_NOT_NULL(strstr(agget(find_node(gr, "0000:00:04.0"), "label"), "identity"));
+	agclose(gr);
+	iorep_sysfs_groups_release(&g);
+	iorep_model_release(&m);
+	iorep_strtab_free(st);
 }
 
 /* Names longer than a label holds are cut, with a mark. */
@@ -218,7 +259,7 @@ static void test_too_many_devices(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	iorep_model_init(&m, st);
 	m.ndevices = IOREP_GRAPH_MAX_DEVICES + 1;	/* never read: refused first */
-	CU_ASSERT_EQUAL(iorep_graph_render(&m, &o, "dot", &data, &len, err, sizeof(err)),
+	CU_ASSERT_EQUAL(iorep_graph_render(NULL, &m, &o, "dot", &data, &len, err, sizeof(err)),
 			-IOREP_ELIMIT);
 	CU_ASSERT_PTR_NULL(data);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "too many devices to draw: 4097"));
@@ -233,6 +274,7 @@ int main(void)
 		{ "domain of a device over time (vfio)", test_state_over_time },
 		{ "graph of the vfio capture", test_vfio_graph },
 		{ "hostile device names stay labels", test_hostile_names },
+		{ "identity groups", test_identity_group },
 		{ "long names are cut", test_long_name },
 		{ "too many devices to draw", test_too_many_devices },
 		{ NULL, NULL },

@@ -1051,9 +1051,21 @@ static void test_baseline_bad_files(void)
 	free(big);
 }
 
+/* Characters a terminal or an editor would take as a line break or a direction. */
+static void test_inert_separators(void)
+{
+	char buf[128];
+
+	iorep_inert_copy(buf, sizeof(buf), "a\xe2\x80\xa8" "b\xe2\x80\xa9" "c\xe2\x80\xae" "d\xe2\x80\xa7" "e");
+	/* U+2027 (hyphenation point) is an ordinary character */
+	CU_ASSERT_STRING_EQUAL(buf, "a\\xe2\\x80\\xa8b\\xe2\\x80\\xa9c\\xe2\\x80\\xaed\xe2\x80\xa7" "e");
+	CU_ASSERT_EQUAL(iorep_inert_width("a\xe2\x80\xa8"), 13);
+}
+
 int main(void)
 {
 	static const struct iorep_test tests[] = {
+		{"inert: separators and overrides", test_inert_separators},
 		{"json: exact fields and values", test_json_fields},
 		{"json: deterministic, one element a line", test_json_deterministic},
 		{"json: without input info", test_json_no_input},

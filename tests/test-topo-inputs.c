@@ -616,6 +616,34 @@ static int mkdirs(const char *root, const char *rel)
 }
 
 /* A copy of /sys/kernel/iommu_groups with the sample's entries as dangling symlinks. */
+/* `grep -H . /sys/kernel/iommu_groups/[0-9]*\/type` lines mixed with the links. */
+static void test_groups_types(void)
+{
+	static const char text[] =
+		"/sys/kernel/iommu_groups/5/type:identity\n"
+		"/sys/kernel/iommu_groups/5/devices/0000:00:06.0\n"
+		"/sys/kernel/iommu_groups/3/type:DMA-FQ\r\n"
+		"/sys/kernel/iommu_groups/3/type:DMA\n"	/* a later one wins */
+		"/sys/kernel/iommu_groups/7/type:bad type\n"
+		"/sys/kernel/iommu_groups/x/type:DMA\n"
+		"/sys/kernel/iommu_groups/8/type:<script>\n"
+		"/sys/kernel/iommu_groups/9/type:\n";
+	struct iorep_sysfs_groups g;
+
+	iorep_sysfs_groups_init(&g);
+	CU_ASSERT_EQUAL(iorep_sysfs_groups_parse(&g, text, sizeof(text) - 1), 1);
+	CU_ASSERT_EQUAL(g.nr, 1);
+	CU_ASSERT_EQUAL(g.ntypes, 3);
+	CU_ASSERT_STRING_EQUAL(iorep_sysfs_groups_type(&g, 5), "identity");
+	CU_ASSERT_STRING_EQUAL(iorep_sysfs_groups_type(&g, 3), "DMA");
+	CU_ASSERT_PTR_NULL(iorep_sysfs_groups_type(&g, 7));
+	CU_ASSERT_PTR_NULL(iorep_sysfs_groups_type(&g, 8));
+	CU_ASSERT_PTR_NULL(iorep_sysfs_groups_type(&g, 9));
+	CU_ASSERT_EQUAL(g.bad, 4);
+	CU_ASSERT_EQUAL(g.first_bad_line, 5);
+	iorep_sysfs_groups_release(&g);
+}
+
 static void test_groups_dir(void)
 {
 	char root[] = "/tmp/iorep-groups-XXXXXX";
@@ -640,12 +668,16 @@ static void test_groups_dir(void)
 		snprintf(file, sizeof(file), "%s/iommu_groups/%u/type", root, ref.devs[i].group);
 		fp = fopen(file, "w");
 		CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-		fputs("DMA\n", fp);
+		fputs(ref.devs[i].group == 5 ? "identity\n" : "DMA-FQ\n", fp);
 		fclose(fp);
 	}
 
 	CU_ASSERT_EQUAL(iorep_sysfs_groups_read_dir(&g, top), 15);
 	check_groups_truth(&g);
+	/* each group's type file */
+	CU_ASSERT_STRING_EQUAL(iorep_sysfs_groups_type(&g, 5), "identity");
+	CU_ASSERT_STRING_EQUAL(iorep_sysfs_groups_type(&g, 9), "DMA-FQ");
+	CU_ASSERT_PTR_NULL(iorep_sysfs_groups_type(&g, 10));
 	iorep_sysfs_groups_release(&g);
 
 	/* a trailing slash, and load() on a directory */
@@ -1120,6 +1152,7 @@ int main(void)
 		{"groups: bad lines", test_groups_bad_lines},
 		{"groups: hostile input", test_groups_hostile},
 		{"groups: directory tree", test_groups_dir},
+		{"groups: default domain types", test_groups_types},
 		{"lspci: 6.12 boot sample", test_lspci_sample},
 		{"lspci: line forms", test_lspci_forms},
 		{"lspci: -v output", test_lspci_verbose},

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# The HTML report in a real browser: runs iommu-report --html (and --json,
+# for the expected counts, in the same run) on the bundled vfio and defects
+# captures and on tests/data/hostile-names.txt (device names and a comm made
+# of markup), then opens each page in headless Chromium (tests/html-check.py):
+# the DOM shows the devices and findings the JSON has, the console stays
+# quiet, nothing is requested, and the hostile names are text only.
+#
+#   tests/html.sh BIN
+#
+# Needs Debian's chromium, chromium-driver and python3-selenium (./run.sh test
+# installs them); without them the test is skipped (exit 77).
+set -euo pipefail
+bin=$(realpath "$1")
+cd "$(dirname "$0")/.."
+
+# Debian's python3 has python3-selenium; another python3 first on PATH may not.
+py=
+for p in /usr/bin/python3 python3; do
+	if command -v "$p" >/dev/null && "$p" -c 'import selenium' 2>/dev/null; then
+		py=$p
+		break
+	fi
+done
+if [ -z "$py" ] || [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+	if [ -n "${IOREP_REQUIRE_BROWSER:-}" ]; then
+		# CI (./run.sh test) installed them: missing means the set-up broke
+		echo "html: chromium, chromium-driver or python3-selenium is missing"
+		exit 1
+	fi
+	echo "html: skipped: needs chromium, chromium-driver and python3-selenium"
+	exit 77
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# page NAME ARGS...: writes $tmp/NAME.html and $tmp/NAME.json, then checks the page
+page() {
+	local name=$1 status=0
+	shift
+	"$bin" --quiet --json "$tmp/$name.json" --html "$tmp/$name.html" "$@" >/dev/null ||
+		status=$?
+	# 1 means findings, which these inputs have
+	if [ "$status" -gt 1 ]; then
+		echo "html: iommu-report failed on $name (exit $status)"
+		fail=1
+		return 1
+	fi
+	echo "html: $name.html is $(stat -c %s "$tmp/$name.html") bytes"
+}
+
+check() {
+	local name=$1
+	shift
+	"$py" tests/html-check.py "$tmp/$name.html" --expect-json "$tmp/$name.json" "$@" || fail=1
+}
+
+sample=samples/6.12.117+deb12-amd64
+for capture in vfio defects; do
+	dir=$sample/$capture
+	if page "$capture" --sysfs "$dir/iommu_groups.txt" --lspci "$dir/lspci.txt" \
+		"$dir/trace.dat"; then
+		check "$capture"
+	fi
+done
+
+if page hostile tests/data/hostile-names.txt; then
+	check hostile --hostile-json tests/data/hostile-names.json
+	# the data block holds no markup: "<" and ">" are \u escapes in it
+	if grep -aq '<script>alert\|<img\|<svg/onload' "$tmp/hostile.html"; then
+		echo "html: hostile.html holds a hostile name as raw markup:"
+		grep -an '<script>alert\|<img\|<svg/onload' "$tmp/hostile.html" | cut -c1-200
+		fail=1
+	fi
+fi
+exit $fail
