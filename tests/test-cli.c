@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The command line's drawing and page outputs: what each writes, where,
+ * and the one-line refusals (a bad --at, two outputs on stdout, an output
+ * that would overwrite an input, a directory that cannot be written).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test-util.h"
+
+#define VFIO IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/vfio"
+#define TRACE VFIO "/trace.dat"
+
+struct cli {
+	int status;		/* exit status, or -1 when killed */
+	char err[512];		/* first line of stderr */
+	char out[256];		/* first bytes of stdout */
+	size_t out_len;
+};
+
+/* Runs iommu-report with @args (a shell fragment) in @dir. */
+static void run(struct cli *c, const char *dir, const char *args)
+{
+	char cmd[4096], path[1024];
+	FILE *fp;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s > out.txt 2> err.txt", dir, IOREP_BIN, args);
+	st = system(cmd);
+	c->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	c->err[0] = '\0';
+	snprintf(path, sizeof(path), "%s/err.txt", dir);
+	fp = fopen(path, "r");
+	if (fp) {
+		if (!fgets(c->err, sizeof(c->err), fp))
+			c->err[0] = '\0';
+		fclose(fp);
+	}
+	snprintf(path, sizeof(path), "%s/out.txt", dir);
+	c->out_len = 0;
+	fp = fopen(path, "rb");
+	if (fp) {
+		c->out_len = fread(c->out, 1, sizeof(c->out) - 1, fp);
+		fclose(fp);
+	}
+	c->out[c->out_len] = '\0';
+}
+
+/* The first @n bytes of @dir/@name, NUL-terminated; returns how many were read. */
+static size_t head(const char *dir, const char *name, char *buf, size_t n)
+{
+	char path[1024];
+	size_t got = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "rb");
+	if (fp) {
+		got = fread(buf, 1, n - 1, fp);
+		fclose(fp);
+	}
+	buf[got] = '\0';
+	return got;
+}
+
+/* Files in @dir whose name has @part. */
+static int count_named(const char *dir, const char *part)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (strstr(de->d_name, part))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void make_dir(char *dir)
+{
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+}
+
+static void remove_dir(const char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+static void test_outputs(void)
+{
+	char dir[] = "/tmp/iorep-cli-XXXXXX", buf[64], path[1024];
+	struct cli c;
+	FILE *fp;
+
+	make_dir(dir);
+	/* an old file at the path is replaced whole */
+	snprintf(path, sizeof(path), "%s/t.dot", dir);
+	fp = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fputs("old contents, longer than nothing\n", fp);
+	fclose(fp);
+	run(&c, dir,
+	    "--sysfs " VFIO "/iommu_groups.txt --lspci " VFIO "/lspci.txt --at 19 --dot t.dot "
+	    "--svg t.svg --png t.png --html t.html " TRACE);
+	CU_ASSERT_EQUAL(c.status, 0);
+	CU_ASSERT_STRING_EQUAL(c.err, "");
+	/* the text report still goes to stdout */
+	CU_ASSERT_EQUAL(strncmp(c.out, "iommu-report ", 13), 0);
+	head(dir, "t.dot", buf, sizeof(buf));
+	CU_ASSERT_EQUAL(strncmp(buf, "digraph iommu {", 15), 0);
+	head(dir, "t.svg", buf, sizeof(buf));
+	CU_ASSERT_EQUAL(strncmp(buf, "<?xml", 5), 0);
+	CU_ASSERT_EQUAL(head(dir, "t.png", buf, 9), 8);
+	CU_ASSERT_EQUAL(memcmp(buf, "\x89PNG\r\n\x1a\n", 8), 0);
+	head(dir, "t.html", buf, sizeof(buf));
+	CU_ASSERT_EQUAL(strncmp(buf, "<!DOCTYPE html>", 15), 0);
+	/* no temporary file left behind */
+	CU_ASSERT_EQUAL(count_named(dir, ".tmp-"), 0);
+	remove_dir(dir);
+}
+
+static void test_stdout(void)
+{
+	char dir[] = "/tmp/iorep-cli-XXXXXX";
+	struct cli c;
+
+	make_dir(dir);
+	/* a drawing on stdout replaces the text report there */
+	run(&c, dir, "--dot - " TRACE);
+	CU_ASSERT_EQUAL(c.status, 0);
+	CU_ASSERT_EQUAL(strncmp(c.out, "digraph iommu {", 15), 0);
+	/* two documents cannot share it */
+	run(&c, dir, "--json - --dot - " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	CU_ASSERT_STRING_EQUAL(c.err,
+			       "iommu-report: only one output can go to standard output\n");
+	CU_ASSERT_EQUAL(c.out_len, 0);
+	remove_dir(dir);
+}
+
+static void test_refusals(void)
+{
+	char dir[] = "/tmp/iorep-cli-XXXXXX", cmd[2048];
+	struct stat before, after;
+	struct cli c;
+
+	make_dir(dir);
+	run(&c, dir, "--at soon --svg t.svg " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	CU_ASSERT_STRING_EQUAL(c.err, "iommu-report: --at: \"soon\" is not seconds (1234.5), "
+				      "+seconds, start or end\n");
+	run(&c, dir, "--at 1.2.3 --svg t.svg " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	/* an output naming an input: refused, the input untouched */
+	snprintf(cmd, sizeof(cmd), "cp " VFIO "/iommu_groups.txt '%s/groups.txt'", dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/groups.txt", dir);
+	CU_ASSERT_EQUAL_FATAL(stat(cmd, &before), 0);
+	run(&c, dir, "--sysfs groups.txt --html groups.txt " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	CU_ASSERT_STRING_EQUAL(c.err, "iommu-report: groups.txt would overwrite an input; "
+				      "not writing\n");
+	CU_ASSERT_EQUAL_FATAL(stat(cmd, &after), 0);
+	CU_ASSERT_EQUAL(before.st_size, after.st_size);
+	CU_ASSERT_EQUAL(before.st_mtime, after.st_mtime);
+	/* a directory that does not exist */
+	run(&c, dir, "--png /nonexistent/dir/t.png " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	CU_ASSERT_EQUAL(strncmp(c.err, "iommu-report: /nonexistent/dir/t.png: cannot write: ", 52),
+			0);
+	remove_dir(dir);
+}
+
+/* --at outside the trace: drawn, and the title says so. */
+static void test_at_outside(void)
+{
+	char dir[] = "/tmp/iorep-cli-XXXXXX";
+	struct cli c;
+
+	make_dir(dir);
+	run(&c, dir, "--at 1 --dot - " TRACE);
+	CU_ASSERT_EQUAL(c.status, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "IOMMU topology at 1.000000 s (outside the trace)"));
+	run(&c, dir, "--at +0.25 --dot - " TRACE);
+	CU_ASSERT_EQUAL(c.status, 0);
+	/* the first event is at 18.645114415 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "IOMMU topology at 18.895114 s\""));
+	remove_dir(dir);
+}
+
+int main(void)
+{
+	static const struct iorep_test tests[] = {
+		{ "drawings and the page, files replaced whole", test_outputs },
+		{ "stdout: one document", test_stdout },
+		{ "refusals", test_refusals },
+		{ "--at outside the trace, relative --at", test_at_outside },
+		{ NULL, NULL },
+	};
+
+	return iorep_test_main("cli", tests);
+}
