@@ -25,8 +25,8 @@
 #define IOREP_GRAPH_MAX_DEVICES 4096
 
 struct iorep_graph_opts {
-	uint64_t at;		   /* trace time (ns) to draw; IOREP_TS_OPEN: end of trace */
-	struct iorep_pciids *ids;  /* names for devices lspci did not name; may be NULL */
+	uint64_t at;		  /* trace time (ns) to draw; IOREP_TS_OPEN: end of trace */
+	struct iorep_pciids *ids; /* names for devices lspci did not name; may be NULL */
 };
 
 /*
@@ -58,7 +58,7 @@ void iorep_graphviz_free(struct iorep_graphviz *gv);
  * -IOREP_ELIMIT (with a reason) beyond IOREP_GRAPH_MAX_DEVICES devices.
  */
 int iorep_graph_render(struct iorep_graphviz *gv, const struct iorep_model *m,
-		       const struct iorep_graph_opts *o, const char *format, char **data, size_t *len,
-		       char *err, int errlen);
+		       const struct iorep_graph_opts *o, const char *format, char **data,
+		       size_t *len, char *err, int errlen);
 
 #endif

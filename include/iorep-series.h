@@ -19,14 +19,14 @@
 
 struct iorep_series_point {
 	uint64_t live, bytes;		/* at the end of the interval */
-	uint64_t peak_live, peak_bytes;	/* highest within it */
+	uint64_t peak_live, peak_bytes; /* highest within it */
 	uint64_t maps, unmaps;		/* events within it */
 };
 
 struct iorep_series {
-	uint64_t start;		/* time of point 0 */
-	uint64_t width;		/* ns per point; 0 before the first sample */
-	uint32_t n;		/* points in use */
+	uint64_t start; /* time of point 0 */
+	uint64_t width; /* ns per point; 0 before the first sample */
+	uint32_t n;	/* points in use */
 	struct iorep_series_point pts[IOREP_SERIES_POINTS];
 };
 

@@ -46,13 +46,13 @@ struct kind_style {
 
 /* Index: enum iorep_domain_kind; the last entry is "not present / unknown". */
 static const struct kind_style kind_styles[] = {
-	[IOREP_DOM_DMA] = { "host DMA domain", "#a0cbe8" },
-	[IOREP_DOM_USER] = { "user domain (VFIO)", "#ffbe7d" },
-	[IOREP_DOM_BLOCKED] = { "blocked", "#ff9d9a" },
-	[IOREP_DOM_POOL] = { "unattributed", "#d7d2cf" },
-	[IOREP_DOM_IDENTITY] = { "identity (passthrough)", "#8cd17d" },
+	[IOREP_DOM_DMA] = {"host DMA domain", "#a0cbe8"},
+	[IOREP_DOM_USER] = {"user domain (VFIO)", "#ffbe7d"},
+	[IOREP_DOM_BLOCKED] = {"blocked", "#ff9d9a"},
+	[IOREP_DOM_POOL] = {"unattributed", "#d7d2cf"},
+	[IOREP_DOM_IDENTITY] = {"identity (passthrough)", "#8cd17d"},
 };
-static const struct kind_style absent_style = { "not present / unknown", "#ffffff" };
+static const struct kind_style absent_style = {"not present / unknown", "#ffffff"};
 
 static const struct kind_style *style_of(int kind)
 {
@@ -86,11 +86,11 @@ int iorep_graph_device_state(const struct iorep_model *m, uint32_t dev, uint64_t
 	if (lo == 0) {
 		e = &d->epochs[0];
 		if (e->how == IOREP_EPOCH_APPEAR)
-			return -1;	/* it appears later */
+			return -1; /* it appears later */
 	} else {
 		e = &d->epochs[lo - 1];
 		if (e->end != IOREP_TS_OPEN && e->end <= at)
-			return -1;	/* it left and went nowhere known */
+			return -1; /* it left and went nowhere known */
 	}
 	if (e->domain == IOREP_NONE)
 		return -1;
@@ -169,7 +169,7 @@ static void label_nl(char *buf, size_t size)
  */
 struct idmap {
 	Agraph_t *g;
-	char **names;		/* names[id / 2 - 1], interned in g's strings */
+	char **names; /* names[id / 2 - 1], interned in g's strings */
 	size_t n, cap;
 	IDTYPE anon;
 };
@@ -222,7 +222,7 @@ static long id_map(void *state, int objtype, char *str, IDTYPE *id, int createfl
 
 static long id_alloc(void *state, int objtype, IDTYPE request)
 {
-	return 0;	/* ids are never chosen by the caller here */
+	return 0; /* ids are never chosen by the caller here */
 }
 
 static void id_free(void *state, int objtype, IDTYPE id)
@@ -255,8 +255,8 @@ static void id_register(void *state, int objtype, void *obj)
 }
 
 /* cgraph keeps pointers to these for the life of each graph: never written */
-static Agiddisc_t iddisc = { id_open, id_map, id_alloc, id_free, id_print, id_close, id_register };
-static Agdisc_t disc = { &AgMemDisc, &iddisc, &AgIoDisc };
+static Agiddisc_t iddisc = {id_open, id_map, id_alloc, id_free, id_print, id_close, id_register};
+static Agdisc_t disc = {&AgMemDisc, &iddisc, &AgIoDisc};
 
 static void set(void *obj, const char *name, const char *value)
 {
@@ -267,11 +267,11 @@ struct builder {
 	const struct iorep_model *m;
 	const struct iorep_graph_opts *o;
 	Agraph_t *g;
-	Agnode_t **nodes;	/* per device */
-	Agnode_t **doms;	/* per domain, user domains drawn */
+	Agnode_t **nodes; /* per device */
+	Agnode_t **doms;  /* per domain, user domains drawn */
 	/* the grid's cells (clusters, the legend) and their nodes, in order */
 	Agnode_t **cell_nodes;
-	uint32_t *cell_start;	/* cell i holds cell_nodes[cell_start[i] .. cell_start[i + 1]) */
+	uint32_t *cell_start; /* cell i holds cell_nodes[cell_start[i] .. cell_start[i + 1]) */
 	uint32_t ncells, ncell_nodes;
 	int err;
 };
@@ -459,7 +459,8 @@ static void pci_edges(struct builder *b)
 				return;
 			}
 			set(e, "style", "dashed");
-			set(e, "tooltip", "behind the bridge (inferred: they share its IOMMU group)");
+			set(e, "tooltip",
+			    "behind the bridge (inferred: they share its IOMMU group)");
 		}
 	}
 }
@@ -508,8 +509,8 @@ static void user_domains(struct builder *b)
  */
 static void legend(struct builder *b)
 {
-	static const int kinds[] = { IOREP_DOM_DMA, IOREP_DOM_USER, IOREP_DOM_IDENTITY,
-				     IOREP_DOM_BLOCKED, -1 };
+	static const int kinds[] = {IOREP_DOM_DMA, IOREP_DOM_USER, IOREP_DOM_IDENTITY,
+				    IOREP_DOM_BLOCKED, -1};
 	char html[2048];
 	size_t i, len;
 	Agnode_t *n;
@@ -524,7 +525,8 @@ static void legend(struct builder *b)
 					style_of(kinds[i])->fill, kinds[i] < 0 ? ",dashed" : "",
 					style_of(kinds[i])->legend);
 	snprintf(html + len, sizeof(html) - len,
-		 "<TR><TD COLOR=\"#d62728\" STYLE=\"rounded\" BORDER=\"3\">device with findings</TD></TR>"
+		 "<TR><TD COLOR=\"#d62728\" STYLE=\"rounded\" BORDER=\"3\">device with "
+		 "findings</TD></TR>"
 		 "<TR><TD STYLE=\"rounded\">PCI bridge (double border)</TD></TR>"
 		 "<TR><TD BORDER=\"0\">- - &gt; behind the bridge (inferred)</TD></TR>"
 		 "<TR><TD BORDER=\"0\">bold frame: group of several devices</TD></TR>"
@@ -578,9 +580,8 @@ static void title(struct builder *b)
 	if (b->o->at == IOREP_TS_OPEN)
 		snprintf(label, sizeof(label), "IOMMU topology at the end of the trace");
 	else
-		snprintf(label, sizeof(label),
-			 "IOMMU topology at %" PRIu64 ".%06" PRIu64 " s%s", b->o->at / 1000000000,
-			 b->o->at % 1000000000 / 1000,
+		snprintf(label, sizeof(label), "IOMMU topology at %" PRIu64 ".%06" PRIu64 " s%s",
+			 b->o->at / 1000000000, b->o->at % 1000000000 / 1000,
 			 m->events && (b->o->at < m->first_ts || b->o->at > m->last_ts)
 				 ? " (outside the trace)"
 				 : "");
@@ -590,7 +591,7 @@ static void title(struct builder *b)
 
 static Agraph_t *build(const struct iorep_model *m, const struct iorep_graph_opts *o, int *err)
 {
-	struct builder b = { .m = m, .o = o };
+	struct builder b = {.m = m, .o = o};
 	uint32_t *order, i;
 
 	if (m->ndevices > IOREP_GRAPH_MAX_DEVICES) {
@@ -675,8 +676,8 @@ static void graphviz_error(char *err, int errlen, const char *what, const char *
 		while (p > msg && p[-1] == ' ')
 			*--p = '\0';
 	}
-	snprintf(err, errlen, "graphviz cannot %s %s%s%s", what, format,
-		 msg && *msg ? ": " : "", msg ? msg : "");
+	snprintf(err, errlen, "graphviz cannot %s %s%s%s", what, format, msg && *msg ? ": " : "",
+		 msg ? msg : "");
 	free(msg);
 }
 
@@ -707,8 +708,8 @@ void iorep_graphviz_free(struct iorep_graphviz *gv)
 }
 
 int iorep_graph_render(struct iorep_graphviz *gv, const struct iorep_model *m,
-		       const struct iorep_graph_opts *o, const char *format, char **data, size_t *len,
-		       char *err, int errlen)
+		       const struct iorep_graph_opts *o, const char *format, char **data,
+		       size_t *len, char *err, int errlen)
 {
 	unsigned int rlen = 0;
 	char *rdata = NULL;

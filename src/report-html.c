@@ -36,7 +36,7 @@ extern const unsigned char iorep_html_js[];
 
 struct hw {
 	FILE *fp;
-	int err;	/* first error, sticky */
+	int err; /* first error, sticky */
 };
 
 static void hw_write(struct hw *w, const char *p, size_t n)

@@ -4,7 +4,7 @@
 
 #include "iorep-series.h"
 
-#define FIRST_WIDTH 1000	/* ns */
+#define FIRST_WIDTH 1000 /* ns */
 
 void iorep_series_init(struct iorep_series *s)
 {
@@ -55,7 +55,7 @@ void iorep_series_note(struct iorep_series *s, uint64_t ts, uint64_t live, uint6
 		idx = (ts - s->start) / s->width;
 	}
 	if (idx < s->n - 1)
-		idx = s->n - 1;	/* out of order: counted with the latest */
+		idx = s->n - 1; /* out of order: counted with the latest */
 	/* intervals without events hold the level of the one before */
 	while (s->n <= idx) {
 		p = &s->pts[s->n];

@@ -18,9 +18,9 @@
 #define TRACE VFIO "/trace.dat"
 
 struct cli {
-	int status;		/* exit status, or -1 when killed */
-	char err[512];		/* first line of stderr */
-	char out[256];		/* first bytes of stdout */
+	int status;    /* exit status, or -1 when killed */
+	char err[512]; /* first line of stderr */
+	char out[256]; /* first bytes of stdout */
 	size_t out_len;
 };
 
@@ -144,8 +144,7 @@ static void test_stdout(void)
 	/* two documents cannot share it */
 	run(&c, dir, "--json - --dot - " TRACE);
 	CU_ASSERT_EQUAL(c.status, 2);
-	CU_ASSERT_STRING_EQUAL(c.err,
-			       "iommu-report: only one output can go to standard output\n");
+	CU_ASSERT_STRING_EQUAL(c.err, "iommu-report: only one output can go to standard output\n");
 	CU_ASSERT_EQUAL(c.out_len, 0);
 	remove_dir(dir);
 }
@@ -203,11 +202,11 @@ static void test_at_outside(void)
 int main(void)
 {
 	static const struct iorep_test tests[] = {
-		{ "drawings and the page, files replaced whole", test_outputs },
-		{ "stdout: one document", test_stdout },
-		{ "refusals", test_refusals },
-		{ "--at outside the trace, relative --at", test_at_outside },
-		{ NULL, NULL },
+		{"drawings and the page, files replaced whole", test_outputs},
+		{"stdout: one document", test_stdout},
+		{"refusals", test_refusals},
+		{"--at outside the trace, relative --at", test_at_outside},
+		{NULL, NULL},
 	};
 
 	return iorep_test_main("cli", tests);

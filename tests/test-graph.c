@@ -59,7 +59,7 @@ static void test_state_over_time(void)
 /* Renders DOT and reads it back with cgraph. */
 static Agraph_t *dot_of(const struct iorep_model *m, uint64_t at)
 {
-	struct iorep_graph_opts o = { .at = at };
+	struct iorep_graph_opts o = {.at = at};
 	char *data = NULL, err[256] = "";
 	size_t len = 0;
 	Agraph_t *g;
@@ -113,7 +113,7 @@ static void test_vfio_graph(void)
 	nic = find_node(g, "0000:00:06.0");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(nic);
 	CU_ASSERT_PTR_NOT_NULL(strstr(agget(nic, "label"), "0000:00:06.0\\nIntel Corporation "
-							    "82574L Gigabit Network Connection"));
+							   "82574L Gigabit Network Connection"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(agget(nic, "label"), "\\nuser\\n"));
 	CU_ASSERT_STRING_EQUAL(agget(nic, "fillcolor"), "#ffbe7d");
 	/* the user domain and the edge that shows who is in it */
@@ -128,7 +128,7 @@ static void test_vfio_graph(void)
 	CU_ASSERT_STRING_EQUAL(agget(bridge, "peripheries"), "2");
 	for (e = agfstout(g, bridge); e; e = agnxtout(g, e)) {
 		if (!strcmp(agget(e, "style"), "invis"))
-			continue;	/* the grid's */
+			continue; /* the grid's */
 		CU_ASSERT_STRING_EQUAL(agget(e, "style"), "dashed");
 		CU_ASSERT_PTR_NOT_NULL(strstr(agget(aghead(e), "label"), "0000:01:0"));
 		n++;
@@ -148,12 +148,13 @@ static void test_vfio_graph(void)
 /* Device names that try to end a label, add attributes or use graphviz's escapes. */
 static void test_hostile_names(void)
 {
-	static const char text[] =
-		"init-1 [000] ..... 1.0: add_device_to_group: IOMMU: groupID=1 device=a\"];x[label=\"\\N\n"
-		"init-1 [000] ..... 1.1: add_device_to_group: IOMMU: groupID=2 device=<b>x</b>&amp;\n"
-		"init-1 [000] ..... 1.2: add_device_to_group: IOMMU: groupID=3 "
-		"device=}subgraph_cluster_z{\\l\\G\n";
-	struct iorep_graph_opts o = { .at = IOREP_TS_OPEN };
+	static const char text[] = "init-1 [000] ..... 1.0: add_device_to_group: IOMMU: groupID=1 "
+				   "device=a\"];x[label=\"\\N\n"
+				   "init-1 [000] ..... 1.1: add_device_to_group: IOMMU: groupID=2 "
+				   "device=<b>x</b>&amp;\n"
+				   "init-1 [000] ..... 1.2: add_device_to_group: IOMMU: groupID=3 "
+				   "device=}subgraph_cluster_z{\\l\\G\n";
+	struct iorep_graph_opts o = {.at = IOREP_TS_OPEN};
 	struct iorep_graphviz *gv;
 	char *data = NULL, err[256];
 	Agnode_t *n;
@@ -183,8 +184,8 @@ static void test_hostile_names(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(gv);
 	CU_ASSERT_EQUAL(iorep_graph_render(NULL, &r.m, &o, "svg", &data, &len, err, sizeof(err)),
 			-IOREP_EINVAL);
-	CU_ASSERT_EQUAL_FATAL(iorep_graph_render(gv, &r.m, &o, "svg", &data, &len, err, sizeof(err)),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+		iorep_graph_render(gv, &r.m, &o, "svg", &data, &len, err, sizeof(err)), 0);
 	iorep_graphviz_free(gv);
 	CU_ASSERT_PTR_NULL(strstr(data, "<b>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(data, "&lt;b&gt;x&lt;/b&gt;&amp;amp;"));
@@ -250,7 +251,7 @@ static void test_long_name(void)
 
 static void test_too_many_devices(void)
 {
-	struct iorep_graph_opts o = { .at = IOREP_TS_OPEN };
+	struct iorep_graph_opts o = {.at = IOREP_TS_OPEN};
 	char *data = NULL, err[256] = "";
 	struct iorep_strtab *st = iorep_strtab_new();
 	struct iorep_model m;
@@ -258,7 +259,7 @@ static void test_too_many_devices(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	iorep_model_init(&m, st);
-	m.ndevices = IOREP_GRAPH_MAX_DEVICES + 1;	/* never read: refused first */
+	m.ndevices = IOREP_GRAPH_MAX_DEVICES + 1; /* never read: refused first */
 	CU_ASSERT_EQUAL(iorep_graph_render(NULL, &m, &o, "dot", &data, &len, err, sizeof(err)),
 			-IOREP_ELIMIT);
 	CU_ASSERT_PTR_NULL(data);
@@ -271,13 +272,13 @@ static void test_too_many_devices(void)
 int main(void)
 {
 	static const struct iorep_test tests[] = {
-		{ "domain of a device over time (vfio)", test_state_over_time },
-		{ "graph of the vfio capture", test_vfio_graph },
-		{ "hostile device names stay labels", test_hostile_names },
-		{ "identity groups", test_identity_group },
-		{ "long names are cut", test_long_name },
-		{ "too many devices to draw", test_too_many_devices },
-		{ NULL, NULL },
+		{"domain of a device over time (vfio)", test_state_over_time},
+		{"graph of the vfio capture", test_vfio_graph},
+		{"hostile device names stay labels", test_hostile_names},
+		{"identity groups", test_identity_group},
+		{"long names are cut", test_long_name},
+		{"too many devices to draw", test_too_many_devices},
+		{NULL, NULL},
 	};
 
 	return iorep_test_main("graph", tests);

@@ -74,10 +74,10 @@ static void test_long_span(void)
 int main(void)
 {
 	static const struct iorep_test tests[] = {
-		{ "halving keeps every event", test_halving },
-		{ "gaps hold the level, late samples", test_gaps_and_order },
-		{ "an hour in 512 points", test_long_span },
-		{ NULL, NULL },
+		{"halving keeps every event", test_halving},
+		{"gaps hold the level, late samples", test_gaps_and_order},
+		{"an hour in 512 points", test_long_span},
+		{NULL, NULL},
 	};
 
 	return iorep_test_main("series", tests);
