@@ -251,8 +251,12 @@ static void history_of(const struct iorep_model *m, uint32_t dom, uint64_t iova,
 {
 	const struct iorep_domain *d = &m->domains[dom];
 	struct iorep_ivmap_node *node;
+	uint32_t i;
 	int pass;
 
+	for (i = 0; i < *n; i++)
+		if (h[i].domain == dom)
+			return; /* looked at already (a device returns to its domains) */
 	for (pass = 0; pass < 2 && *n < IOREP_FAULT_HISTORY_MAX; pass++) {
 		node = iorep_ivmap_find_containing(pass ? &d->dead : &d->live, iova);
 		if (!node)
@@ -292,17 +296,16 @@ static int fault_history(struct iorep_model *m, uint32_t dev, uint32_t di, uint6
 {
 	struct iorep_iova_event h[IOREP_FAULT_HISTORY_MAX];
 	struct iorep_finding *f = &m->findings[m->nfindings - 1];
-	uint32_t n = 0, e, k;
+	uint32_t n = 0, e, dom;
 
 	if (di != IOREP_NONE)
 		history_of(m, di, iova, h, &n);
+	/* one lookup per epoch: a domain without the IOVA costs O(log n) again, no more */
 	for (e = 0; dev != IOREP_NONE && e < m->devices[dev].nepochs; e++) {
-		uint32_t dom = m->devices[dev].epochs[e].domain;
-		bool seen = dom == IOREP_NONE || dom == di;
-
-		for (k = 0; k < e && !seen; k++)
-			seen = m->devices[dev].epochs[k].domain == dom;
-		if (!seen)
+		dom = m->devices[dev].epochs[e].domain;
+		if (n == IOREP_FAULT_HISTORY_MAX)
+			break;
+		if (dom != IOREP_NONE)
 			history_of(m, dom, iova, h, &n);
 	}
 	if (!n)

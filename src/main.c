@@ -337,13 +337,15 @@ static int write_drawings(const struct options *o, const struct iorep_model *m,
 	char *data = NULL;
 	int i, ret = 0;
 
-	if (!o->dot && !o->svg && !o->png && !o->html)
+	bool laid_out = o->svg || o->png || o->html;	/* DOT needs no layout */
+
+	if (!o->dot && !laid_out)
 		return 0;
 	gopts.ids = iorep_pciids_new(NULL);
 	/* one graphviz context for every drawing (see iorep_graphviz_new()) */
-	if (o->svg || o->png || o->html)
+	if (laid_out)
 		gv = iorep_graphviz_new();
-	if (!gopts.ids || ((o->svg || o->png || o->html) && !gv)) {
+	if (!gopts.ids || (laid_out && !gv)) {
 		iorep_pciids_free(gopts.ids);
 		iorep_graphviz_free(gv);
 		return -IOREP_ENOMEM;

@@ -61,18 +61,21 @@ static const struct kind_style *style_of(int kind)
 	return &kind_styles[kind];
 }
 
-int iorep_graph_device_state(const struct iorep_model *m, uint32_t dev, uint64_t at)
+/*
+ * The domain a device is in at @at: that of its epoch then (an implicit
+ * first epoch also covers the time before it), its group's default domain
+ * when it never changed domain in the trace, or IOREP_NONE when it was not
+ * there yet, had left for nowhere known, or its domain is unknown.
+ */
+static uint32_t domain_at(const struct iorep_model *m, uint32_t dev, uint64_t at)
 {
 	const struct iorep_device *d = &m->devices[dev];
 	const struct iorep_epoch *e;
 	uint32_t lo = 0, hi = d->nepochs, g;
 
 	if (!d->nepochs) {
-		/* never attached in the trace: in its group's default domain throughout */
 		g = d->group >= 0 ? iorep_model_group_find(m, d->group) : IOREP_NONE;
-		if (g == IOREP_NONE || m->groups[g].domain == IOREP_NONE)
-			return -1;
-		return (int)m->domains[m->groups[g].domain].kind;
+		return g == IOREP_NONE ? IOREP_NONE : m->groups[g].domain;
 	}
 	/* the last epoch that starts at or before @at */
 	while (lo < hi) {
@@ -86,29 +89,20 @@ int iorep_graph_device_state(const struct iorep_model *m, uint32_t dev, uint64_t
 	if (lo == 0) {
 		e = &d->epochs[0];
 		if (e->how == IOREP_EPOCH_APPEAR)
-			return -1; /* it appears later */
+			return IOREP_NONE; /* it appears later */
 	} else {
 		e = &d->epochs[lo - 1];
 		if (e->end != IOREP_TS_OPEN && e->end <= at)
-			return -1; /* it left and went nowhere known */
+			return IOREP_NONE; /* it left and went nowhere known */
 	}
-	if (e->domain == IOREP_NONE)
-		return -1;
-	return (int)m->domains[e->domain].kind;
+	return e->domain;
 }
 
-/* The domain a device is in at @at, or IOREP_NONE. */
-static uint32_t domain_at(const struct iorep_model *m, uint32_t dev, uint64_t at)
+int iorep_graph_device_state(const struct iorep_model *m, uint32_t dev, uint64_t at)
 {
-	const struct iorep_device *d = &m->devices[dev];
-	uint32_t i;
+	uint32_t dom = domain_at(m, dev, at);
 
-	for (i = d->nepochs; i-- > 0;)
-		if (d->epochs[i].start <= at)
-			return d->epochs[i].end == IOREP_TS_OPEN || d->epochs[i].end > at
-				       ? d->epochs[i].domain
-				       : IOREP_NONE;
-	return IOREP_NONE;
+	return dom == IOREP_NONE ? -1 : (int)m->domains[dom].kind;
 }
 
 /*
@@ -364,14 +358,13 @@ static void group_cluster(struct builder *b, const struct iorep_group *grp)
 		b->err = -IOREP_ENOMEM;
 		return;
 	}
-	snprintf(label, sizeof(label), "IOMMU group %" PRId32, grp->id);
+	snprintf(label, sizeof(label), "IOMMU group %" PRId32 "%s", grp->id,
+		 grp->split_reported ? " (split)" : "");
 	set(sub, "label", label);
 	if (grp->ndevices > 1)
 		set(sub, "penwidth", "2.5");
-	if (grp->split_reported) {
+	if (grp->split_reported)
 		set(sub, "color", "#d62728");
-		set(sub, "label", strcat(label, " (split)"));
-	}
 	devs = malloc(sizeof(*devs) * (grp->ndevices ? grp->ndevices : 1));
 	if (!devs) {
 		b->err = -IOREP_ENOMEM;
