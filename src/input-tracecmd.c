@@ -24,23 +24,12 @@
 #include "bytesrc.h"
 #include "input-local.h"
 #include "iorep-error.h"
+#include "tep-decode.h"
 #include "tracecmd-extra.h"
-
-struct field_dec {
-	struct tep_format_field *f;
-	unsigned char id;	/* IOREP_F_* */
-};
 
 struct gfp_name {
 	uint64_t value;
 	const char *name;	/* interned */
-};
-
-struct event_dec {
-	int type;	/* IOREP_EV_* */
-	int nfields;
-	struct field_dec fields[IOREP_MAX_EVENT_FIELDS];
-	struct tep_print_flag_sym *gfp_flags;	/* the event's own gfp names, or NULL */
 };
 
 struct pid_comm {
@@ -54,7 +43,7 @@ struct tracecmd_reader {
 	struct tep_handle *tep;
 	int ncpus;
 	struct tep_record **head;	/* next record of each CPU */
-	struct event_dec decs[IOREP_EV_LOST];
+	struct iorep_tep_dec decs[IOREP_EV_LOST];
 	int ndecs;
 	short *by_id;	/* event id -> index in decs, or -1 */
 	int max_id;
@@ -76,38 +65,10 @@ static int tracecmd_probe(const unsigned char *first, size_t len)
 	       !memcmp(first, IOREP_TRACEDAT_MAGIC, IOREP_TRACEDAT_MAGIC_LEN);
 }
 
-/* Finds the __print_flags() of field "flags" in a print format argument tree. */
-static struct tep_print_flag_sym *find_flags(struct tep_print_arg *arg, const char *field)
-{
-	struct tep_print_flag_sym *sym;
-
-	for (; arg; arg = arg->next) {
-		switch (arg->type) {
-		case TEP_PRINT_FLAGS:
-			if (arg->flags.field && arg->flags.field->type == TEP_PRINT_FIELD &&
-			    !strcmp(arg->flags.field->field.name, field))
-				return arg->flags.flags;
-			break;
-		case TEP_PRINT_OP:
-			sym = find_flags(arg->op.left, field);
-			if (!sym)
-				sym = find_flags(arg->op.right, field);
-			if (sym)
-				return sym;
-			break;
-		default:
-			break;
-		}
-	}
-	return NULL;
-}
-
 static int setup_events(struct iorep_input *in, struct tracecmd_reader *tr)
 {
 	const struct iorep_event_desc *d;
-	struct tep_format_field *f;
 	struct tep_event *event;
-	struct event_dec *dec;
 	int t, i, id;
 
 	tr->max_id = -1;
@@ -116,18 +77,7 @@ static int setup_events(struct iorep_input *in, struct tracecmd_reader *tr)
 		event = tep_find_event_by_name(tr->tep, d->system, d->name);
 		if (!event)
 			continue;	/* not in this kernel: not supported here */
-		dec = &tr->decs[tr->ndecs];
-		dec->type = t;
-		for (i = 0; i < IOREP_MAX_EVENT_FIELDS && d->fields[i] != IOREP_F__COUNT; i++) {
-			f = tep_find_field(event, iorep_field_descs[d->fields[i]].name);
-			if (!f)
-				continue;	/* a field this kernel does not have */
-			dec->fields[dec->nfields].f = f;
-			dec->fields[dec->nfields].id = d->fields[i];
-			dec->nfields++;
-			if (d->fields[i] == IOREP_F_GFP)
-				dec->gfp_flags = find_flags(event->print_fmt.args, "flags");
-		}
+		iorep_tep_dec_init(&tr->decs[tr->ndecs], t, event);
 		if (event->id > tr->max_id)
 			tr->max_id = event->id;
 		tr->ndecs++;
@@ -367,40 +317,21 @@ static const char *comm_of(struct iorep_input *in, struct tracecmd_reader *tr, i
 	return c;
 }
 
-/* Renders gfp flags with the event's own names, as the kernel prints them; cached per value. */
-static const char *gfp_name(struct iorep_input *in, struct tracecmd_reader *tr,
-			    struct tep_print_flag_sym *syms, uint64_t val)
+/* The gfp name of @val, in the event's own names; cached per value. */
+static const char *gfp_name(void *ctx, const struct iorep_tep_dec *dec, uint64_t val)
 {
-	struct tep_print_flag_sym *s;
+	struct iorep_input *in = ctx;
+	struct tracecmd_reader *tr = in->priv;
 	char buf[512];
-	uint64_t left = val, mask;
 	unsigned int i;
-	int n = 0;
 	const char *name;
 	struct gfp_name *c;
+	int n;
 
 	for (i = 0; i < tr->ngfp; i++)
 		if (tr->gfp_cache[i].value == val)
 			return tr->gfp_cache[i].name;
-	buf[0] = '\0';
-	if (!val) {
-		n = snprintf(buf, sizeof(buf), "none");
-	} else {
-		for (s = syms; s && left; s = s->next) {
-			mask = strtoull(s->value, NULL, 0);
-			if (!mask || (left & mask) != mask)
-				continue;
-			left &= ~mask;
-			n += snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "|" : "", s->str);
-			if (n >= (int)sizeof(buf))
-				break;
-		}
-		if (left && n < (int)sizeof(buf))
-			n += snprintf(buf + n, sizeof(buf) - n, "%s0x%llx", n ? "|" : "",
-				      (unsigned long long)left);
-	}
-	if (n >= (int)sizeof(buf))
-		n = sizeof(buf) - 1;
+	n = iorep_tep_gfp_format(dec->gfp_flags, val, buf, sizeof(buf));
 	name = iorep_strtab_intern(in->st, buf, n);
 	if (!name || tr->ngfp >= 256)
 		return name;
@@ -415,8 +346,9 @@ static const char *gfp_name(struct iorep_input *in, struct tracecmd_reader *tr,
 }
 
 /* Makes room for @n elements in scratch array @which (0, 1: u64; 2: u32). */
-static void *scratch(struct tracecmd_reader *tr, int which, uint32_t n)
+static void *scratch(void *ctx, int which, uint32_t n)
 {
+	struct tracecmd_reader *tr = ((struct iorep_input *)ctx)->priv;
 	void **p = which == 2 ? (void **)&tr->u32s : (void **)&tr->u64s[which];
 	uint32_t *cap = which == 2 ? &tr->cap32 : &tr->cap64[which];
 	size_t esz = which == 2 ? 4 : 8;
@@ -432,138 +364,26 @@ static void *scratch(struct tracecmd_reader *tr, int which, uint32_t n)
 	return *p;
 }
 
-static int decode(struct iorep_input *in, struct tracecmd_reader *tr, struct event_dec *dec,
-		  struct tep_record *rec, struct iorep_event *ev)
+static const char *intern(void *ctx, int id, const char *s, size_t len)
 {
-	const unsigned char *data = rec->data;
-	struct tep_format_field *f;
-	unsigned long long v;
-	unsigned int off, len, n, k;
-	const char *s;
-	uint64_t *a64;
-	uint32_t *a32;
-	int i, id;
+	return iorep_strtab_intern(((struct iorep_input *)ctx)->st, s, len);
+}
 
-	iorep_event_reset(ev, dec->type);
+static int decode(struct iorep_input *in, struct tracecmd_reader *tr,
+		  const struct iorep_tep_dec *dec, struct tep_record *rec, struct iorep_event *ev)
+{
+	const struct iorep_tep_sink sink = { intern, scratch, gfp_name, in };
+	int ret;
+
+	ret = iorep_tep_decode(tr->tep, dec, rec->data, (unsigned int)rec->size, ev, &sink);
+	if (ret < 0)
+		return ret;
 	ev->ts = rec->ts;
 	ev->cpu = rec->cpu;
 	ev->pos = rec->offset;
 	ev->pid = tep_data_pid(tr->tep, rec);
 	ev->comm = comm_of(in, tr, ev->pid);
-	if (!ev->comm)
-		return -IOREP_ENOMEM;
-	for (i = 0; i < dec->nfields; i++) {
-		f = dec->fields[i].f;
-		id = dec->fields[i].id;
-		if ((unsigned int)f->offset + f->size > (unsigned int)rec->size)
-			continue;	/* a record too short for its format */
-		v = tep_read_number(tr->tep, data + f->offset, f->size);
-		if (f->flags & TEP_FIELD_IS_DYNAMIC) {
-			off = v & 0xffff;
-			len = v >> 16;
-			if (f->flags & TEP_FIELD_IS_RELATIVE)
-				off += f->offset + f->size;
-			if (off + len > (unsigned int)rec->size)
-				continue;
-			switch (iorep_field_descs[id].kind) {
-			case IOREP_FK_STR:
-				s = (const char *)data + off;
-				s = iorep_strtab_intern(in->st, s, strnlen(s, len));
-				if (!s)
-					return -IOREP_ENOMEM;
-				if (id == IOREP_F_DRIVER)
-					ev->driver = s;
-				else
-					ev->device = s;
-				break;
-			case IOREP_FK_U64S:
-				n = len / 8;
-				a64 = scratch(tr, id == IOREP_F_DMA_ADDRS, n ? n : 1);
-				if (!a64)
-					return -IOREP_ENOMEM;
-				for (k = 0; k < n; k++)
-					a64[k] = tep_read_number(tr->tep, data + off + 8 * k, 8);
-				if (id == IOREP_F_DMA_ADDRS)
-					ev->dma_addrs = (struct iorep_u64s){ a64, n };
-				else
-					ev->phys_addrs = (struct iorep_u64s){ a64, n };
-				break;
-			case IOREP_FK_U32S:
-				n = len / 4;
-				a32 = scratch(tr, 2, n ? n : 1);
-				if (!a32)
-					return -IOREP_ENOMEM;
-				for (k = 0; k < n; k++)
-					a32[k] = (uint32_t)tep_read_number(tr->tep, data + off + 4 * k, 4);
-				ev->lengths = (struct iorep_u32s){ a32, n };
-				break;
-			default:
-				continue;
-			}
-			ev->have |= 1u << id;
-			continue;
-		}
-		if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8)
-			v = (unsigned long long)(long long)((v ^ (1ull << (f->size * 8 - 1))) -
-							    (1ull << (f->size * 8 - 1)));
-		switch (id) {
-		case IOREP_F_GID:
-			ev->gid = (int32_t)v;
-			break;
-		case IOREP_F_IOVA:
-			ev->iova = v;
-			break;
-		case IOREP_F_PADDR:
-			ev->paddr = v;
-			break;
-		case IOREP_F_SIZE:
-			ev->size = v;
-			break;
-		case IOREP_F_UNMAPPED_SIZE:
-			ev->unmapped_size = v;
-			break;
-		case IOREP_F_FAULT_FLAGS:
-			ev->fault_flags = (uint32_t)v;
-			break;
-		case IOREP_F_PHYS_ADDR:
-			ev->phys_addr = v;
-			break;
-		case IOREP_F_DMA_ADDR:
-		case IOREP_F_ADDR:
-			ev->dma_addr = v;
-			break;
-		case IOREP_F_VIRT_ADDR:
-			ev->virt_addr = v;
-			break;
-		case IOREP_F_DIR:
-			ev->dir = (int32_t)v;
-			break;
-		case IOREP_F_ATTRS:
-			ev->attrs = v;
-			break;
-		case IOREP_F_GFP:
-			ev->gfp = gfp_name(in, tr, dec->gfp_flags, v);
-			if (!ev->gfp)
-				return -IOREP_ENOMEM;
-			break;
-		case IOREP_F_FULL_NENTS:
-			ev->full_nents = (int32_t)v;
-			break;
-		case IOREP_F_FULL_ENTS:
-			ev->full_ents = (int32_t)v;
-			break;
-		case IOREP_F_TRUNCATED:
-			ev->truncated = v != 0;
-			break;
-		case IOREP_F_ERR:
-			ev->err = (int32_t)v;
-			break;
-		default:
-			continue;
-		}
-		ev->have |= 1u << id;
-	}
-	return 0;
+	return ev->comm ? 0 : -IOREP_ENOMEM;
 }
 
 static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)

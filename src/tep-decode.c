@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+/* One iommu/dma record's fields -> struct iorep_event (see tep-decode.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iorep-error.h"
+#include "tep-decode.h"
+
+/* Finds the __print_flags() of field @field in a print format argument tree. */
+static struct tep_print_flag_sym *find_flags(struct tep_print_arg *arg, const char *field)
+{
+	struct tep_print_flag_sym *sym;
+
+	for (; arg; arg = arg->next) {
+		switch (arg->type) {
+		case TEP_PRINT_FLAGS:
+			if (arg->flags.field && arg->flags.field->type == TEP_PRINT_FIELD &&
+			    !strcmp(arg->flags.field->field.name, field))
+				return arg->flags.flags;
+			break;
+		case TEP_PRINT_OP:
+			sym = find_flags(arg->op.left, field);
+			if (!sym)
+				sym = find_flags(arg->op.right, field);
+			if (sym)
+				return sym;
+			break;
+		default:
+			break;
+		}
+	}
+	return NULL;
+}
+
+void iorep_tep_dec_init(struct iorep_tep_dec *dec, int type, struct tep_event *event)
+{
+	const struct iorep_event_desc *d = iorep_event_desc(type);
+	struct tep_format_field *f;
+	int i;
+
+	memset(dec, 0, sizeof(*dec));
+	dec->type = type;
+	for (i = 0; i < IOREP_MAX_EVENT_FIELDS && d->fields[i] != IOREP_F__COUNT; i++) {
+		f = tep_find_field(event, iorep_field_descs[d->fields[i]].name);
+		if (!f)
+			continue; /* a field this kernel does not have */
+		dec->fields[dec->nfields].f = f;
+		dec->fields[dec->nfields].id = d->fields[i];
+		dec->nfields++;
+		if (d->fields[i] == IOREP_F_GFP)
+			dec->gfp_flags = find_flags(event->print_fmt.args, "flags");
+	}
+}
+
+int iorep_tep_gfp_format(const struct tep_print_flag_sym *syms, uint64_t val, char *buf, int size)
+{
+	const struct tep_print_flag_sym *s;
+	uint64_t left = val, mask;
+	int n = 0;
+
+	if (size <= 0)
+		return 0;
+	buf[0] = '\0';
+	if (!val)
+		n = snprintf(buf, size, "none");
+	for (s = syms; s && left && n < size; s = s->next) {
+		mask = strtoull(s->value, NULL, 0);
+		if (!mask || (left & mask) != mask)
+			continue;
+		left &= ~mask;
+		n += snprintf(buf + n, size - n, "%s%s", n ? "|" : "", s->str);
+	}
+	if (left && n < size)
+		n += snprintf(buf + n, size - n, "%s0x%llx", n ? "|" : "",
+			      (unsigned long long)left);
+	if (n >= size)
+		n = size - 1;
+	buf[n] = '\0';
+	return n;
+}
+
+/* A dynamic (__data_loc / __rel_loc) field: its string or array. */
+static int decode_dynamic(struct tep_handle *tep, const struct iorep_tep_field *fd,
+			  unsigned long long v, const unsigned char *data, unsigned int size,
+			  struct iorep_event *ev, const struct iorep_tep_sink *sink)
+{
+	unsigned int off = v & 0xffff, len = v >> 16, n, k;
+	const char *s;
+	uint64_t *a64;
+	uint32_t *a32;
+	int id = fd->id;
+
+	if (fd->f->flags & TEP_FIELD_IS_RELATIVE)
+		off += fd->f->offset + fd->f->size;
+	if (off > size || len > size - off)
+		return 0;
+	switch (iorep_field_descs[id].kind) {
+	case IOREP_FK_STR:
+		s = (const char *)data + off;
+		s = sink->str(sink->ctx, id, s, strnlen(s, len));
+		if (!s)
+			return -IOREP_ENOMEM;
+		if (id == IOREP_F_DRIVER)
+			ev->driver = s;
+		else
+			ev->device = s;
+		break;
+	case IOREP_FK_U64S:
+		n = len / 8;
+		a64 = sink->array(sink->ctx, id == IOREP_F_DMA_ADDRS, n ? n : 1);
+		if (!a64)
+			return -IOREP_ENOMEM;
+		for (k = 0; k < n; k++)
+			a64[k] = tep_read_number(tep, data + off + 8 * k, 8);
+		if (id == IOREP_F_DMA_ADDRS)
+			ev->dma_addrs = (struct iorep_u64s){a64, n};
+		else
+			ev->phys_addrs = (struct iorep_u64s){a64, n};
+		break;
+	case IOREP_FK_U32S:
+		n = len / 4;
+		a32 = sink->array(sink->ctx, 2, n ? n : 1);
+		if (!a32)
+			return -IOREP_ENOMEM;
+		for (k = 0; k < n; k++)
+			a32[k] = (uint32_t)tep_read_number(tep, data + off + 4 * k, 4);
+		ev->lengths = (struct iorep_u32s){a32, n};
+		break;
+	default:
+		return 0;
+	}
+	ev->have |= 1u << id;
+	return 0;
+}
+
+int iorep_tep_decode(struct tep_handle *tep, const struct iorep_tep_dec *dec,
+		     const unsigned char *data, unsigned int size, struct iorep_event *ev,
+		     const struct iorep_tep_sink *sink)
+{
+	const struct iorep_tep_field *fd;
+	struct tep_format_field *f;
+	unsigned long long v;
+	int i, ret;
+
+	iorep_event_reset(ev, dec->type);
+	for (i = 0; i < dec->nfields; i++) {
+		fd = &dec->fields[i];
+		f = fd->f;
+		if ((unsigned int)f->offset + f->size > size)
+			continue; /* a record too short for its format */
+		v = tep_read_number(tep, data + f->offset, f->size);
+		if (f->flags & TEP_FIELD_IS_DYNAMIC) {
+			ret = decode_dynamic(tep, fd, v, data, size, ev, sink);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8)
+			v = (unsigned long long)(long long)((v ^ (1ull << (f->size * 8 - 1))) -
+							    (1ull << (f->size * 8 - 1)));
+		switch (fd->id) {
+		case IOREP_F_GID:
+			ev->gid = (int32_t)v;
+			break;
+		case IOREP_F_IOVA:
+			ev->iova = v;
+			break;
+		case IOREP_F_PADDR:
+			ev->paddr = v;
+			break;
+		case IOREP_F_SIZE:
+			ev->size = v;
+			break;
+		case IOREP_F_UNMAPPED_SIZE:
+			ev->unmapped_size = v;
+			break;
+		case IOREP_F_FAULT_FLAGS:
+			ev->fault_flags = (uint32_t)v;
+			break;
+		case IOREP_F_PHYS_ADDR:
+			ev->phys_addr = v;
+			break;
+		case IOREP_F_DMA_ADDR:
+		case IOREP_F_ADDR:
+			ev->dma_addr = v;
+			break;
+		case IOREP_F_VIRT_ADDR:
+			ev->virt_addr = v;
+			break;
+		case IOREP_F_DIR:
+			ev->dir = (int32_t)v;
+			break;
+		case IOREP_F_ATTRS:
+			ev->attrs = v;
+			break;
+		case IOREP_F_GFP:
+			ev->gfp = sink->gfp(sink->ctx, dec, v);
+			if (!ev->gfp)
+				return -IOREP_ENOMEM;
+			break;
+		case IOREP_F_FULL_NENTS:
+			ev->full_nents = (int32_t)v;
+			break;
+		case IOREP_F_FULL_ENTS:
+			ev->full_ents = (int32_t)v;
+			break;
+		case IOREP_F_TRUNCATED:
+			ev->truncated = v != 0;
+			break;
+		case IOREP_F_ERR:
+			ev->err = (int32_t)v;
+			break;
+		default:
+			continue;
+		}
+		ev->have |= 1u << fd->id;
+	}
+	return 0;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One iommu/dma record's fields -> struct iorep_event, through the
+ * event's libtraceevent format.  Shared by the trace.dat reader and the
+ * libtraceevent plugin (plugins/plugin_iommu.c), so both read a record the
+ * same way on every kernel: fields are found by name, a field the kernel
+ * does not have is left out of ev->have, and a record too short for its
+ * format loses only the fields it cannot hold.
+ */
+#ifndef IOREP_TEP_DECODE_H
+#define IOREP_TEP_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event-parse.h>
+
+#include "iorep-event.h"
+
+struct iorep_tep_field {
+	struct tep_format_field *f;
+	unsigned char id; /* IOREP_F_* */
+};
+
+/* How to read one event type of one trace: found once, used per record. */
+struct iorep_tep_dec {
+	int type; /* IOREP_EV_* */
+	int nfields;
+	struct iorep_tep_field fields[IOREP_MAX_EVENT_FIELDS];
+	struct tep_print_flag_sym *gfp_flags; /* the event's own gfp names, or NULL */
+};
+
+/* Where the variable-length parts of a record go; @ctx is the caller's. */
+struct iorep_tep_sink {
+	/* A lasting copy of string field @id (@len bytes, no NUL), or NULL: out of memory. */
+	const char *(*str)(void *ctx, int id, const char *s, size_t len);
+	/* Room for @n (>= 1) elements of array @which: 0 phys_addrs/addrs, 1 dma_addrs (u64), 2
+	 * lengths (u32). */
+	void *(*array)(void *ctx, int which, uint32_t n);
+	/* The name of gfp value @val, or NULL: out of memory. */
+	const char *(*gfp)(void *ctx, const struct iorep_tep_dec *dec, uint64_t val);
+	void *ctx;
+};
+
+/* Fills @dec for @event, which is the kernel's event of type @type. */
+void iorep_tep_dec_init(struct iorep_tep_dec *dec, int type, struct tep_event *event);
+
+/*
+ * Resets @ev to an event of @dec's type and decodes the fields of the
+ * record @data (@size bytes).  ts, cpu, pid, comm and pos are the
+ * caller's.  Returns 0, or -IOREP_ENOMEM when a sink call failed.
+ */
+int iorep_tep_decode(struct tep_handle *tep, const struct iorep_tep_dec *dec,
+		     const unsigned char *data, unsigned int size, struct iorep_event *ev,
+		     const struct iorep_tep_sink *sink);
+
+/*
+ * Writes gfp flags @val with the names @syms (from the event's print
+ * format) as the kernel prints them: "GFP_KERNEL|__GFP_ZERO", "none" for 0,
+ * unnamed bits as 0x... at the end.  Returns the length written (< @size).
+ */
+int iorep_tep_gfp_format(const struct tep_print_flag_sym *syms, uint64_t val, char *buf, int size);
+
+#endif
