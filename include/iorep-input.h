@@ -47,6 +47,7 @@ struct iorep_input_info {
 	const char *kernel;	/* uname -r when the input says, else NULL */
 	const char *compression;	/* of a text file: "gzip", "xz", "zstd", or NULL */
 	const char *pos_unit;	/* "offset" or "line": what iorep_event.pos counts */
+	uint32_t page_size;	/* the traced kernel's PAGE_SIZE when the input says, else 0 */
 };
 
 /*

@@ -275,6 +275,7 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 	in->info.variant = iorep_strtab_intern(in->st, variant, n < (int)sizeof(variant) ? n : 0);
 	in->info.kernel = kernel_release(in, tracecmd_get_uname(tr->handle));
 	in->info.pos_unit = "offset";
+	in->info.page_size = (uint32_t)tep_get_page_size(tr->tep);
 	return 0;
 }
 

@@ -41,7 +41,7 @@ struct options {
 	int at_mode;		/* AT_END, AT_ABS, AT_REL */
 	uint64_t at_ns;
 	int fail_on;		/* enum iorep_severity */
-	int events;
+	int events;	/* EVENTS_* */
 	int summary;
 	int quiet;
 };
@@ -73,7 +73,9 @@ static void usage(FILE *fp)
 		"                       (default: error)\n"
 		"  --baseline OLD.json  exit 1 only on findings or counts that are new or worse\n"
 		"                       than in OLD.json (written by --json), and say which\n"
-		"  --events             print the normalized event stream as JSON lines\n"
+		"  --events[=FORMAT]    print the iommu/dma events instead of the report:\n"
+		"                       json (default, JSON lines) or text (as trace-cmd\n"
+		"                       report prints them with plugin_iommu)\n"
 		"  --summary            print only the input summary (events per type)\n"
 		"  -q, --quiet          no warnings on stderr\n"
 		"  -h, --help           this help\n"
@@ -81,6 +83,39 @@ static void usage(FILE *fp)
 		"\n"
 		"Exit status: 0 no findings (at or above --fail-on), 1 findings, 2 bad usage\n"
 		"or unreadable input.\n");
+}
+
+enum { EVENTS_NONE, EVENTS_JSON, EVENTS_TEXT };
+
+/*
+ * --events: every iommu/dma event of @in on stdout, as JSON lines or as
+ * text lines printed by the plugin's printer (as `trace-cmd report` prints
+ * them with plugin_iommu).
+ */
+static int list_events(struct iorep_input *in, int mode, char *err, size_t errsize)
+{
+	struct iorep_print_opts po = IOREP_PRINT_OPTS_DEFAULT;
+	struct iorep_event ev;
+	struct trace_seq s;
+	int ret, wret = 0;
+
+	if (iorep_input_info(in)->page_size)
+		po.page_size = iorep_input_info(in)->page_size;
+	trace_seq_init(&s);
+	while ((ret = iorep_input_next(in, &ev)) > 0) {
+		if (mode == EVENTS_TEXT)
+			wret = iorep_event_write_text_line(&ev, &po, &s, stdout);
+		else
+			wret = iorep_event_write_json_line(&ev, stdout);
+		if (wret < 0)
+			break;
+	}
+	trace_seq_destroy(&s);
+	if (wret < 0) {
+		snprintf(err, errsize, "standard output: %s", iorep_strerror(wret));
+		return wret;
+	}
+	return ret;
 }
 
 /* Is argv[i] a value of the option before it (one that takes an argument)? */
@@ -156,7 +191,7 @@ static int parse_at(const char *s, int *mode, uint64_t *ns)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{ "events", no_argument, NULL, 'e' },
+		{ "events", optional_argument, NULL, 'e' },
 		{ "summary", no_argument, NULL, 'S' },
 		{ "sysfs", required_argument, NULL, 's' },
 		{ "lspci", required_argument, NULL, 'l' },
@@ -180,7 +215,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, "qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
-			o->events = 1;
+			if (!optarg || !strcmp(optarg, "json")) {
+				o->events = EVENTS_JSON;
+			} else if (!strcmp(optarg, "text")) {
+				o->events = EVENTS_TEXT;
+			} else {
+				fprintf(stderr, "iommu-report: --events=%s: not json or text\n",
+					optarg);
+				return -1;
+			}
 			break;
 		case 'S':
 			o->summary = 1;
@@ -474,16 +517,12 @@ int main(int argc, char **argv)
 	ret = iorep_input_open(&in, opts.input, st, err, sizeof(err));
 	if (ret < 0)
 		goto fail;
-	while ((ret = iorep_input_next(in, &ev)) > 0) {
-		if (opts.events) {
-			ret = iorep_event_write_json_line(&ev, stdout);
-			if (ret < 0) {
-				snprintf(err, sizeof(err), "standard output: %s",
-					 iorep_strerror(ret));
-				goto fail;
-			}
-			continue;
-		}
+	if (opts.events) {
+		ret = list_events(in, opts.events, err, sizeof(err));
+		if (ret < 0)
+			goto fail;
+	}
+	while (!opts.events && (ret = iorep_input_next(in, &ev)) > 0) {
 		ret = iorep_model_feed(&model, &ev);
 		if (ret < 0) {
 			snprintf(err, sizeof(err), "%s: %s", opts.input, iorep_strerror(ret));

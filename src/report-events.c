@@ -3,12 +3,46 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cJSON.h>
 
 #include "iorep-error.h"
 #include "json-util.h"
 #include "iorep-report.h"
+
+int iorep_event_write_text_line(const struct iorep_event *ev, const struct iorep_print_opts *o,
+				struct trace_seq *s, FILE *fp)
+{
+	const char *name = iorep_event_desc(ev->type)->name;
+	int len = (int)strlen(name);
+	size_t width;
+	uint64_t us;
+
+	trace_seq_reset(s);
+	if (ev->type == IOREP_EV_LOST) {
+		if (ev->lost >= 0)
+			trace_seq_printf(s, "CPU:%d [%" PRId64 " EVENTS DROPPED]\n", ev->cpu, ev->lost);
+		else
+			trace_seq_printf(s, "CPU:%d [EVENTS DROPPED]\n", ev->cpu);
+	} else {
+		/* trace-cmd's columns: tracecmd/trace-read.c print_event() */
+		width = iorep_print_inert_width(ev->comm);
+		trace_seq_printf(s, "%*s", width < 16 ? 16 - (int)width : 0, "");
+		iorep_print_inert(s, ev->comm);
+		/* microseconds, rounded as libtraceevent's "%6.1000d" rounds them */
+		us = ev->ts / 1000 + (ev->ts % 1000 >= 500);
+		trace_seq_printf(s, "-%-5d [%03d] %5" PRIu64 ".%06" PRIu64 ": %s: %*s", ev->pid,
+				 ev->cpu, us / 1000000, us % 1000000, name, len < 20 ? 20 - len : 0,
+				 "");
+		iorep_print_event(s, ev, o);
+		trace_seq_putc(s, '\n');
+	}
+	trace_seq_terminate(s);
+	if (s->state != TRACE_SEQ__GOOD)
+		return -IOREP_ENOMEM;
+	return fwrite(s->buffer, 1, s->len, fp) == s->len ? 0 : -IOREP_EOUTPUT;
+}
 
 /* Adds an exact unsigned integer (cJSON numbers are doubles: 2^53 is not enough for ns). */
 static int add_array(cJSON *o, const char *key, const uint64_t *v64, const uint32_t *v32,
