@@ -10,6 +10,7 @@
 #include "iorep-error.h"
 #include "iorep-util.h"
 #include "iorep-textparse.h"
+#include "textparse-local.h"
 
 /* A view of part of the line. */
 struct span {
@@ -132,7 +133,7 @@ void iorep_textparse_release(struct iorep_textparse *tp)
 	memset(tp, 0, sizeof(*tp));
 }
 
-static int push_u64(struct iorep_textparse *tp, int which, uint64_t v)
+int iorep_textparse_push_u64(struct iorep_textparse *tp, int which, uint64_t v)
 {
 	if (tp->n64[which] == tp->cap64[which]) {
 		uint32_t cap = tp->cap64[which] ? tp->cap64[which] * 2 : 64;
@@ -147,7 +148,7 @@ static int push_u64(struct iorep_textparse *tp, int which, uint64_t v)
 	return 0;
 }
 
-static int push_u32(struct iorep_textparse *tp, uint32_t v)
+int iorep_textparse_push_u32(struct iorep_textparse *tp, uint32_t v)
 {
 	if (tp->n32 == tp->cap32) {
 		uint32_t cap = tp->cap32 ? tp->cap32 * 2 : 64;
@@ -259,7 +260,7 @@ static int parse_array(struct iorep_textparse *tp, struct span v, int elem_size,
 			acc = 0;
 			nbytes = 0;
 		}
-		ret = elem_size == 4 ? push_u32(tp, (uint32_t)x) : push_u64(tp, which, x);
+		ret = elem_size == 4 ? iorep_textparse_push_u32(tp, (uint32_t)x) : iorep_textparse_push_u64(tp, which, x);
 		if (ret < 0)
 			return ret;
 	}
@@ -374,6 +375,12 @@ static int set_field(struct iorep_textparse *tp, struct iorep_event *ev, int f, 
 	return 0;
 }
 
+int iorep_textparse_set_field(struct iorep_textparse *tp, struct iorep_event *ev, int f,
+			      const char *p, size_t n)
+{
+	return set_field(tp, ev, f, (struct span){ p, n });
+}
+
 /* Next space-separated token of @s, from *@i; a value in ARRAY[...] keeps its spaces. */
 static struct span next_token(struct span s, size_t *i)
 {
@@ -407,6 +414,11 @@ static int parse_payload(struct iorep_textparse *tp, struct iorep_event *ev, str
 	size_t i = 0;
 
 	pl = span_trim(pl);
+	if (!span_starts(pl, "IOMMU:") && !span_starts(pl, "[FAILED TO PARSE]")) {
+		ret = iorep_textparse_plugin(tp, ev, pl.p, pl.n);
+		if (ret <= 0)
+			return ret;
+	}
 	if (span_starts(pl, "[FAILED TO PARSE]")) {
 		pl.p += 17;
 		pl.n -= 17;
