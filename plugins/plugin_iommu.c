@@ -11,7 +11,9 @@
  * "iommu:NAME" flips the default):
  *   human  1  sizes in binary units ("8 KiB"), exact; 0 prints bytes
  *   pages  1  the number of pages a range touches, after its size
- *   amd    0  io_page_fault flags decoded as AMD-Vi event bits
+ *   amd    0  io_page_fault flags decoded as raw AMD-Vi event bits; off,
+ *             bit 0 is report_iommu_fault()'s IOMMU_FAULT_WRITE, which is
+ *             what mainline drivers (AMD-Vi included) trace
  *
  * The loader registers one handler per event of the event table
  * (include/iorep-event.h), for this tep handle; the unloader removes
@@ -51,8 +53,9 @@ PLUGIN_EXPORT struct tep_plugin_option TEP_PLUGIN_OPTIONS[] = {
 	{
 		.name = "amd",
 		.plugin_alias = "iommu",
-		.description = "Decode io_page_fault flags as AMD-Vi event bits "
-			       "(GN NX US I PR RW PE RZ TR) instead of read/write",
+		.description = "Decode io_page_fault flags as raw AMD-Vi event bits "
+			       "(GN NX US I PR RW PE RZ TR), for kernels that trace them; "
+			       "mainline AMD-Vi and ARM SMMU trace the generic read/write bit",
 		.set = 0,
 	},
 	{.name = NULL},
