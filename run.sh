@@ -30,6 +30,8 @@ packages=(
 if [ "$mode" = test ]; then
 	# the HTML report's test opens the page in headless Chromium (tests/html.sh)
 	packages+=(chromium chromium-driver python3-selenium)
+	# the plugin's load/unload test under valgrind; the man page check (groff)
+	packages+=(valgrind groff-base)
 fi
 
 missing=()
