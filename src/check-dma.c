@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "iorep-error.h"
+#include "iorep-print.h"
 #include "model-local.h"
 
 /* val.flags of a handle: its kind, its direction, and whether it was reported */
@@ -227,7 +228,7 @@ void iorep_check_dma_leaving(struct iorep_model *m, uint32_t dev, const struct i
 		if (n->val.flags & H_LEAKED)
 			continue;
 		n->val.flags |= H_LEAKED;
-		iorep_fmt_bytes(n->last + 1 - n->start, size, sizeof(size));
+		iorep_print_bytes(size, sizeof(size), n->last + 1 - n->start);
 		iorep_model_add_finding(
 			m, IOREP_FIND_DMA_API_LEAK, ev, 0, dev, IOREP_NONE, true, n->start,
 			n->last + 1 - n->start,

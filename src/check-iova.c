@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "iorep-error.h"
+#include "iorep-print.h"
 #include "model-local.h"
 
 /* History of unmapped ranges kept per domain before it is dropped and restarted. */
@@ -323,8 +324,7 @@ int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev)
 {
 	uint32_t dev = IOREP_NONE, di = IOREP_NONE;
 	struct iorep_ivmap_node *n;
-	const char *rw = ev->fault_flags & 1 ? "write" : "read";
-	char state[200];
+	char state[200], rw[64];
 
 	if (iorep_event_has(ev, IOREP_F_DEVICE) && ev->device[0]) {
 		dev = iorep_model_device_get(m, ev->device);
@@ -334,6 +334,7 @@ int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev)
 	}
 	if (di == IOREP_NONE && m->pool != IOREP_NONE)
 		di = m->pool;
+	iorep_print_fault_flags(rw, sizeof(rw), ev->fault_flags, false);
 	snprintf(state, sizeof(state), "in no known domain");
 	if (di != IOREP_NONE) {
 		struct iorep_domain *d = &m->domains[di];

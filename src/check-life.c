@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "iorep-error.h"
+#include "iorep-print.h"
 #include "model-local.h"
 
 #define LEAKS_PER_DOMAIN 100	/* leak findings per domain; the rest are summed up */
@@ -81,7 +82,7 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 		bytes += len;
 		if (count > LEAKS_PER_DOMAIN)
 			continue;
-		iorep_fmt_bytes(len, size, sizeof(size));
+		iorep_print_bytes(size, sizeof(size), len);
 		if (iorep_model_add_finding(
 			    m, IOREP_FIND_LEAK, NULL, d->left, dev, di, true, n->start, len,
 			    "[0x%" PRIx64 ", 0x%" PRIx64 ") (%s, mapped at %" PRIu64 ".%06" PRIu64
@@ -95,7 +96,7 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 			m->findings[m->nfindings - 1].age_ns = d->left - n->val.ts;
 	}
 	if (count > LEAKS_PER_DOMAIN) {
-		iorep_fmt_bytes(bytes, size, sizeof(size));
+		iorep_print_bytes(size, sizeof(size), bytes);
 		iorep_model_add_finding(m, IOREP_FIND_LEAK, NULL, d->left, dev, di, false, 0, bytes,
 					"and %u more leaked mappings of the same domain (%s in all)",
 					count - LEAKS_PER_DOMAIN, size);
@@ -115,7 +116,7 @@ static void report_outstanding(struct iorep_model *m, uint32_t di)
 	iorep_ivmap_for_each(n, &d->live)
 		if (!oldest || n->val.ts < oldest->val.ts)
 			oldest = n;
-	iorep_fmt_bytes(bytes, size, sizeof(size));
+	iorep_print_bytes(size, sizeof(size), bytes);
 	if (iorep_model_add_finding(
 		    m, IOREP_FIND_OUTSTANDING, NULL, m->last_ts,
 		    d->kind == IOREP_DOM_POOL ? IOREP_NONE : iorep_model_domain_device(m, di), di, true,
@@ -147,7 +148,7 @@ static void report_dma_outstanding(struct iorep_model *m, uint32_t dev)
 	}
 	if (!count)
 		return;
-	iorep_fmt_bytes(bytes, size, sizeof(size));
+	iorep_print_bytes(size, sizeof(size), bytes);
 	if (iorep_model_add_finding(m, IOREP_FIND_DMA_API_OUTSTANDING, NULL, m->last_ts, dev,
 				IOREP_NONE, true, oldest->start, oldest->last + 1 - oldest->start,
 				"%u DMA-API handle%s (%s) of %s live at the end of the trace; oldest "

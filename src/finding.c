@@ -147,17 +147,3 @@ out:
 		m->error = ret;
 	return ret;
 }
-
-void iorep_fmt_bytes(uint64_t n, char *buf, int size)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	unsigned int u = 0;
-
-	if (!buf || size <= 0)
-		return;
-	while (n && u + 1 < ARRAY_SIZE(units) && !(n & 1023)) {
-		n >>= 10;
-		u++;
-	}
-	snprintf(buf, (size_t)size, "%llu %s", (unsigned long long)n, units[u]);
-}

@@ -55,7 +55,5 @@ void iorep_model_mark_group_dirty(struct iorep_model *m, int32_t group);
 void iorep_check_groups(struct iorep_model *m);
 void iorep_check_finish(struct iorep_model *m);
 
-/* Formats a byte count as "4 KiB", "2 MiB", "1536 B". */
-void iorep_fmt_bytes(uint64_t n, char *buf, int size);
 
 #endif

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iorep-print.h"
 #include "iorep-render.h"
 
 #define TEXT_WIDTH 80
@@ -635,7 +636,7 @@ static void print_finding(const struct iorep_model *m, const struct iorep_findin
 	if (tok[0])
 		tw_add(&t, tok, NULL, "");
 	if (iorep_finding_has_size(f)) {
-		fmt_size(f->size, size, sizeof(size));
+		iorep_print_bytes(size, sizeof(size), f->size);	/* exact, as events print */
 		tw_add(&t, size, NULL, "");
 	}
 	if (iorep_finding_has_age(f)) {
