@@ -25,6 +25,7 @@ struct iorep_input_stats {
 	uint64_t events[IOREP_EV__COUNT];	/* returned, per type */
 	uint64_t other_events;	/* events of other systems (sched, markers, ...) */
 	uint64_t records;	/* every event record or line read */
+	const char *reader;	/* how records were read: "kbuffer", "libtracecmd", "text" */
 	int ncpus;		/* CPUs in the file (trace.dat) or seen (text) */
 	uint64_t *lost;		/* per CPU, [ncpus]; dropped events */
 	uint64_t lost_unknown;	/* drop markers whose count was not recorded */

@@ -63,6 +63,7 @@ static int text_open(struct iorep_input *in, struct iorep_input_src *src)
 	tr->end = src->firstlen;
 	in->info.variant = "ftrace text";
 	in->info.pos_unit = "line";
+	in->stats.reader = "text";
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "bytesrc.h"
 #include "input-local.h"
 #include "iorep-error.h"
+#include "kbuf-walk.h"
 #include "tep-decode.h"
 #include "tracecmd-extra.h"
 
@@ -57,6 +58,9 @@ struct tracecmd_reader {
 	uint32_t *u32s;
 	uint32_t cap32;
 	off_t file_size;
+	int fast;		/* records come from the kbuffer walk, not libtracecmd */
+	struct iorep_kbuf kbuf;
+	struct tep_record held;	/* the fast path's pending record */
 };
 
 static int tracecmd_probe(const unsigned char *first, size_t len)
@@ -265,7 +269,15 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 		if (ret < 0)
 			return ret;
 	}
-	for (cpu = 0; cpu < tr->ncpus; cpu++)
+	/* the kbuffer walk, unless the file is cut short, compressed, or IOREP_PLAIN_READ is set */
+	ret = 1;
+	if (!in->stats.truncated && !getenv("IOREP_PLAIN_READ"))
+		ret = iorep_kbuf_open(&tr->kbuf, tr->handle, tr->fd, tr->file_size);
+	if (ret < 0)
+		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
+	tr->fast = ret == 0;
+	in->stats.reader = tr->fast ? "kbuffer" : "libtracecmd";
+	for (cpu = 0; !tr->fast && cpu < tr->ncpus; cpu++)
 		tr->head[cpu] = tracecmd_read_cpu_first(tr->handle, cpu);
 
 	ver = tracecmd_get_in_file_version(tr->handle);
@@ -275,7 +287,7 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 	in->info.variant = iorep_strtab_intern(in->st, variant, n < (int)sizeof(variant) ? n : 0);
 	in->info.kernel = kernel_release(in, tracecmd_get_uname(tr->handle));
 	in->info.pos_unit = "offset";
-	in->info.page_size = (uint32_t)tep_get_page_size(tr->tep);
+	in->info.page_size = (uint32_t)tracecmd_page_size(tr->handle);
 	return 0;
 }
 
@@ -370,6 +382,7 @@ static const char *intern(void *ctx, int id, const char *s, size_t len)
 	return iorep_strtab_intern(((struct iorep_input *)ctx)->st, s, len);
 }
 
+/* One record (from libtracecmd or the kbuffer walk) -> @ev. */
 static int decode(struct iorep_input *in, struct tracecmd_reader *tr,
 		  const struct iorep_tep_dec *dec, struct tep_record *rec, struct iorep_event *ev)
 {
@@ -387,12 +400,62 @@ static int decode(struct iorep_input *in, struct tracecmd_reader *tr,
 	return ev->comm ? 0 : -IOREP_ENOMEM;
 }
 
+static void lost_event(struct iorep_event *ev, const struct tep_record *rec)
+{
+	iorep_event_reset(ev, IOREP_EV_LOST);
+	ev->ts = rec->ts;
+	ev->cpu = rec->cpu;
+	ev->pos = rec->offset;
+	ev->lost = rec->missed_events > 0 ? rec->missed_events : -1;
+}
+
+/* The fast path: records from the kbuffer walk, in the same order and form. */
+static int fast_next(struct iorep_input *in, struct tracecmd_reader *tr, struct iorep_event *ev)
+{
+	struct iorep_kbuf_rec r;
+	struct tep_record rec;
+	int id;
+
+	for (;;) {
+		if (tr->pending) {
+			/* the record held back behind its drop marker */
+			rec = *tr->pending;
+			tr->pending = NULL;
+		} else {
+			if (!iorep_kbuf_next(&tr->kbuf, &r))
+				return 0;
+			in->stats.records++;
+			memset(&rec, 0, sizeof(rec));
+			rec.data = (void *)r.data;
+			rec.size = (int)r.size;
+			rec.ts = r.ts;
+			rec.offset = r.offset;
+			rec.cpu = r.cpu;
+			rec.missed_events = r.missed;
+			if (r.missed) {
+				lost_event(ev, &rec);
+				tr->held = rec;
+				tr->pending = &tr->held;
+				return 1;
+			}
+		}
+		id = tep_data_type(tr->tep, &rec);
+		if (id < 0 || id > tr->max_id || tr->by_id[id] < 0) {
+			in->stats.other_events++;
+			continue;
+		}
+		return decode(in, tr, &tr->decs[tr->by_id[id]], &rec, ev) < 0 ? -IOREP_ENOMEM : 1;
+	}
+}
+
 static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 {
 	struct tracecmd_reader *tr = in->priv;
 	struct tep_record *rec;
 	int cpu, best, id, ret;
 
+	if (tr->fast)
+		return fast_next(in, tr, ev);
 	for (;;) {
 		if (tr->pending) {
 			rec = tr->pending;
@@ -409,11 +472,7 @@ static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 			tr->head[best] = tracecmd_read_data(tr->handle, best);
 			in->stats.records++;
 			if (rec->missed_events) {
-				iorep_event_reset(ev, IOREP_EV_LOST);
-				ev->ts = rec->ts;
-				ev->cpu = rec->cpu;
-				ev->pos = rec->offset;
-				ev->lost = rec->missed_events > 0 ? rec->missed_events : -1;
+				lost_event(ev, rec);
 				tr->pending = rec;
 				return 1;
 			}
@@ -437,8 +496,9 @@ static void tracecmd_close_reader(struct iorep_input *in)
 
 	if (!tr)
 		return;
-	if (tr->pending)
+	if (tr->pending && !tr->fast)
 		tracecmd_free_record(tr->pending);
+	iorep_kbuf_close(&tr->kbuf);
 	if (tr->head)
 		for (cpu = 0; cpu < tr->ncpus; cpu++)
 			if (tr->head[cpu])

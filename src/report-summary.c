@@ -21,6 +21,8 @@ void iorep_summary_print(const struct iorep_input *in, FILE *fp)
 		fprintf(fp, "kernel:   %s\n", info->kernel);
 	for (i = 0; i < IOREP_EV_LOST; i++)
 		total += s->events[i];
+	if (s->reader)
+		fprintf(fp, "reader:   %s\n", s->reader);
 	fprintf(fp, "events:   %" PRIu64 " iommu/dma, %" PRIu64 " other\n", total, s->other_events);
 	if (total || s->events[IOREP_EV_LOST]) {
 		uint64_t span = s->last_ts - s->first_ts;

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 struct tracecmd_input;
+struct tep_record;
 
 const char *tracecmd_get_uname(struct tracecmd_input *handle);
 unsigned long tracecmd_get_in_file_version(struct tracecmd_input *handle);
@@ -17,5 +18,7 @@ int tracecmd_get_file_compress_proto(struct tracecmd_input *handle, const char *
 				     const char **version);
 off_t tracecmd_get_cpu_file_size(struct tracecmd_input *handle, int cpu);
 const char *tracecmd_get_cpustats(struct tracecmd_input *handle);
+struct tep_record *tracecmd_read_cpu_last(struct tracecmd_input *handle, int cpu);
+int tracecmd_page_size(struct tracecmd_input *handle);
 
 #endif

@@ -3,7 +3,9 @@
  * Every real capture in samples/: the events per type read from trace.dat
  * (v7 compressed and v6), trace.txt and report.txt equal the capture's own
  * counts files, and trace.dat gives exactly the event stream of report.txt
- * (trace-cmd prints microseconds, rounded) and of trace.v6.dat.
+ * (trace-cmd prints microseconds, rounded) and of trace.v6.dat.  The
+ * uncompressed trace.v6.dat is read by the kbuffer walk; read through
+ * libtracecmd instead (IOREP_PLAIN_READ) it gives the same stream and counts.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -25,6 +27,8 @@ struct stream {
 	size_t n, cap;
 	uint64_t counts[IOREP_EV__COUNT];
 	uint64_t other;
+	uint64_t records;
+	const char *reader;	/* static strings of the reader */
 };
 
 static char captures[MAX_CAPTURES][2048];
@@ -97,6 +101,8 @@ static int read_stream(const char *path, int round_us, struct stream *s)
 		fprintf(stderr, "%s\n", err);
 	memcpy(s->counts, iorep_input_stats(in)->events, sizeof(s->counts));
 	s->other = iorep_input_stats(in)->other_events;
+	s->records = iorep_input_stats(in)->records;
+	s->reader = iorep_input_stats(in)->reader;
 out:
 	iorep_input_free(in);
 	iorep_strtab_free(st);
@@ -168,7 +174,7 @@ static void check_same(const char *capture, const char *what, const struct strea
 
 static void test_every_capture(void)
 {
-	struct stream dat, dat_us, v6, report, text;
+	struct stream dat, dat_us, v6, v6_plain, report, text;
 	char path[4096 + 64];
 	int i;
 
@@ -182,6 +188,9 @@ static void test_every_capture(void)
 		CU_ASSERT_EQUAL(read_stream(path, 1, &dat_us), 0);
 		snprintf(path, sizeof(path), "%s/trace.v6.dat", c);
 		CU_ASSERT_EQUAL(read_stream(path, 0, &v6), 0);
+		setenv("IOREP_PLAIN_READ", "1", 1);
+		CU_ASSERT_EQUAL(read_stream(path, 0, &v6_plain), 0);
+		unsetenv("IOREP_PLAIN_READ");
 		snprintf(path, sizeof(path), "%s/report.txt", c);
 		CU_ASSERT_EQUAL(read_stream(path, 0, &report), 0);
 		snprintf(path, sizeof(path), "%s/trace.txt", c);
@@ -193,10 +202,17 @@ static void test_every_capture(void)
 		check_counts(c, "counts-text.txt", "trace.txt", &text);
 		check_same(c, "trace.dat vs report.txt", &dat_us, &report);
 		check_same(c, "trace.dat vs trace.v6.dat", &dat, &v6);
+		check_same(c, "trace.v6.dat: kbuffer walk vs libtracecmd", &v6, &v6_plain);
+		CU_ASSERT_STRING_EQUAL(v6.reader, "kbuffer");
+		CU_ASSERT_STRING_EQUAL(v6_plain.reader, "libtracecmd");
+		CU_ASSERT_STRING_EQUAL(dat.reader, "libtracecmd");	/* zstd */
+		CU_ASSERT_EQUAL(v6.records, v6_plain.records);
+		CU_ASSERT_EQUAL(v6.other, v6_plain.other);
 
 		free_stream(&dat);
 		free_stream(&dat_us);
 		free_stream(&v6);
+		free_stream(&v6_plain);
 		free_stream(&report);
 		free_stream(&text);
 	}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fast path of the trace.dat reader: the per-CPU ring-buffer pages of
+ * an uncompressed trace.dat, mapped and walked with libtraceevent's kbuffer,
+ * CPUs merged by timestamp (lowest CPU first on a tie, as libtracecmd's
+ * iterators and trace-cmd report order them).  libtracecmd still opens the
+ * file and parses every header; only the record loop is replaced, which
+ * avoids its per-record allocation and its 2 GiB-per-CPU limit
+ * (libtracecmd 1.3.1 stops reading a CPU's data past 2 GiB, silently).
+ */
+#ifndef IOREP_KBUF_WALK_H
+#define IOREP_KBUF_WALK_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct tracecmd_input;
+struct tep_handle;
+struct kbuf_cpu;
+
+struct iorep_kbuf {
+	struct tep_handle *tep;
+	unsigned int long_size;	  /* of the page header's commit word: 4 or 8 */
+	const unsigned char *map; /* the whole file, read-only */
+	size_t map_size;
+	unsigned int page_size;
+	int ncpus;
+	struct kbuf_cpu *cpu;
+};
+
+/* One record, valid until the next call. */
+struct iorep_kbuf_rec {
+	const void *data;
+	unsigned int size;
+	uint64_t ts;
+	uint64_t offset; /* in the file, as libtracecmd's record->offset */
+	int cpu;
+	long long missed; /* events dropped before it: > 0 count, -1 unknown, 0 none */
+};
+
+/*
+ * Sets up the walk of @h's CPU data in @fd (@file_size bytes).  Returns 0,
+ * 1 when the fast path does not apply here (compressed data, a timestamp
+ * conversion libtracecmd applies, a layout it cannot check): read the
+ * records through libtracecmd instead; or a negative IOREP_E* code.
+ */
+int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_t file_size);
+
+/* The next record of all CPUs in time order: 1, or 0 at the end. */
+int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r);
+
+void iorep_kbuf_close(struct iorep_kbuf *k);
+
+#endif
