@@ -74,6 +74,9 @@ const struct iorep_input_info *iorep_input_info(const struct iorep_input *in);
 /* Writes the reader's warnings (file cut short, bad lines, ...), one per line, to @fp. */
 void iorep_input_print_warnings(const struct iorep_input *in, FILE *fp);
 
+/* How far the reader is: bytes read and bytes in all (*total 0 when unknown). */
+void iorep_input_progress(const struct iorep_input *in, uint64_t *done, uint64_t *total);
+
 void iorep_input_free(struct iorep_input *in);
 
 #endif

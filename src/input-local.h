@@ -33,6 +33,8 @@ struct iorep_input_ops {
 	/* As iorep_input_next(), without the statistics, which input.c keeps. */
 	int (*next)(struct iorep_input *in, struct iorep_event *ev);
 	void (*close)(struct iorep_input *in);
+	/* Optional: bytes of the input read so far, and in all (0: unknown). */
+	void (*progress)(const struct iorep_input *in, uint64_t *done, uint64_t *total);
 };
 
 extern const struct iorep_input_ops iorep_input_tracecmd_ops;

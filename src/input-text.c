@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bytesrc.h"
@@ -32,6 +33,7 @@ struct text_reader {
 	/* an event line read while a drop marker was waiting */
 	int stash_pending;
 	struct iorep_event stash;
+	uint64_t file_size;	/* a regular file's size, else 0 */
 	int saw_events;	/* event-shaped lines, of any system */
 	int unknown_lines;
 };
@@ -46,6 +48,7 @@ static int text_probe(const unsigned char *first, size_t len)
 static int text_open(struct iorep_input *in, struct iorep_input_src *src)
 {
 	struct text_reader *tr = calloc(1, sizeof(*tr));
+	struct stat sb;
 
 	if (!tr) {
 		iorep_bytesrc_free(src->bs);
@@ -54,6 +57,8 @@ static int text_open(struct iorep_input *in, struct iorep_input_src *src)
 	}
 	tr->fd = src->fd;
 	tr->bs = src->bs;
+	if (fstat(src->fd, &sb) == 0 && S_ISREG(sb.st_mode))
+		tr->file_size = (uint64_t)sb.st_size;
 	in->priv = tr;
 	iorep_textparse_init(&tr->tp, in->st);
 	tr->buf = malloc(TEXT_BUF);
@@ -260,10 +265,19 @@ static void text_close(struct iorep_input *in)
 	in->priv = NULL;
 }
 
+static void text_progress(const struct iorep_input *in, uint64_t *done, uint64_t *total)
+{
+	const struct text_reader *tr = in->priv;
+
+	*done = iorep_bytesrc_offset(tr->bs);
+	*total = tr->file_size;
+}
+
 const struct iorep_input_ops iorep_input_text_ops = {
 	.name = "text",
 	.probe = text_probe,
 	.open = text_open,
 	.next = text_next,
 	.close = text_close,
+	.progress = text_progress,
 };

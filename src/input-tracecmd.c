@@ -518,10 +518,19 @@ static void tracecmd_close_reader(struct iorep_input *in)
 	in->priv = NULL;
 }
 
+static void tracecmd_progress(const struct iorep_input *in, uint64_t *done, uint64_t *total)
+{
+	const struct tracecmd_reader *tr = in->priv;
+
+	if (tr->fast)
+		iorep_kbuf_progress(&tr->kbuf, done, total);
+}
+
 const struct iorep_input_ops iorep_input_tracecmd_ops = {
 	.name = "trace.dat",
 	.probe = tracecmd_probe,
 	.open = tracecmd_open_src,
 	.next = tracecmd_next,
 	.close = tracecmd_close_reader,
+	.progress = tracecmd_progress,
 };

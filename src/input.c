@@ -343,3 +343,10 @@ void iorep_input_free(struct iorep_input *in)
 	free(in->path);
 	free(in);
 }
+
+void iorep_input_progress(const struct iorep_input *in, uint64_t *done, uint64_t *total)
+{
+	*done = *total = 0;
+	if (in && in->priv && in->ops && in->ops->progress)
+		in->ops->progress(in, done, total);
+}

@@ -13,9 +13,10 @@
 
 struct kbuf_cpu {
 	struct kbuffer *kb;
-	uint64_t page; /* file offset of the page loaded */
-	uint64_t end;  /* end of this CPU's pages */
-	void *data;    /* the current event, NULL once the CPU is done */
+	uint64_t start; /* file offset of the first page */
+	uint64_t page;	/* file offset of the page loaded */
+	uint64_t end;	/* end of this CPU's pages */
+	void *data;	/* the current event, NULL once the CPU is done */
 	unsigned long long ts;
 	long long missed;
 };
@@ -87,7 +88,7 @@ int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_
 		first = tracecmd_read_cpu_first(h, cpu);
 		if (!first)
 			continue; /* no events on this CPU */
-		c->page = first->offset & ~(uint64_t)(k->page_size - 1);
+		c->start = c->page = first->offset & ~(uint64_t)(k->page_size - 1);
 		size = (uint64_t)tracecmd_get_cpu_file_size(h, cpu);
 		c->end = c->page + size;
 		last = tracecmd_read_cpu_last(h, cpu);
@@ -141,6 +142,19 @@ int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r)
 		load(k, best);
 	}
 	return 1;
+}
+
+void iorep_kbuf_progress(const struct iorep_kbuf *k, uint64_t *done, uint64_t *total)
+{
+	int cpu;
+
+	*done = *total = 0;
+	for (cpu = 0; cpu < k->ncpus; cpu++) {
+		const struct kbuf_cpu *c = &k->cpu[cpu];
+
+		*done += (c->page < c->end ? c->page : c->end) - c->start;
+		*total += c->end - c->start;
+	}
 }
 
 void iorep_kbuf_close(struct iorep_kbuf *k)

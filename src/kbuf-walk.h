@@ -49,6 +49,9 @@ int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_
 /* The next record of all CPUs in time order: 1, or 0 at the end. */
 int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r);
 
+/* Bytes of CPU data walked so far, and in all. */
+void iorep_kbuf_progress(const struct iorep_kbuf *k, uint64_t *done, uint64_t *total);
+
 void iorep_kbuf_close(struct iorep_kbuf *k);
 
 #endif

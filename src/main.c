@@ -23,6 +23,7 @@
 #include "iorep-model.h"
 #include "iorep-output.h"
 #include "iorep-pci.h"
+#include "iorep-progress.h"
 #include "iorep-render.h"
 #include "iorep-report.h"
 #include "iorep-strtab.h"
@@ -77,7 +78,7 @@ static void usage(FILE *fp)
 		"                       json (default, JSON lines) or text (as trace-cmd\n"
 		"                       report prints them with plugin_iommu)\n"
 		"  --summary            print only the input summary (events per type)\n"
-		"  -q, --quiet          no warnings on stderr\n"
+		"  -q, --quiet          no warnings and no progress line on stderr\n"
 		"  -h, --help           this help\n"
 		"  -V, --version        the version\n"
 		"\n"
@@ -473,6 +474,8 @@ int main(int argc, char **argv)
 	struct iorep_lspci lspci;
 	struct iorep_model model;
 	struct iorep_event ev;
+	struct iorep_progress progress = { 0 };
+	uint64_t done, total;
 	FILE *out = stdout;
 	char err[512];
 	int ret, status = EXIT_BAD;
@@ -522,13 +525,20 @@ int main(int argc, char **argv)
 		if (ret < 0)
 			goto fail;
 	}
+	iorep_input_progress(in, &done, &total);
+	iorep_progress_init(&progress, stderr, !opts.quiet && isatty(STDERR_FILENO), total);
 	while (!opts.events && (ret = iorep_input_next(in, &ev)) > 0) {
+		if (iorep_progress_tick(&progress)) {
+			iorep_input_progress(in, &done, &total);
+			iorep_progress_update(&progress, done);
+		}
 		ret = iorep_model_feed(&model, &ev);
 		if (ret < 0) {
 			snprintf(err, sizeof(err), "%s: %s", opts.input, iorep_strerror(ret));
 			goto fail;
 		}
 	}
+	iorep_progress_done(&progress);
 	if (ret < 0)
 		goto fail;
 	if (!opts.quiet)
@@ -575,6 +585,7 @@ flush:
 	}
 	goto out;
 fail:
+	iorep_progress_done(&progress);
 	status = EXIT_BAD;
 	if (!err[0])
 		snprintf(err, sizeof(err), "%s", iorep_strerror(ret));
