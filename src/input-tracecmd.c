@@ -448,6 +448,30 @@ static int fast_next(struct iorep_input *in, struct tracecmd_reader *tr, struct 
 	}
 }
 
+/*
+ * libtracecmd 1.3.1 stops reading a CPU whose data passes 2 GiB, silently.
+ * The kbuffer walk has no such limit; when records came through libtracecmd
+ * (compressed data), a CPU that large may have been cut: say so, and the
+ * findings become suspected, as with any input cut short.
+ */
+static void check_2gib(struct iorep_input *in, struct tracecmd_reader *tr)
+{
+	long long size;
+	int cpu;
+
+	for (cpu = 0; cpu < tr->ncpus; cpu++) {
+		size = (long long)tracecmd_get_cpu_file_size(tr->handle, cpu);
+		if (size > (1LL << 31)) {
+			iorep_input_truncated(in, (unsigned long long)tr->file_size,
+					      "CPU %d holds %.1f GiB of data, and libtracecmd stops "
+					      "reading a CPU after 2 GiB: events past that may be "
+					      "missing (an uncompressed trace.dat is read whole)",
+					      cpu, (double)size / (1 << 30));
+			return;
+		}
+	}
+}
+
 static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 {
 	struct tracecmd_reader *tr = in->priv;
@@ -466,8 +490,10 @@ static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 				if (tr->head[cpu] &&
 				    (best < 0 || tr->head[cpu]->ts < tr->head[best]->ts))
 					best = cpu;
-			if (best < 0)
+			if (best < 0) {
+				check_2gib(in, tr);
 				return 0;
+			}
 			rec = tr->head[best];
 			tr->head[best] = tracecmd_read_data(tr->handle, best);
 			in->stats.records++;
