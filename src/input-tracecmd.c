@@ -449,7 +449,9 @@ static int fast_next(struct iorep_input *in, struct tracecmd_reader *tr, struct 
 }
 
 /*
- * libtracecmd 1.3.1 stops reading a CPU whose data passes 2 GiB, silently.
+ * libtracecmd 1.3.1 may stop early on a CPU whose data passes 2 GiB, silently
+ * (its mmap window size overflows an int; it ends up mapping page by page
+ * until vm.max_map_count refuses).
  * The kbuffer walk has no such limit; when records came through libtracecmd
  * (compressed data), a CPU that large may have been cut: say so, and the
  * findings become suspected, as with any input cut short.
@@ -463,9 +465,9 @@ static void check_2gib(struct iorep_input *in, struct tracecmd_reader *tr)
 		size = (long long)tracecmd_get_cpu_file_size(tr->handle, cpu);
 		if (size > (1LL << 31)) {
 			iorep_input_truncated(in, (unsigned long long)tr->file_size,
-					      "CPU %d holds %.1f GiB of data, and libtracecmd stops "
-					      "reading a CPU after 2 GiB: events past that may be "
-					      "missing (an uncompressed trace.dat is read whole)",
+					      "CPU %d holds %.1f GiB of data, and libtracecmd may stop "
+					      "early on a CPU past 2 GiB: later events may be missing "
+					      "(an uncompressed trace.dat is read whole)",
 					      cpu, (double)size / (1 << 30));
 			return;
 		}
