@@ -60,7 +60,7 @@ struct tracecmd_reader {
 	off_t file_size;
 	int fast;		/* records come from the kbuffer walk, not libtracecmd */
 	struct iorep_kbuf kbuf;
-	struct tep_record held;	/* the fast path's pending record */
+	struct tep_record held;	/* the walk's current record */
 };
 
 static int tracecmd_probe(const unsigned char *first, size_t len)
@@ -409,43 +409,44 @@ static void lost_event(struct iorep_event *ev, const struct tep_record *rec)
 	ev->lost = rec->missed_events > 0 ? rec->missed_events : -1;
 }
 
-/* The fast path: records from the kbuffer walk, in the same order and form. */
-static int fast_next(struct iorep_input *in, struct tracecmd_reader *tr, struct iorep_event *ev)
+/* The next record of the kbuffer walk, in tr->held, or NULL at the end. */
+static struct tep_record *walk_record(struct tracecmd_reader *tr)
 {
 	struct iorep_kbuf_rec r;
-	struct tep_record rec;
-	int id;
 
-	for (;;) {
-		if (tr->pending) {
-			/* the record held back behind its drop marker */
-			rec = *tr->pending;
-			tr->pending = NULL;
-		} else {
-			if (!iorep_kbuf_next(&tr->kbuf, &r))
-				return 0;
-			in->stats.records++;
-			memset(&rec, 0, sizeof(rec));
-			rec.data = (void *)r.data;
-			rec.size = (int)r.size;
-			rec.ts = r.ts;
-			rec.offset = r.offset;
-			rec.cpu = r.cpu;
-			rec.missed_events = r.missed;
-			if (r.missed) {
-				lost_event(ev, &rec);
-				tr->held = rec;
-				tr->pending = &tr->held;
-				return 1;
-			}
-		}
-		id = tep_data_type(tr->tep, &rec);
-		if (id < 0 || id > tr->max_id || tr->by_id[id] < 0) {
-			in->stats.other_events++;
-			continue;
-		}
-		return decode(in, tr, &tr->decs[tr->by_id[id]], &rec, ev) < 0 ? -IOREP_ENOMEM : 1;
-	}
+	if (!iorep_kbuf_next(&tr->kbuf, &r))
+		return NULL;
+	memset(&tr->held, 0, sizeof(tr->held));
+	tr->held.data = (void *)r.data;
+	tr->held.size = (int)r.size;
+	tr->held.ts = r.ts;
+	tr->held.offset = r.offset;
+	tr->held.cpu = r.cpu;
+	tr->held.missed_events = r.missed;
+	return &tr->held;
+}
+
+/* The next record of all CPUs through libtracecmd, or NULL at the end. */
+static struct tep_record *libtracecmd_record(struct tracecmd_reader *tr)
+{
+	struct tep_record *rec;
+	int cpu, best = -1;
+
+	for (cpu = 0; cpu < tr->ncpus; cpu++)
+		if (tr->head[cpu] && (best < 0 || tr->head[cpu]->ts < tr->head[best]->ts))
+			best = cpu;
+	if (best < 0)
+		return NULL;
+	rec = tr->head[best];
+	tr->head[best] = tracecmd_read_data(tr->handle, best);
+	return rec;
+}
+
+/* Done with @rec: libtracecmd's records are freed, the walk's live in tr->held. */
+static void release(struct tracecmd_reader *tr, struct tep_record *rec)
+{
+	if (!tr->fast)
+		tracecmd_free_record(rec);
 }
 
 /*
@@ -478,26 +479,20 @@ static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 {
 	struct tracecmd_reader *tr = in->priv;
 	struct tep_record *rec;
-	int cpu, best, id, ret;
+	int id, ret;
 
-	if (tr->fast)
-		return fast_next(in, tr, ev);
 	for (;;) {
 		if (tr->pending) {
+			/* the record held back behind its drop marker */
 			rec = tr->pending;
 			tr->pending = NULL;
 		} else {
-			best = -1;
-			for (cpu = 0; cpu < tr->ncpus; cpu++)
-				if (tr->head[cpu] &&
-				    (best < 0 || tr->head[cpu]->ts < tr->head[best]->ts))
-					best = cpu;
-			if (best < 0) {
-				check_2gib(in, tr);
+			rec = tr->fast ? walk_record(tr) : libtracecmd_record(tr);
+			if (!rec) {
+				if (!tr->fast)
+					check_2gib(in, tr);
 				return 0;
 			}
-			rec = tr->head[best];
-			tr->head[best] = tracecmd_read_data(tr->handle, best);
 			in->stats.records++;
 			if (rec->missed_events) {
 				lost_event(ev, rec);
@@ -508,11 +503,11 @@ static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 		id = tep_data_type(tr->tep, rec);
 		if (id < 0 || id > tr->max_id || tr->by_id[id] < 0) {
 			in->stats.other_events++;
-			tracecmd_free_record(rec);
+			release(tr, rec);
 			continue;
 		}
 		ret = decode(in, tr, &tr->decs[tr->by_id[id]], rec, ev);
-		tracecmd_free_record(rec);
+		release(tr, rec);
 		return ret < 0 ? ret : 1;
 	}
 }
@@ -524,8 +519,8 @@ static void tracecmd_close_reader(struct iorep_input *in)
 
 	if (!tr)
 		return;
-	if (tr->pending && !tr->fast)
-		tracecmd_free_record(tr->pending);
+	if (tr->pending)
+		release(tr, tr->pending);
 	iorep_kbuf_close(&tr->kbuf);
 	if (tr->head)
 		for (cpu = 0; cpu < tr->ncpus; cpu++)
