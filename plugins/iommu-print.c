@@ -319,12 +319,7 @@ void iorep_print_event(struct trace_seq *s, const struct iorep_event *ev,
 	case IOREP_C_DMA_SYNC:
 		print_dma(s, ev, o);
 		break;
-	case IOREP_C_LOST:
-		if (ev->lost >= 0)
-			trace_seq_printf(s, "%" PRId64 " events lost", ev->lost);
-		else
-			trace_seq_puts(s, "events lost");
-		break;
+	case IOREP_C_LOST:	/* a line of its own (iorep_event_write_text_line), no body */
 	case IOREP_C_NONE:
 		break;
 	}

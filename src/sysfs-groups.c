@@ -350,7 +350,6 @@ out:
 	return ret;
 }
 
-/* Adds the entries of <dirfd>/<group>/devices.  0 or -IOREP_E*. */
 /* <group>/type, when there is one (kernels since 5.11; copies may lack it). */
 static int read_type(struct iorep_sysfs_groups *g, int gdir, uint32_t group)
 {
@@ -370,6 +369,7 @@ static int read_type(struct iorep_sysfs_groups *g, int gdir, uint32_t group)
 	return types_add(g, group, buf, (size_t)n);
 }
 
+/* Adds the entries of <dirfd>/<group>/devices.  0 or -IOREP_E*. */
 static int read_group(struct iorep_sysfs_groups *g, int dirfd, const char *gname, uint32_t group)
 {
 	struct dirent *de;
