@@ -37,24 +37,6 @@ static const char *const dir_names[] = {"BIDIRECTIONAL", "TO_DEVICE", "FROM_DEVI
 /* trace_flag_type bits and preempt count of each context */
 static const uint8_t ctx_flags[] = {0, 0x01, 0x10, 0x09}, ctx_pc[] = {0, 1, 1, 1};
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
-
 /* A __data_loc field: (length << 16) | offset, the bytes at the end of the record. */
 static void put_loc(uint8_t *rec, uint32_t field, uint32_t *dyn, const void *src, uint32_t len)
 {
