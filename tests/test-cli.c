@@ -174,6 +174,11 @@ static void test_refusals(void)
 	CU_ASSERT_EQUAL_FATAL(stat(cmd, &after), 0);
 	CU_ASSERT_EQUAL(before.st_size, after.st_size);
 	CU_ASSERT_EQUAL(before.st_mtime, after.st_mtime);
+	/* an event format that does not exist: refused, nothing on stdout */
+	run(&c, dir, "--events=xml " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	CU_ASSERT_STRING_EQUAL(c.err, "iommu-report: --events=xml: not json or text\n");
+	CU_ASSERT_EQUAL(c.out_len, 0);
 	/* a directory that does not exist */
 	run(&c, dir, "--png /nonexistent/dir/t.png " TRACE);
 	CU_ASSERT_EQUAL(c.status, 2);
