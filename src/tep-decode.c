@@ -41,12 +41,19 @@ void iorep_tep_dec_init(struct iorep_tep_dec *dec, int type, struct tep_event *e
 
 	memset(dec, 0, sizeof(*dec));
 	dec->type = type;
+	dec->swap = tep_is_file_bigendian(event->tep) != tep_is_local_bigendian(event->tep);
 	for (i = 0; i < IOREP_MAX_EVENT_FIELDS && d->fields[i] != IOREP_F__COUNT; i++) {
+		struct iorep_tep_field *fd = &dec->fields[dec->nfields];
+
 		f = tep_find_field(event, iorep_field_descs[d->fields[i]].name);
-		if (!f)
+		if (!f || f->offset < 0 || f->size < 0)
 			continue; /* a field this kernel does not have */
-		dec->fields[dec->nfields].f = f;
-		dec->fields[dec->nfields].id = d->fields[i];
+		fd->f = f;
+		fd->offset = (unsigned int)f->offset;
+		fd->size = (unsigned int)f->size;
+		fd->id = d->fields[i];
+		fd->dynamic = !!(f->flags & TEP_FIELD_IS_DYNAMIC);
+		fd->sign = (f->flags & TEP_FIELD_IS_SIGNED) && f->size > 0 && f->size < 8;
 		dec->nfields++;
 		if (d->fields[i] == IOREP_F_GFP)
 			dec->gfp_flags = find_flags(event->print_fmt.args, "flags");
@@ -80,8 +87,35 @@ int iorep_tep_gfp_format(const struct tep_print_flag_sym *syms, uint64_t val, ch
 	return n;
 }
 
+/*
+ * A number of @size bytes at @p, as tep_read_number() reads it (0 for a
+ * size other than 1, 2, 4 or 8), without a call per field.
+ */
+static inline uint64_t read_number(const unsigned char *p, unsigned int size, int swap)
+{
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64;
+
+	switch (size) {
+	case 1:
+		return *p;
+	case 2:
+		memcpy(&v16, p, 2);
+		return swap ? __builtin_bswap16(v16) : v16;
+	case 4:
+		memcpy(&v32, p, 4);
+		return swap ? __builtin_bswap32(v32) : v32;
+	case 8:
+		memcpy(&v64, p, 8);
+		return swap ? __builtin_bswap64(v64) : v64;
+	default:
+		return 0;
+	}
+}
+
 /* A dynamic (__data_loc / __rel_loc) field: its string or array. */
-static int decode_dynamic(struct tep_handle *tep, const struct iorep_tep_field *fd,
+static int decode_dynamic(const struct iorep_tep_dec *dec, const struct iorep_tep_field *fd,
 			  unsigned long long v, const unsigned char *data, unsigned int size,
 			  struct iorep_event *ev, const struct iorep_tep_sink *sink)
 {
@@ -92,7 +126,7 @@ static int decode_dynamic(struct tep_handle *tep, const struct iorep_tep_field *
 	int id = fd->id;
 
 	if (fd->f->flags & TEP_FIELD_IS_RELATIVE)
-		off += fd->f->offset + fd->f->size;
+		off += fd->offset + fd->size;
 	if (off > size || len > size - off)
 		return 0;
 	switch (iorep_field_descs[id].kind) {
@@ -112,7 +146,7 @@ static int decode_dynamic(struct tep_handle *tep, const struct iorep_tep_field *
 		if (!a64)
 			return -IOREP_ENOMEM;
 		for (k = 0; k < n; k++)
-			a64[k] = tep_read_number(tep, data + off + 8 * k, 8);
+			a64[k] = read_number(data + off + 8 * k, 8, dec->swap);
 		if (id == IOREP_F_DMA_ADDRS)
 			ev->dma_addrs = (struct iorep_u64s){a64, n};
 		else
@@ -124,7 +158,7 @@ static int decode_dynamic(struct tep_handle *tep, const struct iorep_tep_field *
 		if (!a32)
 			return -IOREP_ENOMEM;
 		for (k = 0; k < n; k++)
-			a32[k] = (uint32_t)tep_read_number(tep, data + off + 4 * k, 4);
+			a32[k] = (uint32_t)read_number(data + off + 4 * k, 4, dec->swap);
 		ev->lengths = (struct iorep_u32s){a32, n};
 		break;
 	default:
@@ -139,26 +173,25 @@ int iorep_tep_decode(struct tep_handle *tep, const struct iorep_tep_dec *dec,
 		     const struct iorep_tep_sink *sink)
 {
 	const struct iorep_tep_field *fd;
-	struct tep_format_field *f;
 	unsigned long long v;
 	int i, ret;
 
+	(void)tep;
 	iorep_event_reset(ev, dec->type);
 	for (i = 0; i < dec->nfields; i++) {
 		fd = &dec->fields[i];
-		f = fd->f;
-		if ((unsigned int)f->offset + f->size > size)
+		if (fd->offset > size || fd->size > size - fd->offset)
 			continue; /* a record too short for its format */
-		v = tep_read_number(tep, data + f->offset, f->size);
-		if (f->flags & TEP_FIELD_IS_DYNAMIC) {
-			ret = decode_dynamic(tep, fd, v, data, size, ev, sink);
+		v = read_number(data + fd->offset, fd->size, dec->swap);
+		if (fd->dynamic) {
+			ret = decode_dynamic(dec, fd, v, data, size, ev, sink);
 			if (ret < 0)
 				return ret;
 			continue;
 		}
-		if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8)
-			v = (unsigned long long)(long long)((v ^ (1ull << (f->size * 8 - 1))) -
-							    (1ull << (f->size * 8 - 1)));
+		if (fd->sign)
+			v = (unsigned long long)(long long)((v ^ (1ull << (fd->size * 8 - 1))) -
+							    (1ull << (fd->size * 8 - 1)));
 		switch (fd->id) {
 		case IOREP_F_GID:
 			ev->gid = (int32_t)v;

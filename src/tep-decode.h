@@ -19,12 +19,16 @@
 
 struct iorep_tep_field {
 	struct tep_format_field *f;
-	unsigned char id; /* IOREP_F_* */
+	unsigned int offset, size; /* copies of f's, read per record */
+	unsigned char id;	   /* IOREP_F_* */
+	unsigned char dynamic;	   /* __data_loc or __rel_loc */
+	unsigned char sign;	   /* signed and narrower than 64 bits */
 };
 
 /* How to read one event type of one trace: found once, used per record. */
 struct iorep_tep_dec {
-	int type; /* IOREP_EV_* */
+	int type;	  /* IOREP_EV_* */
+	int swap;	  /* the trace's byte order is not this machine's */
 	int nfields;
 	struct iorep_tep_field fields[IOREP_MAX_EVENT_FIELDS];
 	struct tep_print_flag_sym *gfp_flags; /* the event's own gfp names, or NULL */
