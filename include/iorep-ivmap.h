@@ -17,6 +17,7 @@
  *                                                   adjacent in start order (no nesting),
  *                                                   O(log n + k log(n / k)) worst case
  *   count, bytes .................................. O(1)
+ *   kill, revive .................................. O(1)
  *
  * Ends: every @end argument is exclusive and read modulo 2^64, so a range
  * reaching the top of the address space is written with end == 0
@@ -28,6 +29,15 @@
  * live node.  Removed nodes go to a per-map cache of at most cache_max nodes
  * (IOREP_IVMAP_CACHE_DEFAULT) and beyond that back to free(), so memory
  * follows the live count, not the number of inserts over time.
+ *
+ * Dead nodes (tombstones): a node may be marked dead instead of removed,
+ * to remember a range that was unmapped (double unmaps, use after unmap).
+ * Dead nodes stay in the tree but are invisible to everything below that
+ * does not say "dead" or "any": count, bytes, iteration, overlap and find
+ * see live nodes only.  Turning a node dead or live again
+ * (iorep_ivmap_kill(), iorep_ivmap_revive()) changes no link, so an unmap
+ * followed by a map of the same range, the common case, costs no insert
+ * and no removal.
  *
  * A map is not thread-safe; one map per domain, one thread per map.
  */
@@ -63,8 +73,9 @@ struct iorep_ivmap_node {
 	struct iorep_ivmap_node *left;
 	struct iorep_ivmap_node *right;
 	struct iorep_ivmap_node *parent;
-	uint64_t max_last;   /* largest @last in this subtree */
-	uint64_t seq : 56;   /* insertion sequence, read-only for callers */
+	uint64_t max_last;   /* largest @last in this subtree, dead nodes included */
+	uint64_t seq : 55;   /* insertion sequence, read-only for callers */
+	uint64_t dead : 1;   /* a tombstone: read with iorep_ivmap_node_dead() */
 	uint64_t height : 8; /* AVL height, 1 for a leaf */
 };
 
@@ -77,7 +88,8 @@ struct iorep_ivmap_node {
 struct iorep_ivmap {
 	struct iorep_ivmap_node *root;
 	struct iorep_ivmap_node *cache; /* removed nodes, linked through ->right */
-	size_t count;
+	size_t count; /* live nodes */
+	size_t ndead;
 	size_t ncache;
 	size_t cache_max;
 	uint64_t next_seq;
@@ -133,8 +145,47 @@ static inline uint64_t iorep_ivmap_node_end(const struct iorep_ivmap_node *n)
 struct iorep_ivmap_node *iorep_ivmap_insert(struct iorep_ivmap *m, uint64_t start, uint64_t end,
 					    const struct iorep_ivmap_val *val);
 
-/* Removes @n from @m; the handle is invalid afterwards. */
+/* Removes @n (live or dead) from @m; the handle is invalid afterwards. */
 void iorep_ivmap_remove(struct iorep_ivmap *m, struct iorep_ivmap_node *n);
+
+/* True when @n is a dead node (a tombstone). */
+static inline int iorep_ivmap_node_dead(const struct iorep_ivmap_node *n)
+{
+	return n->dead;
+}
+
+/* As iorep_ivmap_insert(), but the new node is dead. */
+struct iorep_ivmap_node *iorep_ivmap_insert_dead(struct iorep_ivmap *m, uint64_t start,
+						 uint64_t end, const struct iorep_ivmap_val *val);
+
+/* Makes @n dead (if it is live) and gives it the payload *@val; no link changes. */
+void iorep_ivmap_kill(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
+		      const struct iorep_ivmap_val *val);
+
+/* Makes @n live (if it is dead) and gives it the payload *@val; no link changes. */
+void iorep_ivmap_revive(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
+			const struct iorep_ivmap_val *val);
+
+/* Removes the dead nodes whose val.ts is below @before_ts (UINT64_MAX: all); returns how many. */
+size_t iorep_ivmap_sweep_dead(struct iorep_ivmap *m, uint64_t before_ts);
+
+/* Number of dead nodes. */
+size_t iorep_ivmap_dead_count(const struct iorep_ivmap *m);
+
+/* The first dead node (by start, then insertion) that contains @addr / overlaps the range. */
+struct iorep_ivmap_node *iorep_ivmap_dead_find_containing(const struct iorep_ivmap *m,
+							  uint64_t addr);
+struct iorep_ivmap_node *iorep_ivmap_dead_overlap_first(const struct iorep_ivmap *m,
+							uint64_t start, uint64_t end);
+
+/*
+ * Overlap iteration over live and dead nodes alike, in (start, insertion)
+ * order, with the same rules as iorep_ivmap_overlap_first()/_next().
+ */
+struct iorep_ivmap_node *iorep_ivmap_overlap_first_any(const struct iorep_ivmap *m,
+						       uint64_t start, uint64_t end);
+struct iorep_ivmap_node *iorep_ivmap_overlap_next_any(struct iorep_ivmap_node *n, uint64_t start,
+						      uint64_t end);
 
 /*
  * Removes the part of @n inside [@start, @end):
@@ -147,6 +198,7 @@ void iorep_ivmap_remove(struct iorep_ivmap *m, struct iorep_ivmap_node *n);
  *   [@end, old end) is inserted with a copy of the payload whose paddr is
  *   val.paddr + (@end - old start); it takes a new insertion sequence
  *   (IOREP_IVMAP_TRIM_SPLIT).
+ * A dead node is trimmed the same way; a split's new node is dead too.
  * *@tail (if @tail is not NULL) is set to the new node on a split, else NULL.
  * Returns the iorep_ivmap_trim_result, -IOREP_EINVAL for an invalid range,
  * or -IOREP_ENOMEM when the split cannot allocate (then nothing changed).
@@ -210,6 +262,11 @@ int iorep_ivmap_validate(const struct iorep_ivmap *m);
 /* As iorep_ivmap_for_each(), but @n may be removed or trimmed in the body. */
 #define iorep_ivmap_for_each_safe(n, tmp, m)                                                       \
 	for ((n) = iorep_ivmap_first(m); (n) && ((tmp) = iorep_ivmap_next(n), 1); (n) = (tmp))
+
+/* As iorep_ivmap_for_each_overlap_safe(), over live and dead nodes. */
+#define iorep_ivmap_for_each_overlap_any_safe(n, tmp, m, start, end)                               \
+	for ((n) = iorep_ivmap_overlap_first_any((m), (start), (end));                             \
+	     (n) && ((tmp) = iorep_ivmap_overlap_next_any((n), (start), (end)), 1); (n) = (tmp))
 
 #define iorep_ivmap_for_each_overlap(n, m, start, end)                                             \
 	for ((n) = iorep_ivmap_overlap_first((m), (start), (end)); (n);                            \

@@ -138,8 +138,7 @@ struct iorep_device {
 	/* mapping traffic attributed to the device */
 	uint64_t maps, unmaps, bytes_mapped;
 	/* DMA API (dma:* events), keyed by dma address */
-	struct iorep_ivmap dma_live;
-	struct iorep_ivmap dma_dead;	/* recently unmapped handles */
+	struct iorep_ivmap dma_live;	/* live handles, and unmapped ones as dead nodes */
 	struct iorep_ivmap sg_by_phys;	/* live sg lists by first physical address */
 	uint64_t dma_maps, dma_unmaps;
 	uint32_t findings;	/* findings that name the device */
@@ -155,8 +154,8 @@ struct iorep_domain {
 	uint64_t left;		/* when its last device left, IOREP_TS_OPEN if never */
 	uint32_t attached;	/* devices attached now */
 	bool orphan_checked;	/* leaks of a left domain were reported */
+	/* live mappings; unmapped ranges (for double unmaps and faults) as dead nodes */
 	struct iorep_ivmap live;
-	struct iorep_ivmap dead;	/* unmapped ranges, for double unmaps and faults */
 	uint64_t maps, unmaps, bytes_mapped, bytes_unmapped;
 	uint64_t peak_live, peak_bytes;
 };
@@ -206,6 +205,10 @@ struct iorep_model {
 	struct iorep_model_cpu *cpus;
 	uint32_t ncpus;
 	int error;		/* first allocation failure, sticky */
+	/* unmapped history (dead nodes) over all maps, bounded: see iorep_model_history_note() */
+	uint64_t hist_added;	/* dead nodes made since the last count */
+	uint64_t hist_sweep_ts;	/* time of the last sweep */
+	uint64_t hist_sweeps;
 };
 
 /* @st must outlive the model.  iorep_model_release() frees what the model holds. */

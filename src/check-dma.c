@@ -43,20 +43,35 @@ static int add_handle(struct iorep_model *m, uint32_t dev, const struct iorep_ev
 {
 	struct iorep_device *d = &m->devices[dev];
 	struct iorep_ivmap_val val = { 0 };
-	struct iorep_ivmap_node *n, *tmp;
+	struct iorep_ivmap_node *n, *tmp, *reuse = NULL;
+	bool live = false;
 
 	if (!iorep_ivmap_range_valid(start, end))
 		return 0;
+	/* the handle ends the unmapped history of its range; a dead handle of
+	 * exactly the range comes back to life in place */
+	iorep_ivmap_for_each_overlap_any_safe(n, tmp, &d->dma_live, start, end) {
+		if (!iorep_ivmap_node_dead(n))
+			live = true;
+		else if (!reuse && n->start == start && n->last == end - 1)
+			reuse = n;
+		else
+			iorep_ivmap_remove(&d->dma_live, n);
+	}
 	val.paddr = paddr;
 	val.ts = ev->ts;
 	val.pos = ev->pos;
 	val.cpu = ev->cpu;
 	val.pid = ev->pid;
 	val.flags = kind | (uint32_t)(ev->dir & 3) << H_DIR_SHIFT;
-	if (!iorep_ivmap_insert(&d->dma_live, start, end, &val))
-		return m->error = -IOREP_ENOMEM;
-	iorep_ivmap_for_each_overlap_safe(n, tmp, &d->dma_dead, start, end)
-		iorep_ivmap_remove(&d->dma_dead, n);
+	if (reuse && !live) {
+		iorep_ivmap_revive(&d->dma_live, reuse, &val);
+	} else {
+		if (reuse)
+			iorep_ivmap_remove(&d->dma_live, reuse);
+		if (!iorep_ivmap_insert(&d->dma_live, start, end, &val))
+			return m->error = -IOREP_ENOMEM;
+	}
 	d->dma_maps++;
 	return 0;
 }
@@ -73,7 +88,7 @@ static int drop_handle(struct iorep_model *m, uint32_t dev, const struct iorep_e
 	d->dma_unmaps++;
 	n = iorep_ivmap_find_containing(&d->dma_live, start);
 	if (!n) {
-		n = iorep_ivmap_find_containing(&d->dma_dead, start);
+		n = iorep_ivmap_dead_find_containing(&d->dma_live, start);
 		if (n)
 			return iorep_model_add_finding(
 				m, IOREP_FIND_DMA_API_DOUBLE_UNMAP, ev, 0, dev, IOREP_NONE, true,
@@ -107,13 +122,9 @@ static int drop_handle(struct iorep_model *m, uint32_t dev, const struct iorep_e
 					true, start, size, "%s with dir %s of a mapping made %s",
 					iorep_event_desc(ev->type)->name, iorep_dma_dir_name(ev->dir),
 					iorep_dma_dir_name((n->val.flags >> H_DIR_SHIFT) & 3));
-	start = n->start;
-	hsize = n->last + 1 - n->start;
-	iorep_ivmap_remove(&d->dma_live, n);
-	if (iorep_ivmap_count(&d->dma_dead) >= (1u << 16))
-		iorep_ivmap_release(&d->dma_dead);
-	if (!iorep_ivmap_insert(&d->dma_dead, start, start + hsize, &val))
-		return m->error = -IOREP_ENOMEM;
+	/* the handle stays as a dead node: a second unmap of it is a double unmap */
+	iorep_ivmap_kill(&d->dma_live, n, &val);
+	iorep_model_history_note(m);
 	return 0;
 }
 

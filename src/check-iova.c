@@ -21,9 +21,6 @@
 #include "iorep-print.h"
 #include "model-local.h"
 
-/* History of unmapped ranges kept per domain before it is dropped and restarted. */
-#define DEAD_MAX (1u << 18)
-
 static const char *dev_name(const struct iorep_model *m, uint32_t dev)
 {
 	return dev == IOREP_NONE ? "-" : m->devices[dev].name;
@@ -33,20 +30,6 @@ static bool domain_in_trace(const struct iorep_model *m, const struct iorep_doma
 {
 	/* a user domain created by an attach this trace saw: all its maps are in the trace */
 	return d->kind == IOREP_DOM_USER;
-}
-
-/* Removes what the dead history holds of [start, end). */
-static int forget_dead(struct iorep_model *m, struct iorep_domain *d, uint64_t start, uint64_t end)
-{
-	struct iorep_ivmap_node *n, *tmp;
-	int ret;
-
-	iorep_ivmap_for_each_overlap_safe(n, tmp, &d->dead, start, end) {
-		ret = iorep_ivmap_trim(&d->dead, n, start, end, NULL);
-		if (ret < 0)
-			return m->error = ret;
-	}
-	return 0;
 }
 
 static void update_peaks(struct iorep_model *m, struct iorep_domain *d)
@@ -68,13 +51,30 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_
 {
 	struct iorep_domain *d = &m->domains[di];
 	struct iorep_ivmap_val val = { 0 };
-	struct iorep_ivmap_node *n;
+	struct iorep_ivmap_node *n, *tmp, *live = NULL, *reuse = NULL;
 	uint64_t end = ev->iova + ev->size;
+	int ret;
 
 	if (!ev->size || !iorep_ivmap_range_valid(ev->iova, end))
 		return 0;
+	/* One walk: the first live mapping the map lands on, and the unmapped
+	 * history of the range, which the map ends.  A dead node of exactly the
+	 * range (the IOVA allocator handing the same range out again) comes
+	 * back to life in place. */
+	iorep_ivmap_for_each_overlap_any_safe(n, tmp, &d->live, ev->iova, end) {
+		if (!iorep_ivmap_node_dead(n)) {
+			if (!live)
+				live = n;
+		} else if (!reuse && n->start == ev->iova && n->last == end - 1) {
+			reuse = n;
+		} else {
+			ret = iorep_ivmap_trim(&d->live, n, ev->iova, end, NULL);
+			if (ret < 0)
+				return m->error = ret;
+		}
+	}
 	if (d->kind != IOREP_DOM_POOL) {
-		n = iorep_ivmap_overlap_first(&d->live, ev->iova, end);
+		n = live;
 		if (n)
 			iorep_model_add_finding(
 				m, IOREP_FIND_OVERLAPPING_MAP, ev, 0, dev, di, true, ev->iova, ev->size,
@@ -90,10 +90,15 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_
 	val.cpu = ev->cpu;
 	val.pid = ev->pid;
 	val.owner = dev;
-	if (!iorep_ivmap_insert(&d->live, ev->iova, end, &val))
-		return m->error = -IOREP_ENOMEM;
-	if (forget_dead(m, d, ev->iova, end) < 0)
-		return m->error;
+	if (reuse && !live) {
+		/* with no live node on the range, the revived one is last in its order too */
+		iorep_ivmap_revive(&d->live, reuse, &val);
+	} else {
+		if (reuse)
+			iorep_ivmap_remove(&d->live, reuse);
+		if (!iorep_ivmap_insert(&d->live, ev->iova, end, &val))
+			return m->error = -IOREP_ENOMEM;
+	}
 	d->maps++;
 	d->bytes_mapped += ev->size;
 	m->stats.maps++;
@@ -109,21 +114,24 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_
 	return 0;
 }
 
-/* Records [start, end) as unmapped at @ts, bounding the history. */
+/*
+ * Records [start, end) as unmapped by @ev: @reuse (a live node of exactly
+ * that range, now unmapped) turns dead in place, else a dead node is added.
+ */
 static int remember_dead(struct iorep_model *m, struct iorep_domain *d,
-			 const struct iorep_event *ev, uint64_t start, uint64_t end, uint64_t map_ts)
+			 const struct iorep_event *ev, uint64_t start, uint64_t end, uint64_t map_ts,
+			 struct iorep_ivmap_node *reuse)
 {
 	/* a dead range has no physical address: paddr keeps when it was mapped (0: unknown) */
 	struct iorep_ivmap_val val = {
 		.paddr = map_ts, .ts = ev->ts, .pos = ev->pos, .cpu = ev->cpu, .pid = ev->pid
 	};
 
-	if (forget_dead(m, d, start, end) < 0)
-		return m->error;
-	if (iorep_ivmap_count(&d->dead) >= DEAD_MAX)
-		iorep_ivmap_release(&d->dead);	/* older history is dropped, memory stays bounded */
-	if (!iorep_ivmap_insert(&d->dead, start, end, &val))
+	if (reuse)
+		iorep_ivmap_kill(&d->live, reuse, &val);
+	else if (!iorep_ivmap_insert_dead(&d->live, start, end, &val))
 		return m->error = -IOREP_ENOMEM;
+	iorep_model_history_note(m);
 	return 0;
 }
 
@@ -131,15 +139,33 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 		      uint32_t dev)
 {
 	struct iorep_domain *d = &m->domains[di];
-	struct iorep_ivmap_node *n, *tmp;
+	struct iorep_ivmap_node *n, *tmp, *reuse = NULL;
 	uint64_t end = ev->iova + ev->size, covered = 0, lo, hi, dead_ts = 0, map_ts = 0;
-	bool pool = d->kind == IOREP_DOM_POOL, in_dead = false;
+	bool pool = d->kind == IOREP_DOM_POOL, in_dead = false, done = false;
 	char msg[300];
 	int ret;
 
 	if (!ev->size || !iorep_ivmap_range_valid(ev->iova, end))
 		return 0;
-	iorep_ivmap_for_each_overlap_safe(n, tmp, &d->live, ev->iova, end) {
+	/* One walk over the range: live mappings are unmapped, the unmapped
+	 * history is read (the first dead node) and ended (the unmap's own
+	 * record replaces it). */
+	iorep_ivmap_for_each_overlap_any_safe(n, tmp, &d->live, ev->iova, end) {
+		if (iorep_ivmap_node_dead(n)) {
+			/* In the pool, an earlier unmap of the range may have been
+			 * another domain's (every DMA domain allocates from the top
+			 * of the 32-bit space down): history proves nothing there. */
+			if (!in_dead && !pool) {
+				in_dead = true;
+				dead_ts = n->val.ts;
+			}
+			ret = iorep_ivmap_trim(&d->live, n, ev->iova, end, NULL);
+			if (ret < 0)
+				return m->error = ret;
+			continue;
+		}
+		if (done)
+			continue;
 		lo = n->start > ev->iova ? n->start : ev->iova;
 		hi = n->last + 1 < end && n->last + 1 != 0 ? n->last + 1 : end;
 		covered += hi - lo;
@@ -155,21 +181,17 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 			m->stats.live--;
 		}
 		m->stats.live_bytes -= hi - lo;
-		ret = iorep_ivmap_trim(&d->live, n, ev->iova, end, NULL);
-		if (ret < 0)
-			return m->error = ret;
-		if (ret == IOREP_IVMAP_TRIM_SPLIT)
-			m->stats.live++;
+		if (!reuse && n->start == ev->iova && n->last == end - 1) {
+			reuse = n;	/* becomes the unmap's dead record */
+		} else {
+			ret = iorep_ivmap_trim(&d->live, n, ev->iova, end, NULL);
+			if (ret < 0)
+				return m->error = ret;
+			if (ret == IOREP_IVMAP_TRIM_SPLIT)
+				m->stats.live++;
+		}
 		if (pool && covered >= ev->size)
-			break;	/* in the pool, one domain's mapping is enough */
-	}
-	/* In the pool, an earlier unmap of the range may have been another
-	 * domain's (every DMA domain allocates from the top of the 32-bit space
-	 * down): history proves nothing there. */
-	n = pool ? NULL : iorep_ivmap_overlap_first(&d->dead, ev->iova, end);
-	if (n) {
-		in_dead = true;
-		dead_ts = n->val.ts;
+			done = true;	/* in the pool, one domain's mapping is enough */
 	}
 	d->unmaps++;
 	d->bytes_unmapped += ev->size;
@@ -239,7 +261,7 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 			ev->iova, end, covered, ev->size,
 			in_dead ? "; the rest was already unmapped" : "");
 	}
-	if (remember_dead(m, d, ev, ev->iova, end, map_ts) < 0)
+	if (remember_dead(m, d, ev, ev->iova, end, map_ts, reuse) < 0)
 		return m->error;
 	update_peaks(m, d);
 	iorep_series_note(&m->series, ev->ts, m->stats.live, m->stats.live_bytes, false);
@@ -259,7 +281,8 @@ static void history_of(const struct iorep_model *m, uint32_t dom, uint64_t iova,
 		if (h[i].domain == dom)
 			return; /* looked at already (a device returns to its domains) */
 	for (pass = 0; pass < 2 && *n < IOREP_FAULT_HISTORY_MAX; pass++) {
-		node = iorep_ivmap_find_containing(pass ? &d->dead : &d->live, iova);
+		node = pass ? iorep_ivmap_dead_find_containing(&d->live, iova) :
+			      iorep_ivmap_find_containing(&d->live, iova);
 		if (!node)
 			continue;
 		if (pass == 1 && node->val.paddr && *n + 1 < IOREP_FAULT_HISTORY_MAX) {
@@ -346,7 +369,7 @@ int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev)
 				 " (a permission fault)",
 				 iorep_domain_kind_name(d->kind), n->val.ts / 1000000000,
 				 n->val.ts % 1000000000 / 1000);
-		} else if ((n = iorep_ivmap_find_containing(&d->dead, ev->iova))) {
+		} else if ((n = iorep_ivmap_dead_find_containing(&d->live, ev->iova))) {
 			uint64_t ago = ev->ts - n->val.ts;
 
 			snprintf(state, sizeof(state),

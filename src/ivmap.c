@@ -15,7 +15,7 @@
 #include "iorep-error.h"
 #include "iorep-ivmap.h"
 
-#define IVMAP_SEQ_MAX ((UINT64_C(1) << 56) - 1)
+#define IVMAP_SEQ_MAX ((UINT64_C(1) << 55) - 1)
 
 _Static_assert(sizeof(struct iorep_ivmap_node) <= 96, "ivmap node grew past 96 bytes");
 
@@ -254,11 +254,52 @@ static void ivmap_node_put(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 	m->ncache++;
 }
 
+/* In-order neighbours and the first node, live or dead. */
+static struct iorep_ivmap_node *ivmap_first_any(const struct iorep_ivmap *m)
+{
+	struct iorep_ivmap_node *n = m->root;
+
+	while (n && n->left)
+		n = n->left;
+	return n;
+}
+
+static struct iorep_ivmap_node *ivmap_next_any(struct iorep_ivmap_node *n)
+{
+	struct iorep_ivmap_node *p;
+
+	if (n->right) {
+		n = n->right;
+		while (n->left)
+			n = n->left;
+		return n;
+	}
+	for (p = n->parent; p && n == p->right; p = p->parent)
+		n = p;
+	return p;
+}
+
+static struct iorep_ivmap_node *ivmap_prev_any(struct iorep_ivmap_node *n)
+{
+	struct iorep_ivmap_node *p;
+
+	if (n->left) {
+		n = n->left;
+		while (n->right)
+			n = n->right;
+		return n;
+	}
+	for (p = n->parent; p && n == p->left; p = p->parent)
+		n = p;
+	return p;
+}
+
 void iorep_ivmap_init(struct iorep_ivmap *m)
 {
 	m->root = NULL;
 	m->cache = NULL;
 	m->count = 0;
+	m->ndead = 0;
 	m->ncache = 0;
 	m->cache_max = IOREP_IVMAP_CACHE_DEFAULT;
 	m->next_seq = 0;
@@ -324,8 +365,8 @@ void iorep_ivmap_set_cache_max(struct iorep_ivmap *m, size_t max)
 	}
 }
 
-struct iorep_ivmap_node *iorep_ivmap_insert(struct iorep_ivmap *m, uint64_t start, uint64_t end,
-					    const struct iorep_ivmap_val *val)
+static struct iorep_ivmap_node *ivmap_insert(struct iorep_ivmap *m, uint64_t start, uint64_t end,
+					     const struct iorep_ivmap_val *val, unsigned int dead)
 {
 	struct iorep_ivmap_node *n;
 	uint64_t last;
@@ -339,24 +380,86 @@ struct iorep_ivmap_node *iorep_ivmap_insert(struct iorep_ivmap *m, uint64_t star
 	n->last = last;
 	n->val = *val;
 	n->seq = m->next_seq++;
+	n->dead = dead;
 	ivmap_link(m, n);
-	m->count++;
-	ivmap_bytes_add(m, start, last);
+	if (dead) {
+		m->ndead++;
+	} else {
+		m->count++;
+		ivmap_bytes_add(m, start, last);
+	}
 	return n;
+}
+
+struct iorep_ivmap_node *iorep_ivmap_insert(struct iorep_ivmap *m, uint64_t start, uint64_t end,
+					    const struct iorep_ivmap_val *val)
+{
+	return ivmap_insert(m, start, end, val, 0);
+}
+
+struct iorep_ivmap_node *iorep_ivmap_insert_dead(struct iorep_ivmap *m, uint64_t start,
+						 uint64_t end, const struct iorep_ivmap_val *val)
+{
+	return ivmap_insert(m, start, end, val, 1);
 }
 
 void iorep_ivmap_remove(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 {
 	ivmap_unlink(m, n);
-	m->count--;
-	ivmap_bytes_sub(m, n->start, n->last);
+	if (n->dead) {
+		m->ndead--;
+	} else {
+		m->count--;
+		ivmap_bytes_sub(m, n->start, n->last);
+	}
 	ivmap_node_put(m, n);
+}
+
+void iorep_ivmap_kill(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
+		      const struct iorep_ivmap_val *val)
+{
+	if (!n->dead) {
+		n->dead = 1;
+		m->count--;
+		m->ndead++;
+		ivmap_bytes_sub(m, n->start, n->last);
+	}
+	n->val = *val;
+}
+
+void iorep_ivmap_revive(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
+			const struct iorep_ivmap_val *val)
+{
+	if (n->dead) {
+		n->dead = 0;
+		m->ndead--;
+		m->count++;
+		ivmap_bytes_add(m, n->start, n->last);
+	}
+	n->val = *val;
+}
+
+size_t iorep_ivmap_sweep_dead(struct iorep_ivmap *m, uint64_t before_ts)
+{
+	struct iorep_ivmap_node *n, *next;
+	size_t removed = 0;
+
+	if (!m->ndead)
+		return 0;
+	for (n = ivmap_first_any(m); n; n = next) {
+		next = ivmap_next_any(n);
+		if (n->dead && n->val.ts < before_ts) {
+			iorep_ivmap_remove(m, n);
+			removed++;
+		}
+	}
+	return removed;
 }
 
 /* Moves the start of @n up to @start (<= n->last), keeping its seq. */
 static void ivmap_move_start(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t start)
 {
-	struct iorep_ivmap_node *next = iorep_ivmap_next(n);
+	struct iorep_ivmap_node *next = ivmap_next_any(n);
 
 	/* The key only grows: if it stays below the successor's, @n stays put. */
 	if (!next || ivmap_key_less(start, n->seq, next->start, next->seq)) {
@@ -386,14 +489,16 @@ int iorep_ivmap_trim(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t
 	}
 	if (start <= n->start) {
 		/* Keep [last + 1, n->last]; last < n->last so last + 1 cannot wrap. */
-		ivmap_bytes_sub(m, n->start, last);
+		if (!n->dead)
+			ivmap_bytes_sub(m, n->start, last);
 		n->val.paddr += last + 1 - n->start;
 		ivmap_move_start(m, n, last + 1);
 		return IOREP_IVMAP_TRIM_FRONT;
 	}
 	if (last >= n->last) {
 		/* Keep [n->start, start - 1]; start > n->start so start - 1 cannot wrap. */
-		ivmap_bytes_sub(m, start, n->last);
+		if (!n->dead)
+			ivmap_bytes_sub(m, start, n->last);
 		n->last = start - 1;
 		ivmap_fixup(m, n, NULL);
 		return IOREP_IVMAP_TRIM_BACK;
@@ -410,21 +515,26 @@ int iorep_ivmap_trim(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t
 	t->val = n->val;
 	t->val.paddr += t->start - n->start;
 	t->seq = m->next_seq++;
-	ivmap_bytes_sub(m, start, last);
+	t->dead = n->dead;
 	n->last = start - 1;
 	ivmap_fixup(m, n, NULL);
 	ivmap_link(m, t);
-	m->count++;
+	if (t->dead) {
+		m->ndead++;
+	} else {
+		ivmap_bytes_sub(m, start, last);
+		m->count++;
+	}
 	if (tail)
 		*tail = t;
 	return IOREP_IVMAP_TRIM_SPLIT;
 }
 
 /*
- * The first node of the subtree at @n overlapping [qs, ql].  If the left
- * subtree's max_last reaches qs but it holds no overlap, the node holding
- * that max_last starts past ql, and so does everything after it: the
- * search can commit to the left subtree.
+ * The first node of the subtree at @n overlapping [qs, ql], live or dead.
+ * If the left subtree's max_last reaches qs but it holds no overlap, the
+ * node holding that max_last starts past ql, and so does everything after
+ * it: the search can commit to the left subtree.
  */
 static struct iorep_ivmap_node *ivmap_subtree_first(struct iorep_ivmap_node *n, uint64_t qs,
 						    uint64_t ql)
@@ -479,8 +589,37 @@ static struct iorep_ivmap_node *ivmap_overlap_next(struct iorep_ivmap_node *n, u
 	}
 }
 
+/* @n, or the first overlapping node after it, whose state is @dead; NULL if none. */
+static struct iorep_ivmap_node *ivmap_overlap_state(struct iorep_ivmap_node *n, uint64_t qs,
+						    uint64_t ql, unsigned int dead)
+{
+	while (n && n->dead != dead)
+		n = ivmap_overlap_next(n, qs, ql);
+	return n;
+}
+
 struct iorep_ivmap_node *iorep_ivmap_overlap_first(const struct iorep_ivmap *m, uint64_t start,
 						   uint64_t end)
+{
+	uint64_t last;
+
+	if (!ivmap_range(start, end, &last))
+		return NULL;
+	return ivmap_overlap_state(ivmap_overlap_first(m, start, last), start, last, 0);
+}
+
+struct iorep_ivmap_node *iorep_ivmap_overlap_next(struct iorep_ivmap_node *n, uint64_t start,
+						  uint64_t end)
+{
+	uint64_t last;
+
+	if (!ivmap_range(start, end, &last))
+		return NULL;
+	return ivmap_overlap_state(ivmap_overlap_next(n, start, last), start, last, 0);
+}
+
+struct iorep_ivmap_node *iorep_ivmap_overlap_first_any(const struct iorep_ivmap *m,
+						       uint64_t start, uint64_t end)
 {
 	uint64_t last;
 
@@ -489,8 +628,8 @@ struct iorep_ivmap_node *iorep_ivmap_overlap_first(const struct iorep_ivmap *m, 
 	return ivmap_overlap_first(m, start, last);
 }
 
-struct iorep_ivmap_node *iorep_ivmap_overlap_next(struct iorep_ivmap_node *n, uint64_t start,
-						  uint64_t end)
+struct iorep_ivmap_node *iorep_ivmap_overlap_next_any(struct iorep_ivmap_node *n, uint64_t start,
+						      uint64_t end)
 {
 	uint64_t last;
 
@@ -508,8 +647,9 @@ int iorep_ivmap_overlap_each(const struct iorep_ivmap *m, uint64_t start, uint64
 
 	if (!ivmap_range(start, end, &last))
 		return 0;
-	for (n = ivmap_overlap_first(m, start, last); n; n = next) {
-		next = ivmap_overlap_next(n, start, last);
+	for (n = ivmap_overlap_state(ivmap_overlap_first(m, start, last), start, last, 0); n;
+	     n = next) {
+		next = ivmap_overlap_state(ivmap_overlap_next(n, start, last), start, last, 0);
 		ret = fn(n, data);
 		if (ret)
 			return ret;
@@ -519,7 +659,25 @@ int iorep_ivmap_overlap_each(const struct iorep_ivmap *m, uint64_t start, uint64
 
 struct iorep_ivmap_node *iorep_ivmap_find_containing(const struct iorep_ivmap *m, uint64_t addr)
 {
-	return ivmap_overlap_first(m, addr, addr);
+	return ivmap_overlap_state(ivmap_overlap_first(m, addr, addr), addr, addr, 0);
+}
+
+struct iorep_ivmap_node *iorep_ivmap_dead_find_containing(const struct iorep_ivmap *m,
+							  uint64_t addr)
+{
+	if (!m->ndead)
+		return NULL;
+	return ivmap_overlap_state(ivmap_overlap_first(m, addr, addr), addr, addr, 1);
+}
+
+struct iorep_ivmap_node *iorep_ivmap_dead_overlap_first(const struct iorep_ivmap *m,
+							uint64_t start, uint64_t end)
+{
+	uint64_t last;
+
+	if (!m->ndead || !ivmap_range(start, end, &last))
+		return NULL;
+	return ivmap_overlap_state(ivmap_overlap_first(m, start, last), start, last, 1);
 }
 
 struct iorep_ivmap_node *iorep_ivmap_find_exact(const struct iorep_ivmap *m, uint64_t start,
@@ -540,19 +698,17 @@ struct iorep_ivmap_node *iorep_ivmap_find_exact(const struct iorep_ivmap *m, uin
 			n = n->right;
 		}
 	}
-	for (n = cand; n && n->start == start; n = iorep_ivmap_next(n))
-		if (n->last == last)
+	for (n = cand; n && n->start == start; n = ivmap_next_any(n))
+		if (n->last == last && !n->dead)
 			return n;
 	return NULL;
 }
 
 struct iorep_ivmap_node *iorep_ivmap_first(const struct iorep_ivmap *m)
 {
-	struct iorep_ivmap_node *n = m->root;
+	struct iorep_ivmap_node *n = ivmap_first_any(m);
 
-	while (n && n->left)
-		n = n->left;
-	return n;
+	return n && n->dead ? iorep_ivmap_next(n) : n;
 }
 
 struct iorep_ivmap_node *iorep_ivmap_last(const struct iorep_ivmap *m)
@@ -561,42 +717,33 @@ struct iorep_ivmap_node *iorep_ivmap_last(const struct iorep_ivmap *m)
 
 	while (n && n->right)
 		n = n->right;
-	return n;
+	return n && n->dead ? iorep_ivmap_prev(n) : n;
 }
 
 struct iorep_ivmap_node *iorep_ivmap_next(struct iorep_ivmap_node *n)
 {
-	struct iorep_ivmap_node *p;
-
-	if (n->right) {
-		n = n->right;
-		while (n->left)
-			n = n->left;
-		return n;
-	}
-	for (p = n->parent; p && n == p->right; p = p->parent)
-		n = p;
-	return p;
+	do
+		n = ivmap_next_any(n);
+	while (n && n->dead);
+	return n;
 }
 
 struct iorep_ivmap_node *iorep_ivmap_prev(struct iorep_ivmap_node *n)
 {
-	struct iorep_ivmap_node *p;
-
-	if (n->left) {
-		n = n->left;
-		while (n->right)
-			n = n->right;
-		return n;
-	}
-	for (p = n->parent; p && n == p->left; p = p->parent)
-		n = p;
-	return p;
+	do
+		n = ivmap_prev_any(n);
+	while (n && n->dead);
+	return n;
 }
 
 size_t iorep_ivmap_count(const struct iorep_ivmap *m)
 {
 	return m->count;
+}
+
+size_t iorep_ivmap_dead_count(const struct iorep_ivmap *m)
+{
+	return m->ndead;
 }
 
 uint64_t iorep_ivmap_bytes(const struct iorep_ivmap *m)
@@ -608,6 +755,7 @@ struct ivmap_check {
 	const struct iorep_ivmap *m;
 	const struct iorep_ivmap_node *prev;
 	size_t count;
+	size_t ndead;
 	uint64_t bytes_lo;
 	uint64_t bytes_hi;
 };
@@ -624,7 +772,7 @@ static int ivmap_check_subtree(struct ivmap_check *c, const struct iorep_ivmap_n
 	if (!n)
 		return 0;
 	/* A broken tree may hold a cycle: never visit more nodes than counted. */
-	if (n->parent != parent || c->count >= c->m->count)
+	if (n->parent != parent || c->count + c->ndead >= c->m->count + c->m->ndead)
 		goto out;
 	if (ivmap_check_subtree(c, n->left, n, &hl))
 		goto out;
@@ -633,12 +781,16 @@ static int ivmap_check_subtree(struct ivmap_check *c, const struct iorep_ivmap_n
 	if (c->prev && !ivmap_key_less(c->prev->start, c->prev->seq, n->start, n->seq))
 		goto out;
 	c->prev = n;
-	c->count++;
-	c->bytes_lo += n->last - n->start;
-	if (c->bytes_lo < n->last - n->start)
-		c->bytes_hi++;
-	if (++c->bytes_lo == 0)
-		c->bytes_hi++;
+	if (n->dead) {
+		c->ndead++;
+	} else {
+		c->count++;
+		c->bytes_lo += n->last - n->start;
+		if (c->bytes_lo < n->last - n->start)
+			c->bytes_hi++;
+		if (++c->bytes_lo == 0)
+			c->bytes_hi++;
+	}
 	if (ivmap_check_subtree(c, n->right, n, &hr))
 		goto out;
 	if (hl > hr + 1 || hr > hl + 1 || n->height != 1 + (hl > hr ? hl : hr))
@@ -665,7 +817,7 @@ int iorep_ivmap_validate(const struct iorep_ivmap *m)
 
 	if (ivmap_check_subtree(&c, m->root, NULL, &height))
 		return -IOREP_EINVAL;
-	if (c.count != m->count || c.bytes_lo != m->bytes_lo || c.bytes_hi != m->bytes_hi)
+	if (c.count != m->count || c.ndead != m->ndead || c.bytes_lo != m->bytes_lo || c.bytes_hi != m->bytes_hi)
 		return -IOREP_EINVAL;
 	for (n = m->cache; n && ncache <= m->ncache; n = n->right)
 		ncache++;

@@ -35,6 +35,16 @@ uint32_t iorep_model_device_target(struct iorep_model *m, uint32_t dev, uint64_t
 /* Converts a device's "appeared" epoch into a user domain of @pid (see attrib). */
 uint32_t iorep_model_user_from_appear(struct iorep_model *m, const struct iorep_event *ev);
 
+/*
+ * Unmapped history: the dead nodes of every domain's and device's map
+ * together stay below IOREP_HISTORY_MAX (about 24 MB).  Call this after
+ * making a dead node; when the budget is reached, dead nodes older than the
+ * previous sweep are dropped, and all of them if that is not enough.  A
+ * double unmap whose first unmap was dropped then looks never mapped.
+ */
+#define IOREP_HISTORY_MAX (1u << 18)
+void iorep_model_history_note(struct iorep_model *m);
+
 /* The pool of unattributed mappings (created on first use). */
 uint32_t iorep_model_pool(struct iorep_model *m, uint64_t ts);
 

@@ -33,7 +33,49 @@ void iorep_model_init(struct iorep_model *m, struct iorep_strtab *st)
 static void domain_release(struct iorep_domain *d)
 {
 	iorep_ivmap_release(&d->live);
-	iorep_ivmap_release(&d->dead);
+}
+
+static size_t history_count(const struct iorep_model *m)
+{
+	size_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < m->ndomains; i++)
+		n += iorep_ivmap_dead_count(&m->domains[i].live);
+	for (i = 0; i < m->ndevices; i++)
+		n += iorep_ivmap_dead_count(&m->devices[i].dma_live);
+	return n;
+}
+
+static void history_sweep(struct iorep_model *m, uint64_t before_ts)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->ndomains; i++)
+		iorep_ivmap_sweep_dead(&m->domains[i].live, before_ts);
+	for (i = 0; i < m->ndevices; i++)
+		iorep_ivmap_sweep_dead(&m->devices[i].dma_live, before_ts);
+}
+
+void iorep_model_history_note(struct iorep_model *m)
+{
+	size_t n;
+
+	/* counted again only every IOREP_HISTORY_MAX - n additions: O(1) amortized */
+	if (++m->hist_added < IOREP_HISTORY_MAX)
+		return;
+	n = history_count(m);
+	if (n >= IOREP_HISTORY_MAX) {
+		history_sweep(m, m->hist_sweep_ts);
+		n = history_count(m);
+		if (n > IOREP_HISTORY_MAX / 2) {
+			history_sweep(m, UINT64_MAX);
+			n = 0;
+		}
+		m->hist_sweep_ts = m->last_ts;
+		m->hist_sweeps++;
+	}
+	m->hist_added = n;
 }
 
 void iorep_model_release(struct iorep_model *m)
@@ -43,7 +85,6 @@ void iorep_model_release(struct iorep_model *m)
 	for (i = 0; i < m->ndevices; i++) {
 		free(m->devices[i].epochs);
 		iorep_ivmap_release(&m->devices[i].dma_live);
-		iorep_ivmap_release(&m->devices[i].dma_dead);
 		iorep_ivmap_release(&m->devices[i].sg_by_phys);
 	}
 	for (i = 0; i < m->ndomains; i++)
@@ -98,7 +139,6 @@ uint32_t iorep_model_domain_new(struct iorep_model *m, enum iorep_domain_kind ki
 	d->created = ts;
 	d->left = IOREP_TS_OPEN;
 	iorep_ivmap_init(&d->live);
-	iorep_ivmap_init(&d->dead);
 	return m->ndomains++;
 }
 
@@ -138,7 +178,6 @@ uint32_t iorep_model_device_get(struct iorep_model *m, const char *name)
 	d->group = -1;
 	d->own_domain = IOREP_NONE;
 	iorep_ivmap_init(&d->dma_live);
-	iorep_ivmap_init(&d->dma_dead);
 	iorep_ivmap_init(&d->sg_by_phys);
 	return m->ndevices++;
 }

@@ -14,6 +14,7 @@
 #include "iorep-input.h"
 #include "iorep-model.h"
 #include "iorep-pci.h"
+#include "model-local.h"
 #include "test-run.h"
 #include "test-util.h"
 
@@ -361,6 +362,73 @@ static void test_lost_makes_suspected(void)
 	free_run(&r);
 }
 
+/* An event of @type on CPU 0 at @ts by @pid (the device's name where it has one). */
+static struct iorep_event mkev(enum iorep_etype type, uint64_t ts, int32_t pid)
+{
+	struct iorep_event ev;
+
+	iorep_event_reset(&ev, type);
+	ev.ts = ts;
+	ev.cpu = 0;
+	ev.pid = pid;
+	ev.comm = "t";
+	ev.device = "0000:00:07.0";
+	ev.gid = 6;
+	ev.have = 1u << IOREP_F_DEVICE | 1u << IOREP_F_GID;
+	return ev;
+}
+
+/*
+ * The unmapped history (dead nodes) of a long trace stays within
+ * IOREP_HISTORY_MAX over all maps: old history is dropped, recent history
+ * still proves a double unmap.
+ */
+static void test_history_bounded(void)
+{
+	const uint32_t n = IOREP_HISTORY_MAX + IOREP_HISTORY_MAX / 4;
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_model m;
+	struct iorep_event ev;
+	uint64_t ts = 3000000000ull, dead = 0;
+	uint32_t i, doubles = 0;
+
+	iorep_model_init(&m, st);
+	ev = mkev(IOREP_EV_ADD_DEVICE, 1000000000ull, 1);
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	ev = mkev(IOREP_EV_ATTACH, 1100000000ull, 1);
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	ev = mkev(IOREP_EV_ATTACH, 2000000000ull, 9); /* a user domain of pid 9 */
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	for (i = 0; i < n; i++) {
+		ev = mkev(IOREP_EV_MAP, ts++, 9);
+		ev.iova = 0x100000 + (uint64_t)i * 0x1000;
+		ev.size = 0x1000;
+		ev.have = 1u << IOREP_F_IOVA | 1u << IOREP_F_SIZE;
+		CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+		ev.type = IOREP_EV_UNMAP;
+		ev.ts = ts++;
+		CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	}
+	/* the last range again: the recent history says it is a double unmap */
+	ev.ts = ts++;
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	CU_ASSERT_EQUAL(iorep_model_finish(&m), 0);
+	for (i = 0; i < m.ndomains; i++)
+		dead += iorep_ivmap_dead_count(&m.domains[i].live);
+	CU_ASSERT_TRUE(dead <= IOREP_HISTORY_MAX);
+	CU_ASSERT_TRUE(dead >= n - IOREP_HISTORY_MAX);
+	CU_ASSERT_EQUAL(m.hist_sweeps, 1);
+	CU_ASSERT_EQUAL(m.stats.unmaps, n + 1);
+	for (i = 0; i < m.nfindings; i++)
+		if (m.findings[i].type == IOREP_FIND_DOUBLE_UNMAP) {
+			CU_ASSERT_EQUAL(m.findings[i].iova, 0x100000 + (uint64_t)(n - 1) * 0x1000);
+			doubles++;
+		}
+	CU_ASSERT_EQUAL(doubles, 1);
+	iorep_model_release(&m);
+	iorep_strtab_free(st);
+}
+
 static int finding_key_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -436,6 +504,7 @@ int main(void)
 		{ "same findings from trace.dat, trace.txt, report.txt", test_same_findings_every_form },
 		{ "split group", test_split_group },
 		{ "lost events make findings suspected", test_lost_makes_suspected },
+		{ "unmapped history stays bounded", test_history_bounded },
 		{ NULL, NULL },
 	};
 

@@ -67,7 +67,6 @@ static uint32_t tm_device(struct tm *t, const char *name, int32_t group)
 	d->is_pci = iorep_pci_name_is_pci(&d->addr, name, strlen(name));
 	d->group = group;
 	iorep_ivmap_init(&d->dma_live);
-	iorep_ivmap_init(&d->dma_dead);
 	iorep_ivmap_init(&d->sg_by_phys);
 	return m->ndevices++;
 }
@@ -87,7 +86,6 @@ static uint32_t tm_domain(struct tm *t, enum iorep_domain_kind kind, int32_t gro
 	d->created = created;
 	d->left = left;
 	iorep_ivmap_init(&d->live);
-	iorep_ivmap_init(&d->dead);
 	return m->ndomains++;
 }
 
@@ -158,12 +156,10 @@ static void tm_free(struct tm *t)
 	for (i = 0; i < m->ndevices; i++) {
 		free(m->devices[i].epochs);
 		iorep_ivmap_release(&m->devices[i].dma_live);
-		iorep_ivmap_release(&m->devices[i].dma_dead);
 		iorep_ivmap_release(&m->devices[i].sg_by_phys);
 	}
 	for (i = 0; i < m->ndomains; i++) {
 		iorep_ivmap_release(&m->domains[i].live);
-		iorep_ivmap_release(&m->domains[i].dead);
 	}
 	for (i = 0; i < m->ngroups; i++)
 		free(m->groups[i].devices);
