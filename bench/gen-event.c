@@ -275,13 +275,6 @@ void gt_emit(struct gt *g, const struct gt_event *e)
 	if (!g->events++)
 		g->first_ts = g->ts;
 	g->counts[e->type]++;
-	/* model-attrib.c: a claim lasts until an event other than unmap on that CPU */
-	if (e->type == GT_ADD || e->type == GT_ATTACH)
-		memset(g->claim, 0, g->o.cpus);
-	else if (e->type == GT_UNMAP_SG || e->type == GT_FREE)
-		g->claim[e->cpu] = 1;
-	else if (e->type != GT_UNMAP)
-		g->claim[e->cpu] = 0;
 }
 
 /* A new operation: a pause first, now and then a long idle one (time extends). */

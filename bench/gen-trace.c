@@ -603,7 +603,6 @@ static void gt_release(struct gt *g)
 	free(g->procs);
 	free(g->h);
 	free(g->items);
-	free(g->claim);
 }
 
 /* Everything but the options: the files of OUTDIR.  Returns 0 or an errno. */
@@ -617,10 +616,9 @@ static int generate(struct gt *g)
 
 	g->rng = g->o.seed;
 	g->devs = calloc(g->o.devices, sizeof(*g->devs));
-	g->claim = calloc(g->o.cpus, 1);
 	g->hcap = g->o.live + 4 * g->o.devices + 4 * SG_MAX;
 	g->h = calloc(g->hcap, sizeof(*g->h));
-	if (!g->devs || !g->claim || !g->h || schedule(g) < 0)
+	if (!g->devs || !g->h || schedule(g) < 0)
 		return ENOMEM;
 	topology(g);
 	g->doms = calloc(g->ngroups, sizeof(*g->doms));

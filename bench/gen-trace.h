@@ -174,7 +174,6 @@ struct gt {
 	struct gt_lost_seen lost[MAX_LOST];
 	uint32_t nlost;
 	int ids[GT__COUNT];
-	uint8_t *claim; /* per CPU: a dma_unmap_sg/dma_free claims the next unmaps */
 	struct gendat *dat;
 	FILE *txt;
 	int err; /* the first error (an errno), sticky: later events are dropped */

@@ -250,39 +250,16 @@ static void op_sync(struct gt *g, const struct gt_handle *h, uint32_t cpu)
 	gt_emit(g, &e);
 }
 
-/* A CPU for an operation; one that starts with a bare unmap avoids a CPU with a claim. */
-static uint32_t pick_cpu(struct gt *g, bool bare_unmap)
+/* A CPU for an operation. */
+static uint32_t pick_cpu(struct gt *g)
 {
-	uint32_t c = below(g, g->o.cpus), i;
-
-	for (i = 0; bare_unmap && i < g->o.cpus; i++)
-		if (!g->claim[(c + i) % g->o.cpus])
-			return (c + i) % g->o.cpus;
-	return bare_unmap ? UINT32_MAX : c;
-}
-
-/*
- * The CPU to unmap @h on.  iommu-report (model-attrib.c) gives every unmap
- * that follows dma_unmap_sg on a CPU, until another kind of event, to the sg
- * list's device: an unmap/dma_unmap_page pair right after would be
- * misattributed.  So such a pair goes to another CPU, or, with every CPU
- * claimed, comes after a dma_sync_single_for_cpu of the handle.
- */
-static uint32_t unmap_cpu(struct gt *g, const struct gt_handle *h)
-{
-	uint32_t cpu = pick_cpu(g, h->kind == K_SINGLE);
-
-	if (cpu != UINT32_MAX)
-		return cpu;
-	cpu = below(g, g->o.cpus);
-	op_sync(g, h, cpu);
-	return cpu;
+	return below(g, g->o.cpus);
 }
 
 static void op_map_any(struct gt *g, uint32_t dev)
 {
 	const struct gt_profile *p = g->devs[dev].prof;
-	uint32_t cpu = pick_cpu(g, false), r = below(g, 100), size, off;
+	uint32_t cpu = pick_cpu(g), r = below(g, 100), size, off;
 
 	gt_op_begin(g);
 	if (r < p->sg) {
@@ -325,13 +302,13 @@ void gt_traffic(struct gt *g)
 		if (g->h[i].pinned)
 			continue;
 		gt_op_begin(g);
-		op_unmap(g, i, unmap_cpu(g, &g->h[i]), false);
+		op_unmap(g, i, pick_cpu(g), false);
 		return;
 	}
 	h = g->nh ? &g->h[below(g, g->nh)] : NULL;
 	if (h && h->kind == K_SINGLE && h->dir == 2 && g->devs[h->dev].prof->sync > below(g, 100)) {
 		gt_op_begin(g);
-		op_sync(g, h, pick_cpu(g, false));
+		op_sync(g, h, pick_cpu(g));
 	} else {
 		op_map_any(g, random_dev(g, false));
 	}
@@ -346,7 +323,7 @@ void gt_probe(struct gt *g, uint32_t dev, uint32_t proc)
 
 	for (i = 0; i < g->devs[dev].prof->rings; i++) {
 		gt_op_begin(g);
-		h = op_alloc(g, dev, pick_cpu(g, false), proc, sizes[below(g, ARRAY_SIZE(sizes))]);
+		h = op_alloc(g, dev, pick_cpu(g), proc, sizes[below(g, ARRAY_SIZE(sizes))]);
 		if (h) {
 			h->pinned = 1;
 			g->npinned++;
@@ -365,7 +342,7 @@ static void drain(struct gt *g, uint32_t dev)
 			continue;
 		}
 		gt_op_begin(g);
-		op_unmap(g, i, unmap_cpu(g, &g->h[i]), true);
+		op_unmap(g, i, pick_cpu(g), true);
 	}
 }
 
@@ -469,7 +446,7 @@ static void episode(struct gt *g, struct gt_item *it, uint32_t proc)
 	drain(g, dev);
 	if (it->type == D_API_LEAK) { /* one mapping the driver forgets */
 		gt_op_begin(g);
-		h = op_map_single(g, dev, pick_cpu(g, false), PAGE, 0, 1);
+		h = op_map_single(g, dev, pick_cpu(g), PAGE, 0, 1);
 		if (!h)
 			return;
 		kept = *h;
@@ -499,7 +476,7 @@ static void episode(struct gt *g, struct gt_item *it, uint32_t proc)
 /* DMA-API misuse by a driver, in its DMA domain, and a fault. */
 static void dma_defect(struct gt *g, struct gt_item *it)
 {
-	uint32_t dev = random_dev(g, false), cpu = pick_cpu(g, false);
+	uint32_t dev = random_dev(g, false), cpu = pick_cpu(g);
 	const struct gt_dev *d = &g->devs[dev];
 	struct gt_handle *h = NULL, c;
 	struct gt_event e;

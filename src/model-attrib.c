@@ -17,7 +17,7 @@
 struct iorep_model_cpu {
 	struct iorep_event *q;	/* held map/unmap events, in order */
 	uint32_t n, cap;
-	/* after dma_unmap_sg/dma_free: the unmaps that follow are this device's */
+	/* after dma_unmap_sg/dma_free: the unmap that follows is this device's */
 	bool claim;
 	bool claim_any;		/* dma_unmap_sg: no dma address to match */
 	uint32_t claim_dev;
@@ -239,6 +239,9 @@ int iorep_attrib_feed(struct iorep_model *m, const struct iorep_event *ev)
 			return ret;
 		if (c->claim && (c->claim_any || overlaps(ev->iova, ev->size, c->claim_start,
 							   c->claim_end - c->claim_start))) {
+			/* one iommu unmap per dma_unmap_sg or dma_free: the claim ends
+			 * with it, and an unmap after it waits for its own dma_* event */
+			c->claim = false;
 			ret = flush_cpu(m, c);
 			if (ret == 0)
 				ret = process_attributed(m, ev, c->claim_dev);

@@ -4,7 +4,7 @@
  * domain.  Strongest first:
  *   1. the dma:* event next to it on the same CPU (6.12+): `map` comes right
  *      before dma_map_page/dma_map_sg/dma_alloc, `unmap` right before
- *      dma_unmap_page but right after dma_unmap_sg/dma_free;
+ *      dma_unmap_page but right after dma_unmap_sg/dma_free (one unmap each);
  *   2. the process that attached a device to a user domain;
  *   3. else the pool of unattributed mappings.
  */

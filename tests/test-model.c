@@ -362,6 +362,41 @@ static void test_lost_makes_suspected(void)
 	free_run(&r);
 }
 
+/*
+ * One interrupt completes an sg request and then a single page on the same
+ * CPU: the unmap after dma_unmap_sg is the sg list's (the kernel makes one
+ * iommu unmap per dma_unmap_sg or dma_free), the next unmap waits for its
+ * own dma_unmap_page.  Both domains end empty, with nothing to report.
+ */
+static void test_claim_ends_after_one_unmap(void)
+{
+	static const char text[] =
+		"init-1 [000] ..... 1.0: add_device_to_group: IOMMU: groupID=2 device=0000:00:02.0\n"
+		"init-1 [000] ..... 1.0: add_device_to_group: IOMMU: groupID=3 device=0000:00:03.0\n"
+		"init-1 [000] ..... 1.1: attach_device_to_domain: IOMMU: device=0000:00:02.0\n"
+		"init-1 [000] ..... 1.1: attach_device_to_domain: IOMMU: device=0000:00:03.0\n"
+		"dd-5 [000] ..... 2.0: map: IOMMU: iova=0x00000000fffa0000 - 0x00000000fffa1000 paddr=0x0000000103a75000 size=4096\n"
+		"dd-5 [000] ..... 2.0: map: IOMMU: iova=0x00000000fffa1000 - 0x00000000fffa2000 paddr=0x0000000103ac6000 size=4096\n"
+		"dd-5 [000] ..... 2.0: dma_map_sg: 0000:00:03.0 dir=FROM_DEVICE nents=2/2 ents=1/1 dma_addrs={0xfffa0000} sizes={0x2000} phys_addrs={0x103a75000,0x103ac6000} attrs=\n"
+		"dd-6 [001] ..... 2.1: map: IOMMU: iova=0x00000000ffff7000 - 0x00000000ffff8000 paddr=0x0000000103a7e000 size=4096\n"
+		"dd-6 [001] ..... 2.1: dma_map_page: 0000:00:02.0 dir=FROM_DEVICE dma_addr=ffff7000 size=4096 phys_addr=103a7e000 attrs=\n"
+		"<idle>-0 [000] d.h1. 3.0: dma_unmap_sg: 0000:00:03.0 dir=FROM_DEVICE phys_addrs={0x103a75000,0x103ac6000} attrs=\n"
+		"<idle>-0 [000] d.h1. 3.0: unmap: IOMMU: iova=0x00000000fffa0000 - 0x00000000fffa2000 size=8192 unmapped_size=8192\n"
+		"<idle>-0 [000] d.h1. 3.1: unmap: IOMMU: iova=0x00000000ffff7000 - 0x00000000ffff8000 size=4096 unmapped_size=4096\n"
+		"<idle>-0 [000] d.h1. 3.1: dma_unmap_page: 0000:00:02.0 dir=FROM_DEVICE dma_addr=ffff7000 size=4096 attrs=\n";
+	struct run r;
+	uint32_t i;
+
+	run_text(&r, text);
+	for (i = 0; i < r.m.nfindings; i++)
+		fprintf(stderr, "unexpected: %s\n", r.m.findings[i].message);
+	CU_ASSERT_EQUAL(r.m.nfindings, 0);
+	CU_ASSERT_EQUAL(r.m.stats.attributed_maps, 3);
+	CU_ASSERT_EQUAL(r.m.stats.attributed_unmaps, 2);
+	CU_ASSERT_EQUAL(r.m.stats.live, 0);
+	free_run(&r);
+}
+
 /* An event of @type on CPU 0 at @ts by @pid (the device's name where it has one). */
 static struct iorep_event mkev(enum iorep_etype type, uint64_t ts, int32_t pid)
 {
@@ -505,6 +540,7 @@ int main(void)
 		{ "split group", test_split_group },
 		{ "lost events make findings suspected", test_lost_makes_suspected },
 		{ "unmapped history stays bounded", test_history_bounded },
+		{ "an sg unmap's claim ends after its unmap", test_claim_ends_after_one_unmap },
 		{ NULL, NULL },
 	};
 
