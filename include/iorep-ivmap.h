@@ -64,19 +64,22 @@ struct iorep_ivmap_val {
  * trims and other inserts never move a node in memory.
  */
 struct iorep_ivmap_node {
-	/* Read-only for callers. */
+	/*
+	 * Read-only for callers: the range.  With the three fields after it,
+	 * all that a search reads of a node, in the node's first 40 bytes.
+	 */
 	uint64_t start;
 	uint64_t last; /* inclusive: the range is [start, last + 1) */
-	/* The caller's to read and write. */
-	struct iorep_ivmap_val val;
 	/* Private to ivmap.c. */
+	uint64_t max_last; /* largest @last in this subtree, dead nodes included */
 	struct iorep_ivmap_node *left;
 	struct iorep_ivmap_node *right;
 	struct iorep_ivmap_node *parent;
-	uint64_t max_last;   /* largest @last in this subtree, dead nodes included */
 	uint64_t seq : 55;   /* insertion sequence, read-only for callers */
 	uint64_t dead : 1;   /* a tombstone: read with iorep_ivmap_node_dead() */
 	uint64_t height : 8; /* AVL height, 1 for a leaf */
+	/* The caller's to read and write. */
+	struct iorep_ivmap_val val;
 };
 
 #define IOREP_IVMAP_CACHE_DEFAULT 64
