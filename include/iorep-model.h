@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "iorep-event.h"
+#include "iorep-index.h"
 #include "iorep-ivmap.h"
 #include "iorep-pci.h"
 #include "iorep-series.h"
@@ -154,6 +155,8 @@ struct iorep_domain {
 	uint64_t left;		/* when its last device left, IOREP_TS_OPEN if never */
 	uint32_t attached;	/* devices attached now */
 	bool orphan_checked;	/* leaks of a left domain were reported */
+	uint32_t dev_cache;	/* iorep_model_domain_device()'s answer at epoch_gen dev_gen */
+	uint64_t dev_gen;
 	/* live mappings; unmapped ranges (for double unmaps and faults) as dead nodes */
 	struct iorep_ivmap live;
 	uint64_t maps, unmaps, bytes_mapped, bytes_unmapped;
@@ -184,6 +187,15 @@ struct iorep_map_stats {
 
 struct iorep_model_cpu;	/* per-CPU attribution state, model.c's own */
 
+/*
+ * Findings listed per type; more are counted (by their default severity) but
+ * not kept, so that a trace full of one defect cannot exhaust memory.
+ */
+#define IOREP_FINDINGS_PER_TYPE 10000
+
+/* Devices one model holds at most (-IOREP_ELIMIT past it, model.limit "devices"). */
+#define IOREP_DEVICES_MAX (1u << 21)
+
 struct iorep_model {
 	struct iorep_strtab *st;
 	struct iorep_device *devices;
@@ -192,9 +204,20 @@ struct iorep_model {
 	uint32_t ndomains, domains_cap;
 	struct iorep_group *groups;
 	uint32_t ngroups, groups_cap;
+	/* lookups that stay O(1) with a million devices or groups (model.c's own) */
+	struct iorep_index dev_index;	/* device name -> devices[] */
+	struct iorep_index group_index;	/* group id -> groups[] */
+	uint32_t *dirty, ndirty, dirty_cap;	/* groups to check for a split */
+	uint32_t *user_doms, nuser_doms, user_doms_cap;	/* domains made as USER, in order */
+	uint32_t *appear, nappear, appear_cap;	/* devices that appeared with no domain yet */
+	uint64_t epoch_gen;	/* bumped whenever an epoch opens or changes domain */
+	const char *limit;	/* what reached its limit, with error -IOREP_ELIMIT */
+	uint64_t limit_max;	/* and the limit */
 	struct iorep_finding *findings;
 	uint32_t nfindings, findings_cap;
-	uint32_t findings_by_sev[3];
+	uint32_t findings_by_sev[3];	/* listed and unlisted */
+	uint32_t type_findings[IOREP_FIND__COUNT];	/* listed and unlisted, by type */
+	uint64_t unlisted;	/* past IOREP_FINDINGS_PER_TYPE: counted, not listed */
 	uint32_t pool;		/* the pool domain's index */
 	struct iorep_map_stats stats;
 	struct iorep_series series;	/* live mappings over time, downsampled */
@@ -253,7 +276,7 @@ uint32_t iorep_model_device_domain(const struct iorep_model *m, uint32_t dev);
  */
 uint32_t *iorep_model_group_order(const struct iorep_model *m);
 /* The device most recently attached to a domain. */
-uint32_t iorep_model_domain_device(const struct iorep_model *m, uint32_t dom);
+uint32_t iorep_model_domain_device(struct iorep_model *m, uint32_t dom);
 
 const char *iorep_finding_name(enum iorep_finding_type t);
 enum iorep_severity iorep_finding_default_severity(enum iorep_finding_type t);

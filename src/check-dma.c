@@ -233,6 +233,7 @@ void iorep_check_dma_leaving(struct iorep_model *m, uint32_t dev, const struct i
 {
 	struct iorep_device *d = &m->devices[dev];
 	struct iorep_ivmap_node *n;
+	uint32_t idx;
 	char size[32];
 
 	iorep_ivmap_for_each(n, &d->dma_live) {
@@ -240,6 +241,7 @@ void iorep_check_dma_leaving(struct iorep_model *m, uint32_t dev, const struct i
 			continue;
 		n->val.flags |= H_LEAKED;
 		iorep_print_bytes(size, sizeof(size), n->last + 1 - n->start);
+		idx = m->nfindings;
 		iorep_model_add_finding(
 			m, IOREP_FIND_DMA_API_LEAK, ev, 0, dev, IOREP_NONE, true, n->start,
 			n->last + 1 - n->start,
@@ -247,6 +249,7 @@ void iorep_check_dma_leaving(struct iorep_model *m, uint32_t dev, const struct i
 			") still live when %s left its DMA domain",
 			kind_name(n->val.flags), n->start, size, n->val.ts / 1000000000,
 			n->val.ts % 1000000000 / 1000, d->name);
-		m->findings[m->nfindings - 1].age_ns = ev->ts - n->val.ts;
+		if (m->nfindings > idx)	/* listed, not only counted */
+			m->findings[m->nfindings - 1].age_ns = ev->ts - n->val.ts;
 	}
 }

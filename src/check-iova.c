@@ -246,10 +246,13 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 				 ev->iova, end, iorep_domain_kind_name(d->kind));
 		iorep_model_add_finding(m, IOREP_FIND_UNMATCHED_UNMAP, ev, 0, dev, di, true,
 					ev->iova, ev->size, "%s", msg);
-		/* a domain whose whole life is in the trace: a real bug */
-		if (never && m->nfindings > idx) {
-			m->findings_by_sev[m->findings[idx].severity]--;
-			m->findings[idx].severity = IOREP_SEV_ERROR;
+		/* a domain whose whole life is in the trace: a real bug (counted as
+		 * one when past the listing limit too) */
+		if (never && !m->error) {
+			m->findings_by_sev[m->nfindings > idx ? m->findings[idx].severity :
+					   iorep_finding_default_severity(IOREP_FIND_UNMATCHED_UNMAP)]--;
+			if (m->nfindings > idx)
+				m->findings[idx].severity = IOREP_SEV_ERROR;
 			m->findings_by_sev[IOREP_SEV_ERROR]++;
 		}
 	} else if (covered < ev->size && !pool) {
@@ -345,7 +348,7 @@ static int fault_history(struct iorep_model *m, uint32_t dev, uint32_t di, uint6
 
 int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev)
 {
-	uint32_t dev = IOREP_NONE, di = IOREP_NONE;
+	uint32_t dev = IOREP_NONE, di = IOREP_NONE, idx;
 	struct iorep_ivmap_node *n;
 	char state[200], rw[64];
 
@@ -380,10 +383,11 @@ int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev)
 				 iorep_domain_kind_name(d->kind));
 		}
 	}
+	idx = m->nfindings;
 	if (iorep_model_add_finding(m, IOREP_FIND_IO_PAGE_FAULT, ev, 0, dev, di, true, ev->iova, 0,
 				    "%s fault of %s at 0x%" PRIx64 " (flags 0x%x): %s", rw,
 				    dev == IOREP_NONE ? "an unknown device" : dev_name(m, dev),
 				    ev->iova, ev->fault_flags, state) < 0)
 		return m->error;
-	return fault_history(m, dev, di, ev->iova);
+	return m->nfindings > idx ? fault_history(m, dev, di, ev->iova) : 0;
 }

@@ -10,6 +10,7 @@
  * if they are still live at the end of the trace.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <stdio.h>
 
 #include "iorep-error.h"
@@ -27,17 +28,30 @@ void iorep_model_mark_group_dirty(struct iorep_model *m, int32_t group)
 {
 	uint32_t gi = group < 0 ? IOREP_NONE : iorep_model_group_find(m, group);
 
-	if (gi != IOREP_NONE)
+	if (gi == IOREP_NONE || m->groups[gi].dirty)
+		return;
+	if (iorep_model_list_add(m, &m->dirty, &m->ndirty, &m->dirty_cap, gi) == 0)
 		m->groups[gi].dirty = true;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 /* Devices of one group in different (non-blocking) domains once the attaches settle. */
 void iorep_check_groups(struct iorep_model *m)
 {
 	struct iorep_group *g;
-	uint32_t gi, i, first, dom;
+	uint32_t gi, i, k, first, dom;
 
-	for (gi = 0; gi < m->ngroups; gi++) {
+	/* the groups marked since the last call, in group order */
+	if (m->ndirty > 1)
+		qsort(m->dirty, m->ndirty, sizeof(*m->dirty), u32_cmp);
+	for (k = 0; k < m->ndirty; k++) {
+		gi = m->dirty[k];
 		g = &m->groups[gi];
 		if (!g->dirty)
 			continue;
@@ -65,13 +79,14 @@ void iorep_check_groups(struct iorep_model *m)
 			}
 		}
 	}
+	m->ndirty = 0;
 }
 
 static void report_leaks(struct iorep_model *m, uint32_t di)
 {
 	struct iorep_domain *d = &m->domains[di];
 	struct iorep_ivmap_node *n;
-	uint32_t dev = iorep_model_domain_device(m, di), count = 0;
+	uint32_t dev = iorep_model_domain_device(m, di), count = 0, idx;
 	uint64_t bytes = 0;
 	char size[32];
 
@@ -83,6 +98,7 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 		if (count > LEAKS_PER_DOMAIN)
 			continue;
 		iorep_print_bytes(size, sizeof(size), len);
+		idx = m->nfindings;
 		if (iorep_model_add_finding(
 			    m, IOREP_FIND_LEAK, NULL, d->left, dev, di, true, n->start, len,
 			    "[0x%" PRIx64 ", 0x%" PRIx64 ") (%s, mapped at %" PRIu64 ".%06" PRIu64
@@ -92,7 +108,8 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 			    n->val.ts % 1000000000 / 1000, iorep_domain_kind_name(d->kind),
 			    d->owner_comm ? " of " : "", d->owner_comm ? d->owner_comm : "",
 			    d->owner_comm ? "" : "", d->left / 1000000000,
-			    d->left % 1000000000 / 1000) == 0)
+			    d->left % 1000000000 / 1000) == 0 &&
+		    m->nfindings > idx)
 			m->findings[m->nfindings - 1].age_ns = d->left - n->val.ts;
 	}
 	if (count > LEAKS_PER_DOMAIN) {
@@ -109,6 +126,7 @@ static void report_outstanding(struct iorep_model *m, uint32_t di)
 	struct iorep_ivmap_node *n, *oldest = NULL;
 	uint64_t bytes = iorep_ivmap_bytes(&d->live);
 	size_t count = iorep_ivmap_count(&d->live);
+	uint32_t idx;
 	char size[32];
 
 	if (!count)
@@ -117,6 +135,7 @@ static void report_outstanding(struct iorep_model *m, uint32_t di)
 		if (!oldest || n->val.ts < oldest->val.ts)
 			oldest = n;
 	iorep_print_bytes(size, sizeof(size), bytes);
+	idx = m->nfindings;
 	if (iorep_model_add_finding(
 		    m, IOREP_FIND_OUTSTANDING, NULL, m->last_ts,
 		    d->kind == IOREP_DOM_POOL ? IOREP_NONE : iorep_model_domain_device(m, di), di, true,
@@ -126,7 +145,8 @@ static void report_outstanding(struct iorep_model *m, uint32_t di)
 		    count, count == 1 ? "" : "s", size, iorep_domain_kind_name(d->kind),
 		    d->group >= 0 ? " of its group" : "", oldest->start, oldest->last + 1,
 		    (m->last_ts - oldest->val.ts) / 1000000000,
-		    (m->last_ts - oldest->val.ts) % 1000000000 / 1000) == 0)
+		    (m->last_ts - oldest->val.ts) % 1000000000 / 1000) == 0 &&
+	    m->nfindings > idx)
 		m->findings[m->nfindings - 1].age_ns = m->last_ts - oldest->val.ts;
 }
 
@@ -135,7 +155,7 @@ static void report_dma_outstanding(struct iorep_model *m, uint32_t dev)
 	struct iorep_device *d = &m->devices[dev];
 	struct iorep_ivmap_node *n, *oldest = NULL;
 	uint64_t bytes = 0;
-	uint32_t count = 0;
+	uint32_t count = 0, idx;
 	char size[32];
 
 	iorep_ivmap_for_each(n, &d->dma_live) {
@@ -149,12 +169,14 @@ static void report_dma_outstanding(struct iorep_model *m, uint32_t dev)
 	if (!count)
 		return;
 	iorep_print_bytes(size, sizeof(size), bytes);
+	idx = m->nfindings;
 	if (iorep_model_add_finding(m, IOREP_FIND_DMA_API_OUTSTANDING, NULL, m->last_ts, dev,
 				IOREP_NONE, true, oldest->start, oldest->last + 1 - oldest->start,
 				"%u DMA-API handle%s (%s) of %s live at the end of the trace; oldest "
 				"0x%" PRIx64 " made at %" PRIu64 ".%06" PRIu64,
 				count, count == 1 ? "" : "s", size, d->name, oldest->start,
-				oldest->val.ts / 1000000000, oldest->val.ts % 1000000000 / 1000) == 0)
+				oldest->val.ts / 1000000000, oldest->val.ts % 1000000000 / 1000) == 0 &&
+	    m->nfindings > idx)
 		m->findings[m->nfindings - 1].age_ns = m->last_ts - oldest->val.ts;
 }
 

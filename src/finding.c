@@ -87,6 +87,13 @@ int iorep_model_add_finding(struct iorep_model *m, enum iorep_finding_type type,
 	va_list ap;
 	int n, ret = 0;
 
+	if (m->type_findings[type] >= IOREP_FINDINGS_PER_TYPE) {
+		/* counted (severity, exit status), not listed: memory stays bounded */
+		m->findings_by_sev[iorep_finding_default_severity(type)]++;
+		m->type_findings[type]++;
+		m->unlisted++;
+		return 0;
+	}
 	if (m->nfindings >= m->findings_cap) {
 		uint32_t ncap;
 		void *p;
@@ -139,6 +146,7 @@ int iorep_model_add_finding(struct iorep_model *m, enum iorep_finding_type type,
 	f->message = msg;
 	msg = NULL;
 	m->findings_by_sev[f->severity]++;
+	m->type_findings[type]++;
 	if (f->device != IOREP_NONE)
 		m->devices[f->device].findings++;
 out:

@@ -7,6 +7,7 @@
  * one-line reason on stderr).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -427,6 +428,20 @@ static int write_drawings(const struct options *o, const struct iorep_model *m,
 	return ret;
 }
 
+/* Why the model stopped at @ev: the file, the event's position, and the limit it reached. */
+static void model_error(char *err, size_t len, const struct iorep_model *m,
+			struct iorep_input *in, const struct iorep_event *ev, int ret)
+{
+	const struct iorep_input_info *info = iorep_input_info(in);
+
+	if (ret == -IOREP_ELIMIT && m->limit)
+		snprintf(err, len, "%s: %s %" PRIu64 ": more %s than iommu-report holds (%" PRIu64 ")",
+			 info->path, info->pos_unit, ev->pos, m->limit, m->limit_max);
+	else
+		snprintf(err, len, "%s: %s %" PRIu64 ": %s", info->path, info->pos_unit, ev->pos,
+			 iorep_strerror(ret));
+}
+
 /* In JSON mode on stdout an error is JSON too. */
 static void json_error(const struct options *o, const char *msg)
 {
@@ -534,7 +549,7 @@ int main(int argc, char **argv)
 		}
 		ret = iorep_model_feed(&model, &ev);
 		if (ret < 0) {
-			snprintf(err, sizeof(err), "%s: %s", opts.input, iorep_strerror(ret));
+			model_error(err, sizeof(err), &model, in, &ev, ret);
 			goto fail;
 		}
 	}

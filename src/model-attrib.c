@@ -58,10 +58,12 @@ static struct iorep_model_cpu *cpu_state(struct iorep_model *m, int32_t cpu)
 static int process_unattributed(struct iorep_model *m, const struct iorep_event *ev)
 {
 	struct iorep_domain *d;
-	uint32_t i, dom = IOREP_NONE;
+	uint32_t i, k, dom = IOREP_NONE;
 
+	/* user domains only: a machine may have a million DMA domains, VFIO few */
 	if (ev->type == IOREP_EV_MAP) {
-		for (i = m->ndomains; i-- > 0;) {
+		for (k = m->nuser_doms; k-- > 0;) {
+			i = m->user_doms[k];
 			d = &m->domains[i];
 			if (d->kind == IOREP_DOM_USER && d->owner_pid == ev->pid && d->attached) {
 				dom = i;
@@ -74,7 +76,8 @@ static int process_unattributed(struct iorep_model *m, const struct iorep_event 
 		/* an unmap: a user domain of the process that holds the range (it may
 		 * have been left: VFIO unmaps at container release), else the one
 		 * attached now */
-		for (i = m->ndomains; i-- > 0;) {
+		for (k = m->nuser_doms; k-- > 0;) {
+			i = m->user_doms[k];
 			d = &m->domains[i];
 			if (d->kind != IOREP_DOM_USER || d->owner_pid != ev->pid)
 				continue;

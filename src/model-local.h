@@ -7,7 +7,9 @@
 
 /*
  * Records a finding triggered by @ev (may be NULL: then @ts is used).  The
- * message is printf-formatted.  Returns 0 or -IOREP_ENOMEM (also sticky in
+ * message is printf-formatted.  Past IOREP_FINDINGS_PER_TYPE findings of
+ * @type it is only counted (m->nfindings does not grow: compare it before
+ * and after to know).  Returns 0 or -IOREP_ENOMEM (also sticky in
  * m->error).
  */
 int iorep_model_add_finding(struct iorep_model *m, enum iorep_finding_type type,
@@ -44,6 +46,10 @@ uint32_t iorep_model_user_from_appear(struct iorep_model *m, const struct iorep_
  */
 #define IOREP_HISTORY_MAX (1u << 18)
 void iorep_model_history_note(struct iorep_model *m);
+
+/* Appends @v to the uint32_t array *@list; 0, or m->error set (ENOMEM, ELIMIT). */
+int iorep_model_list_add(struct iorep_model *m, uint32_t **list, uint32_t *n, uint32_t *cap,
+			 uint32_t v);
 
 /* The pool of unattributed mappings (created on first use). */
 uint32_t iorep_model_pool(struct iorep_model *m, uint64_t ts);

@@ -28,6 +28,9 @@ void iorep_model_init(struct iorep_model *m, struct iorep_strtab *st)
 	m->st = st;
 	m->first_ts = UINT64_MAX;
 	m->pool = IOREP_NONE;
+	m->epoch_gen = 1;
+	iorep_index_init(&m->dev_index);
+	iorep_index_init(&m->group_index);
 }
 
 static void domain_release(struct iorep_domain *d)
@@ -100,7 +103,32 @@ void iorep_model_release(struct iorep_model *m)
 	free(m->domains);
 	free(m->groups);
 	free(m->findings);
+	free(m->dirty);
+	free(m->user_doms);
+	free(m->appear);
+	iorep_index_release(&m->dev_index);
+	iorep_index_release(&m->group_index);
 	memset(m, 0, sizeof(*m));
+}
+
+int iorep_model_list_add(struct iorep_model *m, uint32_t **list, uint32_t *n, uint32_t *cap,
+			 uint32_t v)
+{
+	uint32_t ncap;
+	void *p;
+
+	if (*n == *cap) {
+		if (*cap > (UINT32_MAX - 1) / 2)
+			return m->error = -IOREP_ELIMIT;
+		ncap = *cap ? *cap * 2 : 16;
+		p = realloc(*list, (size_t)ncap * sizeof(**list));
+		if (!p)
+			return m->error = -IOREP_ENOMEM;
+		*list = p;
+		*cap = ncap;
+	}
+	(*list)[(*n)++] = v;
+	return 0;
 }
 
 /* Grows an array of @size-byte items to hold one more; returns 0 or -IOREP_ENOMEM. */
@@ -138,20 +166,24 @@ uint32_t iorep_model_domain_new(struct iorep_model *m, enum iorep_domain_kind ki
 	d->owner_pid = -1;
 	d->created = ts;
 	d->left = IOREP_TS_OPEN;
+	d->dev_cache = IOREP_NONE;
 	iorep_ivmap_init(&d->live);
+	if (kind == IOREP_DOM_USER) {
+		if (iorep_model_list_add(m, &m->user_doms, &m->nuser_doms, &m->user_doms_cap,
+					 m->ndomains) < 0)
+			return IOREP_NONE;
+	}
 	return m->ndomains++;
 }
 
 uint32_t iorep_model_device_find(const struct iorep_model *m, const char *name)
 {
+	struct iorep_index_iter it;
 	uint32_t i;
 
-	/* names are interned: equal strings are equal pointers */
-	for (i = 0; i < m->ndevices; i++)
-		if (m->devices[i].name == name)
-			return i;
-	for (i = 0; i < m->ndevices; i++)
-		if (!strcmp(m->devices[i].name, name))
+	for (i = iorep_index_first(&m->dev_index, iorep_index_hash_str(name), &it); i != IOREP_NONE;
+	     i = iorep_index_next(&m->dev_index, &it))
+		if (m->devices[i].name == name || !strcmp(m->devices[i].name, name))
 			return i;
 	return IOREP_NONE;
 }
@@ -160,6 +192,7 @@ uint32_t iorep_model_device_get(struct iorep_model *m, const char *name)
 {
 	struct iorep_device *d;
 	uint32_t i = iorep_model_device_find(m, name);
+	int ret;
 
 	if (i != IOREP_NONE)
 		return i;
@@ -179,14 +212,27 @@ uint32_t iorep_model_device_get(struct iorep_model *m, const char *name)
 	d->own_domain = IOREP_NONE;
 	iorep_ivmap_init(&d->dma_live);
 	iorep_ivmap_init(&d->sg_by_phys);
+	if (m->ndevices >= IOREP_DEVICES_MAX) {
+		m->error = -IOREP_ELIMIT;
+		m->limit = "devices";
+		m->limit_max = IOREP_DEVICES_MAX;
+		return IOREP_NONE;
+	}
+	ret = iorep_index_add(&m->dev_index, iorep_index_hash_str(d->name), m->ndevices);
+	if (ret < 0) {
+		m->error = ret;
+		return IOREP_NONE;
+	}
 	return m->ndevices++;
 }
 
 uint32_t iorep_model_group_find(const struct iorep_model *m, int32_t id)
 {
+	struct iorep_index_iter it;
 	uint32_t i;
 
-	for (i = 0; i < m->ngroups; i++)
+	for (i = iorep_index_first(&m->group_index, iorep_index_hash_u32((uint32_t)id), &it);
+	     i != IOREP_NONE; i = iorep_index_next(&m->group_index, &it))
 		if (m->groups[i].id == id)
 			return i;
 	return IOREP_NONE;
@@ -196,6 +242,7 @@ static uint32_t group_get(struct iorep_model *m, int32_t id, uint64_t ts)
 {
 	struct iorep_group *g;
 	uint32_t i = iorep_model_group_find(m, id), dom;
+	int ret;
 
 	if (i != IOREP_NONE)
 		return i;
@@ -210,6 +257,11 @@ static uint32_t group_get(struct iorep_model *m, int32_t id, uint64_t ts)
 	memset(g, 0, sizeof(*g));
 	g->id = id;
 	g->domain = dom;
+	ret = iorep_index_add(&m->group_index, iorep_index_hash_u32((uint32_t)id), m->ngroups);
+	if (ret < 0) {
+		m->error = ret;
+		return IOREP_NONE;
+	}
 	return m->ngroups++;
 }
 
@@ -304,19 +356,47 @@ uint32_t iorep_model_device_target(struct iorep_model *m, uint32_t dev, uint64_t
 	return dom;
 }
 
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The open epoch of @dev if it is an appearance with no domain yet, else NULL. */
+static struct iorep_epoch *appearing(struct iorep_model *m, uint32_t dev)
+{
+	struct iorep_device *d = &m->devices[dev];
+	struct iorep_epoch *e;
+
+	if (!d->nepochs || d->known)
+		return NULL;
+	e = &d->epochs[d->nepochs - 1];
+	if (e->how != IOREP_EPOCH_APPEAR || e->end != IOREP_TS_OPEN || e->domain != IOREP_NONE)
+		return NULL;
+	return e;
+}
+
 uint32_t iorep_model_user_from_appear(struct iorep_model *m, const struct iorep_event *ev)
 {
 	struct iorep_device *d;
 	struct iorep_epoch *e;
-	uint32_t i, dom = IOREP_NONE;
+	uint32_t i, k, n = 0, dom = IOREP_NONE;
 
-	for (i = 0; i < m->ndevices; i++) {
+	/* the devices that appeared with no domain, not every device: keep those
+	 * still waiting, in device order, once each */
+	for (k = 0; k < m->nappear; k++)
+		if (appearing(m, m->appear[k]))
+			m->appear[n++] = m->appear[k];
+	qsort(m->appear, n, sizeof(*m->appear), u32_cmp);
+	for (k = 0, m->nappear = 0; k < n; k++)
+		if (!m->nappear || m->appear[m->nappear - 1] != m->appear[k])
+			m->appear[m->nappear++] = m->appear[k];
+	for (k = 0; k < m->nappear; k++) {
+		i = m->appear[k];
 		d = &m->devices[i];
-		if (!d->nepochs || d->known)
-			continue;
-		e = &d->epochs[d->nepochs - 1];
-		if (e->how != IOREP_EPOCH_APPEAR || e->end != IOREP_TS_OPEN || e->pid != ev->pid ||
-		    e->domain != IOREP_NONE)
+		e = appearing(m, i);
+		if (!e || e->pid != ev->pid)
 			continue;
 		/*
 		 * A device nobody added to a group, attached by a process that
@@ -334,15 +414,20 @@ uint32_t iorep_model_user_from_appear(struct iorep_model *m, const struct iorep_
 		e->how = IOREP_EPOCH_TOGGLE;
 		m->domains[dom].attached++;
 		d->known = true;
+		m->epoch_gen++;
 	}
 	return dom;
 }
 
-uint32_t iorep_model_domain_device(const struct iorep_model *m, uint32_t dom)
+uint32_t iorep_model_domain_device(struct iorep_model *m, uint32_t dom)
 {
+	struct iorep_domain *d = &m->domains[dom];
 	uint32_t i, e, best = IOREP_NONE;
 	uint64_t best_ts = 0;
 
+	/* a walk over every device's epochs, done again only after an epoch changed */
+	if (d->dev_gen == m->epoch_gen)
+		return d->dev_cache;
 	for (i = 0; i < m->ndevices; i++)
 		for (e = 0; e < m->devices[i].nepochs; e++)
 			if (m->devices[i].epochs[e].domain == dom &&
@@ -350,6 +435,8 @@ uint32_t iorep_model_domain_device(const struct iorep_model *m, uint32_t dom)
 				best = i;
 				best_ts = m->devices[i].epochs[e].start;
 			}
+	d->dev_cache = best;
+	d->dev_gen = m->epoch_gen;
 	return best;
 }
 
@@ -388,6 +475,10 @@ static int epoch_open(struct iorep_model *m, uint32_t dev, uint32_t dom, uint64_
 	e->pid = pid;
 	e->pos = pos;
 	e->how = how;
+	m->epoch_gen++;
+	if (how == IOREP_EPOCH_APPEAR && dom == IOREP_NONE &&
+	    iorep_model_list_add(m, &m->appear, &m->nappear, &m->appear_cap, dev) < 0)
+		return m->error;
 	if (dom != IOREP_NONE) {
 		struct iorep_domain *dm = &m->domains[dom];
 
@@ -421,9 +512,10 @@ static void epoch_close(struct iorep_model *m, uint32_t dev, uint64_t ts)
 static uint32_t user_domain(struct iorep_model *m, const struct iorep_event *ev)
 {
 	struct iorep_domain *d;
-	uint32_t i;
+	uint32_t i, k;
 
-	for (i = m->ndomains; i-- > 0;) {
+	for (k = m->nuser_doms; k-- > 0;) {
+		i = m->user_doms[k];
 		d = &m->domains[i];
 		if (d->kind == IOREP_DOM_USER && d->owner_pid == ev->pid && d->attached &&
 		    !d->maps)
@@ -467,6 +559,7 @@ static bool epoch_was_real(struct iorep_model *m, uint32_t dev)
 	if (blk != IOREP_NONE)
 		m->domains[blk].left = e->end;
 	e->domain = blk;
+	m->epoch_gen++;
 	return false;
 }
 
@@ -550,6 +643,7 @@ static int on_group_add(struct iorep_model *m, const struct iorep_event *ev)
 		e = &d->epochs[d->nepochs - 1];
 		if (e->end == IOREP_TS_OPEN && e->domain == IOREP_NONE) {
 			e->domain = m->groups[gi].domain;
+			m->epoch_gen++;
 			if (!m->domains[e->domain].attached++)
 				m->domains[e->domain].left = IOREP_TS_OPEN;
 			e->ops_at_open = m->domains[e->domain].maps + m->domains[e->domain].unmaps;

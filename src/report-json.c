@@ -558,6 +558,8 @@ static cJSON *summary_json(const struct iorep_model *m)
 	err |= iorep_json_add_u64(o, "info", sev[IOREP_SEV_INFO]);
 	err |= iorep_json_add_u64(o, "total", m->findings ? m->nfindings : 0);
 	err |= iorep_json_add_u64(o, "suspected", suspected);
+	if (m->unlisted)	/* past IOREP_FINDINGS_PER_TYPE of one type */
+		err |= iorep_json_add_u64(o, "unlisted", m->unlisted);
 	t = cJSON_AddObjectToObject(o, "by_type");
 	if (!t)
 		return done(o, -1);

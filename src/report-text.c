@@ -675,6 +675,9 @@ static void print_findings(const struct iorep_model *m, FILE *fp)
 	if (suspected)
 		fprintf(fp, " (%" PRIu64 " suspected)", suspected);
 	fputc('\n', fp);
+	if (m->unlisted)
+		fprintf(fp, "%" PRIu64 " more counted but not listed (over %u of one type)\n",
+			m->unlisted, IOREP_FINDINGS_PER_TYPE);
 	for (s = IOREP_SEV_ERROR; s >= IOREP_SEV_INFO; s--) {
 		if (!sev[s])
 			continue;

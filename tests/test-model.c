@@ -464,6 +464,72 @@ static void test_history_bounded(void)
 	iorep_strtab_free(st);
 }
 
+/* Past IOREP_FINDINGS_PER_TYPE of one type, findings are counted, not listed. */
+static void test_findings_capped(void)
+{
+	const uint32_t n = IOREP_FINDINGS_PER_TYPE + 1500;
+	char *text = malloc((size_t)n * 120 + 400), *p = text;
+	struct run r;
+	uint32_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	p += sprintf(p, "init-1 [000] ..... 1.0: add_device_to_group: IOMMU: groupID=6 "
+			"device=0000:00:07.0\n"
+			"init-1 [000] ..... 1.1: attach_device_to_domain: IOMMU: device=0000:00:07.0\n"
+			"t-9 [000] ..... 2.0: attach_device_to_domain: IOMMU: device=0000:00:07.0\n");
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "t-9 [000] ..... 3.%06u: unmap: IOMMU: iova=0x%x - 0x%x size=4096 "
+				"unmapped_size=4096\n", i, 0x100000 + i * 4096, 0x101000 + i * 4096);
+	run_text(&r, text);
+	CU_ASSERT_EQUAL(r.m.nfindings, IOREP_FINDINGS_PER_TYPE);
+	CU_ASSERT_EQUAL(r.m.unlisted, 1500);
+	CU_ASSERT_EQUAL(r.m.type_findings[IOREP_FIND_UNMATCHED_UNMAP], n);
+	/* a domain made in the trace: every one is an error, listed or not */
+	CU_ASSERT_EQUAL(r.m.findings_by_sev[IOREP_SEV_ERROR], n);
+	for (i = 0; i < r.m.nfindings; i++)
+		CU_ASSERT_EQUAL(r.m.findings[i].iova, 0x100000 + (uint64_t)i * 4096);
+	free_run(&r);
+	free(text);
+}
+
+/* Devices and groups are found by name and id among many (hash indexes). */
+static void test_many_devices(void)
+{
+	const uint32_t n = 50000;
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_model m;
+	struct iorep_event ev;
+	char name[32];
+	uint32_t i, bad = 0;
+
+	iorep_model_init(&m, st);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "0000:%02x:%02x.%u", i >> 8 & 0xff, i >> 3 & 0x1f,
+			 i & 7);
+		if (i >= 65536)
+			snprintf(name, sizeof(name), "dev%u", i);
+		ev = mkev(IOREP_EV_ADD_DEVICE, 1000 + i, 1);
+		ev.device = iorep_strtab_intern(st, name, strlen(name));
+		ev.gid = (int32_t)(i * 7 + 3);
+		CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	}
+	CU_ASSERT_EQUAL(m.ndevices, n);
+	CU_ASSERT_EQUAL(m.ngroups, n);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "0000:%02x:%02x.%u", i >> 8 & 0xff, i >> 3 & 0x1f,
+			 i & 7);
+		/* a copy, not the interned pointer: found by its bytes */
+		bad += iorep_model_device_find(&m, name) != i;
+		bad += iorep_model_group_find(&m, (int32_t)(i * 7 + 3)) != i;
+		bad += m.devices[i].group != (int32_t)(i * 7 + 3);
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(iorep_model_device_find(&m, "0000:ff:1f.8"), IOREP_NONE);
+	CU_ASSERT_EQUAL(iorep_model_group_find(&m, 5), IOREP_NONE);
+	iorep_model_release(&m);
+	iorep_strtab_free(st);
+}
+
 static int finding_key_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -541,6 +607,8 @@ int main(void)
 		{ "lost events make findings suspected", test_lost_makes_suspected },
 		{ "unmapped history stays bounded", test_history_bounded },
 		{ "an sg unmap's claim ends after its unmap", test_claim_ends_after_one_unmap },
+		{ "findings past the limit are counted, not listed", test_findings_capped },
+		{ "devices and groups found among many", test_many_devices },
 		{ NULL, NULL },
 	};
 
