@@ -3,7 +3,8 @@
 """Throughput and memory of iommu-report against trace-cmd, libtracecmd, grep and awk.
 
     bench/bench.py [--events N] [--runs R] [--keep DIR] [--json OUT] [--verbose] BUILD_DIR
-    bench/bench.py --memory [--events N] [--small N] [--live N] [--keep DIR] [--json OUT] BUILD_DIR
+    bench/bench.py --memory [--events N] [--small N] [--live N] [--inputs dat,v7,txt]
+                   [--keep DIR] [--json OUT] BUILD_DIR
 
 BUILD_DIR is a cmake build of this repository: it has iommu-report,
 bench/gen-trace, bench/bare-loop and bench/memrun.
@@ -21,8 +22,9 @@ of wall time (and events per CPU second), the largest anonymous memory
 the ratios issue 6 sets, with the target and PASS/FAIL, on wall time and on
 CPU time (the machine may be shared: CPU time is the less noisy one).
 
-Memory (--memory): iommu-report's full analysis of a trace.dat of SMALL
-(default 1 M) and of N events, the generator's --live fixed (default 2000),
+Memory (--memory): iommu-report's full analysis of a trace.dat (and with
+--inputs, of the zstd v7 copy and the text too) of SMALL (default 1 M) and
+of N events, the generator's --live fixed (default 2000),
 and RssAnon at the last sample before it exits and at its peak, against the
 budget 64 MiB + 100 bytes per live mapping (IOMMU peak live plus DMA-API
 handles live at the end, from its JSON).
@@ -302,56 +304,66 @@ def throughput(b, args, outdir):
 # --- memory ------------------------------------------------------------------
 
 
+MEMORY_INPUTS = {"dat": "trace.dat", "v7": "trace.v7.dat", "txt": "trace.txt"}
+
+
 def memory(b, args, basedir):
     budget_base = 64 * MIB
+    inputs = args.inputs.split(",")
     rows = []
     out = []
     for events in (args.small, args.events):
         outdir = os.path.join(basedir, f"mem-{events}")
-        truth = b.generate(outdir, events, text=False, v7=False, live=args.live)
-        dat = os.path.join(outdir, "trace.dat")
-        b.warm(dat)
-        fig = b.measure([b.bin, "-q", "--json", "-", dat], stdout=None)
-        if fig["status"] not in (0, 1):
-            b.failures.append(f"iommu-report on {dat}: exit status {fig['status']}: "
-                              f"{fig['stderr'].strip()[:300]}")
-            continue
-        doc = json.loads(fig["stdout"])
-        peak_live = doc["mappings"]["peak_live"]
-        dma_live = sum(d.get("dma_live_at_end", 0) for d in doc["devices"])
-        counted = sum(doc["events"].values())
-        if counted != truth["total_events"]:
-            b.failures.append(f"iommu-report on {dat}: {counted} events, "
-                              f"{truth['total_events']} generated")
-        live = peak_live + dma_live
-        budget = budget_base + 100 * live
-        end = fig["last_anon_kb"] * 1024
-        peak = fig["peak_anon_kb"] * 1024
-        res = {"events": truth["total_events"], "bytes": os.path.getsize(dat),
-               "iommu_peak_live": peak_live, "dma_live_at_end": dma_live,
-               "budget_bytes": budget, "end_anon_bytes": end, "peak_anon_bytes": peak,
-               "peak_rss_bytes": fig["maxrss_kb"] * 1024, "wall_s": fig["wall_s"],
-               "cpu_s": fig["cpu_s"], "samples": fig["samples"], "command": fig["command"],
-               "pass_end": end <= budget, "pass_peak": peak <= budget}
-        out.append(res)
-        rows.append([f"{res['events']}", f"{res['bytes'] / MIB:.0f}", f"{peak_live}",
-                     f"{dma_live}", f"{budget / MIB:.1f}", f"{end / MIB:.1f}",
-                     "PASS" if res["pass_end"] else "FAIL", f"{peak / MIB:.1f}",
-                     "PASS" if res["pass_peak"] else "FAIL",
-                     f"{res['peak_rss_bytes'] / MIB:.0f}", f"{fig['wall_s']:.1f}",
-                     f"{fig['cpu_s']:.1f}"])
+        truth = b.generate(outdir, events, text="txt" in inputs, v7="v7" in inputs,
+                           live=args.live)
+        for name in inputs:
+            path = os.path.join(outdir, MEMORY_INPUTS[name])
+            b.warm(path)
+            fig = b.measure([b.bin, "-q", "--json", "-", path], stdout=None)
+            if fig["status"] not in (0, 1):
+                b.failures.append(f"iommu-report on {path}: exit status {fig['status']}: "
+                                  f"{fig['stderr'].strip()[:300]}")
+                continue
+            doc = json.loads(fig["stdout"])
+            peak_live = doc["mappings"]["peak_live"]
+            dma_live = sum(d.get("dma_live_at_end", 0) for d in doc["devices"])
+            counted = sum(doc["events"].values())
+            if counted != truth["total_events"]:
+                b.failures.append(f"iommu-report on {path}: {counted} events, "
+                                  f"{truth['total_events']} generated")
+            live = peak_live + dma_live
+            budget = budget_base + 100 * live
+            end = fig["last_anon_kb"] * 1024
+            peak = fig["peak_anon_kb"] * 1024
+            res = {"input": MEMORY_INPUTS[name], "events": truth["total_events"],
+                   "bytes": os.path.getsize(path), "iommu_peak_live": peak_live,
+                   "dma_live_at_end": dma_live, "budget_bytes": budget, "end_anon_bytes": end,
+                   "peak_anon_bytes": peak, "peak_rss_bytes": fig["maxrss_kb"] * 1024,
+                   "wall_s": fig["wall_s"], "cpu_s": fig["cpu_s"], "samples": fig["samples"],
+                   "command": fig["command"], "pass_end": end <= budget,
+                   "pass_peak": peak <= budget}
+            out.append(res)
+            rows.append([MEMORY_INPUTS[name], f"{res['events']}", f"{res['bytes'] / MIB:.0f}",
+                         f"{peak_live}", f"{dma_live}", f"{budget / MIB:.1f}",
+                         f"{end / MIB:.1f}", "PASS" if res["pass_end"] else "FAIL",
+                         f"{peak / MIB:.1f}", "PASS" if res["pass_peak"] else "FAIL",
+                         f"{res['peak_rss_bytes'] / MIB:.0f}", f"{fig['wall_s']:.1f}",
+                         f"{fig['cpu_s']:.1f}"])
         if not args.keep:
             shutil.rmtree(outdir)
     print()
-    print(f"iommu-report --json on trace.dat, gen-trace --live {args.live}: RssAnon (MiB) at the "
-          f"last sample before exit and at its peak, against 64 MiB + 100 B x live mappings "
+    print(f"iommu-report --json, gen-trace --live {args.live}: RssAnon (MiB) at the last sample "
+          f"before exit and at its peak, against 64 MiB + 100 B x live mappings "
           f"(IOMMU peak live + DMA-API handles live at the end)")
-    print(fmt_table(rows, ["events", "file MiB", "iommu live", "dma live", "budget MiB",
-                           "anon end", "", "anon peak", "", "rss MiB", "wall s", "cpu s"]))
-    if len(out) == 2:
-        grow = out[1]["end_anon_bytes"] - out[0]["end_anon_bytes"]
-        print(f"RssAnon at the end grows by {grow / MIB:.1f} MiB from {out[0]['events']} to "
-              f"{out[1]['events']} events")
+    print(fmt_table(rows, ["input", "events", "file MiB", "iommu live", "dma live",
+                           "budget MiB", "anon end", "", "anon peak", "", "rss MiB", "wall s",
+                           "cpu s"]))
+    for name in MEMORY_INPUTS.values():
+        runs = [r for r in out if r["input"] == name]
+        if len(runs) == 2:
+            grow = runs[1]["end_anon_bytes"] - runs[0]["end_anon_bytes"]
+            print(f"{name}: RssAnon at the end grows by {grow / MIB:.1f} MiB from "
+                  f"{runs[0]['events']} to {runs[1]['events']} events")
     return {"live": args.live, "runs": out}
 
 
@@ -388,9 +400,12 @@ def main():
     ap.add_argument("--memory", action="store_true", help="the memory bound, not throughput")
     ap.add_argument("--small", type=int, default=1_000_000, help="--memory: the small run")
     ap.add_argument("--live", type=int, default=2000, help="--memory: gen-trace --live")
+    ap.add_argument("--inputs", default="dat", help="--memory: which of dat,v7,txt (default dat)")
     args = ap.parse_args()
     if args.events <= 0 or args.runs <= 0 or args.small <= 0 or args.live <= 0:
         ap.error("--events, --runs, --small and --live must be positive")
+    if not args.inputs or any(i not in MEMORY_INPUTS for i in args.inputs.split(",")):
+        ap.error("--inputs takes a comma-separated list of dat, v7, txt")
 
     b = Bench(args)
     info = machine()
@@ -402,7 +417,7 @@ def main():
     doc = {"machine": info, "params": {"events": args.events, "runs": args.runs, "seed": SEED}}
     try:
         if args.memory:
-            doc["params"].update(small=args.small, live=args.live)
+            doc["params"].update(small=args.small, live=args.live, inputs=args.inputs)
             doc["memory"] = memory(b, args, base)
         else:
             doc["throughput"] = throughput(b, args, os.path.join(base, f"gen-{args.events}"))
