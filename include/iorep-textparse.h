@@ -8,14 +8,23 @@
  *   comm-pid (tgid) [cpu] flags ts: event: payload record-tgid option
  *   comm-pid cpuflags ts: event: payload           trace-cmd report -l, latency
  *   [ ts] event: payload                           dmesg with tp_printk
- *   CPU:N [LOST M EVENTS], CPU:N [M EVENTS DROPPED]  ring-buffer overruns
+ *   CPU:N [LOST M EVENTS], CPU:N [LOST EVENTS],    ring-buffer overruns
+ *   CPU:N [M EVENTS DROPPED], CPU:N [EVENTS DROPPED],
+ *   ##### CPU N buffer started ####                where a CPU's data starts
+ *                                                  in a trace file that overran
  * Payloads in every kernel generation's print format, trace-cmd's raw
  * field=value form (-R, and its "[FAILED TO PARSE]" fallback with ARRAY[]
  * bytes) are read by key, so fields may come in any order.
+ *
+ * A line is an event only when it is whole: every field its event has in
+ * every kernel's print format, an "iova=A - B" range that agrees with the
+ * size, and no NUL byte.  Anything less (a line cut short, damaged bytes) is
+ * IOREP_LINE_BAD, so that the reader knows an event was lost there.
  */
 #ifndef IOREP_TEXTPARSE_H
 #define IOREP_TEXTPARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,7 +36,7 @@ enum iorep_line_kind {
 	IOREP_LINE_OTHER_EVENT,	/* an event line of another system */
 	IOREP_LINE_LOST,	/* a drop marker: cpu and lost set in the event */
 	IOREP_LINE_META,	/* blank, comment, header (cpus=, CPU N is empty, ...) */
-	IOREP_LINE_BAD,		/* an iommu/dma event line whose payload does not parse */
+	IOREP_LINE_BAD,		/* an iommu/dma event line that is not whole (see above) */
 	IOREP_LINE_UNKNOWN,	/* anything else */
 };
 
@@ -41,6 +50,8 @@ struct iorep_textparse {
 	uint32_t n32;
 	uint32_t cap32;
 	int cpus_header;	/* the "cpus=N" header of trace-cmd report, or 0 */
+	/* events the trace file's header says were overwritten (written - in buffer), or 0 */
+	uint64_t overrun;
 };
 
 /* @st must outlive the parser; iorep_textparse_release() frees the scratch space. */
@@ -55,5 +66,11 @@ void iorep_textparse_release(struct iorep_textparse *tp);
  */
 int iorep_textparse_line(struct iorep_textparse *tp, const char *line, size_t len,
 			 struct iorep_event *ev);
+
+/*
+ * Whether @len bytes at @line name an iommu or dma event ("... map: ..."):
+ * for a line that is not understood, whether an event was lost with it.
+ */
+bool iorep_textparse_names_event(const char *line, size_t len);
 
 #endif

@@ -4,6 +4,7 @@
  * for the shapes.  The parser never allocates per line except to grow the
  * array scratch space and to intern new strings.
  */
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 
@@ -410,7 +411,9 @@ static int parse_payload(struct iorep_textparse *tp, struct iorep_event *ev, str
 	const struct iorep_event_desc *d = iorep_event_desc(ev->type);
 	struct span tok, key, val, bare[2];
 	int nbare = 0, f, ret;
+	bool have_end = false;
 	const char *eq;
+	uint64_t end = 0;
 	size_t i = 0;
 
 	pl = span_trim(pl);
@@ -436,8 +439,11 @@ static int parse_payload(struct iorep_textparse *tp, struct iorep_event *ev, str
 				ev->truncated = true;
 				continue;
 			}
-			if (span_eq(tok, "-") && iorep_event_has(ev, IOREP_F_IOVA)) {
-				next_token(pl, &i);	/* the end of "iova=A - B" */
+			if (span_eq(tok, "-") && iorep_event_has(ev, IOREP_F_IOVA) && !have_end) {
+				/* the end of "iova=A - B": checked against the size below */
+				if (parse_u64(next_token(pl, &i), 1, &end) < 0)
+					return -1;
+				have_end = true;
 				continue;
 			}
 			if (nbare == 2)
@@ -482,26 +488,28 @@ static int parse_payload(struct iorep_textparse *tp, struct iorep_event *ev, str
 		ev->have |= 1u << IOREP_F_DRIVER;
 	}
 
-	/* The fields every generation of the event has. */
-	switch (d->cls) {
-	case IOREP_C_MAP:
-		return (ev->have & (1u << IOREP_F_IOVA | 1u << IOREP_F_SIZE)) ==
-				       (1u << IOREP_F_IOVA | 1u << IOREP_F_SIZE) ? 0 : -1;
-	case IOREP_C_UNMAP:
-		return iorep_event_has(ev, IOREP_F_IOVA) && iorep_event_has(ev, IOREP_F_SIZE) ?
-			       0 : -1;
-	case IOREP_C_GROUP_ADD:
-	case IOREP_C_GROUP_REMOVE:
-		return iorep_event_has(ev, IOREP_F_GID) && iorep_event_has(ev, IOREP_F_DEVICE) ?
-			       0 : -1;
-	case IOREP_C_FAULT:
-		return iorep_event_has(ev, IOREP_F_IOVA) ? 0 : -1;
-	default:
-		return iorep_event_has(ev, IOREP_F_DEVICE) ? 0 : -1;
+	/* "iova=A - B": the kernel prints B as iova + size; a line cut in its size shows */
+	if (have_end && (!iorep_event_has(ev, IOREP_F_SIZE) || ev->iova + ev->size != end))
+		return -1;
+	/*
+	 * Every field of the event, as every generation of its print format and
+	 * trace-cmd's raw form have it (the sg entry counts came later): a line
+	 * cut short lacks its last ones.
+	 */
+	for (f = 0; f < IOREP_MAX_EVENT_FIELDS && d->fields[f] != IOREP_F__COUNT; f++) {
+		if (d->fields[f] == IOREP_F_FULL_NENTS || d->fields[f] == IOREP_F_FULL_ENTS ||
+		    d->fields[f] == IOREP_F_TRUNCATED)
+			continue;
+		if (!iorep_event_has(ev, d->fields[f]))
+			return -1;
 	}
+	return 0;
 }
 
-/* "CPU:1 [LOST 123 EVENTS]", "CPU:1 [123 EVENTS DROPPED]", "CPU:1 [EVENTS DROPPED]" */
+/*
+ * "CPU:1 [LOST 123 EVENTS]" (trace_pipe), "CPU:1 [LOST EVENTS]" (trace),
+ * "CPU:1 [123 EVENTS DROPPED]", "CPU:1 [EVENTS DROPPED]" (trace-cmd report)
+ */
 static int parse_lost(struct span s, struct iorep_event *ev)
 {
 	size_t i = 4;
@@ -510,15 +518,22 @@ static int parse_lost(struct span s, struct iorep_event *ev)
 
 	if (!span_starts(s, "CPU:"))
 		return -1;
-	while (i < s.n && is_digit(s.p[i]))
-		i++;
-	if (i == 4 || parse_u64((struct span){ s.p + 4, i - 4 }, 0, &cpu) < 0 || cpu > INT32_MAX)
-		return -1;
+	if (s.n > 4 && s.p[4] == '*') {
+		cpu = UINT64_MAX;	/* iommu-report --events=text: a drop of no one CPU */
+		i = 5;
+	} else {
+		while (i < s.n && is_digit(s.p[i]))
+			i++;
+		if (i == 4 || parse_u64((struct span){ s.p + 4, i - 4 }, 0, &cpu) < 0 ||
+		    cpu > INT32_MAX)
+			return -1;
+	}
 	s = span_trim((struct span){ s.p + i, s.n - i });
 	iorep_event_reset(ev, IOREP_EV_LOST);
-	ev->cpu = (int32_t)cpu;
+	ev->cpu = cpu == UINT64_MAX ? -1 : (int32_t)cpu;
 	ev->lost = -1;
-	if (span_eq(s, "[EVENTS DROPPED]"))
+	/* the kernel's trace file, when the writer overran the page it was reading */
+	if (span_eq(s, "[EVENTS DROPPED]") || span_eq(s, "[LOST EVENTS]"))
 		return 0;
 	if (span_starts(s, "[LOST ") && s.n > 14 && !memcmp(s.p + s.n - 8, " EVENTS]", 8))
 		num = (struct span){ s.p + 6, s.n - 14 };
@@ -661,6 +676,9 @@ static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, stru
 
 	if (type < 0) {
 		ev->type = IOREP_EV__COUNT;
+		/* only the iommu events' payloads start so: one whose name is damaged */
+		if (span_starts(span_trim(payload), "IOMMU:"))
+			return IOREP_LINE_BAD;
 		return IOREP_LINE_OTHER_EVENT;
 	}
 	iorep_event_reset(ev, type);
@@ -695,8 +713,68 @@ static int parse_dmesg(struct iorep_textparse *tp, struct span s, struct iorep_e
 	return finish_event(tp, ev, name, payload);
 }
 
-int iorep_textparse_line(struct iorep_textparse *tp, const char *line, size_t len,
-			 struct iorep_event *ev)
+/*
+ * The trace file's comments that tell of an overrun: its header
+ * "# entries-in-buffer/entries-written: 3001/3101   #P:2" (the oldest events
+ * were overwritten: written - in buffer of them) and, where each CPU's data
+ * starts, "##### CPU 2 buffer started ####" (a drop marker of unknown
+ * count).  Returns IOREP_LINE_LOST for the latter, else IOREP_LINE_META.
+ */
+static int parse_comment(struct iorep_textparse *tp, struct span s, struct iorep_event *ev)
+{
+	static const char hdr[] = "# entries-in-buffer/entries-written:";
+	static const char start[] = "##### CPU ", end[] = " buffer started ####";
+	const size_t nstart = sizeof(start) - 1, nend = sizeof(end) - 1;
+	struct span a, b;
+	uint64_t in, written, cpu;
+	const char *slash;
+	size_t i;
+
+	if (span_starts(s, hdr)) {
+		s = span_trim((struct span){ s.p + sizeof(hdr) - 1, s.n - (sizeof(hdr) - 1) });
+		slash = memchr(s.p, '/', s.n);
+		if (!slash)
+			return IOREP_LINE_META;
+		a = (struct span){ s.p, slash - s.p };
+		for (i = slash + 1 - s.p; i < s.n && is_digit(s.p[i]); i++)
+			;
+		b = (struct span){ slash + 1, i - (slash + 1 - s.p) };
+		if (parse_u64(a, 0, &in) == 0 && parse_u64(b, 0, &written) == 0 && written > in)
+			tp->overrun = written - in;
+		return IOREP_LINE_META;
+	}
+	if (s.n > nstart + nend && span_starts(s, start) && !memcmp(s.p + s.n - nend, end, nend) &&
+	    parse_u64((struct span){ s.p + nstart, s.n - nstart - nend }, 0, &cpu) == 0 &&
+	    cpu <= INT32_MAX) {
+		iorep_event_reset(ev, IOREP_EV_LOST);
+		ev->cpu = (int32_t)cpu;
+		ev->lost = -1;
+		return IOREP_LINE_LOST;
+	}
+	return IOREP_LINE_META;
+}
+
+/* " map:", " dma_unmap_page:" ...: the name of an iommu or dma event, then a colon. */
+bool iorep_textparse_names_event(const char *line, size_t len)
+{
+	size_t i, start;
+
+	for (i = 0; i < len; i++) {
+		if (line[i] != ':')
+			continue;
+		for (start = i; start > 0 && (line[start - 1] == '_' ||
+					      (line[start - 1] >= 'a' && line[start - 1] <= 'z'));
+		     start--)
+			;
+		if (start < i && (start == 0 || is_space(line[start - 1])) &&
+		    iorep_event_lookup(line + start, (int)(i - start)) >= 0)
+			return true;
+	}
+	return false;
+}
+
+static int parse_line(struct iorep_textparse *tp, const char *line, size_t len,
+		      struct iorep_event *ev)
 {
 	struct span s = { line, len }, ts, name, payload;
 	const char *tsp;
@@ -707,8 +785,10 @@ int iorep_textparse_line(struct iorep_textparse *tp, const char *line, size_t le
 		s.n--;
 	s = span_trim(s);
 	iorep_event_reset(ev, IOREP_EV__COUNT);
-	if (!s.n || s.p[0] == '#')
+	if (!s.n)
 		return IOREP_LINE_META;
+	if (s.p[0] == '#')
+		return parse_comment(tp, s, ev);
 	if (span_starts(s, "CPU:"))
 		return parse_lost(s, ev) == 0 ? IOREP_LINE_LOST : IOREP_LINE_UNKNOWN;
 	if (span_starts(s, "cpus=")) {
@@ -740,10 +820,25 @@ int iorep_textparse_line(struct iorep_textparse *tp, const char *line, size_t le
 		return ret;
 	if (ret < 0)
 		return IOREP_LINE_UNKNOWN;
-	if (split_event((struct span){ ts.p + ts.n + 1, s.n - (ts.p + ts.n + 1 - s.p) }, &name,
-			&payload) < 0) {
-		/* the function tracer: "func <-parent" */
-		return IOREP_LINE_OTHER_EVENT;
+	payload = (struct span){ ts.p + ts.n + 1, s.n - (ts.p + ts.n + 1 - s.p) };
+	if (split_event(payload, &name, &payload) < 0) {
+		/* the function tracer: "func <-parent"; or an iommu event's name damaged */
+		return memmem(payload.p, payload.n, "IOMMU:", 6) ? IOREP_LINE_BAD :
+								    IOREP_LINE_OTHER_EVENT;
 	}
 	return finish_event(tp, ev, name, payload);
+}
+
+int iorep_textparse_line(struct iorep_textparse *tp, const char *line, size_t len,
+			 struct iorep_event *ev)
+{
+	int ret = parse_line(tp, line, len, ev);
+
+	/*
+	 * ftrace text never holds a NUL: one in an event line is damage (a
+	 * block of zeros from a crash, say), and its fields cannot be trusted
+	 */
+	if (ret == IOREP_LINE_EVENT && memchr(line, '\0', len))
+		return IOREP_LINE_BAD;
+	return ret;
 }

@@ -19,6 +19,11 @@ static int parse(const char *line)
 	return iorep_textparse_line(&tp, line, strlen(line), &ev);
 }
 
+static bool names(const char *line)
+{
+	return iorep_textparse_names_event(line, strlen(line));
+}
+
 static void setup(void)
 {
 	if (!st) {
@@ -326,6 +331,91 @@ static void test_lost_markers(void)
 	CU_ASSERT_EQUAL(parse("CPU:0 [EVENTS DROPPED]"), IOREP_LINE_LOST);
 	CU_ASSERT_EQUAL(ev.lost, -1);
 	CU_ASSERT_EQUAL(parse("CPU:x [LOST 1 EVENTS]"), IOREP_LINE_UNKNOWN);
+	/* the trace file's form when the writer overran the reader: no count */
+	CU_ASSERT_EQUAL(parse("CPU:3 [LOST EVENTS]"), IOREP_LINE_LOST);
+	CU_ASSERT_EQUAL(ev.cpu, 3);
+	CU_ASSERT_EQUAL(ev.lost, -1);
+	/* --events=text of a drop of no one CPU */
+	CU_ASSERT_EQUAL(parse("CPU:* [100 EVENTS DROPPED]"), IOREP_LINE_LOST);
+	CU_ASSERT_EQUAL(ev.cpu, -1);
+	CU_ASSERT_EQUAL(ev.lost, 100);
+	CU_ASSERT_EQUAL(parse("CPU:*x [100 EVENTS DROPPED]"), IOREP_LINE_UNKNOWN);
+}
+
+/* What a trace file says of an overrun in its comments. */
+static void test_overrun_comments(void)
+{
+	setup();
+	tp.overrun = 0;
+	CU_ASSERT_EQUAL(parse("# entries-in-buffer/entries-written: 26/26   #P:2"),
+			IOREP_LINE_META);
+	CU_ASSERT_EQUAL(tp.overrun, 0);
+	CU_ASSERT_EQUAL(parse("# entries-in-buffer/entries-written: 3001/3101   #P:2"),
+			IOREP_LINE_META);
+	CU_ASSERT_EQUAL(tp.overrun, 100);
+	tp.overrun = 0;
+	CU_ASSERT_EQUAL(parse("# entries-in-buffer/entries-written: x/3101   #P:2"),
+			IOREP_LINE_META);
+	CU_ASSERT_EQUAL(tp.overrun, 0);
+	CU_ASSERT_EQUAL(parse("##### CPU 2 buffer started ####"), IOREP_LINE_LOST);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_LOST);
+	CU_ASSERT_EQUAL(ev.cpu, 2);
+	CU_ASSERT_EQUAL(ev.lost, -1);
+	CU_ASSERT_EQUAL(parse("##### CPU x buffer started ####"), IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse("##### CPU 2 buffer ####"), IOREP_LINE_META);
+}
+
+/* A line cut short, or damaged where it matters, is not an event. */
+static void test_not_whole(void)
+{
+	static const char map[] = "insmod-386 [001] 15.253402: map: IOMMU: "
+				  "iova=0x000000000ffff000 - 0x0000000010000000 "
+				  "paddr=0x00000001038a0000 size=4096";
+	static const char unmap[] = "insmod-386 [001] 15.372911: unmap: IOMMU: "
+				    "iova=0x000000000fffc000 - 0x000000000fffe000 size=8192 "
+				    "unmapped_size=8192";
+	static const char dma[] = "insmod-386 [001] 15.253646: dma_map_page: 0000:00:07.0 "
+				  "dir=TO_DEVICE dma_addr=ffff000 size=4096 phys_addr=1038a0000 "
+				  "attrs=";
+	size_t n, name;
+
+	setup();
+	CU_ASSERT_EQUAL(parse(map), IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(parse(unmap), IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(parse(dma), IOREP_LINE_EVENT);
+	/*
+	 * Every cut after the event name: of a map even in its last number ("size=4"
+	 * of 4096 gives an end that is not iova + size); of an unmap, not in its
+	 * last number; of a dma event, not right after its last "attrs=".
+	 */
+	for (name = (size_t)(strstr(map, "map:") - map), n = strlen(map) - 1; n > name + 4; n--)
+		CU_ASSERT_EQUAL(iorep_textparse_line(&tp, map, n, &ev), IOREP_LINE_BAD);
+	CU_ASSERT_EQUAL(iorep_textparse_line(&tp, unmap, strlen(unmap) - 1, &ev),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.unmapped_size, 819);
+	for (name = (size_t)(strstr(unmap, "unmap:") - unmap), n = strlen(unmap) - 4; n > name + 6;
+	     n--)
+		CU_ASSERT_EQUAL(iorep_textparse_line(&tp, unmap, n, &ev), IOREP_LINE_BAD);
+	for (name = (size_t)(strstr(dma, "dma_map_page:") - dma), n = strlen(dma) - 1; n > name + 13;
+	     n--)
+		CU_ASSERT_EQUAL(iorep_textparse_line(&tp, dma, n, &ev), IOREP_LINE_BAD);
+	/* an end that disagrees with the size */
+	CU_ASSERT_EQUAL(parse("x-1 [000] 1.0: map: IOMMU: iova=0x1000 - 0x3000 paddr=0x5000 "
+			      "size=4096"),
+			IOREP_LINE_BAD);
+	/* a damaged event name with an iommu payload is not another system's event */
+	CU_ASSERT_EQUAL(parse("x-1 [000] 1.0: m\xffp: IOMMU: iova=0x1000 - 0x2000 paddr=0x5000 "
+			      "size=4096"),
+			IOREP_LINE_BAD);
+	CU_ASSERT_EQUAL(parse("x-1 [000] 1.0: mapx: IOMMU: iova=0x1000 - 0x2000 paddr=0x5000 "
+			      "size=4096"),
+			IOREP_LINE_BAD);
+	/* the names of the events, for a line whose prefix is damaged */
+	CU_ASSERT_TRUE(names("x-1 [0\xff" "0] 1.0: unmap: IOMMU: "));
+	CU_ASSERT_TRUE(names("dma_unmap_page: 0000:00:07.0"));
+	CU_ASSERT_FALSE(names("x-1 [000] 1.0: sched_switch: a=b"));
+	CU_ASSERT_FALSE(names("x-1 [000] 1.0: xmap: a"));
+	CU_ASSERT_FALSE(names("garbage \x01\x02" " line 3"));
 }
 
 static void test_meta_other_bad(void)
@@ -366,10 +456,11 @@ static void test_crlf_and_hostile(void)
 			      "device=0000:00:07.0\r"),
 			IOREP_LINE_EVENT);
 	CU_ASSERT_STRING_EQUAL(ev.device, "0000:00:07.0");
-	/* a NUL inside a line: the name keeps its bytes, nothing reads past the line */
+	/* a NUL inside a line: damage (ftrace text has none), nothing reads past the line */
 	CU_ASSERT_EQUAL(iorep_textparse_line(&tp, nul_line, sizeof(nul_line) - 1, &ev),
-			IOREP_LINE_EVENT);
-	CU_ASSERT_EQUAL(memcmp(ev.device, "ab\0cd", 6), 0);
+			IOREP_LINE_BAD);
+	CU_ASSERT_EQUAL(iorep_textparse_line(&tp, nul_line, sizeof(pre) + 1, &ev), IOREP_LINE_EVENT);
+	CU_ASSERT_STRING_EQUAL(ev.device, "ab");
 	memset(big, 'A', sizeof(big));
 	memcpy(big, pre, sizeof(pre) - 1);
 	CU_ASSERT_EQUAL(iorep_textparse_line(&tp, big, sizeof(big), &ev), IOREP_LINE_EVENT);
@@ -393,6 +484,8 @@ int main(void)
 		{ "io_page_fault", test_io_page_fault },
 		{ "dmesg tp_printk", test_dmesg_tp_printk },
 		{ "lost markers", test_lost_markers },
+		{ "overrun comments", test_overrun_comments },
+		{ "lines not whole", test_not_whole },
 		{ "meta, other, bad", test_meta_other_bad },
 		{ "CRLF and hostile", test_crlf_and_hostile },
 		{ NULL, NULL },
