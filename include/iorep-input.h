@@ -34,8 +34,9 @@ struct iorep_input_stats {
 	uint64_t last_ts;
 	/* text only */
 	uint64_t lines;
-	uint64_t bad_lines;	/* lines that look like events but do not parse */
-	uint64_t bad_line_nr[IOREP_MAX_BAD_LINES];
+	uint64_t bad_lines;	/* lines not understood (ftrace text), or too long */
+	uint64_t bad_line_nr[IOREP_MAX_BAD_LINES];	/* the first ones */
+	uint64_t first_lost_line;	/* the first bad line an event was lost with, or 0 */
 	/* a file cut short: where, and what the reader said */
 	bool truncated;
 	uint64_t truncated_at;

@@ -65,7 +65,11 @@ int iorep_input_error(struct iorep_input *in, int err, const char *fmt, ...)
 void iorep_input_truncated(struct iorep_input *in, unsigned long long pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Hands a drop marker of @cpu to the statistics. */
+/*
+ * Hands a drop marker of @cpu to the statistics: @count events, -1 when not
+ * said (0: a gap the reader marked, nothing to count).  A @cpu < 0 counts in
+ * the total only.
+ */
 int iorep_input_note_lost(struct iorep_input *in, int cpu, long long count);
 
 /*

@@ -1,10 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
  * The text reader: splits the (decompressed) stream into lines and hands
- * each to the line parser.  Lines longer than TEXT_MAX_LINE are skipped
- * (and counted as bad); a drop marker is passed on just before the next
+ * each to the line parser.  A drop marker is passed on just before the next
  * event line, with that line's timestamp, as trace-cmd attaches it to the
  * next record.
+ *
+ * Damage is counted, never fatal: a line longer than TEXT_MAX_LINE is
+ * skipped, and it, an iommu/dma event line that is not whole and any other
+ * line not understood in ftrace text are bad lines (counted, the first
+ * numbers kept).  Where an event was lost with a bad line (the line names
+ * an iommu or dma event), the reader passes on a gap: a drop marker of
+ * count 0, after which the model only suspects.  A last line without its
+ * newline is where the file was cut short.  The trace file's header says
+ * how many events the ring buffer overwrote before the trace starts: a
+ * drop marker of that count, for no one CPU, comes first.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +36,7 @@ struct text_reader {
 	size_t start, end;	/* unconsumed bytes: buf[start, end) */
 	int eof;
 	uint64_t line_nr;
-	/* a drop marker waiting for the next event line */
+	/* a drop marker (or gap, of count 0) waiting for the next event line */
 	int lost_pending;
 	struct iorep_event lost;
 	/* an event line read while a drop marker was waiting */
@@ -36,6 +45,12 @@ struct text_reader {
 	uint64_t file_size;	/* a regular file's size, else 0 */
 	int saw_events;	/* event-shaped lines, of any system */
 	int unknown_lines;
+	/* lines not understood before the first event line: bad if the text is ftrace's */
+	uint64_t early_bad;
+	uint64_t early_bad_nr[IOREP_MAX_BAD_LINES];
+	/* the header's overwritten events: reported (1), and those markers may still claim */
+	int overrun_seen;
+	uint64_t overrun_left;
 };
 
 static int text_probe(const unsigned char *first, size_t len)
@@ -74,15 +89,17 @@ static int text_open(struct iorep_input *in, struct iorep_input_src *src)
 
 /*
  * Returns the next line in *@line / *@len (no newline), 1; 0 at the end; or
- * a negative code.  *@overlong is set for a line that was cut.
+ * a negative code.  *@overlong is set for a line that was skipped for its
+ * length, *@cut for a last line that has no newline.
  */
 static int text_getline(struct iorep_input *in, struct text_reader *tr, const char **line,
-			size_t *len, int *overlong)
+			size_t *len, int *overlong, int *cut)
 {
 	char *nl;
 	ssize_t n;
 
 	*overlong = 0;
+	*cut = 0;
 	for (;;) {
 		nl = memchr(tr->buf + tr->start, '\n', tr->end - tr->start);
 		if (nl) {
@@ -99,6 +116,7 @@ static int text_getline(struct iorep_input *in, struct text_reader *tr, const ch
 			*len = tr->end - tr->start;
 			tr->start = tr->end;
 			tr->line_nr++;
+			*cut = 1;
 			return 1;
 		}
 		if (tr->end - tr->start >= TEXT_MAX_LINE) {
@@ -158,11 +176,107 @@ static void note_bad_line(struct iorep_input *in, uint64_t nr)
 	s->bad_lines++;
 }
 
+static int is_comment(const char *line, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	return i < len && line[i] == '#';
+}
+
+/* The first event line is ftrace's (not dmesg's): what came before it not understood is bad. */
+static void first_event_line(struct iorep_input *in, struct text_reader *tr, int ftrace)
+{
+	uint64_t i;
+
+	if (tr->saw_events)
+		return;
+	tr->saw_events = 1;
+	for (i = 0; ftrace && i < tr->early_bad; i++) {
+		if (i < IOREP_MAX_BAD_LINES)
+			note_bad_line(in, tr->early_bad_nr[i]);
+		else
+			in->stats.bad_lines++;
+	}
+}
+
+/*
+ * Queues drop marker @m (lost: a count, -1 unknown, 0 a gap: events lost
+ * with a bad line, not by the ring buffer).  Markers waiting together merge
+ * when nothing is lost by it (a gap into any marker, counts of one CPU);
+ * otherwise the waiting one must go first: it is copied to *@out, with the
+ * time of the last event, and 1 returned.
+ */
+static int queue_lost(struct iorep_input *in, struct text_reader *tr, struct iorep_event m,
+		      struct iorep_event *out)
+{
+	struct iorep_event *p = &tr->lost;
+	uint64_t take;
+
+	/* drops the header already counted, the gen-trace way of marking where */
+	if (m.lost > 0 && tr->overrun_left) {
+		take = (uint64_t)m.lost < tr->overrun_left ? (uint64_t)m.lost : tr->overrun_left;
+		tr->overrun_left -= take;
+		m.lost -= (int64_t)take;
+	}
+	if (!tr->lost_pending) {
+		*p = m;
+		tr->lost_pending = 1;
+		return 0;
+	}
+	if (m.lost == 0) {
+		if (p->cpu < 0)
+			p->cpu = m.cpu;
+		return 0;
+	}
+	if (p->lost == 0 || (p->cpu == m.cpu && p->lost > 0 && m.lost > 0)) {
+		if (p->lost == 0 || m.lost < 0)
+			p->lost = m.lost;
+		else
+			p->lost += m.lost;
+		p->cpu = m.cpu;
+		return 0;
+	}
+	*out = *p;
+	out->ts = in->stats.last_ts;
+	*p = m;
+	return 1;
+}
+
+/* Queues a gap of @cpu at the current line; as queue_lost(). */
+static int queue_gap(struct iorep_input *in, struct text_reader *tr, int32_t cpu,
+		     struct iorep_event *out)
+{
+	struct iorep_event m;
+
+	iorep_event_reset(&m, IOREP_EV_LOST);
+	m.cpu = cpu;
+	m.lost = 0;
+	m.pos = tr->line_nr;
+	if (!in->stats.first_lost_line)
+		in->stats.first_lost_line = tr->line_nr;
+	return queue_lost(in, tr, m, out);
+}
+
+/* The last line has no newline: the file was cut in it.  Drop markers still count. */
+static int cut_line(struct iorep_input *in, struct text_reader *tr, int kind,
+		    struct iorep_event *ev)
+{
+	if (kind == IOREP_LINE_META)
+		return 0;
+	iorep_input_truncated(in, tr->line_nr, "the last line is cut short");
+	if (kind != IOREP_LINE_LOST)
+		return 0;
+	ev->pos = tr->line_nr;
+	return queue_lost(in, tr, *ev, ev);
+}
+
 static int text_next(struct iorep_input *in, struct iorep_event *ev)
 {
 	struct text_reader *tr = in->priv;
 	const char *line = NULL;
-	int ret, overlong;
+	int ret, overlong, cut;
 	size_t len = 0;
 
 	if (tr->stash_pending) {
@@ -171,14 +285,17 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 		return 1;
 	}
 	for (;;) {
-		ret = text_getline(in, tr, &line, &len, &overlong);
+		ret = text_getline(in, tr, &line, &len, &overlong, &cut);
 		if (ret < 0)
 			return ret;
 		if (ret == 0)
 			break;
 		in->stats.lines++;
 		if (overlong) {
-			note_bad_line(in, tr->line_nr);
+			if (tr->saw_events)
+				note_bad_line(in, tr->line_nr);
+			else if (tr->early_bad++ < IOREP_MAX_BAD_LINES)
+				tr->early_bad_nr[tr->early_bad - 1] = tr->line_nr;
 			continue;
 		}
 		ret = iorep_textparse_line(&tr->tp, line, len, ev);
@@ -186,28 +303,60 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 			return iorep_input_error(in, ret, "line %llu: %s",
 						 (unsigned long long)tr->line_nr,
 						 iorep_strerror(ret));
+		if (cut) {
+			if (cut_line(in, tr, ret, ev))
+				return 1;
+			if (ret != IOREP_LINE_META)
+				continue;
+		}
 		switch (ret) {
 		case IOREP_LINE_META:
+			if (tr->tp.overrun && !tr->overrun_seen) {
+				/* the oldest events were overwritten: before the first one here */
+				struct iorep_event m;
+
+				iorep_event_reset(&m, IOREP_EV_LOST);
+				m.lost = (int64_t)(tr->tp.overrun & INT64_MAX);
+				m.pos = tr->line_nr;
+				tr->overrun_seen = 1;
+				ret = queue_lost(in, tr, m, ev);
+				tr->overrun_left = (uint64_t)m.lost;
+				if (ret)
+					return 1;
+			}
 			continue;
 		case IOREP_LINE_UNKNOWN:
 			tr->unknown_lines++;
+			if (!tr->saw_events) {
+				if (tr->early_bad++ < IOREP_MAX_BAD_LINES)
+					tr->early_bad_nr[tr->early_bad - 1] = tr->line_nr;
+				continue;
+			}
 			/* dmesg and mail bodies carry other text; only ftrace text is strict */
-			if (tr->saw_events && in->info.variant != NULL &&
-			    strcmp(in->info.variant, "dmesg") != 0)
+			if (in->info.variant != NULL && strcmp(in->info.variant, "dmesg") != 0) {
 				note_bad_line(in, tr->line_nr);
+				if (iorep_textparse_names_event(line, len) &&
+				    queue_gap(in, tr, -1, ev))
+					return 1;
+			}
 			continue;
 		case IOREP_LINE_BAD:
-			tr->saw_events = 1;
+			first_event_line(in, tr, ev->pid >= 0);
 			in->stats.records++;
 			note_bad_line(in, tr->line_nr);
+			if (queue_gap(in, tr, ev->cpu, ev))
+				return 1;
 			continue;
 		case IOREP_LINE_LOST:
-			tr->lost = *ev;
-			tr->lost.pos = tr->line_nr;
-			tr->lost_pending = 1;
+			/* a CPU's start in a trace file whose header counted the overrun */
+			if (ev->lost < 0 && tr->overrun_seen && is_comment(line, len))
+				ev->lost = 0;
+			ev->pos = tr->line_nr;
+			if (queue_lost(in, tr, *ev, ev))
+				return 1;
 			continue;
 		case IOREP_LINE_OTHER_EVENT:
-			tr->saw_events = 1;
+			first_event_line(in, tr, 1);
 			in->stats.records++;
 			in->stats.other_events++;
 			if (tr->lost_pending) {
@@ -221,7 +370,7 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 		default:
 			break;
 		}
-		tr->saw_events = 1;
+		first_event_line(in, tr, ev->pid >= 0);
 		in->stats.records++;
 		ev->pos = tr->line_nr;
 		if (ev->pid < 0)

@@ -57,8 +57,16 @@ int iorep_input_note_lost(struct iorep_input *in, int cpu, long long count)
 {
 	struct iorep_input_stats *s = &in->stats;
 
-	if (cpu < 0 || cpu > 1 << 20)
+	if (cpu > 1 << 20)
 		return -IOREP_EINVAL;
+	if (cpu < 0) {
+		/* a drop of no one CPU (a text trace's header): counted in the total only */
+		if (count < 0)
+			s->lost_unknown++;
+		else
+			s->lost_total += count;
+		return 0;
+	}
 	if (cpu >= s->ncpus) {
 		uint64_t *lost = realloc(s->lost, (cpu + 1) * sizeof(*lost));
 
@@ -320,11 +328,18 @@ void iorep_input_print_warnings(const struct iorep_input *in, FILE *fp)
 			in->path, in->warn, unit, (unsigned long long)s->truncated_at);
 	if (s->bad_lines) {
 		shown = s->bad_lines < IOREP_MAX_BAD_LINES ? s->bad_lines : IOREP_MAX_BAD_LINES;
-		fprintf(fp, "iommu-report: warning: %s: %llu line%s not understood (line", in->path,
-			(unsigned long long)s->bad_lines, s->bad_lines == 1 ? "" : "s");
+		fprintf(fp, "iommu-report: warning: %s: %llu line%s not understood (line%s", in->path,
+			(unsigned long long)s->bad_lines, s->bad_lines == 1 ? "" : "s",
+			s->bad_lines == 1 ? "" : "s");
 		for (i = 0; i < shown; i++)
 			fprintf(fp, "%s %llu", i ? "," : "", (unsigned long long)s->bad_line_nr[i]);
-		fprintf(fp, "%s)\n", s->bad_lines > shown ? ", ..." : "");
+		if (s->bad_lines > shown)
+			fprintf(fp, " and %llu more", (unsigned long long)(s->bad_lines - shown));
+		fputs(")", fp);
+		if (s->first_lost_line)
+			fprintf(fp, "; iommu/dma events were lost with them, findings after line "
+				"%llu are only suspected", (unsigned long long)s->first_lost_line);
+		fputc('\n', fp);
 	}
 	if (s->lost_total || s->lost_unknown)
 		fprintf(fp, "iommu-report: warning: %s: the ring buffer dropped %llu event%s%s; "
