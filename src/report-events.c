@@ -21,10 +21,15 @@ int iorep_event_write_text_line(const struct iorep_event *ev, const struct iorep
 
 	trace_seq_reset(s);
 	if (ev->type == IOREP_EV_LOST) {
-		if (ev->lost >= 0)
-			trace_seq_printf(s, "CPU:%d [%" PRId64 " EVENTS DROPPED]\n", ev->cpu, ev->lost);
+		/* a count of 0: a text line lost with its event, how many unknown */
+		if (ev->cpu < 0)
+			trace_seq_puts(s, "CPU:*");	/* a text trace's overrun, of no one CPU */
 		else
-			trace_seq_printf(s, "CPU:%d [EVENTS DROPPED]\n", ev->cpu);
+			trace_seq_printf(s, "CPU:%d", ev->cpu);
+		if (ev->lost > 0)
+			trace_seq_printf(s, " [%" PRId64 " EVENTS DROPPED]\n", ev->lost);
+		else
+			trace_seq_puts(s, " [EVENTS DROPPED]\n");
 	} else {
 		/* trace-cmd's columns: tracecmd/trace-read.c print_event() */
 		width = iorep_print_inert_width(ev->comm);
@@ -146,7 +151,8 @@ cJSON *iorep_event_to_json(const struct iorep_event *ev)
 	err |= !cJSON_AddStringToObject(o, "comm", ev->comm ? ev->comm : "");
 	err |= !cJSON_AddStringToObject(o, "event", d->name);
 	if (ev->type == IOREP_EV_LOST) {
-		if (ev->lost >= 0)
+		/* 0: a text line lost with its event(s), how many unknown */
+		if (ev->lost > 0)
 			err |= iorep_json_add_i64(o, "count", ev->lost);
 		else
 			err |= !cJSON_AddNullToObject(o, "count");

@@ -2,7 +2,8 @@
 /*
  * The human report: what an engineer reads in an 80-column terminal.
  *
- *   a warning first when events were lost (later findings are suspected)
+ *   warnings first: events lost, lines not understood, an input cut short
+ *   (and from where findings are only suspected)
  *   the input: file, kernel, span, events per type, lost events
  *   the topology: groups and their devices, multi-device groups flagged
  *   each device's traffic and domain timeline
@@ -318,21 +319,76 @@ static void domain_label(const struct iorep_model *m, uint32_t idx, char *buf, s
 /* ------------------------------------------------------------------------ */
 /* Sections */
 
-static void print_lost_warning(const struct iorep_model *m, const struct iorep_input_stats *st,
-			       FILE *fp)
+/* Did the ring buffer drop events (rather than the text lose lines)? */
+static bool ring_drops(const struct iorep_model *m, const struct iorep_input_stats *st)
 {
 	bool any;
+
+	if (!st)
+		return iorep_render_lost(m, st, &any) || any;
+	return st->lost_total || st->lost_unknown;
+}
+
+/* " (lines 3, 7 and 2 more)": the bad lines the reader kept */
+static void print_bad_line_numbers(const struct iorep_input_stats *st, FILE *fp)
+{
+	uint64_t i, shown = st->bad_lines < IOREP_MAX_BAD_LINES ? st->bad_lines :
+								   IOREP_MAX_BAD_LINES;
+
+	fprintf(fp, "line%s", plural(st->bad_lines, "", "s"));
+	for (i = 0; i < shown; i++)
+		fprintf(fp, "%s %" PRIu64, i ? "," : "", st->bad_line_nr[i]);
+	if (st->bad_lines > shown)
+		fprintf(fp, " and %" PRIu64 " more", st->bad_lines - shown);
+}
+
+/*
+ * What makes the findings less than certain, before anything else: events
+ * the ring buffer dropped, lines of the input not understood (events lost
+ * with some), an input cut short; and from where findings are suspected.
+ */
+static void print_warnings(const struct iorep_model *m, const struct iorep_input_info *info,
+			   const struct iorep_input_stats *st, FILE *fp)
+{
+	bool any, said = false;
 	uint64_t n = iorep_render_lost(m, st, &any);
 
-	if (!any)
+	if (ring_drops(m, st)) {
+		if (n)
+			fprintf(fp, "WARNING: %" PRIu64 " %s lost (ring buffer overrun)%s.\n", n,
+				plural(n, "event was", "events were"),
+				st && st->lost_unknown ? ", and more of unknown count" : "");
+		else
+			fprintf(fp, "WARNING: events were lost (ring buffer overrun, count "
+				    "unknown).\n");
+		said = true;
+	}
+	if (st && st->bad_lines) {
+		fprintf(fp, "WARNING: %" PRIu64 " %s not understood (", st->bad_lines,
+			plural(st->bad_lines, "line was", "lines were"));
+		print_bad_line_numbers(st, fp);
+		if (st->first_lost_line)
+			fprintf(fp, ");\n         iommu/dma events were lost with %s.\n",
+				plural(st->bad_lines, "it", "some"));
+		else
+			fputs(").\n", fp);
+		said = true;
+	}
+	if (st && st->truncated) {
+		fprintf(fp, "WARNING: the input is cut short at %s %" PRIu64 ".\n",
+			info && info->pos_unit ? info->pos_unit : "position", st->truncated_at);
+		fprintf(fp, "         Every finding is only suspected.\n\n");
 		return;
-	if (n)
-		fprintf(fp, "WARNING: %" PRIu64 " %s lost (ring buffer overrun)%s.\n", n,
-			plural(n, "event was", "events were"),
-			st && st->lost_unknown ? ", and more of unknown count" : "");
-	else
-		fprintf(fp, "WARNING: events were lost (ring buffer overrun, count unknown).\n");
-	fprintf(fp, "         Findings after the first drop are only suspected.\n\n");
+	}
+	if (ring_drops(m, st))
+		fprintf(fp, "         Findings after the first drop are only suspected.\n");
+	else if (st && st->first_lost_line)
+		fprintf(fp, "         Findings after line %" PRIu64 " are only suspected.\n",
+			st->first_lost_line);
+	else if (any && !said)
+		fprintf(fp, "WARNING: events were lost; later findings are only suspected.\n");
+	if (said || any)
+		fputc('\n', fp);
 }
 
 static void print_header(const struct iorep_model *m, const struct iorep_input_info *info,
@@ -370,6 +426,11 @@ static void print_header(const struct iorep_model *m, const struct iorep_input_i
 	if (st && st->truncated)
 		fprintf(fp, "%-10s the input is cut short at %s %" PRIu64 "\n", "truncated",
 			info && info->pos_unit ? info->pos_unit : "position", st->truncated_at);
+	if (st && st->bad_lines) {
+		fprintf(fp, "%-10s %" PRIu64 " not understood: ", "bad lines", st->bad_lines);
+		print_bad_line_numbers(st, fp);
+		fputc('\n', fp);
+	}
 	if (iorep_render_span(m, st, &first, &last)) {
 		fmt_ts(first, 6, a, sizeof(a));
 		fmt_ts(last, 6, b, sizeof(b));
@@ -391,12 +452,14 @@ static void print_header(const struct iorep_model *m, const struct iorep_input_i
 	}
 	n = iorep_render_lost(m, st, &any);
 	fprintf(fp, "%-10s ", "lost");
-	if (!any) {
+	if (!ring_drops(m, st)) {
 		fputs("none\n", fp);
 		return;
 	}
+	for (i = 0, any = false; st && st->lost && i < st->ncpus; i++)
+		any |= st->lost[i] != 0;
 	tw_begin(&t, fp, 11, 11);
-	snprintf(a, sizeof(a), "%" PRIu64 "%s", n, st && st->ncpus && st->lost ? ":" : "");
+	snprintf(a, sizeof(a), "%" PRIu64 "%s", n, any || (st && st->lost_unknown) ? ":" : "");
 	tw_add(&t, a, NULL, "");
 	for (i = 0; st && st->lost && i < st->ncpus; i++) {
 		if (!st->lost[i])
@@ -708,7 +771,7 @@ static void print_findings(const struct iorep_model *m, FILE *fp)
 void iorep_report_text(const struct iorep_model *m, const struct iorep_input_info *info,
 		       const struct iorep_input_stats *stats, FILE *fp)
 {
-	print_lost_warning(m, stats, fp);
+	print_warnings(m, info, stats, fp);
 	print_header(m, info, stats, fp);
 	print_topology(m, fp);
 	print_devices(m, fp);

@@ -235,12 +235,22 @@
 		const el = byId('banner');
 		const lines = [];
 
-		if (num(lost.total) > 0 || lost.any) {
+		const drops = num(lost.total) > 0 || num(lost.unknown_drops) > 0;
+
+		if (drops || (lost.any && !(num(input.bad_lines) > 0) && !input.truncated)) {
 			let t = '\u26a0 ' + fmtInt(lost.total || 0) + ' events were lost by the ring buffer';
 
 			if (num(lost.unknown_drops) > 0)
 				t += ', and ' + fmtInt(lost.unknown_drops) + ' drops of unknown size';
 			lines.push(t + ': the trace is incomplete after a loss.');
+		}
+		if (num(input.bad_lines) > 0) {
+			/* lost_events.any without a drop: events were lost with lines not understood */
+			lines.push('\u26a0 ' + fmtInt(input.bad_lines) + ' line' +
+				(input.bad_lines === 1 ? ' of the input was' : 's of the input were') +
+				' not understood' + (lost.any && !drops ?
+				': iommu/dma events were lost with them, the trace is incomplete after ' +
+				'the first.' : '.'));
 		}
 		if (input.truncated) {
 			lines.push('\u26a0 The input was cut short' + (num(input.truncated_at) !== null ?
