@@ -456,6 +456,13 @@ static int parse_payload(struct iorep_textparse *tp, struct iorep_event *ev, str
 		f = key_to_field(ev->type, key);
 		if (f < 0)
 			continue;	/* a key some other kernel version adds */
+		if (f == IOREP_F_DEVICE && (d->cls == IOREP_C_GROUP_ADD ||
+					    d->cls == IOREP_C_GROUP_REMOVE ||
+					    d->cls == IOREP_C_ATTACH || d->cls == IOREP_C_DETACH)) {
+			/* the last field of these events: a name with spaces or tabs is whole */
+			val = span_trim((struct span){ val.p, pl.p + pl.n - val.p });
+			i = pl.n;
+		}
 		ret = set_field(tp, ev, f, val);
 		if (ret)
 			return ret;

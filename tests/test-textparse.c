@@ -461,6 +461,19 @@ static void test_crlf_and_hostile(void)
 			IOREP_LINE_BAD);
 	CU_ASSERT_EQUAL(iorep_textparse_line(&tp, nul_line, sizeof(pre) + 1, &ev), IOREP_LINE_EVENT);
 	CU_ASSERT_STRING_EQUAL(ev.device, "ab");
+	/* the device is the last field of the group and attach events: spaces and tabs stay */
+	CU_ASSERT_EQUAL(parse("x-1 [000] ..... 1.0: add_device_to_group: IOMMU: groupID=3 "
+			      "device=a b\tc \r"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_STRING_EQUAL(ev.device, "a b\tc");
+	CU_ASSERT_EQUAL(ev.gid, 3);
+	CU_ASSERT_EQUAL(parse("x-1 [000] ..... 1.0: attach_device_to_domain: IOMMU: device=a b"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_STRING_EQUAL(ev.device, "a b");
+	/* not in a dma event, whose device is its first word */
+	CU_ASSERT_EQUAL(parse("x-1 [000] 1.0: dma_unmap_page: a b dir=TO_DEVICE dma_addr=1000 "
+			      "size=4096 attrs="),
+			IOREP_LINE_BAD);
 	memset(big, 'A', sizeof(big));
 	memcpy(big, pre, sizeof(pre) - 1);
 	CU_ASSERT_EQUAL(iorep_textparse_line(&tp, big, sizeof(big), &ev), IOREP_LINE_EVENT);
