@@ -51,7 +51,11 @@ int iorep_print_bytes(char *buf, size_t size, uint64_t n);
  */
 int iorep_print_fault_flags(char *buf, size_t size, uint32_t flags, bool amd);
 
-/* Appends @str inert: control bytes and backslashes as \xNN. */
+/*
+ * Appends @str inert: as \xNN each byte of a control character, a
+ * backslash, invalid UTF-8, a C1 control, U+2028/U+2029 and the
+ * bidirectional embeddings, overrides and isolates; other UTF-8 as it is.
+ */
 void iorep_print_inert(struct trace_seq *s, const char *str);
 /* How many columns iorep_print_inert() takes for @str. */
 size_t iorep_print_inert_width(const char *str);

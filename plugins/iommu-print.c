@@ -52,32 +52,82 @@ int iorep_print_fault_flags(char *buf, size_t size, uint32_t flags, bool amd)
 	return snprintf(buf, size, "%s [%s]", rw, bits);
 }
 
-static bool needs_escape(unsigned char c)
+/*
+ * The bytes of the character at @p (not at its NUL), and in *@escape
+ * whether they must be written as \xNN: control bytes, a backslash, bytes
+ * that are not valid UTF-8, C1 controls, the line and paragraph separators
+ * and the bidirectional embeddings, overrides and isolates (a terminal or
+ * an editor would take them as a line break or a direction).
+ */
+static int inert_step(const unsigned char *p, bool *escape)
 {
-	return c < 0x20 || c == 0x7f || c == '\\';
+	unsigned char lo = 0x80, hi = 0xbf;
+	uint32_t cp;
+	int n, i;
+
+	*escape = true;
+	if (*p < 0x80) {
+		*escape = *p < 0x20 || *p == 0x7f || *p == '\\';
+		return 1;
+	}
+	if (*p >= 0xc2 && *p <= 0xdf) {
+		n = 2;
+	} else if (*p >= 0xe0 && *p <= 0xef) {
+		n = 3;
+		lo = *p == 0xe0 ? 0xa0 : lo;	/* overlong */
+		hi = *p == 0xed ? 0x9f : hi;	/* surrogates */
+	} else if (*p >= 0xf0 && *p <= 0xf4) {
+		n = 4;
+		lo = *p == 0xf0 ? 0x90 : lo;	/* overlong */
+		hi = *p == 0xf4 ? 0x8f : hi;	/* past U+10FFFF */
+	} else {
+		return 1;
+	}
+	if (p[1] < lo || p[1] > hi)
+		return 1;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 1;
+	cp = *p & (0xff >> (n + 1));
+	for (i = 1; i < n; i++)
+		cp = cp << 6 | (p[i] & 0x3f);
+	*escape = (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x2028 && cp <= 0x202e) ||
+		  (cp >= 0x2066 && cp <= 0x2069);
+	return n;
 }
 
-/* A string from the trace, inert: control bytes and backslashes as \xNN. */
+/* A string from the trace, inert: what inert_step() says, as \xNN. */
 void iorep_print_inert(struct trace_seq *s, const char *str)
 {
 	const unsigned char *p = (const unsigned char *)(str ? str : "");
+	bool escape;
+	int n, i;
 
-	for (; *p; p++) {
-		if (needs_escape(*p))
-			trace_seq_printf(s, "\\x%02x", *p);
-		else
-			trace_seq_putc(s, *p);
+	while (*p) {
+		n = inert_step(p, &escape);
+		for (i = 0; i < n; i++) {
+			if (escape)
+				trace_seq_printf(s, "\\x%02x", p[i]);
+			else
+				trace_seq_putc(s, p[i]);
+		}
+		p += n;
 	}
 }
 
 size_t iorep_print_inert_width(const char *str)
 {
 	const unsigned char *p = (const unsigned char *)(str ? str : "");
-	size_t n = 0;
+	size_t cols = 0;
+	bool escape;
+	int n;
 
-	for (; *p; p++)
-		n += needs_escape(*p) ? 4 : 1;
-	return n;
+	while (*p) {
+		n = inert_step(p, &escape);
+		cols += escape ? 4 * (size_t)n : 1;
+		p += n;
+	}
+	return cols;
 }
 
 static void put_size(struct trace_seq *s, uint64_t n, const struct iorep_print_opts *o)

@@ -87,9 +87,9 @@ static int add_field(cJSON *o, const struct iorep_event *ev, int f)
 	case IOREP_F_GID:
 		return iorep_json_add_i64(o, name, ev->gid);
 	case IOREP_F_DEVICE:
-		return cJSON_AddStringToObject(o, name, ev->device) ? 0 : -1;
+		return iorep_json_add_str(o, name, ev->device ? ev->device : "");
 	case IOREP_F_DRIVER:
-		return cJSON_AddStringToObject(o, name, ev->driver) ? 0 : -1;
+		return iorep_json_add_str(o, name, ev->driver ? ev->driver : "");
 	case IOREP_F_IOVA:
 		return iorep_json_add_hex(o, name, ev->iova);
 	case IOREP_F_PADDR:
@@ -116,7 +116,7 @@ static int add_field(cJSON *o, const struct iorep_event *ev, int f)
 		iorep_dma_attrs_format(ev->attrs, attrs, sizeof(attrs));
 		return cJSON_AddStringToObject(o, name, attrs) ? 0 : -1;
 	case IOREP_F_GFP:
-		return cJSON_AddStringToObject(o, name, ev->gfp) ? 0 : -1;
+		return iorep_json_add_str(o, name, ev->gfp ? ev->gfp : "");
 	case IOREP_F_FULL_NENTS:
 		return iorep_json_add_i64(o, name, ev->full_nents);
 	case IOREP_F_FULL_ENTS:
@@ -148,7 +148,7 @@ cJSON *iorep_event_to_json(const struct iorep_event *ev)
 	err |= iorep_json_add_u64(o, "ts", ev->ts);
 	err |= iorep_json_add_i64(o, "cpu", ev->cpu);
 	err |= iorep_json_add_i64(o, "pid", ev->pid);
-	err |= !cJSON_AddStringToObject(o, "comm", ev->comm ? ev->comm : "");
+	err |= iorep_json_add_str(o, "comm", ev->comm ? ev->comm : "") ? 1 : 0;
 	err |= !cJSON_AddStringToObject(o, "event", d->name);
 	if (ev->type == IOREP_EV_LOST) {
 		/* 0: a text line lost with its event(s), how many unknown */
@@ -170,7 +170,7 @@ cJSON *iorep_event_to_json(const struct iorep_event *ev)
 int iorep_event_write_json_line(const struct iorep_event *ev, FILE *fp)
 {
 	cJSON *o = iorep_event_to_json(ev);
-	char *s;
+	char *s, *fixed;
 	int ret = 0;
 
 	if (!o)
@@ -179,8 +179,11 @@ int iorep_event_write_json_line(const struct iorep_event *ev, FILE *fp)
 	cJSON_Delete(o);
 	if (!s)
 		return -IOREP_ENOMEM;
-	if (fputs(s, fp) == EOF || fputc('\n', fp) == EOF)
+	if (iorep_json_inert(s, &fixed) < 0)
+		ret = -IOREP_ENOMEM;
+	else if (fputs(fixed ? fixed : s, fp) == EOF || fputc('\n', fp) == EOF)
 		ret = -IOREP_EOUTPUT;
+	free(fixed);
 	cJSON_free(s);
 	return ret;
 }

@@ -123,17 +123,7 @@ static int add_i32_or_null(cJSON *o, const char *key, int32_t v, bool present)
 /* A string from the trace or the command line: NULL gives null, bad UTF-8 U+FFFD. */
 static int add_str(cJSON *o, const char *key, const char *s)
 {
-	char *fixed;
-	int err, ret;
-
-	if (!s)
-		return add_null(o, key);
-	fixed = iorep_utf8_sanitize(s, &err);
-	if (err)
-		return -1;
-	ret = cJSON_AddStringToObject(o, key, fixed ? fixed : s) ? 0 : -1;
-	free(fixed);
-	return ret;
+	return iorep_json_add_str(o, key, s);
 }
 
 static int append(cJSON *a, cJSON *item)
@@ -588,7 +578,7 @@ static void jw_put(struct jw *w, const char *s)
 /* Prints and frees @v; NULL (a failed build) sets ENOMEM. */
 static void jw_value(struct jw *w, cJSON *v)
 {
-	char *s;
+	char *s, *fixed;
 
 	if (!v) {
 		if (!w->err)
@@ -602,7 +592,10 @@ static void jw_value(struct jw *w, cJSON *v)
 			w->err = -IOREP_ENOMEM;
 		return;
 	}
-	jw_put(w, s);
+	if (iorep_json_inert(s, &fixed) < 0 && !w->err)
+		w->err = -IOREP_ENOMEM;
+	jw_put(w, fixed ? fixed : s);
+	free(fixed);
 	cJSON_free(s);
 }
 

@@ -2,6 +2,7 @@
 /* The input summary printed until (and above) the model's report. */
 #include <inttypes.h>
 
+#include "iorep-render.h"
 #include "iorep-report.h"
 
 void iorep_summary_print(const struct iorep_input *in, FILE *fp)
@@ -11,14 +12,22 @@ void iorep_summary_print(const struct iorep_input *in, FILE *fp)
 	uint64_t total = 0;
 	int i, cpus_seen = 0;
 
-	fprintf(fp, "input:    %s (%s", info->path, info->format);
-	if (info->variant)
-		fprintf(fp, ", %s", info->variant);
+	/* the path is the user's, the variant and the kernel's name the file's: inert */
+	fputs("input:    ", fp);
+	iorep_put_inert(fp, info->path);
+	fprintf(fp, " (%s", info->format);
+	if (info->variant) {
+		fputs(", ", fp);
+		iorep_put_inert(fp, info->variant);
+	}
 	if (info->compression)
 		fprintf(fp, ", %s", info->compression);
 	fprintf(fp, ")\n");
-	if (info->kernel)
-		fprintf(fp, "kernel:   %s\n", info->kernel);
+	if (info->kernel) {
+		fputs("kernel:   ", fp);
+		iorep_put_inert(fp, info->kernel);
+		fputc('\n', fp);
+	}
 	for (i = 0; i < IOREP_EV_LOST; i++)
 		total += s->events[i];
 	if (s->reader)

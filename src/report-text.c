@@ -279,6 +279,23 @@ static void tw_words(struct tw *t, const char *text)
 	}
 }
 
+/* iorep_inert_copy(), ending in "..." when @s does not fit in @size (at least 4). */
+static void inert_cut(char *buf, size_t size, const char *s)
+{
+	char out[INERT_MAX];
+	const char *p = s ? s : "-";
+	size_t full = 0;
+	int cols;
+
+	while (*p) {
+		p += inert_char(p, out, &cols);
+		full += strlen(out);
+	}
+	if (iorep_inert_copy(buf, size, s) >= full)
+		return;
+	memcpy(buf + iorep_inert_copy(buf, size - 3, s), "...", 4);
+}
+
 /* "dma(g5)", "user(vfio_map_test/407)", "blocked", "pool": the domain as the timeline shows it. */
 static void domain_label(const struct iorep_model *m, uint32_t idx, char *buf, size_t size)
 {
@@ -300,7 +317,7 @@ static void domain_label(const struct iorep_model *m, uint32_t idx, char *buf, s
 			snprintf(buf, size, "%s", iorep_domain_kind_name(d->kind));
 		break;
 	case IOREP_DOM_USER:
-		iorep_inert_copy(comm, sizeof(comm), d->owner_comm);
+		inert_cut(comm, sizeof(comm), d->owner_comm);
 		if (d->owner_comm && d->owner_pid >= 0)
 			snprintf(buf, size, "user(%s/%" PRId32 ")", comm, d->owner_pid);
 		else if (d->owner_pid >= 0)
