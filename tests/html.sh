@@ -3,8 +3,9 @@
 #
 # The HTML report in a real browser: runs iommu-report --html (and --json,
 # for the expected counts, in the same run) on the bundled vfio and defects
-# captures and on tests/data/hostile-names.txt (device names and a comm made
-# of markup), then opens each page in headless Chromium (tests/html-check.py):
+# captures, on tests/data/hostile-names.txt (device names and a comm made of
+# markup) and on tests/data/hostile-render.txt with its --sysfs and --lspci
+# files, then opens each page in headless Chromium (tests/html-check.py):
 # the DOM shows the devices and findings the JSON has, the console stays
 # quiet, nothing is requested, and the hostile names are text only.
 #
@@ -74,6 +75,16 @@ if page hostile tests/data/hostile-names.txt; then
 	if grep -aq '<script>alert\|<img\|<svg/onload' "$tmp/hostile.html"; then
 		echo "html: hostile.html holds a hostile name as raw markup:"
 		grep -an '<script>alert\|<img\|<svg/onload' "$tmp/hostile.html" | cut -c1-200
+		fail=1
+	fi
+fi
+# names with escape sequences, backslashes, invalid UTF-8 and 4096 bytes, from the
+# text trace, --sysfs and --lspci (tests/test-hostile-render.c checks the other outputs)
+data=tests/data/hostile-render
+if page hostile-render --sysfs $data-groups.txt --lspci $data-lspci.txt $data.txt; then
+	check hostile-render --hostile-json $data.json
+	if grep -aq '<script>alert\|<img\|<b>\|<i>' "$tmp/hostile-render.html"; then
+		echo "html: hostile-render.html holds a hostile name as raw markup"
 		fail=1
 	fi
 fi
