@@ -11,6 +11,7 @@
 #include "iorep-error.h"
 
 #define BYTESRC_BUF (256 * 1024)
+#define ZSTD_SLICE 4096
 
 struct iorep_bytesrc {
 	int fd;
@@ -23,6 +24,7 @@ struct iorep_bytesrc {
 	lzma_stream x;
 	ZSTD_DStream *zs;
 	int frame_open;	/* a compressed frame was started and not finished */
+	int err;	/* an error met after some output: returned by the next read */
 };
 
 enum iorep_compression iorep_compression_detect(const unsigned char *h, size_t len)
@@ -104,6 +106,18 @@ static int bytesrc_fill(struct iorep_bytesrc *src)
 	return 0;
 }
 
+/*
+ * A decompressor failed with @err after writing @done bytes in this call:
+ * those are returned first, the error by the next call.
+ */
+static ssize_t held(struct iorep_bytesrc *src, size_t done, int err)
+{
+	if (!done)
+		return err;
+	src->err = err;
+	return (ssize_t)done;
+}
+
 static ssize_t read_plain(struct iorep_bytesrc *src, unsigned char *buf, size_t len)
 {
 	size_t n;
@@ -147,7 +161,7 @@ static ssize_t read_gzip(struct iorep_bytesrc *src, unsigned char *buf, size_t l
 			if (inflateReset(&src->z) != Z_OK)
 				return -IOREP_EDECOMPRESS;
 		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
-			return -IOREP_EDECOMPRESS;
+			return held(src, len - src->z.avail_out, -IOREP_EDECOMPRESS);
 		}
 	}
 	return (ssize_t)(len - src->z.avail_out);
@@ -175,10 +189,9 @@ static ssize_t read_xz(struct iorep_bytesrc *src, unsigned char *buf, size_t len
 		src->consumed += before - src->x.avail_in;
 		if (lr == LZMA_STREAM_END)
 			break;
-		if (lr == LZMA_BUF_ERROR && src->in_eof)
-			return -IOREP_ETRUNCATED;
 		if (lr != LZMA_OK)
-			return lr == LZMA_BUF_ERROR ? -IOREP_ETRUNCATED : -IOREP_EDECOMPRESS;
+			return held(src, len - src->x.avail_out,
+				    lr == LZMA_BUF_ERROR ? -IOREP_ETRUNCATED : -IOREP_EDECOMPRESS);
 	}
 	return (ssize_t)(len - src->x.avail_out);
 }
@@ -196,12 +209,19 @@ static ssize_t read_zstd(struct iorep_bytesrc *src, unsigned char *buf, size_t l
 			return ret;
 		if (src->in_eof)
 			return src->frame_open ? -IOREP_ETRUNCATED : 0;
-		ib = (ZSTD_inBuffer){ src->in + src->in_pos, src->in_len - src->in_pos, 0 };
+		/*
+		 * a slice at a time: on an error zstd forgets what it wrote in that
+		 * call, so a call must not span many blocks
+		 */
+		ib = (ZSTD_inBuffer){ src->in + src->in_pos,
+				      src->in_len - src->in_pos < ZSTD_SLICE ? src->in_len - src->in_pos :
+									       ZSTD_SLICE,
+				      0 };
 		zr = ZSTD_decompressStream(src->zs, &ob, &ib);
 		src->in_pos += ib.pos;
 		src->consumed += ib.pos;
 		if (ZSTD_isError(zr))
-			return -IOREP_EDECOMPRESS;
+			return held(src, ob.pos, -IOREP_EDECOMPRESS);
 		src->frame_open = zr != 0;
 	}
 	return (ssize_t)ob.pos;
@@ -211,6 +231,8 @@ ssize_t iorep_bytesrc_read(struct iorep_bytesrc *src, void *buf, size_t len)
 {
 	if (!len)
 		return 0;
+	if (src->err)
+		return src->err;
 	switch (src->comp) {
 	case IOREP_COMP_GZIP:
 		return read_gzip(src, buf, len);

@@ -709,6 +709,55 @@ static void test_damage_compressed(void)
 	}
 }
 
+/*
+ * A compressed text damaged in the middle of its stream: every event before
+ * the damage is read (what the same file cut there gives), then a warning
+ * and every finding suspected, as for any input cut short.
+ */
+static void test_compressed_corrupt(void)
+{
+	static const char *const tools[] = {"gzip", "xz", "zstd"};
+	struct outcome cut, bad;
+	char cmd[1600], whole[600], cutp[600], badp[600];
+	FILE *fp;
+	long size;
+	size_t i;
+
+	make_tmpdir();
+	for (i = 0; i < 3; i++) {
+		snprintf(whole, sizeof(whole), "%s/whole.%s", tmpdir, tools[i]);
+		snprintf(cutp, sizeof(cutp), "%s/cut.%s", tmpdir, tools[i]);
+		snprintf(badp, sizeof(badp), "%s/bad.%s", tmpdir, tools[i]);
+		snprintf(cmd, sizeof(cmd), "%s -c '%s/dma-traffic/trace.txt' > '%s'", tools[i],
+			 CAPS, whole);
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+		fp = fopen(whole, "rb");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+		fseek(fp, 0, SEEK_END);
+		size = ftell(fp);
+		fclose(fp);
+		snprintf(
+			cmd, sizeof(cmd),
+			"head -c %ld '%s' > '%s' && cp '%s' '%s' && "
+			"printf '\\0\\0\\0\\0' | dd of='%s' bs=1 seek=%ld conv=notrunc 2>/dev/null",
+			size / 2, whole, cutp, whole, badp, badp, size / 2);
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+		run(&cut, cutp);
+		run(&bad, badp);
+		CU_ASSERT_TRUE(cJSON_IsTrue(get(cut.doc, "input", "truncated")));
+		CU_ASSERT_TRUE(cJSON_IsTrue(get(bad.doc, "input", "truncated")));
+		CU_ASSERT(events(&cut) > 2500 && events(&cut) < 3300);
+		/* zstd checks each block: nothing of the damaged one comes out */
+		if (!strcmp(tools[i], "zstd"))
+			CU_ASSERT_EQUAL(events(&bad), events(&cut));
+		/* gzip and xz may give some of it, as lines not understood */
+		CU_ASSERT(events(&bad) >= events(&cut));
+		CU_ASSERT_PTR_NOT_NULL(strstr(bad.err, "compressed stream is corrupt (line "));
+		done(&cut);
+		done(&bad);
+	}
+}
+
 int main(void)
 {
 	static const struct iorep_test tests[] = {
@@ -722,6 +771,7 @@ int main(void)
 		{"a line cut, the next joined to it", test_cut_and_joined},
 		{"the file cut in its last line", test_file_cut_mid_line},
 		{"six kinds of damage, plain and compressed", test_damage_compressed},
+		{"compressed stream damaged in the middle", test_compressed_corrupt},
 		{NULL, NULL},
 	};
 	char cmd[300];
