@@ -105,8 +105,12 @@ static int process_unattributed(struct iorep_model *m, const struct iorep_event 
 
 static int process_attributed(struct iorep_model *m, const struct iorep_event *ev, uint32_t dev)
 {
-	uint32_t dom = iorep_model_device_target(m, dev, ev->ts);
+	uint32_t dom;
 
+	/* a dma:* event without a device (a damaged record) names nobody */
+	if (dev == IOREP_NONE)
+		return process_unattributed(m, ev);
+	dom = iorep_model_device_target(m, dev, ev->ts);
 	if (dom == IOREP_NONE)
 		return m->error ? m->error : process_unattributed(m, ev);
 	if (ev->type == IOREP_EV_MAP)

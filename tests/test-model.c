@@ -530,6 +530,55 @@ static void test_many_devices(void)
 	iorep_strtab_free(st);
 }
 
+/* An event of @type at @ts on CPU 0, with @iova / @dma_addr and @size, but no device. */
+static void feed_nameless(struct iorep_model *m, enum iorep_etype type, uint64_t ts, uint64_t addr,
+			  uint64_t size)
+{
+	struct iorep_event ev;
+
+	iorep_event_reset(&ev, type);
+	ev.ts = ts;
+	ev.pid = 9;
+	ev.comm = "t";
+	ev.size = size;
+	ev.have = 1u << IOREP_F_SIZE;
+	if (type == IOREP_EV_MAP || type == IOREP_EV_UNMAP) {
+		ev.iova = addr;
+		ev.unmapped_size = size;
+		ev.have |= 1u << IOREP_F_IOVA | 1u << IOREP_F_UNMAPPED_SIZE;
+	} else {
+		ev.dma_addr = addr;
+		ev.have |= 1u << IOREP_F_DMA_ADDR;
+	}
+	CU_ASSERT_EQUAL(iorep_model_feed(m, &ev), 0);
+}
+
+/*
+ * A dma:* event without its device (a damaged record a reader let through)
+ * attributes nothing: neither the map it follows nor the unmap after a
+ * free claims one (it used to index the devices with IOREP_NONE).
+ */
+static void test_dma_event_without_device(void)
+{
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_model m;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	iorep_model_init(&m, st);
+	feed_nameless(&m, IOREP_EV_MAP, 1000, 0x100000, 4096);
+	feed_nameless(&m, IOREP_EV_DMA_MAP_PAGE, 1001, 0x100000, 4096);
+	feed_nameless(&m, IOREP_EV_DMA_FREE, 2000, 0x100000, 4096);
+	feed_nameless(&m, IOREP_EV_UNMAP, 2001, 0x100000, 4096);
+	CU_ASSERT_EQUAL(iorep_model_finish(&m), 0);
+	CU_ASSERT_EQUAL(m.stats.maps, 1);
+	CU_ASSERT_EQUAL(m.stats.unmaps, 1);
+	CU_ASSERT_EQUAL(m.stats.attributed_maps, 0);
+	CU_ASSERT_EQUAL(m.stats.attributed_unmaps, 0);
+	CU_ASSERT_EQUAL(m.ndevices, 0);
+	iorep_model_release(&m);
+	iorep_strtab_free(st);
+}
+
 static int finding_key_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -605,6 +654,7 @@ int main(void)
 		{ "same findings from trace.dat, trace.txt, report.txt", test_same_findings_every_form },
 		{ "split group", test_split_group },
 		{ "lost events make findings suspected", test_lost_makes_suspected },
+		{ "a dma event without a device attributes nothing", test_dma_event_without_device },
 		{ "unmapped history stays bounded", test_history_bounded },
 		{ "an sg unmap's claim ends after its unmap", test_claim_ends_after_one_unmap },
 		{ "findings past the limit are counted, not listed", test_findings_capped },
