@@ -40,6 +40,9 @@ struct iorep_input_stats {
 	/* a file cut short: where, and what the reader said */
 	bool truncated;
 	uint64_t truncated_at;
+	/* damaged data the reader skipped (trace.dat ring-buffer pages): how often, the first where */
+	uint64_t damaged;
+	uint64_t damaged_at;
 };
 
 struct iorep_input_info {
@@ -72,7 +75,10 @@ int iorep_input_next(struct iorep_input *in, struct iorep_event *ev);
 const struct iorep_input_stats *iorep_input_stats(const struct iorep_input *in);
 const struct iorep_input_info *iorep_input_info(const struct iorep_input *in);
 
-/* Writes the reader's warnings (file cut short, bad lines, ...), one per line, to @fp. */
+/*
+ * Writes the reader's warnings (file cut short, damaged data, bad lines,
+ * ...), one per line, to @fp.
+ */
 void iorep_input_print_warnings(const struct iorep_input *in, FILE *fp);
 
 /* How far the reader is: bytes read and bytes in all (*total 0 when unknown). */

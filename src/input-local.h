@@ -50,6 +50,7 @@ struct iorep_input {
 	int errlen;
 	char *path;
 	char warn[256];	/* why the stream ended early, when it did */
+	char damage[256];	/* what the first damaged data was, when there was some */
 	/* the input declares the iommu events (trace.dat formats): none seen is an answer */
 	int formats_known;
 };
@@ -64,6 +65,13 @@ int iorep_input_error(struct iorep_input *in, int err, const char *fmt, ...)
 /* Records why the stream ended early (file cut short) at @pos. */
 void iorep_input_truncated(struct iorep_input *in, unsigned long long pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Records @count pieces of damaged data the reader had to skip (their events
+ * are lost), the first at @pos; the first call's reason is the one kept.
+ */
+void iorep_input_damaged(struct iorep_input *in, uint64_t count, unsigned long long pos,
+			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
  * Hands a drop marker of @cpu to the statistics: @count events, -1 when not

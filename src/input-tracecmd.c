@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -22,6 +23,7 @@
 #include <trace-cmd.h>
 
 #include "bytesrc.h"
+#include "dat-check.h"
 #include "input-local.h"
 #include "iorep-error.h"
 #include "kbuf-walk.h"
@@ -44,6 +46,7 @@ struct tracecmd_reader {
 	struct tep_handle *tep;
 	int ncpus;
 	struct tep_record **head;	/* next record of each CPU */
+	unsigned long long *seen;	/* offset of each CPU's last record read, 0: none */
 	struct iorep_tep_dec decs[IOREP_EV_LOST];
 	int ndecs;
 	short *by_id;	/* event id -> index in decs, or -1 */
@@ -134,26 +137,36 @@ static const char *kernel_release(struct iorep_input *in, const char *uname)
 static struct tracecmd_input *open_handle(int fd, int *init_failed)
 {
 	struct tracecmd_input *h;
+	int saved[2], std, devnull, ret;
 	char path[64];
-	int saved, devnull, ret;
 
 	*init_failed = 0;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	h = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!h)
 		return NULL;
-	/* libtracecmd 1.3.1 printf()s "File possibly truncated" to stdout: keep it out */
+	/*
+	 * libtracecmd 1.3.1 printf()s "File possibly truncated" to stdout and,
+	 * on CPU data it cannot map, perror()s to stderr, whatever the log
+	 * level: keep both out (an error is ours to say, in one line).
+	 */
 	fflush(stdout);
-	saved = dup(STDOUT_FILENO);
+	fflush(stderr);
 	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (saved >= 0 && devnull >= 0)
-		dup2(devnull, STDOUT_FILENO);
+	for (std = 0; std < 2; std++) {
+		saved[std] = dup(std + 1);
+		if (saved[std] >= 0 && devnull >= 0)
+			dup2(devnull, std + 1);
+	}
 	ret = tracecmd_init_data(h);
 	fflush(stdout);
-	if (saved >= 0 && devnull >= 0)
-		dup2(saved, STDOUT_FILENO);
-	if (saved >= 0)
-		close(saved);
+	fflush(stderr);
+	for (std = 0; std < 2; std++) {
+		if (saved[std] >= 0 && devnull >= 0)
+			dup2(saved[std], std + 1);
+		if (saved[std] >= 0)
+			close(saved[std]);
+	}
 	if (devnull >= 0)
 		close(devnull);
 	if (ret < 0) {
@@ -166,6 +179,115 @@ static struct tracecmd_input *open_handle(int fd, int *init_failed)
 		return NULL;
 	}
 	return h;
+}
+
+/*
+ * libtracecmd ends a CPU's records, silently, at a page it cannot read (a
+ * damaged page header): when @cpu's records end, its last record is asked
+ * for, which libtracecmd finds from the end of the data; another one than
+ * the last read means events were lost.  Not for a file cut short (its end
+ * is zeros, and it has its own warning).
+ */
+static void check_cpu_end(struct iorep_input *in, struct tracecmd_reader *tr, int cpu)
+{
+	struct tep_record *last;
+
+	if (in->stats.truncated)
+		return;
+	last = tracecmd_read_cpu_last(tr->handle, cpu);
+	if (!last)
+		return;
+	if (!tr->seen[cpu])
+		iorep_input_damaged(in, 1, last->offset,
+				    "CPU %d's first ring-buffer page is damaged: none of its records "
+				    "can be read, up to its last",
+				    cpu);
+	else if (last->offset != tr->seen[cpu])
+		iorep_input_damaged(in, 1, tr->seen[cpu],
+				    "CPU %d's records stop at a damaged ring-buffer page, short of its "
+				    "last record at offset %llu",
+				    cpu, (unsigned long long)last->offset);
+	tracecmd_free_record(last);
+}
+
+/* The kbuffer walk's damaged pages, said once. */
+static void damaged_pages(struct iorep_input *in, struct iorep_kbuf *k)
+{
+	iorep_input_damaged(in, k->damaged, k->damaged_at,
+			    "a ring-buffer page of CPU %d whose header cannot be right",
+			    k->damaged_cpu);
+	k->damaged = 0;
+}
+
+/*
+ * Copies @fd (@size bytes) into a memory file with the commit word of each
+ * page at c->bad made 0: an empty page to libtracecmd.  Returns the new fd,
+ * or -1.
+ */
+static int blank_copy(int fd, off_t size, const struct iorep_dat_check *c)
+{
+	unsigned char zero[8] = {0};
+	char *buf = malloc(1 << 20);
+	ssize_t n;
+	off_t off = 0;
+	size_t i;
+	int out;
+
+	if (!buf)
+		return -1;
+	out = memfd_create("iommu-report-blanked", MFD_CLOEXEC);
+	while (out >= 0 && (n = pread(fd, buf, 1 << 20, off)) > 0) {
+		if (write(out, buf, n) != n)
+			n = -1;
+		if (n < 0)
+			break;
+		off += n;
+	}
+	for (i = 0; out >= 0 && n == 0 && i < c->nbad; i++)
+		if (pwrite(out, zero, c->long_size, (off_t)c->bad[i] + 8) != (ssize_t)c->long_size)
+			n = -1;
+	free(buf);
+	if (out >= 0 && (n < 0 || off != size)) {
+		close(out);
+		out = -1;
+	}
+	return out;
+}
+
+/*
+ * The damage libtracecmd and libtraceevent do not survive (dat-check.c):
+ * a file refused with the reason, or its damaged ring-buffer pages blanked
+ * in a copy, which then replaces tr->fd, with a warning.
+ */
+static int check_damage(struct iorep_input *in, struct tracecmd_reader *tr)
+{
+	struct iorep_dat_check c;
+	int ret, fd;
+
+	ret = iorep_dat_check(tr->fd, (uint64_t)tr->file_size, &c);
+	if (ret == -1)
+		ret = iorep_input_error(in, -IOREP_ETRACEDAT, "trace.dat is damaged at offset %llu: %s",
+					(unsigned long long)c.at, c.why);
+	else if (ret < 0)
+		ret = iorep_input_error(in, ret, "%s", iorep_strerror(ret));
+	if (ret < 0 || !c.nbad)
+		goto out;
+	fd = blank_copy(tr->fd, tr->file_size, &c);
+	if (fd < 0) {
+		ret = iorep_input_error(in, -IOREP_ETRACEDAT,
+					"trace.dat is damaged at offset %llu (a ring-buffer page "
+					"header), and no copy to read it around that can be made: %s",
+					(unsigned long long)c.bad[0], strerror(errno));
+		goto out;
+	}
+	close(tr->fd);
+	tr->fd = fd;
+	iorep_input_damaged(in, c.nbad, c.bad[0],
+			    "a ring-buffer page of CPU %d whose header cannot be right, read as empty",
+			    c.bad_cpu);
+out:
+	iorep_dat_check_release(&c);
+	return ret;
 }
 
 /* Copies @fd into a memory file, extended with a sparse run of zeros. */
@@ -200,7 +322,7 @@ fail:
 static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src)
 {
 	struct tracecmd_reader *tr = calloc(1, sizeof(*tr));
-	int fd, cpu, ret, pad, n, init_failed = 0;
+	int fd, cpu, ret, pad, n, v6, init_failed = 0;
 	char variant[64];
 	unsigned long ver;
 	struct stat sb;
@@ -213,6 +335,9 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 	}
 	in->priv = tr;
 	tr->fd = -1;
+	/* the version string after the magic: "6" */
+	v6 = src->firstlen >= IOREP_TRACEDAT_MAGIC_LEN + 2 &&
+	     !memcmp(src->first + IOREP_TRACEDAT_MAGIC_LEN, "6", 2);
 	if (src->regular && lseek(src->fd, 0, SEEK_SET) == 0) {
 		fd = src->fd;
 	} else {
@@ -230,12 +355,20 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 		tr->file_size = sb.st_size;
 
 	tracecmd_set_loglevel(TEP_LOG_NONE);
+	ret = check_damage(in, tr);
+	if (ret < 0)
+		return ret;
+	fd = tr->fd;
 	tr->handle = open_handle(fd, &init_failed);
-	if (!tr->handle && init_failed) {
+	if (!tr->handle && init_failed && v6) {
 		/*
 		 * The headers are whole but the CPU data runs past the end: a
 		 * file cut short.  Read it from a copy padded with zeros (empty
 		 * ring-buffer pages) so that the events before the cut are used.
+		 * Only version 6 ends with its CPU data: a later version keeps
+		 * headers after it (what was cut cannot be read anyway), and
+		 * libtracecmd walks every section header to the end of the
+		 * file, which through a terabyte of zeros does not end.
 		 */
 		pad = pad_copy(fd, tr->file_size);
 		if (pad >= 0) {
@@ -262,7 +395,8 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 		return iorep_input_error(in, -IOREP_ETRACEDAT, "trace.dat claims %d CPUs",
 					 tr->ncpus);
 	tr->head = calloc(tr->ncpus ? tr->ncpus : 1, sizeof(*tr->head));
-	if (!tr->head)
+	tr->seen = calloc(tr->ncpus ? tr->ncpus : 1, sizeof(*tr->seen));
+	if (!tr->head || !tr->seen)
 		return -IOREP_ENOMEM;
 	if (tr->ncpus) {
 		ret = iorep_input_note_lost(in, tr->ncpus - 1, 0);
@@ -277,8 +411,11 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
 	tr->fast = ret == 0;
 	in->stats.reader = tr->fast ? "kbuffer" : "libtracecmd";
-	for (cpu = 0; !tr->fast && cpu < tr->ncpus; cpu++)
+	for (cpu = 0; !tr->fast && cpu < tr->ncpus; cpu++) {
 		tr->head[cpu] = tracecmd_read_cpu_first(tr->handle, cpu);
+		if (!tr->head[cpu])
+			check_cpu_end(in, tr, cpu);
+	}
 
 	ver = tracecmd_get_in_file_version(tr->handle);
 	comp = NULL;
@@ -382,7 +519,28 @@ static const char *intern(void *ctx, int id, const char *s, size_t len)
 	return iorep_strtab_intern(((struct iorep_input *)ctx)->st, s, len);
 }
 
-/* One record (from libtracecmd or the kbuffer walk) -> @ev. */
+/*
+ * Whether @ev has the fields every generation of its event has, which the
+ * model relies on (the rule text-parse.c applies to a line): a record
+ * without them is damaged, or too short for its format.
+ */
+static bool complete(const struct iorep_event *ev)
+{
+	switch (iorep_event_desc(ev->type)->cls) {
+	case IOREP_C_MAP:
+	case IOREP_C_UNMAP:
+		return iorep_event_has(ev, IOREP_F_IOVA) && iorep_event_has(ev, IOREP_F_SIZE);
+	case IOREP_C_GROUP_ADD:
+	case IOREP_C_GROUP_REMOVE:
+		return iorep_event_has(ev, IOREP_F_GID) && iorep_event_has(ev, IOREP_F_DEVICE);
+	case IOREP_C_FAULT:
+		return iorep_event_has(ev, IOREP_F_IOVA);
+	default:
+		return iorep_event_has(ev, IOREP_F_DEVICE);
+	}
+}
+
+/* One record (from libtracecmd or the kbuffer walk) -> @ev: 0, 1 when damaged, or -IOREP_E*. */
 static int decode(struct iorep_input *in, struct tracecmd_reader *tr,
 		  const struct iorep_tep_dec *dec, struct tep_record *rec, struct iorep_event *ev)
 {
@@ -397,7 +555,9 @@ static int decode(struct iorep_input *in, struct tracecmd_reader *tr,
 	ev->pos = rec->offset;
 	ev->pid = tep_data_pid(tr->tep, rec);
 	ev->comm = comm_of(in, tr, ev->pid);
-	return ev->comm ? 0 : -IOREP_ENOMEM;
+	if (!ev->comm)
+		return -IOREP_ENOMEM;
+	return complete(ev) ? 0 : 1;
 }
 
 static void lost_event(struct iorep_event *ev, const struct tep_record *rec)
@@ -427,7 +587,7 @@ static struct tep_record *walk_record(struct tracecmd_reader *tr)
 }
 
 /* The next record of all CPUs through libtracecmd, or NULL at the end. */
-static struct tep_record *libtracecmd_record(struct tracecmd_reader *tr)
+static struct tep_record *libtracecmd_record(struct iorep_input *in, struct tracecmd_reader *tr)
 {
 	struct tep_record *rec;
 	int cpu, best = -1;
@@ -438,7 +598,10 @@ static struct tep_record *libtracecmd_record(struct tracecmd_reader *tr)
 	if (best < 0)
 		return NULL;
 	rec = tr->head[best];
+	tr->seen[best] = rec->offset;
 	tr->head[best] = tracecmd_read_data(tr->handle, best);
+	if (!tr->head[best])
+		check_cpu_end(in, tr, best);
 	return rec;
 }
 
@@ -487,10 +650,12 @@ static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 			rec = tr->pending;
 			tr->pending = NULL;
 		} else {
-			rec = tr->fast ? walk_record(tr) : libtracecmd_record(tr);
+			rec = tr->fast ? walk_record(tr) : libtracecmd_record(in, tr);
 			if (!rec) {
 				if (!tr->fast)
 					check_2gib(in, tr);
+				else
+					damaged_pages(in, &tr->kbuf);
 				return 0;
 			}
 			in->stats.records++;
@@ -507,7 +672,13 @@ static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 			continue;
 		}
 		ret = decode(in, tr, &tr->decs[tr->by_id[id]], rec, ev);
+		if (ret == 1)
+			iorep_input_damaged(in, 1, rec->offset,
+					    "a record of %s without the fields every one has",
+					    iorep_event_desc(ev->type)->name);
 		release(tr, rec);
+		if (ret == 1)
+			continue;
 		return ret < 0 ? ret : 1;
 	}
 }
@@ -531,6 +702,7 @@ static void tracecmd_close_reader(struct iorep_input *in)
 	if (tr->fd >= 0)
 		close(tr->fd);
 	free(tr->head);
+	free(tr->seen);
 	free(tr->by_id);
 	free(tr->comms);
 	free(tr->gfp_cache);

@@ -53,6 +53,22 @@ void iorep_input_truncated(struct iorep_input *in, unsigned long long pos, const
 	va_end(ap);
 }
 
+void iorep_input_damaged(struct iorep_input *in, uint64_t count, unsigned long long pos,
+			 const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!count)
+		return;
+	if (!in->stats.damaged) {
+		in->stats.damaged_at = pos;
+		va_start(ap, fmt);
+		vsnprintf(in->damage, sizeof(in->damage), fmt, ap);
+		va_end(ap);
+	}
+	in->stats.damaged += count;
+}
+
 int iorep_input_note_lost(struct iorep_input *in, int cpu, long long count)
 {
 	struct iorep_input_stats *s = &in->stats;
@@ -324,8 +340,14 @@ void iorep_input_print_warnings(const struct iorep_input *in, FILE *fp)
 	uint64_t i, shown;
 
 	if (s->truncated)
-		fprintf(fp, "iommu-report: warning: %s: %s (%s %llu); the events before it are used\n",
+		fprintf(fp, "iommu-report: warning: %s: %s (%s %llu); the events before it are used, "
+			"and findings are only suspected\n",
 			in->path, in->warn, unit, (unsigned long long)s->truncated_at);
+	if (s->damaged)
+		fprintf(fp, "iommu-report: warning: %s: damaged data skipped %llu time%s, the first: "
+			"%s (%s %llu); the events there are lost, and findings are only suspected\n",
+			in->path, (unsigned long long)s->damaged, s->damaged == 1 ? "" : "s",
+			in->damage, unit, (unsigned long long)s->damaged_at);
 	if (s->bad_lines) {
 		shown = s->bad_lines < IOREP_MAX_BAD_LINES ? s->bad_lines : IOREP_MAX_BAD_LINES;
 		fprintf(fp, "iommu-report: warning: %s: %llu line%s not understood (line%s", in->path,

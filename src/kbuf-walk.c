@@ -24,10 +24,11 @@ struct kbuf_cpu {
 /* The commit word of the page at @p: the bytes of data it holds, or -1 when it cannot be one. */
 static int page_commit(const struct iorep_kbuf *k, const void *p)
 {
-	unsigned long long commit = tep_read_number(k->tep, (const char *)p + 8, k->long_size);
+	unsigned long long word = tep_read_number(k->tep, (const char *)p + 8, k->long_size);
 
-	commit &= (1ULL << 27) - 1; /* the flag bits above: missed events */
-	return commit <= k->page_size - 8 - k->long_size ? (int)commit : -1;
+	if (!iorep_kbuf_commit_ok(word, k->page_size, k->long_size))
+		return -1;
+	return (int)(word & ((1ULL << 27) - 1)); /* the flag bits above: missed events */
 }
 
 /* Loads pages of @c from @c->page on until one has an event; @c->data NULL when none is left. */
@@ -36,10 +37,14 @@ static void load(struct iorep_kbuf *k, struct kbuf_cpu *c)
 	for (c->data = NULL; c->page + k->page_size <= c->end; c->page += k->page_size) {
 		void *p = (void *)(k->map + c->page);
 
-		if (page_commit(k, p) < 0)
-			continue; /* a damaged page: its events cannot be found */
-		if (kbuffer_load_subbuffer(c->kb, p) < 0)
+		if (page_commit(k, p) < 0 || kbuffer_load_subbuffer(c->kb, p) < 0) {
+			/* a damaged page: its events cannot be found */
+			if (!k->damaged++) {
+				k->damaged_at = c->page;
+				k->damaged_cpu = (int)(c - k->cpu);
+			}
 			continue;
+		}
 		c->data = kbuffer_read_event(c->kb, &c->ts);
 		if (c->data) {
 			c->missed = kbuffer_missed_events(c->kb);

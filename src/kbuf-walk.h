@@ -26,6 +26,10 @@ struct iorep_kbuf {
 	unsigned int page_size;
 	int ncpus;
 	struct kbuf_cpu *cpu;
+	/* pages skipped because their header cannot be right: their events are lost */
+	uint64_t damaged;
+	uint64_t damaged_at; /* file offset of the first */
+	int damaged_cpu;
 };
 
 /* One record, valid until the next call. */
@@ -37,6 +41,22 @@ struct iorep_kbuf_rec {
 	int cpu;
 	long long missed; /* events dropped before it: > 0 count, -1 unknown, 0 none */
 };
+
+/*
+ * Whether the commit word @word of a page (its low 27 bits the bytes of
+ * data; bits 31 and 30 both set: the count of missed events is stored
+ * after them) fits a page of @page_size bytes whose header is 8 +
+ * @long_size bytes: what libtraceevent's kbuffer trusts.
+ */
+static inline int iorep_kbuf_commit_ok(uint64_t word, unsigned int page_size,
+				       unsigned int long_size)
+{
+	uint64_t commit = word & ((1ULL << 27) - 1);
+
+	if ((word >> 30 & 3) == 3)
+		commit += long_size;
+	return commit <= page_size - 8 - long_size;
+}
 
 /*
  * Sets up the walk of @h's CPU data in @fd (@file_size bytes).  Returns 0,

@@ -567,7 +567,7 @@ int main(int argc, char **argv)
 		snprintf(err, sizeof(err), "%s: %s", opts.input, iorep_strerror(ret));
 		goto fail;
 	}
-	if (iorep_input_stats(in)->truncated)
+	if (iorep_input_stats(in)->truncated || iorep_input_stats(in)->damaged)
 		iorep_model_set_incomplete(&model);
 	ret = iorep_model_apply_lspci(&model, &lspci);
 	if (ret < 0)

@@ -17,6 +17,8 @@
 #include "test-util.h"
 
 #define DEFECTS IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/defects"
+#define CORPUS IOREP_SOURCE_DIR "/tests/fuzz/corpus/tracedat"
+#define CRASHES IOREP_SOURCE_DIR "/tests/fuzz/crashes/tracedat"
 
 static char tmpdir[256];
 
@@ -69,6 +71,7 @@ struct result {
 	int ret;	/* of open or of the last next() */
 	uint64_t events;
 	int truncated;
+	uint64_t damaged;
 	char err[512];
 };
 
@@ -84,6 +87,7 @@ static void read_all(const char *path, struct result *r)
 		while ((r->ret = iorep_input_next(in, &ev)) > 0)
 			r->events++;
 		r->truncated = iorep_input_stats(in)->truncated;
+		r->damaged = iorep_input_stats(in)->damaged;
 	}
 	iorep_input_free(in);
 	iorep_strtab_free(st);
@@ -169,6 +173,7 @@ static void test_v6_cut_in_data(void)
 	CU_ASSERT_EQUAL(lines, 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(first, "warning"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(first, "cut short"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "findings are only suspected"));
 }
 
 static void test_v7_cut_in_data(void)
@@ -178,6 +183,99 @@ static void test_v7_cut_in_data(void)
 	/* compressed sections cannot be padded: an error, with the offset */
 	expect_error(make_file("data7.dat", DEFECTS "/trace.dat", size / 2, NULL),
 		     -IOREP_ETRACEDAT, "damaged or cut short");
+}
+
+/*
+ * Headers libtracecmd 1.3.1 would loop on, or read or write past its
+ * buffers on: refused before it sees them (src/dat-check.c).
+ */
+static void test_dat_headers_refused(void)
+{
+	expect_error(CRASHES "/libtracecmd-option-sections-loop.v7.dat", -IOREP_ETRACEDAT,
+		     "damaged at offset 4681: its option sections form a loop");
+	expect_error(CRASHES "/libtracecmd-empty-cpustat-option.v6.dat", -IOREP_ETRACEDAT,
+		     "damaged at offset 51919: an empty option that libtracecmd cannot read");
+	expect_error(CRASHES "/libtracecmd-text-option-without-nul.dat", -IOREP_ETRACEDAT,
+		     "damaged at offset 16068: a text option without its terminating NUL");
+	/* version 7 data that libtracecmd cannot read is not padded (that never ended) */
+	expect_error(CRASHES "/reader-v7-damaged-data-padding-hang.v7.dat", -IOREP_ETRACEDAT,
+		     "damaged or cut short at offset 14302 (libtracecmd cannot read its data)");
+}
+
+/* Reads @path on the kbuffer path, then on the plain libtracecmd path. */
+static void read_both(const char *path, struct result *fast, struct result *plain)
+{
+	unsetenv("IOREP_PLAIN_READ");
+	read_all(path, fast);
+	setenv("IOREP_PLAIN_READ", "1", 1);
+	read_all(path, plain);
+	unsetenv("IOREP_PLAIN_READ");
+}
+
+/*
+ * A ring-buffer page whose commit word is more than a page holds (which
+ * libtraceevent's kbuffer reads past): read as empty on both paths, its
+ * events lost, with a warning, and the findings suspected.
+ */
+static void test_damaged_page(void)
+{
+	const char *src = CORPUS "/6.12-dma-traffic.v6.dat";
+	long size = file_size(src);
+	struct result whole, fast, plain;
+	unsigned char *buf = malloc(size);
+	const char *path;
+	char first[1024];
+	FILE *fp;
+	int lines, status;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	fp = fopen(src, "rb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL_FATAL(fread(buf, 1, size, fp), (size_t)size);
+	fclose(fp);
+	read_all(src, &whole);
+	CU_ASSERT_EQUAL(whole.ret, 0);
+	CU_ASSERT_EQUAL(whole.damaged, 0);
+	/* CPU 0's pages start at 12288; the second one's commit word is at 16384 + 8 */
+	memcpy(buf + 16384 + 8, "\xff\xff\xff\x07\0\0\0\0", 8);
+	path = make_file("page.dat", NULL, size, buf);
+	free(buf);
+	read_both(path, &fast, &plain);
+	CU_ASSERT_EQUAL(fast.ret, 0);
+	CU_ASSERT_EQUAL(plain.ret, 0);
+	CU_ASSERT_EQUAL(fast.damaged, 1);
+	CU_ASSERT_EQUAL(plain.damaged, 1);
+	CU_ASSERT_FALSE(fast.truncated);
+	/* that page's events, and only those, are lost, on both paths alike */
+	CU_ASSERT_TRUE(fast.events > 0 && fast.events < whole.events);
+	CU_ASSERT_EQUAL(fast.events, plain.events);
+	status = run_cli(path, &lines, first, sizeof(first));
+	CU_ASSERT_TRUE(status == 0 || status == 1);
+	CU_ASSERT_EQUAL(lines, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "damaged data skipped 1 time, the first: a ring-buffer "
+					     "page of CPU 0 whose header cannot be right, read as "
+					     "empty (offset 16384)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "findings are only suspected"));
+}
+
+/* A record without the fields the model relies on (the device of an attach) is skipped. */
+static void test_damaged_record(void)
+{
+	const char *path = CRASHES "/model-attach-record-without-device.dat";
+	struct result fast, plain;
+	char first[1024];
+	int lines, status;
+
+	read_both(path, &fast, &plain);
+	CU_ASSERT_EQUAL(fast.ret, 0);
+	CU_ASSERT_EQUAL(fast.damaged, 1);
+	CU_ASSERT_EQUAL(plain.damaged, 1);
+	CU_ASSERT_EQUAL(fast.events, plain.events);
+	status = run_cli(path, &lines, first, sizeof(first));
+	CU_ASSERT_TRUE(status == 0 || status == 1);
+	CU_ASSERT_EQUAL(lines, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "a record of attach_device_to_domain without the "
+					     "fields every one has"));
 }
 
 static void test_random_bytes(void)
@@ -226,6 +324,9 @@ int main(void)
 		{ "trace.dat cut in the header", test_dat_cut_in_header },
 		{ "trace.v6.dat cut in the data", test_v6_cut_in_data },
 		{ "trace.dat v7 cut in the data", test_v7_cut_in_data },
+		{ "trace.dat headers libtracecmd cannot survive", test_dat_headers_refused },
+		{ "damaged ring-buffer page", test_damaged_page },
+		{ "damaged record", test_damaged_record },
 		{ "random bytes", test_random_bytes },
 		{ "text without iommu events", test_text_without_iommu },
 		{ "gzip text cut short", test_gzip_cut_short },

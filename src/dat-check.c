@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A walk over a trace.dat's headers and ring-buffer page headers before
+ * libtracecmd opens it: the damage that libtracecmd 1.3.1 and
+ * libtraceevent 1.7.1 do not survive is refused here with a reason, or, for
+ * page headers, reported so that the reader can blank those pages, instead
+ * of a crash or a loop without end inside the libraries.
+ *
+ * Only what the libraries get wrong is checked, as found by fuzzing and by
+ * damaging files (tests/fuzz/crashes/tracedat/ keeps one of each):
+ *  - version 7 chains its option sections by offset; a chain that comes
+ *    back to a section makes libtracecmd read it again and again, until
+ *    the stack or the memory runs out;
+ *  - an empty CPUSTAT or PROCMAPS option: libtracecmd writes or reads at
+ *    size - 1;
+ *  - a DATE, TRACECLOCK, UNAME, HOOK, OFFSET or VERSION option without a
+ *    NUL: libtracecmd reads it as a C string (and strtok_r() writes) past
+ *    its buffer;
+ *  - a ring-buffer page whose commit word is more than the page holds:
+ *    libtraceevent's kbuffer reads events past the page, to a crash.
+ * Everything else (sizes past the end of the file, sections of the wrong
+ * kind) libtracecmd refuses by itself, and the walk stops there.
+ * Compressed data (version 7) is not looked into: damage that still
+ * decompresses reaches the libraries unchecked.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "dat-check.h"
+#include "iorep-error.h"
+#include "kbuf-walk.h"
+
+/* libtracecmd's option ids (trace-cmd-private.h, not installed). */
+enum {
+	OPT_DONE = 0,
+	OPT_DATE = 1,
+	OPT_CPUSTAT = 2,
+	OPT_BUFFER = 3,
+	OPT_TRACECLOCK = 4,
+	OPT_UNAME = 5,
+	OPT_HOOK = 6,
+	OPT_OFFSET = 7,
+	OPT_VERSION = 9,
+	OPT_PROCMAPS = 10,
+};
+
+#define SEC_FL_COMPRESS 1
+#define MAX_OPTION_SECTIONS 64
+#define MAX_STRING_OPTION 4096
+
+/* One CPU's ring-buffer pages. */
+struct extent {
+	uint64_t off, size;
+};
+
+struct walk {
+	int fd;
+	uint64_t size;
+	bool big_endian;
+	bool v7;
+	unsigned int long_size;
+	unsigned int page_size;
+	struct extent *cpus; /* of the top buffer; NULL: unknown or compressed */
+	uint64_t ncpus;
+	struct iorep_dat_check *c;
+};
+
+/* Reads @n bytes at @off; false past the end of the file. */
+static bool rd(struct walk *w, uint64_t off, void *buf, size_t n)
+{
+	if (off > w->size || n > w->size - off)
+		return false;
+	return pread(w->fd, buf, n, (off_t)off) == (ssize_t)n;
+}
+
+static bool num(struct walk *w, uint64_t off, size_t n, uint64_t *v)
+{
+	unsigned char b[8];
+	size_t i;
+
+	if (!rd(w, off, b, n))
+		return false;
+	*v = 0;
+	for (i = 0; i < n; i++)
+		*v |= (uint64_t)b[w->big_endian ? n - 1 - i : i] << (8 * i);
+	return true;
+}
+
+static int refuse(struct walk *w, uint64_t at, const char *what)
+{
+	w->c->at = at;
+	snprintf(w->c->why, sizeof(w->c->why), "%s", what);
+	return -1;
+}
+
+static bool skip_string(struct walk *w, uint64_t *off);
+
+/* Whether the @size bytes at @off hold a NUL. */
+static bool has_nul(struct walk *w, uint64_t off, uint64_t size)
+{
+	char buf[MAX_STRING_OPTION];
+
+	if (size > sizeof(buf))
+		return true; /* not read here; libtracecmd's own read decides */
+	if (!rd(w, off, buf, (size_t)size))
+		return true;
+	return memchr(buf, '\0', (size_t)size) != NULL;
+}
+
+/*
+ * The BUFFER option of the top buffer (version 7): where its CPUs' pages
+ * are, unless the section they are in is compressed.
+ */
+static int buffer_option(struct walk *w, uint64_t off, uint64_t size)
+{
+	uint64_t end = off + size, sec, flags, ncpus, page, i;
+	unsigned char c;
+
+	if (!num(w, off, 8, &sec) || !rd(w, off + 8, &c, 1) || c)
+		return 0; /* an instance, or unreadable: not the top buffer */
+	off += 9;
+	if (!skip_string(w, &off)) /* the clock's name */
+		return 0;
+	if (!num(w, off, 4, &page) || !num(w, off + 4, 4, &ncpus) || ncpus > 1 << 16 ||
+	    off + 8 + ncpus * 20 > end || !num(w, sec + 2, 2, &flags))
+		return 0;
+	if ((flags & SEC_FL_COMPRESS) || page != w->page_size)
+		return 0;
+	free(w->cpus);
+	w->cpus = calloc(ncpus ? ncpus : 1, sizeof(*w->cpus));
+	if (!w->cpus)
+		return -IOREP_ENOMEM;
+	w->ncpus = ncpus;
+	for (off += 8, i = 0; i < ncpus; i++, off += 20)
+		if (!num(w, off + 4, 8, &w->cpus[i].off) || !num(w, off + 12, 8, &w->cpus[i].size))
+			w->cpus[i].off = w->cpus[i].size = 0;
+	return 0;
+}
+
+/*
+ * The options from @off on, to the DONE option.  Version 7: *@next gets
+ * the offset its payload holds (the next option section, 0 for none);
+ * version 6: *@next gets the offset past it.  Returns 0 (also when the file
+ * ends first: libtracecmd fails there by itself), or -1 with the reason.
+ */
+static int options(struct walk *w, uint64_t off, uint64_t *next)
+{
+	uint64_t id, size;
+	int ret;
+
+	*next = 0;
+	while (num(w, off, 2, &id)) {
+		if (id == OPT_DONE && !w->v7) {
+			*next = off + 2;
+			return 0;
+		}
+		if (!num(w, off + 2, 4, &size))
+			return 0;
+		if (id == OPT_DONE) {
+			if (size < 8 || !num(w, off + 6, 8, next))
+				*next = 0;
+			return 0;
+		}
+		switch (id) {
+		case OPT_CPUSTAT:
+		case OPT_PROCMAPS:
+			if (!size)
+				return refuse(w, off,
+					      "an empty option that libtracecmd cannot read");
+			break;
+		case OPT_DATE:
+		case OPT_TRACECLOCK:
+		case OPT_UNAME:
+		case OPT_HOOK:
+		case OPT_OFFSET:
+		case OPT_VERSION:
+			if (!has_nul(w, off + 6, size))
+				return refuse(w, off, "a text option without its terminating NUL");
+			break;
+		case OPT_BUFFER:
+			if (w->v7 && (ret = buffer_option(w, off + 6, size)) < 0)
+				return ret;
+			break;
+		}
+		off += 6 + size;
+	}
+	return 0;
+}
+
+/* Past a @n-byte size and the data it counts, at *@off; false past the end. */
+static bool skip_sized(struct walk *w, uint64_t *off, size_t n)
+{
+	uint64_t size;
+
+	if (!num(w, *off, n, &size) || size > w->size - *off - n)
+		return false;
+	*off += n + size;
+	return true;
+}
+
+/* Past a NUL-terminated string at *@off. */
+static bool skip_string(struct walk *w, uint64_t *off)
+{
+	unsigned char buf[256];
+	size_t n, i;
+
+	while (*off < w->size) {
+		n = w->size - *off < sizeof(buf) ? (size_t)(w->size - *off) : sizeof(buf);
+		if (!rd(w, *off, buf, n))
+			return false;
+		for (i = 0; i < n && buf[i]; i++)
+			;
+		*off += i;
+		if (i < n) {
+			(*off)++;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Version 6: past the header files, the event formats, kallsyms, printk
+ * formats, saved command lines and the CPU count, to the options, and past
+ * them to the table of the CPUs' pages.
+ */
+static int check_v6(struct walk *w, uint64_t off)
+{
+	uint64_t count, n, i, ncpus;
+	char tag[13];
+	int ret;
+
+	if (!rd(w, off, tag, 12) || memcmp(tag, "header_page", 12))
+		return 0;
+	off += 12;
+	if (!skip_sized(w, &off, 8) || !rd(w, off, tag, 13) || memcmp(tag, "header_event", 13))
+		return 0;
+	off += 13;
+	if (!skip_sized(w, &off, 8) || !num(w, off, 4, &count))
+		return 0;
+	for (off += 4, i = 0; i < count; i++)
+		if (!skip_sized(w, &off, 8))
+			return 0;
+	if (!num(w, off, 4, &count))
+		return 0;
+	for (off += 4; count; count--) {
+		if (!skip_string(w, &off) || !num(w, off, 4, &n))
+			return 0;
+		for (off += 4, i = 0; i < n; i++)
+			if (!skip_sized(w, &off, 8))
+				return 0;
+	}
+	if (!skip_sized(w, &off, 4) || !skip_sized(w, &off, 4) || !skip_sized(w, &off, 8) ||
+	    !num(w, off, 4, &ncpus))
+		return 0;
+	off += 4;
+	if (!rd(w, off, tag, 10) || memcmp(tag, "options  ", 10))
+		return 0;
+	ret = options(w, off + 10, &off);
+	if (ret < 0 || !off || !rd(w, off, tag, 10) || memcmp(tag, "flyrecord", 10) ||
+	    ncpus > 1 << 16)
+		return ret;
+	w->cpus = calloc(ncpus ? ncpus : 1, sizeof(*w->cpus));
+	if (!w->cpus)
+		return -IOREP_ENOMEM;
+	w->ncpus = ncpus;
+	for (off += 10, i = 0; i < ncpus; i++, off += 16)
+		if (!num(w, off, 8, &w->cpus[i].off) || !num(w, off + 8, 8, &w->cpus[i].size))
+			w->cpus[i].off = w->cpus[i].size = 0;
+	return 0;
+}
+
+/* Version 7: the chain of option sections from the offset in the file header. */
+static int check_v7(struct walk *w, uint64_t off)
+{
+	uint64_t seen[MAX_OPTION_SECTIONS], first, id, flags, next;
+	int n = 0, k, ret;
+
+	/* the compression's name and version */
+	if (!skip_string(w, &off) || !skip_string(w, &off) || !num(w, off, 8, &first))
+		return 0;
+	for (off = first; off; off = next) {
+		for (k = 0; k < n; k++)
+			if (seen[k] == off)
+				return refuse(w, off, "its option sections form a loop");
+		if (n == MAX_OPTION_SECTIONS)
+			return refuse(w, off, "it has too many option sections");
+		seen[n++] = off;
+		/* section header: id, flags, description, size */
+		if (!num(w, off, 2, &id) || !num(w, off + 2, 2, &flags) || id != OPT_DONE ||
+		    (flags & SEC_FL_COMPRESS))
+			return 0; /* libtracecmd refuses it, or it cannot be read here */
+		ret = options(w, off + 16, &next);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* The pages of every CPU whose header libtraceevent's kbuffer cannot load safely. */
+static int scan_pages(struct walk *w)
+{
+	struct iorep_dat_check *c = w->c;
+	const unsigned char *map;
+	uint64_t i, page, end, word, *bad;
+	unsigned int k;
+
+	if (!w->cpus || w->page_size < 64 || w->page_size > 1 << 20 || (w->page_size & 7))
+		return 0;
+	map = mmap(NULL, (size_t)w->size, PROT_READ, MAP_PRIVATE, w->fd, 0);
+	if (map == MAP_FAILED)
+		return 0;
+	for (i = 0; i < w->ncpus; i++) {
+		end = w->cpus[i].off + w->cpus[i].size;
+		if (end < w->cpus[i].off || end > w->size)
+			end = w->size; /* cut short: the rest is read as zeros */
+		for (page = w->cpus[i].off; page + 8 + w->long_size <= end; page += w->page_size) {
+			for (word = 0, k = 0; k < w->long_size; k++)
+				word |= (uint64_t)map[page + 8 +
+						      (w->big_endian ? w->long_size - 1 - k : k)]
+					<< (8 * k);
+			if (iorep_kbuf_commit_ok(word, w->page_size, w->long_size))
+				continue;
+			if (!(c->nbad & (c->nbad + 1))) {
+				bad = realloc(c->bad, 2 * (c->nbad + 1) * sizeof(*bad));
+				if (!bad) {
+					munmap((void *)map, (size_t)w->size);
+					return -IOREP_ENOMEM;
+				}
+				c->bad = bad;
+			}
+			if (!c->nbad)
+				c->bad_cpu = (int)i;
+			c->bad[c->nbad++] = page;
+		}
+	}
+	c->long_size = w->long_size;
+	c->big_endian = w->big_endian;
+	munmap((void *)map, (size_t)w->size);
+	return 0;
+}
+
+int iorep_dat_check(int fd, uint64_t size, struct iorep_dat_check *c)
+{
+	struct walk w = {.fd = fd, .size = size, .c = c};
+	unsigned char head[18];
+	uint64_t page = 0;
+	int ret = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (!rd(&w, 0, head, sizeof(head)))
+		return 0;
+	w.big_endian = head[12] != 0;
+	w.long_size = head[13] == 4 ? 4 : 8;
+	num(&w, 14, 4, &page);
+	w.page_size = (unsigned int)page;
+	if (!memcmp(head + 10, "6", 2)) {
+		ret = check_v6(&w, 18);
+	} else if (!memcmp(head + 10, "7", 2)) {
+		w.v7 = true;
+		ret = check_v7(&w, 18);
+	}
+	if (ret == 0)
+		ret = scan_pages(&w);
+	free(w.cpus);
+	return ret;
+}
+
+void iorep_dat_check_release(struct iorep_dat_check *c)
+{
+	free(c->bad);
+	c->bad = NULL;
+	c->nbad = 0;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* Checks of a trace.dat that libtracecmd needs made before it opens the file (see dat-check.c). */
+#ifndef IOREP_DAT_CHECK_H
+#define IOREP_DAT_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct iorep_dat_check {
+	/* a refusal: why, and where */
+	char why[128];
+	uint64_t at;
+	/* ring-buffer pages whose header cannot be right: file offsets, in CPU order */
+	uint64_t *bad;
+	size_t nbad;
+	int bad_cpu;		/* the CPU of the first */
+	unsigned int long_size; /* of their commit word */
+	bool big_endian;
+};
+
+/*
+ * Walks the trace.dat in @fd (@size bytes) for the damage the libraries do
+ * not survive.  Returns 0 (pages to blank in c->bad, if any), -1 when the
+ * file must be refused (c->why at c->at), or -IOREP_ENOMEM.  A file this
+ * walk cannot follow is left to libtracecmd, which refuses it by itself.
+ * iorep_dat_check_release() frees c->bad.
+ */
+int iorep_dat_check(int fd, uint64_t size, struct iorep_dat_check *c);
+void iorep_dat_check_release(struct iorep_dat_check *c);
+
+#endif
