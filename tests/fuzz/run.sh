@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Builds the libFuzzer targets with clang (ASan+UBSan, -DIOREP_FUZZ=ON) and
+# runs each for SECONDS.  New interesting inputs go to a corpus directory
+# outside the checked-in tree (fuzz/out/TARGET/corpus, ignored by git; or
+# $IOREP_FUZZ_OUT/TARGET/corpus), seeded from tests/fuzz/corpus/TARGET and
+# tests/fuzz/crashes/TARGET, which are read, never written.  Crashes, hangs
+# and leaks land in fuzz/out/TARGET/artifacts/; keep each one, once fixed,
+# as tests/fuzz/crashes/TARGET/<what-it-was> (ctest replays them).
+#
+#   tests/fuzz/run.sh TARGET|all SECONDS [libFuzzer options...]
+#   targets: text tracedat baseline ivmap
+#   IOREP_FUZZ_BUILD (default build-fuzz), IOREP_FUZZ_OUT (default fuzz/out)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+targets="text tracedat baseline ivmap"
+if [ $# -lt 2 ]; then
+	sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+fi
+which=$1
+seconds=$2
+shift 2
+[ "$which" = all ] && which=$targets
+for t in $which; do
+	case " $targets " in
+	*" $t "*) ;;
+	*) echo "run.sh: unknown target $t (targets: $targets)" >&2; exit 2 ;;
+	esac
+done
+
+build=${IOREP_FUZZ_BUILD:-$repo/build-fuzz}
+out=${IOREP_FUZZ_OUT:-$repo/fuzz/out}
+CC=clang cmake -S "$repo" -B "$build" -DIOREP_FUZZ=ON -DIOREP_WERROR=OFF \
+	-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j2 --target $(printf 'fuzz-%s ' $which) >/dev/null
+
+# libtracecmd allocates what a damaged size field says and copes with NULL,
+# as the program does outside ASan; it leaves a handle behind on purpose
+# (see tests/lsan.supp).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1:detect_leaks=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$here/lsan.supp:print_suppressions=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+status=0
+for t in $which; do
+	mkdir -p "$out/$t/corpus" "$out/$t/artifacts"
+	# an ivmap program's cost grows with its length squared: keep them short;
+	# a text file's first lines show its form (the seeds are cut there)
+	opts=()
+	[ "$t" = ivmap ] && opts=(-max_len=256)
+	[ "$t" = text ] && opts=(-max_len=4096)
+	# a damaged size asks libtracecmd for gigabytes it never touches
+	[ "$t" = tracedat ] && opts=(-malloc_limit_mb=65536)
+	log=$out/$t/last-run.log
+	echo "fuzz-$t: $seconds s, corpus $out/$t/corpus, log $log"
+	set +e
+	"$build/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix="$out/$t/artifacts/" "${opts[@]}" "$@" \
+		"$out/$t/corpus" "$here/corpus/$t" "$here/crashes/$t" >"$log" 2>&1
+	rc=$?
+	set -e
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	if [ "$rc" -eq 0 ]; then
+		echo "fuzz-$t: ${execs:-?} executions, no crash"
+	else
+		echo "fuzz-$t: stopped (exit $rc) after ${execs:-?} executions; see $log and" \
+			"$out/$t/artifacts/"
+		grep -m 5 -E '^==[0-9]+==ERROR|SUMMARY|fuzz contract|runtime error' "$log" || true
+		status=1
+	fi
+done
+exit $status
