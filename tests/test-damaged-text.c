@@ -547,7 +547,7 @@ static void test_file_cut_mid_line(void)
 			    "leak@0 0x400000 S leak@0 0x2000000 S outstanding@0 0xffff000 S");
 	snprintf(want, sizeof(want),
 		 "iommu-report: warning: %s: the last line is cut short (line 40); the events "
-		 "before it are used\n",
+		 "before it are used, and findings are only suspected\n",
 		 o.path);
 	expect_err(&r, want);
 	done(&r);
