@@ -54,7 +54,7 @@ export HOME=$tmp/home
 export TRACEEVENT_PLUGIN_DIR=$plugdir
 # a sanitizer build of BIN needs what ctest gives the other tests
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
-export ASAN_OPTIONS=${ASAN_OPTIONS:-fast_unwind_on_malloc=0}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-fast_unwind_on_malloc=1}
 
 fail=0
 problem() {
