@@ -4,7 +4,10 @@
 # Set up, build and run iommu-report on a fresh Debian 12 machine.
 #
 #   ./run.sh        install what is missing, build, analyse a bundled capture
-#   ./run.sh test   the same, then run every test
+#   ./run.sh test   the same, then run every test three times: in ./build, in
+#                   ./build-asan (ASan + UBSan) and in ./build-memcheck (every
+#                   test program and every iommu-report they start under
+#                   valgrind; tests/memcheck.sh)
 #
 # Packages are installed with apt-get only when missing (as root, or through
 # sudo).  The build goes to ./build.
@@ -52,6 +55,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
+start=$SECONDS
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$jobs"
 
@@ -67,4 +71,42 @@ if [ "$mode" = run ]; then
 	exit "$status"
 fi
 
-IOREP_REQUIRE_BROWSER=1 ctest --test-dir build --output-on-failure -j "$jobs"
+# the browser test must not skip: the packages above are installed
+export IOREP_REQUIRE_BROWSER=1
+times=()
+# how long each stage took, also when one fails
+trap 'printf "  %s\n" "${times[@]}"' EXIT
+# stage NAME CMD...: runs CMD, notes how long it took
+stage() {
+	local name=$1 t=$SECONDS
+	shift
+	echo "run.sh: $name"
+	"$@"
+	times+=("$(printf '%-34s %4d s' "$name" $((SECONDS - t)))")
+}
+
+times+=("$(printf '%-34s %4d s' "build" $((SECONDS - start)))")
+stage "tests" ctest --test-dir build --output-on-failure -j "$jobs"
+
+configure() {
+	cmake -S . -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${@:2}" >/dev/null
+	cmake --build "$1" -j "$jobs" >/dev/null
+}
+stage "build-asan (ASan + UBSan)" configure build-asan -DIOREP_SANITIZE=ON
+stage "tests in build-asan" ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+stage "build-memcheck" configure build-memcheck -DIOREP_MEMCHECK=ON
+rm -rf build-memcheck/memcheck/logs
+stage "tests in build-memcheck (valgrind)" ctest --test-dir build-memcheck --output-on-failure -j "$jobs"
+# a valgrind report of a run whose exit status no test looked at
+if [ -n "$(ls -A build-memcheck/memcheck/logs 2>/dev/null)" ]; then
+	echo "run.sh: valgrind found errors (the exit status did not fail a test):"
+	for log in build-memcheck/memcheck/logs/*; do
+		echo "== $log"
+		cat "$log"
+	done
+	exit 1
+fi
+
+times+=("$(printf '%-34s %4d s' "total" $((SECONDS - start)))")
+echo "run.sh: every test passed in build, build-asan and build-memcheck"
