@@ -388,7 +388,8 @@ uint32_t iorep_model_user_from_appear(struct iorep_model *m, const struct iorep_
 	for (k = 0; k < m->nappear; k++)
 		if (appearing(m, m->appear[k]))
 			m->appear[n++] = m->appear[k];
-	qsort(m->appear, n, sizeof(*m->appear), u32_cmp);
+	if (n > 1)
+		qsort(m->appear, n, sizeof(*m->appear), u32_cmp);
 	for (k = 0, m->nappear = 0; k < n; k++)
 		if (!m->nappear || m->appear[m->nappear - 1] != m->appear[k])
 			m->appear[m->nappear++] = m->appear[k];
