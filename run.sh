@@ -113,4 +113,6 @@ if [ "${IOREP_MEMCHECK:-0}" = 1 ]; then
 fi
 
 times+=("$(printf '%-34s %4d s' "total" $((SECONDS - start)))")
-echo "run.sh: every test passed in build and build-asan$([ "${IOREP_MEMCHECK:-0}" = 1 ] \&\& echo " and build-memcheck")"
+passed="build and build-asan"
+[ "${IOREP_MEMCHECK:-0}" = 1 ] && passed="build, build-asan and build-memcheck"
+echo "run.sh: every test passed in $passed"
