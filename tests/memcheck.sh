@@ -28,7 +28,7 @@ log=$logdir/$$.log
 
 valgrind -q --tool=memcheck --error-exitcode=99 --log-file="$log" \
 	--leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
-	--num-callers=40 --suppressions="$(dirname "$0")/valgrind.supp" "$@"
+	--num-callers=24 --suppressions="$(dirname "$0")/valgrind.supp" "$@"
 status=$?
 if [ -s "$log" ]; then
 	{
