@@ -20,7 +20,7 @@ still crash that way, or the list is out of date.
                                         files of tests/fuzz/corpus/tracedat
 Options: --flips N (copies with flipped bytes per region and file, default
 16), --step BYTES (cut step, default 4096), --jobs N (default 2), --keep DIR
-(where to keep the copies that failed).
+(where to keep the copies that failed), --timeout S (per run, default 20).
 """
 import argparse
 import concurrent.futures
@@ -55,14 +55,14 @@ def data_start(blob):
     return len(blob) // 2
 
 
-def check(bin_path, path, env, want):
+def check(bin_path, path, env, want, timeout):
     """Runs one copy; returns None or what was wrong."""
     try:
         p = subprocess.run([bin_path, path],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                           timeout=TIMEOUT)
+                           timeout=timeout)
     except subprocess.TimeoutExpired:
-        return "hang (more than %d s)" % TIMEOUT
+        return "hang (more than %d s)" % timeout
     err = p.stderr.decode("utf-8", "replace")
     # an ASan build's note that a malloc of a size read from the damage
     # returned NULL, as glibc's does (tests/CMakeLists.txt)
@@ -129,6 +129,7 @@ def main():
     ap.add_argument("--step", type=int, default=4096)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--keep", metavar="DIR")
+    ap.add_argument("--timeout", type=int, default=TIMEOUT)
     a = ap.parse_intermixed_args()
     files = list(a.files)
     if a.quick:
@@ -154,7 +155,7 @@ def main():
                     if plain:
                         env["IOREP_PLAIN_READ"] = "1"
                     jobs.append((label + (" (plain)" if plain else ""), path,
-                                 pool.submit(check, bin_path, path, env, want)))
+                                 pool.submit(check, bin_path, path, env, want, a.timeout)))
             for label, path, fut in jobs:
                 runs += 1
                 why = fut.result()
