@@ -6,28 +6,40 @@
 # and, through the build's memcheck/iommu-report wrapper, every iommu-report
 # the tests start.
 #
-#   tests/memcheck.sh LOGDIR PROGRAM [ARGS...]
+#   tests/memcheck.sh DIR PROGRAM [ARGS...]
+#
+# DIR is the build's memcheck/ directory: the reports go to DIR/logs, and
+# DIR/preload.so (tests/memcheck-preload.c: libtraceevent's kallsyms parser
+# made a no-op, which is why) is preloaded into PROGRAM.
 #
 # An invalid read or write, a use of uninitialised memory, a bad free or a
 # definite leak is an error: valgrind's report is printed on stderr and kept
-# in LOGDIR/<pid>.log, and the exit status is 99 (no test expects it, so the
+# in DIR/logs/<pid>.log, and the exit status is 99 (no test expects it, so the
 # test fails).  A clean run leaves no log and exits with PROGRAM's status; a
 # PROGRAM killed by a signal kills this script with it (valgrind's note that
 # it did is not an error).  The log files also catch the runs whose exit
-# status a test does not look at: ./run.sh test fails when LOGDIR holds any
+# status a test does not look at: ./run.sh test fails when DIR/logs holds any
 # after ctest.  tests/valgrind.supp suppresses what the libraries we link do,
 # not ours.  IOREP_MEMCHECK_LEAKS=0 turns the leak check off (a test that
 # abandons a run on purpose, as tests/fuzz/fuzz-tracedat.c does).
 set -uo pipefail
 
 if [ $# -lt 2 ]; then
-	echo "usage: tests/memcheck.sh LOGDIR PROGRAM [ARGS...]" >&2
+	echo "usage: tests/memcheck.sh DIR PROGRAM [ARGS...]" >&2
 	exit 2
 fi
-logdir=$1
+dir=$1
 shift
-mkdir -p "$logdir"
-log=$logdir/$$.log
+if [ ! -f "$dir/preload.so" ]; then
+	echo "memcheck: $dir/preload.so does not exist (build the memcheck build first)" >&2
+	exit 2
+fi
+case ":${LD_PRELOAD:-}:" in
+*":$dir/preload.so:"*) ;;
+*) export LD_PRELOAD="$dir/preload.so${LD_PRELOAD:+:$LD_PRELOAD}" ;;
+esac
+mkdir -p "$dir/logs"
+log=$dir/logs/$$.log
 
 leaks=(--leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite)
 [ "${IOREP_MEMCHECK_LEAKS:-1}" != 0 ] || leaks=(--leak-check=no)
