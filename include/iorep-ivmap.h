@@ -25,8 +25,17 @@
  * end - 1 >= start in uint64_t arithmetic: [5, 5) is invalid (empty) and
  * [0, 0) is the whole 2^64 space.  Nodes store the inclusive @last instead.
  *
+ * While no two nodes overlap, the usual state of an IOMMU domain, a table
+ * of nodes by start is kept beside the tree, and find_exact, a search from
+ * a range's own start (find_containing(start), overlap_first*) and the step
+ * to the next overlap cost O(1) expected; other searches take one plain
+ * descent.  The first overlapping insert drops the table; it is rebuilt,
+ * O(n), when the nodes are apart again and the map has had n changes since
+ * (amortized O(1)).  Meanwhile a change costs the in-order neighbours of
+ * the node too.
+ *
  * Memory: one malloc() of sizeof(struct iorep_ivmap_node) (96 bytes) per
- * live node.  Removed nodes go to a per-map cache of at most cache_max nodes
+ * live node, and while nodes are apart 16 to 64 bytes of table per node.  Removed nodes go to a per-map cache of at most cache_max nodes
  * (IOREP_IVMAP_CACHE_DEFAULT) and beyond that back to free(), so memory
  * follows the live count, not the number of inserts over time.
  *
@@ -46,6 +55,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+struct iorep_ivmap_slot;
 
 /* The caller's payload, copied into each node. */
 struct iorep_ivmap_val {
@@ -98,6 +109,13 @@ struct iorep_ivmap {
 	uint64_t next_seq;
 	uint64_t bytes_lo; /* total live bytes, 128-bit: overlaps can pass 2^64 */
 	uint64_t bytes_hi;
+	/* Nodes by start, kept while no two nodes overlap (src/ivmap-slots.c). */
+	struct iorep_ivmap_slot *slots;
+	size_t nslots;
+	size_t nused;
+	int overlap;	   /* two nodes may overlap: no table, tree walks only */
+	size_t nbad;	   /* while so, the neighbours in order that overlap */
+	size_t since_drop; /* links and unlinks since the table was dropped */
 };
 
 /* Results of iorep_ivmap_trim(). */
@@ -187,7 +205,8 @@ struct iorep_ivmap_node *iorep_ivmap_dead_overlap_first(const struct iorep_ivmap
  */
 struct iorep_ivmap_node *iorep_ivmap_overlap_first_any(const struct iorep_ivmap *m,
 						       uint64_t start, uint64_t end);
-struct iorep_ivmap_node *iorep_ivmap_overlap_next_any(struct iorep_ivmap_node *n, uint64_t start,
+struct iorep_ivmap_node *iorep_ivmap_overlap_next_any(const struct iorep_ivmap *m,
+						      struct iorep_ivmap_node *n, uint64_t start,
 						      uint64_t end);
 
 /*
@@ -226,7 +245,8 @@ struct iorep_ivmap_node *iorep_ivmap_find_exact(const struct iorep_ivmap *m, uin
  */
 struct iorep_ivmap_node *iorep_ivmap_overlap_first(const struct iorep_ivmap *m, uint64_t start,
 						   uint64_t end);
-struct iorep_ivmap_node *iorep_ivmap_overlap_next(struct iorep_ivmap_node *n, uint64_t start,
+struct iorep_ivmap_node *iorep_ivmap_overlap_next(const struct iorep_ivmap *m,
+						  struct iorep_ivmap_node *n, uint64_t start,
 						  uint64_t end);
 
 /*
@@ -246,6 +266,9 @@ struct iorep_ivmap_node *iorep_ivmap_prev(struct iorep_ivmap_node *n);
 
 /* Number of live nodes. */
 size_t iorep_ivmap_count(const struct iorep_ivmap *m);
+
+/* True while no two nodes (live or dead) overlap: the lookups take their shortcuts. */
+int iorep_ivmap_apart(const struct iorep_ivmap *m);
 
 /*
  * Sum of the sizes of the live nodes (overlaps counted twice), saturated
@@ -269,11 +292,11 @@ int iorep_ivmap_validate(const struct iorep_ivmap *m);
 /* As iorep_ivmap_for_each_overlap_safe(), over live and dead nodes. */
 #define iorep_ivmap_for_each_overlap_any_safe(n, tmp, m, start, end)                               \
 	for ((n) = iorep_ivmap_overlap_first_any((m), (start), (end));                             \
-	     (n) && ((tmp) = iorep_ivmap_overlap_next_any((n), (start), (end)), 1); (n) = (tmp))
+	     (n) && ((tmp) = iorep_ivmap_overlap_next_any((m), (n), (start), (end)), 1); (n) = (tmp))
 
 #define iorep_ivmap_for_each_overlap(n, m, start, end)                                             \
 	for ((n) = iorep_ivmap_overlap_first((m), (start), (end)); (n);                            \
-	     (n) = iorep_ivmap_overlap_next((n), (start), (end)))
+	     (n) = iorep_ivmap_overlap_next((m), (n), (start), (end)))
 
 /*
  * As iorep_ivmap_for_each_overlap(), but @n may be removed, or trimmed so
@@ -282,6 +305,6 @@ int iorep_ivmap_validate(const struct iorep_ivmap *m);
  */
 #define iorep_ivmap_for_each_overlap_safe(n, tmp, m, start, end)                                   \
 	for ((n) = iorep_ivmap_overlap_first((m), (start), (end));                                 \
-	     (n) && ((tmp) = iorep_ivmap_overlap_next((n), (start), (end)), 1); (n) = (tmp))
+	     (n) && ((tmp) = iorep_ivmap_overlap_next((m), (n), (start), (end)), 1); (n) = (tmp))
 
 #endif

@@ -8,12 +8,24 @@
  * changed node towards the root recomputing height and max_last and
  * rebalancing, and stops as soon as a subtree's height and max_last are what
  * its parent last saw.
+ *
+ * While no two nodes overlap (m->overlap is 0), which is how an IOVA
+ * allocator hands out ranges, a table of nodes by start is kept beside the
+ * tree (src/ivmap-slots.c).  The lookups then take shortcuts: a node that
+ * starts at the query's start is the first to overlap it, and in start
+ * order the ends are in order too, so the next overlap is the next node or
+ * none, and the first one is found with a plain descent on the ends.  A
+ * link that overlaps a neighbour drops the table.  From then on the number
+ * of neighbours (in order) that overlap is counted; at zero no two nodes
+ * overlap, and the table is built again once the map has seen as many
+ * changes as it has nodes.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "iorep-error.h"
 #include "iorep-ivmap.h"
+#include "ivmap-local.h"
 
 #define IVMAP_SEQ_MAX ((UINT64_C(1) << 55) - 1)
 
@@ -167,18 +179,67 @@ static void ivmap_fixup(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 	}
 }
 
+static struct iorep_ivmap_node *ivmap_next_any(struct iorep_ivmap_node *n);
+static struct iorep_ivmap_node *ivmap_prev_any(struct iorep_ivmap_node *n);
+static struct iorep_ivmap_node *ivmap_first_any(const struct iorep_ivmap *m);
+
+/* 1 when @a, just before @b in order, overlaps it. */
+static size_t ivmap_bad(const struct iorep_ivmap_node *a, const struct iorep_ivmap_node *b)
+{
+	return a && b && a->last >= b->start;
+}
+
+/*
+ * The overlapping pairs of neighbours around @n: while nodes may overlap,
+ * m->nbad is kept as their number over the whole map (0 exactly when no
+ * two nodes overlap), so a change to @n's range is bracketed by
+ * ivmap_pairs(m, n, -1) and ivmap_pairs(m, n, 1).
+ */
+static void ivmap_pairs(struct iorep_ivmap *m, struct iorep_ivmap_node *n, int sign)
+{
+	size_t k;
+
+	if (!m->overlap)
+		return;
+	k = ivmap_bad(ivmap_prev_any(n), n) + ivmap_bad(n, ivmap_next_any(n));
+	m->nbad = sign > 0 ? m->nbad + k : m->nbad - k;
+}
+
+/*
+ * Counts a change to a map whose nodes may overlap.  When they no longer
+ * do, the table is built again, once there have been as many changes as
+ * nodes since it was dropped: O(1) amortized however often nodes overlap.
+ */
+static void ivmap_note_change(struct iorep_ivmap *m)
+{
+	struct iorep_ivmap_node *n;
+
+	m->since_drop++;
+	if (m->nbad || m->since_drop < m->count + m->ndead)
+		return;
+	if (iorep_ivmap_slots_reserve(m, m->count + m->ndead) < 0)
+		return;	/* tried again after as many changes */
+	for (n = ivmap_first_any(m); n; n = ivmap_next_any(n))
+		(void)iorep_ivmap_slots_put(m, n); /* reserved: cannot fail */
+	m->overlap = 0;
+}
+
 /* Links @n (start, last and seq set) into the tree after any equal key. */
 static void ivmap_link(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 {
 	struct iorep_ivmap_node **link = &m->root;
-	struct iorep_ivmap_node *p = NULL;
+	struct iorep_ivmap_node *p = NULL, *pred = NULL, *succ = NULL;
+	size_t bad;
 
 	while (*link) {
 		p = *link;
-		if (ivmap_key_less(n->start, n->seq, p->start, p->seq))
+		if (ivmap_key_less(n->start, n->seq, p->start, p->seq)) {
+			succ = p;
 			link = &p->left;
-		else
+		} else {
+			pred = p;
 			link = &p->right;
+		}
 	}
 	n->left = NULL;
 	n->right = NULL;
@@ -187,10 +248,21 @@ static void ivmap_link(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 	n->max_last = n->last;
 	*link = n;
 	ivmap_fixup(m, p, NULL);
+	bad = ivmap_bad(pred, n) + ivmap_bad(n, succ);
+	if (m->overlap) {
+		m->nbad = m->nbad + bad - ivmap_bad(pred, succ);
+		ivmap_note_change(m);
+	} else if (bad || iorep_ivmap_slots_put(m, n) < 0) {
+		/* nodes overlap (or the table has no memory): the table goes */
+		iorep_ivmap_slots_clear(m);
+		m->overlap = 1;
+		m->nbad = bad;
+		m->since_drop = 0;
+	}
 }
 
 /* Takes @n out of the tree; its own fields other than the links are kept. */
-static void ivmap_unlink(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
+static void ivmap_unlink_tree(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 {
 	struct iorep_ivmap_node *p = n->parent;
 	struct iorep_ivmap_node *s, *from, *c;
@@ -226,6 +298,23 @@ static void ivmap_unlink(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 	s->height = n->height;
 	s->max_last = n->max_last;
 	ivmap_fixup(m, from, s);
+}
+
+/* Takes @n out of the tree and the table. */
+static void ivmap_unlink(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
+{
+	struct iorep_ivmap_node *pred, *succ;
+
+	if (!m->overlap) {
+		iorep_ivmap_slots_del(m, n, 1);
+		ivmap_unlink_tree(m, n);
+		return;
+	}
+	pred = ivmap_prev_any(n);
+	succ = ivmap_next_any(n);
+	m->nbad = m->nbad + ivmap_bad(pred, succ) - ivmap_bad(pred, n) - ivmap_bad(n, succ);
+	ivmap_unlink_tree(m, n);
+	ivmap_note_change(m);
 }
 
 /*
@@ -305,6 +394,12 @@ void iorep_ivmap_init(struct iorep_ivmap *m)
 	m->next_seq = 0;
 	m->bytes_lo = 0;
 	m->bytes_hi = 0;
+	m->slots = NULL;
+	m->nslots = 0;
+	m->nused = 0;
+	m->overlap = 0;
+	m->nbad = 0;
+	m->since_drop = 0;
 }
 
 void iorep_ivmap_release(struct iorep_ivmap *m)
@@ -331,6 +426,7 @@ void iorep_ivmap_release(struct iorep_ivmap *m)
 		n = p;
 	}
 	m->root = NULL;
+	iorep_ivmap_slots_clear(m);
 	iorep_ivmap_set_cache_max(m, 0);
 	iorep_ivmap_init(m);
 }
@@ -456,6 +552,31 @@ size_t iorep_ivmap_sweep_dead(struct iorep_ivmap *m, uint64_t before_ts)
 	return removed;
 }
 
+/*
+ * Gives @n the range [@start, @last], inside its own, where it keeps its
+ * place in the order: the table and the count of overlapping neighbours
+ * follow.  The caller fixes max_last.
+ */
+static void ivmap_shrink(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t start,
+			 uint64_t last)
+{
+	if (m->overlap) {
+		ivmap_pairs(m, n, -1);
+		n->start = start;
+		n->last = last;
+		ivmap_pairs(m, n, 1);
+		ivmap_note_change(m);
+	} else if (start != n->start) {
+		iorep_ivmap_slots_del(m, n, 0);
+		n->start = start;
+		n->last = last;
+		/* the entry just freed leaves room: cannot fail */
+		(void)iorep_ivmap_slots_put(m, n);
+	} else {
+		n->last = last;
+	}
+}
+
 /* Moves the start of @n up to @start (<= n->last), keeping its seq. */
 static void ivmap_move_start(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t start)
 {
@@ -463,7 +584,7 @@ static void ivmap_move_start(struct iorep_ivmap *m, struct iorep_ivmap_node *n, 
 
 	/* The key only grows: if it stays below the successor's, @n stays put. */
 	if (!next || ivmap_key_less(start, n->seq, next->start, next->seq)) {
-		n->start = start;
+		ivmap_shrink(m, n, start, n->last);
 		return;
 	}
 	ivmap_unlink(m, n);
@@ -499,7 +620,7 @@ int iorep_ivmap_trim(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t
 		/* Keep [n->start, start - 1]; start > n->start so start - 1 cannot wrap. */
 		if (!n->dead)
 			ivmap_bytes_sub(m, start, n->last);
-		n->last = start - 1;
+		ivmap_shrink(m, n, n->start, start - 1);
 		ivmap_fixup(m, n, NULL);
 		return IOREP_IVMAP_TRIM_BACK;
 	}
@@ -516,7 +637,7 @@ int iorep_ivmap_trim(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t
 	t->val.paddr += t->start - n->start;
 	t->seq = m->next_seq++;
 	t->dead = n->dead;
-	n->last = start - 1;
+	ivmap_shrink(m, n, n->start, start - 1);
 	ivmap_fixup(m, n, NULL);
 	ivmap_link(m, t);
 	if (t->dead) {
@@ -559,18 +680,42 @@ static struct iorep_ivmap_node *ivmap_subtree_first(struct iorep_ivmap_node *n, 
 static struct iorep_ivmap_node *ivmap_overlap_first(const struct iorep_ivmap *m, uint64_t qs,
 						    uint64_t ql)
 {
+	struct iorep_ivmap_node *n, *cand = NULL;
+
 	if (!m->root || m->root->max_last < qs)
 		return NULL;
-	return ivmap_subtree_first(m->root, qs, ql);
+	if (m->overlap)
+		return ivmap_subtree_first(m->root, qs, ql);
+	/* Apart: a node starting at qs comes first; else the first to end at or past qs. */
+	n = iorep_ivmap_slots_find(m, qs);
+	if (n)
+		return n;
+	for (n = m->root; n;) {
+		if (n->last >= qs) {
+			cand = n;
+			n = n->left;
+		} else {
+			n = n->right;
+		}
+	}
+	return cand && cand->start <= ql ? cand : NULL;
 }
 
 /* The next node after @n overlapping [qs, ql], everything up to @n done. */
-static struct iorep_ivmap_node *ivmap_overlap_next(struct iorep_ivmap_node *n, uint64_t qs,
+static struct iorep_ivmap_node *ivmap_overlap_next(const struct iorep_ivmap *m,
+						   struct iorep_ivmap_node *n, uint64_t qs,
 						   uint64_t ql)
 {
 	struct iorep_ivmap_node *r = n->right;
 	struct iorep_ivmap_node *prev;
 
+	if (!m->overlap) {
+		/* Apart: the next node starts after @n ends. */
+		if (n->last >= ql)
+			return NULL;
+		n = ivmap_next_any(n);
+		return n && n->start <= ql ? n : NULL;
+	}
 	for (;;) {
 		if (r && r->max_last >= qs)
 			return ivmap_subtree_first(r, qs, ql);
@@ -590,11 +735,12 @@ static struct iorep_ivmap_node *ivmap_overlap_next(struct iorep_ivmap_node *n, u
 }
 
 /* @n, or the first overlapping node after it, whose state is @dead; NULL if none. */
-static struct iorep_ivmap_node *ivmap_overlap_state(struct iorep_ivmap_node *n, uint64_t qs,
+static struct iorep_ivmap_node *ivmap_overlap_state(const struct iorep_ivmap *m,
+						    struct iorep_ivmap_node *n, uint64_t qs,
 						    uint64_t ql, unsigned int dead)
 {
 	while (n && n->dead != dead)
-		n = ivmap_overlap_next(n, qs, ql);
+		n = ivmap_overlap_next(m, n, qs, ql);
 	return n;
 }
 
@@ -605,17 +751,18 @@ struct iorep_ivmap_node *iorep_ivmap_overlap_first(const struct iorep_ivmap *m, 
 
 	if (!ivmap_range(start, end, &last))
 		return NULL;
-	return ivmap_overlap_state(ivmap_overlap_first(m, start, last), start, last, 0);
+	return ivmap_overlap_state(m, ivmap_overlap_first(m, start, last), start, last, 0);
 }
 
-struct iorep_ivmap_node *iorep_ivmap_overlap_next(struct iorep_ivmap_node *n, uint64_t start,
+struct iorep_ivmap_node *iorep_ivmap_overlap_next(const struct iorep_ivmap *m,
+						  struct iorep_ivmap_node *n, uint64_t start,
 						  uint64_t end)
 {
 	uint64_t last;
 
 	if (!ivmap_range(start, end, &last))
 		return NULL;
-	return ivmap_overlap_state(ivmap_overlap_next(n, start, last), start, last, 0);
+	return ivmap_overlap_state(m, ivmap_overlap_next(m, n, start, last), start, last, 0);
 }
 
 struct iorep_ivmap_node *iorep_ivmap_overlap_first_any(const struct iorep_ivmap *m,
@@ -628,14 +775,15 @@ struct iorep_ivmap_node *iorep_ivmap_overlap_first_any(const struct iorep_ivmap 
 	return ivmap_overlap_first(m, start, last);
 }
 
-struct iorep_ivmap_node *iorep_ivmap_overlap_next_any(struct iorep_ivmap_node *n, uint64_t start,
+struct iorep_ivmap_node *iorep_ivmap_overlap_next_any(const struct iorep_ivmap *m,
+						      struct iorep_ivmap_node *n, uint64_t start,
 						      uint64_t end)
 {
 	uint64_t last;
 
 	if (!ivmap_range(start, end, &last))
 		return NULL;
-	return ivmap_overlap_next(n, start, last);
+	return ivmap_overlap_next(m, n, start, last);
 }
 
 int iorep_ivmap_overlap_each(const struct iorep_ivmap *m, uint64_t start, uint64_t end,
@@ -647,9 +795,9 @@ int iorep_ivmap_overlap_each(const struct iorep_ivmap *m, uint64_t start, uint64
 
 	if (!ivmap_range(start, end, &last))
 		return 0;
-	for (n = ivmap_overlap_state(ivmap_overlap_first(m, start, last), start, last, 0); n;
+	for (n = ivmap_overlap_state(m, ivmap_overlap_first(m, start, last), start, last, 0); n;
 	     n = next) {
-		next = ivmap_overlap_state(ivmap_overlap_next(n, start, last), start, last, 0);
+		next = ivmap_overlap_state(m, ivmap_overlap_next(m, n, start, last), start, last, 0);
 		ret = fn(n, data);
 		if (ret)
 			return ret;
@@ -659,7 +807,7 @@ int iorep_ivmap_overlap_each(const struct iorep_ivmap *m, uint64_t start, uint64
 
 struct iorep_ivmap_node *iorep_ivmap_find_containing(const struct iorep_ivmap *m, uint64_t addr)
 {
-	return ivmap_overlap_state(ivmap_overlap_first(m, addr, addr), addr, addr, 0);
+	return ivmap_overlap_state(m, ivmap_overlap_first(m, addr, addr), addr, addr, 0);
 }
 
 struct iorep_ivmap_node *iorep_ivmap_dead_find_containing(const struct iorep_ivmap *m,
@@ -667,7 +815,7 @@ struct iorep_ivmap_node *iorep_ivmap_dead_find_containing(const struct iorep_ivm
 {
 	if (!m->ndead)
 		return NULL;
-	return ivmap_overlap_state(ivmap_overlap_first(m, addr, addr), addr, addr, 1);
+	return ivmap_overlap_state(m, ivmap_overlap_first(m, addr, addr), addr, addr, 1);
 }
 
 struct iorep_ivmap_node *iorep_ivmap_dead_overlap_first(const struct iorep_ivmap *m,
@@ -677,7 +825,7 @@ struct iorep_ivmap_node *iorep_ivmap_dead_overlap_first(const struct iorep_ivmap
 
 	if (!m->ndead || !ivmap_range(start, end, &last))
 		return NULL;
-	return ivmap_overlap_state(ivmap_overlap_first(m, start, last), start, last, 1);
+	return ivmap_overlap_state(m, ivmap_overlap_first(m, start, last), start, last, 1);
 }
 
 struct iorep_ivmap_node *iorep_ivmap_find_exact(const struct iorep_ivmap *m, uint64_t start,
@@ -689,6 +837,10 @@ struct iorep_ivmap_node *iorep_ivmap_find_exact(const struct iorep_ivmap *m, uin
 
 	if (!ivmap_range(start, end, &last))
 		return NULL;
+	if (!m->overlap) {
+		n = iorep_ivmap_slots_find(m, start);
+		return n && n->last == last && !n->dead ? n : NULL;
+	}
 	/* The first node with n->start >= start. */
 	while (n) {
 		if (n->start >= start) {
@@ -739,6 +891,11 @@ struct iorep_ivmap_node *iorep_ivmap_prev(struct iorep_ivmap_node *n)
 size_t iorep_ivmap_count(const struct iorep_ivmap *m)
 {
 	return m->count;
+}
+
+int iorep_ivmap_apart(const struct iorep_ivmap *m)
+{
+	return !m->overlap;
 }
 
 size_t iorep_ivmap_dead_count(const struct iorep_ivmap *m)
@@ -812,10 +969,22 @@ int iorep_ivmap_validate(const struct iorep_ivmap *m)
 {
 	struct ivmap_check c = {.m = m};
 	unsigned int height;
-	const struct iorep_ivmap_node *n;
-	size_t ncache = 0;
+	const struct iorep_ivmap_node *n, *prev = NULL;
+	struct iorep_ivmap_node *a;
+	size_t ncache = 0, bad = 0;
 
 	if (ivmap_check_subtree(&c, m->root, NULL, &height))
+		return -IOREP_EINVAL;
+	/* Apart: each node starts after the one before ends, and is in the table. */
+	if (m->overlap ? m->nused || m->slots : m->nused != m->count + m->ndead)
+		return -IOREP_EINVAL;
+	for (a = ivmap_first_any(m); a; prev = a, a = ivmap_next_any(a)) {
+		bad += ivmap_bad(prev, a);
+		if (!m->overlap && iorep_ivmap_slots_find(m, a->start) != a)
+			return -IOREP_EINVAL;
+	}
+	/* while overlapping, the count of overlapping neighbours is exact */
+	if (m->overlap ? bad != m->nbad : bad != 0)
 		return -IOREP_EINVAL;
 	if (c.count != m->count || c.ndead != m->ndead || c.bytes_lo != m->bytes_lo || c.bytes_hi != m->bytes_hi)
 		return -IOREP_EINVAL;
