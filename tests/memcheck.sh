@@ -8,9 +8,7 @@
 #
 #   tests/memcheck.sh DIR PROGRAM [ARGS...]
 #
-# DIR is the build's memcheck/ directory: the reports go to DIR/logs, and
-# DIR/preload.so (tests/memcheck-preload.c: libtraceevent's kallsyms parser
-# made a no-op, which is why) is preloaded into PROGRAM.
+# DIR is the build's memcheck/ directory: the reports go to DIR/logs.
 #
 # An invalid read or write, a use of uninitialised memory, a bad free or a
 # definite leak is an error: valgrind's report is printed on stderr and kept
@@ -30,14 +28,6 @@ if [ $# -lt 2 ]; then
 fi
 dir=$1
 shift
-if [ ! -f "$dir/preload.so" ]; then
-	echo "memcheck: $dir/preload.so does not exist (build the memcheck build first)" >&2
-	exit 2
-fi
-case ":${LD_PRELOAD:-}:" in
-*":$dir/preload.so:"*) ;;
-*) export LD_PRELOAD="$dir/preload.so${LD_PRELOAD:+:$LD_PRELOAD}" ;;
-esac
 mkdir -p "$dir/logs"
 log=$dir/logs/$$.log
 
