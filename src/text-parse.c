@@ -29,18 +29,25 @@ static int is_space(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Byte by byte: most calls differ at the first byte, and no strlen() of @lit is needed. */
 static int span_eq(struct span s, const char *lit)
 {
-	size_t n = strlen(lit);
+	size_t i;
 
-	return s.n == n && !memcmp(s.p, lit, n);
+	for (i = 0; i < s.n; i++)
+		if (!lit[i] || lit[i] != s.p[i])
+			return 0;
+	return !lit[i];
 }
 
 static int span_starts(struct span s, const char *lit)
 {
-	size_t n = strlen(lit);
+	size_t i;
 
-	return s.n >= n && !memcmp(s.p, lit, n);
+	for (i = 0; lit[i]; i++)
+		if (i == s.n || lit[i] != s.p[i])
+			return 0;
+	return 1;
 }
 
 static struct span span_trim(struct span s)
@@ -55,6 +62,15 @@ static struct span span_trim(struct span s)
 }
 
 /* Parses an unsigned number: hex with or without 0x when @hex, else decimal or 0x-hex. */
+/* A hex digit's value plus one, 0 for any other byte: one load, no branch per range. */
+#define HEX_DIGITS_(c, v) [c] = v + 1, [c + 1] = v + 2, [c + 2] = v + 3, [c + 3] = v + 4, \
+			  [c + 4] = v + 5, [c + 5] = v + 6
+static const unsigned char hex_digit1[256] = {
+	HEX_DIGITS_('0', 0), ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	HEX_DIGITS_('a', 10), HEX_DIGITS_('A', 10),
+};
+#undef HEX_DIGITS_
+
 static int parse_u64(struct span s, int hex, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -67,13 +83,20 @@ static int parse_u64(struct span s, int hex, uint64_t *out)
 	}
 	if (i == s.n)
 		return -1;
-	for (; i < s.n; i++) {
-		d = hex ? iorep_hex_val(s.p[i]) : (is_digit(s.p[i]) ? s.p[i] - '0' : -1);
-		if (d < 0)
-			return -1;
-		if (v > (UINT64_MAX - d) / (hex ? 16 : 10))
-			return -1;
-		v = v * (hex ? 16 : 10) + d;
+	/* one loop per base, so that no digit costs a division for the overflow check */
+	if (hex) {
+		for (; i < s.n; i++) {
+			d = hex_digit1[(unsigned char)s.p[i]] - 1;
+			if (d < 0 || v >> 60)
+				return -1;
+			v = v << 4 | (uint64_t)d;
+		}
+	} else {
+		for (; i < s.n; i++) {
+			if (!is_digit(s.p[i]) || __builtin_mul_overflow(v, 10, &v) ||
+			    __builtin_add_overflow(v, (uint64_t)(s.p[i] - '0'), &v))
+				return -1;
+		}
 	}
 	*out = v;
 	return 0;
@@ -679,7 +702,9 @@ static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, stru
 {
 	int type = iorep_event_lookup(name.p, (int)name.n);
 	int ret;
-	struct iorep_event hdr = *ev;
+	uint64_t ts = ev->ts;
+	int32_t cpu = ev->cpu, pid = ev->pid;
+	const char *comm = ev->comm;
 
 	if (type < 0) {
 		ev->type = IOREP_EV__COUNT;
@@ -689,10 +714,10 @@ static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, stru
 		return IOREP_LINE_OTHER_EVENT;
 	}
 	iorep_event_reset(ev, type);
-	ev->ts = hdr.ts;
-	ev->cpu = hdr.cpu;
-	ev->pid = hdr.pid;
-	ev->comm = hdr.comm;
+	ev->ts = ts;
+	ev->cpu = cpu;
+	ev->pid = pid;
+	ev->comm = comm;
 	tp->n64[0] = tp->n64[1] = tp->n32 = 0;
 	ret = parse_payload(tp, ev, payload);
 	if (ret == -IOREP_ENOMEM)

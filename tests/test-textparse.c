@@ -267,6 +267,38 @@ static void test_dma_families(void)
 	CU_ASSERT_EQUAL(ev.phys_addrs.n, 2);
 }
 
+/* Numbers at the edge of 64 bits: the largest parses, one more is a bad line, not a wrap. */
+static void test_u64_limits(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("m-1 [000] .... 3.000001: map: IOMMU: iova=0xffffffffffffffff "
+			      "paddr=0xFFFFFFFFFFFFF000 size=18446744073709551615"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.iova, UINT64_MAX);
+	CU_ASSERT_EQUAL(ev.paddr, 0xfffffffffffff000ull);
+	CU_ASSERT_EQUAL(ev.size, UINT64_MAX);
+	/* leading zeros past 16 digits are still the same value */
+	CU_ASSERT_EQUAL(parse("m-1 [000] .... 3.000001: map: IOMMU: iova=0x000000000000000001000 "
+			      "paddr=0x0 size=4096"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.iova, 0x1000ull);
+	CU_ASSERT_EQUAL(parse("m-1 [000] .... 3.000001: map: IOMMU: iova=0x10000000000000000 "
+			      "paddr=0x0 size=4096"),
+			IOREP_LINE_BAD);
+	CU_ASSERT_EQUAL(parse("m-1 [000] .... 3.000001: map: IOMMU: iova=0x1000 "
+			      "paddr=0x0 size=18446744073709551616"),
+			IOREP_LINE_BAD);
+	CU_ASSERT_EQUAL(parse("m-1 [000] .... 3.000001: map: IOMMU: iova=0x1000 "
+			      "paddr=0x0 size=99999999999999999999"),
+			IOREP_LINE_BAD);
+	CU_ASSERT_EQUAL(parse("m-1 [000] .... 3.000001: map: IOMMU: iova=0x10g0 "
+			      "paddr=0x0 size=4096"),
+			IOREP_LINE_BAD);
+	CU_ASSERT_EQUAL(parse("m-1 [000] .... 3.000001: map: IOMMU: iova=0x "
+			      "paddr=0x0 size=4096"),
+			IOREP_LINE_BAD);
+}
+
 static void test_old_formats(void)
 {
 	setup();
@@ -501,6 +533,7 @@ int main(void)
 		{ "lines not whole", test_not_whole },
 		{ "meta, other, bad", test_meta_other_bad },
 		{ "CRLF and hostile", test_crlf_and_hostile },
+		{ "numbers at 64 bits", test_u64_limits },
 		{ NULL, NULL },
 	};
 	int ret = iorep_test_main("textparse", tests);
