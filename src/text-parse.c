@@ -406,23 +406,24 @@ int iorep_textparse_set_field(struct iorep_textparse *tp, struct iorep_event *ev
 }
 
 /* Next space-separated token of @s, from *@i; a value in ARRAY[...] keeps its spaces. */
-static struct span next_token(struct span s, size_t *i)
+static struct span next_token(struct span s, size_t *pos)
 {
-	size_t start, j;
+	size_t i = *pos, start, j; /* a local index: *pos may alias the bytes for the compiler */
 
-	while (*i < s.n && is_space(s.p[*i]))
-		(*i)++;
-	start = *i;
-	while (*i < s.n && !is_space(s.p[*i])) {
-		if (s.p[*i] == '[' && *i >= 5 && !memcmp(s.p + *i - 5, "ARRAY", 5)) {
-			for (j = *i; j < s.n && s.p[j] != ']'; j++)
+	while (i < s.n && is_space(s.p[i]))
+		i++;
+	start = i;
+	while (i < s.n && !is_space(s.p[i])) {
+		if (s.p[i] == '[' && i >= 5 && !memcmp(s.p + i - 5, "ARRAY", 5)) {
+			for (j = i; j < s.n && s.p[j] != ']'; j++)
 				;
-			*i = j < s.n ? j + 1 : s.n;
+			i = j < s.n ? j + 1 : s.n;
 			continue;
 		}
-		(*i)++;
+		i++;
 	}
-	return (struct span){ s.p + start, *i - start };
+	*pos = i;
+	return (struct span){ s.p + start, i - start };
 }
 
 /*
