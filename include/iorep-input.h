@@ -59,8 +59,11 @@ struct iorep_input_info {
  * Opens @path ("-" for stdin) and detects its form.  Strings of the events
  * are interned in @st, which must outlive the reader.  On failure returns a
  * negative IOREP_E* code and writes a one-line reason (naming the file and
- * position where it applies) to @errbuf.  The caller frees the reader with
- * iorep_input_free().
+ * position where it applies) to @errbuf, and sets *@out to NULL.  The caller
+ * frees the reader with iorep_input_free().  *@out points to the reader from
+ * the moment it is allocated, while libtracecmd and libtraceevent read the
+ * file's headers: a caller that survives a crash inside them (the fuzz
+ * harness, tests/fuzz/fuzz-tracedat.c) still holds what it had allocated.
  */
 int iorep_input_open(struct iorep_input **out, const char *path, struct iorep_strtab *st,
 		     char *errbuf, int errlen);

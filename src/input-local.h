@@ -49,6 +49,7 @@ struct iorep_input {
 	char *errbuf;
 	int errlen;
 	char *path;
+	unsigned char *first;	/* the first bytes, while iorep_input_open() runs */
 	char warn[256];	/* why the stream ended early, when it did */
 	char damage[256];	/* what the first damaged data was, when there was some */
 	/* the input declares the iommu events (trace.dat formats): none seen is an answer */

@@ -209,9 +209,11 @@ int iorep_input_open(struct iorep_input **out, const char *path, struct iorep_st
 
 	if (errbuf && errlen > 0)
 		errbuf[0] = '\0';
+	*out = NULL;
 	in = calloc(1, sizeof(*in));
 	if (!in)
 		return -IOREP_ENOMEM;
+	*out = in;	/* reachable while the libraries read it (see the header) */
 	in->st = st;
 	in->errbuf = errbuf;
 	in->errlen = errlen;
@@ -243,7 +245,7 @@ int iorep_input_open(struct iorep_input **out, const char *path, struct iorep_st
 	ret = iorep_bytesrc_open(&src.bs, src.fd, head, n, comp);
 	if (ret < 0)
 		goto fail;
-	first = malloc(FIRST_CHUNK);
+	first = in->first = malloc(FIRST_CHUNK);
 	if (!first) {
 		ret = -IOREP_ENOMEM;
 		goto fail;
@@ -274,14 +276,16 @@ int iorep_input_open(struct iorep_input **out, const char *path, struct iorep_st
 		break;
 	}
 	free(first);
-	*out = in;
+	in->first = NULL;
 	return 0;
 fail:
 	free(first);
+	in->first = NULL;
 	iorep_bytesrc_free(src.bs);
 	if (src.fd >= 0)
 		close(src.fd);
 	iorep_input_free(in);
+	*out = NULL;
 	return ret;
 }
 

@@ -83,14 +83,16 @@ void fuzz_pipeline(const char *path, struct iorep_strtab *st, struct iorep_model
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	ret = iorep_input_open(&in, path, st, err, sizeof(err));
+	/* r->in holds the reader from its allocation on (a guarded library crash keeps it) */
+	ret = iorep_input_open(&r->in, path, st, err, sizeof(err));
 	if (ret < 0) {
+		FUZZ_ASSERT(r->in == NULL);
 		check_error(path, err);
 		r->ret = ret;
 		return;
 	}
+	in = r->in;
 	r->opened = 1;
-	r->in = in;
 	err[0] = '\0';
 	while ((ret = iorep_input_next(in, &ev)) > 0) {
 		FUZZ_ASSERT(ev.type >= 0 && ev.type < IOREP_EV__COUNT);

@@ -36,7 +36,7 @@ struct fuzz_run {
 	int opened;		/* iorep_input_open() succeeded */
 	uint64_t events;	/* read */
 	int truncated;		/* or damaged: the findings are only suspected */
-	struct iorep_input *in; /* while it is open */
+	struct iorep_input *in; /* while it is opened and open */
 };
 
 /*

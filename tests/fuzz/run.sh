@@ -54,12 +54,18 @@ for t in $which; do
 	[ "$t" = text ] && opts=(-max_len=4096)
 	# a damaged size asks libtracecmd for gigabytes it never touches
 	[ "$t" = tracedat ] && opts=(-malloc_limit_mb=65536)
+	# libFuzzer stops on a seed directory that does not exist, and git keeps no empty
+	# crashes/TARGET
+	seeds=()
+	for d in "$here/corpus/$t" "$here/crashes/$t"; do
+		[ -d "$d" ] && seeds+=("$d")
+	done
 	log=$out/$t/last-run.log
 	echo "fuzz-$t: $seconds s, corpus $out/$t/corpus, log $log"
 	set +e
 	"$build/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$out/$t/artifacts/" "${opts[@]}" "$@" \
-		"$out/$t/corpus" "$here/corpus/$t" "$here/crashes/$t" >"$log" 2>&1
+		"$out/$t/corpus" "${seeds[@]}" >"$log" 2>&1
 	rc=$?
 	set -e
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
