@@ -164,7 +164,9 @@ static cJSON *tool_json(void)
 
 static cJSON *input_json(const struct iorep_input_info *info, const struct iorep_input_stats *st)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject(), *a;
+	uint64_t i, shown = 0;
+	char buf[24];
 	int err = 0;
 
 	if (!o)
@@ -181,6 +183,16 @@ static cJSON *input_json(const struct iorep_input_info *info, const struct iorep
 	else
 		err |= add_null(o, "truncated_at");
 	err |= iorep_json_add_u64(o, "bad_lines", st ? st->bad_lines : 0);
+	/* the first ones, as the text report names them */
+	a = cJSON_AddArrayToObject(o, "bad_line_numbers");
+	if (!a)
+		return done(o, -1);
+	if (st)
+		shown = st->bad_lines < IOREP_MAX_BAD_LINES ? st->bad_lines : IOREP_MAX_BAD_LINES;
+	for (i = 0; i < shown; i++) {
+		snprintf(buf, sizeof(buf), "%" PRIu64, st->bad_line_nr[i]);
+		err |= append(a, cJSON_CreateRaw(buf));
+	}
 	err |= iorep_json_add_u64(o, "other_events", st ? st->other_events : 0);
 	return done(o, err);
 }

@@ -243,6 +243,27 @@ static void expect_err(const struct outcome *r, const char *want)
 	CU_ASSERT_STRING_EQUAL(r->err, want);
 }
 
+/* input.bad_line_numbers as "n n n" ("" for none), compared with @want. */
+static void expect_bad_line_numbers(const struct outcome *r, const char *want)
+{
+	const cJSON *a = get(r->doc, "input", "bad_line_numbers"), *v;
+	char got[256];
+	size_t n = 0;
+
+	CU_ASSERT_FATAL(cJSON_IsArray(a));
+	got[0] = '\0';
+	cJSON_ArrayForEach(v, a)
+	{
+		CU_ASSERT_FATAL(cJSON_IsNumber(v));
+		n += (size_t)snprintf(got + n, sizeof(got) - n, "%s%.0f", n ? " " : "",
+				      v->valuedouble);
+		CU_ASSERT_FATAL(n < sizeof(got));
+	}
+	if (strcmp(got, want))
+		fprintf(stderr, "\nbad_line_numbers:\n  got  [%s]\n  want [%s]\n", got, want);
+	CU_ASSERT_STRING_EQUAL(got, want);
+}
+
 /* ------------------------------------------------------------------------ */
 
 /* The defects capture's findings, undamaged: the reference of every case below. */
@@ -261,6 +282,7 @@ static void test_defects_undamaged(void)
 	CU_ASSERT_EQUAL(r.status, 1);
 	CU_ASSERT_EQUAL(events(&r), 26);
 	CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 0);
+	expect_bad_line_numbers(&r, "");
 	expect_findings(&r, DEFECTS_FINDINGS);
 	expect_err(&r, "");
 	done(&r);
@@ -341,6 +363,7 @@ static void test_garbage_lines(void)
 	CU_ASSERT_EQUAL(r.status, 1);
 	CU_ASSERT_EQUAL(events(&r), 26);
 	CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 2);
+	expect_bad_line_numbers(&r, "21 37");
 	CU_ASSERT_FALSE(cJSON_IsTrue(get(r.doc, "lost_events", "any")));
 	/* every finding as before, one line further down after line 20, two after 36 */
 	expect_findings(&r, "dma_api_leak@24 0xfff8000 D dma_api_leak@24 0xffff000 D "
@@ -375,6 +398,7 @@ static void test_overlong_line(void)
 	CU_ASSERT_EQUAL(r.status, 1);
 	CU_ASSERT_EQUAL(events(&r), 26);
 	CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 1);
+	expect_bad_line_numbers(&r, "25");
 	expect_findings(&r, "dma_api_leak@23 0xfff8000 D dma_api_leak@23 0xffff000 D "
 			    "io_page_fault@31 0x100000 D double_unmap@34 0x1000000 D "
 			    "unmap_size_mismatch@35 0x3000000 D unmatched_unmap@35 0x3000000 D "
@@ -399,7 +423,7 @@ static void one_damaged_line(const char *name, size_t lineno, const char *what, 
 	struct text t;
 	struct out o;
 	struct outcome r;
-	char want[1024];
+	char want[1024], nrs[24];
 
 	load(&t, CAPS "/defects/trace.txt");
 	out_open(&o, name);
@@ -416,6 +440,8 @@ static void one_damaged_line(const char *name, size_t lineno, const char *what, 
 	CU_ASSERT_EQUAL(r.status, 1);
 	CU_ASSERT_EQUAL(events(&r), 25);
 	CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 1);
+	snprintf(nrs, sizeof(nrs), "%zu", lineno);
+	expect_bad_line_numbers(&r, nrs);
 	CU_ASSERT_TRUE(cJSON_IsTrue(get(r.doc, "lost_events", "any")));
 	CU_ASSERT_EQUAL(num(r.doc, "lost_events", "total"), 0);
 	expect_findings(&r, want_findings);
@@ -507,6 +533,7 @@ static void test_cut_and_joined(void)
 	CU_ASSERT_EQUAL(r.status, 1);
 	CU_ASSERT_EQUAL(events(&r), 24);
 	CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 1);
+	expect_bad_line_numbers(&r, "32");
 	/* both unmaps of 0x1000000 are gone: its mapping is left behind in the domain */
 	expect_findings(&r, "dma_api_leak@23 0xfff8000 D dma_api_leak@23 0xffff000 D "
 			    "io_page_fault@30 0x100000 D unmap_size_mismatch@33 0x3000000 S "
@@ -538,6 +565,7 @@ static void test_file_cut_mid_line(void)
 	CU_ASSERT_EQUAL(r.status, 1);
 	CU_ASSERT_EQUAL(events(&r), 25);
 	CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 0);
+	expect_bad_line_numbers(&r, "");
 	CU_ASSERT_TRUE(cJSON_IsTrue(get(r.doc, "input", "truncated")));
 	CU_ASSERT_EQUAL(num(r.doc, "input", "truncated_at"), 40);
 	/* the second dma_unmap_page of 0xfff7000 was in the cut line: no double unmap */
@@ -658,6 +686,8 @@ static void test_damage_compressed(void)
 			CU_ASSERT_EQUAL(r.status, 1);
 			CU_ASSERT_EQUAL(events(&r), 5821);
 			CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 6);
+			/* the first five; the sixth (4502) only counted, as on stderr */
+			expect_bad_line_numbers(&r, "51 1002 2002 3002 4002");
 			CU_ASSERT_FALSE(cJSON_IsTrue(get(r.doc, "input", "truncated")));
 			CU_ASSERT_EQUAL(num(r.doc, "lost_events", "total"), 0);
 			CU_ASSERT_TRUE(cJSON_IsTrue(get(r.doc, "lost_events", "any")));
