@@ -5,8 +5,9 @@
 # .TP entry of the page's OPTIONS section with the same option names and
 # argument ("--json [PATH]", "-q, --quiet"), the page documents no option
 # --help lacks, no "--option" the page mentions anywhere else is unknown to
-# --help, and `groff -man -ww -z` prints no warning.  One line per problem,
-# exit 1 if there is any.
+# --help, the messages the page quotes for damaged input are the program's own
+# (run on such input built from samples/), and `groff -man -ww -z` prints no
+# warning.  One line per problem, exit 1 if there is any.
 #
 #   tests/man-check.sh BIN MANPAGE
 #
@@ -217,6 +218,65 @@ while IFS=$'\t' read -r kind name lineno; do
 		problem "$page:$lineno: mentions $name, which $bin --help lacks"
 done <<<"$man_records"
 
+# The messages the page quotes (the "iommu-report: ..." lines of DAMAGED INPUT
+# AND LOST EVENTS) against what the program prints for inputs damaged that way,
+# each run on a file named FILE (as the page calls it) in a directory of its own.
+check_messages() {
+	local src=$1 tmp text dat v6 n=0 want got d
+	text=$src/samples/6.12.117+deb12-amd64/defects/trace.txt
+	dat=$src/samples/6.12.117+deb12-amd64/defects/trace.dat
+	v6=$src/tests/fuzz/corpus/tracedat/6.12-dma-traffic.v6.dat
+	if [ ! -r "$text" ] || [ ! -r "$dat" ] || [ ! -r "$v6" ]; then
+		problem "no samples beside $page: cannot check the messages it quotes"
+		return
+	fi
+	tmp=$(mktemp -d)
+	mkdir "$tmp"/bad "$tmp"/cutline "$tmp"/lost "$tmp"/cutdat "$tmp"/page
+	# six lines of garbage after line 20, and line 32 (an unmap) cut
+	{
+		sed -n 1,20p "$text"
+		for d in 1 2 3 4 5 6; do echo "----- 8< ----- cut here"; done
+		sed -n 21,31p "$text"
+		sed -n 32p "$text" | cut -c1-60
+		sed -n '33,$p' "$text"
+	} >"$tmp/bad/FILE"
+	head -c -10 "$text" >"$tmp/cutline/FILE"
+	{
+		sed -n 1,25p "$text"
+		echo "CPU:0 [LOST 5 EVENTS]"
+		sed -n '26,$p' "$text"
+	} >"$tmp/lost/FILE"
+	head -c 3000 "$dat" >"$tmp/cutdat/FILE"
+	# the commit word of CPU 0's second ring-buffer page: more than a page holds
+	cp "$v6" "$tmp/page/FILE"
+	printf '\377\377\377\007\0\0\0\0' | dd of="$tmp/page/FILE" bs=1 seek=16392 \
+		conv=notrunc 2>/dev/null
+	for d in bad cutline lost cutdat page; do
+		(cd "$tmp/$d" && "$bin" FILE >/dev/null 2>stderr) || true
+		cat "$tmp/$d/stderr"
+	done >"$tmp/printed"
+	awk '/^\.SH/ { sec = $0 }
+	     sec ~ /DAMAGED INPUT/ && /^\.B "iommu\\-report: / {
+		s = $0; sub(/^\.B "/, "", s); sub(/"$/, "", s); gsub(/\\-/, "-", s); print s
+	     }' "$page" >"$tmp/quoted"
+	while IFS= read -r want; do
+		n=$((n + 1))
+		grep -qxF -- "$want" "$tmp/printed" ||
+			problem "$page quotes a message the program does not print: $want"
+	done <"$tmp/quoted"
+	while IFS= read -r got; do
+		grep -qxF -- "$got" "$tmp/quoted" ||
+			problem "$page lacks the program's message for its damaged input: $got"
+	done <"$tmp/printed"
+	[ "$n" -eq 5 ] ||
+		problem "$page quotes $n messages under DAMAGED INPUT AND LOST EVENTS, not 5"
+	rm -rf "$tmp"
+}
+case $bin in
+*/*) bin=$(realpath "$bin") ;;
+esac
+check_messages "$(cd "$(dirname "$page")/.." && pwd)"
+
 # groff's own warnings, all of them (-ww).
 while IFS= read -r line; do
 	problem "groff: $line"
@@ -225,4 +285,4 @@ done < <(groff -man -ww -z "$page" 2>&1)
 if [ "$fail" -ne 0 ]; then
 	exit 1
 fi
-echo "man-check: $page agrees with $bin --help (${#help_tag[@]} options), groff quiet"
+echo "man-check: $page agrees with $bin --help (${#help_tag[@]} options) and with its messages on damaged input, groff quiet"
