@@ -442,6 +442,43 @@ static void model_error(char *err, size_t len, const struct iorep_model *m,
 			 iorep_strerror(ret));
 }
 
+/* What the lines of a --sysfs or --lspci input are, for its messages. */
+struct topo_kind {
+	const char *one;	/* "an iommu_groups entry" */
+	const char *many;	/* "iommu_groups entries" */
+};
+
+/*
+ * After reading --sysfs or --lspci @path (@ret, @bad lines not understood,
+ * the first at line @first; 0 for a --sysfs directory's entries): a file
+ * none of whose lines is understood (-IOREP_EPARSE) is an error naming the
+ * first line, in @err; bad lines among good ones are skipped with a warning
+ * that counts them and names the first.  Returns @ret.
+ */
+static int topo_input_done(const struct options *o, const char *path, const struct topo_kind *k,
+			   uint64_t bad, uint64_t first, int ret, char *err, size_t len)
+{
+	if (ret == -IOREP_EPARSE && first)
+		snprintf(err, len, "%s: line %" PRIu64 ": not %s (nor is any other line)", path,
+			 first, k->one);
+	else if (ret == -IOREP_EPARSE)
+		snprintf(err, len, "%s: no GROUP/devices/NAME entry in the directory", path);
+	else if (ret < 0)
+		snprintf(err, len, "%s: %s", path, iorep_strerror(ret));
+	if (ret < 0 || !bad || o->quiet)
+		return ret;
+	if (!first)
+		fprintf(stderr, "iommu-report: warning: %s: %" PRIu64 " %s not GROUP/devices/NAME; "
+			"skipped\n", path, bad, bad == 1 ? "entry is" : "entries are");
+	else
+		fprintf(stderr,
+			"iommu-report: warning: %s: %" PRIu64 " %s not %s (%sline %" PRIu64
+			"); skipped\n",
+			path, bad, bad == 1 ? "line is" : "lines are", bad == 1 ? k->one : k->many,
+			bad == 1 ? "" : "the first: ", first);
+	return ret;
+}
+
 /* In JSON mode on stdout an error is JSON too. */
 static void json_error(const struct options *o, const char *msg)
 {
@@ -482,6 +519,9 @@ static int exit_status(const struct options *o, const struct iorep_model *m, FIL
 
 int main(int argc, char **argv)
 {
+	static const struct topo_kind groups_kind = { "an iommu_groups entry",
+						      "iommu_groups entries" };
+	static const struct topo_kind lspci_kind = { "lspci output", "lspci output" };
 	struct options opts = { 0 };
 	struct iorep_strtab *st = NULL;
 	struct iorep_input *in = NULL;
@@ -517,17 +557,17 @@ int main(int argc, char **argv)
 	err[0] = '\0';
 	if (opts.lspci) {
 		ret = iorep_lspci_read_file(&lspci, opts.lspci);
-		if (ret < 0) {
-			snprintf(err, sizeof(err), "%s: %s", opts.lspci, iorep_strerror(ret));
+		ret = topo_input_done(&opts, opts.lspci, &lspci_kind, lspci.bad,
+				      lspci.first_bad_line, ret, err, sizeof(err));
+		if (ret < 0)
 			goto fail;
-		}
 	}
 	if (opts.sysfs) {
 		ret = iorep_sysfs_groups_load(&groups, opts.sysfs);
-		if (ret < 0) {
-			snprintf(err, sizeof(err), "%s: %s", opts.sysfs, iorep_strerror(ret));
+		ret = topo_input_done(&opts, opts.sysfs, &groups_kind, groups.bad,
+				      groups.first_bad_line, ret, err, sizeof(err));
+		if (ret < 0)
 			goto fail;
-		}
 		ret = iorep_model_seed_groups(&model, &groups);
 		if (ret < 0)
 			goto fail;

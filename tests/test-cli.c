@@ -12,15 +12,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "iorep-render.h"
 #include "test-util.h"
 
 #define VFIO IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/vfio"
 #define TRACE VFIO "/trace.dat"
 
 struct cli {
-	int status;    /* exit status, or -1 when killed */
-	char err[512]; /* first line of stderr */
-	char out[256]; /* first bytes of stdout */
+	int status;	   /* exit status, or -1 when killed */
+	char err[512];	   /* first line of stderr */
+	char err_all[4096]; /* all of stderr (its first 4095 bytes) */
+	char out[256];	   /* first bytes of stdout */
 	size_t out_len;
 };
 
@@ -34,10 +36,12 @@ static void run(struct cli *c, const char *dir, const char *args)
 	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s > out.txt 2> err.txt", dir, IOREP_BIN, args);
 	st = system(cmd);
 	c->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	c->err[0] = '\0';
+	c->err[0] = c->err_all[0] = '\0';
 	snprintf(path, sizeof(path), "%s/err.txt", dir);
-	fp = fopen(path, "r");
+	fp = fopen(path, "rb");
 	if (fp) {
+		c->err_all[fread(c->err_all, 1, sizeof(c->err_all) - 1, fp)] = '\0';
+		rewind(fp);
 		if (!fgets(c->err, sizeof(c->err), fp))
 			c->err[0] = '\0';
 		fclose(fp);
@@ -88,6 +92,27 @@ static int count_named(const char *dir, const char *part)
 static void make_dir(char *dir)
 {
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+}
+
+/* Writes @text to @dir/@name. */
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[1024];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL(fwrite(text, 1, strlen(text), fp), strlen(text));
+	CU_ASSERT_EQUAL(fclose(fp), 0);
+}
+
+/* All of stderr is @want (and on a mismatch, says what it was). */
+static void expect_stderr(const struct cli *c, const char *want)
+{
+	if (strcmp(c->err_all, want))
+		fprintf(stderr, "\nstderr:\n  got  %s  want %s", c->err_all, want);
+	CU_ASSERT_STRING_EQUAL(c->err_all, want);
 }
 
 static void remove_dir(const char *dir)
@@ -187,6 +212,74 @@ static void test_refusals(void)
 	remove_dir(dir);
 }
 
+#define GROUP0 "/sys/kernel/iommu_groups/0/devices/0000:00:00.0\n"
+#define GROUP1 "/sys/kernel/iommu_groups/1/devices/0000:00:02.0\n"
+#define LSPCI0                                                                                     \
+	"00:00.0 Host bridge [0600]: Intel Corporation 82G33/G31/P35/P31 Express DRAM "           \
+	"Controller [8086:29c0]\n"
+
+/*
+ * --sysfs and --lspci lines not understood: among good ones, skipped with a
+ * warning naming the file and the (first) line; with no good one, an error
+ * naming the first line.
+ */
+static void test_topology_bad_lines(void)
+{
+	char dir[] = "/tmp/iorep-cli-XXXXXX", path[512];
+	struct cli c;
+
+	make_dir(dir);
+	put_file(dir, "g1.txt", GROUP0 "garbage\n" GROUP1);
+	put_file(dir, "g2.txt", GROUP0 "not a path\n" GROUP1 "\n/sys/kernel/iommu_groups/2/devices\n");
+	put_file(dir, "g-none.txt", "\n# groups\n/sys/kernel/iommu_groups/x/devices/0000:00:00.0\n");
+	put_file(dir, "l1.txt", LSPCI0 "\tSubsystem: Red Hat, Inc. Device [1af4:1100]\n-- cut --\n");
+	put_file(dir, "l-none.txt", "\n\nlspci: Unable to load libkmod resources: error -2\n");
+
+	run(&c, dir, "--sysfs g1.txt " TRACE);
+	CU_ASSERT_EQUAL(c.status, 0);
+	expect_stderr(&c, "iommu-report: warning: g1.txt: 1 line is not an iommu_groups entry "
+			  "(line 2); skipped\n");
+	run(&c, dir, "--sysfs g2.txt " TRACE);
+	CU_ASSERT_EQUAL(c.status, 0);
+	expect_stderr(&c, "iommu-report: warning: g2.txt: 2 lines are not iommu_groups entries "
+			  "(the first: line 2); skipped\n");
+	/* -q: no warning, the same run */
+	run(&c, dir, "-q --sysfs g2.txt " TRACE);
+	CU_ASSERT_EQUAL(c.status, 0);
+	expect_stderr(&c, "");
+	run(&c, dir, "--sysfs g-none.txt " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	expect_stderr(&c, "iommu-report: g-none.txt: line 2: not an iommu_groups entry (nor is "
+			  "any other line)\n");
+	/* in JSON mode on stdout, the same error as JSON */
+	run(&c, dir, "--json - --sysfs g-none.txt " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	CU_ASSERT_STRING_EQUAL(c.out, "{\"schema_version\":\"" IOREP_JSON_SCHEMA_VERSION
+				      "\",\"error\":\"g-none.txt: line 2: not an iommu_groups "
+				      "entry (nor is any other line)\"}\n");
+
+	run(&c, dir, "--lspci l1.txt " TRACE);
+	CU_ASSERT_EQUAL(c.status, 0);
+	expect_stderr(&c, "iommu-report: warning: l1.txt: 1 line is not lspci output (line 3); "
+			  "skipped\n");
+	run(&c, dir, "--lspci l-none.txt " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	expect_stderr(&c, "iommu-report: l-none.txt: line 3: not lspci output (nor is any other "
+			  "line)\n");
+
+	/* a directory: its entries have no line numbers */
+	snprintf(path, sizeof(path), "mkdir -p '%s/d/0/devices' '%s/d/junk' '%s/e/x/devices' && "
+		 "touch '%s/d/0/devices/0000:00:00.0'", dir, dir, dir, dir);
+	CU_ASSERT_EQUAL_FATAL(system(path), 0);
+	run(&c, dir, "--sysfs d " TRACE);
+	CU_ASSERT_EQUAL(c.status, 0);
+	expect_stderr(&c, "iommu-report: warning: d: 1 entry is not GROUP/devices/NAME; skipped\n");
+	run(&c, dir, "--sysfs e " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	expect_stderr(&c, "iommu-report: e: no GROUP/devices/NAME entry in the directory\n");
+	remove_dir(dir);
+}
+
 /* --at outside the trace: drawn, and the title says so. */
 static void test_at_outside(void)
 {
@@ -211,6 +304,7 @@ int main(void)
 		{"stdout: one document", test_stdout},
 		{"refusals", test_refusals},
 		{"--at outside the trace, relative --at", test_at_outside},
+		{"--sysfs and --lspci lines not understood", test_topology_bad_lines},
 		{NULL, NULL},
 	};
 
