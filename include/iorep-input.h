@@ -80,7 +80,7 @@ const struct iorep_input_info *iorep_input_info(const struct iorep_input *in);
 
 /*
  * Writes the reader's warnings (file cut short, damaged data, bad lines,
- * ...), one per line, to @fp.
+ * ...), one per line, to @fp, inert (iorep_message()).
  */
 void iorep_input_print_warnings(const struct iorep_input *in, FILE *fp);
 

@@ -18,6 +18,7 @@
 #include "bytesrc.h"
 #include "input-local.h"
 #include "iorep-error.h"
+#include "iorep-message.h"
 
 #define FIRST_CHUNK (64 * 1024)
 
@@ -341,37 +342,45 @@ void iorep_input_print_warnings(const struct iorep_input *in, FILE *fp)
 {
 	const struct iorep_input_stats *s = &in->stats;
 	const char *unit = in->info.pos_unit ? in->info.pos_unit : "offset";
+	char lines[160], lost[128];
 	uint64_t i, shown;
+	size_t n;
 
+	/* the path is the user's, the reasons may quote the file: iorep_message() */
 	if (s->truncated)
-		fprintf(fp, "iommu-report: warning: %s: %s (%s %llu); the events before it are used, "
-			"and findings are only suspected\n",
-			in->path, in->warn, unit, (unsigned long long)s->truncated_at);
+		iorep_message(fp, "warning: %s: %s (%s %llu); the events before it are used, and "
+			      "findings are only suspected",
+			      in->path, in->warn, unit, (unsigned long long)s->truncated_at);
 	if (s->damaged)
-		fprintf(fp, "iommu-report: warning: %s: damaged data skipped %llu time%s, the first: "
-			"%s (%s %llu); the events there are lost, and findings are only suspected\n",
-			in->path, (unsigned long long)s->damaged, s->damaged == 1 ? "" : "s",
-			in->damage, unit, (unsigned long long)s->damaged_at);
+		iorep_message(fp, "warning: %s: damaged data skipped %llu time%s, the first: %s "
+			      "(%s %llu); the events there are lost, and findings are only suspected",
+			      in->path, (unsigned long long)s->damaged, s->damaged == 1 ? "" : "s",
+			      in->damage, unit, (unsigned long long)s->damaged_at);
 	if (s->bad_lines) {
+		/* " 21, 37 and 4 more": at most 5 numbers of 20 digits, well inside */
 		shown = s->bad_lines < IOREP_MAX_BAD_LINES ? s->bad_lines : IOREP_MAX_BAD_LINES;
-		fprintf(fp, "iommu-report: warning: %s: %llu line%s not understood (line%s", in->path,
-			(unsigned long long)s->bad_lines, s->bad_lines == 1 ? "" : "s",
-			s->bad_lines == 1 ? "" : "s");
-		for (i = 0; i < shown; i++)
-			fprintf(fp, "%s %llu", i ? "," : "", (unsigned long long)s->bad_line_nr[i]);
-		if (s->bad_lines > shown)
-			fprintf(fp, " and %llu more", (unsigned long long)(s->bad_lines - shown));
-		fputs(")", fp);
+		lines[0] = '\0';
+		for (i = 0, n = 0; i < shown && n < sizeof(lines); i++)
+			n += (size_t)snprintf(lines + n, sizeof(lines) - n, "%s %llu", i ? "," : "",
+					      (unsigned long long)s->bad_line_nr[i]);
+		if (s->bad_lines > shown && n < sizeof(lines))
+			snprintf(lines + n, sizeof(lines) - n, " and %llu more",
+				 (unsigned long long)(s->bad_lines - shown));
+		lost[0] = '\0';
 		if (s->first_lost_line)
-			fprintf(fp, "; iommu/dma events were lost with them, findings after line "
-				"%llu are only suspected", (unsigned long long)s->first_lost_line);
-		fputc('\n', fp);
+			snprintf(lost, sizeof(lost), "; iommu/dma events were lost with them, findings "
+				 "after line %llu are only suspected",
+				 (unsigned long long)s->first_lost_line);
+		iorep_message(fp, "warning: %s: %llu line%s not understood (line%s%s)%s", in->path,
+			      (unsigned long long)s->bad_lines, s->bad_lines == 1 ? "" : "s",
+			      s->bad_lines == 1 ? "" : "s", lines, lost);
 	}
 	if (s->lost_total || s->lost_unknown)
-		fprintf(fp, "iommu-report: warning: %s: the ring buffer dropped %llu event%s%s; "
-			"findings after a drop are only suspected\n",
-			in->path, (unsigned long long)s->lost_total, s->lost_total == 1 ? "" : "s",
-			s->lost_unknown ? " (and an unknown number more)" : "");
+		iorep_message(fp, "warning: %s: the ring buffer dropped %llu event%s%s; findings "
+			      "after a drop are only suspected",
+			      in->path, (unsigned long long)s->lost_total,
+			      s->lost_total == 1 ? "" : "s",
+			      s->lost_unknown ? " (and an unknown number more)" : "");
 }
 
 void iorep_input_free(struct iorep_input *in)

@@ -21,6 +21,7 @@
 #include "iorep-error.h"
 #include "iorep-graph.h"
 #include "iorep-input.h"
+#include "iorep-message.h"
 #include "iorep-model.h"
 #include "iorep-output.h"
 #include "iorep-pci.h"
@@ -28,6 +29,7 @@
 #include "iorep-render.h"
 #include "iorep-report.h"
 #include "iorep-strtab.h"
+#include "json-util.h"
 
 enum { EXIT_FINDINGS = 1, EXIT_BAD = 2 };
 enum { AT_END, AT_ABS, AT_REL };
@@ -190,6 +192,25 @@ static int parse_at(const char *s, int *mode, uint64_t *ns)
 	return 0;
 }
 
+/*
+ * getopt_long()'s complaint, said by us (opterr is 0: getopt would print the
+ * argument raw): @c is '?' or ':' (an argument missing), @arg the element
+ * getopt was on, @opt its optopt (0 for an unknown or ambiguous long option).
+ */
+static void bad_option(int c, const char *arg, int opt)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (c == ':')
+		iorep_message(stderr, "option '%s' needs an argument", arg);
+	else if (!opt)
+		iorep_message(stderr, "unknown or ambiguous option '%s'", arg);
+	else if (!strncmp(arg, "--", 2) && eq)
+		iorep_message(stderr, "option '%.*s' takes no argument", (int)(eq - arg), arg);
+	else
+		iorep_message(stderr, "unknown option '-%c'", opt);
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -214,7 +235,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	int c;
 
 	o->fail_on = IOREP_SEV_ERROR;
-	while ((c = getopt_long(argc, argv, "qhV", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			if (!optarg || !strcmp(optarg, "json")) {
@@ -222,8 +244,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			} else if (!strcmp(optarg, "text")) {
 				o->events = EVENTS_TEXT;
 			} else {
-				fprintf(stderr, "iommu-report: --events=%s: not json or text\n",
-					optarg);
+				iorep_message(stderr, "--events=%s: not json or text", optarg);
 				return -1;
 			}
 			break;
@@ -250,8 +271,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'f':
 			o->fail_on = iorep_severity_parse(optarg);
 			if (o->fail_on < 0) {
-				fprintf(stderr, "iommu-report: --fail-on: \"%s\" is not error, "
-						"warning or info\n", optarg);
+				iorep_message(stderr, "--fail-on: \"%s\" is not error, warning or info",
+					      optarg);
 				return -1;
 			}
 			break;
@@ -273,8 +294,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'A':
 			o->at = optarg;
 			if (parse_at(optarg, &o->at_mode, &o->at_ns) < 0) {
-				fprintf(stderr, "iommu-report: --at: \"%s\" is not seconds "
-						"(1234.5), +seconds, start or end\n", optarg);
+				iorep_message(stderr, "--at: \"%s\" is not seconds (1234.5), +seconds, "
+					      "start or end", optarg);
 				return -1;
 			}
 			break;
@@ -288,13 +309,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 			printf("iommu-report %s\n", IOREP_VERSION);
 			exit(0);
 		default:
+			bad_option(c, argv[optind - 1], optopt);
 			usage(stderr);
 			return -1;
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "iommu-report: %s\n",
-			optind == argc ? "no input file (use - for stdin)" : "one input file only");
+		iorep_message(stderr, "%s",
+			      optind == argc ? "no input file (use - for stdin)" : "one input file only");
 		return -1;
 	}
 	o->input = argv[optind];
@@ -413,7 +435,7 @@ static int write_drawings(const struct options *o, const struct iorep_model *m,
 		if (ret == -IOREP_EOUTPUT || ret == -IOREP_ELIMIT) {
 			/* a page without the drawing is still worth having */
 			if (!o->quiet)
-				fprintf(stderr, "iommu-report: warning: %s\n", err);
+				iorep_message(stderr, "warning: %s", err);
 			err[0] = '\0';
 			ret = 0;
 			c.len = 0;
@@ -468,22 +490,20 @@ static int topo_input_done(const struct options *o, const char *path, const stru
 	if (ret < 0 || !bad || o->quiet)
 		return ret;
 	if (!first)
-		fprintf(stderr, "iommu-report: warning: %s: %" PRIu64 " %s not GROUP/devices/NAME; "
-			"skipped\n", path, bad, bad == 1 ? "entry is" : "entries are");
+		iorep_message(stderr, "warning: %s: %" PRIu64 " %s not GROUP/devices/NAME; skipped",
+			      path, bad, bad == 1 ? "entry is" : "entries are");
 	else
-		fprintf(stderr,
-			"iommu-report: warning: %s: %" PRIu64 " %s not %s (%sline %" PRIu64
-			"); skipped\n",
-			path, bad, bad == 1 ? "line is" : "lines are", bad == 1 ? k->one : k->many,
-			bad == 1 ? "" : "the first: ", first);
+		iorep_message(stderr, "warning: %s: %" PRIu64 " %s not %s (%sline %" PRIu64 "); skipped",
+			      path, bad, bad == 1 ? "line is" : "lines are",
+			      bad == 1 ? k->one : k->many, bad == 1 ? "" : "the first: ", first);
 	return ret;
 }
 
 /* In JSON mode on stdout an error is JSON too. */
 static void json_error(const struct options *o, const char *msg)
 {
+	char *s, *inert = NULL;
 	cJSON *doc;
-	char *s;
 
 	if (!o->json || strcmp(o->json, "-"))
 		return;
@@ -491,10 +511,12 @@ static void json_error(const struct options *o, const char *msg)
 	if (!doc)
 		return;
 	cJSON_AddStringToObject(doc, "schema_version", IOREP_JSON_SCHEMA_VERSION);
-	cJSON_AddStringToObject(doc, "error", msg);
+	/* a file name is the user's: bad UTF-8 as U+FFFD, what a terminal acts on escaped */
+	iorep_json_add_str(doc, "error", msg);
 	s = cJSON_PrintUnformatted(doc);
-	if (s)
-		printf("%s\n", s);
+	if (s && !iorep_json_inert(s, &inert))
+		printf("%s\n", inert ? inert : s);
+	free(inert);
 	cJSON_free(s);
 	cJSON_Delete(doc);
 }
@@ -538,17 +560,17 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &opts) < 0)
 		return EXIT_BAD;
 	if (stdout_taken(&opts) > 1) {
-		fprintf(stderr, "iommu-report: only one output can go to standard output\n");
+		iorep_message(stderr, "only one output can go to standard output");
 		return EXIT_BAD;
 	}
 	if (overwrites_input(&opts)) {
-		fprintf(stderr, "iommu-report: %s would overwrite an input; not writing\n",
-			overwrites_input(&opts));
+		iorep_message(stderr, "%s would overwrite an input; not writing",
+			      overwrites_input(&opts));
 		return EXIT_BAD;
 	}
 	st = iorep_strtab_new();
 	if (!st) {
-		fprintf(stderr, "iommu-report: %s\n", iorep_strerror(-IOREP_ENOMEM));
+		iorep_message(stderr, "%s", iorep_strerror(-IOREP_ENOMEM));
 		return EXIT_BAD;
 	}
 	iorep_model_init(&model, st);
@@ -645,7 +667,7 @@ fail:
 	if (!err[0])
 		snprintf(err, sizeof(err), "%s", iorep_strerror(ret));
 	json_error(&opts, err);
-	fprintf(stderr, "iommu-report: %s\n", err);
+	iorep_message(stderr, "%s", err);
 out:
 	iorep_model_release(&model);
 	iorep_sysfs_groups_release(&groups);

@@ -280,6 +280,86 @@ static void test_topology_bad_lines(void)
 	remove_dir(dir);
 }
 
+/* A file name with a newline, an escape sequence and a backslash, and its inert form. */
+#define EVIL "x\ny\x1b[2J\x1b]0;t\x07\\z.txt"
+#define EVIL_INERT "x\\ny\\x1b[2J\\x1b]0;t\\x07\\\\z.txt"
+
+/*
+ * File names and other strings the user gave, and text read from files,
+ * are written inert on stderr: each message stays one line, and no escape
+ * sequence reaches the terminal.
+ */
+static void test_inert_messages(void)
+{
+	char dir[] = "/tmp/iorep-cli-XXXXXX", cmd[1024];
+	struct cli c;
+
+	make_dir(dir);
+	/* an input that does not exist: the error, and the same as JSON on stdout */
+	run(&c, dir, "'" EVIL "'");
+	CU_ASSERT_EQUAL(c.status, 2);
+	expect_stderr(&c, "iommu-report: " EVIL_INERT ": cannot open: No such file or directory\n");
+	run(&c, dir, "--json - '" EVIL "'");
+	CU_ASSERT_EQUAL(c.status, 2);
+	CU_ASSERT_STRING_EQUAL(c.out, "{\"schema_version\":\"" IOREP_JSON_SCHEMA_VERSION
+				      "\",\"error\":\"x\\ny\\u001b[2J\\u001b]0;t\\u0007\\\\z.txt: "
+				      "cannot open: No such file or directory\"}\n");
+	/* a text trace of that name with a bad line: the warning */
+	snprintf(cmd, sizeof(cmd), "cd '%s' && { head -n 20 '%s'; echo garbage; tail -n +21 '%s'; } "
+		 "> '" EVIL "'", dir, IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/defects/trace.txt",
+		 IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/defects/trace.txt");
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	run(&c, dir, "--json out.json '" EVIL "'");
+	CU_ASSERT_EQUAL(c.status, 1);
+	expect_stderr(&c, "iommu-report: warning: " EVIL_INERT ": 1 line not understood (line 21)\n");
+	/* the same file as --sysfs: its bad lines, named */
+	run(&c, dir, "--sysfs '" EVIL "' " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	expect_stderr(&c, "iommu-report: " EVIL_INERT ": line 1: not an iommu_groups entry (nor is "
+			  "any other line)\n");
+	/* an output that would overwrite it */
+	run(&c, dir, "--html '" EVIL "' '" EVIL "'");
+	CU_ASSERT_EQUAL(c.status, 2);
+	expect_stderr(&c, "iommu-report: " EVIL_INERT " would overwrite an input; not writing\n");
+	/* option arguments and unknown options: getopt's raw complaint is ours, inert */
+	run(&c, dir, "--at '\x1b[31m' " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	expect_stderr(&c, "iommu-report: --at: \"\\x1b[31m\" is not seconds (1234.5), +seconds, "
+			  "start or end\n");
+	run(&c, dir, "'--x\ny' " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	CU_ASSERT_STRING_EQUAL(c.err, "iommu-report: unknown or ambiguous option '--x\\ny'\n");
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.err_all, "\nusage: iommu-report [OPTIONS] FILE\n"));
+	run(&c, dir, "--fail-on=\x1b " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	expect_stderr(&c, "iommu-report: --fail-on: \"\\x1b\" is not error, warning or info\n");
+	remove_dir(dir);
+}
+
+/* Options getopt refuses: one line each, then the usage. */
+static void test_bad_options(void)
+{
+	char dir[] = "/tmp/iorep-cli-XXXXXX";
+	struct cli c;
+
+	make_dir(dir);
+	run(&c, dir, "--bogus " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	CU_ASSERT_STRING_EQUAL(c.err, "iommu-report: unknown or ambiguous option '--bogus'\n");
+	run(&c, dir, "--s x " TRACE);
+	CU_ASSERT_STRING_EQUAL(c.err, "iommu-report: unknown or ambiguous option '--s'\n");
+	run(&c, dir, TRACE " --sysfs");
+	CU_ASSERT_EQUAL(c.status, 2);
+	CU_ASSERT_STRING_EQUAL(c.err, "iommu-report: option '--sysfs' needs an argument\n");
+	run(&c, dir, "--quiet=yes " TRACE);
+	CU_ASSERT_STRING_EQUAL(c.err, "iommu-report: option '--quiet' takes no argument\n");
+	run(&c, dir, "-qz " TRACE);
+	CU_ASSERT_EQUAL(c.status, 2);
+	CU_ASSERT_STRING_EQUAL(c.err, "iommu-report: unknown option '-z'\n");
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.err_all, "\nusage: iommu-report [OPTIONS] FILE\n"));
+	remove_dir(dir);
+}
+
 /* --at outside the trace: drawn, and the title says so. */
 static void test_at_outside(void)
 {
@@ -305,6 +385,8 @@ int main(void)
 		{"refusals", test_refusals},
 		{"--at outside the trace, relative --at", test_at_outside},
 		{"--sysfs and --lspci lines not understood", test_topology_bad_lines},
+		{"file names and option arguments inert on stderr", test_inert_messages},
+		{"options getopt refuses", test_bad_options},
 		{NULL, NULL},
 	};
 
