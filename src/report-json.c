@@ -182,6 +182,11 @@ static cJSON *input_json(const struct iorep_input_info *info, const struct iorep
 		err |= iorep_json_add_u64(o, "truncated_at", st->truncated_at);
 	else
 		err |= add_null(o, "truncated_at");
+	err |= iorep_json_add_u64(o, "damaged", st ? st->damaged : 0);
+	if (st && st->damaged)
+		err |= iorep_json_add_u64(o, "damaged_at", st->damaged_at);
+	else
+		err |= add_null(o, "damaged_at");
 	err |= iorep_json_add_u64(o, "bad_lines", st ? st->bad_lines : 0);
 	/* the first ones, as the text report names them */
 	a = cJSON_AddArrayToObject(o, "bad_line_numbers");

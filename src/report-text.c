@@ -391,9 +391,15 @@ static void print_warnings(const struct iorep_model *m, const struct iorep_input
 			fputs(").\n", fp);
 		said = true;
 	}
-	if (st && st->truncated) {
+	if (st && st->damaged)
+		fprintf(fp, "WARNING: damaged data was skipped %" PRIu64 " %s, the first at %s %" PRIu64
+			";\n         the events there are lost.\n", st->damaged,
+			plural(st->damaged, "time", "times"),
+			info && info->pos_unit ? info->pos_unit : "position", st->damaged_at);
+	if (st && st->truncated)
 		fprintf(fp, "WARNING: the input is cut short at %s %" PRIu64 ".\n",
 			info && info->pos_unit ? info->pos_unit : "position", st->truncated_at);
+	if (st && (st->truncated || st->damaged)) {
 		fprintf(fp, "         Every finding is only suspected.\n\n");
 		return;
 	}
@@ -443,6 +449,10 @@ static void print_header(const struct iorep_model *m, const struct iorep_input_i
 	if (st && st->truncated)
 		fprintf(fp, "%-10s the input is cut short at %s %" PRIu64 "\n", "truncated",
 			info && info->pos_unit ? info->pos_unit : "position", st->truncated_at);
+	if (st && st->damaged)
+		fprintf(fp, "%-10s skipped %" PRIu64 " %s, the first at %s %" PRIu64 "\n", "damaged",
+			st->damaged, plural(st->damaged, "time", "times"),
+			info && info->pos_unit ? info->pos_unit : "position", st->damaged_at);
 	if (st && st->bad_lines) {
 		fprintf(fp, "%-10s %" PRIu64 " not understood: ", "bad lines", st->bad_lines);
 		print_bad_line_numbers(st, fp);

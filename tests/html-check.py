@@ -147,6 +147,10 @@ def main():
     ap.add_argument("--expect-json", required=True, help="the JSON document of the same run")
     ap.add_argument("--hostile-json", metavar="NAMES.json",
                     help="a JSON array of strings of the trace that must appear as text only")
+    ap.add_argument("--expect-text", action="append", default=[], metavar="TEXT",
+                    help="text the page must show (may be given more than once)")
+    ap.add_argument("--reject-text", action="append", default=[], metavar="TEXT",
+                    help="text the page must not show")
     ap.add_argument("--timeout", type=float, default=60)
     args = ap.parse_args()
 
@@ -244,6 +248,11 @@ def main():
         check(not dom["jsLinks"], f"javascript: URLs: {dom['jsLinks']}")
         for name in hostile:
             check(name in dom["text"], f"the hostile string {name!r} is not in the page's text")
+
+    for text in args.expect_text:
+        check(text in dom["text"], f"the page does not show {text!r}")
+    for text in args.reject_text:
+        check(text not in dom["text"], f"the page shows {text!r}")
 
     for f in failures:
         print(f"html-check: {page.name}: {f}")

@@ -4,10 +4,11 @@
 # The HTML report in a real browser: runs iommu-report --html (and --json,
 # for the expected counts, in the same run) on the bundled vfio and defects
 # captures, on tests/data/hostile-names.txt (device names and a comm made of
-# markup) and on tests/data/hostile-render.txt with its --sysfs and --lspci
-# files, then opens each page in headless Chromium (tests/html-check.py):
-# the DOM shows the devices and findings the JSON has, the console stays
-# quiet, nothing is requested, and the hostile names are text only.
+# markup), on tests/data/hostile-render.txt with its --sysfs and --lspci
+# files and on a trace.dat with a damaged page, then opens each page in
+# headless Chromium (tests/html-check.py): the DOM shows the devices and
+# findings the JSON has, the console stays quiet, nothing is requested, the
+# hostile names are text only, and the damage is said.
 #
 #   tests/html.sh BIN
 #
@@ -78,6 +79,17 @@ if page hostile tests/data/hostile-names.txt; then
 		fail=1
 	fi
 fi
+# a trace.dat with a damaged ring-buffer page (CPU 0's second says it holds more than a
+# page): the banner says what was skipped, not that the ring buffer lost events
+cp tests/fuzz/corpus/tracedat/6.12-dma-traffic.v6.dat "$tmp/damaged-page.dat"
+printf '\377\377\377\007\0\0\0\0' |
+	dd of="$tmp/damaged-page.dat" bs=1 seek=16392 conv=notrunc 2>/dev/null
+if page damaged-page "$tmp/damaged-page.dat"; then
+	check damaged-page --expect-text "Damaged data was skipped 1 time, the first at offset \
+16,384: the events there are lost, every finding is only suspected." \
+		--reject-text "lost by the ring buffer"
+fi
+
 # names with escape sequences, backslashes, invalid UTF-8 and 4096 bytes, from the
 # text trace, --sysfs and --lspci (tests/test-hostile-render.c checks the other outputs)
 data=tests/data/hostile-render

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
 #include "iorep-error.h"
 #include "iorep-input.h"
 #include "test-util.h"
@@ -58,6 +60,24 @@ static const char *make_file(const char *name, const char *src, long len, const 
 	}
 	fclose(out);
 	return path;
+}
+
+/* The contents of @path, NUL-terminated; the caller frees them. */
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	long len;
+	char *s;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	rewind(fp);
+	s = calloc(1, (size_t)len + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(fread(s, 1, (size_t)len, fp), (size_t)len);
+	fclose(fp);
+	return s;
 }
 
 static long file_size(const char *path)
@@ -202,6 +222,51 @@ static void test_dat_headers_refused(void)
 		     "damaged or cut short at offset 14302 (libtracecmd cannot read its data)");
 }
 
+/*
+ * The reports of damaged @path say so: the JSON document's input.damaged
+ * and damaged_at, every finding suspected, and the text report's warning
+ * and header line (all findings, not "later" ones, are suspected).
+ */
+static void expect_damage_reported(const char *path, unsigned long count, unsigned long at)
+{
+	char cmd[1200], jpath[600], tpath[600], want[256];
+	const cJSON *input, *f, *v;
+	cJSON *doc;
+	char *s;
+
+	snprintf(jpath, sizeof(jpath), "%s/damage.json", tmpdir);
+	snprintf(tpath, sizeof(tpath), "%s/damage.txt", tmpdir);
+	snprintf(cmd, sizeof(cmd), "'%s' -q --json '%s' '%s' > '%s'", IOREP_BIN, jpath, path,
+		 tpath);
+	CU_ASSERT_FATAL(system(cmd) != -1);
+	s = slurp(jpath);
+	doc = cJSON_Parse(s);
+	free(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	input = cJSON_GetObjectItemCaseSensitive(doc, "input");
+	v = cJSON_GetObjectItemCaseSensitive(input, "damaged");
+	CU_ASSERT_FATAL(cJSON_IsNumber(v));
+	CU_ASSERT_EQUAL(v->valuedouble, count);
+	v = cJSON_GetObjectItemCaseSensitive(input, "damaged_at");
+	CU_ASSERT_FATAL(cJSON_IsNumber(v));
+	CU_ASSERT_EQUAL(v->valuedouble, at);
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(doc, "findings"))
+		CU_ASSERT_STRING_EQUAL(
+			cJSON_GetObjectItemCaseSensitive(f, "confidence")->valuestring, "suspected");
+	cJSON_Delete(doc);
+	s = slurp(tpath);
+	snprintf(want, sizeof(want),
+		 "WARNING: damaged data was skipped %lu time%s, the first at offset %lu;\n"
+		 "         the events there are lost.\n"
+		 "         Every finding is only suspected.\n\n",
+		 count, count == 1 ? "" : "s", at);
+	CU_ASSERT_EQUAL(strncmp(s, want, strlen(want)), 0);
+	snprintf(want, sizeof(want), "\ndamaged    skipped %lu time%s, the first at offset %lu\n",
+		 count, count == 1 ? "" : "s", at);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, want));
+	free(s);
+}
+
 /* Reads @path on the kbuffer path, then on the plain libtracecmd path. */
 static void read_both(const char *path, struct result *fast, struct result *plain)
 {
@@ -256,6 +321,7 @@ static void test_damaged_page(void)
 					     "page of CPU 0 whose header cannot be right, read as "
 					     "empty (offset 16384)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(first, "findings are only suspected"));
+	expect_damage_reported(path, 1, 16384);
 }
 
 /* A record without the fields the model relies on (the device of an attach) is skipped. */
@@ -276,6 +342,8 @@ static void test_damaged_record(void)
 	CU_ASSERT_EQUAL(lines, 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(first, "a record of attach_device_to_domain without the "
 					     "fields every one has"));
+	make_tmpdir();
+	expect_damage_reported(path, 1, 24752);
 }
 
 static void test_random_bytes(void)

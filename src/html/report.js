@@ -237,7 +237,8 @@
 
 		const drops = num(lost.total) > 0 || num(lost.unknown_drops) > 0;
 
-		if (drops || (lost.any && !(num(input.bad_lines) > 0) && !input.truncated)) {
+		if (drops || (lost.any && !(num(input.bad_lines) > 0) && !input.truncated &&
+			      !(num(input.damaged) > 0))) {
 			let t = '\u26a0 ' + fmtInt(lost.total || 0) + ' events were lost by the ring buffer';
 
 			if (num(lost.unknown_drops) > 0)
@@ -251,6 +252,12 @@
 				' not understood' + (lost.any && !drops ?
 				': iommu/dma events were lost with them, the trace is incomplete after ' +
 				'the first.' : '.'));
+		}
+		if (num(input.damaged) > 0) {
+			lines.push('\u26a0 Damaged data was skipped ' + fmtInt(input.damaged) +
+				(input.damaged === 1 ? ' time' : ' times') + ', the first at ' +
+				(input.pos_unit || 'position') + ' ' + fmtInt(input.damaged_at) +
+				': the events there are lost, every finding is only suspected.');
 		}
 		if (input.truncated) {
 			lines.push('\u26a0 The input was cut short' + (num(input.truncated_at) !== null ?
