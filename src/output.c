@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Atomic output files: write beside, then rename. */
+/* Atomic output files: write beside, then rename (never over a device or a link). */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,9 +31,29 @@ static mode_t umask_get(void)
 	return u;
 }
 
+/* Writes to @path itself: a device, a FIFO, what a dangling link names. */
+static int write_in_place(const char *path, iorep_output_fn fn, void *ctx, char *err, int errlen)
+{
+	FILE *fp = fopen(path, "w");
+	int ret;
+
+	if (!fp) {
+		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+		return -IOREP_EOUTPUT;
+	}
+	ret = fn(fp, ctx);
+	if (fclose(fp) != 0 && !ret)
+		ret = -IOREP_EOUTPUT;
+	if (ret < 0)
+		snprintf(err, errlen, "%s: cannot write: %s", path, iorep_strerror(ret));
+	return ret;
+}
+
 int iorep_output_write(const char *path, iorep_output_fn fn, void *ctx, char *err, int errlen)
 {
-	char tmp[4096];
+	char tmp[4096], *target = NULL;
+	const char *file = path;
+	struct stat st;
 	FILE *fp;
 	int fd, ret;
 
@@ -43,9 +65,20 @@ int iorep_output_write(const char *path, iorep_output_fn fn, void *ctx, char *er
 			snprintf(err, errlen, "standard output: %s", iorep_strerror(ret));
 		return ret;
 	}
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(tmp)) {
+	/* never rename over what is not a regular file (a directory fails below) */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return write_in_place(path, fn, ctx, err, errlen);
+	/* a link stays a link: the file it points to is replaced */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		target = realpath(path, NULL);
+		if (!target)
+			return write_in_place(path, fn, ctx, err, errlen);
+		file = target;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", file) >= (int)sizeof(tmp)) {
 		snprintf(err, errlen, "%s: path too long", path);
-		return -IOREP_EINVAL;
+		ret = -IOREP_EINVAL;
+		goto out;
 	}
 	fd = mkstemp(tmp);
 	if (fd < 0 || !(fp = fdopen(fd, "w"))) {
@@ -54,7 +87,8 @@ int iorep_output_write(const char *path, iorep_output_fn fn, void *ctx, char *er
 			close(fd);
 			unlink(tmp);
 		}
-		return -IOREP_EOUTPUT;
+		ret = -IOREP_EOUTPUT;
+		goto out;
 	}
 	/*
 	 * mkstemp() makes the file 0600; give it the mode any new file gets.
@@ -64,11 +98,13 @@ int iorep_output_write(const char *path, iorep_output_fn fn, void *ctx, char *er
 	ret = fn(fp, ctx);
 	if (fclose(fp) != 0 && !ret)
 		ret = -IOREP_EOUTPUT;
-	if (!ret && rename(tmp, path) < 0)
+	if (!ret && rename(tmp, file) < 0)
 		ret = -IOREP_EOUTPUT;
 	if (ret < 0) {
 		snprintf(err, errlen, "%s: cannot write: %s", path, iorep_strerror(ret));
 		unlink(tmp);
 	}
+out:
+	free(target);
 	return ret;
 }

@@ -280,6 +280,57 @@ static void test_topology_bad_lines(void)
 	remove_dir(dir);
 }
 
+/* Whether @dir/@name is (lstat) of type @type (S_IFIFO, S_IFLNK, S_IFREG). */
+static int is_type(const char *dir, const char *name, mode_t type)
+{
+	char path[1024];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == type;
+}
+
+/*
+ * An output path that is not a regular file is written, never renamed over:
+ * a FIFO (as /dev/null or /dev/stdout would be, which as root were replaced
+ * by regular files) stays a FIFO and gets the document, a symbolic link
+ * stays a link and the file it names is replaced (created, when it dangles).
+ */
+static void test_output_special_files(void)
+{
+	char dir[] = "/tmp/iorep-cli-XXXXXX", cmd[2048], buf[64];
+	struct cli c;
+
+	make_dir(dir);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && mkfifo out.fifo && { timeout 30 cat out.fifo > got.json & } && "
+		 "'%s' --json out.fifo " TRACE " > out.txt 2> err.txt; s=$?; wait; exit $s",
+		 dir, IOREP_BIN);
+	c.status = system(cmd);
+	CU_ASSERT_TRUE(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0);
+	CU_ASSERT_TRUE(is_type(dir, "out.fifo", S_IFIFO));
+	head(dir, "got.json", buf, sizeof(buf));
+	CU_ASSERT_EQUAL(strncmp(buf, "{\n\t\"schema_version\"", 19), 0);
+
+	put_file(dir, "real.json", "old\n");
+	snprintf(cmd, sizeof(cmd), "cd '%s' && ln -s real.json link.json && "
+		 "ln -s new.json dangling.json", dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	run(&c, dir, "--json link.json --dot dangling.json " TRACE);
+	CU_ASSERT_EQUAL(c.status, 0);
+	expect_stderr(&c, "");
+	CU_ASSERT_TRUE(is_type(dir, "link.json", S_IFLNK));
+	CU_ASSERT_TRUE(is_type(dir, "real.json", S_IFREG));
+	head(dir, "real.json", buf, sizeof(buf));
+	CU_ASSERT_EQUAL(strncmp(buf, "{\n\t\"schema_version\"", 19), 0);
+	CU_ASSERT_TRUE(is_type(dir, "dangling.json", S_IFLNK));
+	head(dir, "new.json", buf, sizeof(buf));
+	CU_ASSERT_EQUAL(strncmp(buf, "digraph iommu {", 15), 0);
+	/* no temporary file left behind */
+	CU_ASSERT_EQUAL(count_named(dir, ".tmp-"), 0);
+	remove_dir(dir);
+}
+
 /* A file name with a newline, an escape sequence and a backslash, and its inert form. */
 #define EVIL "x\ny\x1b[2J\x1b]0;t\x07\\z.txt"
 #define EVIL_INERT "x\\ny\\x1b[2J\\x1b]0;t\\x07\\\\z.txt"
@@ -385,6 +436,7 @@ int main(void)
 		{"refusals", test_refusals},
 		{"--at outside the trace, relative --at", test_at_outside},
 		{"--sysfs and --lspci lines not understood", test_topology_bad_lines},
+		{"outputs to a FIFO and through links", test_output_special_files},
 		{"file names and option arguments inert on stderr", test_inert_messages},
 		{"options getopt refuses", test_bad_options},
 		{NULL, NULL},
