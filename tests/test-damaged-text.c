@@ -19,6 +19,7 @@
 
 #include <cJSON.h>
 
+#include "test-json.h"
 #include "test-util.h"
 
 #define CAPS IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64"
@@ -179,63 +180,6 @@ static void done(struct outcome *r)
 	cJSON_Delete(r->doc);
 }
 
-static const cJSON *get(const cJSON *o, const char *a, const char *b)
-{
-	o = cJSON_GetObjectItemCaseSensitive(o, a);
-	return b ? cJSON_GetObjectItemCaseSensitive(o, b) : o;
-}
-
-static double num(const cJSON *o, const char *a, const char *b)
-{
-	const cJSON *v = get(o, a, b);
-
-	CU_ASSERT_FATAL(cJSON_IsNumber(v));
-	return v->valuedouble;
-}
-
-/* iommu/dma events read, all types */
-static unsigned long events(const struct outcome *r)
-{
-	const cJSON *e;
-	double n = 0;
-
-	cJSON_ArrayForEach(e, get(r->doc, "events", NULL)) n += e->valuedouble;
-	return (unsigned long)n;
-}
-
-/*
- * The findings, one "type@pos iova D|S" each (pos: the line; D definite, S
- * suspected), space-separated, into @buf.
- */
-static const char *findings(const struct outcome *r, char *buf, size_t size)
-{
-	const cJSON *f, *iova;
-	size_t n = 0;
-
-	buf[0] = '\0';
-	cJSON_ArrayForEach(f, get(r->doc, "findings", NULL))
-	{
-		iova = get(f, "iova", NULL);
-		n += (size_t)snprintf(
-			buf + n, size - n, "%s%s@%.0f %s %s", n ? " " : "",
-			get(f, "type", NULL)->valuestring, num(f, "pos", NULL),
-			cJSON_IsString(iova) ? iova->valuestring : "-",
-			strcmp(get(f, "confidence", NULL)->valuestring, "definite") ? "S" : "D");
-		CU_ASSERT_FATAL(n < size);
-	}
-	return buf;
-}
-
-static void expect_findings(const struct outcome *r, const char *want)
-{
-	char got[8192];
-
-	findings(r, got, sizeof(got));
-	if (strcmp(got, want))
-		fprintf(stderr, "\nfindings:\n  got  %s\n  want %s\n", got, want);
-	CU_ASSERT_STRING_EQUAL(got, want);
-}
-
 static void expect_err(const struct outcome *r, const char *want)
 {
 	if (strcmp(r->err, want))
@@ -246,7 +190,7 @@ static void expect_err(const struct outcome *r, const char *want)
 /* input.bad_line_numbers as "n n n" ("" for none), compared with @want. */
 static void expect_bad_line_numbers(const struct outcome *r, const char *want)
 {
-	const cJSON *a = get(r->doc, "input", "bad_line_numbers"), *v;
+	const cJSON *a = iorep_test_get(r->doc, "input", "bad_line_numbers"), *v;
 	char got[256];
 	size_t n = 0;
 
@@ -280,10 +224,10 @@ static void test_defects_undamaged(void)
 	make_tmpdir();
 	run(&r, CAPS "/defects/trace.txt");
 	CU_ASSERT_EQUAL(r.status, 1);
-	CU_ASSERT_EQUAL(events(&r), 26);
-	CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 0);
+	CU_ASSERT_EQUAL(iorep_test_events(r.doc), 26);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "input", "bad_lines"), 0);
 	expect_bad_line_numbers(&r, "");
-	expect_findings(&r, DEFECTS_FINDINGS);
+	iorep_test_expect_findings(r.doc, DEFECTS_FINDINGS);
 	expect_err(&r, "");
 	done(&r);
 }
@@ -305,13 +249,13 @@ static void test_crlf(void)
 		copy(&o, &t, 1, t.n, "\r\n");
 		run(&r, out_close(&o, NULL));
 		CU_ASSERT_EQUAL(r.status, 1);
-		CU_ASSERT_EQUAL(events(&r), 26);
-		CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 0);
+		CU_ASSERT_EQUAL(iorep_test_events(r.doc), 26);
+		CU_ASSERT_EQUAL(iorep_test_num(r.doc, "input", "bad_lines"), 0);
 		/* report.txt has no "#" header: its event lines are 12 lines up */
 		if (i == 0)
-			expect_findings(&r, DEFECTS_FINDINGS);
+			iorep_test_expect_findings(r.doc, DEFECTS_FINDINGS);
 		else
-			expect_findings(&r,
+			iorep_test_expect_findings(r.doc,
 					"dma_api_leak@12 0xfff8000 D dma_api_leak@12 0xffff000 D "
 					"io_page_fault@19 0x100000 D double_unmap@22 0x1000000 D "
 					"unmap_size_mismatch@23 0x3000000 D unmatched_unmap@23 "
@@ -361,12 +305,12 @@ static void test_garbage_lines(void)
 	copy(&o, &t, 36, t.n, NULL);
 	run(&r, out_close(&o, NULL));
 	CU_ASSERT_EQUAL(r.status, 1);
-	CU_ASSERT_EQUAL(events(&r), 26);
-	CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 2);
+	CU_ASSERT_EQUAL(iorep_test_events(r.doc), 26);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "input", "bad_lines"), 2);
 	expect_bad_line_numbers(&r, "21 37");
-	CU_ASSERT_FALSE(cJSON_IsTrue(get(r.doc, "lost_events", "any")));
+	CU_ASSERT_FALSE(cJSON_IsTrue(iorep_test_get(r.doc, "lost_events", "any")));
 	/* every finding as before, one line further down after line 20, two after 36 */
-	expect_findings(&r, "dma_api_leak@24 0xfff8000 D dma_api_leak@24 0xffff000 D "
+	iorep_test_expect_findings(r.doc, "dma_api_leak@24 0xfff8000 D dma_api_leak@24 0xffff000 D "
 			    "io_page_fault@31 0x100000 D double_unmap@34 0x1000000 D "
 			    "unmap_size_mismatch@35 0x3000000 D unmatched_unmap@35 0x3000000 D "
 			    "leak@0 0x400000 D leak@0 0x2000000 D dma_api_double_unmap@42 "
@@ -396,10 +340,10 @@ static void test_overlong_line(void)
 	copy(&o, &t, 25, t.n, NULL);
 	run(&r, out_close(&o, NULL));
 	CU_ASSERT_EQUAL(r.status, 1);
-	CU_ASSERT_EQUAL(events(&r), 26);
-	CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 1);
+	CU_ASSERT_EQUAL(iorep_test_events(r.doc), 26);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "input", "bad_lines"), 1);
 	expect_bad_line_numbers(&r, "25");
-	expect_findings(&r, "dma_api_leak@23 0xfff8000 D dma_api_leak@23 0xffff000 D "
+	iorep_test_expect_findings(r.doc, "dma_api_leak@23 0xfff8000 D dma_api_leak@23 0xffff000 D "
 			    "io_page_fault@31 0x100000 D double_unmap@34 0x1000000 D "
 			    "unmap_size_mismatch@35 0x3000000 D unmatched_unmap@35 0x3000000 D "
 			    "leak@0 0x400000 D leak@0 0x2000000 D dma_api_double_unmap@41 "
@@ -438,13 +382,13 @@ static void one_damaged_line(const char *name, size_t lineno, const char *what, 
 	copy(&o, &t, lineno + 1, t.n, NULL);
 	run(&r, out_close(&o, NULL));
 	CU_ASSERT_EQUAL(r.status, 1);
-	CU_ASSERT_EQUAL(events(&r), 25);
-	CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 1);
+	CU_ASSERT_EQUAL(iorep_test_events(r.doc), 25);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "input", "bad_lines"), 1);
 	snprintf(nrs, sizeof(nrs), "%zu", lineno);
 	expect_bad_line_numbers(&r, nrs);
-	CU_ASSERT_TRUE(cJSON_IsTrue(get(r.doc, "lost_events", "any")));
-	CU_ASSERT_EQUAL(num(r.doc, "lost_events", "total"), 0);
-	expect_findings(&r, want_findings);
+	CU_ASSERT_TRUE(cJSON_IsTrue(iorep_test_get(r.doc, "lost_events", "any")));
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "total"), 0);
+	iorep_test_expect_findings(r.doc, want_findings);
 	snprintf(want, sizeof(want),
 		 "iommu-report: warning: %s: 1 line not understood (line %zu); iommu/dma events "
 		 "were lost with them, findings after line %zu are only suspected\n",
@@ -483,9 +427,9 @@ static void test_invalid_utf8(void)
 	copy(&o, &t, 17, t.n, NULL);
 	run(&r, out_close(&o, NULL));
 	CU_ASSERT_EQUAL(r.status, 1);
-	CU_ASSERT_EQUAL(events(&r), 26);
-	CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 0);
-	expect_findings(&r, DEFECTS_FINDINGS);
+	CU_ASSERT_EQUAL(iorep_test_events(r.doc), 26);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "input", "bad_lines"), 0);
+	iorep_test_expect_findings(r.doc, DEFECTS_FINDINGS);
 	expect_err(&r, "");
 	done(&r);
 	unload(&t);
@@ -531,11 +475,11 @@ static void test_cut_and_joined(void)
 	copy(&o, &t, 33, t.n, NULL); /* line 32 now: half of 32, all of 33 */
 	run(&r, out_close(&o, NULL));
 	CU_ASSERT_EQUAL(r.status, 1);
-	CU_ASSERT_EQUAL(events(&r), 24);
-	CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 1);
+	CU_ASSERT_EQUAL(iorep_test_events(r.doc), 24);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "input", "bad_lines"), 1);
 	expect_bad_line_numbers(&r, "32");
 	/* both unmaps of 0x1000000 are gone: its mapping is left behind in the domain */
-	expect_findings(&r, "dma_api_leak@23 0xfff8000 D dma_api_leak@23 0xffff000 D "
+	iorep_test_expect_findings(r.doc, "dma_api_leak@23 0xfff8000 D dma_api_leak@23 0xffff000 D "
 			    "io_page_fault@30 0x100000 D unmap_size_mismatch@33 0x3000000 S "
 			    "unmatched_unmap@33 0x3000000 S leak@0 0x400000 S leak@0 0x1000000 S "
 			    "leak@0 0x2000000 S dma_api_double_unmap@39 0xfff7000 S "
@@ -563,13 +507,13 @@ static void test_file_cut_mid_line(void)
 	put(&o, t.line[40], t.llen[40] - 10); /* "... size=4096 attrs=" less "096 attrs=" */
 	run(&r, out_close(&o, NULL));
 	CU_ASSERT_EQUAL(r.status, 1);
-	CU_ASSERT_EQUAL(events(&r), 25);
-	CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 0);
+	CU_ASSERT_EQUAL(iorep_test_events(r.doc), 25);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "input", "bad_lines"), 0);
 	expect_bad_line_numbers(&r, "");
-	CU_ASSERT_TRUE(cJSON_IsTrue(get(r.doc, "input", "truncated")));
-	CU_ASSERT_EQUAL(num(r.doc, "input", "truncated_at"), 40);
+	CU_ASSERT_TRUE(cJSON_IsTrue(iorep_test_get(r.doc, "input", "truncated")));
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "input", "truncated_at"), 40);
 	/* the second dma_unmap_page of 0xfff7000 was in the cut line: no double unmap */
-	expect_findings(&r, "dma_api_leak@23 0xfff8000 S dma_api_leak@23 0xffff000 S "
+	iorep_test_expect_findings(r.doc, "dma_api_leak@23 0xfff8000 S dma_api_leak@23 0xffff000 S "
 			    "io_page_fault@30 0x100000 S double_unmap@33 0x1000000 S "
 			    "unmap_size_mismatch@34 0x3000000 S unmatched_unmap@34 0x3000000 S "
 			    "leak@0 0x400000 S leak@0 0x2000000 S outstanding@0 0xffff000 S");
@@ -585,17 +529,17 @@ static void test_file_cut_mid_line(void)
 	copy(&o, &t, 1, 39, NULL);
 	put(&o, t.line[40], t.llen[40]);
 	run(&r, out_close(&o, NULL));
-	CU_ASSERT_EQUAL(events(&r), 25);
-	CU_ASSERT_EQUAL(num(r.doc, "input", "truncated_at"), 40);
+	CU_ASSERT_EQUAL(iorep_test_events(r.doc), 25);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "input", "truncated_at"), 40);
 	done(&r);
 	/* ... unless it is a comment or blank */
 	out_open(&o, "comment-last.txt");
 	copy(&o, &t, 1, t.n, NULL);
 	puts_(&o, "# end");
 	run(&r, out_close(&o, NULL));
-	CU_ASSERT_EQUAL(events(&r), 26);
-	CU_ASSERT_FALSE(cJSON_IsTrue(get(r.doc, "input", "truncated")));
-	expect_findings(&r, DEFECTS_FINDINGS);
+	CU_ASSERT_EQUAL(iorep_test_events(r.doc), 26);
+	CU_ASSERT_FALSE(cJSON_IsTrue(iorep_test_get(r.doc, "input", "truncated")));
+	iorep_test_expect_findings(r.doc, DEFECTS_FINDINGS);
 	expect_err(&r, "");
 	done(&r);
 	unload(&t);
@@ -674,7 +618,7 @@ static void test_damage_compressed(void)
 		snprintf(path, sizeof(path), "%s/dma-traffic/%s", CAPS, files[i]);
 		load(&t, path);
 		run(&base, path);
-		CU_ASSERT_EQUAL(events(&base), 5824);
+		CU_ASSERT_EQUAL(iorep_test_events(base.doc), 5824);
 		for (k = 0; k < 4; k++) {
 			damaged = write_damaged(&t, "damaged.txt", tools[k]);
 			run(&r, damaged);
@@ -684,13 +628,13 @@ static void test_damage_compressed(void)
 			 */
 			CU_ASSERT_EQUAL(base.status, 0);
 			CU_ASSERT_EQUAL(r.status, 1);
-			CU_ASSERT_EQUAL(events(&r), 5821);
-			CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 6);
+			CU_ASSERT_EQUAL(iorep_test_events(r.doc), 5821);
+			CU_ASSERT_EQUAL(iorep_test_num(r.doc, "input", "bad_lines"), 6);
 			/* the first five; the sixth (4502) only counted, as on stderr */
 			expect_bad_line_numbers(&r, "51 1002 2002 3002 4002");
-			CU_ASSERT_FALSE(cJSON_IsTrue(get(r.doc, "input", "truncated")));
-			CU_ASSERT_EQUAL(num(r.doc, "lost_events", "total"), 0);
-			CU_ASSERT_TRUE(cJSON_IsTrue(get(r.doc, "lost_events", "any")));
+			CU_ASSERT_FALSE(cJSON_IsTrue(iorep_test_get(r.doc, "input", "truncated")));
+			CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "total"), 0);
+			CU_ASSERT_TRUE(cJSON_IsTrue(iorep_test_get(r.doc, "lost_events", "any")));
 			snprintf(want, sizeof(want),
 				 "iommu-report: warning: %s: 6 lines not understood (lines 51, "
 				 "1002, 2002, 3002, 4002 and 1 more); iommu/dma events were lost "
@@ -698,36 +642,39 @@ static void test_damage_compressed(void)
 				 damaged);
 			expect_err(&r, want);
 			/* the findings before the first lost event, one by one */
-			g = get(base.doc, "findings", NULL)->child;
-			cJSON_ArrayForEach(f, get(r.doc, "findings", NULL))
+			g = iorep_test_get(base.doc, "findings", NULL)->child;
+			cJSON_ArrayForEach(f, iorep_test_get(r.doc, "findings", NULL))
 			{
-				pos = (size_t)num(f, "pos", NULL);
+				pos = (size_t)iorep_test_num(f, "pos", NULL);
 				if (pos && pos < moved(2000)) {
-					while (g && !(num(g, "pos", NULL) > 0 &&
-						      num(g, "pos", NULL) < 2000))
+					while (g && !(iorep_test_num(g, "pos", NULL) > 0 &&
+						      iorep_test_num(g, "pos", NULL) < 2000))
 						g = g->next;
 					CU_ASSERT_PTR_NOT_NULL_FATAL(g);
-					CU_ASSERT_EQUAL(pos, moved((size_t)num(g, "pos", NULL)));
-					CU_ASSERT_STRING_EQUAL(get(f, "type", NULL)->valuestring,
-							       get(g, "type", NULL)->valuestring);
-					CU_ASSERT_STRING_EQUAL(get(f, "iova", NULL)->valuestring,
-							       get(g, "iova", NULL)->valuestring);
+					CU_ASSERT_EQUAL(
+						pos, moved((size_t)iorep_test_num(g, "pos", NULL)));
 					CU_ASSERT_STRING_EQUAL(
-						get(f, "confidence", NULL)->valuestring,
+						iorep_test_get(f, "type", NULL)->valuestring,
+						iorep_test_get(g, "type", NULL)->valuestring);
+					CU_ASSERT_STRING_EQUAL(
+						iorep_test_get(f, "iova", NULL)->valuestring,
+						iorep_test_get(g, "iova", NULL)->valuestring);
+					CU_ASSERT_STRING_EQUAL(
+						iorep_test_get(f, "confidence", NULL)->valuestring,
 						"definite");
 					g = g->next;
 				} else {
 					CU_ASSERT_STRING_EQUAL(
-						get(f, "confidence", NULL)->valuestring,
+						iorep_test_get(f, "confidence", NULL)->valuestring,
 						"suspected");
 				}
 			}
 			/* none left out */
 			for (; g; g = g->next)
-				CU_ASSERT_FALSE(num(g, "pos", NULL) > 0 &&
-						num(g, "pos", NULL) < 2000);
+				CU_ASSERT_FALSE(iorep_test_num(g, "pos", NULL) > 0 &&
+						iorep_test_num(g, "pos", NULL) < 2000);
 			/* and every compression the same */
-			findings(&r, got, sizeof(got));
+			iorep_test_findings(r.doc, got, sizeof(got));
 			if (k == 0)
 				memcpy(first, got, sizeof(first));
 			else
@@ -774,14 +721,14 @@ static void test_compressed_corrupt(void)
 		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
 		run(&cut, cutp);
 		run(&bad, badp);
-		CU_ASSERT_TRUE(cJSON_IsTrue(get(cut.doc, "input", "truncated")));
-		CU_ASSERT_TRUE(cJSON_IsTrue(get(bad.doc, "input", "truncated")));
-		CU_ASSERT(events(&cut) > 2500 && events(&cut) < 3300);
+		CU_ASSERT_TRUE(cJSON_IsTrue(iorep_test_get(cut.doc, "input", "truncated")));
+		CU_ASSERT_TRUE(cJSON_IsTrue(iorep_test_get(bad.doc, "input", "truncated")));
+		CU_ASSERT(iorep_test_events(cut.doc) > 2500 && iorep_test_events(cut.doc) < 3300);
 		/* zstd checks each block: nothing of the damaged one comes out */
 		if (!strcmp(tools[i], "zstd"))
-			CU_ASSERT_EQUAL(events(&bad), events(&cut));
+			CU_ASSERT_EQUAL(iorep_test_events(bad.doc), iorep_test_events(cut.doc));
 		/* gzip and xz may give some of it, as lines not understood */
-		CU_ASSERT(events(&bad) >= events(&cut));
+		CU_ASSERT(iorep_test_events(bad.doc) >= iorep_test_events(cut.doc));
 		CU_ASSERT_PTR_NOT_NULL(strstr(bad.err, "compressed stream is corrupt (line "));
 		done(&cut);
 		done(&bad);

@@ -21,6 +21,7 @@
 
 #include <cJSON.h>
 
+#include "test-json.h"
 #include "test-util.h"
 
 #define DEFECTS IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/defects"
@@ -106,59 +107,6 @@ static void done(struct outcome *r)
 	cJSON_Delete(r->doc);
 }
 
-static const cJSON *get(const cJSON *o, const char *a, const char *b)
-{
-	o = cJSON_GetObjectItemCaseSensitive(o, a);
-	return b ? cJSON_GetObjectItemCaseSensitive(o, b) : o;
-}
-
-static double num(const cJSON *o, const char *a, const char *b)
-{
-	const cJSON *v = get(o, a, b);
-
-	CU_ASSERT_FATAL(cJSON_IsNumber(v));
-	return v->valuedouble;
-}
-
-static unsigned long events(const struct outcome *r)
-{
-	const cJSON *e;
-	double n = 0;
-
-	cJSON_ArrayForEach(e, get(r->doc, "events", NULL)) n += e->valuedouble;
-	return (unsigned long)n;
-}
-
-/* The findings as "type@pos iova D|S", space-separated. */
-static const char *findings(const struct outcome *r, char *buf, size_t size)
-{
-	const cJSON *f, *iova;
-	size_t n = 0;
-
-	buf[0] = '\0';
-	cJSON_ArrayForEach(f, get(r->doc, "findings", NULL))
-	{
-		iova = get(f, "iova", NULL);
-		n += (size_t)snprintf(
-			buf + n, size - n, "%s%s@%.0f %s %s", n ? " " : "",
-			get(f, "type", NULL)->valuestring, num(f, "pos", NULL),
-			cJSON_IsString(iova) ? iova->valuestring : "-",
-			strcmp(get(f, "confidence", NULL)->valuestring, "definite") ? "S" : "D");
-		CU_ASSERT_FATAL(n < size);
-	}
-	return buf;
-}
-
-static void expect_findings(const struct outcome *r, const char *want)
-{
-	char got[8192];
-
-	findings(r, got, sizeof(got));
-	if (strcmp(got, want))
-		fprintf(stderr, "\nfindings:\n  got  %s\n  want %s\n", got, want);
-	CU_ASSERT_STRING_EQUAL(got, want);
-}
-
 /* In the JSON document's text, "lost_events" comes before "findings". */
 static void expect_lost_first(const struct outcome *r)
 {
@@ -168,7 +116,7 @@ static void expect_lost_first(const struct outcome *r)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(lost);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(finds);
 	CU_ASSERT(lost < finds);
-	CU_ASSERT_TRUE(cJSON_IsTrue(get(r->doc, "lost_events", "any")));
+	CU_ASSERT_TRUE(cJSON_IsTrue(iorep_test_get(r->doc, "lost_events", "any")));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -224,13 +172,13 @@ static void test_trace_pipe_marker(void)
 
 	run(&r, NULL, "--json -", path);
 	CU_ASSERT_EQUAL(r.status, 1);
-	CU_ASSERT_EQUAL(events(&r), 26);
-	CU_ASSERT_EQUAL(num(r.doc, "lost_events", "total"), 1234);
-	CU_ASSERT_EQUAL(num(r.doc, "lost_events", "unknown_drops"), 0);
-	CU_ASSERT_EQUAL(get(r.doc, "lost_events", "per_cpu")->child->valuedouble, 1234);
-	CU_ASSERT_EQUAL(num(r.doc, "input", "bad_lines"), 0);
+	CU_ASSERT_EQUAL(iorep_test_events(r.doc), 26);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "total"), 1234);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "unknown_drops"), 0);
+	CU_ASSERT_EQUAL(iorep_test_get(r.doc, "lost_events", "per_cpu")->child->valuedouble, 1234);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "input", "bad_lines"), 0);
 	expect_lost_first(&r);
-	expect_findings(&r, AFTER_30);
+	iorep_test_expect_findings(r.doc, AFTER_30);
 	snprintf(want, sizeof(want),
 		 "iommu-report: warning: %s: the ring buffer dropped 1234 events; findings "
 		 "after a drop are only suspected\n",
@@ -259,10 +207,10 @@ static void test_trace_file_markers(void)
 	path = with_marker("trace.txt", NULL, "CPU:0 [LOST EVENTS]", 30);
 	run(&r, NULL, "--json -", path);
 	CU_ASSERT_EQUAL(r.status, 1);
-	CU_ASSERT_EQUAL(num(r.doc, "lost_events", "total"), 0);
-	CU_ASSERT_EQUAL(num(r.doc, "lost_events", "unknown_drops"), 1);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "total"), 0);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "unknown_drops"), 1);
 	expect_lost_first(&r);
-	expect_findings(&r, AFTER_30);
+	iorep_test_expect_findings(r.doc, AFTER_30);
 	done(&r);
 	run(&r, NULL, "-q", path);
 	CU_ASSERT(starts(r.out, "WARNING: events were lost (ring buffer overrun, count unknown).\n"
@@ -272,8 +220,8 @@ static void test_trace_file_markers(void)
 	/* where a CPU's data starts in a trace file that overran, with no header to count */
 	path = with_marker("trace.txt", NULL, "##### CPU 0 buffer started ####", 30);
 	run(&r, NULL, "--json -", path);
-	CU_ASSERT_EQUAL(num(r.doc, "lost_events", "unknown_drops"), 1);
-	expect_findings(&r, AFTER_30);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "unknown_drops"), 1);
+	iorep_test_expect_findings(r.doc, AFTER_30);
 	done(&r);
 
 	/*
@@ -285,11 +233,11 @@ static void test_trace_file_markers(void)
 			   "##### CPU 1 buffer started ####", 14);
 	run(&r, NULL, "--json -", path);
 	CU_ASSERT_EQUAL(r.status, 1);
-	CU_ASSERT_EQUAL(events(&r), 26);
-	CU_ASSERT_EQUAL(num(r.doc, "lost_events", "total"), 100);
-	CU_ASSERT_EQUAL(num(r.doc, "lost_events", "unknown_drops"), 0);
+	CU_ASSERT_EQUAL(iorep_test_events(r.doc), 26);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "total"), 100);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "unknown_drops"), 0);
 	expect_lost_first(&r);
-	expect_findings(&r, "dma_api_leak@24 0xfff8000 S dma_api_leak@24 0xffff000 S "
+	iorep_test_expect_findings(r.doc, "dma_api_leak@24 0xfff8000 S dma_api_leak@24 0xffff000 S "
 			    "io_page_fault@31 0x100000 S double_unmap@34 0x1000000 S "
 			    "unmap_size_mismatch@35 0x3000000 S unmatched_unmap@35 0x3000000 S "
 			    "leak@0 0x400000 S leak@0 0x2000000 S dma_api_double_unmap@41 "
@@ -313,9 +261,9 @@ static void test_report_marker(void)
 
 	run(&r, NULL, "--json -", path);
 	CU_ASSERT_EQUAL(r.status, 1);
-	CU_ASSERT_EQUAL(num(r.doc, "lost_events", "total"), 7);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "total"), 7);
 	expect_lost_first(&r);
-	expect_findings(&r, "dma_api_leak@12 0xfff8000 D dma_api_leak@12 0xffff000 D "
+	iorep_test_expect_findings(r.doc, "dma_api_leak@12 0xfff8000 D dma_api_leak@12 0xffff000 D "
 			    "io_page_fault@19 0x100000 D double_unmap@23 0x1000000 S "
 			    "unmap_size_mismatch@24 0x3000000 S unmatched_unmap@24 0x3000000 S "
 			    "leak@0 0x400000 S leak@0 0x2000000 S dma_api_double_unmap@30 "
@@ -410,11 +358,11 @@ static int leaks(const struct outcome *r, const char *conf)
 	const cJSON *f;
 	int n = 0;
 
-	cJSON_ArrayForEach(f, get(r->doc, "findings", NULL))
+	cJSON_ArrayForEach(f, iorep_test_get(r->doc, "findings", NULL))
 	{
-		if (strcmp(get(f, "type", NULL)->valuestring, "leak"))
+		if (strcmp(iorep_test_get(f, "type", NULL)->valuestring, "leak"))
 			continue;
-		CU_ASSERT_STRING_EQUAL(get(f, "confidence", NULL)->valuestring, conf);
+		CU_ASSERT_STRING_EQUAL(iorep_test_get(f, "confidence", NULL)->valuestring, conf);
 		n++;
 	}
 	return n;
@@ -431,7 +379,7 @@ static unsigned long written(const char *name)
 	text = slurp(path, NULL);
 	truth = cJSON_Parse(text);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(truth);
-	n = (unsigned long)num(truth, "total_events", NULL);
+	n = (unsigned long)iorep_test_num(truth, "total_events", NULL);
 	cJSON_Delete(truth);
 	free(text);
 	return n;
@@ -453,8 +401,8 @@ static void test_gen_trace_lost(void)
 		snprintf(path, sizeof(path), "%s/clean/%s", tmpdir, files[i]);
 		run(&r, NULL, "--json -", path);
 		CU_ASSERT_EQUAL(r.status, 1);
-		CU_ASSERT_EQUAL(events(&r), total - (unsigned long)n);
-		CU_ASSERT_FALSE(cJSON_IsTrue(get(r.doc, "lost_events", "any")));
+		CU_ASSERT_EQUAL(iorep_test_events(r.doc), total - (unsigned long)n);
+		CU_ASSERT_FALSE(cJSON_IsTrue(iorep_test_get(r.doc, "lost_events", "any")));
 		CU_ASSERT_EQUAL(leaks(&r, "definite"), n);
 		done(&r);
 	}
@@ -467,8 +415,8 @@ static void test_gen_trace_lost(void)
 		run(&r, NULL, "--json -", path);
 		/* error findings, suspected or not, fail --fail-on error */
 		CU_ASSERT_EQUAL(r.status, 1);
-		CU_ASSERT_EQUAL(events(&r), total - (unsigned long)n);
-		CU_ASSERT_EQUAL(num(r.doc, "lost_events", "total"), 100);
+		CU_ASSERT_EQUAL(iorep_test_events(r.doc), total - (unsigned long)n);
+		CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "total"), 100);
 		expect_lost_first(&r);
 		CU_ASSERT_EQUAL(leaks(&r, "suspected"), n);
 		snprintf(want, sizeof(want),
@@ -490,7 +438,7 @@ static void test_gen_trace_lost(void)
 	snprintf(path, sizeof(path), "%s/lost/trace.dat", tmpdir);
 	run(&r, "IOREP_PLAIN_READ=1", "--json -", path);
 	CU_ASSERT_EQUAL(r.status, 1);
-	CU_ASSERT_EQUAL(events(&r), total - (unsigned long)n);
+	CU_ASSERT_EQUAL(iorep_test_events(r.doc), total - (unsigned long)n);
 	CU_ASSERT_EQUAL(leaks(&r, "suspected"), n);
 	done(&r);
 }
