@@ -217,7 +217,8 @@ static void ivmap_note_change(struct iorep_ivmap *m)
 	m->since_drop++;
 	if (m->nbad || m->since_drop < m->count + m->ndead)
 		return;
-	if (iorep_ivmap_slots_reserve(m, m->count + m->ndead) < 0)
+	/* an empty map needs no table until its first node */
+	if (m->count + m->ndead && iorep_ivmap_slots_reserve(m, m->count + m->ndead) < 0)
 		return;	/* tried again after as many changes */
 	for (n = ivmap_first_any(m); n; n = ivmap_next_any(n))
 		(void)iorep_ivmap_slots_put(m, n); /* reserved: cannot fail */
