@@ -348,14 +348,17 @@ void iorep_input_print_warnings(const struct iorep_input *in, FILE *fp)
 
 	/* the path is the user's, the reasons may quote the file: iorep_message() */
 	if (s->truncated)
-		iorep_message(fp, "warning: %s: %s (%s %llu); the events before it are used, and "
+		iorep_message(fp,
+			      "warning: %s: %s (%s %llu); the events before it are used, and "
 			      "findings are only suspected",
 			      in->path, in->warn, unit, (unsigned long long)s->truncated_at);
 	if (s->damaged)
-		iorep_message(fp, "warning: %s: damaged data skipped %llu time%s, the first: %s "
-			      "(%s %llu); the events there are lost, and findings are only suspected",
-			      in->path, (unsigned long long)s->damaged, s->damaged == 1 ? "" : "s",
-			      in->damage, unit, (unsigned long long)s->damaged_at);
+		iorep_message(
+			fp,
+			"warning: %s: damaged data skipped %llu time%s, the first: %s "
+			"(%s %llu); the events there are lost, and findings are only suspected",
+			in->path, (unsigned long long)s->damaged, s->damaged == 1 ? "" : "s",
+			in->damage, unit, (unsigned long long)s->damaged_at);
 	if (s->bad_lines) {
 		/* " 21, 37 and 4 more": at most 5 numbers of 20 digits, well inside */
 		shown = s->bad_lines < IOREP_MAX_BAD_LINES ? s->bad_lines : IOREP_MAX_BAD_LINES;
@@ -368,7 +371,8 @@ void iorep_input_print_warnings(const struct iorep_input *in, FILE *fp)
 				 (unsigned long long)(s->bad_lines - shown));
 		lost[0] = '\0';
 		if (s->first_lost_line)
-			snprintf(lost, sizeof(lost), "; iommu/dma events were lost with them, findings "
+			snprintf(lost, sizeof(lost),
+				 "; iommu/dma events were lost with them, findings "
 				 "after line %llu are only suspected",
 				 (unsigned long long)s->first_lost_line);
 		iorep_message(fp, "warning: %s: %llu line%s not understood (line%s%s)%s", in->path,

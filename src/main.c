@@ -271,7 +271,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'f':
 			o->fail_on = iorep_severity_parse(optarg);
 			if (o->fail_on < 0) {
-				iorep_message(stderr, "--fail-on: \"%s\" is not error, warning or info",
+				iorep_message(stderr,
+					      "--fail-on: \"%s\" is not error, warning or info",
 					      optarg);
 				return -1;
 			}
@@ -294,8 +295,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'A':
 			o->at = optarg;
 			if (parse_at(optarg, &o->at_mode, &o->at_ns) < 0) {
-				iorep_message(stderr, "--at: \"%s\" is not seconds (1234.5), +seconds, "
-					      "start or end", optarg);
+				iorep_message(stderr,
+					      "--at: \"%s\" is not seconds (1234.5), +seconds, "
+					      "start or end",
+					      optarg);
 				return -1;
 			}
 			break;
@@ -316,7 +319,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (optind != argc - 1) {
 		iorep_message(stderr, "%s",
-			      optind == argc ? "no input file (use - for stdin)" : "one input file only");
+			      optind == argc ? "no input file (use - for stdin)"
+					     : "one input file only");
 		return -1;
 	}
 	o->input = argv[optind];
@@ -493,7 +497,8 @@ static int topo_input_done(const struct options *o, const char *path, const stru
 		iorep_message(stderr, "warning: %s: %" PRIu64 " %s not GROUP/devices/NAME; skipped",
 			      path, bad, bad == 1 ? "entry is" : "entries are");
 	else
-		iorep_message(stderr, "warning: %s: %" PRIu64 " %s not %s (%sline %" PRIu64 "); skipped",
+		iorep_message(stderr,
+			      "warning: %s: %" PRIu64 " %s not %s (%sline %" PRIu64 "); skipped",
 			      path, bad, bad == 1 ? "line is" : "lines are",
 			      bad == 1 ? k->one : k->many, bad == 1 ? "" : "the first: ", first);
 	return ret;

@@ -392,9 +392,10 @@ static void print_warnings(const struct iorep_model *m, const struct iorep_input
 		said = true;
 	}
 	if (st && st->damaged)
-		fprintf(fp, "WARNING: damaged data was skipped %" PRIu64 " %s, the first at %s %" PRIu64
-			";\n         the events there are lost.\n", st->damaged,
-			plural(st->damaged, "time", "times"),
+		fprintf(fp,
+			"WARNING: damaged data was skipped %" PRIu64 " %s, the first at %s %" PRIu64
+			";\n         the events there are lost.\n",
+			st->damaged, plural(st->damaged, "time", "times"),
 			info && info->pos_unit ? info->pos_unit : "position", st->damaged_at);
 	if (st && st->truncated)
 		fprintf(fp, "WARNING: the input is cut short at %s %" PRIu64 ".\n",
@@ -450,8 +451,8 @@ static void print_header(const struct iorep_model *m, const struct iorep_input_i
 		fprintf(fp, "%-10s the input is cut short at %s %" PRIu64 "\n", "truncated",
 			info && info->pos_unit ? info->pos_unit : "position", st->truncated_at);
 	if (st && st->damaged)
-		fprintf(fp, "%-10s skipped %" PRIu64 " %s, the first at %s %" PRIu64 "\n", "damaged",
-			st->damaged, plural(st->damaged, "time", "times"),
+		fprintf(fp, "%-10s skipped %" PRIu64 " %s, the first at %s %" PRIu64 "\n",
+			"damaged", st->damaged, plural(st->damaged, "time", "times"),
 			info && info->pos_unit ? info->pos_unit : "position", st->damaged_at);
 	if (st && st->bad_lines) {
 		fprintf(fp, "%-10s %" PRIu64 " not understood: ", "bad lines", st->bad_lines);

@@ -252,7 +252,8 @@ static void expect_damage_reported(const char *path, unsigned long count, unsign
 	CU_ASSERT_EQUAL(v->valuedouble, at);
 	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(doc, "findings"))
 		CU_ASSERT_STRING_EQUAL(
-			cJSON_GetObjectItemCaseSensitive(f, "confidence")->valuestring, "suspected");
+			cJSON_GetObjectItemCaseSensitive(f, "confidence")->valuestring,
+			"suspected");
 	cJSON_Delete(doc);
 	s = slurp(tpath);
 	snprintf(want, sizeof(want),

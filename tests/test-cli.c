@@ -230,9 +230,12 @@ static void test_topology_bad_lines(void)
 
 	make_dir(dir);
 	put_file(dir, "g1.txt", GROUP0 "garbage\n" GROUP1);
-	put_file(dir, "g2.txt", GROUP0 "not a path\n" GROUP1 "\n/sys/kernel/iommu_groups/2/devices\n");
-	put_file(dir, "g-none.txt", "\n# groups\n/sys/kernel/iommu_groups/x/devices/0000:00:00.0\n");
-	put_file(dir, "l1.txt", LSPCI0 "\tSubsystem: Red Hat, Inc. Device [1af4:1100]\n-- cut --\n");
+	put_file(dir, "g2.txt",
+		 GROUP0 "not a path\n" GROUP1 "\n/sys/kernel/iommu_groups/2/devices\n");
+	put_file(dir, "g-none.txt",
+		 "\n# groups\n/sys/kernel/iommu_groups/x/devices/0000:00:00.0\n");
+	put_file(dir, "l1.txt",
+		 LSPCI0 "\tSubsystem: Red Hat, Inc. Device [1af4:1100]\n-- cut --\n");
 	put_file(dir, "l-none.txt", "\n\nlspci: Unable to load libkmod resources: error -2\n");
 
 	run(&c, dir, "--sysfs g1.txt " TRACE);
@@ -356,13 +359,16 @@ static void test_inert_messages(void)
 				      "\",\"error\":\"x\\ny\\u001b[2J\\u001b]0;t\\u0007\\\\z.txt: "
 				      "cannot open: No such file or directory\"}\n");
 	/* a text trace of that name with a bad line: the warning */
-	snprintf(cmd, sizeof(cmd), "cd '%s' && { head -n 20 '%s'; echo garbage; tail -n +21 '%s'; } "
-		 "> '" EVIL "'", dir, IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/defects/trace.txt",
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && { head -n 20 '%s'; echo garbage; tail -n +21 '%s'; } "
+		 "> '" EVIL "'",
+		 dir, IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/defects/trace.txt",
 		 IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/defects/trace.txt");
 	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
 	run(&c, dir, "--json out.json '" EVIL "'");
 	CU_ASSERT_EQUAL(c.status, 1);
-	expect_stderr(&c, "iommu-report: warning: " EVIL_INERT ": 1 line not understood (line 21)\n");
+	expect_stderr(&c,
+		      "iommu-report: warning: " EVIL_INERT ": 1 line not understood (line 21)\n");
 	/* the same file as --sysfs: its bad lines, named */
 	run(&c, dir, "--sysfs '" EVIL "' " TRACE);
 	CU_ASSERT_EQUAL(c.status, 2);
