@@ -60,6 +60,13 @@ struct iorep_input {
 #define IOREP_TRACEDAT_MAGIC "\027\010\104tracing"
 #define IOREP_TRACEDAT_MAGIC_LEN 10
 
+/*
+ * The highest CPU number an input may name: Linux's NR_CPUS stops at 8192,
+ * and the per-CPU statistics grow with it.  A text line naming a higher one
+ * is damaged (a bad line), not an event.
+ */
+#define IOREP_INPUT_MAX_CPU (1 << 20)
+
 /* Formats a one-line error "PATH: ..." into the caller's errbuf; returns @err. */
 int iorep_input_error(struct iorep_input *in, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -303,6 +303,13 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 			return iorep_input_error(in, ret, "line %llu: %s",
 						 (unsigned long long)tr->line_nr,
 						 iorep_strerror(ret));
+		if ((ret == IOREP_LINE_EVENT || ret == IOREP_LINE_BAD || ret == IOREP_LINE_LOST) &&
+		    ev->cpu > IOREP_INPUT_MAX_CPU) {
+			/* no such CPU: a damaged line; a drop marker still tells of a drop */
+			ev->cpu = -1;
+			if (ret == IOREP_LINE_EVENT)
+				ret = IOREP_LINE_BAD;
+		}
 		if (cut) {
 			if (cut_line(in, tr, ret, ev))
 				return 1;

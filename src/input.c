@@ -74,7 +74,7 @@ int iorep_input_note_lost(struct iorep_input *in, int cpu, long long count)
 {
 	struct iorep_input_stats *s = &in->stats;
 
-	if (cpu > 1 << 20)
+	if (cpu > IOREP_INPUT_MAX_CPU)
 		return -IOREP_EINVAL;
 	if (cpu < 0) {
 		/* a drop of no one CPU (a text trace's header): counted in the total only */
@@ -311,15 +311,19 @@ int iorep_input_next(struct iorep_input *in, struct iorep_event *ev)
 						 s->other_events == 1 ? "" : "s");
 		return 0;
 	}
-	if (ev->type == IOREP_EV_LOST) {
+	if (ev->type == IOREP_EV_LOST)
 		ret = iorep_input_note_lost(in, ev->cpu, ev->lost);
-		if (ret < 0)
-			return ret;
-	} else if (ev->cpu >= s->ncpus) {
+	else if (ev->cpu >= s->ncpus)
 		ret = iorep_input_note_lost(in, ev->cpu, 0);
-		if (ret < 0)
-			return ret;
-	}
+	if (ret == -IOREP_EINVAL)
+		/* the readers keep to IOREP_INPUT_MAX_CPU; should one not, it is said, once */
+		return iorep_input_error(in, ret,
+					 "%s %llu: CPU %d is past the %d CPUs iommu-report "
+					 "holds",
+					 in->info.pos_unit ? in->info.pos_unit : "offset",
+					 (unsigned long long)ev->pos, ev->cpu, IOREP_INPUT_MAX_CPU);
+	if (ret < 0)
+		return ret;
 	s->events[ev->type]++;
 	if (ev->ts < s->first_ts)
 		s->first_ts = ev->ts;

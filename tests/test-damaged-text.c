@@ -449,6 +449,47 @@ static void test_invalid_utf8(void)
 			 "dma_api_double_unmap@40 0xfff7000 S outstanding@0 0xffff000 S");
 }
 
+/*
+ * A CPU number past any machine's (found by fuzz-text: the run stopped with
+ * "invalid argument", naming neither file nor line): an event line naming
+ * one is a bad line, and a drop marker naming one still counts its drop.
+ */
+static void test_cpu_past_limit(void)
+{
+	struct text t;
+	struct out o;
+	struct outcome r;
+	char want[1024];
+
+	/* the unmap of 0x200000 on CPU 999999999: lost, as with the NUL above */
+	one_damaged_line("cpu.txt", 31, "[000] .....", "[999999999]", 11,
+			 "dma_api_leak@23 0xfff8000 D dma_api_leak@23 0xffff000 D "
+			 "io_page_fault@30 0x100000 D double_unmap@33 0x1000000 S "
+			 "unmap_size_mismatch@34 0x3000000 S unmatched_unmap@34 0x3000000 S "
+			 "leak@0 0x200000 S leak@0 0x400000 S leak@0 0x2000000 S "
+			 "dma_api_double_unmap@40 0xfff7000 S outstanding@0 0xffff000 S");
+
+	load(&t, CAPS "/defects/trace.txt");
+	out_open(&o, "cpu-lost.txt");
+	copy(&o, &t, 1, 25, NULL);
+	puts_(&o, "CPU:999999999 [LOST 5 EVENTS]\n"); /* line 26 */
+	copy(&o, &t, 26, t.n, NULL);
+	run(&r, out_close(&o, NULL));
+	CU_ASSERT_EQUAL(r.status, 1);
+	CU_ASSERT_EQUAL(iorep_test_events(r.doc), 26);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "input", "bad_lines"), 0);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "total"), 5);
+	/* counted for no one CPU: the per-CPU list is the trace's two */
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(iorep_test_get(r.doc, "lost_events", "per_cpu")), 2);
+	snprintf(want, sizeof(want),
+		 "iommu-report: warning: %s: the ring buffer dropped 5 events; findings after a "
+		 "drop are only suspected\n",
+		 o.path);
+	expect_err(&r, want);
+	done(&r);
+	unload(&t);
+}
+
 /* A line cut in the middle (the rest of it gone, the newline there). */
 static void test_cut_line(void)
 {
@@ -744,6 +785,7 @@ int main(void)
 		{"a line of 1 MiB", test_overlong_line},
 		{"a NUL in an event line", test_nul_byte},
 		{"invalid UTF-8", test_invalid_utf8},
+		{"a CPU past any machine's", test_cpu_past_limit},
 		{"a line cut in the middle", test_cut_line},
 		{"a line cut, the next joined to it", test_cut_and_joined},
 		{"the file cut in its last line", test_file_cut_mid_line},
