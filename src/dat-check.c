@@ -17,12 +17,18 @@
  *    NUL: libtracecmd reads it as a C string (and strtok_r() writes) past
  *    its buffer;
  *  - a ring-buffer page whose commit word is more than the page holds:
- *    libtraceevent's kbuffer reads events past the page, to a crash.
+ *    libtraceevent's kbuffer reads events past the page, to a crash;
+ *  - an event format whose print format has __print_flags() or
+ *    __print_symbolic() of a field the event does not have: libtraceevent
+ *    looks the field up and writes to it unchecked (process_entry()), a
+ *    NULL dereference.
  * Everything else (sizes past the end of the file, sections of the wrong
  * kind) libtracecmd refuses by itself, and the walk stops there.
  * Compressed data (version 7) is not looked into: damage that still
  * decompresses reaches the libraries unchecked.
  */
+#define _GNU_SOURCE
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,9 +54,17 @@ enum {
 	OPT_PROCMAPS = 10,
 };
 
+/* libtracecmd's section ids (version 7) */
+enum {
+	SEC_FTRACE_EVENTS = 17,
+	SEC_EVENT_FORMATS = 18,
+};
+
 #define SEC_FL_COMPRESS 1
 #define MAX_OPTION_SECTIONS 64
 #define MAX_STRING_OPTION 4096
+/* event formats longer than this are not looked into (the kernel's are a few KiB) */
+#define MAX_FORMAT (256 * 1024)
 
 /* One CPU's ring-buffer pages. */
 struct extent {
@@ -67,6 +81,8 @@ struct walk {
 	struct extent *cpus; /* of the top buffer; NULL: unknown or compressed */
 	uint64_t ncpus;
 	struct iorep_dat_check *c;
+	char *fmt;	   /* an event format's text, MAX_FORMAT bytes */
+	bool flag_pending; /* libtraceevent's is_flag_field/is_symbolic_field, set */
 };
 
 /* Reads @n bytes at @off; false past the end of the file. */
@@ -191,6 +207,143 @@ static int options(struct walk *w, uint64_t off, uint64_t *next)
 	return 0;
 }
 
+/* Whether @c can be in a C identifier (libtraceevent's "item" tokens). */
+static bool is_ident(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/*
+ * Whether event format @f (@len bytes) has a field @name (@n bytes): the
+ * last identifier before the ';' of a "field:" line, past any "[...]".
+ */
+static bool has_field(const char *f, size_t len, const char *name, size_t n)
+{
+	const char *p = f, *end = f + len, *semi, *q;
+	int depth;
+
+	while ((p = memmem(p, (size_t)(end - p), "field:", 6)) != NULL) {
+		p += 6;
+		semi = memchr(p, ';', (size_t)(end - p));
+		if (!semi)
+			return false;
+		q = semi;
+		while (q > p && isspace((unsigned char)q[-1]))
+			q--;
+		for (depth = 0; q > p && (depth || q[-1] == ']'); q--)
+			depth += q[-1] == ']' ? 1 : q[-1] == '[' ? -1 : 0;
+		while (q > p && isspace((unsigned char)q[-1]))
+			q--;
+		semi = q;
+		while (q > p && is_ident(q[-1]))
+			q--;
+		if ((size_t)(semi - q) == n && !memcmp(q, name, n))
+			return true;
+		p = semi;
+	}
+	return false;
+}
+
+/*
+ * libtraceevent's parse of a print format, as far as __print_flags() and
+ * __print_symbolic() go: after either, the next "REC->FIELD" looks FIELD up
+ * and writes to it.  Returns false when FIELD is not a field of event
+ * format @f (@len bytes).  The pending lookup carries from one format to
+ * the next, as libtraceevent's file-scope flag does.
+ */
+static bool print_flags_ok(struct walk *w, const char *f, size_t len)
+{
+	const char *p = memmem(f, len, "print fmt:", 10), *end = f + len, *tok;
+	size_t n;
+
+	if (!p)
+		return true;
+	for (p += 10; p < end;) {
+		if (*p == '"' || *p == '\'') {
+			/* a string or a character: no tokens in it */
+			char quote = *p++;
+
+			while (p < end && *p != quote)
+				p += *p == '\\' ? 2 : 1;
+			p++;
+			continue;
+		}
+		if (!is_ident(*p)) {
+			p++;
+			continue;
+		}
+		for (tok = p; p < end && is_ident(*p); p++)
+			;
+		n = (size_t)(p - tok);
+		if ((n == 13 && !memcmp(tok, "__print_flags", 13)) ||
+		    (n == 16 && !memcmp(tok, "__print_symbolic", 16))) {
+			w->flag_pending = true;
+			continue;
+		}
+		if (!w->flag_pending || n != 3 || memcmp(tok, "REC", 3))
+			continue;
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		if (end - p < 2 || memcmp(p, "->", 2))
+			continue; /* libtraceevent fails there, the flag still set */
+		for (p += 2; p < end && isspace((unsigned char)*p); p++)
+			;
+		for (tok = p; p < end && is_ident(*p); p++)
+			;
+		if (p == tok)
+			continue;
+		w->flag_pending = false;
+		if (!has_field(f, len, tok, (size_t)(p - tok)))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The event format at *@off (a size of 8 bytes, then its text), moved past.
+ * Returns 1, 0 when the file cannot be followed further, or -1 (refused).
+ */
+static int event_format(struct walk *w, uint64_t *off)
+{
+	uint64_t size;
+
+	if (!num(w, *off, 8, &size) || size > w->size - *off - 8)
+		return 0;
+	if (size <= MAX_FORMAT && rd(w, *off + 8, w->fmt, (size_t)size) &&
+	    !print_flags_ok(w, w->fmt, (size_t)size))
+		return refuse(w, *off,
+			      "an event format prints flags of a field it does not have");
+	*off += 8 + size;
+	return 1;
+}
+
+/*
+ * The ftrace formats (@systems false: a count, then formats) or the event
+ * formats (a count of systems, each a name, a count and formats) at *@off,
+ * moved past.  Returns as event_format().
+ */
+static int event_formats(struct walk *w, uint64_t *off, bool systems)
+{
+	uint64_t nsys = 1, n, i;
+	int ret;
+
+	if (systems) {
+		if (!num(w, *off, 4, &nsys))
+			return 0;
+		*off += 4;
+	}
+	for (; nsys; nsys--) {
+		if (systems && !skip_string(w, off))
+			return 0;
+		if (!num(w, *off, 4, &n))
+			return 0;
+		for (*off += 4, i = 0; i < n; i++)
+			if ((ret = event_format(w, off)) <= 0)
+				return ret;
+	}
+	return 1;
+}
+
 /* Past a @n-byte size and the data it counts, at *@off; false past the end. */
 static bool skip_sized(struct walk *w, uint64_t *off, size_t n)
 {
@@ -230,7 +383,7 @@ static bool skip_string(struct walk *w, uint64_t *off)
  */
 static int check_v6(struct walk *w, uint64_t off)
 {
-	uint64_t count, n, i, ncpus;
+	uint64_t i, ncpus;
 	char tag[13];
 	int ret;
 
@@ -240,20 +393,10 @@ static int check_v6(struct walk *w, uint64_t off)
 	if (!skip_sized(w, &off, 8) || !rd(w, off, tag, 13) || memcmp(tag, "header_event", 13))
 		return 0;
 	off += 13;
-	if (!skip_sized(w, &off, 8) || !num(w, off, 4, &count))
+	if (!skip_sized(w, &off, 8))
 		return 0;
-	for (off += 4, i = 0; i < count; i++)
-		if (!skip_sized(w, &off, 8))
-			return 0;
-	if (!num(w, off, 4, &count))
-		return 0;
-	for (off += 4; count; count--) {
-		if (!skip_string(w, &off) || !num(w, off, 4, &n))
-			return 0;
-		for (off += 4, i = 0; i < n; i++)
-			if (!skip_sized(w, &off, 8))
-				return 0;
-	}
+	if ((ret = event_formats(w, &off, false)) <= 0 || (ret = event_formats(w, &off, true)) <= 0)
+		return ret < 0 ? ret : 0;
 	if (!skip_sized(w, &off, 4) || !skip_sized(w, &off, 4) || !skip_sized(w, &off, 8) ||
 	    !num(w, off, 4, &ncpus))
 		return 0;
@@ -274,6 +417,28 @@ static int check_v6(struct walk *w, uint64_t off)
 	return 0;
 }
 
+/*
+ * Version 7: the sections that follow the file header, one after the
+ * other, up to one that is not a known header section: the event formats
+ * of those not compressed.
+ */
+static int v7_formats(struct walk *w, uint64_t off)
+{
+	uint64_t id, flags, size, at;
+	int ret;
+
+	while (num(w, off, 2, &id) && num(w, off + 2, 2, &flags) && num(w, off + 8, 8, &size) &&
+	       size <= w->size - off - 16 && (id == OPT_DONE || (id >= 16 && id <= 21))) {
+		at = off + 16;
+		if (!(flags & SEC_FL_COMPRESS) &&
+		    (id == SEC_FTRACE_EVENTS || id == SEC_EVENT_FORMATS) &&
+		    (ret = event_formats(w, &at, id == SEC_EVENT_FORMATS)) < 0)
+			return ret;
+		off += 16 + size;
+	}
+	return 0;
+}
+
 /* Version 7: the chain of option sections from the offset in the file header. */
 static int check_v7(struct walk *w, uint64_t off)
 {
@@ -283,6 +448,9 @@ static int check_v7(struct walk *w, uint64_t off)
 	/* the compression's name and version */
 	if (!skip_string(w, &off) || !skip_string(w, &off) || !num(w, off, 8, &first))
 		return 0;
+	ret = v7_formats(w, off + 8);
+	if (ret < 0)
+		return ret;
 	for (off = first; off; off = next) {
 		for (k = 0; k < n; k++)
 			if (seen[k] == off)
@@ -354,6 +522,9 @@ int iorep_dat_check(int fd, uint64_t size, struct iorep_dat_check *c)
 	memset(c, 0, sizeof(*c));
 	if (!rd(&w, 0, head, sizeof(head)))
 		return 0;
+	w.fmt = malloc(MAX_FORMAT);
+	if (!w.fmt)
+		return -IOREP_ENOMEM;
 	w.big_endian = head[12] != 0;
 	w.long_size = head[13] == 4 ? 4 : 8;
 	num(&w, 14, 4, &page);
@@ -367,6 +538,7 @@ int iorep_dat_check(int fd, uint64_t size, struct iorep_dat_check *c)
 	if (ret == 0)
 		ret = scan_pages(&w);
 	free(w.cpus);
+	free(w.fmt);
 	return ret;
 }
 

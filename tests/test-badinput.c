@@ -217,6 +217,18 @@ static void test_dat_headers_refused(void)
 		     "damaged at offset 51919: an empty option that libtracecmd cannot read");
 	expect_error(CRASHES "/libtracecmd-text-option-without-nul.dat", -IOREP_ETRACEDAT,
 		     "damaged at offset 16068: a text option without its terminating NUL");
+	/*
+	 * __print_flags(REC->attra, ...) in dma_alloc_pages' format (found by
+	 * fuzz-tracedat, cut down to that one byte): libtraceevent would write
+	 * to the field it did not find
+	 */
+	expect_error(CRASHES "/libtraceevent-print-flags-unknown-field.v6.dat", -IOREP_ETRACEDAT,
+		     "damaged at offset 41365: an event format prints flags of a field it does "
+		     "not have");
+	expect_error(CRASHES "/libtraceevent-print-flags-unknown-field.v7-uncompressed.dat",
+		     -IOREP_ETRACEDAT,
+		     "damaged at offset 41427: an event format prints flags of a field it does "
+		     "not have");
 	/* version 7 data that libtracecmd cannot read is not padded (that never ended) */
 	expect_error(CRASHES "/reader-v7-damaged-data-padding-hang.v7.dat", -IOREP_ETRACEDAT,
 		     "damaged or cut short at offset 14302 (libtracecmd cannot read its data)");
