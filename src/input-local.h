@@ -52,6 +52,7 @@ struct iorep_input {
 	unsigned char *first;	/* the first bytes, while iorep_input_open() runs */
 	char warn[256];	/* why the stream ended early, when it did */
 	char damage[256];	/* what the first damaged data was, when there was some */
+	char note[256];		/* how the input was read, when the user should know */
 	/* the input declares the iommu events (trace.dat formats): none seen is an answer */
 	int formats_known;
 };

@@ -24,6 +24,7 @@
 
 #include "bytesrc.h"
 #include "dat-check.h"
+#include "dat-uncompress.h"
 #include "input-local.h"
 #include "iorep-error.h"
 #include "kbuf-walk.h"
@@ -79,6 +80,7 @@ struct tracecmd_reader {
 	uint32_t cap32;
 	off_t file_size;
 	int fast;		/* records come from the kbuffer walk, not libtracecmd */
+	char comp[32];		/* the compression of the file read through a copy */
 	struct iorep_kbuf kbuf;
 	struct tep_record held;	/* the walk's current record */
 };
@@ -336,6 +338,44 @@ fail:
 	return -1;
 }
 
+/*
+ * A compressed file is read through an uncompressed copy (dat-uncompress.c),
+ * which then replaces tr->fd; its damage is checked again, now that its
+ * pages and formats can be seen.  A file libtracecmd crashed on, in the
+ * process that made the copy, is refused.
+ */
+static int read_uncompressed(struct iorep_input *in, struct tracecmd_reader *tr)
+{
+	struct stat sb;
+	int ret, fd;
+
+	ret = iorep_dat_uncompress(tr->fd, tr->comp, sizeof(tr->comp), &fd);
+	if (ret == -IOREP_ETRACEDAT && fd > 0)
+		return iorep_input_error(in, ret,
+					 "trace.dat is damaged: libtracecmd died of signal %d (%s) "
+					 "reading it",
+					 fd, strsignal(fd));
+	if (ret == -IOREP_ETRACEDAT)
+		return iorep_input_error(in, ret,
+					 "trace.dat is damaged: libtracecmd failed reading it "
+					 "(exit status %d)",
+					 -fd);
+	if (ret < 0) {
+		snprintf(in->note, sizeof(in->note),
+			 "no temporary file for an uncompressed copy (%s), so the compressed "
+			 "data is read in memory (slower, and memory grows with the file)",
+			 strerror(-ret));
+		return 0;
+	}
+	if (ret == 0)
+		return 0;
+	close(tr->fd);
+	tr->fd = fd;
+	if (fstat(fd, &sb) == 0)
+		tr->file_size = sb.st_size;
+	return check_damage(in, tr);
+}
+
 static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src)
 {
 	struct tracecmd_reader *tr = calloc(1, sizeof(*tr));
@@ -373,6 +413,10 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	ret = check_damage(in, tr);
+	if (ret < 0)
+		return ret;
+	/* IOREP_PLAIN_READ: libtracecmd's own loop, on the file as it is (a reference) */
+	ret = getenv("IOREP_PLAIN_READ") ? 0 : read_uncompressed(in, tr);
 	if (ret < 0)
 		return ret;
 	fd = tr->fd;
@@ -437,6 +481,8 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 	ver = tracecmd_get_in_file_version(tr->handle);
 	comp = NULL;
 	tracecmd_get_file_compress_proto(tr->handle, &comp, NULL);
+	if (tr->comp[0])
+		comp = tr->comp;
 	n = snprintf(variant, sizeof(variant), "v%lu%s%s", ver, comp ? " " : "", comp ? comp : "");
 	in->info.variant = iorep_strtab_intern(in->st, variant, n < (int)sizeof(variant) ? n : 0);
 	in->info.kernel = kernel_release(in, tracecmd_get_uname(tr->handle));

@@ -351,6 +351,8 @@ void iorep_input_print_warnings(const struct iorep_input *in, FILE *fp)
 	size_t n;
 
 	/* the path is the user's, the reasons may quote the file: iorep_message() */
+	if (in->note[0])
+		iorep_message(fp, "note: %s: %s", in->path, in->note);
 	if (s->truncated)
 		iorep_message(fp,
 			      "warning: %s: %s (%s %llu); the events before it are used, and "

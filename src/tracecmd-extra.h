@@ -10,7 +10,11 @@
 #include <sys/types.h>
 
 struct tracecmd_input;
+struct tracecmd_output;
 struct tep_record;
+
+/* enum tracecmd_file_states: the state after the CPU data is read */
+#define IOREP_TRACECMD_FILE_CPU_FLYRECORD 11
 
 const char *tracecmd_get_uname(struct tracecmd_input *handle);
 unsigned long tracecmd_get_in_file_version(struct tracecmd_input *handle);
@@ -20,5 +24,8 @@ off_t tracecmd_get_cpu_file_size(struct tracecmd_input *handle, int cpu);
 const char *tracecmd_get_cpustats(struct tracecmd_input *handle);
 struct tep_record *tracecmd_read_cpu_last(struct tracecmd_input *handle, int cpu);
 int tracecmd_page_size(struct tracecmd_input *handle);
+struct tracecmd_output *tracecmd_copy(struct tracecmd_input *ihandle, const char *file,
+				      int state, int file_version, const char *compression);
+void tracecmd_output_close(struct tracecmd_output *handle);
 
 #endif

@@ -229,6 +229,13 @@ static void test_dat_headers_refused(void)
 		     -IOREP_ETRACEDAT,
 		     "damaged at offset 41427: an event format prints flags of a field it does "
 		     "not have");
+	/*
+	 * a compressed event format that libtraceevent divides by zero on: the
+	 * process that decompresses the file dies of it, and the file is refused
+	 */
+	expect_error(CRASHES "/libtraceevent-sigfpe-print-fmt-guarded.v7.dat", -IOREP_ETRACEDAT,
+		     "trace.dat is damaged: libtracecmd died of signal 8 (Floating point "
+		     "exception) reading it");
 	/* version 7 data that libtracecmd cannot read is not padded (that never ended) */
 	expect_error(CRASHES "/reader-v7-damaged-data-padding-hang.v7.dat", -IOREP_ETRACEDAT,
 		     "damaged or cut short at offset 14302 (libtracecmd cannot read its data)");

@@ -174,7 +174,7 @@ static void check_same(const char *capture, const char *what, const struct strea
 
 static void test_every_capture(void)
 {
-	struct stream dat, dat_us, v6, v6_plain, report, text;
+	struct stream dat, dat_plain, dat_us, v6, v6_plain, report, text;
 	char path[4096 + 64];
 	int i;
 
@@ -186,7 +186,10 @@ static void test_every_capture(void)
 		snprintf(path, sizeof(path), "%s/trace.dat", c);
 		CU_ASSERT_EQUAL(read_stream(path, 0, &dat), 0);
 		CU_ASSERT_EQUAL(read_stream(path, 1, &dat_us), 0);
+		setenv("IOREP_PLAIN_READ", "1", 1);
+		CU_ASSERT_EQUAL(read_stream(path, 0, &dat_plain), 0);
 		snprintf(path, sizeof(path), "%s/trace.v6.dat", c);
+		unsetenv("IOREP_PLAIN_READ");
 		CU_ASSERT_EQUAL(read_stream(path, 0, &v6), 0);
 		setenv("IOREP_PLAIN_READ", "1", 1);
 		CU_ASSERT_EQUAL(read_stream(path, 0, &v6_plain), 0);
@@ -203,13 +206,19 @@ static void test_every_capture(void)
 		check_same(c, "trace.dat vs report.txt", &dat_us, &report);
 		check_same(c, "trace.dat vs trace.v6.dat", &dat, &v6);
 		check_same(c, "trace.v6.dat: kbuffer walk vs libtracecmd", &v6, &v6_plain);
+		/* zstd: the walk over an uncompressed copy vs libtracecmd on the file */
+		check_same(c, "trace.dat: kbuffer walk vs libtracecmd", &dat, &dat_plain);
 		CU_ASSERT_STRING_EQUAL(v6.reader, "kbuffer");
 		CU_ASSERT_STRING_EQUAL(v6_plain.reader, "libtracecmd");
-		CU_ASSERT_STRING_EQUAL(dat.reader, "libtracecmd");	/* zstd */
+		CU_ASSERT_STRING_EQUAL(dat.reader, "kbuffer");
+		CU_ASSERT_STRING_EQUAL(dat_plain.reader, "libtracecmd");
 		CU_ASSERT_EQUAL(v6.records, v6_plain.records);
 		CU_ASSERT_EQUAL(v6.other, v6_plain.other);
+		CU_ASSERT_EQUAL(dat.records, dat_plain.records);
+		CU_ASSERT_EQUAL(dat.other, dat_plain.other);
 
 		free_stream(&dat);
+		free_stream(&dat_plain);
 		free_stream(&dat_us);
 		free_stream(&v6);
 		free_stream(&v6_plain);

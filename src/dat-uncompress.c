@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A compressed trace.dat (version 7, zstd or zlib sections) read through an
+ * uncompressed copy.
+ *
+ * libtracecmd 1.3.1 (Debian 12) reads a compressed file's ring-buffer pages
+ * by decompressing chunks into memory that it never frees (the test in its
+ * free_zpage() cannot be true), and looks each page up in that growing list:
+ * memory linear and time quadratic in the file.  Its copy function does not
+ * read that way: it decompresses each CPU's data to a temporary file and
+ * copies from there, with memory that does not grow.  iommu-report has it
+ * write the same file `trace-cmd convert --compression none` writes, to an
+ * unnamed temporary file, and reads that with the kbuffer walk.  Offsets
+ * (findings' "pos") are then offsets in that uncompressed file.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <trace-cmd.h>
+
+#include "dat-uncompress.h"
+#include "iorep-error.h"
+#include "tracecmd-extra.h"
+
+/* An unnamed file to write in: in $TMPDIR (or /tmp), gone when closed. */
+static int unnamed_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd, n;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+		return fd;
+	/* a file system without O_TMPFILE: a named file, unlinked at once */
+	n = snprintf(path, sizeof(path), "%s/iommu-report-XXXXXX", dir);
+	if (n < 0 || n >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+/* Where the child says what it found. */
+struct shared {
+	int status;    /* a COPY_* */
+	char comp[32]; /* the compression's name */
+};
+
+enum { COPY_MADE, COPY_NONE, COPY_FAILED };
+
+/*
+ * The child's work: the copy of @fd to @copy, said in @sh.  Whatever
+ * libtracecmd leaves behind or prints dies with the child.
+ */
+static void child(int fd, int copy, struct shared *sh)
+{
+	struct tracecmd_output *oh;
+	struct tracecmd_input *ih;
+	char path[64];
+	static const int crashes[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+	const char *name = NULL;
+	int devnull = open("/dev/null", O_WRONLY);
+	size_t i;
+
+	/* a crash is a crash, even where a sanitizer would catch it and exit */
+	for (i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++)
+		signal(crashes[i], SIG_DFL);
+
+	/* libtracecmd printf()s and perror()s on damaged input, whatever its log level */
+	if (devnull >= 0) {
+		dup2(devnull, STDOUT_FILENO);
+		dup2(devnull, STDERR_FILENO);
+	}
+	sh->status = COPY_FAILED;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ih = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (!ih)
+		return;
+	if (tracecmd_get_file_compress_proto(ih, &name, NULL) < 0 || !name ||
+	    !strcmp(name, "none") || tracecmd_buffer_instances(ih) > 0) {
+		/* nothing to do; or instances, which the copy announces on stderr */
+		sh->status = COPY_NONE;
+		return;
+	}
+	snprintf(sh->comp, sizeof(sh->comp), "%s", name);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", copy);
+	oh = tracecmd_copy(ih, path, IOREP_TRACECMD_FILE_CPU_FLYRECORD,
+			   (int)tracecmd_get_in_file_version(ih), "none");
+	if (!oh)
+		return;
+	tracecmd_output_close(oh);
+	/* closing removes libtracecmd's own temporary files, one per CPU */
+	tracecmd_close(ih);
+	sh->status = COPY_MADE;
+}
+
+int iorep_dat_uncompress(int fd, char *comp, size_t len, int *out)
+{
+	struct shared *sh;
+	struct stat sb;
+	int copy, wst, ret;
+	pid_t pid;
+
+	*out = -1;
+	if (len)
+		*comp = '\0';
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return -errno;
+	copy = unnamed_file();
+	if (copy < 0) {
+		ret = -errno;
+		goto out;
+	}
+	sh->status = COPY_FAILED;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		child(fd, copy, sh);
+		_exit(0);
+	}
+	if (pid < 0) {
+		ret = -errno;
+		goto out;
+	}
+	while (waitpid(pid, &wst, 0) < 0)
+		if (errno != EINTR) {
+			ret = -errno;
+			goto out;
+		}
+	if (WIFSIGNALED(wst) || WEXITSTATUS(wst)) {
+		ret = -IOREP_ETRACEDAT;
+		*out = WIFSIGNALED(wst) ? WTERMSIG(wst) : -WEXITSTATUS(wst);
+		goto out;
+	}
+	ret = 0; /* a copy that failed: the reader says what it cannot read */
+	if (sh->status != COPY_MADE || fstat(copy, &sb) < 0 || sb.st_size == 0)
+		goto out;
+	if (len)
+		snprintf(comp, len, "%s", sh->comp);
+	*out = copy;
+	copy = -1;
+	ret = 1;
+out:
+	if (copy >= 0)
+		close(copy);
+	munmap(sh, sizeof(*sh));
+	return ret;
+}
