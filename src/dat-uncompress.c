@@ -65,6 +65,48 @@ struct shared {
 /* COPY_WORKING when the child exits: it died inside the libraries (a sanitizer's exit) */
 enum { COPY_WORKING, COPY_MADE, COPY_NONE, COPY_FAILED };
 
+/* libtracecmd's per-CPU files (trace-input.c's COMPR_TEMP_FILE, mkstemp()'s six more) */
+#define LIB_TEMP_PREFIX "/tmp/trace_cpu_data"
+#define LIB_TEMP_LEN (sizeof(LIB_TEMP_PREFIX) - 1 + 6)
+#define MAX_CHILD_FD 4096
+
+/*
+ * Removes the files libtracecmd made for its copy and still holds open:
+ * it removes them when the handle is closed, which a handle that failed
+ * half-way cannot safely be.  Async-signal-safe (it runs in the crash
+ * handler too): readlink() and unlink() of each open descriptor's name.
+ */
+static void unlink_lib_files(void)
+{
+	char fdpath[32] = "/proc/self/fd/", target[LIB_TEMP_LEN + 2];
+	const size_t base = sizeof("/proc/self/fd/") - 1;
+	char digits[12];
+	ssize_t n;
+	int fd, k, j;
+
+	for (fd = 3; fd < MAX_CHILD_FD; fd++) {
+		for (k = 0, j = fd; k == 0 || j; j /= 10)
+			digits[k++] = (char)('0' + j % 10);
+		for (j = 0; j < k; j++)
+			fdpath[base + j] = digits[k - 1 - j];
+		fdpath[base + k] = '\0';
+		n = readlink(fdpath, target, sizeof(target) - 1);
+		if (n != (ssize_t)LIB_TEMP_LEN ||
+		    memcmp(target, LIB_TEMP_PREFIX, sizeof(LIB_TEMP_PREFIX) - 1))
+			continue;
+		target[n] = '\0';
+		unlink(target);
+	}
+}
+
+/* A crash in the child: libtracecmd's files removed, then the signal's own end. */
+static void crashed(int sig)
+{
+	unlink_lib_files();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /*
  * The child's work: the copy of @fd to @copy, said in @sh.  Whatever
  * libtracecmd leaves behind or prints dies with the child.
@@ -81,7 +123,7 @@ static void child(int fd, int copy, struct shared *sh)
 
 	/* a crash is a crash, even where a sanitizer would catch it and exit */
 	for (i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++)
-		signal(crashes[i], SIG_DFL);
+		signal(crashes[i], crashed);
 
 	/* libtracecmd printf()s and perror()s on damaged input, whatever its log level */
 	if (devnull >= 0) {
@@ -107,6 +149,7 @@ static void child(int fd, int copy, struct shared *sh)
 			   (int)tracecmd_get_in_file_version(ih), "none");
 	if (!oh) {
 		/* not closed: libtracecmd 1.3.1 may crash closing a handle it failed to set up */
+		unlink_lib_files();
 		sh->status = COPY_FAILED;
 		return;
 	}

@@ -35,6 +35,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 TIMEOUT = 20
 ASAN_NULL = re.compile(r"==\d+==WARNING: AddressSanitizer failed to allocate 0x[0-9a-f]+ bytes$")
@@ -123,6 +124,12 @@ def copies(blob, name, flips, step):
             yield "%s %s flip seed %d at %s" % (name, region, seed, where), bytes(b), None
 
 
+def lib_temp_files():
+    """The files libtracecmd decompresses a CPU's data to (its COMPR_TEMP_FILE)."""
+    return {os.path.join("/tmp", f) for f in os.listdir("/tmp")
+            if f.startswith("trace_cpu_data")}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("bin")
@@ -141,6 +148,7 @@ def main():
     if not files:
         ap.error("no input")
     bin_path = os.path.realpath(a.bin)
+    lib_before = lib_temp_files()
     tmp = tempfile.mkdtemp(prefix="iorep-damaged-")
     runs = failures = 0
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
@@ -181,6 +189,16 @@ def main():
                 if os.path.exists(path):
                     os.unlink(path)
     os.rmdir(tmp)
+    # libtracecmd's own files of a compressed file's copy: removed even when
+    # the copy fails or crashes (a copy running elsewhere has them a moment)
+    left = lib_temp_files() - lib_before
+    if left:
+        time.sleep(3)
+        left = {f for f in left if os.path.exists(f)}
+    if left:
+        failures += 1
+        print("FAIL %d of libtracecmd's temporary files left behind: %s" %
+              (len(left), ", ".join(sorted(left)[:3])))
     print("damaged-dat: %d runs, %d failed" % (runs, failures))
     return 1 if failures else 0
 
