@@ -12,7 +12,7 @@
 #     (libtracecmd's own per-CPU files).
 #  3. With TMPDIR a directory that does not exist, the capture is read in
 #     memory as before: the same JSON except "pos", and one note on stderr
-#     that says why.
+#     that says why (not under valgrind, which needs a TMPDIR of its own).
 #
 #   tests/uncompressed-copy.sh BIN
 #
@@ -70,6 +70,9 @@ for dat in samples/*/*/trace.dat; do
 		echo "FAIL: $dat: left in TMPDIR: $(ls -A "$work/tmp" | head -3)"
 		fail=1
 	fi
+	# valgrind needs TMPDIR itself: under the memcheck build's wrapper the fallback
+	# is left to the other builds
+	grep -qs memcheck.sh "$bin" && { checked=$((checked + 1)); continue; }
 	TMPDIR="$work/none" run "$work/$name.mem.json" "$dat"
 	if ! diff -q <(strip -p "$work/$name.json") <(strip -p "$work/$name.mem.json") >/dev/null
 	then
