@@ -380,6 +380,8 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 {
 	struct tracecmd_reader *tr = calloc(1, sizeof(*tr));
 	int fd, cpu, ret, pad, n, v6, init_failed = 0;
+	/* libtracecmd's own loop, on the file as it is: the reference the fast path is held to */
+	bool plain = getenv("IOREP_PLAIN_READ") != NULL;
 	char variant[64];
 	unsigned long ver;
 	struct stat sb;
@@ -415,8 +417,7 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 	ret = check_damage(in, tr);
 	if (ret < 0)
 		return ret;
-	/* IOREP_PLAIN_READ: libtracecmd's own loop, on the file as it is (a reference) */
-	ret = getenv("IOREP_PLAIN_READ") ? 0 : read_uncompressed(in, tr);
+	ret = plain ? 0 : read_uncompressed(in, tr);
 	if (ret < 0)
 		return ret;
 	fd = tr->fd;
@@ -464,9 +465,9 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 		if (ret < 0)
 			return ret;
 	}
-	/* the kbuffer walk, unless the file is cut short, compressed, or IOREP_PLAIN_READ is set */
+	/* the kbuffer walk, unless the file is cut short, still compressed, or plain is set */
 	ret = 1;
-	if (!in->stats.truncated && !getenv("IOREP_PLAIN_READ"))
+	if (!in->stats.truncated && !plain)
 		ret = iorep_kbuf_open(&tr->kbuf, tr->handle, tr->fd, tr->file_size);
 	if (ret < 0)
 		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
