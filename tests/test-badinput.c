@@ -62,24 +62,6 @@ static const char *make_file(const char *name, const char *src, long len, const 
 	return path;
 }
 
-/* The contents of @path, NUL-terminated; the caller frees them. */
-static char *slurp(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	long len;
-	char *s;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-	fseek(fp, 0, SEEK_END);
-	len = ftell(fp);
-	rewind(fp);
-	s = calloc(1, (size_t)len + 1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	CU_ASSERT_EQUAL(fread(s, 1, (size_t)len, fp), (size_t)len);
-	fclose(fp);
-	return s;
-}
-
 static long file_size(const char *path)
 {
 	struct stat sb;
@@ -258,7 +240,7 @@ static void expect_damage_reported(const char *path, unsigned long count, unsign
 	snprintf(cmd, sizeof(cmd), "'%s' -q --json '%s' '%s' > '%s'", IOREP_BIN, jpath, path,
 		 tpath);
 	CU_ASSERT_FATAL(system(cmd) != -1);
-	s = slurp(jpath);
+	s = iorep_test_slurp(jpath, NULL);
 	doc = cJSON_Parse(s);
 	free(s);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
@@ -274,7 +256,7 @@ static void expect_damage_reported(const char *path, unsigned long count, unsign
 			cJSON_GetObjectItemCaseSensitive(f, "confidence")->valuestring,
 			"suspected");
 	cJSON_Delete(doc);
-	s = slurp(tpath);
+	s = iorep_test_slurp(tpath, NULL);
 	snprintf(want, sizeof(want),
 		 "WARNING: damaged data was skipped %lu time%s, the first at offset %lu;\n"
 		 "         the events there are lost.\n"

@@ -145,7 +145,6 @@ static void run(struct outcome *r, const char *path)
 	FILE *fp;
 	size_t n;
 	char *json;
-	long len;
 
 	memset(r, 0, sizeof(*r));
 	snprintf(jpath, sizeof(jpath), "%s/out.json", tmpdir);
@@ -159,15 +158,7 @@ static void run(struct outcome *r, const char *path)
 	n = fread(r->err, 1, sizeof(r->err) - 1, fp);
 	r->err[n] = '\0';
 	fclose(fp);
-	fp = fopen(jpath, "r");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-	fseek(fp, 0, SEEK_END);
-	len = ftell(fp);
-	rewind(fp);
-	json = calloc(1, (size_t)len + 1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(json);
-	CU_ASSERT_EQUAL(fread(json, 1, (size_t)len, fp), (size_t)len);
-	fclose(fp);
+	json = iorep_test_slurp(jpath, NULL);
 	r->doc = cJSON_Parse(json);
 	free(json);
 	if (!r->doc)

@@ -83,25 +83,6 @@ static void make_tmpdir(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(tmpdir));
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = calloc(1, (size_t)n + 1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-	CU_ASSERT_EQUAL_FATAL(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	if (len)
-		*len = (size_t)n;
-	return buf;
-}
-
 /* Runs iommu-report -q @args; returns its stdout (the caller frees it), exit status in *@status. */
 static char *run(const char *args, int *status, size_t *len)
 {
@@ -113,7 +94,7 @@ static char *run(const char *args, int *status, size_t *len)
 	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' -q %s > '%s'", tmpdir, IOREP_BIN, args, out);
 	st = system(cmd);
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	return slurp(out, len);
+	return iorep_test_slurp(out, len);
 }
 
 /*
@@ -436,7 +417,7 @@ static void test_trace_dat_newline(void)
 		 IOREP_GEN_TRACE, tmpdir);
 	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/gen/trace.dat", tmpdir);
-	dat = slurp(path, &len);
+	dat = iorep_test_slurp(path, &len);
 	CU_ASSERT_EQUAL_FATAL(strlen(NL_NAME), 12);
 	for (p = dat; (p = memmem(p, len - (size_t)(p - dat), "0000:00:01.0", 12)); p += 12) {
 		memcpy(p, NL_NAME, 12);

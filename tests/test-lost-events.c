@@ -43,25 +43,6 @@ static void make_tmpdir(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(tmpdir));
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = calloc(1, (size_t)n + 1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-	CU_ASSERT_EQUAL_FATAL(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	if (len)
-		*len = (size_t)n;
-	return buf;
-}
-
 static void spill(const char *path, const char *buf, size_t len)
 {
 	FILE *fp = fopen(path, "wb");
@@ -83,8 +64,8 @@ static void run(struct outcome *r, const char *env, const char *opts, const char
 		 opts, path, opath, epath);
 	r->status = system(cmd);
 	r->status = WIFEXITED(r->status) ? WEXITSTATUS(r->status) : 128 + WTERMSIG(r->status);
-	r->out = slurp(opath, NULL);
-	err = slurp(epath, NULL);
+	r->out = iorep_test_slurp(opath, NULL);
+	err = iorep_test_slurp(epath, NULL);
 	snprintf(r->err, sizeof(r->err), "%s", err);
 	free(err);
 	if (strstr(opts, "--json -")) {
@@ -136,7 +117,7 @@ static const char *with_marker(const char *file, const char *header, const char 
 
 	make_tmpdir();
 	snprintf(src, sizeof(src), "%s/%s", DEFECTS, file);
-	buf = slurp(src, &len);
+	buf = iorep_test_slurp(src, &len);
 	snprintf(path, sizeof(path), "%s/marked.txt", tmpdir);
 	fp = fopen(path, "wb");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
@@ -300,7 +281,7 @@ static int generate(const char *name, bool lost)
 
 	/* trace.dat: each unmap record becomes padding of its own length, as a discard */
 	snprintf(path, sizeof(path), "%s/%s/trace.dat", tmpdir, name);
-	dat = slurp(path, &len);
+	dat = iorep_test_slurp(path, &len);
 	for (i = 1; i < 16; i++) {
 		v[0] = (uint64_t)i << 21;
 		v[1] = v[2] = 2ull << 20;
@@ -324,7 +305,7 @@ static int generate(const char *name, bool lost)
 
 	/* trace.txt: the same unmaps' lines */
 	snprintf(path, sizeof(path), "%s/%s/trace.txt", tmpdir, name);
-	txt = slurp(path, &tlen);
+	txt = iorep_test_slurp(path, &tlen);
 	CU_ASSERT_EQUAL_FATAL(
 		regcomp(&re,
 			"unmap: IOMMU: iova=0x000000000[0-9a-f]{2}00000 - 0x[0-9a-f]+ "
@@ -376,7 +357,7 @@ static unsigned long written(const char *name)
 	cJSON *truth;
 
 	snprintf(path, sizeof(path), "%s/%s/GROUND_TRUTH.json", tmpdir, name);
-	text = slurp(path, NULL);
+	text = iorep_test_slurp(path, NULL);
 	truth = cJSON_Parse(text);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(truth);
 	n = (unsigned long)iorep_test_num(truth, "total_events", NULL);

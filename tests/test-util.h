@@ -3,6 +3,9 @@
 #ifndef IOREP_TEST_UTIL_H
 #define IOREP_TEST_UTIL_H
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include <CUnit/Basic.h>
 
 struct iorep_test {
@@ -29,6 +32,29 @@ static inline int iorep_test_main(const char *suite, const struct iorep_test *te
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
 	return failed ? 1 : 0;
+}
+
+/*
+ * The contents of @path, NUL-terminated (the caller frees them), its length
+ * in *@len unless @len is NULL; a file that cannot be read ends the test.
+ */
+static inline char *iorep_test_slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = calloc(1, (size_t)n + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	CU_ASSERT_EQUAL_FATAL(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	if (len)
+		*len = (size_t)n;
+	return buf;
 }
 
 #endif
