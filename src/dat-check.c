@@ -411,6 +411,10 @@ static int check_v6(struct walk *w, uint64_t off)
 	if (!w->cpus)
 		return -IOREP_ENOMEM;
 	w->ncpus = ncpus;
+	w->c->cpus.table = off + 10;
+	w->c->cpus.ncpus = (uint32_t)ncpus;
+	w->c->cpus.page_size = w->page_size;
+	w->c->cpus.big_endian = w->big_endian;
 	for (off += 10, i = 0; i < ncpus; i++, off += 16)
 		if (!num(w, off, 8, &w->cpus[i].off) || !num(w, off + 8, 8, &w->cpus[i].size))
 			w->cpus[i].off = w->cpus[i].size = 0;
@@ -547,4 +551,50 @@ void iorep_dat_check_release(struct iorep_dat_check *c)
 	free(c->bad);
 	c->bad = NULL;
 	c->nbad = 0;
+}
+
+static uint64_t get64(const unsigned char *b, bool big_endian)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v |= (uint64_t)b[big_endian ? 7 - i : i] << (8 * i);
+	return v;
+}
+
+static void put64(unsigned char *b, uint64_t v, bool big_endian)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		b[big_endian ? 7 - i : i] = (unsigned char)(v >> (8 * i));
+}
+
+int iorep_dat_clamp_cpus(int fd, uint64_t size, const struct iorep_dat_cpus *t)
+{
+	uint64_t off, len, keep;
+	unsigned char b[16];
+	uint32_t i;
+
+	if (!t->table || t->page_size < 64 || t->page_size > 1 << 20)
+		return 0;
+	for (i = 0; i < t->ncpus; i++) {
+		if (pread(fd, b, 16, (off_t)(t->table + 16ull * i)) != 16)
+			return -1;
+		off = get64(b, t->big_endian);
+		len = get64(b + 8, t->big_endian);
+		if (off >= size) {
+			keep = 0;
+		} else {
+			keep = size - off + t->page_size - 1;
+			keep -= keep % t->page_size;
+		}
+		if (len <= keep)
+			continue;
+		put64(b + 8, keep, t->big_endian);
+		if (pwrite(fd, b + 8, 8, (off_t)(t->table + 16ull * i + 8)) != 8)
+			return -1;
+	}
+	return 0;
 }

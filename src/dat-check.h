@@ -7,6 +7,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Version 6: the flyrecord table of each CPU's data, an offset and a size of 8 bytes each. */
+struct iorep_dat_cpus {
+	uint64_t table; /* its file offset; 0: not found */
+	uint32_t ncpus;
+	uint32_t page_size;
+	bool big_endian;
+};
+
 struct iorep_dat_check {
 	/* a refusal: why, and where */
 	char why[128];
@@ -17,6 +25,7 @@ struct iorep_dat_check {
 	int bad_cpu;		/* the CPU of the first */
 	unsigned int long_size; /* of their commit word */
 	bool big_endian;
+	struct iorep_dat_cpus cpus;
 };
 
 /*
@@ -28,5 +37,14 @@ struct iorep_dat_check {
  */
 int iorep_dat_check(int fd, uint64_t size, struct iorep_dat_check *c);
 void iorep_dat_check_release(struct iorep_dat_check *c);
+
+/*
+ * In @fd, a copy of a version 6 trace.dat cut short at @size and padded with
+ * zeros, ends every CPU's data that runs past @size at the page holding
+ * @size: past it are only zeros, empty pages, which libtracecmd would walk
+ * one by one, a gigabyte of them for a damaged size (memory, too: the copy
+ * is a memory file).  Returns 0, or -1 on a failed read or write.
+ */
+int iorep_dat_clamp_cpus(int fd, uint64_t size, const struct iorep_dat_cpus *t);
 
 #endif

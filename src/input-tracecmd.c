@@ -79,6 +79,7 @@ struct tracecmd_reader {
 	uint32_t *u32s;
 	uint32_t cap32;
 	off_t file_size;
+	struct iorep_dat_cpus cpus;	/* version 6: where its CPU data sizes are (dat-check.c) */
 	int fast;		/* records come from the kbuffer walk, not libtracecmd */
 	char comp[32];		/* the compression of the file read through a copy */
 	struct iorep_kbuf kbuf;
@@ -284,6 +285,7 @@ static int check_damage(struct iorep_input *in, struct tracecmd_reader *tr)
 	int ret, fd;
 
 	ret = iorep_dat_check(tr->fd, (uint64_t)tr->file_size, &c);
+	tr->cpus = c.cpus;
 	if (ret == -1)
 		ret = iorep_input_error(in, -IOREP_ETRACEDAT, "trace.dat is damaged at offset %llu: %s",
 					(unsigned long long)c.at, c.why);
@@ -433,6 +435,10 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 		 * file, which through a terabyte of zeros does not end.
 		 */
 		pad = pad_copy(fd, tr->file_size);
+		if (pad >= 0 && iorep_dat_clamp_cpus(pad, tr->file_size, &tr->cpus) < 0) {
+			close(pad);
+			pad = -1;
+		}
 		if (pad >= 0) {
 			tr->handle = open_handle(pad, &init_failed);
 			close(pad);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -176,6 +177,34 @@ static void test_v6_cut_in_data(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(first, "warning"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(first, "cut short"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(first, "findings are only suspected"));
+}
+
+/*
+ * A file cut short whose CPU 1 claims 1.5 GB of data (a fuzzer's input, cut
+ * down): the copy padded with zeros once let libtracecmd walk all of it, an
+ * empty page at a time, in memory (4 s and 1.5 GB for 14 KB; the fuzzer's
+ * timeout).  The data past the end now ends at the page holding the end:
+ * the same events as the file whose sizes are right, in no more memory.
+ */
+static void test_v6_cut_cpu_size_huge(void)
+{
+	const char *path = CRASHES "/reader-v6-cut-short-cpu-size-1.5GB-walked-as-zeros.v6.dat";
+	struct result r, good;
+	struct rusage before, after;
+
+	CU_ASSERT_EQUAL_FATAL(file_size(path), 14000);
+	getrusage(RUSAGE_SELF, &before);
+	read_all(path, &r);
+	getrusage(RUSAGE_SELF, &after);
+	CU_ASSERT_EQUAL(r.ret, 0);
+	CU_ASSERT_TRUE(r.truncated);
+	CU_ASSERT_EQUAL(r.events, 68);
+	read_all(make_file("boot14000.v6.dat", CORPUS "/6.1-boot.v6.dat", 14000, NULL), &good);
+	CU_ASSERT_EQUAL(good.ret, 0);
+	CU_ASSERT_TRUE(good.truncated);
+	CU_ASSERT_EQUAL(good.events, r.events);
+	/* kilobytes */
+	CU_ASSERT_TRUE(after.ru_maxrss - before.ru_maxrss < 200 * 1024);
 }
 
 static void test_v7_cut_in_data(void)
@@ -393,6 +422,7 @@ int main(void)
 		{ "missing file and directory", test_missing_and_dir },
 		{ "trace.dat cut in the header", test_dat_cut_in_header },
 		{ "trace.v6.dat cut in the data", test_v6_cut_in_data },
+		{ "trace.v6.dat cut short, a CPU claiming 1.5 GB", test_v6_cut_cpu_size_huge },
 		{ "trace.dat v7 cut in the data", test_v7_cut_in_data },
 		{ "trace.dat headers libtracecmd cannot survive", test_dat_headers_refused },
 		{ "damaged ring-buffer page", test_damaged_page },
