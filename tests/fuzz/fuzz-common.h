@@ -30,6 +30,9 @@ void fuzz_assert(int cond, const char *what, const char *file, int line);
  */
 int fuzz_memfile(const uint8_t *data, size_t size, char *path, size_t len);
 
+/* 1 if @text (@len bytes) is one JSON value (RFC 8259) and white space, else 0 (fuzz-json.c). */
+int fuzz_json_valid(const char *text, size_t len);
+
 /* What fuzz_pipeline() did. */
 struct fuzz_run {
 	int ret;		/* 0, or the negative IOREP_E* code that stopped it */
@@ -43,7 +46,7 @@ struct fuzz_run {
  * Reads @path as the command line does: iorep_input_open(), every event into
  * @m (initialized by the caller on @st), iorep_model_finish(), then the
  * warnings and the text report to /dev/null and, with @json, the JSON
- * document, which must parse (it costs most of a small input's run).
+ * document, which must be valid JSON (it costs most of a small input's run).
  * Checks the error contract on the way: a failure leaves exactly one line
  * naming @path in the error buffer.
  */
