@@ -21,7 +21,10 @@
  *  - an event format whose print format has __print_flags() or
  *    __print_symbolic() of a field the event does not have: libtraceevent
  *    looks the field up and writes to it unchecked (process_entry()), a
- *    NULL dereference.
+ *    NULL dereference;
+ *  - an event format with a field whose '[' is followed by a byte that is
+ *    no token (not printable) or by its end: libtraceevent compares the
+ *    missing token with "]", a NULL strcmp().
  * Everything else (sizes past the end of the file, sections of the wrong
  * kind) libtracecmd refuses by itself, and the walk stops there.
  * Compressed data (version 7) is not looked into: damage that still
@@ -300,6 +303,35 @@ static bool print_flags_ok(struct walk *w, const char *f, size_t len)
 }
 
 /*
+ * libtraceevent reads the token after a '[' in a field's declaration and
+ * compares it with "]" before it looks whether there was one: a byte it
+ * cannot read as a token (not printable, not white space), or the end of
+ * the format, there is a NULL strcmp().  Returns false for such a '['.
+ */
+static bool field_brackets_ok(const char *f, size_t len)
+{
+	const char *p = f, *end = f + len, *decl_end;
+
+	while ((p = memmem(p, (size_t)(end - p), "field:", 6)) != NULL) {
+		p += 6;
+		decl_end = memchr(p, ';', (size_t)(end - p));
+		if (!decl_end)
+			decl_end = end;
+		for (; p < decl_end; p++) {
+			const char *q = p + 1;
+
+			if (*p != '[')
+				continue;
+			while (q < end && isspace((unsigned char)*q))
+				q++;
+			if (q == end || !isprint((unsigned char)*q))
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
  * The event format at *@off (a size of 8 bytes, then its text), moved past.
  * Returns 1, 0 when the file cannot be followed further, or -1 (refused).
  */
@@ -309,10 +341,17 @@ static int event_format(struct walk *w, uint64_t *off)
 
 	if (!num(w, *off, 8, &size) || size > w->size - *off - 8)
 		return 0;
-	if (size <= MAX_FORMAT && rd(w, *off + 8, w->fmt, (size_t)size) &&
-	    !print_flags_ok(w, w->fmt, (size_t)size))
+	if (size > MAX_FORMAT || !rd(w, *off + 8, w->fmt, (size_t)size)) {
+		*off += 8 + size;
+		return 1;
+	}
+	if (!print_flags_ok(w, w->fmt, (size_t)size))
 		return refuse(w, *off,
 			      "an event format prints flags of a field it does not have");
+	if (!field_brackets_ok(w->fmt, (size_t)size))
+		return refuse(w, *off,
+			      "an event format has a field whose '[' is followed by an unreadable "
+			      "byte or by nothing");
 	*off += 8 + size;
 	return 1;
 }

@@ -247,6 +247,15 @@ static void test_dat_headers_refused(void)
 	expect_error(CRASHES "/libtraceevent-sigfpe-print-fmt-guarded.v7.dat", -IOREP_ETRACEDAT,
 		     "trace.dat is damaged: libtracecmd died of signal 8 (Floating point "
 		     "exception) reading it");
+	/*
+	 * "field:__data_loc char[\xa5\xdfdevice;" in attach_device_to_domain's format
+	 * (found by fuzz-tracedat, cut down to those two bytes): libtraceevent would
+	 * strcmp() the token it could not read, NULL, with "]" (the command line died)
+	 */
+	expect_error(CRASHES "/libtraceevent-field-bracket-then-unreadable-byte.v6.dat",
+		     -IOREP_ETRACEDAT,
+		     "damaged at offset 3160: an event format has a field whose '[' is followed "
+		     "by an unreadable byte or by nothing");
 	/* version 7 data that libtracecmd cannot read is not padded (that never ended) */
 	expect_error(CRASHES "/reader-v7-damaged-data-padding-hang.v7.dat", -IOREP_ETRACEDAT,
 		     "damaged or cut short at offset 14302 (libtracecmd cannot read its data)");
