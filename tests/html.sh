@@ -5,8 +5,9 @@
 # for the expected counts, in the same run) on the bundled vfio and defects
 # captures, on tests/data/hostile-names.txt (device names and a comm made of
 # markup), on tests/data/hostile-render.txt with its --sysfs and --lspci
-# files and on a trace.dat with a damaged page, then opens each page in
-# headless Chromium (tests/html-check.py): the DOM shows the devices and
+# files, on a text trace with lines not understood and on a trace.dat with
+# a damaged page, then opens each page in headless Chromium
+# (tests/html-check.py): the DOM shows the devices and
 # findings the JSON has, the console stays quiet, nothing is requested, the
 # hostile names are text only, and the damage is said.
 #
@@ -88,6 +89,15 @@ if page damaged-page "$tmp/damaged-page.dat"; then
 	check damaged-page --expect-text "Damaged data was skipped 1 time, the first at offset \
 16,384: the events there are lost, every finding is only suspected." \
 		--reject-text "lost by the ring buffer"
+fi
+
+# seven lines not understood after line 20 of a text trace: the banner names the first
+# five as the text report and the JSON (input.bad_line_numbers) do
+awk 'NR == 21 { for (i = 0; i < 7; i++) print "garbage line " i } { print }' \
+	$sample/defects/trace.txt >"$tmp/bad-lines.txt"
+if page bad-lines "$tmp/bad-lines.txt"; then
+	check bad-lines --expect-text "7 lines of the input were not understood (lines 21, 22, \
+23, 24, 25 and 2 more)." --reject-text "lost by the ring buffer"
 fi
 
 # names with escape sequences, backslashes, invalid UTF-8 and 4096 bytes, from the

@@ -228,6 +228,20 @@
 			append(line, h('span', { class: 'meta' }, ' \u00b7 ' + bits.join(' \u00b7 ')));
 	}
 
+	/* " (lines 21, 37 and 2 more)": the first bad lines, as the text report names them */
+	function badLineNumbers(input) {
+		const nrs = (Array.isArray(input.bad_line_numbers) ? input.bad_line_numbers : [])
+			.filter((n) => num(n) !== null);
+		let t;
+
+		if (!nrs.length)
+			return '';
+		t = ' (line' + (input.bad_lines === 1 ? ' ' : 's ') + nrs.map(fmtInt).join(', ');
+		if (input.bad_lines > nrs.length)
+			t += ' and ' + fmtInt(input.bad_lines - nrs.length) + ' more';
+		return t + ')';
+	}
+
 	function banner(ctx) {
 		const lost = ctx.doc.lost_events || {};
 		const input = ctx.doc.input || {};
@@ -249,7 +263,7 @@
 			/* lost_events.any without a drop: events were lost with lines not understood */
 			lines.push('\u26a0 ' + fmtInt(input.bad_lines) + ' line' +
 				(input.bad_lines === 1 ? ' of the input was' : 's of the input were') +
-				' not understood' + (lost.any && !drops ?
+				' not understood' + badLineNumbers(input) + (lost.any && !drops ?
 				': iommu/dma events were lost with them, the trace is incomplete after ' +
 				'the first.' : '.'));
 		}
