@@ -65,8 +65,8 @@ for t in $which; do
 	[ "$t" = tracedat ] && asan=$asan:max_allocation_size_mb=256
 	# libFuzzer runs an input whose mallocs outnumber its frees once more, then checks
 	# the whole heap for leaks.  Nearly every damaged trace.dat leaks inside libtracecmd
-	# (suppressed), so that is most inputs, two and a half times the work, and libFuzzer
-	# gives the check up after 1000 such inputs, a few minutes into a run.  tracedat has
+	# (suppressed), so that is most inputs (1.6 times fewer executions with it), and
+	# libFuzzer gives the check up after 1000 such inputs, minutes into a run.  tracedat has
 	# its leak check at the end instead: every input the run kept, and the seeds, read
 	# in one process whose exit LeakSanitizer checks, with the same suppressions.
 	[ "$t" = tracedat ] && opts+=(-detect_leaks=0)
