@@ -157,11 +157,16 @@ static const char *kernel_release(struct iorep_input *in, const char *uname)
 static struct tracecmd_input *open_handle(int fd, int *init_failed)
 {
 	struct tracecmd_input *h;
-	int saved[2], std, devnull, ret;
+	int saved[2], std, devnull, ret, own;
+	struct stat ours, its;
 	char path[64];
 
 	*init_failed = 0;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	/* the descriptor tracecmd_open_head() opens for itself: the lowest free one */
+	own = dup(fd);
+	if (own >= 0)
+		close(own);
 	h = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!h)
 		return NULL;
@@ -193,8 +198,13 @@ static struct tracecmd_input *open_handle(int fd, int *init_failed)
 		/*
 		 * tracecmd_close() on a handle whose init failed crashes in
 		 * libtracecmd 1.3.1 (uninitialized lists), so the handle is
-		 * left behind: this happens once, on a damaged file.
+		 * left behind: this happens once, on a damaged file.  Not its
+		 * descriptor, though, if it is the one it opened on @fd: a
+		 * process that reads many files (the fuzzer) would run out.
 		 */
+		if (own >= 0 && fstat(own, &its) == 0 && fstat(fd, &ours) == 0 &&
+		    its.st_dev == ours.st_dev && its.st_ino == ours.st_ino && own != fd)
+			close(own);
 		*init_failed = 1;
 		return NULL;
 	}

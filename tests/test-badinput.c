@@ -207,6 +207,47 @@ static void test_v6_cut_cpu_size_huge(void)
 	CU_ASSERT_TRUE(after.ru_maxrss - before.ru_maxrss < 200 * 1024);
 }
 
+static int open_fds(void)
+{
+	char cmd[64], buf[32];
+	FILE *fp;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd), "ls /proc/%d/fd | wc -l", (int)getpid());
+	fp = popen(cmd, "r");
+	if (fp && fgets(buf, sizeof(buf), fp))
+		n = atoi(buf);
+	if (fp)
+		pclose(fp);
+	return n;
+}
+
+/*
+ * A file whose CPU data libtracecmd cannot read leaves its handle behind
+ * (tracecmd_close() would crash on it), but not the descriptor it opened:
+ * the fuzzer, reading one such file after another, ran out of them (fopen()
+ * of /dev/null failed after some thousand inputs).
+ */
+static void test_dat_init_failed_no_fd_left(void)
+{
+	long size = file_size(DEFECTS "/trace.v6.dat");
+	const char *cut = make_file("fds6.dat", DEFECTS "/trace.v6.dat", size - 4016, NULL);
+	struct result r;
+	int before, i;
+
+	before = open_fds();
+	CU_ASSERT_TRUE_FATAL(before > 0);
+	for (i = 0; i < 3; i++) {
+		read_all(CRASHES "/reader-v7-damaged-data-padding-hang.v7.dat", &r);
+		CU_ASSERT_EQUAL(r.ret, -IOREP_ETRACEDAT);
+		/* cut short: the first handle's init fails, the padded copy's works */
+		read_all(cut, &r);
+		CU_ASSERT_EQUAL(r.ret, 0);
+		CU_ASSERT_TRUE(r.truncated);
+	}
+	CU_ASSERT_EQUAL(open_fds(), before);
+}
+
 static void test_v7_cut_in_data(void)
 {
 	long size = file_size(DEFECTS "/trace.dat");
@@ -433,6 +474,8 @@ int main(void)
 		{ "trace.v6.dat cut in the data", test_v6_cut_in_data },
 		{ "trace.v6.dat cut short, a CPU claiming 1.5 GB", test_v6_cut_cpu_size_huge },
 		{ "trace.dat v7 cut in the data", test_v7_cut_in_data },
+		{ "trace.dat whose data libtracecmd cannot read: no descriptor left",
+		  test_dat_init_failed_no_fd_left },
 		{ "trace.dat headers libtracecmd cannot survive", test_dat_headers_refused },
 		{ "damaged ring-buffer page", test_damaged_page },
 		{ "damaged record", test_damaged_record },
