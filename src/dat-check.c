@@ -22,6 +22,8 @@
  *    __print_symbolic() of a field the event does not have: libtraceevent
  *    looks the field up and writes to it unchecked (process_entry()), a
  *    NULL dereference;
+ *  - a version 7 header section whose size is negative as libtracecmd
+ *    seeks by it: it reads the sections before it again, without end;
  *  - an event format with a field whose '[' is followed by a byte that is
  *    no token (not printable) or by its end: libtraceevent compares the
  *    missing token with "]", a NULL strcmp().
@@ -471,7 +473,14 @@ static int v7_formats(struct walk *w, uint64_t off)
 	int ret;
 
 	while (num(w, off, 2, &id) && num(w, off + 2, 2, &flags) && num(w, off + 8, 8, &size) &&
-	       size <= w->size - off - 16 && (id == OPT_DONE || (id >= 16 && id <= 21))) {
+	       (id == OPT_DONE || (id >= 16 && id <= 21))) {
+		/* libtracecmd seeks past it by the size, signed: back, then on again */
+		if (size >> 63)
+			return refuse(w, off,
+				      "a header section's size leads back into the file (libtracecmd "
+				      "would read its sections in a loop)");
+		if (size > w->size - off - 16)
+			break;
 		at = off + 16;
 		if (!(flags & SEC_FL_COMPRESS) &&
 		    (id == SEC_FTRACE_EVENTS || id == SEC_EVENT_FORMATS) &&

@@ -297,6 +297,15 @@ static void test_dat_headers_refused(void)
 		     -IOREP_ETRACEDAT,
 		     "damaged at offset 3160: an event format has a field whose '[' is followed "
 		     "by an unreadable byte or by nothing");
+	/*
+	 * a version 7 header section (id 0) whose size is -256 (found by
+	 * fuzz-tracedat): libtracecmd seeks back by it and walks the zeros before it
+	 * again, without end (the command line hung)
+	 */
+	expect_error(CRASHES "/libtracecmd-v7-header-section-negative-size-loop.v7.dat",
+		     -IOREP_ETRACEDAT,
+		     "damaged at offset 3397: a header section's size leads back into the file "
+		     "(libtracecmd would read its sections in a loop)");
 	/* version 7 data that libtracecmd cannot read is not padded (that never ended) */
 	expect_error(CRASHES "/reader-v7-damaged-data-padding-hang.v7.dat", -IOREP_ETRACEDAT,
 		     "damaged or cut short at offset 14302 (libtracecmd cannot read its data)");
