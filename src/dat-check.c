@@ -22,6 +22,9 @@
  *    __print_symbolic() of a field the event does not have: libtraceevent
  *    looks the field up and writes to it unchecked (process_entry()), a
  *    NULL dereference;
+ *  - a version 6 kallsyms, printk or cmdlines size of all ones:
+ *    libtracecmd allocates size + 1 bytes, none, and reads the file into
+ *    them;
  *  - a version 7 header section whose size is negative as libtracecmd
  *    seeks by it: it reads the sections before it again, without end;
  *  - an event format with a field whose '[' is followed by a byte that is
@@ -422,6 +425,31 @@ static bool skip_string(struct walk *w, uint64_t *off)
  * formats, saved command lines and the CPU count, to the options, and past
  * them to the table of the CPUs' pages.
  */
+/*
+ * Version 6: the kallsyms, printk and cmdlines texts at *@off, each after its
+ * size (4, 4 and 8 bytes), moved past.  libtracecmd allocates size + 1 bytes
+ * for one and reads size bytes into them: a size of all ones allocates none,
+ * and the rest of the file goes over the heap.  Returns 1, 0 when the file
+ * cannot be followed further, or -1 (refused).
+ */
+static int v6_texts(struct walk *w, uint64_t *off)
+{
+	static const size_t width[3] = {4, 4, 8};
+	uint64_t size;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (num(w, *off, width[i], &size) &&
+		    size == (width[i] == 8 ? UINT64_MAX : UINT32_MAX))
+			return refuse(w, *off,
+				      "a section's size is all ones (libtracecmd would read the file "
+				      "into a buffer of no bytes)");
+		if (!skip_sized(w, off, width[i]))
+			return 0;
+	}
+	return 1;
+}
+
 static int check_v6(struct walk *w, uint64_t off)
 {
 	uint64_t i, ncpus;
@@ -438,8 +466,9 @@ static int check_v6(struct walk *w, uint64_t off)
 		return 0;
 	if ((ret = event_formats(w, &off, false)) <= 0 || (ret = event_formats(w, &off, true)) <= 0)
 		return ret < 0 ? ret : 0;
-	if (!skip_sized(w, &off, 4) || !skip_sized(w, &off, 4) || !skip_sized(w, &off, 8) ||
-	    !num(w, off, 4, &ncpus))
+	if ((ret = v6_texts(w, &off)) <= 0)
+		return ret < 0 ? ret : 0;
+	if (!num(w, off, 4, &ncpus))
 		return 0;
 	off += 4;
 	if (!rd(w, off, tag, 10) || memcmp(tag, "options  ", 10))

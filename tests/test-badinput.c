@@ -306,6 +306,15 @@ static void test_dat_headers_refused(void)
 		     -IOREP_ETRACEDAT,
 		     "damaged at offset 3397: a header section's size leads back into the file "
 		     "(libtracecmd would read its sections in a loop)");
+	/*
+	 * a kallsyms size of 0xffffffff after the event formats (found by
+	 * fuzz-tracedat): libtracecmd would malloc(size + 1), 0 bytes, and read the
+	 * rest of the file into it (a heap overflow; the command line died)
+	 */
+	expect_error(CRASHES "/libtracecmd-v6-kallsyms-size-all-ones-heap-overflow.v6.dat",
+		     -IOREP_ETRACEDAT,
+		     "damaged at offset 12613: a section's size is all ones (libtracecmd would read "
+		     "the file into a buffer of no bytes)");
 	/* version 7 data that libtracecmd cannot read is not padded (that never ended) */
 	expect_error(CRASHES "/reader-v7-damaged-data-padding-hang.v7.dat", -IOREP_ETRACEDAT,
 		     "damaged or cut short at offset 14302 (libtracecmd cannot read its data)");
