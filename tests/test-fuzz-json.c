@@ -20,16 +20,33 @@ static int valid(const char *s)
 static void test_grammar(void)
 {
 	static const char *const good[] = {
-		"0", "-0", "12", "-3.25", "1e5", "1E+5", "2.5e-3", "true", "false", "null",
-		"\"\"", "\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\uABCD\"", "\"\xc3\xa9\"",
-		"[]", "{}", " [ 1 , [ ] , { } ] \n", "{\"a\":{\"b\":[null,true]},\"c\":\"d\"}",
+		"0",
+		"-0",
+		"12",
+		"-3.25",
+		"1e5",
+		"1E+5",
+		"2.5e-3",
+		"true",
+		"false",
+		"null",
+		"\"\"",
+		"\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\uABCD\"",
+		"\"\xc3\xa9\"",
+		"[]",
+		"{}",
+		" [ 1 , [ ] , { } ] \n",
+		"{\"a\":{\"b\":[null,true]},\"c\":\"d\"}",
 		"\t\r\n{ \"k\" : -1 }\r\n",
 	};
 	static const char *const bad[] = {
-		"", " ", "01", "1.", ".5", "+1", "-", "1e", "1e+", "0x10", "tru", "nul", "True",
-		"\"abc", "\"a\\x\"", "\"\\u12g4\"", "\"\\u12\"", "\"a\nb\"", "\"\\\"",
-		"[", "[1,]", "[,1]", "[1 2]", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{a:1}",
-		"{\"a\" 1}", "{1:2}", "1 2", "[] x", "{}}", "[]]", "NaN", "Infinity", "'a'",
+		"",	   " ",	       "01",	     "1.",	    ".5",	 "+1",
+		"-",	   "1e",       "1e+",	     "0x10",	    "tru",	 "nul",
+		"True",	   "\"abc",    "\"a\\x\"",   "\"\\u12g4\"", "\"\\u12\"", "\"a\nb\"",
+		"\"\\\"",  "[",	       "[1,]",	     "[,1]",	    "[1 2]",	 "{",
+		"{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{a:1}",	    "{\"a\" 1}", "{1:2}",
+		"1 2",	   "[] x",     "{}}",	     "[]]",	    "NaN",	 "Infinity",
+		"'a'",
 	};
 	char deep[2 * 600 + 1];
 	size_t i;
@@ -96,7 +113,8 @@ static void test_documents(void)
 				fprintf(stderr, "refused: %s\n", g.gl_pathv[j]);
 			CU_ASSERT_TRUE(fuzz_json_valid(buf, len));
 			/* cut short (before its closing bracket, then white space) it is not one */
-			for (cut = len; cut > 0 && buf[cut - 1] != '}' && buf[cut - 1] != ']'; cut--)
+			for (cut = len; cut > 0 && buf[cut - 1] != '}' && buf[cut - 1] != ']';
+			     cut--)
 				;
 			CU_ASSERT_TRUE(cut > 0);
 			for (cut = cut ? cut - 1 : 0; cut > 0; cut = cut * 7 / 8)
@@ -113,9 +131,9 @@ static void test_documents(void)
 int main(void)
 {
 	static const struct iorep_test tests[] = {
-		{ "JSON grammar", test_grammar },
-		{ "documents the program wrote", test_documents },
-		{ NULL, NULL },
+		{"JSON grammar", test_grammar},
+		{"documents the program wrote", test_documents},
+		{NULL, NULL},
 	};
 
 	return iorep_test_main("fuzz JSON check", tests);

@@ -94,8 +94,8 @@ static bool string(struct jscan *s)
 			for (i = 0; i < 4; i++, s->p++)
 				if (s->p == s->end || !is_hex(*s->p))
 					return false;
-		} else if (!(c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' ||
-			     c == 'r' || c == 't')) {
+		} else if (!(c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' ||
+			     c == 'n' || c == 'r' || c == 't')) {
 			return false;
 		}
 	}
