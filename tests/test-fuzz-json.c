@@ -74,26 +74,6 @@ static void test_grammar(void)
 	CU_ASSERT_FALSE(fuzz_json_valid(deep, 1200));
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!fp)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 && fseek(fp, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n);
-		if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(fp);
-	return buf;
-}
-
 static void test_documents(void)
 {
 	static const char *const patterns[] = {
@@ -107,8 +87,7 @@ static void test_documents(void)
 	for (i = 0; i < 2; i++) {
 		CU_ASSERT_EQUAL_FATAL(glob(patterns[i], 0, NULL, &g), 0);
 		for (j = 0; j < g.gl_pathc; j++) {
-			buf = slurp(g.gl_pathv[j], &len);
-			CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+			buf = iorep_test_slurp(g.gl_pathv[j], &len);
 			if (!fuzz_json_valid(buf, len))
 				fprintf(stderr, "refused: %s\n", g.gl_pathv[j]);
 			CU_ASSERT_TRUE(fuzz_json_valid(buf, len));
