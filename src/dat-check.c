@@ -421,11 +421,6 @@ static bool skip_string(struct walk *w, uint64_t *off)
 }
 
 /*
- * Version 6: past the header files, the event formats, kallsyms, printk
- * formats, saved command lines and the CPU count, to the options, and past
- * them to the table of the CPUs' pages.
- */
-/*
  * Version 6: the kallsyms, printk and cmdlines texts at *@off, each after its
  * size (4, 4 and 8 bytes), moved past.  libtracecmd allocates size + 1 bytes
  * for one and reads size bytes into them: a size of all ones allocates none,
@@ -450,6 +445,11 @@ static int v6_texts(struct walk *w, uint64_t *off)
 	return 1;
 }
 
+/*
+ * Version 6: past the header files, the event formats, kallsyms, printk
+ * formats, saved command lines and the CPU count, to the options, and past
+ * them to the table of the CPUs' pages.
+ */
 static int check_v6(struct walk *w, uint64_t off)
 {
 	uint64_t i, ncpus;
