@@ -11,20 +11,18 @@
  *  - version 7 chains its option sections by offset; a chain that comes
  *    back to a section makes libtracecmd read it again and again, until
  *    the stack or the memory runs out;
- *  - an empty CPUSTAT or PROCMAPS option: libtracecmd writes or reads at
- *    size - 1;
- *  - a DATE, TRACECLOCK, UNAME, HOOK, OFFSET or VERSION option without a
- *    NUL: libtracecmd reads it as a C string (and strtok_r() writes) past
- *    its buffer;
+ *  - options whose payload libtracecmd reads past, writes before or
+ *    dereferences NULL on (dat-option.c lists them), and version 6's trace
+ *    clock list after the CPU table, read as the TRACECLOCK option is;
  *  - a ring-buffer page whose commit word is more than the page holds:
  *    libtraceevent's kbuffer reads events past the page, to a crash;
  *  - an event format whose print format has __print_flags() or
  *    __print_symbolic() of a field the event does not have: libtraceevent
  *    looks the field up and writes to it unchecked (process_entry()), a
  *    NULL dereference;
- *  - a version 6 kallsyms, printk or cmdlines size of all ones:
+ *  - a kallsyms, printk or (version 6) cmdlines size of all ones:
  *    libtracecmd allocates size + 1 bytes, none, and reads the file into
- *    them;
+ *    them (a cmdlines size of 8 bytes fails read() as too big, though);
  *  - a version 7 header section whose size is negative as libtracecmd
  *    seeks by it: it reads the sections before it again, without end;
  *  - an event format with a field whose '[' is followed by a byte that is
@@ -45,22 +43,9 @@
 #include <unistd.h>
 
 #include "dat-check.h"
+#include "dat-option.h"
 #include "iorep-error.h"
 #include "kbuf-walk.h"
-
-/* libtracecmd's option ids (trace-cmd-private.h, not installed). */
-enum {
-	OPT_DONE = 0,
-	OPT_DATE = 1,
-	OPT_CPUSTAT = 2,
-	OPT_BUFFER = 3,
-	OPT_TRACECLOCK = 4,
-	OPT_UNAME = 5,
-	OPT_HOOK = 6,
-	OPT_OFFSET = 7,
-	OPT_VERSION = 9,
-	OPT_PROCMAPS = 10,
-};
 
 /* libtracecmd's section ids (version 7) */
 enum {
@@ -69,8 +54,11 @@ enum {
 };
 
 #define SEC_FL_COMPRESS 1
+#define ALL_ONES \
+	"a section's size is all ones (libtracecmd would read the file into a buffer of no bytes)"
 #define MAX_OPTION_SECTIONS 64
-#define MAX_STRING_OPTION 4096
+/* option payloads longer than this are not looked into (libtracecmd reads them whole) */
+#define MAX_OPTION (16 << 20)
 /* event formats longer than this are not looked into (the kernel's are a few KiB) */
 #define MAX_FORMAT (256 * 1024)
 
@@ -90,6 +78,11 @@ struct walk {
 	uint64_t ncpus;
 	struct iorep_dat_check *c;
 	char *fmt;	   /* an event format's text, MAX_FORMAT bytes */
+	unsigned char *opt; /* an option's payload, opt_cap bytes */
+	size_t opt_cap;
+	bool clock_list;   /* a TRACECLOCK option: version 6 has the list again after its CPUs */
+	bool cpucount_set; /* a CPUCOUNT option: libtracecmd's count of CPUs, not the header's */
+	uint64_t cpucount;
 	bool flag_pending; /* libtraceevent's is_flag_field/is_symbolic_field, set */
 };
 
@@ -123,18 +116,6 @@ static int refuse(struct walk *w, uint64_t at, const char *what)
 
 static bool skip_string(struct walk *w, uint64_t *off);
 
-/* Whether the @size bytes at @off hold a NUL. */
-static bool has_nul(struct walk *w, uint64_t off, uint64_t size)
-{
-	char buf[MAX_STRING_OPTION];
-
-	if (size > sizeof(buf))
-		return true; /* not read here; libtracecmd's own read decides */
-	if (!rd(w, off, buf, (size_t)size))
-		return true;
-	return memchr(buf, '\0', (size_t)size) != NULL;
-}
-
 /*
  * The BUFFER option of the top buffer (version 7): where its CPUs' pages
  * are, unless the section they are in is compressed.
@@ -166,6 +147,44 @@ static int buffer_option(struct walk *w, uint64_t off, uint64_t size)
 }
 
 /*
+ * The @size bytes of the option payload at @off into w->opt (and a NUL past
+ * them).  Returns 1, 0 when the file ends first, or -IOREP_ENOMEM.
+ */
+static int payload(struct walk *w, uint64_t off, uint64_t size)
+{
+	unsigned char *p;
+
+	if (size + 1 > w->opt_cap) {
+		p = realloc(w->opt, (size_t)size + 1);
+		if (!p)
+			return -IOREP_ENOMEM;
+		w->opt = p;
+		w->opt_cap = (size_t)size + 1;
+	}
+	if (!rd(w, off, w->opt, (size_t)size))
+		return 0;
+	w->opt[size] = '\0';
+	return 1;
+}
+
+/*
+ * Version 7: the kallsyms or printk section (option @id) whose offset the
+ * option payload at @off holds.  libtracecmd allocates its size + 1 bytes
+ * (4 bytes of size) and reads size bytes into them: a size of all ones
+ * allocates none, and the rest of the file goes over the heap.
+ */
+static int text_section(struct walk *w, unsigned int id, uint64_t off)
+{
+	uint64_t sec, sid, flags, size;
+
+	if (!num(w, off, 8, &sec) || !num(w, sec, 2, &sid) || !num(w, sec + 2, 2, &flags) ||
+	    sid != id || (flags & SEC_FL_COMPRESS) || !num(w, sec + 16, 4, &size) ||
+	    size != UINT32_MAX)
+		return 0;
+	return refuse(w, sec + 16, ALL_ONES);
+}
+
+/*
  * The options from @off on, to the DONE option.  Version 7: *@next gets
  * the offset its payload holds (the next option section, 0 for none);
  * version 6: *@next gets the offset past it.  Returns 0 (also when the file
@@ -174,42 +193,41 @@ static int buffer_option(struct walk *w, uint64_t off, uint64_t size)
 static int options(struct walk *w, uint64_t off, uint64_t *next)
 {
 	uint64_t id, size;
+	const char *why;
 	int ret;
 
 	*next = 0;
 	while (num(w, off, 2, &id)) {
-		if (id == OPT_DONE && !w->v7) {
+		if (id == IOREP_OPT_DONE && !w->v7) {
 			*next = off + 2;
 			return 0;
 		}
 		if (!num(w, off + 2, 4, &size))
 			return 0;
-		if (id == OPT_DONE) {
+		if (id == IOREP_OPT_DONE) {
 			if (size < 8 || !num(w, off + 6, 8, next))
 				*next = 0;
 			return 0;
 		}
-		switch (id) {
-		case OPT_CPUSTAT:
-		case OPT_PROCMAPS:
-			if (!size)
-				return refuse(w, off,
-					      "an empty option that libtracecmd cannot read");
-			break;
-		case OPT_DATE:
-		case OPT_TRACECLOCK:
-		case OPT_UNAME:
-		case OPT_HOOK:
-		case OPT_OFFSET:
-		case OPT_VERSION:
-			if (!has_nul(w, off + 6, size))
-				return refuse(w, off, "a text option without its terminating NUL");
-			break;
-		case OPT_BUFFER:
-			if (w->v7 && (ret = buffer_option(w, off + 6, size)) < 0)
+		if (iorep_dat_option_checked((unsigned int)id) && size <= MAX_OPTION) {
+			ret = payload(w, off + 6, size);
+			if (ret < 0)
 				return ret;
-			break;
+			why = ret ? iorep_dat_option_trap((unsigned int)id, w->opt, (size_t)size,
+							  w->v7, w->big_endian)
+				  : NULL;
+			if (why)
+				return refuse(w, off, why);
 		}
+		if (id == IOREP_OPT_TRACECLOCK)
+			w->clock_list = true;
+		if (id == IOREP_OPT_CPUCOUNT && size >= 4 && num(w, off + 6, 4, &w->cpucount))
+			w->cpucount_set = true;
+		if (w->v7 && id == IOREP_OPT_BUFFER && (ret = buffer_option(w, off + 6, size)) < 0)
+			return ret;
+		if (w->v7 && (id == IOREP_OPT_KALLSYMS || id == IOREP_OPT_PRINTK) && size >= 8 &&
+		    (ret = text_section(w, (unsigned int)id, off + 6)) < 0)
+			return ret;
 		off += 6 + size;
 	}
 	return 0;
@@ -436,9 +454,7 @@ static int v6_texts(struct walk *w, uint64_t *off)
 	for (i = 0; i < 3; i++) {
 		if (num(w, *off, width[i], &size) &&
 		    size == (width[i] == 8 ? UINT64_MAX : UINT32_MAX))
-			return refuse(w, *off,
-				      "a section's size is all ones (libtracecmd would read the file "
-				      "into a buffer of no bytes)");
+			return refuse(w, *off, ALL_ONES);
 		if (!skip_sized(w, off, width[i]))
 			return 0;
 	}
@@ -447,12 +463,13 @@ static int v6_texts(struct walk *w, uint64_t *off)
 
 /*
  * Version 6: past the header files, the event formats, kallsyms, printk
- * formats, saved command lines and the CPU count, to the options, and past
- * them to the table of the CPUs' pages.
+ * formats, saved command lines and the CPU count, to the options, past
+ * them to the table of the CPUs' pages, and past it to the trace clocks.
  */
 static int check_v6(struct walk *w, uint64_t off)
 {
-	uint64_t i, ncpus;
+	uint64_t i, ncpus, size;
+	const char *why;
 	char tag[13];
 	int ret;
 
@@ -474,6 +491,8 @@ static int check_v6(struct walk *w, uint64_t off)
 	if (!rd(w, off, tag, 10) || memcmp(tag, "options  ", 10))
 		return 0;
 	ret = options(w, off + 10, &off);
+	if (w->cpucount_set) /* what libtracecmd reads the table by */
+		ncpus = w->cpucount;
 	if (ret < 0 || !off || !rd(w, off, tag, 10) || memcmp(tag, "flyrecord", 10) ||
 	    ncpus > 1 << 16)
 		return ret;
@@ -488,7 +507,12 @@ static int check_v6(struct walk *w, uint64_t off)
 	for (off += 10, i = 0; i < ncpus; i++, off += 16)
 		if (!num(w, off, 8, &w->cpus[i].off) || !num(w, off + 8, 8, &w->cpus[i].size))
 			w->cpus[i].off = w->cpus[i].size = 0;
-	return 0;
+	/* with a TRACECLOCK option, libtracecmd parses the clock list after the table too */
+	if (!w->clock_list || !num(w, off, 8, &size) || size > MAX_OPTION ||
+	    (ret = payload(w, off + 8, size)) <= 0)
+		return ret < 0 ? ret : 0;
+	why = iorep_dat_clock_trap((const char *)w->opt);
+	return why ? refuse(w, off, why) : 0;
 }
 
 /*
@@ -502,7 +526,7 @@ static int v7_formats(struct walk *w, uint64_t off)
 	int ret;
 
 	while (num(w, off, 2, &id) && num(w, off + 2, 2, &flags) && num(w, off + 8, 8, &size) &&
-	       (id == OPT_DONE || (id >= 16 && id <= 21))) {
+	       (id == IOREP_OPT_DONE || (id >= 16 && id <= 21))) {
 		/* libtracecmd seeks past it by the size, signed: back, then on again */
 		if (size >> 63)
 			return refuse(w, off,
@@ -540,7 +564,7 @@ static int check_v7(struct walk *w, uint64_t off)
 			return refuse(w, off, "it has too many option sections");
 		seen[n++] = off;
 		/* section header: id, flags, description, size */
-		if (!num(w, off, 2, &id) || !num(w, off + 2, 2, &flags) || id != OPT_DONE ||
+		if (!num(w, off, 2, &id) || !num(w, off + 2, 2, &flags) || id != IOREP_OPT_DONE ||
 		    (flags & SEC_FL_COMPRESS))
 			return 0; /* libtracecmd refuses it, or it cannot be read here */
 		ret = options(w, off + 16, &next);
@@ -620,6 +644,7 @@ int iorep_dat_check(int fd, uint64_t size, struct iorep_dat_check *c)
 		ret = scan_pages(&w);
 	free(w.cpus);
 	free(w.fmt);
+	free(w.opt);
 	return ret;
 }
 
