@@ -321,6 +321,48 @@ static void test_dat_headers_refused(void)
 }
 
 /*
+ * Options (and the sections and clock list they lead to) that libtracecmd
+ * 1.3.1 reads past, writes before or dereferences NULL on, made by
+ * tests/fuzz/make-option-crashes.py from the fuzz seeds; the command line
+ * died of 5 of them (SIGSEGV or glibc's abort), and ASan reports the others.
+ */
+static void test_dat_options_refused(void)
+{
+	static const struct {
+		const char *file;
+		const char *error;
+	} cases[] = {
+		{"buffer-clock-without-nul.v7",
+		 "offset 9960: a buffer option whose name or clock has no terminating NUL"},
+		{"buffer-name-without-nul.v6",
+		 "offset 4731: a buffer option whose name or clock has no terminating NUL"},
+		{"cpucount-of-two-bytes.v6",
+		 "offset 4772: a CPU count option shorter than 4 bytes"},
+		{"guest-cpu-negative.v6", "offset 4731: a guest option with a negative CPU number"},
+		{"guest-name-without-nul.v6",
+		 "offset 4772: a guest option whose name has no terminating NUL"},
+		{"hook-malformed.v6", "offset 4772: a hook option that libtracecmd cannot parse"},
+		{"kallsyms-section-size-all-ones.v7",
+		 "offset 51747: a section's size is all ones (libtracecmd would read the file into "
+		 "a buffer of no bytes)"},
+		{"time-shift-cpu-without-samples.v7",
+		 "offset 1501: a time shift option with a CPU of no samples"},
+		{"trace-clock-empty-brackets.v6",
+		 "offset 5164: its trace clock list has a \"[\" word with no clock name in it"},
+		{"traceclock-empty-brackets.v6",
+		 "offset 4658: its trace clock list has a \"[\" word with no clock name in it"},
+	};
+	char path[512], want[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(path, sizeof(path), CRASHES "/libtracecmd-opt-%s.dat", cases[i].file);
+		snprintf(want, sizeof(want), "trace.dat is damaged at %s", cases[i].error);
+		expect_error(path, -IOREP_ETRACEDAT, want);
+	}
+}
+
+/*
  * The reports of damaged @path say so: the JSON document's input.damaged
  * and damaged_at, every finding suspected, and the text report's warning
  * and header line (all findings, not "later" ones, are suspected).
@@ -495,6 +537,7 @@ int main(void)
 		{ "trace.dat whose data libtracecmd cannot read: no descriptor left",
 		  test_dat_init_failed_no_fd_left },
 		{ "trace.dat headers libtracecmd cannot survive", test_dat_headers_refused },
+		{ "trace.dat options libtracecmd cannot survive", test_dat_options_refused },
 		{ "damaged ring-buffer page", test_damaged_page },
 		{ "damaged record", test_damaged_record },
 		{ "random bytes", test_random_bytes },
