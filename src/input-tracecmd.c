@@ -58,6 +58,9 @@ struct pid_comm {
 	const char *comm;
 };
 
+/* common_type, common_flags, common_preempt_count and common_pid: 8 bytes */
+#define COMMON_SIZE 8
+
 struct tracecmd_reader {
 	int fd;
 	struct tracecmd_input *handle;
@@ -81,6 +84,7 @@ struct tracecmd_reader {
 	off_t file_size;
 	struct iorep_dat_cpus cpus;	/* version 6: where its CPU data sizes are (dat-check.c) */
 	int fast;		/* records come from the kbuffer walk, not libtracecmd */
+	unsigned int page_size;	/* of the ring buffer, in the file header */
 	char comp[32];		/* the compression of the file read through a copy */
 	struct iorep_kbuf kbuf;
 	struct tep_record held;	/* the walk's current record */
@@ -505,6 +509,7 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 	in->info.kernel = kernel_release(in, tracecmd_get_uname(tr->handle));
 	in->info.pos_unit = "offset";
 	in->info.page_size = (uint32_t)tracecmd_page_size(tr->handle);
+	tr->page_size = in->info.page_size;
 	return 0;
 }
 
@@ -666,6 +671,29 @@ static struct tep_record *walk_record(struct tracecmd_reader *tr)
 	return &tr->held;
 }
 
+/*
+ * libtracecmd takes an event's length from the event, unchecked: a damaged
+ * one runs past its page (a buffer of page_size bytes, past the end of a
+ * decompressed page).  Its header starts at record->offset within its page
+ * (pages are at multiples of page_size; libtracecmd refuses others), and
+ * its payload starts record_size - size bytes later: 4, or 8 for an event
+ * with a length word, the only kind whose length can be damaged (and whose
+ * record_size can wrap around).  The payload is cut at the page's end, as
+ * the kbuffer walk cuts it.
+ */
+static void bound_record(const struct tracecmd_reader *tr, struct tep_record *rec)
+{
+	unsigned long long index, hdr = 8, room, size = rec->size < 0 ? 0 : (unsigned)rec->size;
+
+	if (!tr->page_size)
+		return;
+	index = rec->offset % tr->page_size;
+	if (rec->record_size >= rec->size && rec->record_size - rec->size <= 8)
+		hdr = (unsigned long long)(rec->record_size - rec->size);
+	room = index + hdr < tr->page_size ? tr->page_size - index - hdr : 0;
+	rec->size = (int)(size < room ? size : room);
+}
+
 /* The next record of all CPUs through libtracecmd, or NULL at the end. */
 static struct tep_record *libtracecmd_record(struct iorep_input *in, struct tracecmd_reader *tr)
 {
@@ -679,6 +707,7 @@ static struct tep_record *libtracecmd_record(struct iorep_input *in, struct trac
 		return NULL;
 	rec = tr->head[best];
 	tr->seen[best] = rec->offset;
+	bound_record(tr, rec);
 	tr->head[best] = tracecmd_read_data(tr->handle, best);
 	if (!tr->head[best])
 		check_cpu_end(in, tr, best);
@@ -745,7 +774,12 @@ static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 				return 1;
 			}
 		}
-		id = tep_data_type(tr->tep, rec);
+		/*
+		 * shorter than the header every event has (a length word under 4,
+		 * as in the zeros after a cut): libtraceevent would read its type
+		 * and pid past it; as before the cut to the page, not one of ours
+		 */
+		id = rec->size < COMMON_SIZE ? -1 : tep_data_type(tr->tep, rec);
 		if (id < 0 || id > tr->max_id || tr->by_id[id] < 0) {
 			in->stats.other_events++;
 			release(tr, rec);

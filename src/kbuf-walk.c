@@ -121,7 +121,7 @@ fail:
 int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r)
 {
 	struct kbuf_cpu *c, *best = NULL;
-	int cpu;
+	int cpu, size;
 
 	for (cpu = 0; cpu < k->ncpus; cpu++) {
 		c = &k->cpu[cpu];
@@ -131,7 +131,9 @@ int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r)
 	if (!best)
 		return 0;
 	r->data = best->data;
-	r->size = (unsigned int)kbuffer_event_size(best->kb);
+	/* a length word of 0 to 3 comes out negative: no payload, a damaged record */
+	size = kbuffer_event_size(best->kb);
+	r->size = size < 0 ? 0 : (unsigned int)size;
 	/* a damaged length must not reach past the page (or the mapping) */
 	if ((const unsigned char *)r->data + r->size > k->map + best->page + k->page_size)
 		r->size = (unsigned int)(k->map + best->page + k->page_size -

@@ -487,6 +487,26 @@ static void test_damaged_record(void)
 	expect_damage_reported(path, 1, 24752);
 }
 
+/*
+ * A compressed file whose damaged event length runs past its page (found by
+ * fuzz-tracedat): libtracecmd hands the record over as it is, and the plain
+ * path decoded its dma_addrs array past the decompressed page (ASan: a heap
+ * overflow).  Both paths now cut the payload at the page's end: the same
+ * 241 events either way, nothing lost.
+ */
+static void test_event_past_its_page(void)
+{
+	struct result fast, plain;
+
+	read_both(CRASHES "/reader-v7-plain-event-length-past-its-page.v7.dat", &fast, &plain);
+	CU_ASSERT_EQUAL(fast.ret, 0);
+	CU_ASSERT_EQUAL(plain.ret, 0);
+	CU_ASSERT_EQUAL(fast.events, 241);
+	CU_ASSERT_EQUAL(plain.events, 241);
+	CU_ASSERT_EQUAL(fast.damaged, 0);
+	CU_ASSERT_EQUAL(plain.damaged, 0);
+}
+
 static void test_random_bytes(void)
 {
 	unsigned char buf[100000];
@@ -538,6 +558,7 @@ int main(void)
 		  test_dat_init_failed_no_fd_left },
 		{ "trace.dat headers libtracecmd cannot survive", test_dat_headers_refused },
 		{ "trace.dat options libtracecmd cannot survive", test_dat_options_refused },
+		{ "an event whose length runs past its page", test_event_past_its_page },
 		{ "damaged ring-buffer page", test_damaged_page },
 		{ "damaged record", test_damaged_record },
 		{ "random bytes", test_random_bytes },
