@@ -226,8 +226,9 @@ int iorep_attrib_feed(struct iorep_model *m, const struct iorep_event *ev)
 
 	if (!c)
 		return m->error = -IOREP_ENOMEM;
-	if (d->cls != IOREP_C_MAP && d->cls != IOREP_C_UNMAP &&
-	    iorep_event_has(ev, IOREP_F_DEVICE) && !strcmp(d->system, "dma")) {
+	/* the dma:* events are the classes from IOREP_C_DMA_MAP to IOREP_C_DMA_SYNC_SG */
+	if (d->cls >= IOREP_C_DMA_MAP && d->cls <= IOREP_C_DMA_SYNC_SG &&
+	    iorep_event_has(ev, IOREP_F_DEVICE)) {
 		dev = iorep_model_device_get(m, ev->device);
 		if (dev == IOREP_NONE)
 			return m->error;
