@@ -196,6 +196,9 @@ struct iorep_model_cpu;	/* per-CPU attribution state, model.c's own */
 /* Devices one model holds at most (-IOREP_ELIMIT past it, model.limit "devices"). */
 #define IOREP_DEVICES_MAX (1u << 21)
 
+/* Entries of the model's cache of device lookups (a power of two). */
+#define IOREP_DEV_CACHE 16
+
 struct iorep_model {
 	struct iorep_strtab *st;
 	struct iorep_device *devices;
@@ -207,6 +210,8 @@ struct iorep_model {
 	/* lookups that stay O(1) with a million devices or groups (model.c's own) */
 	struct iorep_index dev_index;	/* device name -> devices[] */
 	struct iorep_index group_index;	/* group id -> groups[] */
+	/* devices[] by the address of their interned name, for iorep_model_device_get() */
+	uint32_t dev_cache[IOREP_DEV_CACHE];
 	uint32_t *dirty, ndirty, dirty_cap;	/* groups to check for a split */
 	uint32_t *user_doms, nuser_doms, user_doms_cap;	/* domains made as USER, in order */
 	uint32_t *appear, nappear, appear_cap;	/* devices that appeared with no domain yet */

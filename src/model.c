@@ -190,12 +190,23 @@ uint32_t iorep_model_device_find(const struct iorep_model *m, const char *name)
 
 uint32_t iorep_model_device_get(struct iorep_model *m, const char *name)
 {
+	/* Every dma:* event is looked up twice (attribution, DMA-API checks), by a
+	 * name interned in m->st: the address finds the device without hashing
+	 * the text.  An entry is right when the device's own name is that
+	 * address, so a stale or zeroed one only misses. */
+	uint32_t *hint = &m->dev_cache[(uint64_t)(uintptr_t)name * UINT64_C(0x9e3779b97f4a7c15) >> 32 &
+				       (IOREP_DEV_CACHE - 1)];
 	struct iorep_device *d;
-	uint32_t i = iorep_model_device_find(m, name);
+	uint32_t i = *hint;
 	int ret;
 
-	if (i != IOREP_NONE)
+	if (i < m->ndevices && m->devices[i].name == name)
 		return i;
+	i = iorep_model_device_find(m, name);
+	if (i != IOREP_NONE) {
+		*hint = i;
+		return i;
+	}
 	if (grow((void **)&m->devices, m->ndevices, &m->devices_cap, sizeof(*d)) < 0) {
 		m->error = -IOREP_ENOMEM;
 		return IOREP_NONE;
