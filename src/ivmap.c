@@ -166,16 +166,39 @@ static struct iorep_ivmap_node *ivmap_rebalance(struct iorep_ivmap *m, struct io
 static void ivmap_fixup(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 			const struct iorep_ivmap_node *must)
 {
-	while (n) {
-		unsigned int old_height = n->height;
-		uint64_t old_max = n->max_last;
-		struct iorep_ivmap_node *r = ivmap_rebalance(m, n);
+	struct iorep_ivmap_node *l, *r;
+	unsigned int hl, hr, height;
+	uint64_t max;
 
+	while (n) {
+		l = n->left;
+		r = n->right;
+		hl = ivmap_height(l);
+		hr = ivmap_height(r);
 		if (n == must)
 			must = NULL;
-		if (!must && r->height == old_height && r->max_last == old_max)
+		if (hl > hr + 1 || hr > hl + 1) {
+			/* a rotation: compare the new subtree root with what the parent saw */
+			height = n->height;
+			max = n->max_last;
+			n = ivmap_rebalance(m, n);
+			if (!must && n->height == height && n->max_last == max)
+				return;
+			n = n->parent;
+			continue;
+		}
+		/* balanced here: ivmap_update() without reading the children twice */
+		height = 1 + (hl > hr ? hl : hr);
+		max = n->last;
+		if (l && l->max_last > max)
+			max = l->max_last;
+		if (r && r->max_last > max)
+			max = r->max_last;
+		if (!must && n->height == height && n->max_last == max)
 			return;
-		n = r->parent;
+		n->height = height;
+		n->max_last = max;
+		n = n->parent;
 	}
 }
 
