@@ -113,6 +113,7 @@ struct iorep_ivmap {
 	struct iorep_ivmap_slot *slots;
 	size_t nslots;
 	size_t nused;
+	unsigned int slot_shift; /* 64 - log2(nslots): a start's home is its hash >> this */
 	int overlap;	   /* two nodes may overlap: no table, tree walks only */
 	size_t nbad;	   /* while so, the neighbours in order that overlap */
 	size_t since_drop; /* links and unlinks since the table was dropped */

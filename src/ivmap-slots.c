@@ -13,19 +13,18 @@
 
 #define SLOTS_MIN 16
 
-/* The home slot of @start in a table of @nslots (a power of two). */
-static size_t slot_home(uint64_t start, size_t nslots)
+/* The home slot of @start in a table of 2^(64 - @shift) slots (at least SLOTS_MIN). */
+static size_t slot_home(uint64_t start, unsigned int shift)
 {
-	unsigned int bits = (unsigned int)__builtin_ctzll(nslots);
-
 	/* Fibonacci hashing: IOVAs are page-aligned, their low bits all zero. */
-	return bits ? (size_t)((start * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - bits)) : 0;
+	return (size_t)((start * UINT64_C(0x9e3779b97f4a7c15)) >> shift);
 }
 
 /* Places @n in the first free slot from its home; the table has room. */
-static void slot_place(struct iorep_ivmap_slot *slots, size_t nslots, struct iorep_ivmap_node *n)
+static void slot_place(struct iorep_ivmap_slot *slots, size_t nslots, unsigned int shift,
+		       struct iorep_ivmap_node *n)
 {
-	size_t i = slot_home(n->start, nslots);
+	size_t i = slot_home(n->start, shift);
 
 	while (slots[i].node)
 		i = (i + 1) & (nslots - 1);
@@ -37,16 +36,18 @@ static void slot_place(struct iorep_ivmap_slot *slots, size_t nslots, struct ior
 static int slots_resize(struct iorep_ivmap *m, size_t nslots)
 {
 	struct iorep_ivmap_slot *slots = calloc(nslots, sizeof(*slots));
+	unsigned int shift = 64 - (unsigned int)__builtin_ctzll(nslots);
 	size_t i;
 
 	if (!slots)
 		return -IOREP_ENOMEM;
 	for (i = 0; i < m->nslots; i++)
 		if (m->slots[i].node)
-			slot_place(slots, nslots, m->slots[i].node);
+			slot_place(slots, nslots, shift, m->slots[i].node);
 	free(m->slots);
 	m->slots = slots;
 	m->nslots = nslots;
+	m->slot_shift = shift;
 	return 0;
 }
 
@@ -57,7 +58,7 @@ struct iorep_ivmap_node *iorep_ivmap_slots_find(const struct iorep_ivmap *m, uin
 
 	if (!m->nused)
 		return NULL;
-	for (i = slot_home(start, m->nslots);; i = (i + 1) & (m->nslots - 1)) {
+	for (i = slot_home(start, m->slot_shift);; i = (i + 1) & (m->nslots - 1)) {
 		s = &m->slots[i];
 		if (!s->node)
 			return NULL;
@@ -77,11 +78,14 @@ int iorep_ivmap_slots_reserve(struct iorep_ivmap *m, size_t want)
 
 int iorep_ivmap_slots_put(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 {
-	int ret = iorep_ivmap_slots_reserve(m, m->nused + 1);
+	int ret;
 
-	if (ret < 0)
-		return ret;
-	slot_place(m->slots, m->nslots, n);
+	if (m->nused + 1 > m->nslots / 2) {
+		ret = iorep_ivmap_slots_reserve(m, m->nused + 1);
+		if (ret < 0)
+			return ret;
+	}
+	slot_place(m->slots, m->nslots, m->slot_shift, n);
 	m->nused++;
 	return 0;
 }
@@ -89,7 +93,7 @@ int iorep_ivmap_slots_put(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 void iorep_ivmap_slots_del(struct iorep_ivmap *m, struct iorep_ivmap_node *n, int shrink)
 {
 	size_t mask = m->nslots - 1;
-	size_t i = slot_home(n->start, m->nslots), j, k;
+	size_t i = slot_home(n->start, m->slot_shift), j, k;
 
 	while (m->slots[i].node != n)
 		i = (i + 1) & mask;
@@ -98,7 +102,7 @@ void iorep_ivmap_slots_del(struct iorep_ivmap *m, struct iorep_ivmap_node *n, in
 		j = (j + 1) & mask;
 		if (!m->slots[j].node)
 			break;
-		k = slot_home(m->slots[j].start, m->nslots);
+		k = slot_home(m->slots[j].start, m->slot_shift);
 		if (i <= j ? i < k && k <= j : i < k || k <= j)
 			continue;
 		m->slots[i] = m->slots[j];
@@ -120,4 +124,5 @@ void iorep_ivmap_slots_clear(struct iorep_ivmap *m)
 	m->slots = NULL;
 	m->nslots = 0;
 	m->nused = 0;
+	m->slot_shift = 0;
 }

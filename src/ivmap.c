@@ -421,6 +421,7 @@ void iorep_ivmap_init(struct iorep_ivmap *m)
 	m->slots = NULL;
 	m->nslots = 0;
 	m->nused = 0;
+	m->slot_shift = 0;
 	m->overlap = 0;
 	m->nbad = 0;
 	m->since_drop = 0;
