@@ -26,14 +26,6 @@ int iorep_event_lookup(const char *name, int len)
 	return -1;
 }
 
-void iorep_event_reset(struct iorep_event *ev, enum iorep_etype type)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->type = type;
-	ev->cpu = -1;
-	ev->pid = -1;
-}
-
 static const char *const dma_dir_names[] = { "BIDIRECTIONAL", "TO_DEVICE", "FROM_DEVICE",
 					     "NONE" };
 
