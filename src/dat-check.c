@@ -20,6 +20,7 @@
  *    __print_symbolic() of a field the event does not have: libtraceevent
  *    looks the field up and writes to it unchecked (process_entry()), a
  *    NULL dereference;
+ *  - printk formats that libtraceevent reads past or before (dat-option.c);
  *  - a kallsyms, printk or (version 6) cmdlines size of all ones:
  *    libtracecmd allocates size + 1 bytes, none, and reads the file into
  *    them (a cmdlines size of 8 bytes fails read() as too big, though);
@@ -167,6 +168,20 @@ static int payload(struct walk *w, uint64_t off, uint64_t size)
 	return 1;
 }
 
+/* The printk formats, the @size bytes at @off: 0, or -1 (refused) or -IOREP_ENOMEM. */
+static int printk_text(struct walk *w, uint64_t off, uint64_t size)
+{
+	const char *why;
+	int ret;
+
+	if (size > MAX_OPTION || (ret = payload(w, off, size)) == 0)
+		return 0; /* not looked into, or cut short: libtracecmd fails by itself */
+	if (ret < 0)
+		return ret;
+	why = iorep_dat_printk_trap((const char *)w->opt);
+	return why ? refuse(w, off, why) : 0;
+}
+
 /*
  * Version 7: the kallsyms or printk section (option @id) whose offset the
  * option payload at @off holds.  libtracecmd allocates its size + 1 bytes
@@ -178,10 +193,11 @@ static int text_section(struct walk *w, unsigned int id, uint64_t off)
 	uint64_t sec, sid, flags, size;
 
 	if (!num(w, off, 8, &sec) || !num(w, sec, 2, &sid) || !num(w, sec + 2, 2, &flags) ||
-	    sid != id || (flags & SEC_FL_COMPRESS) || !num(w, sec + 16, 4, &size) ||
-	    size != UINT32_MAX)
+	    sid != id || (flags & SEC_FL_COMPRESS) || !num(w, sec + 16, 4, &size))
 		return 0;
-	return refuse(w, sec + 16, ALL_ONES);
+	if (size == UINT32_MAX)
+		return refuse(w, sec + 16, ALL_ONES);
+	return id == IOREP_OPT_PRINTK ? printk_text(w, sec + 20, size) : 0;
 }
 
 /*
@@ -449,12 +465,15 @@ static int v6_texts(struct walk *w, uint64_t *off)
 {
 	static const size_t width[3] = {4, 4, 8};
 	uint64_t size;
-	int i;
+	int i, ret;
 
 	for (i = 0; i < 3; i++) {
-		if (num(w, *off, width[i], &size) &&
-		    size == (width[i] == 8 ? UINT64_MAX : UINT32_MAX))
+		if (!num(w, *off, width[i], &size))
+			return 0;
+		if (size == (width[i] == 8 ? UINT64_MAX : UINT32_MAX))
 			return refuse(w, *off, ALL_ONES);
+		if (i == 1 && (ret = printk_text(w, *off + 4, size)) != 0)
+			return ret;
 		if (!skip_sized(w, off, width[i]))
 			return 0;
 	}

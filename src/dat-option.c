@@ -20,7 +20,12 @@
  *    id (written before the array of PIDs: glibc aborts);
  *  - a TIME_SHIFT with a CPU of no samples: every timestamp read of that
  *    CPU looks at sample 0 and sample -1 of an empty array.
- * Anything else in these options libtracecmd checks by itself.
+ * Anything else in these options libtracecmd checks by itself.  One text
+ * outside the options has the same kind of trap: the printk formats, whose
+ * line without a format after its ':' makes libtraceevent's
+ * tep_parse_printk_formats() strdup() from past the line (past the buffer,
+ * on the last line), and whose format of under 3 characters (after its
+ * opening quote) makes tep_register_print_string() read before its copy.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -91,6 +96,33 @@ const char *iorep_dat_clock_trap(const char *text)
 	}
 	if (strspn(w, "[]") >= n)
 		return "its trace clock list has a \"[\" word with no clock name in it";
+	return NULL;
+}
+
+const char *iorep_dat_printk_trap(const char *text)
+{
+	const char *line = text, *end, *colon, *fmt;
+
+	for (; *line; line = *end ? end + 1 : end) {
+		end = line + strcspn(line, "\n");
+		if (end == line)
+			continue; /* strtok_r() skips empty lines */
+		/* the address: strtok_r() skips leading ':'s, then up to the next */
+		colon = line + strspn(line, ":");
+		if (colon >= end)
+			return NULL; /* libtraceevent stops at a line of only ':'s */
+		colon += strcspn(colon, ":\n");
+		/* the format is read from 2 bytes past the ':' (past ": ") */
+		if (colon >= end || colon + 1 >= end)
+			return "a printk format line with nothing after its address (libtraceevent "
+			       "would read past it)";
+		fmt = colon + 2;
+		if (fmt < end && *fmt == '"')
+			fmt++;
+		if (end - fmt < 3)
+			return "a printk format of under 3 characters (libtraceevent would read "
+			       "before it)";
+	}
 	return NULL;
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* trace.dat options that libtracecmd 1.3.1 cannot be given (see dat-option.c). */
+/* trace.dat options and texts that libtracecmd 1.3.1 cannot be given (see dat-option.c). */
 #ifndef IOREP_DAT_OPTION_H
 #define IOREP_DAT_OPTION_H
 
@@ -43,5 +43,11 @@ const char *iorep_dat_option_trap(unsigned int id, const unsigned char *p, size_
  * when it can.
  */
 const char *iorep_dat_clock_trap(const char *text);
+
+/*
+ * Why libtraceevent cannot parse the printk formats @text (a C string: the
+ * printk section's text, "ADDRESS : \"FORMAT\"" a line); NULL when it can.
+ */
+const char *iorep_dat_printk_trap(const char *text);
 
 #endif

@@ -321,6 +321,14 @@ static void test_dat_headers_refused(void)
 		     -IOREP_ETRACEDAT,
 		     "damaged at offset 12613: a section's size is all ones (libtracecmd would read "
 		     "the file into a buffer of no bytes)");
+	/*
+	 * a printk formats' line with no format after its address (found by
+	 * fuzz-tracedat): libtraceevent strdup()s from past the line, here the
+	 * buffer's end (ASan: a heap overflow)
+	 */
+	expect_error(CRASHES "/libtraceevent-printk-line-without-format.v6.dat", -IOREP_ETRACEDAT,
+		     "damaged at offset 4493: a printk format line with nothing after its address "
+		     "(libtraceevent would read past it)");
 	/* version 7 data that libtracecmd cannot read is not padded (that never ended) */
 	expect_error(CRASHES "/reader-v7-damaged-data-padding-hang.v7.dat", -IOREP_ETRACEDAT,
 		     "damaged or cut short at offset 14302 (libtracecmd cannot read its data)");

@@ -40,6 +40,34 @@ static void test_clock_lists(void)
 	CU_ASSERT_PTR_NULL(TRAP(IOREP_OPT_TRACECLOCK, "[local] global\0", false));
 }
 
+static void test_printk_formats(void)
+{
+	/* as the kernel's printk_formats file has them */
+	CU_ASSERT_PTR_NULL(iorep_dat_printk_trap("0xffffffff82a4ba40 : \"Failed to allocate\\n\"\n"
+						 "0xffffffff82a4bb00 : \"%s: %d\\n\"\n"));
+	CU_ASSERT_PTR_NULL(iorep_dat_printk_trap(""));
+	CU_ASSERT_PTR_NULL(iorep_dat_printk_trap("\n\n0x1 : \"abc\"\n\n"));
+	/* unquoted, and the shortest that libtraceevent reads inside */
+	CU_ASSERT_PTR_NULL(iorep_dat_printk_trap("0x1 : abc"));
+	CU_ASSERT_PTR_NULL(iorep_dat_printk_trap("0x1 : \"abc"));
+	/* libtraceevent stops at a line of only ':'s */
+	CU_ASSERT_PTR_NULL(iorep_dat_printk_trap("0x1 : \"abc\"\n::\n0x2"));
+	/* nothing after the address: strdup() from past the line */
+	CU_ASSERT_STRING_EQUAL(iorep_dat_printk_trap("0x1 : \"abc\"\n0x2"),
+			       "a printk format line with nothing after its address (libtraceevent "
+			       "would read past it)");
+	CU_ASSERT_PTR_NOT_NULL(iorep_dat_printk_trap("0x2:"));
+	CU_ASSERT_PTR_NOT_NULL(iorep_dat_printk_trap("::0x2\n0x1 : \"abc\""));
+	/* under 3 characters after the quote: read before the copy */
+	CU_ASSERT_STRING_EQUAL(iorep_dat_printk_trap("0x1 : \"\""),
+			       "a printk format of under 3 characters (libtraceevent would read "
+			       "before it)");
+	CU_ASSERT_PTR_NOT_NULL(iorep_dat_printk_trap("0x1 :"));
+	CU_ASSERT_PTR_NOT_NULL(iorep_dat_printk_trap("0x1 : ab\n"));
+	CU_ASSERT_PTR_NOT_NULL(iorep_dat_printk_trap("0x1 : \"ab"));
+	CU_ASSERT_PTR_NOT_NULL(iorep_dat_printk_trap("0x1 : \"\\n"));
+}
+
 static void test_text_options(void)
 {
 	CU_ASSERT_PTR_NULL(
@@ -237,6 +265,7 @@ int main(void)
 {
 	static const struct iorep_test tests[] = {
 		{"trace clock lists", test_clock_lists},
+		{"printk formats", test_printk_formats},
 		{"text options", test_text_options},
 		{"hooks", test_hooks},
 		{"hooks as libtracecmd parses them", test_hooks_as_libtracecmd},
