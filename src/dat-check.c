@@ -21,6 +21,9 @@
  *    looks the field up and writes to it unchecked (process_entry()), a
  *    NULL dereference;
  *  - printk formats that libtraceevent reads past or before (dat-option.c);
+ *  - a CPU count over 2^20 (the header's, or a CPUCOUNT option's):
+ *    tracecmd_close() loops over every one, two seconds for 1.8 G (the
+ *    fuzzer's timeout); no kernel has more than 8192;
  *  - a kallsyms, printk or (version 6) cmdlines size of all ones:
  *    libtracecmd allocates size + 1 bytes, none, and reads the file into
  *    them (a cmdlines size of 8 bytes fails read() as too big, though);
@@ -58,6 +61,7 @@ enum {
 #define ALL_ONES \
 	"a section's size is all ones (libtracecmd would read the file into a buffer of no bytes)"
 #define MAX_OPTION_SECTIONS 64
+#define CPUS_TOO_MANY "a CPU count over 1048576 (libtracecmd would spend seconds looping over them)"
 /* option payloads longer than this are not looked into (libtracecmd reads them whole) */
 #define MAX_OPTION (16 << 20)
 /* event formats longer than this are not looked into (the kernel's are a few KiB) */
@@ -506,6 +510,8 @@ static int check_v6(struct walk *w, uint64_t off)
 		return ret < 0 ? ret : 0;
 	if (!num(w, off, 4, &ncpus))
 		return 0;
+	if (ncpus > IOREP_DAT_CPUS_MAX)
+		return refuse(w, off, CPUS_TOO_MANY);
 	off += 4;
 	if (!rd(w, off, tag, 10) || memcmp(tag, "options  ", 10))
 		return 0;

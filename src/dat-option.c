@@ -14,7 +14,8 @@
  *    tracecmd_create_event_hook() returns NULL, which is dereferenced;
  *  - a BUFFER or BUFFER_TEXT whose name (or, version 7, clock) runs to the
  *    option's end: strdup() reads on past it;
- *  - a CPUCOUNT of fewer than 4 bytes: 4 are read;
+ *  - a CPUCOUNT of fewer than 4 bytes: 4 are read; or of over 2^20 CPUs:
+ *    tracecmd_close() loops over each (two seconds for 1.8 G);
  *  - a GUEST whose name runs to the option's end (the size left goes
  *    negative and is compared unsigned: read on), or with a negative CPU
  *    id (written before the array of PIDs: glibc aborts);
@@ -267,6 +268,9 @@ const char *iorep_dat_option_trap(unsigned int id, const unsigned char *p, size_
 	case IOREP_OPT_CPUCOUNT:
 		if (size < 4)
 			return "a CPU count option shorter than 4 bytes";
+		if (num(p, 4, big) > IOREP_DAT_CPUS_MAX)
+			return "a CPU count over 1048576 (libtracecmd would spend seconds looping "
+			       "over them)";
 		break;
 	case IOREP_OPT_GUEST:
 		return guest_trap(p, size, big);

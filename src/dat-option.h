@@ -26,6 +26,9 @@ enum iorep_dat_opt {
 	IOREP_OPT_BUFFER_TEXT = 22,
 };
 
+/* CPUs a trace.dat may say it has (kernels have 8192 at most). */
+#define IOREP_DAT_CPUS_MAX (1u << 20)
+
 /* Whether dat-option.c looks into the payload of option @id. */
 bool iorep_dat_option_checked(unsigned int id);
 

@@ -329,6 +329,15 @@ static void test_dat_headers_refused(void)
 	expect_error(CRASHES "/libtraceevent-printk-line-without-format.v6.dat", -IOREP_ETRACEDAT,
 		     "damaged at offset 4493: a printk format line with nothing after its address "
 		     "(libtraceevent would read past it)");
+	/*
+	 * a version 6 header's CPU count of 1,818,585,446 ("fiel", a fuzz-tracedat
+	 * timeout): tracecmd_close() of the failed handle looped over every CPU,
+	 * two seconds; now refused at once
+	 */
+	expect_error(CRASHES "/libtracecmd-cpu-count-2g-close-loops-seconds.v6.dat",
+		     -IOREP_ETRACEDAT,
+		     "damaged at offset 9676: a CPU count over 1048576 (libtracecmd would spend "
+		     "seconds looping over them)");
 	/* version 7 data that libtracecmd cannot read is not padded (that never ended) */
 	expect_error(CRASHES "/reader-v7-damaged-data-padding-hang.v7.dat", -IOREP_ETRACEDAT,
 		     "damaged or cut short at offset 14302 (libtracecmd cannot read its data)");

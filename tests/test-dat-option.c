@@ -203,6 +203,14 @@ static void test_numbers(void)
 	CU_ASSERT_STRING_EQUAL(TRAP(IOREP_OPT_CPUCOUNT, "\2\0", false),
 			       "a CPU count option shorter than 4 bytes");
 	CU_ASSERT_PTR_NOT_NULL(TRAP(IOREP_OPT_CPUCOUNT, "", false));
+	/* 2^20 CPUs at most; 2^20 + 1, and -1 read as unsigned, are refused */
+	CU_ASSERT_PTR_NULL(TRAP(IOREP_OPT_CPUCOUNT, "\0\0\x10\0", false));
+	CU_ASSERT_PTR_NULL(iorep_dat_option_trap(
+		IOREP_OPT_CPUCOUNT, (const unsigned char *)"\0\x10\0\0", 4, true, true));
+	CU_ASSERT_STRING_EQUAL(TRAP(IOREP_OPT_CPUCOUNT, "\1\0\x10\0", false),
+			       "a CPU count over 1048576 (libtracecmd would spend seconds looping "
+			       "over them)");
+	CU_ASSERT_PTR_NOT_NULL(TRAP(IOREP_OPT_CPUCOUNT, "\xff\xff\xff\xff", true));
 }
 
 static void test_guests(void)
