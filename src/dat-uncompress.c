@@ -12,6 +12,11 @@
  * write the same file `trace-cmd convert --compression none` writes, to an
  * unnamed temporary file, and reads that with the kbuffer walk.  Offsets
  * (findings' "pos") are then offsets in that uncompressed file.
+ *
+ * An uncompressed file is read by libtracecmd in a child too, its headers
+ * only, before the reader reads it: libtraceevent 1.7.1 divides by zero on
+ * some damaged event formats (and fuzzing found other crashes in its header
+ * parsers no cheap check foresees); a crash there is then a refusal.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -63,7 +68,7 @@ struct shared {
 };
 
 /* COPY_WORKING when the child exits: it died inside the libraries (a sanitizer's exit) */
-enum { COPY_WORKING, COPY_MADE, COPY_NONE, COPY_FAILED };
+enum { COPY_WORKING, COPY_MADE, COPY_NONE, COPY_FAILED, COPY_READ };
 
 /* libtracecmd's per-CPU files (trace-input.c's COMPR_TEMP_FILE, mkstemp()'s six more) */
 #define LIB_TEMP_PREFIX "/tmp/trace_cpu_data"
@@ -113,6 +118,7 @@ static void crashed(int sig)
  */
 static void child(int fd, int copy, struct shared *sh)
 {
+	/* @copy < 0: the headers only, as the reader opens them (open_handle()) */
 	struct tracecmd_output *oh;
 	struct tracecmd_input *ih;
 	char path[64];
@@ -134,6 +140,14 @@ static void child(int fd, int copy, struct shared *sh)
 	ih = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!ih) {
 		sh->status = COPY_FAILED;
+		return;
+	}
+	if (copy < 0) {
+		/* not closed when it fails: libtracecmd 1.3.1 may crash closing it */
+		if (tracecmd_init_data(ih) == 0)
+			tracecmd_close(ih);
+		unlink_lib_files();
+		sh->status = COPY_READ;
 		return;
 	}
 	if (tracecmd_get_file_compress_proto(ih, &name, NULL) < 0 || !name ||
@@ -188,16 +202,16 @@ int iorep_dat_uncompress(int fd, char *comp, size_t len, int *out)
 	int copy, wst, ret;
 	pid_t pid;
 
+	bool compressed = maybe_compressed(fd);
+
 	*out = -1;
 	if (len)
 		*comp = '\0';
-	if (!maybe_compressed(fd))
-		return 0;
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return -errno;
-	copy = unnamed_file();
-	if (copy < 0) {
+	copy = compressed ? unnamed_file() : -1;
+	if (compressed && copy < 0) {
 		ret = -errno;
 		goto out;
 	}

@@ -16,7 +16,8 @@
  * libtracecmd or libtraceevent crashed on the file, with the signal in
  * *@out (or, a sanitizer's exit, minus the exit status).
  * libtracecmd works in a child process: a crash, or what it leaves behind
- * on a damaged file, stays there.
+ * on a damaged file, stays there.  A file without compression is read there
+ * too, its headers only (0, or -IOREP_ETRACEDAT when that crashed).
  */
 int iorep_dat_uncompress(int fd, char *comp, size_t len, int *out);
 

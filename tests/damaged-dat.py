@@ -15,8 +15,9 @@ KNOWN: damage that crashes libtraceevent itself where no cheap check of
 ours can see it first (tests/fuzz/fuzz-tracedat.c says why), on the plain
 path (IOREP_PLAIN_READ, libtracecmd on the file as it is); they must still
 crash that way, or the list is out of date.  The default path reads a
-compressed file through a copy made in a child process, and refuses the
-file when the child dies (exit 2), so there they are ordinary refusals.
+compressed file through a copy made in a child process, and an uncompressed
+file's headers in one first, and refuses the file when the child dies
+(exit 2), so there they are ordinary refusals.
 
   damaged-dat.py BIN FILE...            the matrix on FILEs
   damaged-dat.py BIN --quick SRCDIR     what ctest runs: the small v6/v7

@@ -295,6 +295,14 @@ static void test_dat_headers_refused(void)
 		     "trace.dat is damaged: libtracecmd died of signal 8 (Floating point "
 		     "exception) reading it");
 	/*
+	 * the same division by zero in an uncompressed file (one of 42 in the
+	 * fuzz corpus that killed the command line): its headers are first read
+	 * in a child process, which dies of it
+	 */
+	expect_error(CRASHES "/libtraceevent-sigfpe-format-uncompressed.v6.dat", -IOREP_ETRACEDAT,
+		     "trace.dat is damaged: libtracecmd died of signal 8 (Floating point "
+		     "exception) reading it");
+	/*
 	 * "field:__data_loc char[\xa5\xdfdevice;" in attach_device_to_domain's format
 	 * (found by fuzz-tracedat, cut down to those two bytes): libtraceevent would
 	 * strcmp() the token it could not read, NULL, with "]" (the command line died)
