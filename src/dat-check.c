@@ -61,7 +61,6 @@ enum {
 #define ALL_ONES \
 	"a section's size is all ones (libtracecmd would read the file into a buffer of no bytes)"
 #define MAX_OPTION_SECTIONS 64
-#define CPUS_TOO_MANY "a CPU count over 1048576 (libtracecmd would spend seconds looping over them)"
 /* option payloads longer than this are not looked into (libtracecmd reads them whole) */
 #define MAX_OPTION (16 << 20)
 /* event formats longer than this are not looked into (the kernel's are a few KiB) */
@@ -102,13 +101,10 @@ static bool rd(struct walk *w, uint64_t off, void *buf, size_t n)
 static bool num(struct walk *w, uint64_t off, size_t n, uint64_t *v)
 {
 	unsigned char b[8];
-	size_t i;
 
 	if (!rd(w, off, b, n))
 		return false;
-	*v = 0;
-	for (i = 0; i < n; i++)
-		*v |= (uint64_t)b[w->big_endian ? n - 1 - i : i] << (8 * i);
+	*v = iorep_dat_num(b, n, w->big_endian);
 	return true;
 }
 
@@ -172,8 +168,12 @@ static int payload(struct walk *w, uint64_t off, uint64_t size)
 	return 1;
 }
 
-/* The printk formats, the @size bytes at @off: 0, or -1 (refused) or -IOREP_ENOMEM. */
-static int printk_text(struct walk *w, uint64_t off, uint64_t size)
+/*
+ * The text of @size bytes at @off (printk formats, a trace clock list), as
+ * @trap judges it: 0, or -1 (refused at @at) or -IOREP_ENOMEM.
+ */
+static int text_at(struct walk *w, uint64_t at, uint64_t off, uint64_t size,
+		   const char *(*trap)(const char *text))
 {
 	const char *why;
 	int ret;
@@ -182,8 +182,14 @@ static int printk_text(struct walk *w, uint64_t off, uint64_t size)
 		return 0; /* not looked into, or cut short: libtracecmd fails by itself */
 	if (ret < 0)
 		return ret;
-	why = iorep_dat_printk_trap((const char *)w->opt);
-	return why ? refuse(w, off, why) : 0;
+	why = trap((const char *)w->opt);
+	return why ? refuse(w, at, why) : 0;
+}
+
+/* The printk formats, the @size bytes at @off. */
+static int printk_text(struct walk *w, uint64_t off, uint64_t size)
+{
+	return text_at(w, off, off, size, iorep_dat_printk_trap);
 }
 
 /*
@@ -492,7 +498,6 @@ static int v6_texts(struct walk *w, uint64_t *off)
 static int check_v6(struct walk *w, uint64_t off)
 {
 	uint64_t i, ncpus, size;
-	const char *why;
 	char tag[13];
 	int ret;
 
@@ -511,7 +516,7 @@ static int check_v6(struct walk *w, uint64_t off)
 	if (!num(w, off, 4, &ncpus))
 		return 0;
 	if (ncpus > IOREP_DAT_CPUS_MAX)
-		return refuse(w, off, CPUS_TOO_MANY);
+		return refuse(w, off, IOREP_DAT_CPUS_TOO_MANY);
 	off += 4;
 	if (!rd(w, off, tag, 10) || memcmp(tag, "options  ", 10))
 		return 0;
@@ -533,11 +538,9 @@ static int check_v6(struct walk *w, uint64_t off)
 		if (!num(w, off, 8, &w->cpus[i].off) || !num(w, off + 8, 8, &w->cpus[i].size))
 			w->cpus[i].off = w->cpus[i].size = 0;
 	/* with a TRACECLOCK option, libtracecmd parses the clock list after the table too */
-	if (!w->clock_list || !num(w, off, 8, &size) || size > MAX_OPTION ||
-	    (ret = payload(w, off + 8, size)) <= 0)
-		return ret < 0 ? ret : 0;
-	why = iorep_dat_clock_trap((const char *)w->opt);
-	return why ? refuse(w, off, why) : 0;
+	if (!w->clock_list || !num(w, off, 8, &size))
+		return 0;
+	return text_at(w, off, off + 8, size, iorep_dat_clock_trap);
 }
 
 /*
@@ -680,16 +683,6 @@ void iorep_dat_check_release(struct iorep_dat_check *c)
 	c->nbad = 0;
 }
 
-static uint64_t get64(const unsigned char *b, bool big_endian)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v |= (uint64_t)b[big_endian ? 7 - i : i] << (8 * i);
-	return v;
-}
-
 static void put64(unsigned char *b, uint64_t v, bool big_endian)
 {
 	int i;
@@ -709,8 +702,8 @@ int iorep_dat_clamp_cpus(int fd, uint64_t size, const struct iorep_dat_cpus *t)
 	for (i = 0; i < t->ncpus; i++) {
 		if (pread(fd, b, 16, (off_t)(t->table + 16ull * i)) != 16)
 			return -1;
-		off = get64(b, t->big_endian);
-		len = get64(b + 8, t->big_endian);
+		off = iorep_dat_num(b, 8, t->big_endian);
+		len = iorep_dat_num(b + 8, 8, t->big_endian);
 		if (off >= size) {
 			keep = 0;
 		} else {

@@ -35,20 +35,9 @@
 
 #include "dat-option.h"
 
-/* The @n-byte number at @p (n <= 8). */
-static uint64_t num(const unsigned char *p, size_t n, bool big)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[big ? n - 1 - i : i] << (8 * i);
-	return v;
-}
-
 static int32_t num32(const unsigned char *p, bool big)
 {
-	return (int32_t)(uint32_t)num(p, 4, big);
+	return (int32_t)(uint32_t)iorep_dat_num(p, 4, big);
 }
 
 /* The length of the C string at @p, if it ends within @size bytes; -1 if not. */
@@ -268,9 +257,8 @@ const char *iorep_dat_option_trap(unsigned int id, const unsigned char *p, size_
 	case IOREP_OPT_CPUCOUNT:
 		if (size < 4)
 			return "a CPU count option shorter than 4 bytes";
-		if (num(p, 4, big) > IOREP_DAT_CPUS_MAX)
-			return "a CPU count over 1048576 (libtracecmd would spend seconds looping "
-			       "over them)";
+		if (iorep_dat_num(p, 4, big) > IOREP_DAT_CPUS_MAX)
+			return IOREP_DAT_CPUS_TOO_MANY;
 		break;
 	case IOREP_OPT_GUEST:
 		return guest_trap(p, size, big);

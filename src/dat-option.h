@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* libtracecmd's option ids (trace-cmd-private.h, not installed). */
 enum iorep_dat_opt {
@@ -26,8 +27,21 @@ enum iorep_dat_opt {
 	IOREP_OPT_BUFFER_TEXT = 22,
 };
 
-/* CPUs a trace.dat may say it has (kernels have 8192 at most). */
+/* CPUs a trace.dat may say it has (kernels have 8192 at most), and the refusal past it. */
 #define IOREP_DAT_CPUS_MAX (1u << 20)
+#define IOREP_DAT_CPUS_TOO_MANY                                                                    \
+	"a CPU count over 1048576 (libtracecmd would spend seconds looping over them)"
+
+/* The @n-byte number (n <= 8) of a trace.dat at @p, big-endian if @big. */
+static inline uint64_t iorep_dat_num(const unsigned char *p, size_t n, bool big)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[big ? n - 1 - i : i] << (8 * i);
+	return v;
+}
 
 /* Whether dat-option.c looks into the payload of option @id. */
 bool iorep_dat_option_checked(unsigned int id);

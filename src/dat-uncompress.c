@@ -199,10 +199,9 @@ int iorep_dat_uncompress(int fd, char *comp, size_t len, int *out)
 {
 	struct shared *sh;
 	struct stat sb;
+	bool compressed = maybe_compressed(fd);
 	int copy, wst, ret;
 	pid_t pid;
-
-	bool compressed = maybe_compressed(fd);
 
 	*out = -1;
 	if (len)
