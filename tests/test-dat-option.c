@@ -86,6 +86,13 @@ static void test_text_options(void)
 	CU_ASSERT_PTR_NULL(TRAP(11, "\1\2", true));
 }
 
+/* The HOOK option whose payload is @hook and its NUL: why it is refused, or NULL. */
+static const char *hook_trap(const char *hook)
+{
+	return iorep_dat_option_trap(IOREP_OPT_HOOK, (const unsigned char *)hook, strlen(hook) + 1,
+				     false, false);
+}
+
 static void test_hooks(void)
 {
 	static const char *const good[] = {
@@ -101,25 +108,20 @@ static void test_hooks(void)
 		"",	    "sched",	"a,b",	    "a,b/", "a,b/c",	  "a,b/c,",
 		"a:,b/c,d", "a,b,/c,d", "a,b/c,d,", ":::",  "a:b,c/d:,e",
 	};
-	char buf[128];
-	size_t i, n;
+	const char *why;
+	size_t i;
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		n = strlen(good[i]) + 1;
-		memcpy(buf, good[i], n);
-		if (iorep_dat_option_trap(IOREP_OPT_HOOK, (unsigned char *)buf, n, false, false))
+		why = hook_trap(good[i]);
+		if (why)
 			fprintf(stderr, "refused: %s\n", good[i]);
-		CU_ASSERT_PTR_NULL(iorep_dat_option_trap(IOREP_OPT_HOOK, (unsigned char *)buf, n,
-							 false, false));
+		CU_ASSERT_PTR_NULL(why);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		n = strlen(bad[i]) + 1;
-		memcpy(buf, bad[i], n);
-		if (!iorep_dat_option_trap(IOREP_OPT_HOOK, (unsigned char *)buf, n, false, false))
+		why = hook_trap(bad[i]);
+		if (!why)
 			fprintf(stderr, "accepted: %s\n", bad[i]);
-		CU_ASSERT_STRING_EQUAL(iorep_dat_option_trap(IOREP_OPT_HOOK, (unsigned char *)buf,
-							     n, false, false),
-				       "a hook option that libtracecmd cannot parse");
+		CU_ASSERT_STRING_EQUAL(why, "a hook option that libtracecmd cannot parse");
 	}
 }
 
@@ -157,8 +159,7 @@ static void test_hooks_as_libtracecmd(void)
 			for (c = code, i = 0; i < len; i++, c >>= 2)
 				buf[i] = alphabet[c & 3];
 			buf[len] = '\0';
-			ours = !iorep_dat_option_trap(IOREP_OPT_HOOK, (unsigned char *)buf, len + 1,
-						      false, false);
+			ours = !hook_trap(buf);
 			if (ours != libtracecmd_parses(buf, null) && differ++ < 5)
 				fprintf(stderr, "\"%s\": %d here\n", buf, ours);
 			parsed += ours;
