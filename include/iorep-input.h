@@ -75,6 +75,26 @@ int iorep_input_open(struct iorep_input **out, const char *path, struct iorep_st
  */
 int iorep_input_next(struct iorep_input *in, struct iorep_event *ev);
 
+/*
+ * As iorep_input_next(), without the copy: *@ev points to the event, which
+ * stays valid, arrays included, until the next call.
+ */
+int iorep_input_next_ref(struct iorep_input *in, const struct iorep_event **ev);
+
+/*
+ * Reads the input on a thread of its own from here on, a few thousand
+ * events ahead of the caller, who feeds the model meanwhile.  The events,
+ * their order, the statistics, the warnings and the errors are those of
+ * reading in one thread; the statistics and warnings are complete once the
+ * stream has ended (iorep_input_next() returned 0 or an error), and
+ * iorep_input_progress() tells how far the events handed over so far came.
+ * Call it before the first iorep_input_next(), and not at all where a signal
+ * handler must find the reader on the caller's thread (the fuzz harness).
+ * Returns 0, or a negative IOREP_E* code when no thread could be started
+ * (reading then goes on in the caller's thread).
+ */
+int iorep_input_read_ahead(struct iorep_input *in);
+
 const struct iorep_input_stats *iorep_input_stats(const struct iorep_input *in);
 const struct iorep_input_info *iorep_input_info(const struct iorep_input *in);
 

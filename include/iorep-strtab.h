@@ -3,7 +3,8 @@
  * String interning: device names, drivers and comms appear millions of
  * times in a trace but take a few hundred distinct values.  Each distinct
  * string is stored once; the returned pointers stay valid until the table is
- * freed, and equal strings give equal pointers.
+ * freed, and equal strings give equal pointers.  Thread-safe: the reader
+ * thread and the model intern into one table.
  */
 #ifndef IOREP_STRTAB_H
 #define IOREP_STRTAB_H
@@ -23,6 +24,6 @@ void iorep_strtab_free(struct iorep_strtab *st);
 const char *iorep_strtab_intern(struct iorep_strtab *st, const char *s, size_t len);
 
 /* Number of distinct strings held. */
-size_t iorep_strtab_count(const struct iorep_strtab *st);
+size_t iorep_strtab_count(struct iorep_strtab *st);
 
 #endif

@@ -55,6 +55,9 @@ struct iorep_input {
 	char note[256];		/* how the input was read, when the user should know */
 	/* the input declares the iommu events (trace.dat formats): none seen is an answer */
 	int formats_known;
+	/* the reader thread, once iorep_input_read_ahead() started one (input-ahead.c) */
+	struct iorep_input_ahead *ahead;
+	struct iorep_event ev;	/* iorep_input_next_ref()'s event, read in this thread */
 };
 
 /* The magic at the start of every trace.dat: "\027\010\104tracing". */
@@ -88,6 +91,14 @@ void iorep_input_damaged(struct iorep_input *in, uint64_t count, unsigned long l
  * the total only.
  */
 int iorep_input_note_lost(struct iorep_input *in, int cpu, long long count);
+
+/* iorep_input_next() in the calling thread: the reader thread's step. */
+int iorep_input_next_here(struct iorep_input *in, struct iorep_event *ev);
+
+/* The reader thread's side of iorep_input_next_ref(), _progress() and _free(). */
+int iorep_input_ahead_next(struct iorep_input *in, const struct iorep_event **ev);
+void iorep_input_ahead_progress(const struct iorep_input *in, uint64_t *done, uint64_t *total);
+void iorep_input_ahead_stop(struct iorep_input *in);
 
 /*
  * Copies the whole stream of @src into an anonymous memory file (for

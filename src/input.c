@@ -290,7 +290,7 @@ fail:
 	return ret;
 }
 
-int iorep_input_next(struct iorep_input *in, struct iorep_event *ev)
+int iorep_input_next_here(struct iorep_input *in, struct iorep_event *ev)
 {
 	struct iorep_input_stats *s = &in->stats;
 	int ret;
@@ -330,6 +330,30 @@ int iorep_input_next(struct iorep_input *in, struct iorep_event *ev)
 	if (ev->ts > s->last_ts)
 		s->last_ts = ev->ts;
 	return 1;
+}
+
+int iorep_input_next_ref(struct iorep_input *in, const struct iorep_event **ev)
+{
+	int ret;
+
+	if (in->ahead)
+		return iorep_input_ahead_next(in, ev);
+	ret = iorep_input_next_here(in, &in->ev);
+	*ev = &in->ev;
+	return ret;
+}
+
+int iorep_input_next(struct iorep_input *in, struct iorep_event *ev)
+{
+	const struct iorep_event *e;
+	int ret;
+
+	if (!in->ahead)
+		return iorep_input_next_here(in, ev);
+	ret = iorep_input_ahead_next(in, &e);
+	if (ret > 0)
+		*ev = *e;
+	return ret;
 }
 
 const struct iorep_input_stats *iorep_input_stats(const struct iorep_input *in)
@@ -397,6 +421,7 @@ void iorep_input_free(struct iorep_input *in)
 {
 	if (!in)
 		return;
+	iorep_input_ahead_stop(in);
 	if (in->ops)
 		in->ops->close(in);
 	free(in->stats.lost);
@@ -407,6 +432,8 @@ void iorep_input_free(struct iorep_input *in)
 void iorep_input_progress(const struct iorep_input *in, uint64_t *done, uint64_t *total)
 {
 	*done = *total = 0;
-	if (in && in->priv && in->ops && in->ops->progress)
+	if (in && in->ahead)
+		iorep_input_ahead_progress(in, done, total);
+	else if (in && in->priv && in->ops && in->ops->progress)
 		in->ops->progress(in, done, total);
 }

@@ -6,9 +6,11 @@
  * nothing new or worse), 1 findings, 2 bad usage or unreadable input (with a
  * one-line reason on stderr).
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
 #include <getopt.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,18 +101,18 @@ enum { EVENTS_NONE, EVENTS_JSON, EVENTS_TEXT };
 static int list_events(struct iorep_input *in, int mode, char *err, size_t errsize)
 {
 	struct iorep_print_opts po = IOREP_PRINT_OPTS_DEFAULT;
-	struct iorep_event ev;
+	const struct iorep_event *ev;
 	struct trace_seq s;
 	int ret, wret = 0;
 
 	if (iorep_input_info(in)->page_size)
 		po.page_size = iorep_input_info(in)->page_size;
 	trace_seq_init(&s);
-	while ((ret = iorep_input_next(in, &ev)) > 0) {
+	while ((ret = iorep_input_next_ref(in, &ev)) > 0) {
 		if (mode == EVENTS_TEXT)
-			wret = iorep_event_write_text_line(&ev, &po, &s, stdout);
+			wret = iorep_event_write_text_line(ev, &po, &s, stdout);
 		else
-			wret = iorep_event_write_json_line(&ev, stdout);
+			wret = iorep_event_write_json_line(ev, stdout);
 		if (wret < 0)
 			break;
 	}
@@ -120,6 +122,23 @@ static int list_events(struct iorep_input *in, int mode, char *err, size_t errsi
 		return wret;
 	}
 	return ret;
+}
+
+/*
+ * Reads @in on a thread of its own while this one feeds the model, unless
+ * IOREP_READ_AHEAD=0 says not to or this process may run on one CPU only.
+ */
+static void start_read_ahead(struct iorep_input *in)
+{
+	const char *env = getenv("IOREP_READ_AHEAD");
+	cpu_set_t cpus;
+
+	if (env && !strcmp(env, "0"))
+		return;
+	if (!sched_getaffinity(0, sizeof(cpus), &cpus) && CPU_COUNT(&cpus) < 2)
+		return;
+	/* no thread: the input is read in this one, as with IOREP_READ_AHEAD=0 */
+	(void)iorep_input_read_ahead(in);
 }
 
 /* Is argv[i] a value of the option before it (one that takes an argument)? */
@@ -555,7 +574,7 @@ int main(int argc, char **argv)
 	struct iorep_sysfs_groups groups;
 	struct iorep_lspci lspci;
 	struct iorep_model model;
-	struct iorep_event ev;
+	const struct iorep_event *ev;
 	struct iorep_progress progress = { 0 };
 	uint64_t done, total;
 	FILE *out = stdout;
@@ -602,6 +621,7 @@ int main(int argc, char **argv)
 	ret = iorep_input_open(&in, opts.input, st, err, sizeof(err));
 	if (ret < 0)
 		goto fail;
+	start_read_ahead(in);
 	if (opts.events) {
 		ret = list_events(in, opts.events, err, sizeof(err));
 		if (ret < 0)
@@ -609,14 +629,14 @@ int main(int argc, char **argv)
 	}
 	iorep_input_progress(in, &done, &total);
 	iorep_progress_init(&progress, stderr, !opts.quiet && isatty(STDERR_FILENO), total);
-	while (!opts.events && (ret = iorep_input_next(in, &ev)) > 0) {
+	while (!opts.events && (ret = iorep_input_next_ref(in, &ev)) > 0) {
 		if (iorep_progress_tick(&progress)) {
 			iorep_input_progress(in, &done, &total);
 			iorep_progress_update(&progress, done);
 		}
-		ret = iorep_model_feed(&model, &ev);
+		ret = iorep_model_feed(&model, ev);
 		if (ret < 0) {
-			model_error(err, sizeof(err), &model, in, &ev, ret);
+			model_error(err, sizeof(err), &model, in, ev, ret);
 			goto fail;
 		}
 	}

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: MIT
+/*
+ * String interning (iorep-strtab.h).  A table is shared by the reader thread
+ * and the model (input-ahead.c): every call takes its lock, and a string,
+ * once stored, never moves.
+ */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +31,7 @@ struct iorep_strtab {
 	size_t nslots;	/* power of two */
 	size_t count;
 	struct strtab_chunk *chunks;
+	pthread_mutex_t lock;
 };
 
 static uint32_t strtab_hash(const char *s, size_t len)
@@ -47,7 +54,8 @@ struct iorep_strtab *iorep_strtab_new(void)
 		return NULL;
 	st->nslots = 256;
 	st->slots = calloc(st->nslots, sizeof(*st->slots));
-	if (!st->slots) {
+	if (!st->slots || pthread_mutex_init(&st->lock, NULL)) {
+		free(st->slots);
 		free(st);
 		return NULL;
 	}
@@ -65,12 +73,18 @@ void iorep_strtab_free(struct iorep_strtab *st)
 		free(c);
 	}
 	free(st->slots);
+	pthread_mutex_destroy(&st->lock);
 	free(st);
 }
 
-size_t iorep_strtab_count(const struct iorep_strtab *st)
+size_t iorep_strtab_count(struct iorep_strtab *st)
 {
-	return st->count;
+	size_t n;
+
+	pthread_mutex_lock(&st->lock);
+	n = st->count;
+	pthread_mutex_unlock(&st->lock);
+	return n;
 }
 
 static char *strtab_store(struct iorep_strtab *st, const char *s, size_t len)
@@ -116,7 +130,7 @@ static int strtab_grow(struct iorep_strtab *st)
 	return 0;
 }
 
-const char *iorep_strtab_intern(struct iorep_strtab *st, const char *s, size_t len)
+static const char *strtab_intern(struct iorep_strtab *st, const char *s, size_t len)
 {
 	uint32_t h = strtab_hash(s, len);
 	struct strtab_slot *slot;
@@ -145,4 +159,14 @@ const char *iorep_strtab_intern(struct iorep_strtab *st, const char *s, size_t l
 		return ret;
 	}
 	return slot->str;
+}
+
+const char *iorep_strtab_intern(struct iorep_strtab *st, const char *s, size_t len)
+{
+	const char *ret;
+
+	pthread_mutex_lock(&st->lock);
+	ret = strtab_intern(st, s, len);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
 }

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reading ahead: the reader runs on a thread of its own and hands its
+ * events over in blocks, while the caller's thread feeds the model.
+ *
+ * A few blocks go round between the two threads.  The reader fills a free
+ * block (its events, the arrays they point to copied into the block, how far
+ * the input was read when it was full) and publishes it; the caller takes
+ * the blocks in order and gives each back when it has used every event.
+ * The lock is taken once per block, not per event.  The reader thread is
+ * the only one that touches the input's reader state from the start to the
+ * end of the stream (or until iorep_input_free() stops it), so the readers
+ * need no change: they are called as in one thread, in the same order, and
+ * give the same events, statistics and errors.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input-local.h"
+#include "iorep-error.h"
+
+#define AHEAD_BLOCKS 4
+#define AHEAD_EVENTS 1024
+#define AHEAD_ARENA (64 * 1024)
+
+struct ahead_block {
+	struct iorep_event ev[AHEAD_EVENTS];
+	uint32_t n;
+	int ret;	      /* after the n events: 1 more follow, 0 the end, < 0 an error */
+	uint64_t done, total; /* the input's progress when the block was full */
+	unsigned char *arena; /* the events' arrays */
+	size_t used, cap;
+};
+
+struct iorep_input_ahead {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct ahead_block *blocks;
+	/* under the lock: blocks published by the reader and given back by the caller */
+	uint64_t published, returned;
+	bool stop;
+	/* the caller's: the block it reads, the next event in it, the errbuf it gave to open */
+	struct ahead_block *cur;
+	uint32_t next;
+	int end;
+	char *user_errbuf;
+	int user_errlen;
+	/* the reader's errors go here until the caller takes them */
+	char errbuf[512];
+};
+
+/* Bytes the arrays of @ev take, 8-byte aligned. */
+static size_t arrays_size(const struct iorep_event *ev)
+{
+	size_t n = (size_t)ev->phys_addrs.n * 8 + (size_t)ev->dma_addrs.n * 8 +
+		   (size_t)ev->lengths.n * 4;
+
+	return (n + 7) & ~(size_t)7;
+}
+
+static void *copy_array(struct ahead_block *b, const void *v, size_t bytes)
+{
+	void *p = b->arena + b->used;
+
+	memcpy(p, v, bytes);
+	b->used += (bytes + 7) & ~(size_t)7;
+	return p;
+}
+
+/*
+ * Moves the arrays of the block's event @i into its arena.  Returns 0, 1 when
+ * they do not fit (the block must be published first), or -IOREP_ENOMEM.
+ */
+static int keep_arrays(struct ahead_block *b, uint32_t i)
+{
+	struct iorep_event *ev = &b->ev[i];
+	size_t need = arrays_size(ev);
+
+	if (!need)
+		return 0;
+	if (b->cap - b->used < need) {
+		unsigned char *p;
+		size_t cap;
+
+		if (i)
+			return 1; /* the events before point into the arena: no realloc */
+		cap = need > AHEAD_ARENA ? need : AHEAD_ARENA;
+		p = realloc(b->arena, cap);
+		if (!p)
+			return -IOREP_ENOMEM;
+		b->arena = p;
+		b->cap = cap;
+	}
+	if (ev->phys_addrs.n)
+		ev->phys_addrs.v = copy_array(b, ev->phys_addrs.v, (size_t)ev->phys_addrs.n * 8);
+	if (ev->dma_addrs.n)
+		ev->dma_addrs.v = copy_array(b, ev->dma_addrs.v, (size_t)ev->dma_addrs.n * 8);
+	if (ev->lengths.n)
+		ev->lengths.v = copy_array(b, ev->lengths.v, (size_t)ev->lengths.n * 4);
+	return 0;
+}
+
+/* The reader's side: waits for a free block; NULL when told to stop. */
+static struct ahead_block *take_free(struct iorep_input_ahead *a)
+{
+	struct ahead_block *b = NULL;
+
+	pthread_mutex_lock(&a->lock);
+	while (!a->stop && a->published - a->returned >= AHEAD_BLOCKS)
+		pthread_cond_wait(&a->cond, &a->lock);
+	if (!a->stop)
+		b = &a->blocks[a->published % AHEAD_BLOCKS];
+	pthread_mutex_unlock(&a->lock);
+	if (b) {
+		b->n = 0;
+		b->used = 0;
+		b->ret = 1;
+	}
+	return b;
+}
+
+static void publish(struct iorep_input *in, struct iorep_input_ahead *a, struct ahead_block *b)
+{
+	if (in->ops->progress)
+		in->ops->progress(in, &b->done, &b->total);
+	pthread_mutex_lock(&a->lock);
+	a->published++;
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+}
+
+static void *reader_thread(void *arg)
+{
+	struct iorep_input *in = arg;
+	struct iorep_input_ahead *a = in->ahead;
+	struct ahead_block *b = take_free(a);
+	int ret;
+
+	while (b) {
+		ret = iorep_input_next_here(in, &b->ev[b->n]);
+		if (ret > 0) {
+			ret = keep_arrays(b, b->n);
+			if (ret == 1) {
+				struct iorep_event ev = b->ev[b->n];
+
+				publish(in, a, b);
+				b = take_free(a);
+				if (!b)
+					break;
+				b->ev[0] = ev;
+				ret = keep_arrays(b, 0);
+			}
+			if (ret == 0) {
+				if (++b->n == AHEAD_EVENTS) {
+					publish(in, a, b);
+					b = take_free(a);
+				}
+				continue;
+			}
+			ret = iorep_input_error(in, ret, "%s", iorep_strerror(ret));
+		}
+		b->ret = ret;
+		publish(in, a, b);
+		break;
+	}
+	return NULL;
+}
+
+int iorep_input_read_ahead(struct iorep_input *in)
+{
+	struct iorep_input_ahead *a;
+	uint32_t i;
+
+	if (in->ahead)
+		return 0;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -IOREP_ENOMEM;
+	a->blocks = calloc(AHEAD_BLOCKS, sizeof(*a->blocks));
+	if (!a->blocks)
+		goto fail;
+	for (i = 0; i < AHEAD_BLOCKS; i++) {
+		a->blocks[i].arena = malloc(AHEAD_ARENA);
+		if (!a->blocks[i].arena)
+			goto fail;
+		a->blocks[i].cap = AHEAD_ARENA;
+	}
+	a->end = 1;
+	if (pthread_mutex_init(&a->lock, NULL))
+		goto fail;
+	if (pthread_cond_init(&a->cond, NULL)) {
+		pthread_mutex_destroy(&a->lock);
+		goto fail;
+	}
+	/* the reader's errors go to a buffer of its own; the caller's gets them in turn */
+	a->user_errbuf = in->errbuf;
+	a->user_errlen = in->errlen;
+	in->errbuf = a->errbuf;
+	in->errlen = sizeof(a->errbuf);
+	in->ahead = a;
+	if (pthread_create(&a->thread, NULL, reader_thread, in)) {
+		in->ahead = NULL;
+		in->errbuf = a->user_errbuf;
+		in->errlen = a->user_errlen;
+		pthread_cond_destroy(&a->cond);
+		pthread_mutex_destroy(&a->lock);
+		goto fail;
+	}
+	return 0;
+fail:
+	if (a->blocks)
+		for (i = 0; i < AHEAD_BLOCKS; i++)
+			free(a->blocks[i].arena);
+	free(a->blocks);
+	free(a);
+	return -IOREP_ENOMEM;
+}
+
+/* The caller's side: gives the block read back, and waits for the next one. */
+static struct ahead_block *take_next(struct iorep_input_ahead *a)
+{
+	struct ahead_block *b;
+
+	pthread_mutex_lock(&a->lock);
+	if (a->cur) {
+		a->returned++;
+		pthread_cond_broadcast(&a->cond);
+	}
+	while (a->published == a->returned)
+		pthread_cond_wait(&a->cond, &a->lock);
+	b = &a->blocks[a->returned % AHEAD_BLOCKS];
+	pthread_mutex_unlock(&a->lock);
+	a->cur = b;
+	a->next = 0;
+	return b;
+}
+
+int iorep_input_ahead_next(struct iorep_input *in, const struct iorep_event **ev)
+{
+	struct iorep_input_ahead *a = in->ahead;
+	struct ahead_block *b = a->cur;
+
+	while (!b || a->next == b->n) {
+		if (a->end <= 0)
+			return a->end;
+		if (b && b->ret <= 0) {
+			a->end = b->ret;
+			if (a->end < 0 && a->user_errbuf && a->user_errlen > 0)
+				snprintf(a->user_errbuf, a->user_errlen, "%s", a->errbuf);
+			return a->end;
+		}
+		b = take_next(a);
+	}
+	*ev = &b->ev[a->next++];
+	return 1;
+}
+
+void iorep_input_ahead_progress(const struct iorep_input *in, uint64_t *done, uint64_t *total)
+{
+	const struct ahead_block *b = in->ahead->cur;
+
+	*done = b ? b->done : 0;
+	*total = b ? b->total : 0;
+}
+
+void iorep_input_ahead_stop(struct iorep_input *in)
+{
+	struct iorep_input_ahead *a = in->ahead;
+	uint32_t i;
+
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->lock);
+	a->stop = true;
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+	pthread_join(a->thread, NULL);
+	in->errbuf = a->user_errbuf;
+	in->errlen = a->user_errlen;
+	pthread_cond_destroy(&a->cond);
+	pthread_mutex_destroy(&a->lock);
+	for (i = 0; i < AHEAD_BLOCKS; i++)
+		free(a->blocks[i].arena);
+	free(a->blocks);
+	free(a);
+	in->ahead = NULL;
+}
