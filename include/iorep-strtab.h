@@ -10,6 +10,7 @@
 #define IOREP_STRTAB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct iorep_strtab;
 
@@ -22,6 +23,22 @@ void iorep_strtab_free(struct iorep_strtab *st);
  * NUL-terminated copy owned by @st, or NULL on allocation failure.
  */
 const char *iorep_strtab_intern(struct iorep_strtab *st, const char *s, size_t len);
+
+/*
+ * The last few strings one caller interned, found again without the table's
+ * lock or hash: a reader interns a device name or a comm per event, and they
+ * repeat.  Zero-initialize; one per thread.
+ */
+#define IOREP_STRTAB_CACHE 8
+struct iorep_strtab_cache {
+	const char *str[IOREP_STRTAB_CACHE];
+	uint32_t len[IOREP_STRTAB_CACHE];
+	unsigned int next;
+};
+
+/* As iorep_strtab_intern(), through @c. */
+const char *iorep_strtab_intern_cached(struct iorep_strtab *st, struct iorep_strtab_cache *c,
+				       const char *s, size_t len);
 
 /* Number of distinct strings held. */
 size_t iorep_strtab_count(struct iorep_strtab *st);

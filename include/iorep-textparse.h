@@ -52,6 +52,7 @@ struct iorep_textparse {
 	int cpus_header;	/* the "cpus=N" header of trace-cmd report, or 0 */
 	/* events the trace file's header says were overwritten (written - in buffer), or 0 */
 	uint64_t overrun;
+	struct iorep_strtab_cache names;	/* comms, devices, drivers */
 };
 
 /* @st must outlive the parser; iorep_textparse_release() frees the scratch space. */

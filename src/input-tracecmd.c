@@ -88,6 +88,8 @@ struct tracecmd_reader {
 	char comp[32];		/* the compression of the file read through a copy */
 	struct iorep_kbuf kbuf;
 	struct tep_record held;	/* the walk's current record */
+	struct iorep_strtab_cache names;	/* devices and drivers */
+	struct iorep_tep_common common;	/* where common_type and common_pid are */
 };
 
 static int tracecmd_probe(const unsigned char *first, size_t len)
@@ -470,6 +472,7 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 					 init_failed ? "data" : "headers");
 	tr->tep = tracecmd_get_tep(tr->handle);
 	ret = setup_events(in, tr);
+	iorep_tep_common_init(&tr->common, tr->tep);
 	if (ret < 0)
 		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
 	tr->ncpus = tep_get_cpus(tr->tep);
@@ -601,7 +604,10 @@ static void *scratch(void *ctx, int which, uint32_t n)
 
 static const char *intern(void *ctx, int id, const char *s, size_t len)
 {
-	return iorep_strtab_intern(((struct iorep_input *)ctx)->st, s, len);
+	struct iorep_input *in = ctx;
+	struct tracecmd_reader *tr = in->priv;
+
+	return iorep_strtab_intern_cached(in->st, &tr->names, s, len);
 }
 
 /*
@@ -625,6 +631,35 @@ static bool complete(const struct iorep_event *ev)
 	}
 }
 
+/*
+ * The record's event id, as tep_data_type() reads it; -1 for a record
+ * shorter than the header every event has (a length word under 4, as in the
+ * zeros after a cut): libtraceevent would read its type and pid past it,
+ * and it is not one of ours.
+ */
+static int record_type(const struct tracecmd_reader *tr, struct tep_record *rec)
+{
+	const struct iorep_tep_common *c = &tr->common;
+
+	if (rec->size < COMMON_SIZE)
+		return -1;
+	if (!c->known || c->type_off + c->type_size > (unsigned int)rec->size)
+		return tep_data_type(tr->tep, rec);
+	return (int)iorep_tep_read_number((const unsigned char *)rec->data + c->type_off,
+					  c->type_size, c->swap);
+}
+
+/* The record's pid, as tep_data_pid() reads it. */
+static int record_pid(const struct tracecmd_reader *tr, struct tep_record *rec)
+{
+	const struct iorep_tep_common *c = &tr->common;
+
+	if (!c->known || c->pid_off + c->pid_size > (unsigned int)rec->size)
+		return tep_data_pid(tr->tep, rec);
+	return (int)iorep_tep_read_number((const unsigned char *)rec->data + c->pid_off,
+					  c->pid_size, c->swap);
+}
+
 /* One record (from libtracecmd or the kbuffer walk) -> @ev: 0, 1 when damaged, or -IOREP_E*. */
 static int decode(struct iorep_input *in, struct tracecmd_reader *tr,
 		  const struct iorep_tep_dec *dec, struct tep_record *rec, struct iorep_event *ev)
@@ -638,7 +673,7 @@ static int decode(struct iorep_input *in, struct tracecmd_reader *tr,
 	ev->ts = rec->ts;
 	ev->cpu = rec->cpu;
 	ev->pos = rec->offset;
-	ev->pid = tep_data_pid(tr->tep, rec);
+	ev->pid = record_pid(tr, rec);
 	ev->comm = comm_of(in, tr, ev->pid);
 	if (!ev->comm)
 		return -IOREP_ENOMEM;
@@ -774,12 +809,7 @@ static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 				return 1;
 			}
 		}
-		/*
-		 * shorter than the header every event has (a length word under 4,
-		 * as in the zeros after a cut): libtraceevent would read its type
-		 * and pid past it; as before the cut to the page, not one of ours
-		 */
-		id = rec->size < COMMON_SIZE ? -1 : tep_data_type(tr->tep, rec);
+		id = record_type(tr, rec);
 		if (id < 0 || id > tr->max_id || tr->by_id[id] < 0) {
 			in->stats.other_events++;
 			release(tr, rec);

@@ -170,3 +170,21 @@ const char *iorep_strtab_intern(struct iorep_strtab *st, const char *s, size_t l
 	pthread_mutex_unlock(&st->lock);
 	return ret;
 }
+
+const char *iorep_strtab_intern_cached(struct iorep_strtab *st, struct iorep_strtab_cache *c,
+				       const char *s, size_t len)
+{
+	const char *ret;
+	unsigned int i;
+
+	for (i = 0; i < IOREP_STRTAB_CACHE; i++)
+		if (c->str[i] && c->len[i] == len && !memcmp(c->str[i], s, len))
+			return c->str[i];
+	ret = iorep_strtab_intern(st, s, len);
+	if (ret) {
+		i = c->next++ % IOREP_STRTAB_CACHE;
+		c->str[i] = ret;
+		c->len[i] = (uint32_t)len;
+	}
+	return ret;
+}

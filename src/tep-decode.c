@@ -60,6 +60,26 @@ void iorep_tep_dec_init(struct iorep_tep_dec *dec, int type, struct tep_event *e
 	}
 }
 
+void iorep_tep_common_init(struct iorep_tep_common *c, struct tep_handle *tep)
+{
+	/* libtraceevent reads them where its first event's format has them */
+	struct tep_event *first = tep_get_event(tep, 0);
+	struct tep_format_field *type, *pid;
+
+	memset(c, 0, sizeof(*c));
+	type = first ? tep_find_common_field(first, "common_type") : NULL;
+	pid = first ? tep_find_common_field(first, "common_pid") : NULL;
+	if (!type || !pid || type->offset < 0 || type->size < 0 || pid->offset < 0 ||
+	    pid->size < 0)
+		return;
+	c->type_off = (unsigned int)type->offset;
+	c->type_size = (unsigned int)type->size;
+	c->pid_off = (unsigned int)pid->offset;
+	c->pid_size = (unsigned int)pid->size;
+	c->swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
+	c->known = 1;
+}
+
 int iorep_tep_gfp_format(const struct tep_print_flag_sym *syms, uint64_t val, char *buf, int size)
 {
 	const struct tep_print_flag_sym *s;
@@ -85,33 +105,6 @@ int iorep_tep_gfp_format(const struct tep_print_flag_sym *syms, uint64_t val, ch
 		n = size - 1;
 	buf[n] = '\0';
 	return n;
-}
-
-/*
- * A number of @size bytes at @p, as tep_read_number() reads it (0 for a
- * size other than 1, 2, 4 or 8), without a call per field.
- */
-static inline uint64_t read_number(const unsigned char *p, unsigned int size, int swap)
-{
-	uint16_t v16;
-	uint32_t v32;
-	uint64_t v64;
-
-	switch (size) {
-	case 1:
-		return *p;
-	case 2:
-		memcpy(&v16, p, 2);
-		return swap ? __builtin_bswap16(v16) : v16;
-	case 4:
-		memcpy(&v32, p, 4);
-		return swap ? __builtin_bswap32(v32) : v32;
-	case 8:
-		memcpy(&v64, p, 8);
-		return swap ? __builtin_bswap64(v64) : v64;
-	default:
-		return 0;
-	}
 }
 
 /* A dynamic (__data_loc / __rel_loc) field: its string or array. */
@@ -146,7 +139,7 @@ static int decode_dynamic(const struct iorep_tep_dec *dec, const struct iorep_te
 		if (!a64)
 			return -IOREP_ENOMEM;
 		for (k = 0; k < n; k++)
-			a64[k] = read_number(data + off + 8 * k, 8, dec->swap);
+			a64[k] = iorep_tep_read_number(data + off + 8 * k, 8, dec->swap);
 		if (id == IOREP_F_DMA_ADDRS)
 			ev->dma_addrs = (struct iorep_u64s){a64, n};
 		else
@@ -158,7 +151,7 @@ static int decode_dynamic(const struct iorep_tep_dec *dec, const struct iorep_te
 		if (!a32)
 			return -IOREP_ENOMEM;
 		for (k = 0; k < n; k++)
-			a32[k] = (uint32_t)read_number(data + off + 4 * k, 4, dec->swap);
+			a32[k] = (uint32_t)iorep_tep_read_number(data + off + 4 * k, 4, dec->swap);
 		ev->lengths = (struct iorep_u32s){a32, n};
 		break;
 	default:
@@ -182,7 +175,7 @@ int iorep_tep_decode(struct tep_handle *tep, const struct iorep_tep_dec *dec,
 		fd = &dec->fields[i];
 		if (fd->offset > size || fd->size > size - fd->offset)
 			continue; /* a record too short for its format */
-		v = read_number(data + fd->offset, fd->size, dec->swap);
+		v = iorep_tep_read_number(data + fd->offset, fd->size, dec->swap);
 		if (fd->dynamic) {
 			ret = decode_dynamic(dec, fd, v, data, size, ev, sink);
 			if (ret < 0)

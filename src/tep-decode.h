@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <event-parse.h>
 
@@ -47,6 +48,46 @@ struct iorep_tep_sink {
 };
 
 /* Fills @dec for @event, which is the kernel's event of type @type. */
+/*
+ * A number of @size bytes at @p, as tep_read_number() reads it (0 for a
+ * size other than 1, 2, 4 or 8), without a call per field.
+ */
+static inline uint64_t iorep_tep_read_number(const unsigned char *p, unsigned int size, int swap)
+{
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64;
+
+	switch (size) {
+	case 1:
+		return *p;
+	case 2:
+		memcpy(&v16, p, 2);
+		return swap ? __builtin_bswap16(v16) : v16;
+	case 4:
+		memcpy(&v32, p, 4);
+		return swap ? __builtin_bswap32(v32) : v32;
+	case 8:
+		memcpy(&v64, p, 8);
+		return swap ? __builtin_bswap64(v64) : v64;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Where every record's common_type and common_pid are, as tep_data_type()
+ * and tep_data_pid() find them, to be read without a library call per
+ * record; @known is 0 when the formats do not say (then call the library).
+ */
+struct iorep_tep_common {
+	unsigned int type_off, type_size, pid_off, pid_size;
+	int swap;
+	int known;
+};
+
+void iorep_tep_common_init(struct iorep_tep_common *c, struct tep_handle *tep);
+
 void iorep_tep_dec_init(struct iorep_tep_dec *dec, int type, struct tep_event *event);
 
 /*

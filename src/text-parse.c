@@ -157,6 +157,11 @@ void iorep_textparse_release(struct iorep_textparse *tp)
 	memset(tp, 0, sizeof(*tp));
 }
 
+const char *iorep_textparse_intern(struct iorep_textparse *tp, const char *s, size_t len)
+{
+	return iorep_strtab_intern_cached(tp->st, &tp->names, s, len);
+}
+
 int iorep_textparse_push_u64(struct iorep_textparse *tp, int which, uint64_t v)
 {
 	if (tp->n64[which] == tp->cap64[which]) {
@@ -339,9 +344,9 @@ static int set_field(struct iorep_textparse *tp, struct iorep_event *ev, int f, 
 		if (!val.n && f == IOREP_F_DEVICE)
 			return -1;
 		if (f == IOREP_F_DRIVER)
-			ev->driver = iorep_strtab_intern(tp->st, val.p, val.n);
+			ev->driver = iorep_textparse_intern(tp, val.p, val.n);
 		else
-			ev->device = iorep_strtab_intern(tp->st, val.p, val.n);
+			ev->device = iorep_textparse_intern(tp, val.p, val.n);
 		if (!(f == IOREP_F_DRIVER ? ev->driver : ev->device))
 			return -IOREP_ENOMEM;
 		break;
@@ -370,7 +375,7 @@ static int set_field(struct iorep_textparse *tp, struct iorep_event *ev, int f, 
 		}
 		break;
 	case IOREP_FK_GFP:
-		ev->gfp = iorep_strtab_intern(tp->st, val.p, val.n);
+		ev->gfp = iorep_textparse_intern(tp, val.p, val.n);
 		if (!ev->gfp)
 			return -IOREP_ENOMEM;
 		break;
@@ -497,14 +502,14 @@ static int parse_payload(struct iorep_textparse *tp, struct iorep_event *ev, str
 	/* Words without "=": the device of dma events, "driver device" of io_page_fault. */
 	if (nbare) {
 		if (d->cls == IOREP_C_FAULT && nbare == 2) {
-			ev->driver = iorep_strtab_intern(tp->st, bare[0].p, bare[0].n);
-			ev->device = iorep_strtab_intern(tp->st, bare[1].p, bare[1].n);
+			ev->driver = iorep_textparse_intern(tp, bare[0].p, bare[0].n);
+			ev->device = iorep_textparse_intern(tp, bare[1].p, bare[1].n);
 			if (!ev->driver || !ev->device)
 				return -IOREP_ENOMEM;
 			ev->have |= 1u << IOREP_F_DRIVER | 1u << IOREP_F_DEVICE;
 		} else if (nbare == 1 && !iorep_event_has(ev, IOREP_F_DEVICE) &&
 			   (d->cls == IOREP_C_FAULT || strcmp(d->system, "dma") == 0)) {
-			ev->device = iorep_strtab_intern(tp->st, bare[0].p, bare[0].n);
+			ev->device = iorep_textparse_intern(tp, bare[0].p, bare[0].n);
 			if (!ev->device)
 				return -IOREP_ENOMEM;
 			ev->have |= 1u << IOREP_F_DEVICE;
@@ -515,7 +520,7 @@ static int parse_payload(struct iorep_textparse *tp, struct iorep_event *ev, str
 	if (d->cls == IOREP_C_FAULT && iorep_event_has(ev, IOREP_F_DEVICE) &&
 	    !iorep_event_has(ev, IOREP_F_DRIVER) && nbare) {
 		/* "IOMMU: dev iova=..." : an empty driver name */
-		ev->driver = iorep_strtab_intern(tp->st, "", 0);
+		ev->driver = iorep_textparse_intern(tp, "", 0);
 		ev->have |= 1u << IOREP_F_DRIVER;
 	}
 
@@ -675,7 +680,7 @@ static int parse_prefix(struct iorep_textparse *tp, struct span pre, struct iore
 	    v > INT32_MAX)
 		return -1;
 	ev->pid = (int32_t)v;
-	ev->comm = iorep_strtab_intern(tp->st, cp.p, dash - cp.p);
+	ev->comm = iorep_textparse_intern(tp, cp.p, dash - cp.p);
 	return ev->comm ? 0 : -IOREP_ENOMEM;
 }
 
@@ -740,7 +745,7 @@ static int parse_dmesg(struct iorep_textparse *tp, struct span s, struct iorep_e
 		return IOREP_LINE_UNKNOWN;
 	if (iorep_event_lookup(name.p, (int)name.n) < 0)
 		return IOREP_LINE_UNKNOWN;	/* dmesg is mostly other text */
-	ev->comm = iorep_strtab_intern(tp->st, "", 0);
+	ev->comm = iorep_textparse_intern(tp, "", 0);
 	if (!ev->comm)
 		return -IOREP_ENOMEM;
 	return finish_event(tp, ev, name, payload);

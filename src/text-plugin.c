@@ -176,7 +176,7 @@ static void set(struct iorep_event *ev, int f)
 static int string(struct iorep_textparse *tp, struct iorep_event *ev, int f, const char *p,
 		  size_t n)
 {
-	const char *s = iorep_strtab_intern(tp->st, p, n);
+	const char *s = iorep_textparse_intern(tp, p, n);
 
 	if (!s)
 		return -IOREP_ENOMEM;

@@ -10,6 +10,9 @@
 int iorep_textparse_push_u64(struct iorep_textparse *tp, int which, uint64_t v);
 int iorep_textparse_push_u32(struct iorep_textparse *tp, uint32_t v);
 
+/* Interns a comm, device, driver or gfp name through the parser's cache; NULL: no memory. */
+const char *iorep_textparse_intern(struct iorep_textparse *tp, const char *s, size_t len);
+
 /* Stores the printed value @p/@n of field @f: 0, -1 when malformed, or -IOREP_ENOMEM. */
 int iorep_textparse_set_field(struct iorep_textparse *tp, struct iorep_event *ev, int f,
 			      const char *p, size_t n);
