@@ -199,38 +199,46 @@ int iorep_textparse_push_u32(struct iorep_textparse *tp, uint32_t v)
  */
 static int key_to_field(enum iorep_etype type, struct span key)
 {
+#define _F(id, nm, k) [IOREP_F_##id] = sizeof(nm) - 1,
+	static const unsigned char field_len[IOREP_F__COUNT] = { IOREP_FIELDS };
+#undef _F
+#define KEY_IS(lit) (key.n == sizeof(lit) - 1 && !memcmp(key.p, lit, sizeof(lit) - 1))
 	const struct iorep_event_desc *d = iorep_event_desc(type);
-	int i;
+	int i, f;
 
-	if (span_eq(key, "groupID"))
+	/* the event's own field names first: most keys; none is one of the names below */
+	for (i = 0; i < IOREP_MAX_EVENT_FIELDS && d->fields[i] != IOREP_F__COUNT; i++) {
+		f = d->fields[i];
+		if (key.n == field_len[f] && !memcmp(key.p, iorep_field_descs[f].name, key.n))
+			return f;
+	}
+	if (KEY_IS("groupID"))
 		return IOREP_F_GID;
-	if (span_eq(key, "sizes"))
+	if (KEY_IS("sizes"))
 		return IOREP_F_LENGTHS;
-	if (span_eq(key, "nents"))
+	if (KEY_IS("nents"))
 		return IOREP_F_FULL_NENTS;
-	if (span_eq(key, "ents"))
+	if (KEY_IS("ents"))
 		return IOREP_F_FULL_ENTS;
 	switch (d->cls) {
 	case IOREP_C_DMA_UNMAP:
-		if (span_eq(key, "dma_addr"))
+		if (KEY_IS("dma_addr"))
 			return IOREP_F_ADDR;
 		break;
 	case IOREP_C_DMA_UNMAP_SG:
-		if (span_eq(key, "phys_addrs"))
+		if (KEY_IS("phys_addrs"))
 			return IOREP_F_ADDRS;
 		break;
 	case IOREP_C_DMA_ERR:
 		/* dma_map_sg_err prints its phys_addrs as "dma_addrs=" */
-		if (type == IOREP_EV_DMA_MAP_SG_ERR && span_eq(key, "dma_addrs"))
+		if (type == IOREP_EV_DMA_MAP_SG_ERR && KEY_IS("dma_addrs"))
 			return IOREP_F_PHYS_ADDRS;
 		break;
 	default:
 		break;
 	}
-	for (i = 0; i < IOREP_MAX_EVENT_FIELDS && d->fields[i] != IOREP_F__COUNT; i++)
-		if (span_eq(key, iorep_field_descs[d->fields[i]].name))
-			return d->fields[i];
 	return -1;
+#undef KEY_IS
 }
 
 static uint64_t *u64_slot(struct iorep_event *ev, int f)
@@ -589,10 +597,13 @@ static int parse_lost(struct span s, struct iorep_event *ev)
  */
 static const char *find_ts(struct span s, struct span *ts)
 {
+	const char *end = s.p + s.n, *c;
 	size_t i, j;
 
-	for (i = 0; i < s.n; i++) {
-		if (s.p[i] != ':' || i == 0 || !is_digit(s.p[i - 1]))
+	/* from colon to colon: memchr() skips the comm and flags a word at a time */
+	for (c = memchr(s.p, ':', s.n); c; c = memchr(c + 1, ':', (size_t)(end - c - 1))) {
+		i = (size_t)(c - s.p);
+		if (i == 0 || !is_digit(s.p[i - 1]))
 			continue;
 		if (i + 1 < s.n && !is_space(s.p[i + 1]))
 			continue;
