@@ -8,9 +8,9 @@
  * is exactly what the checks must see, so nothing is merged or rejected.
  *
  * The map is an AVL tree keyed by (start, insertion sequence), each node
- * augmented with the largest inclusive end of its subtree (the kernel's
- * interval_tree_generic.h design).  Nodes with equal starts are kept in
- * insertion order.  Costs, n live nodes, k results:
+ * augmented, while two nodes may overlap, with the largest inclusive end of
+ * its subtree (the kernel's interval_tree_generic.h design).  Nodes with
+ * equal starts are kept in insertion order.  Costs, n live nodes, k results:
  *   insert, remove, trim, find_containing ......... O(log n)
  *   find_exact .................................... O(log n + nodes sharing the start)
  *   overlap iteration ............................. O(log n + k) when the results are
@@ -29,10 +29,14 @@
  * of nodes by start is kept beside the tree, and find_exact, a search from
  * a range's own start (find_containing(start), overlap_first*) and the step
  * to the next overlap cost O(1) expected; other searches take one plain
- * descent.  The first overlapping insert drops the table; it is rebuilt,
- * O(n), when the nodes are apart again and the map has had n changes since
- * (amortized O(1)).  Meanwhile a change costs the in-order neighbours of
- * the node too.
+ * descent.  While apart, the ends are in start order too, so the tree
+ * needs no augmentation: a change rebalances by heights alone, and an
+ * insert of a range that the search before it (or a trim) found free links
+ * where that search ended, without a descent of its own.  The first
+ * overlapping insert drops the table and computes the augmentation, O(n);
+ * the table is rebuilt, O(n), when the nodes are apart again and the map
+ * has had n changes since (amortized O(1)).  Meanwhile a change costs the
+ * in-order neighbours of the node too.
  *
  * Memory: one malloc() of sizeof(struct iorep_ivmap_node) (96 bytes) per
  * live node, and while nodes are apart 16 to 64 bytes of table per node.  Removed nodes go to a per-map cache of at most cache_max nodes
@@ -46,7 +50,9 @@
  * see live nodes only.  Turning a node dead or live again
  * (iorep_ivmap_kill(), iorep_ivmap_revive()) changes no link, so an unmap
  * followed by a map of the same range, the common case, costs no insert
- * and no removal.
+ * and no removal.  iorep_ivmap_reset() turns a node that is about to be
+ * removed into the one that would be inserted next, in place when its
+ * place in the order allows.
  *
  * A map is not thread-safe; one map per domain, one thread per map.
  */
@@ -82,7 +88,8 @@ struct iorep_ivmap_node {
 	uint64_t start;
 	uint64_t last; /* inclusive: the range is [start, last + 1) */
 	/* Private to ivmap.c. */
-	uint64_t max_last; /* largest @last in this subtree, dead nodes included */
+	uint64_t max_last; /* largest @last in this subtree, dead nodes included; kept
+			    * only while nodes may overlap */
 	struct iorep_ivmap_node *left;
 	struct iorep_ivmap_node *right;
 	struct iorep_ivmap_node *parent;
@@ -117,6 +124,11 @@ struct iorep_ivmap {
 	int overlap;	   /* two nodes may overlap: no table, tree walks only */
 	size_t nbad;	   /* while so, the neighbours in order that overlap */
 	size_t since_drop; /* links and unlinks since the table was dropped */
+	/* Apart: where the last search or trim left room for an insert (ivmap-local.h). */
+	struct iorep_ivmap_node *hint_node;
+	uint64_t hint_lo, hint_hi;
+	int hint_after;
+	int hint_ok;
 };
 
 /* Results of iorep_ivmap_trim(). */
@@ -188,6 +200,18 @@ void iorep_ivmap_kill(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 void iorep_ivmap_revive(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 			const struct iorep_ivmap_val *val);
 
+/*
+ * iorep_ivmap_remove(@n) followed by an insert of [@start, @end) with a
+ * copy of *@val, dead if @dead, but the node is @n itself: it takes the
+ * new range, state, payload and a new insertion sequence, staying where it
+ * is in the tree when the new range's place in the order is its own.
+ * Returns @n, or NULL (nothing changed) for an invalid range or when the
+ * insertion sequence is exhausted.
+ */
+struct iorep_ivmap_node *iorep_ivmap_reset(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
+					   uint64_t start, uint64_t end,
+					   const struct iorep_ivmap_val *val, int dead);
+
 /* Removes the dead nodes whose val.ts is below @before_ts (UINT64_MAX: all); returns how many. */
 size_t iorep_ivmap_sweep_dead(struct iorep_ivmap *m, uint64_t before_ts);
 
@@ -202,10 +226,12 @@ struct iorep_ivmap_node *iorep_ivmap_dead_overlap_first(const struct iorep_ivmap
 
 /*
  * Overlap iteration over live and dead nodes alike, in (start, insertion)
- * order, with the same rules as iorep_ivmap_overlap_first()/_next().
+ * order, with the same rules as iorep_ivmap_overlap_first()/_next().  When
+ * iorep_ivmap_overlap_first_any() finds nothing, an insert of the same
+ * range that follows with no change to @m in between skips its descent.
  */
-struct iorep_ivmap_node *iorep_ivmap_overlap_first_any(const struct iorep_ivmap *m,
-						       uint64_t start, uint64_t end);
+struct iorep_ivmap_node *iorep_ivmap_overlap_first_any(struct iorep_ivmap *m, uint64_t start,
+						       uint64_t end);
 struct iorep_ivmap_node *iorep_ivmap_overlap_next_any(const struct iorep_ivmap *m,
 						      struct iorep_ivmap_node *n, uint64_t start,
 						      uint64_t end);
@@ -279,7 +305,7 @@ uint64_t iorep_ivmap_bytes(const struct iorep_ivmap *m);
 
 /*
  * Debug check for tests: parent links, (start, seq) order, AVL heights and
- * balance, max_last augmentation, count and bytes.  O(n).  Returns 0 or
+ * balance, max_last augmentation (while nodes may overlap), count and bytes.  O(n).  Returns 0 or
  * -IOREP_EINVAL at the first broken invariant.
  */
 int iorep_ivmap_validate(const struct iorep_ivmap *m);

@@ -1,24 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
  * IOVA interval map: an AVL tree keyed by (start, seq) with parent links,
- * each node augmented with max_last, the largest inclusive end in its
- * subtree.  See include/iorep-ivmap.h for the contract.
- *
- * Every structural change ends in ivmap_fixup(), which walks from the lowest
- * changed node towards the root recomputing height and max_last and
- * rebalancing, and stops as soon as a subtree's height and max_last are what
- * its parent last saw.
+ * and its changes (the lookups are in src/ivmap-find.c).  See
+ * include/iorep-ivmap.h for the contract.
  *
  * While no two nodes overlap (m->overlap is 0), which is how an IOVA
  * allocator hands out ranges, a table of nodes by start is kept beside the
- * tree (src/ivmap-slots.c).  The lookups then take shortcuts: a node that
- * starts at the query's start is the first to overlap it, and in start
- * order the ends are in order too, so the next overlap is the next node or
- * none, and the first one is found with a plain descent on the ends.  A
- * link that overlaps a neighbour drops the table.  From then on the number
- * of neighbours (in order) that overlap is counted; at zero no two nodes
- * overlap, and the table is built again once the map has seen as many
- * changes as it has nodes.
+ * tree (src/ivmap-slots.c) and the lookups take shortcuts that need no
+ * augmentation: every structural change ends in ivmap_retrace(), which
+ * walks from the lowest changed node towards the root rebalancing, and
+ * stops as soon as a subtree's height is what its parent last saw.  A
+ * search that finds the range free, or a trim, remembers where that range
+ * goes (m->hint_*), and the insert that usually follows links there.
+ *
+ * A link that overlaps a neighbour drops the table and computes each
+ * node's max_last, the largest inclusive end in its subtree; from then on
+ * ivmap_fixup() keeps height and max_last and stops when both are what the
+ * parent saw, and the number of neighbours (in order) that overlap is
+ * counted.  At zero no two nodes overlap, and the table is built again
+ * once the map has seen as many changes as it has nodes.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,13 +30,6 @@
 #define IVMAP_SEQ_MAX ((UINT64_C(1) << 55) - 1)
 
 _Static_assert(sizeof(struct iorep_ivmap_node) <= 96, "ivmap node grew past 96 bytes");
-
-/* Inclusive last of [start, end), end read modulo 2^64; false for an empty range. */
-static int ivmap_range(uint64_t start, uint64_t end, uint64_t *last)
-{
-	*last = end - 1;
-	return *last >= start;
-}
 
 /* Adds last - start + 1 (which may be 2^64) to the 128-bit byte count. */
 static void ivmap_bytes_add(struct iorep_ivmap *m, uint64_t start, uint64_t last)
@@ -74,19 +67,21 @@ static unsigned int ivmap_height(const struct iorep_ivmap_node *n)
 	return n ? (unsigned int)n->height : 0;
 }
 
-/* Recomputes @n's height and max_last from its children. */
-static void ivmap_update(struct iorep_ivmap_node *n)
+/* Recomputes @n's height, and max_last while nodes may overlap, from its children. */
+static void ivmap_update(const struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 {
 	unsigned int hl = ivmap_height(n->left);
 	unsigned int hr = ivmap_height(n->right);
 	uint64_t max = n->last;
 
+	n->height = 1 + (hl > hr ? hl : hr);
+	if (!m->overlap)
+		return;
 	if (n->left && n->left->max_last > max)
 		max = n->left->max_last;
 	if (n->right && n->right->max_last > max)
 		max = n->right->max_last;
 	n->max_last = max;
-	n->height = 1 + (hl > hr ? hl : hr);
 }
 
 static void ivmap_replace_child(struct iorep_ivmap *m, struct iorep_ivmap_node *parent,
@@ -111,8 +106,8 @@ static struct iorep_ivmap_node *ivmap_rotate_left(struct iorep_ivmap *m, struct 
 	ivmap_replace_child(m, x->parent, x, y);
 	y->left = x;
 	x->parent = y;
-	ivmap_update(x);
-	ivmap_update(y);
+	ivmap_update(m, x);
+	ivmap_update(m, y);
 	return y;
 }
 
@@ -128,8 +123,8 @@ static struct iorep_ivmap_node *ivmap_rotate_right(struct iorep_ivmap *m,
 	ivmap_replace_child(m, x->parent, x, y);
 	y->right = x;
 	x->parent = y;
-	ivmap_update(x);
-	ivmap_update(y);
+	ivmap_update(m, x);
+	ivmap_update(m, y);
 	return y;
 }
 
@@ -152,8 +147,64 @@ static struct iorep_ivmap_node *ivmap_rebalance(struct iorep_ivmap *m, struct io
 			ivmap_rotate_right(m, n->right);
 		return ivmap_rotate_left(m, n);
 	}
-	ivmap_update(n);
+	ivmap_update(m, n);
 	return n;
+}
+
+/*
+ * Walks from @n to the root rebalancing, with nodes apart: heights only.
+ * A node's stored height is what its parent was computed from, so once a
+ * subtree comes out as high as before, the ancestors are right.
+ */
+static void ivmap_retrace(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
+{
+	unsigned int hl, hr, height;
+
+	while (n) {
+		hl = ivmap_height(n->left);
+		hr = ivmap_height(n->right);
+		height = n->height;
+		if (hl > hr + 1 || hr > hl + 1) {
+			n = ivmap_rebalance(m, n);
+			if (n->height == height)
+				return;
+		} else {
+			hl = 1 + (hl > hr ? hl : hr);
+			if (hl == height)
+				return;
+			n->height = hl;
+		}
+		n = n->parent;
+	}
+}
+
+/* Sets max_last over the subtree at @n (not NULL); returns it. */
+static uint64_t ivmap_augment(struct iorep_ivmap_node *n)
+{
+	uint64_t max = n->last, x;
+
+	if (n->left && (x = ivmap_augment(n->left)) > max)
+		max = x;
+	if (n->right && (x = ivmap_augment(n->right)) > max)
+		max = x;
+	n->max_last = max;
+	return max;
+}
+
+/*
+ * Nodes overlap now (@bad pairs of neighbours), or the table has no
+ * memory: the table goes and the tree is augmented.  O(n), after at least
+ * n changes since the table was last built.
+ */
+static void ivmap_go_overlap(struct iorep_ivmap *m, size_t bad)
+{
+	iorep_ivmap_slots_clear(m);
+	m->overlap = 1;
+	m->nbad = bad;
+	m->since_drop = 0;
+	m->hint_ok = 0;
+	if (m->root)
+		ivmap_augment(m->root);
 }
 
 /*
@@ -170,6 +221,11 @@ static void ivmap_fixup(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 	unsigned int hl, hr, height;
 	uint64_t max;
 
+	/* apart, only heights are kept, and @must (which only max_last needs) is none */
+	if (!m->overlap) {
+		ivmap_retrace(m, n);
+		return;
+	}
 	while (n) {
 		l = n->left;
 		r = n->right;
@@ -202,16 +258,6 @@ static void ivmap_fixup(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 	}
 }
 
-static struct iorep_ivmap_node *ivmap_next_any(struct iorep_ivmap_node *n);
-static struct iorep_ivmap_node *ivmap_prev_any(struct iorep_ivmap_node *n);
-static struct iorep_ivmap_node *ivmap_first_any(const struct iorep_ivmap *m);
-
-/* 1 when @a, just before @b in order, overlaps it. */
-static size_t ivmap_bad(const struct iorep_ivmap_node *a, const struct iorep_ivmap_node *b)
-{
-	return a && b && a->last >= b->start;
-}
-
 /*
  * The overlapping pairs of neighbours around @n: while nodes may overlap,
  * m->nbad is kept as their number over the whole map (0 exactly when no
@@ -224,7 +270,7 @@ static void ivmap_pairs(struct iorep_ivmap *m, struct iorep_ivmap_node *n, int s
 
 	if (!m->overlap)
 		return;
-	k = ivmap_bad(ivmap_prev_any(n), n) + ivmap_bad(n, ivmap_next_any(n));
+	k = iorep_ivmap_bad(iorep_ivmap_prev_any(n), n) + iorep_ivmap_bad(n, iorep_ivmap_next_any(n));
 	m->nbad = sign > 0 ? m->nbad + k : m->nbad - k;
 }
 
@@ -243,46 +289,86 @@ static void ivmap_note_change(struct iorep_ivmap *m)
 	/* an empty map needs no table until its first node */
 	if (m->count + m->ndead && iorep_ivmap_slots_reserve(m, m->count + m->ndead) < 0)
 		return;	/* tried again after as many changes */
-	for (n = ivmap_first_any(m); n; n = ivmap_next_any(n))
+	for (n = iorep_ivmap_first_any(m); n; n = iorep_ivmap_next_any(n))
 		(void)iorep_ivmap_slots_put(m, n); /* reserved: cannot fail */
 	m->overlap = 0;
 }
 
-/* Links @n (start, last and seq set) into the tree after any equal key. */
-static void ivmap_link(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
+/*
+ * Hangs @n (start, last and seq set) as the right (@right) or left child of
+ * @p (NULL: the root of an empty tree), where it has its place in the
+ * order, and rebalances.  @bad is the number of its two neighbours in
+ * order that it overlaps, @was 1 if those two overlapped each other.
+ */
+static void ivmap_attach(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
+			 struct iorep_ivmap_node *p, int right, size_t bad, size_t was)
 {
-	struct iorep_ivmap_node **link = &m->root;
-	struct iorep_ivmap_node *p = NULL, *pred = NULL, *succ = NULL;
-	size_t bad;
-
-	while (*link) {
-		p = *link;
-		if (ivmap_key_less(n->start, n->seq, p->start, p->seq)) {
-			succ = p;
-			link = &p->left;
-		} else {
-			pred = p;
-			link = &p->right;
-		}
-	}
 	n->left = NULL;
 	n->right = NULL;
 	n->parent = p;
 	n->height = 1;
 	n->max_last = n->last;
-	*link = n;
-	ivmap_fixup(m, p, NULL);
-	bad = ivmap_bad(pred, n) + ivmap_bad(n, succ);
+	if (!p)
+		m->root = n;
+	else if (right)
+		p->right = n;
+	else
+		p->left = n;
+	m->hint_ok = 0;
 	if (m->overlap) {
-		m->nbad = m->nbad + bad - ivmap_bad(pred, succ);
+		ivmap_fixup(m, p, NULL);
+		m->nbad = m->nbad + bad - was;
 		ivmap_note_change(m);
-	} else if (bad || iorep_ivmap_slots_put(m, n) < 0) {
-		/* nodes overlap (or the table has no memory): the table goes */
-		iorep_ivmap_slots_clear(m);
-		m->overlap = 1;
-		m->nbad = bad;
-		m->since_drop = 0;
+		return;
 	}
+	ivmap_retrace(m, p);
+	/* nodes overlap (or the table has no memory): the table goes */
+	if (bad || iorep_ivmap_slots_put(m, n) < 0)
+		ivmap_go_overlap(m, bad);
+}
+
+/* Links @n (start, last and seq set) into the tree after any equal key. */
+static void ivmap_link(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
+{
+	struct iorep_ivmap_node *c = m->root;
+	struct iorep_ivmap_node *p = NULL, *pred = NULL, *succ = NULL;
+	int right = 0;
+
+	while (c) {
+		p = c;
+		right = !ivmap_key_less(n->start, n->seq, p->start, p->seq);
+		if (right) {
+			pred = p;
+			c = p->right;
+		} else {
+			succ = p;
+			c = p->left;
+		}
+	}
+	ivmap_attach(m, n, p, right, iorep_ivmap_bad(pred, n) + iorep_ivmap_bad(n, succ),
+		     iorep_ivmap_bad(pred, succ));
+}
+
+/*
+ * Links @n, whose range the hint covers, where the hint says: next to the
+ * remembered node, in the gap that overlaps nothing.  No descent.
+ */
+static void ivmap_link_hinted(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
+{
+	struct iorep_ivmap_node *p = m->hint_node;
+	int right = m->hint_after;
+
+	if (p && right && p->right) {
+		/* just after p: the first node of its right subtree gets a left child */
+		for (p = p->right; p->left;)
+			p = p->left;
+		right = 0;
+	} else if (p && !right && p->left) {
+		for (p = p->left; p->right;)
+			p = p->right;
+		right = 1;
+	}
+	ivmap_attach(m, n, p, right, 0, 0);
 }
 
 /* Takes @n out of the tree; its own fields other than the links are kept. */
@@ -291,6 +377,7 @@ static void ivmap_unlink_tree(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 	struct iorep_ivmap_node *p = n->parent;
 	struct iorep_ivmap_node *s, *from, *c;
 
+	m->hint_ok = 0;
 	if (!n->left || !n->right) {
 		c = n->left ? n->left : n->right;
 		if (c)
@@ -334,9 +421,9 @@ static void ivmap_unlink(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 		ivmap_unlink_tree(m, n);
 		return;
 	}
-	pred = ivmap_prev_any(n);
-	succ = ivmap_next_any(n);
-	m->nbad = m->nbad + ivmap_bad(pred, succ) - ivmap_bad(pred, n) - ivmap_bad(n, succ);
+	pred = iorep_ivmap_prev_any(n);
+	succ = iorep_ivmap_next_any(n);
+	m->nbad = m->nbad + iorep_ivmap_bad(pred, succ) - iorep_ivmap_bad(pred, n) - iorep_ivmap_bad(n, succ);
 	ivmap_unlink_tree(m, n);
 	ivmap_note_change(m);
 }
@@ -367,46 +454,6 @@ static void ivmap_node_put(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 	m->ncache++;
 }
 
-/* In-order neighbours and the first node, live or dead. */
-static struct iorep_ivmap_node *ivmap_first_any(const struct iorep_ivmap *m)
-{
-	struct iorep_ivmap_node *n = m->root;
-
-	while (n && n->left)
-		n = n->left;
-	return n;
-}
-
-static struct iorep_ivmap_node *ivmap_next_any(struct iorep_ivmap_node *n)
-{
-	struct iorep_ivmap_node *p;
-
-	if (n->right) {
-		n = n->right;
-		while (n->left)
-			n = n->left;
-		return n;
-	}
-	for (p = n->parent; p && n == p->right; p = p->parent)
-		n = p;
-	return p;
-}
-
-static struct iorep_ivmap_node *ivmap_prev_any(struct iorep_ivmap_node *n)
-{
-	struct iorep_ivmap_node *p;
-
-	if (n->left) {
-		n = n->left;
-		while (n->right)
-			n = n->right;
-		return n;
-	}
-	for (p = n->parent; p && n == p->left; p = p->parent)
-		n = p;
-	return p;
-}
-
 void iorep_ivmap_init(struct iorep_ivmap *m)
 {
 	m->root = NULL;
@@ -425,6 +472,11 @@ void iorep_ivmap_init(struct iorep_ivmap *m)
 	m->overlap = 0;
 	m->nbad = 0;
 	m->since_drop = 0;
+	m->hint_node = NULL;
+	m->hint_lo = 0;
+	m->hint_hi = 0;
+	m->hint_after = 0;
+	m->hint_ok = 0;
 }
 
 void iorep_ivmap_release(struct iorep_ivmap *m)
@@ -492,7 +544,7 @@ static struct iorep_ivmap_node *ivmap_insert(struct iorep_ivmap *m, uint64_t sta
 	struct iorep_ivmap_node *n;
 	uint64_t last;
 
-	if (!ivmap_range(start, end, &last) || m->next_seq > IVMAP_SEQ_MAX)
+	if (!iorep_ivmap_last_of(start, end, &last) || m->next_seq > IVMAP_SEQ_MAX)
 		return NULL;
 	n = ivmap_node_get(m);
 	if (!n)
@@ -502,7 +554,10 @@ static struct iorep_ivmap_node *ivmap_insert(struct iorep_ivmap *m, uint64_t sta
 	n->val = *val;
 	n->seq = m->next_seq++;
 	n->dead = dead;
-	ivmap_link(m, n);
+	if (m->hint_ok && start >= m->hint_lo && last <= m->hint_hi)
+		ivmap_link_hinted(m, n);
+	else
+		ivmap_link(m, n);
 	if (dead) {
 		m->ndead++;
 	} else {
@@ -560,6 +615,65 @@ void iorep_ivmap_revive(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 	n->val = *val;
 }
 
+struct iorep_ivmap_node *iorep_ivmap_reset(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
+					   uint64_t start, uint64_t end,
+					   const struct iorep_ivmap_val *val, int dead)
+{
+	struct iorep_ivmap_node *pred, *succ;
+	uint64_t last;
+
+	if (!iorep_ivmap_last_of(start, end, &last) || m->next_seq > IVMAP_SEQ_MAX)
+		return NULL;
+	if (n->dead) {
+		m->ndead--;
+	} else {
+		m->count--;
+		ivmap_bytes_sub(m, n->start, n->last);
+	}
+	pred = iorep_ivmap_prev_any(n);
+	succ = iorep_ivmap_next_any(n);
+	/*
+	 * The new key (start, newest seq) falls between the neighbours' when
+	 * pred->start <= start < succ->start: then @n stays.  Apart, it must
+	 * also stay apart from them (else the link drops the table).
+	 */
+	if ((pred && pred->start > start) || (succ && succ->start <= start) ||
+	    (!m->overlap && ((pred && pred->last >= start) || (succ && last >= succ->start)))) {
+		ivmap_unlink(m, n);
+		n->start = start;
+		n->last = last;
+		n->seq = m->next_seq++;
+		ivmap_link(m, n);
+	} else if (m->overlap) {
+		m->nbad -= iorep_ivmap_bad(pred, n) + iorep_ivmap_bad(n, succ);
+		n->start = start;
+		n->last = last;
+		n->seq = m->next_seq++;
+		m->nbad += iorep_ivmap_bad(pred, n) + iorep_ivmap_bad(n, succ);
+		ivmap_fixup(m, n, NULL);
+		ivmap_note_change(m);
+	} else {
+		if (start != n->start) {
+			iorep_ivmap_slots_del(m, n, 0);
+			n->start = start;
+			/* the entry just freed leaves room: cannot fail */
+			(void)iorep_ivmap_slots_put(m, n);
+		}
+		n->last = last;
+		n->seq = m->next_seq++;
+		m->hint_ok = 0;
+	}
+	n->dead = dead;
+	n->val = *val;
+	if (dead) {
+		m->ndead++;
+	} else {
+		m->count++;
+		ivmap_bytes_add(m, start, last);
+	}
+	return n;
+}
+
 size_t iorep_ivmap_sweep_dead(struct iorep_ivmap *m, uint64_t before_ts)
 {
 	struct iorep_ivmap_node *n, *next;
@@ -567,8 +681,8 @@ size_t iorep_ivmap_sweep_dead(struct iorep_ivmap *m, uint64_t before_ts)
 
 	if (!m->ndead)
 		return 0;
-	for (n = ivmap_first_any(m); n; n = next) {
-		next = ivmap_next_any(n);
+	for (n = iorep_ivmap_first_any(m); n; n = next) {
+		next = iorep_ivmap_next_any(n);
 		if (n->dead && n->val.ts < before_ts) {
 			iorep_ivmap_remove(m, n);
 			removed++;
@@ -585,6 +699,7 @@ size_t iorep_ivmap_sweep_dead(struct iorep_ivmap *m, uint64_t before_ts)
 static void ivmap_shrink(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t start,
 			 uint64_t last)
 {
+	m->hint_ok = 0;
 	if (m->overlap) {
 		ivmap_pairs(m, n, -1);
 		n->start = start;
@@ -605,7 +720,7 @@ static void ivmap_shrink(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint
 /* Moves the start of @n up to @start (<= n->last), keeping its seq. */
 static void ivmap_move_start(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t start)
 {
-	struct iorep_ivmap_node *next = ivmap_next_any(n);
+	struct iorep_ivmap_node *next = iorep_ivmap_next_any(n);
 
 	/* The key only grows: if it stays below the successor's, @n stays put. */
 	if (!next || ivmap_key_less(start, n->seq, next->start, next->seq)) {
@@ -617,15 +732,30 @@ static void ivmap_move_start(struct iorep_ivmap *m, struct iorep_ivmap_node *n, 
 	ivmap_link(m, n);
 }
 
+/*
+ * [@lo, @hi], just cut from @n, is free if the nodes were apart before the
+ * cut (@apart) and still are (a cut can end the overlap while another node
+ * still covers part of it): an insert of it links next to @n.
+ */
+static void ivmap_hint_cut(struct iorep_ivmap *m, int apart, struct iorep_ivmap_node *n, int after,
+			   uint64_t lo, uint64_t hi)
+{
+	struct iorep_ivmap_pos pos = { .node = n, .after = after, .ok = 1, .lo = lo, .hi = hi };
+
+	if (apart && !m->overlap)
+		iorep_ivmap_hint(m, &pos);
+}
+
 int iorep_ivmap_trim(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t start,
 		     uint64_t end, struct iorep_ivmap_node **tail)
 {
 	struct iorep_ivmap_node *t;
-	uint64_t last;
+	uint64_t last, old;
+	int apart = !m->overlap;
 
 	if (tail)
 		*tail = NULL;
-	if (!ivmap_range(start, end, &last))
+	if (!iorep_ivmap_last_of(start, end, &last))
 		return -IOREP_EINVAL;
 	if (last < n->start || start > n->last)
 		return IOREP_IVMAP_TRIM_NONE;
@@ -638,15 +768,20 @@ int iorep_ivmap_trim(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t
 		if (!n->dead)
 			ivmap_bytes_sub(m, n->start, last);
 		n->val.paddr += last + 1 - n->start;
+		old = n->start;
 		ivmap_move_start(m, n, last + 1);
+		ivmap_hint_cut(m, apart, n, 0, old, last);
 		return IOREP_IVMAP_TRIM_FRONT;
 	}
 	if (last >= n->last) {
 		/* Keep [n->start, start - 1]; start > n->start so start - 1 cannot wrap. */
 		if (!n->dead)
 			ivmap_bytes_sub(m, start, n->last);
+		old = n->last;
 		ivmap_shrink(m, n, n->start, start - 1);
-		ivmap_fixup(m, n, NULL);
+		if (m->overlap)
+			ivmap_fixup(m, n, NULL);
+		ivmap_hint_cut(m, apart, n, 1, start, old);
 		return IOREP_IVMAP_TRIM_BACK;
 	}
 
@@ -663,7 +798,8 @@ int iorep_ivmap_trim(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t
 	t->seq = m->next_seq++;
 	t->dead = n->dead;
 	ivmap_shrink(m, n, n->start, start - 1);
-	ivmap_fixup(m, n, NULL);
+	if (m->overlap)
+		ivmap_fixup(m, n, NULL);
 	ivmap_link(m, t);
 	if (t->dead) {
 		m->ndead++;
@@ -671,351 +807,8 @@ int iorep_ivmap_trim(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t
 		ivmap_bytes_sub(m, start, last);
 		m->count++;
 	}
+	ivmap_hint_cut(m, apart, n, 1, start, last);
 	if (tail)
 		*tail = t;
 	return IOREP_IVMAP_TRIM_SPLIT;
-}
-
-/*
- * The first node of the subtree at @n overlapping [qs, ql], live or dead.
- * If the left subtree's max_last reaches qs but it holds no overlap, the
- * node holding that max_last starts past ql, and so does everything after
- * it: the search can commit to the left subtree.
- */
-static struct iorep_ivmap_node *ivmap_subtree_first(struct iorep_ivmap_node *n, uint64_t qs,
-						    uint64_t ql)
-{
-	for (;;) {
-		if (n->left && n->left->max_last >= qs) {
-			n = n->left;
-			continue;
-		}
-		if (n->start > ql)
-			return NULL;
-		if (n->last >= qs)
-			return n;
-		if (n->right && n->right->max_last >= qs) {
-			n = n->right;
-			continue;
-		}
-		return NULL;
-	}
-}
-
-static struct iorep_ivmap_node *ivmap_overlap_first(const struct iorep_ivmap *m, uint64_t qs,
-						    uint64_t ql)
-{
-	struct iorep_ivmap_node *n, *cand = NULL;
-
-	if (!m->root || m->root->max_last < qs)
-		return NULL;
-	if (m->overlap)
-		return ivmap_subtree_first(m->root, qs, ql);
-	/* Apart: a node starting at qs comes first; else the first to end at or past qs. */
-	n = iorep_ivmap_slots_find(m, qs);
-	if (n)
-		return n;
-	for (n = m->root; n;) {
-		if (n->last >= qs) {
-			cand = n;
-			n = n->left;
-		} else {
-			n = n->right;
-		}
-	}
-	return cand && cand->start <= ql ? cand : NULL;
-}
-
-/* The next node after @n overlapping [qs, ql], everything up to @n done. */
-static struct iorep_ivmap_node *ivmap_overlap_next(const struct iorep_ivmap *m,
-						   struct iorep_ivmap_node *n, uint64_t qs,
-						   uint64_t ql)
-{
-	struct iorep_ivmap_node *r = n->right;
-	struct iorep_ivmap_node *prev;
-
-	if (!m->overlap) {
-		/* Apart: the next node starts after @n ends. */
-		if (n->last >= ql)
-			return NULL;
-		n = ivmap_next_any(n);
-		return n && n->start <= ql ? n : NULL;
-	}
-	for (;;) {
-		if (r && r->max_last >= qs)
-			return ivmap_subtree_first(r, qs, ql);
-		/* Up until we arrive from a left child. */
-		do {
-			prev = n;
-			n = n->parent;
-			if (!n)
-				return NULL;
-		} while (prev == n->right);
-		if (n->start > ql)
-			return NULL;
-		if (n->last >= qs)
-			return n;
-		r = n->right;
-	}
-}
-
-/* @n, or the first overlapping node after it, whose state is @dead; NULL if none. */
-static struct iorep_ivmap_node *ivmap_overlap_state(const struct iorep_ivmap *m,
-						    struct iorep_ivmap_node *n, uint64_t qs,
-						    uint64_t ql, unsigned int dead)
-{
-	while (n && n->dead != dead)
-		n = ivmap_overlap_next(m, n, qs, ql);
-	return n;
-}
-
-struct iorep_ivmap_node *iorep_ivmap_overlap_first(const struct iorep_ivmap *m, uint64_t start,
-						   uint64_t end)
-{
-	uint64_t last;
-
-	if (!ivmap_range(start, end, &last))
-		return NULL;
-	return ivmap_overlap_state(m, ivmap_overlap_first(m, start, last), start, last, 0);
-}
-
-struct iorep_ivmap_node *iorep_ivmap_overlap_next(const struct iorep_ivmap *m,
-						  struct iorep_ivmap_node *n, uint64_t start,
-						  uint64_t end)
-{
-	uint64_t last;
-
-	if (!ivmap_range(start, end, &last))
-		return NULL;
-	return ivmap_overlap_state(m, ivmap_overlap_next(m, n, start, last), start, last, 0);
-}
-
-struct iorep_ivmap_node *iorep_ivmap_overlap_first_any(const struct iorep_ivmap *m,
-						       uint64_t start, uint64_t end)
-{
-	uint64_t last;
-
-	if (!ivmap_range(start, end, &last))
-		return NULL;
-	return ivmap_overlap_first(m, start, last);
-}
-
-struct iorep_ivmap_node *iorep_ivmap_overlap_next_any(const struct iorep_ivmap *m,
-						      struct iorep_ivmap_node *n, uint64_t start,
-						      uint64_t end)
-{
-	uint64_t last;
-
-	if (!ivmap_range(start, end, &last))
-		return NULL;
-	return ivmap_overlap_next(m, n, start, last);
-}
-
-int iorep_ivmap_overlap_each(const struct iorep_ivmap *m, uint64_t start, uint64_t end,
-			     int (*fn)(struct iorep_ivmap_node *n, void *data), void *data)
-{
-	struct iorep_ivmap_node *n, *next;
-	uint64_t last;
-	int ret;
-
-	if (!ivmap_range(start, end, &last))
-		return 0;
-	for (n = ivmap_overlap_state(m, ivmap_overlap_first(m, start, last), start, last, 0); n;
-	     n = next) {
-		next = ivmap_overlap_state(m, ivmap_overlap_next(m, n, start, last), start, last, 0);
-		ret = fn(n, data);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-struct iorep_ivmap_node *iorep_ivmap_find_containing(const struct iorep_ivmap *m, uint64_t addr)
-{
-	return ivmap_overlap_state(m, ivmap_overlap_first(m, addr, addr), addr, addr, 0);
-}
-
-struct iorep_ivmap_node *iorep_ivmap_dead_find_containing(const struct iorep_ivmap *m,
-							  uint64_t addr)
-{
-	if (!m->ndead)
-		return NULL;
-	return ivmap_overlap_state(m, ivmap_overlap_first(m, addr, addr), addr, addr, 1);
-}
-
-struct iorep_ivmap_node *iorep_ivmap_dead_overlap_first(const struct iorep_ivmap *m,
-							uint64_t start, uint64_t end)
-{
-	uint64_t last;
-
-	if (!m->ndead || !ivmap_range(start, end, &last))
-		return NULL;
-	return ivmap_overlap_state(m, ivmap_overlap_first(m, start, last), start, last, 1);
-}
-
-struct iorep_ivmap_node *iorep_ivmap_find_exact(const struct iorep_ivmap *m, uint64_t start,
-						uint64_t end)
-{
-	struct iorep_ivmap_node *n = m->root;
-	struct iorep_ivmap_node *cand = NULL;
-	uint64_t last;
-
-	if (!ivmap_range(start, end, &last))
-		return NULL;
-	if (!m->overlap) {
-		n = iorep_ivmap_slots_find(m, start);
-		return n && n->last == last && !n->dead ? n : NULL;
-	}
-	/* The first node with n->start >= start. */
-	while (n) {
-		if (n->start >= start) {
-			cand = n;
-			n = n->left;
-		} else {
-			n = n->right;
-		}
-	}
-	for (n = cand; n && n->start == start; n = ivmap_next_any(n))
-		if (n->last == last && !n->dead)
-			return n;
-	return NULL;
-}
-
-struct iorep_ivmap_node *iorep_ivmap_first(const struct iorep_ivmap *m)
-{
-	struct iorep_ivmap_node *n = ivmap_first_any(m);
-
-	return n && n->dead ? iorep_ivmap_next(n) : n;
-}
-
-struct iorep_ivmap_node *iorep_ivmap_last(const struct iorep_ivmap *m)
-{
-	struct iorep_ivmap_node *n = m->root;
-
-	while (n && n->right)
-		n = n->right;
-	return n && n->dead ? iorep_ivmap_prev(n) : n;
-}
-
-struct iorep_ivmap_node *iorep_ivmap_next(struct iorep_ivmap_node *n)
-{
-	do
-		n = ivmap_next_any(n);
-	while (n && n->dead);
-	return n;
-}
-
-struct iorep_ivmap_node *iorep_ivmap_prev(struct iorep_ivmap_node *n)
-{
-	do
-		n = ivmap_prev_any(n);
-	while (n && n->dead);
-	return n;
-}
-
-size_t iorep_ivmap_count(const struct iorep_ivmap *m)
-{
-	return m->count;
-}
-
-int iorep_ivmap_apart(const struct iorep_ivmap *m)
-{
-	return !m->overlap;
-}
-
-size_t iorep_ivmap_dead_count(const struct iorep_ivmap *m)
-{
-	return m->ndead;
-}
-
-uint64_t iorep_ivmap_bytes(const struct iorep_ivmap *m)
-{
-	return m->bytes_hi ? UINT64_MAX : m->bytes_lo;
-}
-
-struct ivmap_check {
-	const struct iorep_ivmap *m;
-	const struct iorep_ivmap_node *prev;
-	size_t count;
-	size_t ndead;
-	uint64_t bytes_lo;
-	uint64_t bytes_hi;
-};
-
-/* Checks the subtree at @n; *@height gets its height.  Returns 0 or -IOREP_EINVAL. */
-static int ivmap_check_subtree(struct ivmap_check *c, const struct iorep_ivmap_node *n,
-			       const struct iorep_ivmap_node *parent, unsigned int *height)
-{
-	unsigned int hl = 0, hr = 0;
-	uint64_t max;
-	int ret = -IOREP_EINVAL;
-
-	*height = 0;
-	if (!n)
-		return 0;
-	/* A broken tree may hold a cycle: never visit more nodes than counted. */
-	if (n->parent != parent || c->count + c->ndead >= c->m->count + c->m->ndead)
-		goto out;
-	if (ivmap_check_subtree(c, n->left, n, &hl))
-		goto out;
-	if (n->start > n->last || n->seq >= c->m->next_seq)
-		goto out;
-	if (c->prev && !ivmap_key_less(c->prev->start, c->prev->seq, n->start, n->seq))
-		goto out;
-	c->prev = n;
-	if (n->dead) {
-		c->ndead++;
-	} else {
-		c->count++;
-		c->bytes_lo += n->last - n->start;
-		if (c->bytes_lo < n->last - n->start)
-			c->bytes_hi++;
-		if (++c->bytes_lo == 0)
-			c->bytes_hi++;
-	}
-	if (ivmap_check_subtree(c, n->right, n, &hr))
-		goto out;
-	if (hl > hr + 1 || hr > hl + 1 || n->height != 1 + (hl > hr ? hl : hr))
-		goto out;
-	max = n->last;
-	if (n->left && n->left->max_last > max)
-		max = n->left->max_last;
-	if (n->right && n->right->max_last > max)
-		max = n->right->max_last;
-	if (n->max_last != max)
-		goto out;
-	*height = n->height;
-	ret = 0;
-out:
-	return ret;
-}
-
-int iorep_ivmap_validate(const struct iorep_ivmap *m)
-{
-	struct ivmap_check c = {.m = m};
-	unsigned int height;
-	const struct iorep_ivmap_node *n, *prev = NULL;
-	struct iorep_ivmap_node *a;
-	size_t ncache = 0, bad = 0;
-
-	if (ivmap_check_subtree(&c, m->root, NULL, &height))
-		return -IOREP_EINVAL;
-	/* Apart: each node starts after the one before ends, and is in the table. */
-	if (m->overlap ? m->nused || m->slots : m->nused != m->count + m->ndead)
-		return -IOREP_EINVAL;
-	for (a = ivmap_first_any(m); a; prev = a, a = ivmap_next_any(a)) {
-		bad += ivmap_bad(prev, a);
-		if (!m->overlap && iorep_ivmap_slots_find(m, a->start) != a)
-			return -IOREP_EINVAL;
-	}
-	/* while overlapping, the count of overlapping neighbours is exact */
-	if (m->overlap ? bad != m->nbad : bad != 0)
-		return -IOREP_EINVAL;
-	if (c.count != m->count || c.ndead != m->ndead || c.bytes_lo != m->bytes_lo || c.bytes_hi != m->bytes_hi)
-		return -IOREP_EINVAL;
-	for (n = m->cache; n && ncache <= m->ncache; n = n->right)
-		ncache++;
-	if (ncache != m->ncache || ncache > m->cache_max)
-		return -IOREP_EINVAL;
-	return 0;
 }

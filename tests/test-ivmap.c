@@ -1133,6 +1133,104 @@ static void test_random_dead(void)
 	iorep_ivmap_release(&m);
 }
 
+/* The nodes of @m in order, live or dead, into @out; returns how many. */
+static size_t in_order(struct iorep_ivmap *m, struct iorep_ivmap_node **out, size_t max)
+{
+	struct iorep_ivmap_node *n;
+	size_t k = 0;
+
+	for (n = iorep_ivmap_overlap_first_any(m, 0, 0); n; n = iorep_ivmap_overlap_next_any(m, n, 0, 0))
+		if (k < max)
+			out[k++] = n;
+	return k;
+}
+
+/*
+ * A search that finds a range free, or a trim, remembers where the range
+ * goes; the insert of it that follows links there.  iorep_ivmap_reset()
+ * keeps its node in place, relinks it, or makes the map overlap.
+ */
+static void test_hint_and_reset(void)
+{
+	struct iorep_ivmap m;
+	struct iorep_ivmap_val v = mkval(0x77000, 7);
+	struct iorep_ivmap_node *a, *b, *c, *d, *e, *o[8];
+	uint64_t seq;
+
+	iorep_ivmap_init(&m);
+	a = ins(&m, 0x1000, 0x2000, 0x10000, 1);
+	c = ins(&m, 0x8000, 0x9000, 0x80000, 3);
+	/* free: the insert of that range goes where the search ended */
+	CU_ASSERT_PTR_NULL(iorep_ivmap_overlap_first_any(&m, 0x4000, 0x5000));
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(&m), 0);
+	b = ins(&m, 0x4000, 0x5000, 0x40000, 2);
+	CU_ASSERT_EQUAL(in_order(&m, o, 8), 3);
+	CU_ASSERT(o[0] == a && o[1] == b && o[2] == c);
+	/* free, then an insert of another range: an ordinary one */
+	CU_ASSERT_PTR_NULL(iorep_ivmap_overlap_first_any(&m, 0x6000, 0x7000));
+	d = ins(&m, 0xa000, 0xb000, 0xa0000, 4);
+	CU_ASSERT_EQUAL(in_order(&m, o, 8), 4);
+	CU_ASSERT(o[2] == c && o[3] == d);
+	/* a front trim leaves room before the node, a back trim after it */
+	CU_ASSERT_EQUAL(iorep_ivmap_trim(&m, c, 0x8000, 0x8800, NULL), IOREP_IVMAP_TRIM_FRONT);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(&m), 0);
+	e = ins(&m, 0x8000, 0x8800, 0x80000, 5);
+	CU_ASSERT_EQUAL(in_order(&m, o, 8), 5);
+	CU_ASSERT(o[1] == b && o[2] == e && o[3] == c && o[4] == d);
+	CU_ASSERT_EQUAL(iorep_ivmap_trim(&m, a, 0x1800, 0x2000, NULL), IOREP_IVMAP_TRIM_BACK);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(&m), 0);
+	iorep_ivmap_remove(&m, ins(&m, 0x1800, 0x2000, 0x18000, 6));
+	CU_ASSERT_EQUAL(iorep_ivmap_trim(&m, d, 0xa400, 0xa800, &e), IOREP_IVMAP_TRIM_SPLIT);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(&m), 0);
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_find_containing(&m, 0xa400), NULL);
+	e = ins(&m, 0xa400, 0xa800, 0xa4000, 8);
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_find_containing(&m, 0xa400), e);
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_next(d), e);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&m), 7);
+
+	/* a reset between the same neighbours: in place, dead, a new sequence */
+	seq = m.next_seq;
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_reset(&m, b, 0x3000, 0x6000, &v, 1), b);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(&m), 0);
+	CU_ASSERT(b->start == 0x3000 && b->last == 0x5fff && b->seq == seq && b->dead);
+	CU_ASSERT_EQUAL(b->val.paddr, 0x77000);
+	CU_ASSERT_EQUAL(m.next_seq, seq + 1);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&m), 6);
+	CU_ASSERT_EQUAL(iorep_ivmap_dead_count(&m), 1);
+	/* a [1000, 1800), [8000, 8800), c, d [a000, a400), e, the tail [a800, b000) */
+	CU_ASSERT_EQUAL(iorep_ivmap_bytes(&m), 4 * 0x800 + 2 * 0x400);
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_dead_find_containing(&m, 0x3000), b);
+	CU_ASSERT_PTR_NULL(iorep_ivmap_find_containing(&m, 0x3000));
+	/* past its neighbour: relinked, live again */
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_reset(&m, b, 0xc000, 0xd000, &v, 0), b);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(&m), 0);
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_last(&m), b);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&m), 7);
+	CU_ASSERT_EQUAL(iorep_ivmap_dead_count(&m), 0);
+	CU_ASSERT(iorep_ivmap_apart(&m));
+	/* onto its neighbour: the map overlaps, and the later sequence comes second */
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_reset(&m, b, 0x1000, 0x1400, &v, 0), b);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(&m), 0);
+	CU_ASSERT(!iorep_ivmap_apart(&m));
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_find_containing(&m, 0x1000), a);
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_next(a), b);
+	/* overlapping, between the same neighbours: in place, after a of the same start */
+	seq = m.next_seq;
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_reset(&m, b, 0x1000, 0x3000, &v, 0), b);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(&m), 0);
+	CU_ASSERT_EQUAL(b->seq, seq);
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_overlap_first(&m, 0x2800, 0x2900), b);
+	/* and apart from it again */
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_reset(&m, b, 0x2000, 0x3000, &v, 0), b);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(&m), 0);
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_next(a), b);
+	/* invalid range, nothing changed */
+	CU_ASSERT_PTR_NULL(iorep_ivmap_reset(&m, b, 0x5000, 0x5000, &v, 1));
+	CU_ASSERT(b->start == 0x2000 && b->last == 0x2fff && !b->dead);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(&m), 0);
+	iorep_ivmap_release(&m);
+}
+
 /* The naive state of test_random_apart(). */
 struct apart_ent {
 	struct iorep_ivmap_node *node;
@@ -1244,13 +1342,13 @@ static void test_random_apart(void)
 {
 	struct iorep_ivmap m;
 	struct iorep_ivmap_val v = { 0 };
-	struct iorep_ivmap_node *n, *tmp, *reuse;
+	struct iorep_ivmap_node *n, *tmp, *reuse, *spare;
 	static struct apart a;
 	struct rng g = { 0xa9a47ULL };
-	unsigned int step, op, apart_steps = 0, to_overlap = 0, to_apart = 0;
+	unsigned int step, op, apart_steps = 0, to_overlap = 0, to_apart = 0, resets = 0;
 	uint64_t s, l;
 	size_t i;
-	int was = 1, live_hit;
+	int was = 1, live_hit, use_spare;
 
 	memset(&a, 0, sizeof(a));
 	iorep_ivmap_init(&m);
@@ -1267,19 +1365,36 @@ static void test_random_apart(void)
 				live_hit |= !iorep_ivmap_node_dead(n);
 			if (live_hit && rnd(&g) % 300)
 				goto check;
+			/* as the model does, half the time: a dead node inside the
+			 * range is kept and becomes the new one */
+			spare = NULL;
+			use_spare = rnd(&g) % 2;
 			iorep_ivmap_for_each_overlap_any_safe(n, tmp, &m, s, l + 1) {
 				if (!iorep_ivmap_node_dead(n))
 					continue;
 				if (!reuse && n->start == s && n->last == l)
 					reuse = n;
+				else if (use_spare && !spare && n->start >= s && n->last <= l)
+					spare = n;
 				else
 					apart_trim(&a, &m, apart_find(&a, n), s, l);
 			}
 			if (reuse && !live_hit) {
+				if (spare)
+					apart_trim(&a, &m, apart_find(&a, spare), s, l);
 				iorep_ivmap_revive(&m, reuse, &v);
 				a.e[apart_find(&a, reuse)].dead = 0;
 			} else {
-				apart_add(&a, iorep_ivmap_insert(&m, s, l + 1, &v), 0);
+				if (reuse)
+					apart_trim(&a, &m, apart_find(&a, reuse), s, l);
+				if (spare) {
+					i = apart_find(&a, spare);
+					a.bad |= (iorep_ivmap_reset(&m, spare, s, l + 1, &v, 0) != spare) << 7;
+					a.e[i] = (struct apart_ent){ spare, s, l, a.seq++, 0 };
+					resets++;
+				} else {
+					apart_add(&a, iorep_ivmap_insert(&m, s, l + 1, &v), 0);
+				}
 			}
 		} else if (op < 65 && a.n) {
 			/* an unmap of a live entry's range, or of a few pages around it */
@@ -1291,15 +1406,26 @@ static void test_random_apart(void)
 				l += 2 * PAGE;
 			}
 			reuse = NULL;
+			spare = NULL;
+			use_spare = rnd(&g) % 2;
 			iorep_ivmap_for_each_overlap_any_safe(n, tmp, &m, s, l + 1) {
 				if (!reuse && !iorep_ivmap_node_dead(n) && n->start == s && n->last == l)
 					reuse = n;
+				else if (use_spare && !spare && n->start >= s && n->last <= l)
+					spare = n;
 				else
 					apart_trim(&a, &m, apart_find(&a, n), s, l);
 			}
 			if (reuse) {
+				if (spare)
+					apart_trim(&a, &m, apart_find(&a, spare), s, l);
 				iorep_ivmap_kill(&m, reuse, &v);
 				a.e[apart_find(&a, reuse)].dead = 1;
+			} else if (spare) {
+				i = apart_find(&a, spare);
+				a.bad |= (iorep_ivmap_reset(&m, spare, s, l + 1, &v, 1) != spare) << 7;
+				a.e[i] = (struct apart_ent){ spare, s, l, a.seq++, 1 };
+				resets++;
 			} else {
 				apart_add(&a, iorep_ivmap_insert_dead(&m, s, l + 1, &v), 1);
 			}
@@ -1325,11 +1451,12 @@ check:
 			was = !was;
 		}
 		apart_steps += was;
-		if (step % 61 == 0)
+		if (step % 7 == 0)
 			a.bad |= (iorep_ivmap_validate(&m) != 0) << 6;
 	}
 	CU_ASSERT_EQUAL(a.bad, 0);
 	CU_ASSERT_EQUAL(step, 60000);
+	CU_ASSERT(resets > 1000);
 	CU_ASSERT_EQUAL(iorep_ivmap_validate(&m), 0);
 	/* both ways were taken, and back: most of the run apart */
 	CU_ASSERT(to_overlap >= 5);
@@ -1357,6 +1484,7 @@ int main(void)
 		{"dead nodes", test_dead_nodes},
 		{"randomized live and dead nodes", test_random_dead},
 		{"randomized allocator pattern, apart and overlapping", test_random_apart},
+		{"inserts where a search or trim left room; reset", test_hint_and_reset},
 		{ NULL, NULL },
 	};
 

@@ -160,15 +160,39 @@ static void drop_ent(struct prog *g, struct ent *e)
 	*e = g->e[--g->n];
 }
 
-static void op_insert(struct prog *g)
+/* The first entry overlapping [start, end) in order, or NULL. */
+static const struct ent *first_overlap(const struct prog *g, uint64_t start, uint64_t end)
+{
+	const struct ent *best = NULL;
+	size_t i;
+
+	for (i = 0; valid(start, end) && i < g->n; i++)
+		if (g->e[i].start <= end - 1 && start <= g->e[i].last &&
+		    (!best || ent_less(&g->e[i], best)))
+			best = &g->e[i];
+	return best;
+}
+
+/* With @probe, the insert follows a search of its range (which may leave it a place). */
+static void op_insert(struct prog *g, bool probe)
 {
 	uint64_t start = addr(g), end = end_from(g, start);
 	struct iorep_ivmap_val v = {.paddr = u64(g), .owner = g->next_tag};
 	struct iorep_ivmap_node *n;
+	const struct ent *want;
 	struct ent *e;
 
 	if (g->n == MAX_LIVE)
 		return;
+	if (probe) {
+		want = first_overlap(g, start, end);
+		n = iorep_ivmap_overlap_first_any(&g->map, start, end);
+		if (want)
+			check_node(want, n);
+		else
+			FUZZ_ASSERT(n == NULL);
+		FUZZ_ASSERT(iorep_ivmap_validate(&g->map) == 0);
+	}
 	n = iorep_ivmap_insert(&g->map, start, end, &v);
 	if (!valid(start, end)) {
 		FUZZ_ASSERT(n == NULL);
@@ -183,6 +207,32 @@ static void op_insert(struct prog *g)
 	e->tag = g->next_tag++;
 	e->node = n;
 	check_node(e, n);
+}
+
+/* A node given a new range (near its own, or anywhere), payload and sequence. */
+static void op_reset(struct prog *g)
+{
+	struct iorep_ivmap_val v = {.paddr = u64(g), .owner = g->next_tag};
+	uint64_t start, end;
+	struct ent *e;
+
+	if (!g->n)
+		return;
+	e = &g->e[byte(g) % g->n];
+	start = byte(g) & 1 ? e->start + (addr(g) & 0xffff) : addr(g);
+	end = end_from(g, start);
+	if (!valid(start, end)) {
+		FUZZ_ASSERT(iorep_ivmap_reset(&g->map, e->node, start, end, &v, 0) == NULL);
+		check_node(e, e->node);
+		return;
+	}
+	FUZZ_ASSERT(iorep_ivmap_reset(&g->map, e->node, start, end, &v, 0) == e->node);
+	e->start = start;
+	e->last = end - 1;
+	e->seq = g->next_seq++;
+	e->paddr = v.paddr;
+	e->tag = g->next_tag++;
+	check_node(e, e->node);
 }
 
 static void op_remove(struct prog *g)
@@ -367,10 +417,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g->end = data + size;
 	iorep_ivmap_init(&g->map);
 	while (g->p < g->end) {
-		switch (byte(g) % 10) {
+		switch (byte(g) % 12) {
 		case 0:
+			op_insert(g, false);
+			break;
 		case 1:
-			op_insert(g);
+			op_insert(g, true);
+			break;
+		case 10:
+			op_reset(g);
 			break;
 		case 2:
 			op_remove(g);
