@@ -43,18 +43,21 @@ static int add_handle(struct iorep_model *m, uint32_t dev, const struct iorep_ev
 {
 	struct iorep_device *d = &m->devices[dev];
 	struct iorep_ivmap_val val = { 0 };
-	struct iorep_ivmap_node *n, *tmp, *reuse = NULL;
+	struct iorep_ivmap_node *n, *tmp, *reuse = NULL, *spare = NULL;
 	bool live = false;
 
 	if (!iorep_ivmap_range_valid(start, end))
 		return 0;
 	/* the handle ends the unmapped history of its range; a dead handle of
-	 * exactly the range comes back to life in place */
+	 * exactly the range comes back to life in place, else the first other
+	 * dead one becomes the new handle rather than being removed */
 	iorep_ivmap_for_each_overlap_any_safe(n, tmp, &d->dma_live, start, end) {
 		if (!iorep_ivmap_node_dead(n))
 			live = true;
 		else if (!reuse && n->start == start && n->last == end - 1)
 			reuse = n;
+		else if (!spare)
+			spare = n;
 		else
 			iorep_ivmap_remove(&d->dma_live, n);
 	}
@@ -65,11 +68,14 @@ static int add_handle(struct iorep_model *m, uint32_t dev, const struct iorep_ev
 	val.pid = ev->pid;
 	val.flags = kind | (uint32_t)(ev->dir & 3) << H_DIR_SHIFT;
 	if (reuse && !live) {
+		if (spare)
+			iorep_ivmap_remove(&d->dma_live, spare);
 		iorep_ivmap_revive(&d->dma_live, reuse, &val);
 	} else {
 		if (reuse)
 			iorep_ivmap_remove(&d->dma_live, reuse);
-		if (!iorep_ivmap_insert(&d->dma_live, start, end, &val))
+		if (spare ? !iorep_ivmap_reset(&d->dma_live, spare, start, end, &val, 0) :
+			    !iorep_ivmap_insert(&d->dma_live, start, end, &val))
 			return m->error = -IOREP_ENOMEM;
 	}
 	d->dma_maps++;

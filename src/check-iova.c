@@ -51,7 +51,7 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_
 {
 	struct iorep_domain *d = &m->domains[di];
 	struct iorep_ivmap_val val = { 0 };
-	struct iorep_ivmap_node *n, *tmp, *live = NULL, *reuse = NULL;
+	struct iorep_ivmap_node *n, *tmp, *live = NULL, *reuse = NULL, *spare = NULL;
 	uint64_t end = ev->iova + ev->size;
 	int ret;
 
@@ -60,13 +60,16 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_
 	/* One walk: the first live mapping the map lands on, and the unmapped
 	 * history of the range, which the map ends.  A dead node of exactly the
 	 * range (the IOVA allocator handing the same range out again) comes
-	 * back to life in place. */
+	 * back to life in place; else the first dead node inside the range,
+	 * which the trim would remove, is kept to become the new mapping. */
 	iorep_ivmap_for_each_overlap_any_safe(n, tmp, &d->live, ev->iova, end) {
 		if (!iorep_ivmap_node_dead(n)) {
 			if (!live)
 				live = n;
 		} else if (!reuse && n->start == ev->iova && n->last == end - 1) {
 			reuse = n;
+		} else if (!spare && n->start >= ev->iova && n->last <= end - 1) {
+			spare = n;
 		} else {
 			ret = iorep_ivmap_trim(&d->live, n, ev->iova, end, NULL);
 			if (ret < 0)
@@ -92,11 +95,15 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_
 	val.owner = dev;
 	if (reuse && !live) {
 		/* with no live node on the range, the revived one is last in its order too */
+		if (spare)
+			iorep_ivmap_remove(&d->live, spare);
 		iorep_ivmap_revive(&d->live, reuse, &val);
 	} else {
 		if (reuse)
 			iorep_ivmap_remove(&d->live, reuse);
-		if (!iorep_ivmap_insert(&d->live, ev->iova, end, &val))
+		/* the spare's removal and the insert, in one */
+		if (spare ? !iorep_ivmap_reset(&d->live, spare, ev->iova, end, &val, 0) :
+			    !iorep_ivmap_insert(&d->live, ev->iova, end, &val))
 			return m->error = -IOREP_ENOMEM;
 	}
 	d->maps++;
@@ -116,21 +123,27 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_
 
 /*
  * Records [start, end) as unmapped by @ev: @reuse (a live node of exactly
- * that range, now unmapped) turns dead in place, else a dead node is added.
+ * that range, now unmapped) turns dead in place, else @spare (a node inside
+ * the range that the unmap would have removed, or NULL) becomes a dead
+ * node of the range, else one is added.
  */
 static int remember_dead(struct iorep_model *m, struct iorep_domain *d,
 			 const struct iorep_event *ev, uint64_t start, uint64_t end, uint64_t map_ts,
-			 struct iorep_ivmap_node *reuse)
+			 struct iorep_ivmap_node *reuse, struct iorep_ivmap_node *spare)
 {
 	/* a dead range has no physical address: paddr keeps when it was mapped (0: unknown) */
 	struct iorep_ivmap_val val = {
 		.paddr = map_ts, .ts = ev->ts, .pos = ev->pos, .cpu = ev->cpu, .pid = ev->pid
 	};
 
-	if (reuse)
+	if (reuse) {
+		if (spare)
+			iorep_ivmap_remove(&d->live, spare);
 		iorep_ivmap_kill(&d->live, reuse, &val);
-	else if (!iorep_ivmap_insert_dead(&d->live, start, end, &val))
+	} else if (spare ? !iorep_ivmap_reset(&d->live, spare, start, end, &val, 1) :
+			   !iorep_ivmap_insert_dead(&d->live, start, end, &val)) {
 		return m->error = -IOREP_ENOMEM;
+	}
 	iorep_model_history_note(m);
 	return 0;
 }
@@ -139,7 +152,7 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 		      uint32_t dev)
 {
 	struct iorep_domain *d = &m->domains[di];
-	struct iorep_ivmap_node *n, *tmp, *reuse = NULL;
+	struct iorep_ivmap_node *n, *tmp, *reuse = NULL, *spare = NULL;
 	uint64_t end = ev->iova + ev->size, covered = 0, lo, hi, dead_ts = 0, map_ts = 0;
 	bool pool = d->kind == IOREP_DOM_POOL, in_dead = false, done = false;
 	char msg[300];
@@ -149,7 +162,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 		return 0;
 	/* One walk over the range: live mappings are unmapped, the unmapped
 	 * history is read (the first dead node) and ended (the unmap's own
-	 * record replaces it). */
+	 * record replaces it).  The first node that the walk would remove
+	 * whole is kept as the @spare that becomes that record. */
 	iorep_ivmap_for_each_overlap_any_safe(n, tmp, &d->live, ev->iova, end) {
 		if (iorep_ivmap_node_dead(n)) {
 			/* In the pool, an earlier unmap of the range may have been
@@ -158,6 +172,10 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 			if (!in_dead && !pool) {
 				in_dead = true;
 				dead_ts = n->val.ts;
+			}
+			if (!spare && n->start >= ev->iova && n->last <= end - 1) {
+				spare = n;
+				continue;
 			}
 			ret = iorep_ivmap_trim(&d->live, n, ev->iova, end, NULL);
 			if (ret < 0)
@@ -183,6 +201,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 		m->stats.live_bytes -= hi - lo;
 		if (!reuse && n->start == ev->iova && n->last == end - 1) {
 			reuse = n;	/* becomes the unmap's dead record */
+		} else if (!spare && n->start >= ev->iova && n->last <= end - 1) {
+			spare = n;
 		} else {
 			ret = iorep_ivmap_trim(&d->live, n, ev->iova, end, NULL);
 			if (ret < 0)
@@ -264,7 +284,7 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 			ev->iova, end, covered, ev->size,
 			in_dead ? "; the rest was already unmapped" : "");
 	}
-	if (remember_dead(m, d, ev, ev->iova, end, map_ts, reuse) < 0)
+	if (remember_dead(m, d, ev, ev->iova, end, map_ts, reuse, spare) < 0)
 		return m->error;
 	update_peaks(m, d);
 	iorep_series_note(&m->series, ev->ts, m->stats.live, m->stats.live_bytes, false);

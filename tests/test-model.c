@@ -14,6 +14,7 @@
 #include "iorep-input.h"
 #include "iorep-model.h"
 #include "iorep-pci.h"
+#include "model-attrib.h"
 #include "model-local.h"
 #include "test-run.h"
 #include "test-util.h"
@@ -464,6 +465,78 @@ static void test_history_bounded(void)
 	iorep_strtab_free(st);
 }
 
+/* Feeds a map or unmap of [iova, iova + size) by pid 9 at @ts, processed at once. */
+static void feed_range(struct iorep_model *m, enum iorep_etype type, uint64_t ts, uint64_t iova,
+		       uint64_t size)
+{
+	struct iorep_event ev = mkev(type, ts, 9);
+
+	ev.iova = iova;
+	ev.size = size;
+	ev.have = 1u << IOREP_F_IOVA | 1u << IOREP_F_SIZE;
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(m, &ev), 0);
+	/* no dma:* event claims it: what the model holds back goes to pid 9's domain */
+	CU_ASSERT_EQUAL_FATAL(iorep_attrib_flush_all(m), 0);
+}
+
+/*
+ * An unmap of several mappings keeps the node of the first as its record,
+ * and a map over a smaller unmapped range takes that node over: the same
+ * memory throughout, with the findings of a remove and an insert.
+ */
+static void test_unmap_record_reuses_a_node(void)
+{
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_model m;
+	struct iorep_event ev;
+	struct iorep_ivmap_node *first;
+	struct iorep_ivmap *live = NULL;
+	uint32_t i;
+
+	iorep_model_init(&m, st);
+	ev = mkev(IOREP_EV_ADD_DEVICE, 1000000000ull, 1);
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	ev = mkev(IOREP_EV_ATTACH, 1100000000ull, 1);
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	ev = mkev(IOREP_EV_ATTACH, 2000000000ull, 9); /* a user domain of pid 9 */
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	for (i = 0; i < 3; i++)
+		feed_range(&m, IOREP_EV_MAP, 3000000000ull + i, 0x100000 + i * 0x1000, 0x1000);
+	for (i = 0; i < m.ndomains; i++)
+		if (m.domains[i].kind == IOREP_DOM_USER)
+			live = &m.domains[i].live;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(live);
+	first = iorep_ivmap_find_containing(live, 0x100000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(first);
+	/* the unmap of the three: the first page's node is the record of all */
+	feed_range(&m, IOREP_EV_UNMAP, 3000000010ull, 0x100000, 0x3000);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(live), 0);
+	CU_ASSERT_EQUAL(iorep_ivmap_dead_count(live), 1);
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_dead_find_containing(live, 0x102fff), first);
+	CU_ASSERT(first->start == 0x100000 && first->last == 0x102fff);
+	CU_ASSERT_EQUAL(first->val.ts, 3000000010ull);
+	CU_ASSERT_EQUAL(first->val.paddr, 3000000000ull); /* when the oldest was mapped */
+	/* a map over all of it and one page more: the record becomes the mapping */
+	feed_range(&m, IOREP_EV_MAP, 3000000020ull, 0x100000, 0x4000);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(live), 1);
+	CU_ASSERT_EQUAL(iorep_ivmap_dead_count(live), 0);
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_find_containing(live, 0x103000), first);
+	CU_ASSERT(first->start == 0x100000 && first->last == 0x103fff && !first->dead);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(live), 0);
+	/* unmapped twice: the second is a double unmap, as before */
+	feed_range(&m, IOREP_EV_UNMAP, 3000000030ull, 0x100000, 0x4000);
+	CU_ASSERT_EQUAL(m.nfindings, 0);
+	feed_range(&m, IOREP_EV_UNMAP, 3000000040ull, 0x100000, 0x4000);
+	CU_ASSERT_EQUAL_FATAL(m.nfindings, 1);
+	CU_ASSERT_EQUAL(m.findings[0].type, IOREP_FIND_DOUBLE_UNMAP);
+	CU_ASSERT_EQUAL(m.stats.live, 0);
+	CU_ASSERT_EQUAL(m.stats.lifetime_count, 4);
+	CU_ASSERT_EQUAL(iorep_ivmap_dead_count(live), 1);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(live), 0);
+	iorep_model_release(&m);
+	iorep_strtab_free(st);
+}
+
 /* Past IOREP_FINDINGS_PER_TYPE of one type, findings are counted, not listed. */
 static void test_findings_capped(void)
 {
@@ -656,6 +729,7 @@ int main(void)
 		{ "lost events make findings suspected", test_lost_makes_suspected },
 		{ "a dma event without a device attributes nothing", test_dma_event_without_device },
 		{ "unmapped history stays bounded", test_history_bounded },
+		{ "an unmap record reuses the first mapping's node", test_unmap_record_reuses_a_node },
 		{ "an sg unmap's claim ends after its unmap", test_claim_ends_after_one_unmap },
 		{ "findings past the limit are counted, not listed", test_findings_capped },
 		{ "devices and groups found among many", test_many_devices },
