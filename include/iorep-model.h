@@ -232,6 +232,7 @@ struct iorep_model {
 	uint64_t events;
 	struct iorep_model_cpu *cpus;
 	uint32_t ncpus;
+	uint32_t nheld;		/* map/unmap events the CPUs hold back, in all */
 	int error;		/* first allocation failure, sticky */
 	/* unmapped history (dead nodes) over all maps, bounded: see iorep_model_history_note() */
 	uint64_t hist_added;	/* dead nodes made since the last count */

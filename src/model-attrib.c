@@ -121,6 +121,13 @@ static int process_attributed(struct iorep_model *m, const struct iorep_event *e
 					  iorep_model_unmap(m, ev, dom, dev);
 }
 
+/* Forgets the events @c holds (processed, or given up on an error). */
+static void drop_held(struct iorep_model *m, struct iorep_model_cpu *c)
+{
+	m->nheld -= c->n;
+	c->n = 0;
+}
+
 static int flush_cpu(struct iorep_model *m, struct iorep_model_cpu *c)
 {
 	uint32_t i;
@@ -131,7 +138,7 @@ static int flush_cpu(struct iorep_model *m, struct iorep_model_cpu *c)
 		if (ret < 0)
 			return ret;
 	}
-	c->n = 0;
+	drop_held(m, c);
 	return 0;
 }
 
@@ -141,6 +148,9 @@ static int flush_conflicts(struct iorep_model *m, struct iorep_model_cpu *self, 
 {
 	uint32_t c, i;
 
+	/* usually each operation's events come together: no other CPU holds any */
+	if (m->nheld == self->n)
+		return 0;
 	for (c = 0; c < m->ncpus; c++) {
 		struct iorep_model_cpu *o = &m->cpus[c];
 
@@ -169,6 +179,7 @@ static int hold(struct iorep_model *m, struct iorep_model_cpu *c, const struct i
 			return ret;
 		memmove(c->q, c->q + 1, (c->n - 1) * sizeof(*c->q));
 		c->n--;
+		m->nheld--;
 	}
 	if (c->n == c->cap) {
 		uint32_t cap = c->cap ? c->cap * 2 : 8;
@@ -180,6 +191,7 @@ static int hold(struct iorep_model *m, struct iorep_model_cpu *c, const struct i
 		c->cap = cap;
 	}
 	c->q[c->n++] = *ev;
+	m->nheld++;
 	return 0;
 }
 
@@ -212,7 +224,7 @@ static int claim_held(struct iorep_model *m, struct iorep_model_cpu *c, const st
 		if (ret < 0)
 			return ret;
 	}
-	c->n = 0;
+	drop_held(m, c);
 	return 0;
 }
 

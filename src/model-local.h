@@ -19,7 +19,29 @@ int iorep_model_add_finding(struct iorep_model *m, enum iorep_finding_type type,
 
 
 /* Returns the device's index, adding it (group unknown) when new; IOREP_NONE on ENOMEM. */
-uint32_t iorep_model_device_get(struct iorep_model *m, const char *name);
+uint32_t iorep_model_device_lookup(struct iorep_model *m, const char *name);
+
+/*
+ * iorep_model_device_get()'s usual case, inline: every dma:* event is looked
+ * up twice (attribution, DMA-API checks), by a name interned in m->st, so
+ * the address of the name finds the device without hashing the text.  An
+ * entry is right when the device's own name is that address, so a stale
+ * or zeroed one only misses.
+ */
+static inline uint32_t *iorep_model_dev_hint(struct iorep_model *m, const char *name)
+{
+	return &m->dev_cache[(uint64_t)(uintptr_t)name * UINT64_C(0x9e3779b97f4a7c15) >> 32 &
+			     (IOREP_DEV_CACHE - 1)];
+}
+
+static inline uint32_t iorep_model_device_get(struct iorep_model *m, const char *name)
+{
+	uint32_t i = *iorep_model_dev_hint(m, name);
+
+	if (i < m->ndevices && m->devices[i].name == name)
+		return i;
+	return iorep_model_device_lookup(m, name);
+}
 
 /* Adds a domain; returns its index or IOREP_NONE on ENOMEM. */
 uint32_t iorep_model_domain_new(struct iorep_model *m, enum iorep_domain_kind kind, int32_t group,

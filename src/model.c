@@ -188,20 +188,14 @@ uint32_t iorep_model_device_find(const struct iorep_model *m, const char *name)
 	return IOREP_NONE;
 }
 
-uint32_t iorep_model_device_get(struct iorep_model *m, const char *name)
+uint32_t iorep_model_device_lookup(struct iorep_model *m, const char *name)
 {
-	/* Every dma:* event is looked up twice (attribution, DMA-API checks), by a
-	 * name interned in m->st: the address finds the device without hashing
-	 * the text.  An entry is right when the device's own name is that
-	 * address, so a stale or zeroed one only misses. */
-	uint32_t *hint = &m->dev_cache[(uint64_t)(uintptr_t)name * UINT64_C(0x9e3779b97f4a7c15) >> 32 &
-				       (IOREP_DEV_CACHE - 1)];
+	/* past the hint that iorep_model_device_get() tried (model-local.h) */
+	uint32_t *hint = iorep_model_dev_hint(m, name);
 	struct iorep_device *d;
-	uint32_t i = *hint;
+	uint32_t i;
 	int ret;
 
-	if (i < m->ndevices && m->devices[i].name == name)
-		return i;
 	i = iorep_model_device_find(m, name);
 	if (i != IOREP_NONE) {
 		*hint = i;
