@@ -27,6 +27,7 @@ struct iorep_series {
 	uint64_t start; /* time of point 0 */
 	uint64_t width; /* ns per point; 0 before the first sample */
 	uint32_t n;	/* points in use */
+	uint64_t edge;	/* the end of point n - 1, start + n * width (UINT64_MAX past 2^64) */
 	struct iorep_series_point pts[IOREP_SERIES_POINTS];
 };
 

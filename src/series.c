@@ -38,24 +38,27 @@ static void halve(struct iorep_series *s)
 	s->width *= 2;
 }
 
-void iorep_series_note(struct iorep_series *s, uint64_t ts, uint64_t live, uint64_t bytes,
-		       bool is_map)
+/* Sets s->edge after a change to n or width. */
+static void set_edge(struct iorep_series *s)
+{
+	if (__builtin_mul_overflow((uint64_t)s->n, s->width, &s->edge) ||
+	    __builtin_add_overflow(s->edge, s->start, &s->edge))
+		s->edge = UINT64_MAX;
+}
+
+/* The point of a sample at @ts past the latest point's end: new points, or a wider series. */
+static __attribute__((noinline)) struct iorep_series_point *past_edge(struct iorep_series *s,
+								      uint64_t ts)
 {
 	struct iorep_series_point *p;
-	uint64_t idx;
+	uint64_t idx = (ts - s->start) / s->width;
 
-	if (!s->width) {
-		s->start = ts;
-		s->width = FIRST_WIDTH;
-		s->n = 1;
-	}
-	idx = ts > s->start ? (ts - s->start) / s->width : 0;
 	while (idx >= IOREP_SERIES_POINTS) {
 		halve(s);
 		idx = (ts - s->start) / s->width;
 	}
 	if (idx < s->n - 1)
-		idx = s->n - 1; /* out of order: counted with the latest */
+		idx = s->n - 1; /* at 2^64 - 1 with the edge saturated */
 	/* intervals without events hold the level of the one before */
 	while (s->n <= idx) {
 		p = &s->pts[s->n];
@@ -65,7 +68,23 @@ void iorep_series_note(struct iorep_series *s, uint64_t ts, uint64_t live, uint6
 		p->maps = p->unmaps = 0;
 		s->n++;
 	}
-	p = &s->pts[idx];
+	set_edge(s);
+	return &s->pts[idx];
+}
+
+void iorep_series_note(struct iorep_series *s, uint64_t ts, uint64_t live, uint64_t bytes,
+		       bool is_map)
+{
+	struct iorep_series_point *p;
+
+	if (!s->width) {
+		s->start = ts;
+		s->width = FIRST_WIDTH;
+		s->n = 1;
+		set_edge(s);
+	}
+	/* before the end of the latest point (or out of order): that point, the usual case */
+	p = ts < s->edge ? &s->pts[s->n - 1] : past_edge(s, ts);
 	p->live = live;
 	p->bytes = bytes;
 	if (live > p->peak_live)
