@@ -32,6 +32,7 @@ const char *iorep_strtab_intern(struct iorep_strtab *st, const char *s, size_t l
 #define IOREP_STRTAB_CACHE 8
 struct iorep_strtab_cache {
 	const char *str[IOREP_STRTAB_CACHE];
+	uint64_t tail[IOREP_STRTAB_CACHE]; /* the last 8 bytes: names differ at their end */
 	uint32_t len[IOREP_STRTAB_CACHE];
 	unsigned int next;
 };

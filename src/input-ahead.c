@@ -21,9 +21,14 @@
 #include "input-local.h"
 #include "iorep-error.h"
 
-#define AHEAD_BLOCKS 4
-#define AHEAD_EVENTS 1024
-#define AHEAD_ARENA (64 * 1024)
+/*
+ * A thread that waits sleeps, and on a busy machine it may wake late: each
+ * side sleeps only when the ring is full (the reader) or empty (the caller),
+ * and is woken only once the other side has freed or filled half of it.
+ */
+#define AHEAD_BLOCKS 8
+#define AHEAD_EVENTS 4096
+#define AHEAD_ARENA (256 * 1024)
 
 struct ahead_block {
 	struct iorep_event ev[AHEAD_EVENTS];
@@ -42,6 +47,7 @@ struct iorep_input_ahead {
 	/* under the lock: blocks published by the reader and given back by the caller */
 	uint64_t published, returned;
 	bool stop;
+	bool reader_waits, caller_waits;
 	/* the caller's: the block it reads, the next event in it, the errbuf it gave to open */
 	struct ahead_block *cur;
 	uint32_t next;
@@ -109,8 +115,11 @@ static struct ahead_block *take_free(struct iorep_input_ahead *a)
 	struct ahead_block *b = NULL;
 
 	pthread_mutex_lock(&a->lock);
-	while (!a->stop && a->published - a->returned >= AHEAD_BLOCKS)
+	while (!a->stop && a->published - a->returned >= AHEAD_BLOCKS) {
+		a->reader_waits = true;
 		pthread_cond_wait(&a->cond, &a->lock);
+	}
+	a->reader_waits = false;
 	if (!a->stop)
 		b = &a->blocks[a->published % AHEAD_BLOCKS];
 	pthread_mutex_unlock(&a->lock);
@@ -128,7 +137,8 @@ static void publish(struct iorep_input *in, struct iorep_input_ahead *a, struct 
 		in->ops->progress(in, &b->done, &b->total);
 	pthread_mutex_lock(&a->lock);
 	a->published++;
-	pthread_cond_broadcast(&a->cond);
+	if (a->caller_waits && (a->published - a->returned >= AHEAD_BLOCKS / 2 || b->ret <= 0))
+		pthread_cond_broadcast(&a->cond);
 	pthread_mutex_unlock(&a->lock);
 }
 
@@ -227,10 +237,14 @@ static struct ahead_block *take_next(struct iorep_input_ahead *a)
 	pthread_mutex_lock(&a->lock);
 	if (a->cur) {
 		a->returned++;
-		pthread_cond_broadcast(&a->cond);
+		if (a->reader_waits && a->published - a->returned <= AHEAD_BLOCKS / 2)
+			pthread_cond_broadcast(&a->cond);
 	}
-	while (a->published == a->returned)
+	while (a->published == a->returned) {
+		a->caller_waits = true;
 		pthread_cond_wait(&a->cond, &a->lock);
+	}
+	a->caller_waits = false;
 	b = &a->blocks[a->returned % AHEAD_BLOCKS];
 	pthread_mutex_unlock(&a->lock);
 	a->cur = b;

@@ -171,19 +171,31 @@ const char *iorep_strtab_intern(struct iorep_strtab *st, const char *s, size_t l
 	return ret;
 }
 
+/* The last (up to) 8 bytes of @s: device names share their start ("0000:00:"). */
+static uint64_t strtab_tail(const char *s, size_t len)
+{
+	uint64_t t = 0;
+
+	memcpy(&t, s + (len > 8 ? len - 8 : 0), len > 8 ? 8 : len);
+	return t;
+}
+
 const char *iorep_strtab_intern_cached(struct iorep_strtab *st, struct iorep_strtab_cache *c,
 				       const char *s, size_t len)
 {
+	uint64_t tail = strtab_tail(s, len);
 	const char *ret;
 	unsigned int i;
 
 	for (i = 0; i < IOREP_STRTAB_CACHE; i++)
-		if (c->str[i] && c->len[i] == len && !memcmp(c->str[i], s, len))
+		if (c->tail[i] == tail && c->len[i] == len && c->str[i] &&
+		    !memcmp(c->str[i], s, len))
 			return c->str[i];
 	ret = iorep_strtab_intern(st, s, len);
 	if (ret) {
 		i = c->next++ % IOREP_STRTAB_CACHE;
 		c->str[i] = ret;
+		c->tail[i] = tail;
 		c->len[i] = (uint32_t)len;
 	}
 	return ret;
