@@ -195,6 +195,8 @@ def throughput(b, args, outdir):
     cases = [
         ("dat.iommu-report", "iommu-report --json", "trace.dat v6", dat, ir + [dat], None,
          False, ok_status(0, 1)),
+        ("dat.one-thread", "iommu-report IOREP_READ_AHEAD=0", "trace.dat v6", dat, ir + [dat],
+         {"IOREP_READ_AHEAD": "0"}, False, ok_status(0, 1)),
         ("dat.plain-read", "iommu-report IOREP_PLAIN_READ=1", "trace.dat v6", dat, ir + [dat],
          {"IOREP_PLAIN_READ": "1"}, False, ok_status(0, 1)),
         ("dat.trace-cmd", "trace-cmd report", "trace.dat v6", dat, ["trace-cmd", "report", dat],
@@ -209,6 +211,8 @@ def throughput(b, args, outdir):
          True, ok_bare),
         ("txt.iommu-report", "iommu-report --json", "trace.txt", txt, ir + [txt], None, False,
          ok_status(0, 1)),
+        ("txt.one-thread", "iommu-report IOREP_READ_AHEAD=0", "trace.txt", txt, ir + [txt],
+         {"IOREP_READ_AHEAD": "0"}, False, ok_status(0, 1)),
         ("txt.awk", "awk: sum of map sizes", "trace.txt", txt, ["awk", AWK_MAP_SIZES, txt], None,
          True, ok_count(maps)),
         ("txt.grep", "grep -c ' map: '", "trace.txt", txt, ["grep", "-c", " map: ", txt], None,
@@ -265,6 +269,10 @@ def throughput(b, args, outdir):
          "v7.trace-cmd", None),
         ("trace.dat: iommu-report's libtracecmd path vs bare loop", "dat.plain-read",
          "dat.bare-loop", None),
+        ("trace.dat: reading ahead on a thread vs one thread", "dat.iommu-report",
+         "dat.one-thread", None),
+        ("trace.txt: reading ahead on a thread vs one thread", "txt.iommu-report",
+         "txt.one-thread", None),
         ("trace.txt: iommu-report vs grep -c", "txt.iommu-report", "txt.grep", None),
         ("trace.txt: iommu-report vs wc -l", "txt.iommu-report", "txt.wc", None),
     ]
