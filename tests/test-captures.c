@@ -7,7 +7,6 @@
  * uncompressed trace.v6.dat is read by the kbuffer walk; read through
  * libtracecmd instead (IOREP_PLAIN_READ) it gives the same stream and counts.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,39 +32,6 @@ struct stream {
 
 static char captures[MAX_CAPTURES][2048];
 static int ncaptures;
-
-static void find_captures(void)
-{
-	DIR *kd, *cd;
-	struct dirent *k, *c;
-	char path[1024];
-
-	kd = opendir(IOREP_SAMPLES_DIR);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(kd);
-	while ((k = readdir(kd))) {
-		if (k->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", IOREP_SAMPLES_DIR, k->d_name);
-		cd = opendir(path);
-		if (!cd)
-			continue;
-		while ((c = readdir(cd)) && ncaptures < MAX_CAPTURES) {
-			char probe[2048];
-			FILE *fp;
-
-			if (c->d_name[0] == '.')
-				continue;
-			snprintf(probe, sizeof(probe), "%s/%s/GROUND_TRUTH.md", path, c->d_name);
-			fp = fopen(probe, "r");
-			if (!fp)
-				continue;
-			fclose(fp);
-			snprintf(captures[ncaptures++], sizeof(captures[0]), "%s/%s", path, c->d_name);
-		}
-		closedir(cd);
-	}
-	closedir(kd);
-}
 
 /* Reads @path; @round_us rounds timestamps to microseconds as trace-cmd report prints them. */
 static int read_stream(const char *path, int round_us, struct stream *s)
@@ -178,7 +144,7 @@ static void test_every_capture(void)
 	char path[4096 + 64];
 	int i;
 
-	find_captures();
+	ncaptures = iorep_test_captures(captures, MAX_CAPTURES);
 	CU_ASSERT_EQUAL(ncaptures, 7);
 	for (i = 0; i < ncaptures; i++) {
 		const char *c = captures[i];

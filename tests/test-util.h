@@ -3,6 +3,7 @@
 #ifndef IOREP_TEST_UTIL_H
 #define IOREP_TEST_UTIL_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -55,6 +56,43 @@ static inline char *iorep_test_slurp(const char *path, size_t *len)
 	if (len)
 		*len = (size_t)n;
 	return buf;
+}
+
+/*
+ * The real captures: the directories samples/KERNEL/NAME that hold a
+ * GROUND_TRUTH.md, at most @max of them, into @dirs; returns how many.
+ */
+static inline int iorep_test_captures(char (*dirs)[2048], int max)
+{
+	struct dirent *k, *c;
+	char path[1024], probe[4096];
+	DIR *kd, *cd;
+	FILE *fp;
+	int n = 0;
+
+	kd = opendir(IOREP_SAMPLES_DIR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kd);
+	while ((k = readdir(kd))) {
+		if (k->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", IOREP_SAMPLES_DIR, k->d_name);
+		cd = opendir(path);
+		if (!cd)
+			continue;
+		while ((c = readdir(cd)) && n < max) {
+			if (c->d_name[0] == '.')
+				continue;
+			snprintf(probe, sizeof(probe), "%s/%s/GROUND_TRUTH.md", path, c->d_name);
+			fp = fopen(probe, "r");
+			if (!fp)
+				continue;
+			fclose(fp);
+			snprintf(dirs[n++], sizeof(dirs[0]), "%s/%s", path, c->d_name);
+		}
+		closedir(cd);
+	}
+	closedir(kd);
+	return n;
 }
 
 #endif
