@@ -53,6 +53,8 @@ struct iorep_textparse {
 	/* events the trace file's header says were overwritten (written - in buffer), or 0 */
 	uint64_t overrun;
 	struct iorep_strtab_cache names;	/* comms, devices, drivers */
+	/* every payload through the generic parser, none by template (tests compare the two) */
+	bool generic_only;
 };
 
 /* @st must outlive the parser; iorep_textparse_release() frees the scratch space. */

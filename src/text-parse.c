@@ -736,6 +736,8 @@ static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, stru
 	ev->pid = pid;
 	ev->comm = comm;
 	tp->n64[0] = tp->n64[1] = tp->n32 = 0;
+	if (!tp->generic_only && iorep_textparse_fast(tp, ev, payload.p, payload.n) == 0)
+		return IOREP_LINE_EVENT;
 	ret = parse_payload(tp, ev, payload);
 	if (ret == -IOREP_ENOMEM)
 		return ret;

@@ -18,6 +18,15 @@ int iorep_textparse_set_field(struct iorep_textparse *tp, struct iorep_event *ev
 			      const char *p, size_t n);
 
 /*
+ * Reads the payload @p/@n of a map, unmap, dma_map_page or dma_unmap_page
+ * (@ev reset to its type) by the kernel's print format (text-fast.c).
+ * Returns 0 (read, @ev filled as the generic parser fills it) or 1 (not
+ * exactly that form: @ev as it was, for the generic parser).
+ */
+int iorep_textparse_fast(struct iorep_textparse *tp, struct iorep_event *ev, const char *p,
+			 size_t n);
+
+/*
  * Reads a payload printed by plugin_iommu (include/iorep-print.h), as
  * `trace-cmd report` prints it when the plugin is installed.  Returns 0
  * (parsed), -1 (the plugin's form, but broken), 1 (not the plugin's form:

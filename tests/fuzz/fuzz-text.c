@@ -4,12 +4,20 @@
  * text (the kernel's trace, trace-cmd report with or without plugin_iommu,
  * dmesg, plain or gzip/xz/zstd-compressed): input.c detects it, the text
  * reader splits it into lines, text-parse.c and text-plugin.c parse them,
- * and the events go through the model, the checks and the reports.
+ * and the events go through the model, the checks and the reports.  Each
+ * line of the input as it is (not decompressed) is also parsed twice, by
+ * the template of the frequent payloads (text-fast.c) and by the generic
+ * parser alone: the two must agree, kind and event.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
 #include "fuzz-common.h"
+#include "iorep-report.h"
+#include "iorep-textparse.h"
 
 /*
  * The JSON document costs most of a run of a small input: it is checked for
@@ -20,6 +28,51 @@
 
 /* The magic of a trace.dat file: fuzz-tracedat's input, not this target's. */
 static const char tracedat_magic[] = "\027\010\104tracing";
+
+static char *event_json(const struct iorep_event *ev)
+{
+	cJSON *o = iorep_event_to_json(ev);
+	char *s;
+
+	FUZZ_ASSERT(o != NULL);
+	s = cJSON_PrintUnformatted(o);
+	FUZZ_ASSERT(s != NULL);
+	cJSON_Delete(o);
+	return s;
+}
+
+static void template_agrees(const uint8_t *data, size_t size)
+{
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_textparse fast, generic;
+	struct iorep_event a, b;
+	const char *line = (const char *)data;
+	size_t i, start;
+	char *ja, *jb;
+	int ka;
+
+	FUZZ_ASSERT(st != NULL);
+	iorep_textparse_init(&fast, st);
+	iorep_textparse_init(&generic, st);
+	generic.generic_only = true;
+	for (start = i = 0; i <= size; i++) {
+		if (i < size && line[i] != '\n')
+			continue;
+		ka = iorep_textparse_line(&fast, line + start, i - start, &a);
+		FUZZ_ASSERT(ka == iorep_textparse_line(&generic, line + start, i - start, &b));
+		if (ka == IOREP_LINE_EVENT) {
+			ja = event_json(&a);
+			jb = event_json(&b);
+			FUZZ_ASSERT(!strcmp(ja, jb) && a.have == b.have);
+			cJSON_free(ja);
+			cJSON_free(jb);
+		}
+		start = i + 1;
+	}
+	iorep_textparse_release(&fast);
+	iorep_textparse_release(&generic);
+	iorep_strtab_free(st);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,5 +95,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	iorep_model_release(&m);
 	iorep_strtab_free(st);
 	close(fd);
+	template_agrees(data, size);
 	return 0;
 }

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel's print formats of the four most frequent events (iommu map
+ * and unmap, dma_map_page and dma_unmap_page: nine events in ten of a busy
+ * trace), read by a fixed template instead of key by key.  A payload that
+ * is not exactly the template (another kernel's order of keys, a number in
+ * another base, attrs named, damage) is left to the generic parser
+ * (text-parse.c), which reads every form; the template gives exactly what
+ * the generic parser gives, or nothing (tests/test-textparse.c compares the
+ * two on every line of the captures).
+ */
+#include <string.h>
+
+#include "iorep-event.h"
+#include "textparse-local.h"
+
+struct cur {
+	const char *p, *end;
+};
+
+static bool lit(struct cur *c, const char *s, size_t n)
+{
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, s, n))
+		return false;
+	c->p += n;
+	return true;
+}
+
+#define LIT(c, s) lit((c), (s), sizeof(s) - 1)
+
+/* Hex digits, with or without 0x, up to the next space or the end: the generic parser's rule. */
+static bool hex(struct cur *c, uint64_t *v)
+{
+	const char *start;
+	unsigned int d;
+	char ch;
+
+	*v = 0;
+	LIT(c, "0x");
+	for (start = c->p; c->p < c->end && *c->p != ' '; c->p++) {
+		ch = *c->p;
+		if (ch >= '0' && ch <= '9')
+			d = (unsigned int)(ch - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			d = (unsigned int)(ch - 'a' + 10);
+		else if (ch >= 'A' && ch <= 'F')
+			d = (unsigned int)(ch - 'A' + 10);
+		else
+			return false;
+		if (*v >> 60)
+			return false;
+		*v = *v << 4 | d;
+	}
+	return c->p > start;
+}
+
+/* Decimal digits up to the next space or the end. */
+static bool dec(struct cur *c, uint64_t *v)
+{
+	const char *start;
+
+	*v = 0;
+	for (start = c->p; c->p < c->end && *c->p != ' '; c->p++)
+		if (*c->p < '0' || *c->p > '9' || __builtin_mul_overflow(*v, 10, v) ||
+		    __builtin_add_overflow(*v, (uint64_t)(*c->p - '0'), v))
+			return false;
+	return c->p > start;
+}
+
+/* A word up to the next space, without '=' or a tab (the device of a dma event). */
+static bool word(struct cur *c, const char **w, size_t *n)
+{
+	*w = c->p;
+	while (c->p < c->end && *c->p != ' ') {
+		if (*c->p == '=' || *c->p == '\t')
+			return false;
+		c->p++;
+	}
+	*n = (size_t)(c->p - *w);
+	return *n > 0;
+}
+
+/* "dir=NAME " */
+static bool dir(struct cur *c, int32_t *out)
+{
+	const char *w;
+	int d;
+
+	if (!LIT(c, "dir="))
+		return false;
+	for (w = c->p; c->p < c->end && *c->p != ' '; c->p++)
+		;
+	d = iorep_dma_dir_lookup(w, (int)(c->p - w));
+	if (d < 0)
+		return false;
+	*out = d;
+	return true;
+}
+
+/* "IOMMU: iova=0x... - 0x..." */
+static bool iova_range(struct cur *c, uint64_t *iova, uint64_t *end)
+{
+	return LIT(c, "IOMMU: iova=") && hex(c, iova) && LIT(c, " - ") && hex(c, end);
+}
+
+/* The device and "dir=D dma_addr=H size=N": what dma_map_page and dma_unmap_page begin with. */
+static bool dma_head(struct iorep_textparse *tp, struct cur *c, struct iorep_event *ev,
+		     uint64_t *addr, uint64_t *size)
+{
+	const char *dev;
+	size_t len;
+
+	if (!word(c, &dev, &len) || !LIT(c, " ") || !dir(c, &ev->dir) || !LIT(c, " dma_addr=") ||
+	    !hex(c, addr) || !LIT(c, " size=") || !dec(c, size))
+		return false;
+	ev->device = iorep_textparse_intern(tp, dev, len);
+	return ev->device != NULL;
+}
+
+int iorep_textparse_fast(struct iorep_textparse *tp, struct iorep_event *ev, const char *p,
+			 size_t n)
+{
+	struct cur c = {p, p + n};
+	uint64_t a, end, s, u, pa;
+
+	while (c.p < c.end && (*c.p == ' ' || *c.p == '\t'))
+		c.p++;
+	while (c.end > c.p && (c.end[-1] == ' ' || c.end[-1] == '\t'))
+		c.end--;
+	switch (iorep_event_desc(ev->type)->cls) {
+	case IOREP_C_MAP:
+		/* "IOMMU: iova=0x%016llx - 0x%016llx paddr=0x%016llx size=%zu" */
+		if (!iova_range(&c, &a, &end) || !LIT(&c, " paddr=") || !hex(&c, &pa) ||
+		    !LIT(&c, " size=") || !dec(&c, &s) || c.p != c.end || a + s != end)
+			return 1;
+		ev->iova = a;
+		ev->paddr = pa;
+		ev->size = s;
+		ev->have = 1u << IOREP_F_IOVA | 1u << IOREP_F_PADDR | 1u << IOREP_F_SIZE;
+		return 0;
+	case IOREP_C_UNMAP:
+		/* "IOMMU: iova=0x%016llx - 0x%016llx size=%zu unmapped_size=%zu" */
+		if (!iova_range(&c, &a, &end) || !LIT(&c, " size=") || !dec(&c, &s) ||
+		    !LIT(&c, " unmapped_size=") || !dec(&c, &u) || c.p != c.end || a + s != end)
+			return 1;
+		ev->iova = a;
+		ev->size = s;
+		ev->unmapped_size = u;
+		ev->have = 1u << IOREP_F_IOVA | 1u << IOREP_F_SIZE | 1u << IOREP_F_UNMAPPED_SIZE;
+		return 0;
+	case IOREP_C_DMA_MAP:
+		/* "%s dir=%s dma_addr=%llx size=%zu phys_addr=%llx attrs=" (no attrs named) */
+		if (!dma_head(tp, &c, ev, &a, &s) || !LIT(&c, " phys_addr=") || !hex(&c, &pa) ||
+		    !LIT(&c, " attrs=") || c.p != c.end)
+			break;
+		ev->dma_addr = a;
+		ev->size = s;
+		ev->phys_addr = pa;
+		ev->have = 1u << IOREP_F_DEVICE | 1u << IOREP_F_DIR | 1u << IOREP_F_DMA_ADDR |
+			   1u << IOREP_F_SIZE | 1u << IOREP_F_PHYS_ADDR | 1u << IOREP_F_ATTRS;
+		return 0;
+	case IOREP_C_DMA_UNMAP:
+		/* "%s dir=%s dma_addr=%llx size=%zu attrs=": the field is "addr" */
+		if (!dma_head(tp, &c, ev, &a, &s) || !LIT(&c, " attrs=") || c.p != c.end)
+			break;
+		ev->dma_addr = a;
+		ev->size = s;
+		ev->have = 1u << IOREP_F_DEVICE | 1u << IOREP_F_DIR | 1u << IOREP_F_ADDR |
+			   1u << IOREP_F_SIZE | 1u << IOREP_F_ATTRS;
+		return 0;
+	default:
+		return 1;
+	}
+	/* a dma event that is not the template: what dma_head() set goes */
+	ev->device = NULL;
+	ev->dir = 0;
+	return 1;
+}

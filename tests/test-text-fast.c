@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The template reader of the four most frequent payloads (src/text-fast.c)
+ * gives exactly what the generic parser gives: the same line kind and the
+ * same event, field for field, on every line of every capture's trace.txt
+ * and report.txt, on a generated trace, and on every one-byte change,
+ * deletion, doubled space and cut of one line of each of the four events.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "iorep-report.h"
+#include "iorep-strtab.h"
+#include "iorep-textparse.h"
+#include "test-util.h"
+#include "textparse-local.h"
+
+struct pair {
+	struct iorep_strtab *st;
+	struct iorep_textparse fast, generic;
+	unsigned long lines, events, differ;
+};
+
+static void pair_init(struct pair *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->st = iorep_strtab_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p->st);
+	iorep_textparse_init(&p->fast, p->st);
+	iorep_textparse_init(&p->generic, p->st);
+	p->generic.generic_only = true;
+}
+
+static void pair_release(struct pair *p)
+{
+	iorep_textparse_release(&p->fast);
+	iorep_textparse_release(&p->generic);
+	iorep_strtab_free(p->st);
+}
+
+static char *event_json(const struct iorep_event *ev)
+{
+	cJSON *o = iorep_event_to_json(ev);
+	char *s;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}
+
+/* Parses @line both ways; a difference is printed and counted. */
+static void compare(struct pair *p, const char *line, size_t len)
+{
+	struct iorep_event a, b;
+	int ka, kb;
+	char *ja, *jb;
+
+	ka = iorep_textparse_line(&p->fast, line, len, &a);
+	kb = iorep_textparse_line(&p->generic, line, len, &b);
+	p->lines++;
+	if (ka != kb) {
+		if (!p->differ++)
+			fprintf(stderr, "kind %d vs %d: %.*s\n", ka, kb, (int)len, line);
+		return;
+	}
+	if (ka != IOREP_LINE_EVENT)
+		return;
+	p->events++;
+	ja = event_json(&a);
+	jb = event_json(&b);
+	if (strcmp(ja, jb) || a.have != b.have) {
+		if (!p->differ++)
+			fprintf(stderr, "%.*s\n  template: %s\n  generic:  %s\n", (int)len, line,
+				ja, jb);
+	}
+	cJSON_free(ja);
+	cJSON_free(jb);
+}
+
+static void compare_file(struct pair *p, const char *path)
+{
+	size_t len, i, start;
+	char *text = iorep_test_slurp(path, &len);
+
+	for (start = i = 0; i <= len; i++)
+		if (i == len || text[i] == '\n') {
+			compare(p, text + start, i - start);
+			start = i + 1;
+		}
+	free(text);
+}
+
+static void test_captures(void)
+{
+	static char dirs[32][2048];
+	static const char *const files[] = {"trace.txt", "report.txt"};
+	char path[4096];
+	struct pair p;
+	int i, n = iorep_test_captures(dirs, 32);
+	size_t f;
+
+	CU_ASSERT_EQUAL(n, 7);
+	pair_init(&p);
+	for (i = 0; i < n; i++)
+		for (f = 0; f < 2; f++) {
+			snprintf(path, sizeof(path), "%s/%s", dirs[i], files[f]);
+			compare_file(&p, path);
+		}
+	CU_ASSERT_EQUAL(p.differ, 0);
+	/* every event of the 7 captures, in two files each (lost markers included) */
+	CU_ASSERT(p.events >= 2 * 11500);
+	pair_release(&p);
+}
+
+static void test_generated(void)
+{
+	char dir[] = "/tmp/iorep-fast-XXXXXX", cmd[512], path[600];
+	struct pair p;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "'%s' -n 30000 -D 40 --seed 3 '%s' >/dev/null", IOREP_GEN_TRACE,
+		 dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/trace.txt", dir);
+	pair_init(&p);
+	compare_file(&p, path);
+	CU_ASSERT_EQUAL(p.differ, 0);
+	CU_ASSERT(p.events >= 30000);
+	pair_release(&p);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+static const char *const lines[] = {
+	"  dd-380  [000] d..1.    15.282767: map: IOMMU: iova=0x00000000ffff7000 - "
+	"0x00000000ffff8000 paddr=0x00000001030ec000 size=4096",
+	"  <idle>-0  [000] d.h2.  15.283938: unmap: IOMMU: iova=0x00000000fffde000 - "
+	"0x00000000fffdf000 size=4096 unmapped_size=4096",
+	"  ip-422  [000] .....  20.396513: dma_map_page: 0000:00:06.0 dir=FROM_DEVICE "
+	"dma_addr=ffefd840 size=1522 phys_addr=103d4a840 attrs=",
+	"  init-1  [000] .....  18.645349: dma_unmap_page: 0000:00:06.0 dir=FROM_DEVICE "
+	"dma_addr=ffffb840 size=1522 attrs=",
+};
+
+/* Each line changed at every byte: replaced, deleted, a space doubled, cut there. */
+static void test_every_change(void)
+{
+	static const char subst[] = {'X', '=', ' ', '0', 'f', 'F', '-', '\t', '\0'};
+	char buf[512];
+	struct pair p;
+	size_t l, i, k, n;
+
+	pair_init(&p);
+	for (l = 0; l < sizeof(lines) / sizeof(lines[0]); l++) {
+		n = strlen(lines[l]);
+		compare(&p, lines[l], n);
+		for (i = 0; i < n; i++) {
+			for (k = 0; k < sizeof(subst); k++) {
+				memcpy(buf, lines[l], n);
+				buf[i] = subst[k];
+				compare(&p, buf, n);
+			}
+			memcpy(buf, lines[l], i);
+			memcpy(buf + i, lines[l] + i + 1, n - i - 1);
+			compare(&p, buf, n - 1);
+			memcpy(buf, lines[l], i);
+			buf[i] = ' ';
+			memcpy(buf + i + 1, lines[l] + i, n - i);
+			compare(&p, buf, n + 1);
+			compare(&p, lines[l], i);
+		}
+		snprintf(buf, sizeof(buf), "%s attrs=SKIP_CPU_SYNC", lines[l]);
+		compare(&p, buf, strlen(buf));
+		snprintf(buf, sizeof(buf), "%s   ", lines[l]);
+		compare(&p, buf, strlen(buf));
+	}
+	CU_ASSERT_EQUAL(p.differ, 0);
+	CU_ASSERT(p.lines > 4 * 100 * 12);
+	pair_release(&p);
+}
+
+/* The template takes the four kernel forms, and leaves attrs by name to the generic parser. */
+static void test_template_used(void)
+{
+	struct iorep_event ev;
+	struct pair p;
+	const char *pl;
+	size_t l;
+
+	pair_init(&p);
+	for (l = 0; l < sizeof(lines) / sizeof(lines[0]); l++) {
+		CU_ASSERT_EQUAL_FATAL(
+			iorep_textparse_line(&p.fast, lines[l], strlen(lines[l]), &ev),
+			IOREP_LINE_EVENT);
+		pl = strstr(lines[l], ": ") + 2;
+		pl = strchr(pl, ':') + 1;
+		iorep_event_reset(&ev, ev.type);
+		CU_ASSERT_EQUAL(iorep_textparse_fast(&p.fast, &ev, pl, strlen(pl)), 0);
+	}
+	iorep_event_reset(&ev, IOREP_EV_DMA_MAP_PAGE);
+	pl = " 0000:00:06.0 dir=TO_DEVICE dma_addr=f000 size=16 phys_addr=1000 attrs=SKIP_CPU_SYNC";
+	CU_ASSERT_EQUAL(iorep_textparse_fast(&p.fast, &ev, pl, strlen(pl)), 1);
+	CU_ASSERT_PTR_NULL(ev.device);
+	CU_ASSERT_EQUAL(ev.have, 0);
+	pair_release(&p);
+}
+
+int main(void)
+{
+	static const struct iorep_test tests[] = {
+		{"every capture line: template = generic", test_captures},
+		{"a generated trace: template = generic", test_generated},
+		{"every one-byte change: template = generic", test_every_change},
+		{"the template is used", test_template_used},
+		{NULL, NULL},
+	};
+
+	return iorep_test_main("text-fast", tests);
+}
