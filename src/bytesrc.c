@@ -120,9 +120,22 @@ static ssize_t held(struct iorep_bytesrc *src, size_t done, int err)
 
 static ssize_t read_plain(struct iorep_bytesrc *src, unsigned char *buf, size_t len)
 {
+	ssize_t got;
 	size_t n;
 	int ret;
 
+	if (src->in_pos == src->in_len && !src->in_eof && len >= BYTESRC_BUF) {
+		/* nothing buffered and a large read: straight into @buf, no second copy */
+		do {
+			got = read(src->fd, buf, len);
+		} while (got < 0 && errno == EINTR);
+		if (got < 0)
+			return -IOREP_EIO;
+		if (got == 0)
+			src->in_eof = 1;
+		src->consumed += (size_t)got;
+		return got;
+	}
 	ret = bytesrc_fill(src);
 	if (ret)
 		return ret;
