@@ -110,6 +110,9 @@ static bool dma_head(struct iorep_textparse *tp, struct cur *c, struct iorep_eve
 	const char *dev;
 	size_t len;
 
+	/* the generic parser drops an "IOMMU:" before any payload, a dma event's too */
+	if ((size_t)(c->end - c->p) >= 6 && !memcmp(c->p, "IOMMU:", 6))
+		return false;
 	if (!word(c, &dev, &len) || !LIT(c, " ") || !dir(c, &ev->dir) || !LIT(c, " dma_addr=") ||
 	    !hex(c, addr) || !LIT(c, " size=") || !dec(c, size))
 		return false;
