@@ -51,8 +51,9 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_
 {
 	struct iorep_domain *d = &m->domains[di];
 	struct iorep_ivmap_val val = { 0 };
-	struct iorep_ivmap_node *n, *tmp, *live = NULL, *reuse = NULL, *spare = NULL;
-	uint64_t end = ev->iova + ev->size;
+	struct iorep_ivmap_node *n, *tmp, *live = NULL, *reuse = NULL, *spare = NULL, *front = NULL;
+	struct iorep_ivmap_val rest;
+	uint64_t end = ev->iova + ev->size, rest_end;
 	int ret;
 
 	if (!ev->size || !iorep_ivmap_range_valid(ev->iova, end))
@@ -61,7 +62,12 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_
 	 * history of the range, which the map ends.  A dead node of exactly the
 	 * range (the IOVA allocator handing the same range out again) comes
 	 * back to life in place; else the first dead node inside the range,
-	 * which the trim would remove, is kept to become the new mapping. */
+	 * which the trim would remove, is kept to become the new mapping.  A
+	 * dead node that starts with the range and goes on past it (an sg list
+	 * mapped chunk by chunk where a longer one was unmapped whole) is cut
+	 * at the range's end instead: it keeps its start, so its place in the
+	 * table of nodes by start, and the rest becomes a dead node of its
+	 * own, as a trim of its front would have left it. */
 	iorep_ivmap_for_each_overlap_any_safe(n, tmp, &d->live, ev->iova, end) {
 		if (!iorep_ivmap_node_dead(n)) {
 			if (!live)
@@ -70,11 +76,25 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_
 			reuse = n;
 		} else if (!spare && n->start >= ev->iova && n->last <= end - 1) {
 			spare = n;
+		} else if (n->start == ev->iova && iorep_ivmap_apart(&d->live)) {
+			front = n; /* apart: the only node on the range */
 		} else {
 			ret = iorep_ivmap_trim(&d->live, n, ev->iova, end, NULL);
 			if (ret < 0)
 				return m->error = ret;
 		}
+	}
+	if (front) {
+		/* the rest as a trim of the front leaves it: paddr advanced past the cut */
+		rest = front->val;
+		rest.paddr += ev->size;
+		rest_end = front->last + 1;
+		ret = iorep_ivmap_trim(&d->live, front, end, rest_end, NULL);
+		if (ret < 0)
+			return m->error = ret;
+		if (!iorep_ivmap_insert_dead(&d->live, end, rest_end, &rest))
+			return m->error = -IOREP_ENOMEM;
+		reuse = front;
 	}
 	if (d->kind != IOREP_DOM_POOL) {
 		n = live;

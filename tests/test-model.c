@@ -537,6 +537,70 @@ static void test_unmap_record_reuses_a_node(void)
 	iorep_strtab_free(st);
 }
 
+/*
+ * An sg list mapped chunk by chunk over a longer unmapped range: the first
+ * chunk takes the record's node, which keeps its start (its place in the
+ * table of nodes by start), and the rest stays unmapped history as a trim
+ * of the front would leave it, paddr (the map time) advanced by the cut.
+ */
+static void test_map_takes_front_of_record(void)
+{
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_model m;
+	struct iorep_event ev;
+	struct iorep_ivmap_node *rec, *rest;
+	struct iorep_ivmap *live = NULL;
+	uint32_t i;
+
+	iorep_model_init(&m, st);
+	ev = mkev(IOREP_EV_ADD_DEVICE, 1000000000ull, 1);
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	ev = mkev(IOREP_EV_ATTACH, 1100000000ull, 1);
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	ev = mkev(IOREP_EV_ATTACH, 2000000000ull, 9); /* a user domain of pid 9 */
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	feed_range(&m, IOREP_EV_MAP, 3000000000ull, 0x100000, 0x3000);
+	for (i = 0; i < m.ndomains; i++)
+		if (m.domains[i].kind == IOREP_DOM_USER)
+			live = &m.domains[i].live;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(live);
+	feed_range(&m, IOREP_EV_UNMAP, 3000000010ull, 0x100000, 0x3000);
+	rec = iorep_ivmap_dead_find_containing(live, 0x100000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rec);
+	/* the first chunk: the record's node, cut at the chunk's end */
+	feed_range(&m, IOREP_EV_MAP, 3000000020ull, 0x100000, 0x2000);
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_find_exact(live, 0x100000, 0x102000), rec);
+	CU_ASSERT(rec->start == 0x100000 && rec->last == 0x101fff && !rec->dead);
+	CU_ASSERT_EQUAL(rec->val.ts, 3000000020ull);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(live), 1);
+	CU_ASSERT_EQUAL(iorep_ivmap_dead_count(live), 1);
+	rest = iorep_ivmap_dead_find_containing(live, 0x102000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rest);
+	CU_ASSERT(rest->start == 0x102000 && rest->last == 0x102fff);
+	CU_ASSERT_EQUAL(rest->val.ts, 3000000010ull);
+	CU_ASSERT_EQUAL(rest->val.paddr, 3000000000ull + 0x2000);
+	CU_ASSERT_TRUE(iorep_ivmap_apart(live));
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(live), 0);
+	/* the second chunk revives the rest in place */
+	feed_range(&m, IOREP_EV_MAP, 3000000030ull, 0x102000, 0x1000);
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_find_exact(live, 0x102000, 0x103000), rest);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(live), 2);
+	CU_ASSERT_EQUAL(iorep_ivmap_dead_count(live), 0);
+	CU_ASSERT_EQUAL(m.stats.live, 2);
+	CU_ASSERT_EQUAL(m.stats.live_bytes, 0x3000);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(live), 0);
+	/* unmapped whole, then again: one double unmap */
+	feed_range(&m, IOREP_EV_UNMAP, 3000000040ull, 0x100000, 0x3000);
+	CU_ASSERT_EQUAL(m.nfindings, 0);
+	feed_range(&m, IOREP_EV_UNMAP, 3000000050ull, 0x100000, 0x3000);
+	CU_ASSERT_EQUAL_FATAL(m.nfindings, 1);
+	CU_ASSERT_EQUAL(m.findings[0].type, IOREP_FIND_DOUBLE_UNMAP);
+	CU_ASSERT_EQUAL(m.stats.live, 0);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(live), 0);
+	iorep_model_release(&m);
+	iorep_strtab_free(st);
+}
+
 /* Past IOREP_FINDINGS_PER_TYPE of one type, findings are counted, not listed. */
 static void test_findings_capped(void)
 {
@@ -730,6 +794,7 @@ int main(void)
 		{ "a dma event without a device attributes nothing", test_dma_event_without_device },
 		{ "unmapped history stays bounded", test_history_bounded },
 		{ "an unmap record reuses the first mapping's node", test_unmap_record_reuses_a_node },
+		{ "a map takes the front of an unmapped record", test_map_takes_front_of_record },
 		{ "an sg unmap's claim ends after its unmap", test_claim_ends_after_one_unmap },
 		{ "findings past the limit are counted, not listed", test_findings_capped },
 		{ "devices and groups found among many", test_many_devices },
