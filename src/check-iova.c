@@ -47,12 +47,20 @@ static void update_peaks(struct iorep_model *m, struct iorep_domain *d)
 		m->stats.peak_bytes = m->stats.live_bytes;
 }
 
-int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_t di, uint32_t dev)
+/* The event of @mv in @buf, for a finding (made rarely: only then is it built). */
+static const struct iorep_event *finding_ev(const struct iorep_mapev *mv, struct iorep_event *buf)
+{
+	iorep_mapev_event(mv, buf);
+	return buf;
+}
+
+int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t di, uint32_t dev)
 {
 	struct iorep_domain *d = &m->domains[di];
 	struct iorep_ivmap_val val = { 0 };
 	struct iorep_ivmap_node *n, *tmp, *live = NULL, *reuse = NULL, *spare = NULL, *front = NULL;
 	struct iorep_ivmap_val rest;
+	struct iorep_event fev;
 	uint64_t end = ev->iova + ev->size, rest_end;
 	int ret;
 
@@ -100,7 +108,8 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_
 		n = live;
 		if (n)
 			iorep_model_add_finding(
-				m, IOREP_FIND_OVERLAPPING_MAP, ev, 0, dev, di, true, ev->iova, ev->size,
+				m, IOREP_FIND_OVERLAPPING_MAP, finding_ev(ev, &fev), 0, dev, di, true,
+				ev->iova, ev->size,
 				"map of [0x%" PRIx64 ", 0x%" PRIx64 ") onto the live mapping "
 				"[0x%" PRIx64 ", 0x%" PRIx64 ") of the same %s domain, mapped at "
 				"%" PRIu64 ".%06" PRIu64,
@@ -148,7 +157,7 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_
  * node of the range, else one is added.
  */
 static int remember_dead(struct iorep_model *m, struct iorep_domain *d,
-			 const struct iorep_event *ev, uint64_t start, uint64_t end, uint64_t map_ts,
+			 const struct iorep_mapev *ev, uint64_t start, uint64_t end, uint64_t map_ts,
 			 struct iorep_ivmap_node *reuse, struct iorep_ivmap_node *spare)
 {
 	/* a dead range has no physical address: paddr keeps when it was mapped (0: unknown) */
@@ -168,13 +177,15 @@ static int remember_dead(struct iorep_model *m, struct iorep_domain *d,
 	return 0;
 }
 
-int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint32_t di,
+int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t di,
 		      uint32_t dev)
 {
 	struct iorep_domain *d = &m->domains[di];
 	struct iorep_ivmap_node *n, *tmp, *reuse = NULL, *spare = NULL;
 	uint64_t end = ev->iova + ev->size, covered = 0, lo, hi, dead_ts = 0, map_ts = 0;
 	bool pool = d->kind == IOREP_DOM_POOL, in_dead = false, done = false;
+	bool has_unmapped = ev->have & 1u << IOREP_F_UNMAPPED_SIZE;
+	struct iorep_event fev;
 	char msg[300];
 	int ret;
 
@@ -240,17 +251,16 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 	if (dev != IOREP_NONE)
 		m->devices[dev].unmaps++;
 
-	if (iorep_event_has(ev, IOREP_F_UNMAPPED_SIZE) && ev->unmapped_size != ev->size)
+	if (has_unmapped && ev->unmapped_size != ev->size)
 		iorep_model_add_finding(
 			m, ev->unmapped_size && ev->unmapped_size < ev->size ?
 				   IOREP_FIND_PARTIAL_UNMAP : IOREP_FIND_UNMAP_SIZE_MISMATCH,
-			ev, 0, dev, di, true, ev->iova, ev->size,
+			finding_ev(ev, &fev), 0, dev, di, true, ev->iova, ev->size,
 			"unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") asked for %" PRIu64
 			" bytes, the driver unmapped %" PRIu64,
 			ev->iova, end, ev->size, ev->unmapped_size);
 
-	if (covered == 0 && (in_dead || (iorep_event_has(ev, IOREP_F_UNMAPPED_SIZE) &&
-					 !ev->unmapped_size))) {
+	if (covered == 0 && (in_dead || (has_unmapped && !ev->unmapped_size))) {
 		uint32_t idx = m->nfindings;
 
 		if (in_dead)
@@ -264,8 +274,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") in the %s domain: the "
 				 "driver unmapped nothing",
 				 ev->iova, end, iorep_domain_kind_name(d->kind));
-		iorep_model_add_finding(m, IOREP_FIND_DOUBLE_UNMAP, ev, 0, dev, di, true, ev->iova,
-					ev->size, "%s", msg);
+		iorep_model_add_finding(m, IOREP_FIND_DOUBLE_UNMAP, finding_ev(ev, &fev), 0, dev,
+					di, true, ev->iova, ev->size, "%s", msg);
 		/* the driver said nothing was there, but the map may predate the trace */
 		if (!in_dead && m->nfindings > idx)
 			m->findings[idx].suspected = true;
@@ -284,8 +294,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") not mapped in this trace "
 				 "(%s domain; the map may predate the trace)",
 				 ev->iova, end, iorep_domain_kind_name(d->kind));
-		iorep_model_add_finding(m, IOREP_FIND_UNMATCHED_UNMAP, ev, 0, dev, di, true,
-					ev->iova, ev->size, "%s", msg);
+		iorep_model_add_finding(m, IOREP_FIND_UNMATCHED_UNMAP, finding_ev(ev, &fev), 0,
+					dev, di, true, ev->iova, ev->size, "%s", msg);
 		/* a domain whose whole life is in the trace: a real bug (counted as
 		 * one when past the listing limit too) */
 		if (never && !m->error) {
@@ -297,8 +307,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint3
 		}
 	} else if (covered < ev->size && !pool) {
 		iorep_model_add_finding(
-			m, in_dead ? IOREP_FIND_DOUBLE_UNMAP : IOREP_FIND_PARTIAL_UNMAP, ev, 0, dev,
-			di, true, ev->iova, ev->size,
+			m, in_dead ? IOREP_FIND_DOUBLE_UNMAP : IOREP_FIND_PARTIAL_UNMAP,
+			finding_ev(ev, &fev), 0, dev, di, true, ev->iova, ev->size,
 			"unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") found only %" PRIu64
 			" of its %" PRIu64 " bytes mapped%s",
 			ev->iova, end, covered, ev->size,

@@ -15,7 +15,7 @@
 #define ATTRIB_QUEUE_MAX 256	/* maps of one sg list or allocation, held at once */
 
 struct iorep_model_cpu {
-	struct iorep_event *q;	/* held map/unmap events, in order */
+	struct iorep_mapev *q;	/* held map/unmap events, in order */
 	uint32_t n, cap;
 	/* after dma_unmap_sg/dma_free: the unmap that follows is this device's */
 	bool claim;
@@ -55,7 +55,7 @@ static struct iorep_model_cpu *cpu_state(struct iorep_model *m, int32_t cpu)
 }
 
 /* A map or unmap nobody claimed: the process that owns a user domain, or the pool. */
-static int process_unattributed(struct iorep_model *m, const struct iorep_event *ev)
+static int process_unattributed(struct iorep_model *m, const struct iorep_mapev *ev)
 {
 	struct iorep_domain *d;
 	uint32_t i, k, dom = IOREP_NONE;
@@ -71,7 +71,7 @@ static int process_unattributed(struct iorep_model *m, const struct iorep_event 
 			}
 		}
 		if (dom == IOREP_NONE && ev->pid > 0)
-			dom = iorep_model_user_from_appear(m, ev);
+			dom = iorep_model_user_from_appear(m, ev->pid, ev->comm);
 	} else {
 		/* an unmap: a user domain of the process that holds the range (it may
 		 * have been left: VFIO unmaps at container release), else the one
@@ -103,7 +103,7 @@ static int process_unattributed(struct iorep_model *m, const struct iorep_event 
 					  iorep_model_unmap(m, ev, dom, IOREP_NONE);
 }
 
-static int process_attributed(struct iorep_model *m, const struct iorep_event *ev, uint32_t dev)
+static int process_attributed(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t dev)
 {
 	uint32_t dom;
 
@@ -170,7 +170,7 @@ static int flush_conflicts(struct iorep_model *m, struct iorep_model_cpu *self, 
 
 static int hold(struct iorep_model *m, struct iorep_model_cpu *c, const struct iorep_event *ev)
 {
-	struct iorep_event *q;
+	struct iorep_mapev *q;
 	int ret;
 
 	if (c->n == ATTRIB_QUEUE_MAX) {
@@ -190,7 +190,7 @@ static int hold(struct iorep_model *m, struct iorep_model_cpu *c, const struct i
 		c->q = q;
 		c->cap = cap;
 	}
-	c->q[c->n++] = *ev;
+	iorep_mapev_of(&c->q[c->n++], ev);
 	m->nheld++;
 	return 0;
 }
@@ -203,7 +203,7 @@ static int hold(struct iorep_model *m, struct iorep_model_cpu *c, const struct i
 static int claim_held(struct iorep_model *m, struct iorep_model_cpu *c, const struct iorep_event *ev,
 		      uint32_t dev, enum iorep_etype want)
 {
-	const struct iorep_event *h;
+	const struct iorep_mapev *h;
 	uint32_t i, k;
 	bool mine;
 	int ret;
@@ -232,6 +232,7 @@ int iorep_attrib_feed(struct iorep_model *m, const struct iorep_event *ev)
 {
 	const struct iorep_event_desc *d = iorep_event_desc(ev->type);
 	struct iorep_model_cpu *c = cpu_state(m, ev->cpu);
+	struct iorep_mapev mv;
 	uint32_t dev = IOREP_NONE;
 	uint32_t i;
 	int ret;
@@ -263,8 +264,10 @@ int iorep_attrib_feed(struct iorep_model *m, const struct iorep_event *ev)
 			 * with it, and an unmap after it waits for its own dma_* event */
 			c->claim = false;
 			ret = flush_cpu(m, c);
-			if (ret == 0)
-				ret = process_attributed(m, ev, c->claim_dev);
+			if (ret == 0) {
+				iorep_mapev_of(&mv, ev);
+				ret = process_attributed(m, &mv, c->claim_dev);
+			}
 			return ret < 0 ? ret : 1;
 		}
 		c->claim = false;

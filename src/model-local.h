@@ -57,7 +57,7 @@ uint32_t iorep_model_dma_domain(struct iorep_model *m, uint32_t dev, uint64_t ts
 uint32_t iorep_model_device_target(struct iorep_model *m, uint32_t dev, uint64_t ts);
 
 /* Converts a device's "appeared" epoch into a user domain of @pid (see attrib). */
-uint32_t iorep_model_user_from_appear(struct iorep_model *m, const struct iorep_event *ev);
+uint32_t iorep_model_user_from_appear(struct iorep_model *m, int32_t pid, const char *comm);
 
 /*
  * Unmapped history: the dead nodes of every domain's and device's map
@@ -76,10 +76,48 @@ int iorep_model_list_add(struct iorep_model *m, uint32_t **list, uint32_t *n, ui
 /* The pool of unattributed mappings (created on first use). */
 uint32_t iorep_model_pool(struct iorep_model *m, uint64_t ts);
 
+/*
+ * What the model reads of a map or unmap event: attribution holds this, a
+ * third of a struct iorep_event, so that holding an event neither copies
+ * nor reads the rest of it.
+ */
+struct iorep_mapev {
+	enum iorep_etype type;
+	int32_t cpu;
+	int32_t pid;
+	uint32_t have;
+	uint64_t ts;
+	uint64_t pos;
+	const char *comm;
+	uint64_t iova;
+	uint64_t paddr;
+	uint64_t size;
+	uint64_t unmapped_size;
+};
+
+static inline void iorep_mapev_of(struct iorep_mapev *mv, const struct iorep_event *ev)
+{
+	*mv = (struct iorep_mapev){
+		.type = ev->type, .cpu = ev->cpu, .pid = ev->pid, .have = ev->have,
+		.ts = ev->ts, .pos = ev->pos, .comm = ev->comm, .iova = ev->iova,
+		.paddr = ev->paddr, .size = ev->size, .unmapped_size = ev->unmapped_size,
+	};
+}
+
+/* The event @mv came from, as far as it holds it (for a finding). */
+static inline void iorep_mapev_event(const struct iorep_mapev *mv, struct iorep_event *ev)
+{
+	*ev = (struct iorep_event){
+		.type = mv->type, .cpu = mv->cpu, .pid = mv->pid, .have = mv->have,
+		.ts = mv->ts, .pos = mv->pos, .comm = mv->comm, .iova = mv->iova,
+		.paddr = mv->paddr, .size = mv->size, .unmapped_size = mv->unmapped_size,
+	};
+}
+
 /* check-iova.c: mappings of one domain. */
-int iorep_model_map(struct iorep_model *m, const struct iorep_event *ev, uint32_t dom,
+int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t dom,
 		    uint32_t dev);
-int iorep_model_unmap(struct iorep_model *m, const struct iorep_event *ev, uint32_t dom,
+int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t dom,
 		      uint32_t dev);
 int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev);
 

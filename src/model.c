@@ -382,7 +382,7 @@ static struct iorep_epoch *appearing(struct iorep_model *m, uint32_t dev)
 	return e;
 }
 
-uint32_t iorep_model_user_from_appear(struct iorep_model *m, const struct iorep_event *ev)
+uint32_t iorep_model_user_from_appear(struct iorep_model *m, int32_t pid, const char *comm)
 {
 	struct iorep_device *d;
 	struct iorep_epoch *e;
@@ -402,7 +402,7 @@ uint32_t iorep_model_user_from_appear(struct iorep_model *m, const struct iorep_
 		i = m->appear[k];
 		d = &m->devices[i];
 		e = appearing(m, i);
-		if (!e || e->pid != ev->pid)
+		if (!e || e->pid != pid)
 			continue;
 		/*
 		 * A device nobody added to a group, attached by a process that
@@ -413,8 +413,8 @@ uint32_t iorep_model_user_from_appear(struct iorep_model *m, const struct iorep_
 			dom = iorep_model_domain_new(m, IOREP_DOM_USER, -1, e->start);
 			if (dom == IOREP_NONE)
 				return dom;
-			m->domains[dom].owner_pid = ev->pid;
-			m->domains[dom].owner_comm = ev->comm;
+			m->domains[dom].owner_pid = pid;
+			m->domains[dom].owner_comm = comm;
 		}
 		e->domain = dom;
 		e->how = IOREP_EPOCH_TOGGLE;
