@@ -201,32 +201,37 @@ enum iorep_dma_dir {
  * meaningful.
  */
 struct iorep_event {
+	/*
+	 * What the model reads of the frequent events (map, unmap, dma_map_*,
+	 * dma_unmap_*) first, in the event's first 128 bytes: the reader thread
+	 * writes each event and the model thread reads it, a cache line at a time.
+	 */
 	enum iorep_etype type;
 	int32_t cpu;
 	int32_t pid;
+	uint32_t have;		/* 1 << IOREP_F_* */
 	uint64_t ts;		/* nanoseconds, as recorded */
 	uint64_t pos;		/* file offset (trace.dat) or line number (text) */
 	const char *comm;
-	uint32_t have;		/* 1 << IOREP_F_* */
-
+	const char *device;
+	uint64_t iova;
+	uint64_t size;
+	uint64_t paddr;
+	uint64_t unmapped_size;
+	uint64_t dma_addr;	/* dma_addr, or dma_unmap_*'s addr */
+	uint64_t phys_addr;
+	int32_t dir;
 	int32_t gid;
+	uint64_t attrs;
+
 	int32_t err;
 	int32_t full_nents;
 	int32_t full_ents;
-	int32_t dir;
 	uint32_t fault_flags;
 	bool truncated;
-	const char *device;
 	const char *driver;
 	const char *gfp;
-	uint64_t iova;
-	uint64_t paddr;
-	uint64_t size;
-	uint64_t unmapped_size;
-	uint64_t phys_addr;
-	uint64_t dma_addr;	/* dma_addr, or dma_unmap_*'s addr */
 	uint64_t virt_addr;
-	uint64_t attrs;
 	int64_t lost;		/* IOREP_EV_LOST: events dropped, -1 unknown */
 	struct iorep_u64s phys_addrs;	/* phys_addrs, or dma_unmap_sg's addrs */
 	struct iorep_u64s dma_addrs;
