@@ -24,7 +24,7 @@
 
 #include "bytesrc.h"
 #include "dat-check.h"
-#include "dat-uncompress.h"
+#include "dat-probe.h"
 #include "input-local.h"
 #include "iorep-error.h"
 #include "kbuf-walk.h"
@@ -357,17 +357,18 @@ fail:
 }
 
 /*
- * A compressed file is read through an uncompressed copy (dat-uncompress.c),
- * which then replaces tr->fd; its damage is checked again, now that its
- * pages and formats can be seen.  A file libtracecmd crashed on, in the
- * process that made the copy, is refused.
+ * libtracecmd opens the file in a child process first (dat-probe.c), on
+ * both paths: a file it crashed on there is refused.  A compressed file is
+ * read through the uncompressed copy the child made, which then replaces
+ * tr->fd; its damage is checked again, now that its pages and formats can
+ * be seen.
  */
-static int read_uncompressed(struct iorep_input *in, struct tracecmd_reader *tr)
+static int probe_in_child(struct iorep_input *in, struct tracecmd_reader *tr)
 {
 	struct stat sb;
 	int ret, fd;
 
-	ret = iorep_dat_uncompress(tr->fd, tr->comp, sizeof(tr->comp), &fd);
+	ret = iorep_dat_probe(tr->fd, tr->comp, sizeof(tr->comp), &fd);
 	if (ret == -IOREP_ETRACEDAT && fd > 0)
 		return iorep_input_error(in, ret,
 					 "trace.dat is damaged: libtracecmd died of signal %d (%s) "
@@ -398,7 +399,7 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 {
 	struct tracecmd_reader *tr = calloc(1, sizeof(*tr));
 	int fd, cpu, ret, pad, n, v6, init_failed = 0;
-	/* libtracecmd's own loop, on the file as it is: the reference the fast path is held to */
+	/* libtracecmd's own loop, not the kbuffer walk: the reference the fast path is held to */
 	bool plain = getenv("IOREP_PLAIN_READ") != NULL;
 	char variant[64];
 	unsigned long ver;
@@ -435,7 +436,7 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 	ret = check_damage(in, tr);
 	if (ret < 0)
 		return ret;
-	ret = plain ? 0 : read_uncompressed(in, tr);
+	ret = probe_in_child(in, tr);
 	if (ret < 0)
 		return ret;
 	fd = tr->fd;

@@ -10,14 +10,12 @@ libtracecmd path (IOREP_PLAIN_READ=1), under a timeout.  Every run must end
     that findings are only suspected; any other stderr line is a warning
     about this file;
   - or with exit 2 and exactly one line on stderr, naming the file;
-never with a signal, never past the timeout.  The exceptions are listed in
-KNOWN: damage that crashes libtraceevent itself where no cheap check of
-ours can see it first (tests/fuzz/fuzz-tracedat.c says why), on the plain
-path (IOREP_PLAIN_READ, libtracecmd on the file as it is); they must still
-crash that way, or the list is out of date.  The default path reads a
-compressed file through a copy made in a child process, and an uncompressed
-file's headers in one first, and refuses the file when the child dies
-(exit 2), so there they are ordinary refusals.
+never with a signal, never past the timeout.  Damage that crashes
+libtraceevent itself where no cheap check of ours can see it first (a
+division by zero in a damaged print format) is an ordinary refusal on both
+paths: libtracecmd first opens the file in a child process
+(src/dat-probe.c), which dies of it, and a compressed file is read through
+an uncompressed copy made there.
 
   damaged-dat.py BIN FILE...            the matrix on FILEs
   damaged-dat.py BIN --quick SRCDIR     what ctest runs: the small v6/v7
@@ -41,11 +39,6 @@ import time
 TIMEOUT = 20
 ASAN_NULL = re.compile(r"==\d+==WARNING: AddressSanitizer failed to allocate 0x[0-9a-f]+ bytes$")
 MAGIC = b"\x17\x08\x44tracing"
-# label prefix of plain-path runs -> (signal, why)
-KNOWN = {
-    "6.1-dma-traffic.v7.dat header flip seed 21 ":
-        (8, "libtraceevent divides by zero folding the damaged, compressed print format"),
-}
 
 
 def data_start(blob):
@@ -187,15 +180,6 @@ def main():
             for label, path, fut in jobs:
                 runs += 1
                 why = fut.result()
-                known = [v for k, v in KNOWN.items()
-                         if label.startswith(k) and label.endswith(" (plain)")]
-                if known:
-                    sig, reason = known[0]
-                    if why and why.startswith("killed by signal %d:" % sig):
-                        print("KNOWN %s: signal %d, %s" % (label, sig, reason))
-                        continue
-                    why = "listed in KNOWN (signal %d, %s), but: %s" % (sig, reason,
-                                                                          why or "passed")
                 if why:
                     failures += 1
                     print("FAIL %s: %s" % (label, why))

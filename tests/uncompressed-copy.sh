@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # A compressed trace.dat is read through an uncompressed copy
-# (src/dat-uncompress.c), the file `trace-cmd convert --compression none`
+# (src/dat-probe.c), the file `trace-cmd convert --compression none`
 # writes.  For every compressed sample capture:
 #
 #  1. iommu-report's JSON of the capture equals its JSON of that converted

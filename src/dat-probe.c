@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * A compressed trace.dat (version 7, zstd or zlib sections) read through an
- * uncompressed copy.
+ * A trace.dat first opened by libtracecmd in a child process: its headers,
+ * and a compressed one (version 7, zstd or zlib sections) copied
+ * uncompressed.
+ *
+ * libtraceevent 1.7.1 divides by zero on some damaged event formats, and
+ * fuzzing found other crashes in libtracecmd's and libtraceevent's header
+ * parsers that no cheap check (dat-check.c) foresees: in the child such a
+ * crash is a refusal, on both of the reader's paths, before the reader opens
+ * the file itself.
  *
  * libtracecmd 1.3.1 (Debian 12) reads a compressed file's ring-buffer pages
  * by decompressing chunks into memory that it never frees (the test in its
@@ -10,13 +17,10 @@
  * read that way: it decompresses each CPU's data to a temporary file and
  * copies from there, with memory that does not grow.  iommu-report has it
  * write the same file `trace-cmd convert --compression none` writes, to an
- * unnamed temporary file, and reads that with the kbuffer walk.  Offsets
- * (findings' "pos") are then offsets in that uncompressed file.
- *
- * An uncompressed file is read by libtracecmd in a child too, its headers
- * only, before the reader reads it: libtraceevent 1.7.1 divides by zero on
- * some damaged event formats (and fuzzing found other crashes in its header
- * parsers no cheap check foresees); a crash there is then a refusal.
+ * unnamed temporary file, and reads that, on either path: the pages are then
+ * checked (dat-check.c) before libtracecmd or the kbuffer walk reads them,
+ * which compressed pages cannot be.  Offsets (findings' "pos") are then
+ * offsets in that uncompressed file.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,7 +37,7 @@
 
 #include <trace-cmd.h>
 
-#include "dat-uncompress.h"
+#include "dat-probe.h"
 #include "iorep-error.h"
 #include "tracecmd-extra.h"
 
@@ -195,7 +199,7 @@ static bool maybe_compressed(int fd)
 	return at >= (size_t)n || strcmp(head + at, "none") != 0;
 }
 
-int iorep_dat_uncompress(int fd, char *comp, size_t len, int *out)
+int iorep_dat_probe(int fd, char *comp, size_t len, int *out)
 {
 	struct shared *sh;
 	struct stat sb;

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* A trace.dat first opened by libtracecmd in a child process (see dat-probe.c). */
+#ifndef IOREP_DAT_PROBE_H
+#define IOREP_DAT_PROBE_H
+
+#include <stddef.h>
+
+/*
+ * Has libtracecmd open the trace.dat in @fd in a child process, as the
+ * reader then opens it: a crash there is a refusal here, not a crash of the
+ * reader.  When the file has compressed sections, the child also writes an
+ * uncompressed copy of it (as `trace-cmd convert --compression none` does)
+ * to an unnamed temporary file in $TMPDIR or /tmp, opened in *@out, and its
+ * compression's name to @comp (@len bytes).  Returns 1 then; 0 when the
+ * file opened (headers only: no compression, or instance buffers) or
+ * libtracecmd cannot open or copy it (the reader, reading @fd as it is, says
+ * why); -errno when no copy can be made here (no temporary file, no
+ * process); -IOREP_ETRACEDAT when libtracecmd or libtraceevent crashed on
+ * the file, with the signal in *@out (or, a sanitizer's exit, minus the exit
+ * status).  What libtracecmd leaves behind on a damaged file stays in the
+ * child too.
+ */
+int iorep_dat_probe(int fd, char *comp, size_t len, int *out);
+
+#endif
