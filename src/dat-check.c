@@ -16,6 +16,8 @@
  *    clock list after the CPU table, read as the TRACECLOCK option is;
  *  - a ring-buffer page whose commit word is more than the page holds:
  *    libtraceevent's kbuffer reads events past the page, to a crash;
+ *  - a CPU's data that ends part-way through a page: libtracecmd reads
+ *    past that page when it looks for the CPU's last record;
  *  - an event format whose print format has __print_flags() or
  *    __print_symbolic() of a field the event does not have: libtraceevent
  *    looks the field up and writes to it unchecked (process_entry()), a
@@ -602,7 +604,13 @@ static int check_v7(struct walk *w, uint64_t off)
 	return 0;
 }
 
-/* The pages of every CPU whose header libtraceevent's kbuffer cannot load safely. */
+/*
+ * The pages of every CPU whose header libtraceevent's kbuffer cannot load
+ * safely; or a refusal (-1) when a CPU's data is not a whole number of
+ * pages: libtracecmd, asked for the last record of a CPU whose records it
+ * has read to the end, reads past that last, partial page (a SIGSEGV in
+ * libtraceevent's kbuffer).  trace-cmd writes whole pages.
+ */
 static int scan_pages(struct walk *w)
 {
 	struct iorep_dat_check *c = w->c;
@@ -612,6 +620,11 @@ static int scan_pages(struct walk *w)
 
 	if (!w->cpus || w->page_size < 64 || w->page_size > 1 << 20 || (w->page_size & 7))
 		return 0;
+	for (i = 0; i < w->ncpus; i++)
+		if (w->cpus[i].size % w->page_size)
+			return refuse(w, w->cpus[i].off + w->cpus[i].size / w->page_size * w->page_size,
+				      "a CPU's data ends part-way through a ring-buffer page "
+				      "(libtracecmd reads past that page)");
 	map = mmap(NULL, (size_t)w->size, PROT_READ, MAP_PRIVATE, w->fd, 0);
 	if (map == MAP_FAILED)
 		return 0;
