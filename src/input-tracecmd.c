@@ -222,13 +222,18 @@ static struct tracecmd_input *open_handle(int fd, int *init_failed)
  * damaged page header): when @cpu's records end, its last record is asked
  * for, which libtracecmd finds from the end of the data; another one than
  * the last read means events were lost.  Not for a file cut short (its end
- * is zeros, and it has its own warning).
+ * is zeros, and it has its own warning), nor for a CPU past those libtracecmd
+ * has data of: a version 7 file's CPU count (tep_get_cpus()) is its CPUCOUNT
+ * option, its data the BUFFER option's CPUs, and tracecmd_read_cpu_last()
+ * reads its table of them without a bound (found by fuzz-tracedat: a file
+ * without a BUFFER option, a table of none); tracecmd_get_cpu_file_size()
+ * checks the bound.
  */
 static void check_cpu_end(struct iorep_input *in, struct tracecmd_reader *tr, int cpu)
 {
 	struct tep_record *last;
 
-	if (in->stats.truncated)
+	if (in->stats.truncated || tracecmd_get_cpu_file_size(tr->handle, cpu) < 0)
 		return;
 	last = tracecmd_read_cpu_last(tr->handle, cpu);
 	if (!last)
