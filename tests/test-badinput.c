@@ -138,6 +138,15 @@ static void expect_error(const char *path, int code, const char *words)
 	CU_ASSERT_PTR_NOT_NULL(strstr(first, path));
 }
 
+/* expect_error() on the default path, then on the plain path (IOREP_PLAIN_READ=1). */
+static void expect_error_both(const char *path, int code, const char *words)
+{
+	expect_error(path, code, words);
+	setenv("IOREP_PLAIN_READ", "1", 1);
+	expect_error(path, code, words);
+	unsetenv("IOREP_PLAIN_READ");
+}
+
 static void test_empty(void)
 {
 	expect_error(make_file("empty", NULL, 0, NULL), -IOREP_EEMPTY, "file is empty");
@@ -289,19 +298,34 @@ static void test_dat_headers_refused(void)
 		     "not have");
 	/*
 	 * a compressed event format that libtraceevent divides by zero on: the
-	 * process that decompresses the file dies of it, and the file is refused
+	 * process that decompresses the file dies of it, and the file is refused;
+	 * on the plain path too, which reads a compressed file through the same
+	 * copy (it read the file in process, and died of the signal)
 	 */
-	expect_error(CRASHES "/libtraceevent-sigfpe-print-fmt-guarded.v7.dat", -IOREP_ETRACEDAT,
-		     "trace.dat is damaged: libtracecmd died of signal 8 (Floating point "
-		     "exception) reading it");
+	expect_error_both(CRASHES "/libtraceevent-sigfpe-print-fmt-guarded.v7.dat",
+			  -IOREP_ETRACEDAT,
+			  "trace.dat is damaged: libtracecmd died of signal 8 (Floating point "
+			  "exception) reading it");
 	/*
 	 * the same division by zero in an uncompressed file (one of 42 in the
 	 * fuzz corpus that killed the command line): its headers are first read
-	 * in a child process, which dies of it
+	 * in a child process, which dies of it; on both paths (the plain path
+	 * had no child, and died: 45 files of the fuzz corpus)
 	 */
-	expect_error(CRASHES "/libtraceevent-sigfpe-format-uncompressed.v6.dat", -IOREP_ETRACEDAT,
-		     "trace.dat is damaged: libtracecmd died of signal 8 (Floating point "
-		     "exception) reading it");
+	expect_error_both(CRASHES "/libtraceevent-sigfpe-format-uncompressed.v6.dat",
+			  -IOREP_ETRACEDAT,
+			  "trace.dat is damaged: libtracecmd died of signal 8 (Floating point "
+			  "exception) reading it");
+	/*
+	 * CPU 1's data claims 12292 bytes, three pages and 4 bytes of a fourth
+	 * (found by fuzz-tracedat, its other pages zeroed): the plain path asks
+	 * libtracecmd for the CPU's last record after reading them all, and it
+	 * read past that partial page (a SIGSEGV in libtraceevent's kbuffer)
+	 */
+	expect_error_both(CRASHES "/libtracecmd-cpu-data-ends-mid-page-read-past.v6.dat",
+			  -IOREP_ETRACEDAT,
+			  "damaged at offset 32768: a CPU's data ends part-way through a "
+			  "ring-buffer page (libtracecmd reads past that page)");
 	/*
 	 * "field:__data_loc char[\xa5\xdfdevice;" in attach_device_to_domain's format
 	 * (found by fuzz-tracedat, cut down to those two bytes): libtraceevent would
@@ -538,6 +562,36 @@ static void test_event_past_its_page(void)
 	CU_ASSERT_EQUAL(plain.damaged, 0);
 }
 
+/*
+ * A compressed version 7 file without the top buffer's BUFFER option (found
+ * by fuzz-tracedat): two CPUs by its CPUCOUNT option, none in libtracecmd's
+ * table of CPU data.  The plain path asked tracecmd_read_cpu_last() for each
+ * CPU whose records ended, and it read past that table of none (valgrind;
+ * ASan's allocator died later on the heap it left).  Read as empty on both
+ * paths.
+ */
+static void test_cpus_without_data(void)
+{
+	struct result fast, plain;
+	char first[1024];
+	int lines;
+
+	read_both(CRASHES "/libtracecmd-v7-no-buffer-option-cpu-last-past-table.v7.dat", &fast,
+		  &plain);
+	CU_ASSERT_EQUAL(fast.ret, 0);
+	CU_ASSERT_EQUAL(plain.ret, 0);
+	CU_ASSERT_EQUAL(fast.events, 0);
+	CU_ASSERT_EQUAL(plain.events, 0);
+	CU_ASSERT_EQUAL(fast.damaged, 0);
+	CU_ASSERT_EQUAL(plain.damaged, 0);
+	setenv("IOREP_PLAIN_READ", "1", 1);
+	CU_ASSERT_EQUAL(run_cli(CRASHES "/libtracecmd-v7-no-buffer-option-cpu-last-past-table.v7.dat",
+				&lines, first, sizeof(first)),
+			0);
+	unsetenv("IOREP_PLAIN_READ");
+	CU_ASSERT_EQUAL(lines, 0);
+}
+
 static void test_random_bytes(void)
 {
 	unsigned char buf[100000];
@@ -590,6 +644,7 @@ int main(void)
 		{ "trace.dat headers libtracecmd cannot survive", test_dat_headers_refused },
 		{ "trace.dat options libtracecmd cannot survive", test_dat_options_refused },
 		{ "an event whose length runs past its page", test_event_past_its_page },
+		{ "CPUs libtracecmd has no data of", test_cpus_without_data },
 		{ "damaged ring-buffer page", test_damaged_page },
 		{ "damaged record", test_damaged_record },
 		{ "random bytes", test_random_bytes },
