@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -120,7 +121,7 @@ static void crashed(int sig)
  * The child's work: the copy of @fd to @copy, said in @sh.  Whatever
  * libtracecmd leaves behind or prints dies with the child.
  */
-static void child(int fd, int copy, struct shared *sh)
+static void child(int fd, int copy, struct shared *sh, pid_t parent)
 {
 	/* @copy < 0: the headers only, as the reader opens them (open_handle()) */
 	struct tracecmd_output *oh;
@@ -134,6 +135,14 @@ static void child(int fd, int copy, struct shared *sh)
 	/* a crash is a crash, even where a sanitizer would catch it and exit */
 	for (i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++)
 		signal(crashes[i], crashed);
+	/*
+	 * never outlive the reader: a child still at work when the reader is
+	 * killed (a fuzzer's timeout, one found stuck inside ASan's allocator)
+	 * removes libtracecmd's files and ends
+	 */
+	signal(SIGTERM, crashed);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+		crashed(SIGTERM);
 
 	/* libtracecmd printf()s and perror()s on damaged input, whatever its log level */
 	if (devnull >= 0) {
@@ -205,7 +214,7 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out)
 	struct stat sb;
 	bool compressed = maybe_compressed(fd);
 	int copy, wst, ret;
-	pid_t pid;
+	pid_t pid, parent;
 
 	*out = -1;
 	if (len)
@@ -220,9 +229,10 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out)
 	}
 	sh->status = COPY_WORKING;
 	fflush(NULL);
+	parent = getpid();
 	pid = fork();
 	if (pid == 0) {
-		child(fd, copy, sh);
+		child(fd, copy, sh, parent);
 		_exit(0);
 	}
 	if (pid < 0) {

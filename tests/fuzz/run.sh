@@ -74,12 +74,16 @@ for t in $which; do
 	# process reached -rss_limit_mb after some 50,000.  So tracedat fuzzes in a child
 	# process that libFuzzer replaces every few minutes (-fork=1: each child runs up
 	# to 300 s on a sample of the corpus, and its new inputs are merged back into it).
-	# A crash, a timeout or a child over the memory limit still stops the run, its
-	# input in artifacts/ as without -fork.  The inputs the guard took (library
-	# crashes, fuzz-tracedat.c) are kept in guarded/, one line each in guarded/log.
+	# A crash or a child over the memory limit still stops the run, its input in
+	# artifacts/ as without -fork.  A timeout does not: its input is kept in
+	# artifacts/ too, the run goes on with a new child, and run.sh fails at the end.
+	# (A child of the reader that opens the file, src/dat-probe.c, was seen stuck for
+	# good inside ASan's allocator, twice in 20 minutes, never again on its input.)
+	# The inputs the guard took (library crashes, fuzz-tracedat.c) are kept in
+	# guarded/, one line each in guarded/log.
 	guarded=
 	if [ "$t" = tracedat ]; then
-		opts+=(-fork=1 -ignore_crashes=0 -ignore_timeouts=0 -ignore_ooms=0)
+		opts+=(-fork=1 -ignore_crashes=0 -ignore_timeouts=1 -ignore_ooms=0)
 		guarded=$out/$t/guarded
 		mkdir -p "$guarded"
 		rm -f "$guarded/log"
@@ -103,10 +107,16 @@ for t in $which; do
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	# -fork=1: the parent's last "#RUNS: cov: ..." line counts every child's runs
 	[ -n "$guarded" ] && execs=$(sed -n 's/^#\([0-9]*\): cov: .*/\1/p' "$log" | tail -n 1)
+	timeouts=0
 	if [ -n "$guarded" ]; then
 		n=0
 		[ -f "$guarded/log" ] && n=$(wc -l <"$guarded/log")
 		echo "fuzz-$t: $n library crashes taken by the guard; inputs in $guarded/"
+		timeouts=$(sed -n 's|^#.* oom/timeout/crash: [0-9]*/\([0-9]*\)/.*|\1|p' "$log" |
+			tail -n 1)
+		timeouts=${timeouts:-0}
+		# the parent exits with its last child's status: 70 if that one timed out
+		[ "$rc" -eq 70 ] && [ "$timeouts" -gt 0 ] && rc=0
 	fi
 	if [ "$t" = tracedat ] && [ "$rc" -eq 0 ]; then
 		set +e
@@ -123,7 +133,11 @@ for t in $which; do
 			continue
 		fi
 	fi
-	if [ "$rc" -eq 0 ]; then
+	if [ "$rc" -eq 0 ] && [ "$timeouts" -gt 0 ]; then
+		echo "fuzz-$t: ${execs:-?} executions, no crash, but $timeouts timeouts;" \
+			"see $out/$t/artifacts/timeout-*"
+		status=1
+	elif [ "$rc" -eq 0 ]; then
 		echo "fuzz-$t: ${execs:-?} executions, no crash"
 	else
 		echo "fuzz-$t: stopped (exit $rc) after ${execs:-?} executions; see $log and" \
