@@ -6,7 +6,7 @@
  * is not exactly the template (another kernel's order of keys, a number in
  * another base, attrs named, damage) is left to the generic parser
  * (text-parse.c), which reads every form; the template gives exactly what
- * the generic parser gives, or nothing (tests/test-textparse.c compares the
+ * the generic parser gives, or nothing (tests/test-text-fast.c compares the
  * two on every line of the captures).
  */
 #include <string.h>
@@ -28,43 +28,25 @@ static bool lit(struct cur *c, const char *s, size_t n)
 
 #define LIT(c, s) lit((c), (s), sizeof(s) - 1)
 
-/* Hex digits, with or without 0x, up to the next space or the end: the generic parser's rule. */
-static bool hex(struct cur *c, uint64_t *v)
+/* A number up to the next space or the end, by the generic parser's own rule. */
+static bool number(struct cur *c, int hex, uint64_t *v)
 {
-	const char *start;
-	unsigned int d;
-	char ch;
+	const char *start = c->p;
 
-	*v = 0;
-	LIT(c, "0x");
-	for (start = c->p; c->p < c->end && *c->p != ' '; c->p++) {
-		ch = *c->p;
-		if (ch >= '0' && ch <= '9')
-			d = (unsigned int)(ch - '0');
-		else if (ch >= 'a' && ch <= 'f')
-			d = (unsigned int)(ch - 'a' + 10);
-		else if (ch >= 'A' && ch <= 'F')
-			d = (unsigned int)(ch - 'A' + 10);
-		else
-			return false;
-		if (*v >> 60)
-			return false;
-		*v = *v << 4 | d;
-	}
-	return c->p > start;
+	while (c->p < c->end && *c->p != ' ')
+		c->p++;
+	return iorep_textparse_u64(start, (size_t)(c->p - start), hex, v) == 0;
 }
 
-/* Decimal digits up to the next space or the end. */
+static bool hex(struct cur *c, uint64_t *v)
+{
+	return number(c, 1, v);
+}
+
+/* A decimal field (size=): decimal or 0x-hex, as set_field() reads it. */
 static bool dec(struct cur *c, uint64_t *v)
 {
-	const char *start;
-
-	*v = 0;
-	for (start = c->p; c->p < c->end && *c->p != ' '; c->p++)
-		if (*c->p < '0' || *c->p > '9' || __builtin_mul_overflow(*v, 10, v) ||
-		    __builtin_add_overflow(*v, (uint64_t)(*c->p - '0'), v))
-			return false;
-	return c->p > start;
+	return number(c, 0, v);
 }
 
 /* A word up to the next space, without '=' or a tab (the device of a dma event). */

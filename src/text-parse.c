@@ -61,45 +61,9 @@ static struct span span_trim(struct span s)
 	return s;
 }
 
-/* Parses an unsigned number: hex with or without 0x when @hex, else decimal or 0x-hex. */
-/* A hex digit's value plus one, 0 for any other byte: one load, no branch per range. */
-#define HEX_DIGITS_(c, v) [c] = v + 1, [c + 1] = v + 2, [c + 2] = v + 3, [c + 3] = v + 4, \
-			  [c + 4] = v + 5, [c + 5] = v + 6
-static const unsigned char hex_digit1[256] = {
-	HEX_DIGITS_('0', 0), ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
-	HEX_DIGITS_('a', 10), HEX_DIGITS_('A', 10),
-};
-#undef HEX_DIGITS_
-
 static int parse_u64(struct span s, int hex, uint64_t *out)
 {
-	uint64_t v = 0;
-	size_t i = 0;
-	int d;
-
-	if (s.n >= 2 && s.p[0] == '0' && (s.p[1] == 'x' || s.p[1] == 'X')) {
-		hex = 1;
-		i = 2;
-	}
-	if (i == s.n)
-		return -1;
-	/* one loop per base, so that no digit costs a division for the overflow check */
-	if (hex) {
-		for (; i < s.n; i++) {
-			d = hex_digit1[(unsigned char)s.p[i]] - 1;
-			if (d < 0 || v >> 60)
-				return -1;
-			v = v << 4 | (uint64_t)d;
-		}
-	} else {
-		for (; i < s.n; i++) {
-			if (!is_digit(s.p[i]) || __builtin_mul_overflow(v, 10, &v) ||
-			    __builtin_add_overflow(v, (uint64_t)(s.p[i] - '0'), &v))
-				return -1;
-		}
-	}
-	*out = v;
-	return 0;
+	return iorep_textparse_u64(s.p, s.n, hex, out);
 }
 
 static int parse_i64(struct span s, int64_t *out)

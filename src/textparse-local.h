@@ -5,6 +5,52 @@
 
 #include "iorep-textparse.h"
 
+/* A hex digit's value plus one, 0 for any other byte: one load, no branch per range. */
+#define IOREP_HEX_DIGITS_(c, v) [c] = v + 1, [c + 1] = v + 2, [c + 2] = v + 3, [c + 3] = v + 4, \
+				[c + 4] = v + 5, [c + 5] = v + 6
+static const unsigned char iorep_hex_digit1[256] = {
+	IOREP_HEX_DIGITS_('0', 0), ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	IOREP_HEX_DIGITS_('a', 10), IOREP_HEX_DIGITS_('A', 10),
+};
+#undef IOREP_HEX_DIGITS_
+
+/*
+ * Parses the @n bytes at @p as an unsigned number: hex with or without 0x
+ * when @hex, else decimal or 0x-hex.  Returns 0, or -1 (not a number, or past
+ * 64 bits).  The one rule of every number the text parsers read (inline: the
+ * template reader, text-fast.c, calls it per field).
+ */
+static inline int iorep_textparse_u64(const char *p, size_t n, int hex, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+	int d;
+
+	if (n >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		hex = 1;
+		i = 2;
+	}
+	if (i == n)
+		return -1;
+	/* one loop per base, so that no digit costs a division for the overflow check */
+	if (hex) {
+		for (; i < n; i++) {
+			d = iorep_hex_digit1[(unsigned char)p[i]] - 1;
+			if (d < 0 || v >> 60)
+				return -1;
+			v = v << 4 | (uint64_t)d;
+		}
+	} else {
+		for (; i < n; i++) {
+			if (p[i] < '0' || p[i] > '9' || __builtin_mul_overflow(v, 10, &v) ||
+			    __builtin_add_overflow(v, (uint64_t)(p[i] - '0'), &v))
+				return -1;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
 /* Appends to array scratch @which (0 phys_addrs, 1 dma_addrs) or the lengths; 0 or -IOREP_ENOMEM.
  */
 int iorep_textparse_push_u64(struct iorep_textparse *tp, int which, uint64_t v);
