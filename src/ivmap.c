@@ -56,6 +56,28 @@ static void ivmap_bytes_sub(struct iorep_ivmap *m, uint64_t start, uint64_t last
 	m->bytes_lo--;
 }
 
+/* A node of [@start, @last], dead or live, joins @m's counts and live bytes. */
+static void ivmap_count_in(struct iorep_ivmap *m, int dead, uint64_t start, uint64_t last)
+{
+	if (dead) {
+		m->ndead++;
+	} else {
+		m->count++;
+		ivmap_bytes_add(m, start, last);
+	}
+}
+
+/* @n leaves @m's counts and live bytes. */
+static void ivmap_count_out(struct iorep_ivmap *m, const struct iorep_ivmap_node *n)
+{
+	if (n->dead) {
+		m->ndead--;
+	} else {
+		m->count--;
+		ivmap_bytes_sub(m, n->start, n->last);
+	}
+}
+
 /* (a_start, a_seq) < (b_start, b_seq) */
 static int ivmap_key_less(uint64_t a_start, uint64_t a_seq, uint64_t b_start, uint64_t b_seq)
 {
@@ -558,12 +580,7 @@ static struct iorep_ivmap_node *ivmap_insert(struct iorep_ivmap *m, uint64_t sta
 		ivmap_link_hinted(m, n);
 	else
 		ivmap_link(m, n);
-	if (dead) {
-		m->ndead++;
-	} else {
-		m->count++;
-		ivmap_bytes_add(m, start, last);
-	}
+	ivmap_count_in(m, dead, start, last);
 	return n;
 }
 
@@ -582,12 +599,7 @@ struct iorep_ivmap_node *iorep_ivmap_insert_dead(struct iorep_ivmap *m, uint64_t
 void iorep_ivmap_remove(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 {
 	ivmap_unlink(m, n);
-	if (n->dead) {
-		m->ndead--;
-	} else {
-		m->count--;
-		ivmap_bytes_sub(m, n->start, n->last);
-	}
+	ivmap_count_out(m, n);
 	ivmap_node_put(m, n);
 }
 
@@ -624,12 +636,7 @@ struct iorep_ivmap_node *iorep_ivmap_reset(struct iorep_ivmap *m, struct iorep_i
 
 	if (!iorep_ivmap_last_of(start, end, &last) || m->next_seq > IVMAP_SEQ_MAX)
 		return NULL;
-	if (n->dead) {
-		m->ndead--;
-	} else {
-		m->count--;
-		ivmap_bytes_sub(m, n->start, n->last);
-	}
+	ivmap_count_out(m, n);
 	pred = iorep_ivmap_prev_any(n);
 	succ = iorep_ivmap_next_any(n);
 	/*
@@ -665,12 +672,7 @@ struct iorep_ivmap_node *iorep_ivmap_reset(struct iorep_ivmap *m, struct iorep_i
 	}
 	n->dead = dead;
 	n->val = *val;
-	if (dead) {
-		m->ndead++;
-	} else {
-		m->count++;
-		ivmap_bytes_add(m, start, last);
-	}
+	ivmap_count_in(m, dead, start, last);
 	return n;
 }
 
