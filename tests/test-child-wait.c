@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Waiting for a child that may be stuck (src/child-wait.c): a child that
+ * ends is reaped with its status; one that sleeps, spins or ignores SIGTERM
+ * without I/O is killed after the allowance, and reaped; one that keeps
+ * writing (64 KiB each 20 ms) is left to finish however long it takes past
+ * the allowance.  The memcheck build runs it under valgrind, whose own
+ * pipe traffic must not count as progress.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "child-wait.h"
+#include "test-util.h"
+
+static long long ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+
+	nanosleep(&ts, NULL);
+}
+
+enum behaviour { EXIT_AFTER, PAUSE, SPIN, IGNORE_TERM, WRITE_AWHILE };
+
+/* Forks a child that behaves as @b; the parent gets it in @c. */
+static void spawn(struct iorep_child *c, enum behaviour b, long ms)
+{
+	static const char block[65536];
+	volatile unsigned long spin = 0;
+	long long until;
+	int fd, ret = iorep_child_fork(c);
+
+	CU_ASSERT_FATAL(ret >= 0);
+	if (ret)
+		return;
+	switch (b) {
+	case EXIT_AFTER:
+		sleep_ms(ms);
+		_exit(3);
+	case PAUSE:
+		for (;;)
+			pause();
+	case SPIN:
+		for (;;)
+			spin++;
+	case IGNORE_TERM:
+		signal(SIGTERM, SIG_IGN);
+		for (;;)
+			pause();
+	case WRITE_AWHILE:
+		fd = open("/dev/null", O_WRONLY);
+		for (until = ms_now() + ms; ms_now() < until; sleep_ms(20))
+			if (write(fd, block, sizeof(block)) != (ssize_t)sizeof(block))
+				_exit(9);
+		_exit(0);
+	}
+	_exit(8);
+}
+
+/* Nothing left to reap: the waits below left no child behind. */
+static void assert_no_children(void)
+{
+	CU_ASSERT_EQUAL(waitpid(-1, NULL, WNOHANG), -1);
+	CU_ASSERT_EQUAL(errno, ECHILD);
+}
+
+static void test_ends(void)
+{
+	struct iorep_child c;
+	long long t0 = ms_now();
+	int wst = 0;
+
+	spawn(&c, EXIT_AFTER, 100);
+	CU_ASSERT_EQUAL(iorep_child_wait(&c, &wst, 5000), 0);
+	CU_ASSERT_TRUE(WIFEXITED(wst) && WEXITSTATUS(wst) == 3);
+	/* woken when the child ends, not at the next sample */
+	CU_ASSERT_TRUE(ms_now() - t0 < 2000);
+	/* no allowance: a plain wait */
+	spawn(&c, EXIT_AFTER, 300);
+	CU_ASSERT_EQUAL(iorep_child_wait(&c, &wst, 0), 0);
+	CU_ASSERT_TRUE(WIFEXITED(wst) && WEXITSTATUS(wst) == 3);
+	assert_no_children();
+}
+
+/* A child of @b killed after the 300 ms allowance by @sig, no sooner and not much later. */
+static void assert_stopped(enum behaviour b, int sig, long long least)
+{
+	struct iorep_child c;
+	long long t0 = ms_now(), took;
+	int wst = 0;
+
+	spawn(&c, b, 0);
+	CU_ASSERT_EQUAL(iorep_child_wait(&c, &wst, 300), -ETIMEDOUT);
+	took = ms_now() - t0;
+	CU_ASSERT_TRUE(WIFSIGNALED(wst) && WTERMSIG(wst) == sig);
+	CU_ASSERT_TRUE(took >= least);
+	CU_ASSERT_TRUE(took < least + 5000);
+	assert_no_children();
+}
+
+static void test_stuck(void)
+{
+	assert_stopped(PAUSE, SIGTERM, 300);
+	/* CPU time is no progress: a spin on a lock looks the same */
+	assert_stopped(SPIN, SIGTERM, 300);
+	/* one second's grace after SIGTERM, then SIGKILL */
+	assert_stopped(IGNORE_TERM, SIGKILL, 1300);
+}
+
+static void test_progress(void)
+{
+	struct iorep_child c;
+	long long t0 = ms_now();
+	int wst = 0;
+
+	spawn(&c, WRITE_AWHILE, 1500);
+	/* five times the allowance, never idle for it */
+	CU_ASSERT_EQUAL(iorep_child_wait(&c, &wst, 300), 0);
+	CU_ASSERT_TRUE(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
+	CU_ASSERT_TRUE(ms_now() - t0 >= 1500);
+	assert_no_children();
+}
+
+int main(void)
+{
+	static const struct iorep_test tests[] = {
+		{"a child that ends is reaped", test_ends},
+		{"a stuck child is killed after the allowance", test_stuck},
+		{"a child making progress is waited for", test_progress},
+		{NULL, NULL},
+	};
+
+	return iorep_test_main("child-wait", tests);
+}
