@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@
 
 #include <trace-cmd.h>
 
+#include "child-wait.h"
 #include "dat-probe.h"
 #include "iorep-error.h"
 #include "tracecmd-extra.h"
@@ -208,13 +210,29 @@ static bool maybe_compressed(int fd)
 	return at >= (size_t)n || strcmp(head + at, "none") != 0;
 }
 
+/* The child's allowance without progress: IOREP_PROBE_STALL_MS, or 30 s. */
+static unsigned int stall_ms(void)
+{
+	const char *s = getenv("IOREP_PROBE_STALL_MS");
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s)
+		return IOREP_PROBE_STALL_DEFAULT_MS;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	return errno || *end || v > 86400000 ? IOREP_PROBE_STALL_DEFAULT_MS : (unsigned int)v;
+}
+
 int iorep_dat_probe(int fd, char *comp, size_t len, int *out)
 {
 	struct shared *sh;
 	struct stat sb;
 	bool compressed = maybe_compressed(fd);
+	struct iorep_child c;
+	unsigned int stall;
 	int copy, wst, ret;
-	pid_t pid, parent;
+	pid_t parent;
 
 	*out = -1;
 	if (len)
@@ -230,20 +248,20 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out)
 	sh->status = COPY_WORKING;
 	fflush(NULL);
 	parent = getpid();
-	pid = fork();
-	if (pid == 0) {
+	ret = iorep_child_fork(&c);
+	if (ret == 0) {
 		child(fd, copy, sh, parent);
 		_exit(0);
 	}
-	if (pid < 0) {
-		ret = -errno;
+	if (ret < 0)
+		goto out;
+	stall = stall_ms();
+	ret = iorep_child_wait(&c, &wst, stall);
+	if (ret < 0) {
+		if (ret == -ETIMEDOUT)
+			*out = (int)(stall > INT_MAX ? INT_MAX : stall);
 		goto out;
 	}
-	while (waitpid(pid, &wst, 0) < 0)
-		if (errno != EINTR) {
-			ret = -errno;
-			goto out;
-		}
 	/* under valgrind, what the child leaked can make its exit status 1: not a crash */
 	if (WIFSIGNALED(wst) || (WEXITSTATUS(wst) && sh->status == COPY_WORKING)) {
 		ret = -IOREP_ETRACEDAT;

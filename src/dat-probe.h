@@ -17,9 +17,13 @@
  * why); -errno when no copy can be made here (no temporary file, no
  * process); -IOREP_ETRACEDAT when libtracecmd or libtraceevent crashed on
  * the file, with the signal in *@out (or, a sanitizer's exit, minus the exit
- * status).  What libtracecmd leaves behind on a damaged file stays in the
- * child too.
+ * status); -ETIMEDOUT when the child made no progress for
+ * IOREP_PROBE_STALL_MS milliseconds (default below; 0 waits for ever) and
+ * was killed, with those milliseconds in *@out.  What libtracecmd leaves behind on a damaged file stays in
+ * the child too.
  */
+#define IOREP_PROBE_STALL_DEFAULT_MS 30000
+
 int iorep_dat_probe(int fd, char *comp, size_t len, int *out);
 
 #endif

@@ -384,6 +384,11 @@ static int probe_in_child(struct iorep_input *in, struct tracecmd_reader *tr)
 					 "trace.dat is damaged: libtracecmd failed reading it "
 					 "(exit status %d)",
 					 -fd);
+	if (ret == -ETIMEDOUT)
+		return iorep_input_error(in, -IOREP_ETRACEDAT,
+					 "trace.dat not read: libtracecmd made no progress on it for "
+					 "%.1f s and was stopped (IOREP_PROBE_STALL_MS sets how long)",
+					 fd / 1000.0);
 	if (ret < 0) {
 		snprintf(in->note, sizeof(in->note),
 			 "no temporary file for an uncompressed copy (%s), so the compressed "
