@@ -83,6 +83,7 @@ void fuzz_pipeline(const char *path, struct iorep_strtab *st, struct iorep_model
 		FUZZ_ASSERT(r->in == NULL);
 		check_error(path, err);
 		r->ret = ret;
+		r->stalled = strstr(err, "made no progress") != NULL;
 		return;
 	}
 	in = r->in;

@@ -39,6 +39,7 @@ struct fuzz_run {
 	int opened;		/* iorep_input_open() succeeded */
 	uint64_t events;	/* read */
 	int truncated;		/* or damaged: the findings are only suspected */
+	int stalled;		/* refused: libtracecmd made no progress (dat-probe.c) */
 	struct iorep_input *in; /* while it is opened and open */
 };
 

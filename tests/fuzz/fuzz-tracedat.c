@@ -108,7 +108,12 @@ static void install_guard(void)
 }
 #endif
 
-/* A guarded crash on @data kept in $IOREP_FUZZ_GUARDED, if set (see the top). */
+/*
+ * A guarded crash on @data (@sig), or with @sig 0 an input on which
+ * libtracecmd was stopped for making no progress (a hang the probe's
+ * allowance, IOREP_PROBE_STALL_MS, turned into a refusal), kept in
+ * $IOREP_FUZZ_GUARDED, if set (see the top).
+ */
 static void keep_guarded(const uint8_t *data, size_t size, int sig)
 {
 	const char *dir = getenv("IOREP_FUZZ_GUARDED");
@@ -128,8 +133,8 @@ static void keep_guarded(const uint8_t *data, size_t size, int sig)
 			unlink(path);
 		close(fd);
 	}
-	n = snprintf(line, sizeof(line), "signal %d %d-%016llx %zu bytes\n", sig, sig,
-		     (unsigned long long)h, size);
+	n = snprintf(line, sizeof(line), "%s %d %d-%016llx %zu bytes\n", sig ? "signal" : "stalled",
+		     sig, sig, (unsigned long long)h, size);
 	snprintf(path, sizeof(path), "%s/log", dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd >= 0) {
@@ -139,8 +144,11 @@ static void keep_guarded(const uint8_t *data, size_t size, int sig)
 	}
 }
 
-static void run(const char *path, int plain)
+/* One pass over @path: whether libtracecmd was stopped, stuck (see keep_guarded()). */
+static int run(const char *path, int plain)
 {
+	int stalled;
+
 	if (plain)
 		setenv("IOREP_PLAIN_READ", "1", 1);
 	else
@@ -149,16 +157,18 @@ static void run(const char *path, int plain)
 	FUZZ_ASSERT(cur.st != NULL);
 	iorep_model_init(&cur.m, cur.st);
 	fuzz_pipeline(path, cur.st, &cur.m, !plain, &cur.r);
+	stalled = cur.r.stalled;
 	iorep_model_release(&cur.m);
 	iorep_strtab_free(cur.st);
 	memset(&cur, 0, sizeof(cur));
+	return stalled;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	volatile int fd;
 	char path[64];
-	int sig;
+	int sig, stalled;
 
 	install_guard();
 	fd = fuzz_memfile(data, size, path, sizeof(path));
@@ -179,9 +189,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	armed = 1;
-	run(path, 0);
-	run(path, 1);
+	stalled = run(path, 0);
+	stalled |= run(path, 1);
 	armed = 0;
+	if (stalled)
+		keep_guarded(data, size, 0);
 	close(fd);
 	return 0;
 }

@@ -97,7 +97,8 @@ for t in $which; do
 	log=$out/$t/last-run.log
 	echo "fuzz-$t: $seconds s, corpus $out/$t/corpus, log $log"
 	set +e
-	ASAN_OPTIONS=$asan IOREP_FUZZ_GUARDED=$guarded \
+	# a stuck probe child (dat-probe.c) is stopped before libFuzzer's 10 s timeout
+	ASAN_OPTIONS=$asan IOREP_FUZZ_GUARDED=$guarded IOREP_PROBE_STALL_MS=5000 \
 		"$build/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -timeout=10 \
 		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/$t/artifacts/" \
 		"${opts[@]}" "$@" \
@@ -109,9 +110,13 @@ for t in $which; do
 	[ -n "$guarded" ] && execs=$(sed -n 's/^#\([0-9]*\): cov: .*/\1/p' "$log" | tail -n 1)
 	timeouts=0
 	if [ -n "$guarded" ]; then
-		n=0
-		[ -f "$guarded/log" ] && n=$(wc -l <"$guarded/log")
-		echo "fuzz-$t: $n library crashes taken by the guard; inputs in $guarded/"
+		n=0 stalled=0
+		if [ -f "$guarded/log" ]; then
+			n=$(grep -c '^signal' "$guarded/log" || true)
+			stalled=$(grep -c '^stalled' "$guarded/log" || true)
+		fi
+		echo "fuzz-$t: $n library crashes taken by the guard, $stalled inputs on which" \
+			"libtracecmd was stopped for no progress; inputs in $guarded/"
 		timeouts=$(sed -n 's|^#.* oom/timeout/crash: [0-9]*/\([0-9]*\)/.*|\1|p' "$log" |
 			tail -n 1)
 		timeouts=${timeouts:-0}
