@@ -483,9 +483,9 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 					 init_failed ? "data" : "headers");
 	tr->tep = tracecmd_get_tep(tr->handle);
 	ret = setup_events(in, tr);
-	iorep_tep_common_init(&tr->common, tr->tep);
 	if (ret < 0)
 		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
+	iorep_tep_common_init(&tr->common, tr->tep);
 	tr->ncpus = tep_get_cpus(tr->tep);
 	if (tr->ncpus < 0 || tr->ncpus > 1 << 16)
 		return iorep_input_error(in, -IOREP_ETRACEDAT, "trace.dat claims %d CPUs",
