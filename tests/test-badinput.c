@@ -400,6 +400,10 @@ static void test_dat_options_refused(void)
 		{"kallsyms-section-size-all-ones.v7",
 		 "offset 51747: a section's size is all ones (libtracecmd would read the file into "
 		 "a buffer of no bytes)"},
+		/* the rule the v6 file above proves, in a version 7 printk section */
+		{"printk-line-without-format.v7",
+		 "offset 61692: a printk format line with nothing after its address (libtraceevent "
+		 "would read past it)"},
 		{"time-shift-cpu-without-samples.v7",
 		 "offset 1501: a time shift option with a CPU of no samples"},
 		{"trace-clock-empty-brackets.v6",

@@ -160,6 +160,18 @@ def main():
     d = bytearray(u7)
     d[sec + 16:sec + 20] = b"\xff" * 4
     out["kallsyms-section-size-all-ones.v7"] = d
+    # version 7's printk formats, a line without ": format": libtraceevent strdup()s
+    # the format from past the line (the rule version 6 has a fuzzer's file for).
+    # The seed's printk section is empty, so a new one is appended to the file and
+    # the option points there: no offset before it moves.
+    oid, p, size = next(o for o in optsu7 if o[0] == OPT["printk"])
+    sec = struct.unpack_from("<Q", u7, p + 6)[0]
+    d = bytearray(u7)
+    text = b'0xffffffff81000000 : "a good format"\n0xffffffff81000040\n'
+    body = struct.pack("<I", len(text)) + text
+    struct.pack_into("<Q", d, p + 6, len(d))
+    d += d[sec:sec + 8] + struct.pack("<Q", len(body)) + body
+    out["printk-line-without-format.v7"] = d
     for name, d in sorted(out.items()):
         path = os.path.join(outdir, "libtracecmd-opt-%s.dat" % name)
         open(path, "wb").write(d)
