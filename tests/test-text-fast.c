@@ -144,12 +144,17 @@ static const char *const lines[] = {
 	"dma_addr=ffefd840 size=1522 phys_addr=103d4a840 attrs=",
 	"  init-1  [000] .....  18.645349: dma_unmap_page: 0000:00:06.0 dir=FROM_DEVICE "
 	"dma_addr=ffffb840 size=1522 attrs=",
+	/* every hex digit in each place of the 16 (read as one vector), both cases */
+	"  dd-380  [001] d..1.    15.282767: map: IOMMU: iova=0x0123456789abc000 - "
+	"0x0123456789abd000 paddr=0xFEDCBA9876543000 size=4096",
 };
 
 /* Each line changed at every byte: replaced, deleted, a space doubled, cut there. */
 static void test_every_change(void)
 {
-	static const char subst[] = {'X', '=', ' ', '0', 'f', 'F', '-', '\t', '\0'};
+	/* and each byte next to a range of hex digits, and bytes past 0x7f */
+	static const char subst[] = {'X', '=', ' ', '0', 'f', 'F', '-', '\t', '\0', '/',
+				     ':',  '@', 'A', 'G', '`', 'a', 'g', '9', '\x80', '\xc6', '\xe6'};
 	char buf[512];
 	const char *pl;
 	struct pair p;
