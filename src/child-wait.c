@@ -8,10 +8,11 @@
  * Time alone cannot tell such a child from one copying a large compressed
  * file, so the test is progress: the bytes the child has passed through
  * read() and write() (rchar and wchar in /proc/PID/io, cached or not), or
- * a wait on a disk (state D in /proc/PID/stat).  A child that moves fewer
- * than PROGRESS_BYTES in the whole allowance is taken as stuck: libtracecmd
- * reads a file's headers in well under a second, and its copy of a
- * compressed file moves megabytes a second.
+ * a wait on a disk (state D in /proc/PID/stat; a stopped child, state T,
+ * is not judged either).  A child that moves fewer than PROGRESS_BYTES in
+ * the whole allowance is taken as stuck: libtracecmd reads a file's headers
+ * in well under a second, and its copy of a compressed file moves
+ * megabytes a second.
  *
  * The wait is a poll() on a pipe whose write end only the child holds: it
  * reads end-of-file as soon as the child ends, however it ends.  (A pidfd
@@ -81,10 +82,11 @@ static bool add_field(const char *text, const char *key, unsigned long long *sum
 }
 
 /*
- * The child's progress so far in *@io (bytes read and written), and
- * whether it waits on a disk now: 0, or -1 when /proc does not say.
+ * The child's progress so far in *@io (bytes read and written), and in
+ * *@held whether it waits on a disk or is stopped (job control, a
+ * debugger) now: 0, or -1 when /proc does not say.
  */
-static int sample(pid_t pid, unsigned long long *io, bool *disk)
+static int sample(pid_t pid, unsigned long long *io, bool *held)
 {
 	char buf[1024];
 	const char *paren;
@@ -94,8 +96,8 @@ static int sample(pid_t pid, unsigned long long *io, bool *disk)
 	    !add_field(buf, "wchar: ", io))
 		return -1;
 	/* the state follows the command name, which may hold ')' itself */
-	*disk = read_proc(pid, "stat", buf, sizeof(buf)) > 0 && (paren = strrchr(buf, ')')) &&
-		paren[1] == ' ' && paren[2] == 'D';
+	*held = read_proc(pid, "stat", buf, sizeof(buf)) > 0 && (paren = strrchr(buf, ')')) &&
+		paren[1] == ' ' && (paren[2] == 'D' || paren[2] == 'T' || paren[2] == 't');
 	return 0;
 }
 
@@ -160,12 +162,12 @@ static int end_stuck(const struct iorep_child *c, int *wst)
 
 int iorep_child_wait(struct iorep_child *c, int *wst, unsigned int stall_ms)
 {
-	unsigned long long io, seen, since;
+	unsigned long long io, seen, idle = 0, last, t;
 	unsigned int step = stall_ms / 8;
-	bool disk;
+	bool held;
 	int ret;
 
-	if (!stall_ms || sample(c->pid, &seen, &disk) < 0) {
+	if (!stall_ms || sample(c->pid, &seen, &held) < 0) {
 		while ((ret = waitpid(c->pid, wst, 0)) < 0 && errno == EINTR)
 			;
 		ret = ret < 0 ? -errno : 0;
@@ -175,16 +177,24 @@ int iorep_child_wait(struct iorep_child *c, int *wst, unsigned int stall_ms)
 		step = 1;
 	else if (step > 1000)
 		step = 1000;
-	since = now_ms();
+	last = now_ms();
 	for (;;) {
 		ret = wait_for(c, wst, step);
 		if (ret)
 			break;
+		/*
+		 * The time since the last look counts, a step at most: while this
+		 * process was stopped (^Z stops the child too) the child was not
+		 * seen, so it is not judged on that time.
+		 */
+		t = now_ms();
+		idle += t - last < step ? t - last : step;
+		last = t;
 		/* a child /proc no longer shows (ending) is left to the next wait */
-		if (sample(c->pid, &io, &disk) < 0 || io - seen >= PROGRESS_BYTES || disk) {
+		if (sample(c->pid, &io, &held) < 0 || io - seen >= PROGRESS_BYTES || held) {
 			seen = io;
-			since = now_ms();
-		} else if (now_ms() - since >= stall_ms) {
+			idle = 0;
+		} else if (idle >= stall_ms) {
 			ret = end_stuck(c, wst);
 			break;
 		}

@@ -21,7 +21,8 @@ int iorep_child_fork(struct iorep_child *c);
  * Waits for child @c to end and stores its status in *@wst, as
  * waitpid() does; returns 0 then.  A child that makes no progress for
  * @stall_ms milliseconds (under 64 KiB read and written, not waiting on a
- * disk) is killed (SIGTERM, then SIGKILL a second later) and reaped; returns
+ * disk nor stopped; time this process spends stopped does not count) is
+ * killed (SIGTERM, then SIGKILL a second later) and reaped; returns
  * -ETIMEDOUT then.  Where progress cannot be seen (no /proc), or @stall_ms
  * is 0, it waits as waitpid() does.  Returns another -errno when waitpid()
  * fails.

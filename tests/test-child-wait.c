@@ -33,15 +33,24 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-enum behaviour { EXIT_AFTER, PAUSE, SPIN, IGNORE_TERM, WRITE_AWHILE };
+enum behaviour { EXIT_AFTER, PAUSE, SPIN, IGNORE_TERM, WRITE_AWHILE, WRITE_REST_WRITE, STOP_SELF };
+
+/* Writes 64 KiB to @fd each 20 ms for @ms. */
+static void write_for(int fd, long ms)
+{
+	static const char block[65536];
+	long long until;
+
+	for (until = ms_now() + ms; ms_now() < until; sleep_ms(20))
+		if (write(fd, block, sizeof(block)) != (ssize_t)sizeof(block))
+			_exit(9);
+}
 
 /* Forks a child that behaves as @b; the parent gets it in @c. */
 static void spawn(struct iorep_child *c, enum behaviour b, long ms)
 {
-	static const char block[65536];
 	volatile unsigned long spin = 0;
-	long long until;
-	int fd, ret = iorep_child_fork(c);
+	int ret = iorep_child_fork(c);
 
 	CU_ASSERT_FATAL(ret >= 0);
 	if (ret)
@@ -61,11 +70,18 @@ static void spawn(struct iorep_child *c, enum behaviour b, long ms)
 		for (;;)
 			pause();
 	case WRITE_AWHILE:
-		fd = open("/dev/null", O_WRONLY);
-		for (until = ms_now() + ms; ms_now() < until; sleep_ms(20))
-			if (write(fd, block, sizeof(block)) != (ssize_t)sizeof(block))
-				_exit(9);
+		write_for(open("/dev/null", O_WRONLY), ms);
 		_exit(0);
+	case WRITE_REST_WRITE:
+		/* 200 ms of progress, 300 ms of none (10 naps: a stop delays the rest), @ms more */
+		write_for(open("/dev/null", O_WRONLY), 200);
+		for (ret = 0; ret < 10; ret++)
+			sleep_ms(30);
+		write_for(open("/dev/null", O_WRONLY), ms);
+		_exit(0);
+	case STOP_SELF:
+		raise(SIGSTOP);
+		_exit(3);
 	}
 	_exit(8);
 }
@@ -134,12 +150,70 @@ static void test_progress(void)
 	assert_no_children();
 }
 
+/*
+ * A process that, after @delay ms, stops @a and @b (0: none; a stopped
+ * process is not stopped again) for @ms, then resumes them.
+ */
+static pid_t stop_for(pid_t a, pid_t b, long delay, long ms)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	sleep_ms(delay);
+	if (a)
+		kill(a, SIGSTOP);
+	if (b)
+		kill(b, SIGSTOP);
+	sleep_ms(ms);
+	if (b)
+		kill(b, SIGCONT);
+	if (a)
+		kill(a, SIGCONT);
+	_exit(0);
+}
+
+static void test_stopped(void)
+{
+	struct iorep_child c;
+	long long t0 = ms_now();
+	int wst = 0;
+	pid_t helper;
+
+	/* a stopped child (job control, a debugger) is not stuck: stopped 1 s, then resumed */
+	spawn(&c, STOP_SELF, 0);
+	helper = stop_for(0, c.pid, 1000, 0);
+	CU_ASSERT_FATAL(helper > 0);
+	CU_ASSERT_EQUAL(iorep_child_wait(&c, &wst, 300), 0);
+	CU_ASSERT_TRUE(WIFEXITED(wst) && WEXITSTATUS(wst) == 3);
+	CU_ASSERT_TRUE(ms_now() - t0 >= 1000);
+	CU_ASSERT_EQUAL(waitpid(helper, NULL, 0), helper);
+	assert_no_children();
+
+	/*
+	 * This process and the child stopped together for 1 s (^Z, then fg)
+	 * half-way through the child's rest: the child is judged on the 300
+	 * ms it rested while this process could see it (under the 600 ms
+	 * allowance), not on the second.
+	 */
+	t0 = ms_now();
+	spawn(&c, WRITE_REST_WRITE, 300);
+	helper = stop_for(getpid(), c.pid, 350, 1000);
+	CU_ASSERT_FATAL(helper > 0);
+	CU_ASSERT_EQUAL(iorep_child_wait(&c, &wst, 600), 0);
+	CU_ASSERT_TRUE(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
+	CU_ASSERT_TRUE(ms_now() - t0 >= 1800);
+	CU_ASSERT_EQUAL(waitpid(helper, NULL, 0), helper);
+	assert_no_children();
+}
+
 int main(void)
 {
 	static const struct iorep_test tests[] = {
 		{"a child that ends is reaped", test_ends},
 		{"a stuck child is killed after the allowance", test_stuck},
 		{"a child making progress is waited for", test_progress},
+		{"stopped time is not stuck time", test_stopped},
 		{NULL, NULL},
 	};
 
