@@ -196,6 +196,31 @@ static int hold(struct iorep_model *m, struct iorep_model_cpu *c, const struct i
 }
 
 /*
+ * What the claim reads first, fetched at once so that the waits overlap: the
+ * slots of the held events' ranges in the device's domain, and of the dma
+ * address in its DMA-API handles (iorep_check_dma_event() looks it up next).
+ */
+static void claim_prefetch(const struct iorep_model *m, const struct iorep_model_cpu *c,
+			   const struct iorep_event *ev, uint32_t dev, enum iorep_etype want)
+{
+	uint32_t i, dom;
+
+	if (dev == IOREP_NONE)
+		return;
+	iorep_ivmap_prefetch(&m->devices[dev].dma_live, ev->dma_addr);
+	dom = iorep_model_device_domain(m, dev);
+	if (dom == IOREP_NONE)
+		return;
+	for (i = 0; i < c->n; i++)
+		if (c->q[i].type == want)
+			iorep_ivmap_prefetch(&m->domains[dom].live, c->q[i].iova);
+	for (i = 0; i < c->n; i++)
+		if (c->q[i].type == want)
+			iorep_ivmap_prefetch_node(&m->domains[dom].live, c->q[i].iova);
+	iorep_ivmap_prefetch_node(&m->devices[dev].dma_live, ev->dma_addr);
+}
+
+/*
  * The held events of CPU @c that a dma:* event of @dev claims (maps for a
  * map, unmaps for an unmap, overlapping one of its ranges) are processed as
  * the device's, the others as unattributed, in their order.
@@ -208,6 +233,7 @@ static int claim_held(struct iorep_model *m, struct iorep_model_cpu *c, const st
 	bool mine;
 	int ret;
 
+	claim_prefetch(m, c, ev, dev, want);
 	for (i = 0; i < c->n; i++) {
 		h = &c->q[i];
 		mine = false;
