@@ -30,9 +30,11 @@
  * a range's own start (find_containing(start), overlap_first*) and the step
  * to the next overlap cost O(1) expected; other searches take one plain
  * descent.  While apart, the ends are in start order too, so the tree
- * needs no augmentation: a change rebalances by heights alone, and an
- * insert of a range that the search before it (or a trim) found free links
- * where that search ended, without a descent of its own.  The first
+ * needs no augmentation: a change rebalances by heights alone (each node
+ * keeps the heights of both its subtrees, so the walk up reads the path to
+ * the root and no node beside it), and an insert of a range that the
+ * search before it (or a trim) found free links where that search ended,
+ * without a descent of its own.  The first
  * overlapping insert drops the table and computes the augmentation, O(n);
  * the table is rebuilt, O(n), when the nodes are apart again and the map
  * has had n changes since (amortized O(1)).  Meanwhile a change costs the
@@ -93,9 +95,10 @@ struct iorep_ivmap_node {
 	struct iorep_ivmap_node *left;
 	struct iorep_ivmap_node *right;
 	struct iorep_ivmap_node *parent;
-	uint64_t seq : 55;   /* insertion sequence, read-only for callers */
-	uint64_t dead : 1;   /* a tombstone: read with iorep_ivmap_node_dead() */
-	uint64_t height : 8; /* AVL height, 1 for a leaf */
+	uint64_t seq : 47;  /* insertion sequence, read-only for callers */
+	uint64_t dead : 1;  /* a tombstone: read with iorep_ivmap_node_dead() */
+	uint64_t hl : 8;    /* AVL heights of the left and right subtrees (0: none), */
+	uint64_t hr : 8;    /* so that a rebalancing walk reads no sibling */
 	/* The caller's to read and write. */
 	struct iorep_ivmap_val val;
 };

@@ -388,7 +388,7 @@ static int ivmap_check_subtree(struct ivmap_check *c, const struct iorep_ivmap_n
 	}
 	if (ivmap_check_subtree(c, n->right, n, &hr))
 		goto out;
-	if (hl > hr + 1 || hr > hl + 1 || n->height != 1 + (hl > hr ? hl : hr))
+	if (hl > hr + 1 || hr > hl + 1 || n->hl != hl || n->hr != hr)
 		goto out;
 	/* the augmentation is kept only while nodes may overlap */
 	max = n->last;
@@ -398,7 +398,7 @@ static int ivmap_check_subtree(struct ivmap_check *c, const struct iorep_ivmap_n
 		max = n->right->max_last;
 	if (c->m->overlap && n->max_last != max)
 		goto out;
-	*height = n->height;
+	*height = 1 + (hl > hr ? hl : hr);
 	ret = 0;
 out:
 	return ret;

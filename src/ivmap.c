@@ -27,7 +27,7 @@
 #include "iorep-ivmap.h"
 #include "ivmap-local.h"
 
-#define IVMAP_SEQ_MAX ((UINT64_C(1) << 55) - 1)
+#define IVMAP_SEQ_MAX ((UINT64_C(1) << 47) - 1)
 
 _Static_assert(sizeof(struct iorep_ivmap_node) <= 96, "ivmap node grew past 96 bytes");
 
@@ -84,19 +84,17 @@ static int ivmap_key_less(uint64_t a_start, uint64_t a_seq, uint64_t b_start, ui
 	return a_start < b_start || (a_start == b_start && a_seq < b_seq);
 }
 
+/* The height of the subtree at @n (0 for none), from the children's heights kept in @n. */
 static unsigned int ivmap_height(const struct iorep_ivmap_node *n)
 {
-	return n ? (unsigned int)n->height : 0;
+	return n ? 1u + (n->hl > n->hr ? n->hl : n->hr) : 0;
 }
 
-/* Recomputes @n's height, and max_last while nodes may overlap, from its children. */
+/* Recomputes @n's max_last, while nodes may overlap, from its children. */
 static void ivmap_update(const struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 {
-	unsigned int hl = ivmap_height(n->left);
-	unsigned int hr = ivmap_height(n->right);
 	uint64_t max = n->last;
 
-	n->height = 1 + (hl > hr ? hl : hr);
 	if (!m->overlap)
 		return;
 	if (n->left && n->left->max_last > max)
@@ -128,6 +126,9 @@ static struct iorep_ivmap_node *ivmap_rotate_left(struct iorep_ivmap *m, struct 
 	ivmap_replace_child(m, x->parent, x, y);
 	y->left = x;
 	x->parent = y;
+	/* x's new right subtree was y's left: the heights need no child read */
+	x->hr = y->hl;
+	y->hl = ivmap_height(x);
 	ivmap_update(m, x);
 	ivmap_update(m, y);
 	return y;
@@ -145,6 +146,8 @@ static struct iorep_ivmap_node *ivmap_rotate_right(struct iorep_ivmap *m,
 	ivmap_replace_child(m, x->parent, x, y);
 	y->right = x;
 	x->parent = y;
+	x->hl = y->hr;
+	y->hr = ivmap_height(x);
 	ivmap_update(m, x);
 	ivmap_update(m, y);
 	return y;
@@ -152,21 +155,21 @@ static struct iorep_ivmap_node *ivmap_rotate_right(struct iorep_ivmap *m,
 
 /*
  * Restores the AVL balance at @n, whose subtrees are valid AVL trees with
- * heights differing by at most 2, and updates its fields.  Returns the new
- * root of the subtree.
+ * heights differing by at most 2 (and kept right in n->hl, n->hr), and
+ * updates its fields.  Returns the new root of the subtree.
  */
 static struct iorep_ivmap_node *ivmap_rebalance(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 {
-	int bal = (int)ivmap_height(n->left) - (int)ivmap_height(n->right);
+	int bal = (int)n->hl - (int)n->hr;
 
 	if (bal > 1) {
-		if (ivmap_height(n->left->left) < ivmap_height(n->left->right))
-			ivmap_rotate_left(m, n->left);
+		if (n->left->hl < n->left->hr)
+			n->hl = ivmap_height(ivmap_rotate_left(m, n->left));
 		return ivmap_rotate_right(m, n);
 	}
 	if (bal < -1) {
-		if (ivmap_height(n->right->right) < ivmap_height(n->right->left))
-			ivmap_rotate_right(m, n->right);
+		if (n->right->hr < n->right->hl)
+			n->hr = ivmap_height(ivmap_rotate_right(m, n->right));
 		return ivmap_rotate_left(m, n);
 	}
 	ivmap_update(m, n);
@@ -174,29 +177,34 @@ static struct iorep_ivmap_node *ivmap_rebalance(struct iorep_ivmap *m, struct io
 }
 
 /*
- * Walks from @n to the root rebalancing, with nodes apart: heights only.
- * A node's stored height is what its parent was computed from, so once a
- * subtree comes out as high as before, the ancestors are right.
+ * Walks from @n, whose hl and hr are right, to the root rebalancing, with
+ * nodes apart: heights only.  Each node keeps the heights of its two
+ * children, so the walk reads the path to the root and nothing beside it,
+ * and once a subtree comes out as high as its parent has it, the
+ * ancestors are right.
  */
 static void ivmap_retrace(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 {
-	unsigned int hl, hr, height;
+	struct iorep_ivmap_node *p;
+	unsigned int h;
 
 	while (n) {
-		hl = ivmap_height(n->left);
-		hr = ivmap_height(n->right);
-		height = n->height;
-		if (hl > hr + 1 || hr > hl + 1) {
+		if (n->hl > n->hr + 1 || n->hr > n->hl + 1)
 			n = ivmap_rebalance(m, n);
-			if (n->height == height)
+		h = ivmap_height(n);
+		p = n->parent;
+		if (!p)
+			return;
+		if (p->left == n) {
+			if (p->hl == h)
 				return;
+			p->hl = h;
 		} else {
-			hl = 1 + (hl > hr ? hl : hr);
-			if (hl == height)
+			if (p->hr == h)
 				return;
-			n->height = hl;
+			p->hr = h;
 		}
-		n = n->parent;
+		n = p;
 	}
 }
 
@@ -231,10 +239,11 @@ static void ivmap_go_overlap(struct iorep_ivmap *m, size_t bad)
 
 /*
  * Walks from @n to the root, rebalancing and updating each node.  A node's
- * stored height and max_last are what its parent was computed from, so once
- * a subtree comes out with the same two values the ancestors are already
- * right and the walk stops, but never before @must (a node whose own
- * fields were changed above @n) has been visited.
+ * stored height (from its hl and hr) and max_last are what its parent was
+ * computed from, so once a subtree comes out with the same two values the
+ * ancestors are already right and the walk stops, but never before @must
+ * (a node whose own fields were changed above @n) has been visited.  With
+ * nodes apart, ivmap_retrace(): @n's hl and hr must be right.
  */
 static void ivmap_fixup(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 			const struct iorep_ivmap_node *must)
@@ -253,28 +262,28 @@ static void ivmap_fixup(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 		r = n->right;
 		hl = ivmap_height(l);
 		hr = ivmap_height(r);
+		height = ivmap_height(n);
+		n->hl = hl;
+		n->hr = hr;
 		if (n == must)
 			must = NULL;
 		if (hl > hr + 1 || hr > hl + 1) {
 			/* a rotation: compare the new subtree root with what the parent saw */
-			height = n->height;
 			max = n->max_last;
 			n = ivmap_rebalance(m, n);
-			if (!must && n->height == height && n->max_last == max)
+			if (!must && ivmap_height(n) == height && n->max_last == max)
 				return;
 			n = n->parent;
 			continue;
 		}
 		/* balanced here: ivmap_update() without reading the children twice */
-		height = 1 + (hl > hr ? hl : hr);
 		max = n->last;
 		if (l && l->max_last > max)
 			max = l->max_last;
 		if (r && r->max_last > max)
 			max = r->max_last;
-		if (!must && n->height == height && n->max_last == max)
+		if (!must && ivmap_height(n) == height && n->max_last == max)
 			return;
-		n->height = height;
 		n->max_last = max;
 		n = n->parent;
 	}
@@ -328,7 +337,8 @@ static void ivmap_attach(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 	n->left = NULL;
 	n->right = NULL;
 	n->parent = p;
-	n->height = 1;
+	n->hl = 0;
+	n->hr = 0;
 	n->max_last = n->last;
 	if (!p)
 		m->root = n;
@@ -343,6 +353,10 @@ static void ivmap_attach(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 		ivmap_note_change(m);
 		return;
 	}
+	if (p && right)
+		p->hr = 1;
+	else if (p)
+		p->hl = 1;
 	ivmap_retrace(m, p);
 	/* nodes overlap (or the table has no memory): the table goes */
 	if (bad || iorep_ivmap_slots_put(m, n) < 0)
@@ -404,6 +418,13 @@ static void ivmap_unlink_tree(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 		c = n->left ? n->left : n->right;
 		if (c)
 			c->parent = p;
+		/* apart, @p's height of that side (@n had one subtree at most: hl + hr) */
+		if (p && !m->overlap) {
+			if (p->left == n)
+				p->hl = n->hl + n->hr;
+			else
+				p->hr = n->hl + n->hr;
+		}
 		ivmap_replace_child(m, p, n, c);
 		ivmap_fixup(m, p, NULL);
 		return;
@@ -415,20 +436,25 @@ static void ivmap_unlink_tree(struct iorep_ivmap *m, struct iorep_ivmap_node *n)
 		s = s->left;
 	if (s == n->right) {
 		from = s;
+		/* overlapping, ivmap_fixup() compares @s with what @p saw: @n */
+		if (m->overlap)
+			s->hr = n->hr;
 	} else {
 		from = s->parent;
 		from->left = s->right;
+		from->hl = s->hr;
 		if (s->right)
 			s->right->parent = from;
 		s->right = n->right;
 		n->right->parent = s;
+		/* the height @n's right subtree had, which the walk from @from corrects */
+		s->hr = n->hr;
 	}
 	s->left = n->left;
+	s->hl = n->hl;
 	n->left->parent = s;
 	s->parent = p;
 	ivmap_replace_child(m, p, n, s);
-	/* What @p was computed from, so that ivmap_fixup() compares against it. */
-	s->height = n->height;
 	s->max_last = n->max_last;
 	ivmap_fixup(m, from, s);
 }
