@@ -215,6 +215,16 @@ struct iorep_ivmap_node *iorep_ivmap_reset(struct iorep_ivmap *m, struct iorep_i
 					   uint64_t start, uint64_t end,
 					   const struct iorep_ivmap_val *val, int dead);
 
+/*
+ * As iorep_ivmap_reset(), when the caller knows that @n lies inside
+ * [@start, @end) and no other node, live or dead, overlaps that range (say,
+ * it has just removed them): then @n always stays where it is, and its
+ * neighbours are not looked at.  Any other use breaks the map.
+ */
+struct iorep_ivmap_node *iorep_ivmap_reset_sole(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
+						uint64_t start, uint64_t end,
+						const struct iorep_ivmap_val *val, int dead);
+
 /* Removes the dead nodes whose val.ts is below @before_ts (UINT64_MAX: all); returns how many. */
 size_t iorep_ivmap_sweep_dead(struct iorep_ivmap *m, uint64_t before_ts);
 

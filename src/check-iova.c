@@ -130,9 +130,15 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_
 	} else {
 		if (reuse)
 			iorep_ivmap_remove(&d->live, reuse);
-		/* the spare's removal and the insert, in one */
-		if (spare ? !iorep_ivmap_reset(&d->live, spare, ev->iova, end, &val, 0) :
-			    !iorep_ivmap_insert(&d->live, ev->iova, end, &val))
+		/* the spare's removal and the insert, in one; with no live node on
+		 * the range, the walk has left the spare alone on it */
+		if (spare && !live)
+			n = iorep_ivmap_reset_sole(&d->live, spare, ev->iova, end, &val, 0);
+		else if (spare)
+			n = iorep_ivmap_reset(&d->live, spare, ev->iova, end, &val, 0);
+		else
+			n = iorep_ivmap_insert(&d->live, ev->iova, end, &val);
+		if (!n)
 			return m->error = -IOREP_ENOMEM;
 	}
 	d->maps++;
@@ -154,24 +160,32 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_
  * Records [start, end) as unmapped by @ev: @reuse (a live node of exactly
  * that range, now unmapped) turns dead in place, else @spare (a node inside
  * the range that the unmap would have removed, or NULL) becomes a dead
- * node of the range, else one is added.
+ * node of the range, else one is added.  @alone: no node but @spare and
+ * @reuse is left on the range.
  */
 static int remember_dead(struct iorep_model *m, struct iorep_domain *d,
 			 const struct iorep_mapev *ev, uint64_t start, uint64_t end, uint64_t map_ts,
-			 struct iorep_ivmap_node *reuse, struct iorep_ivmap_node *spare)
+			 struct iorep_ivmap_node *reuse, struct iorep_ivmap_node *spare, bool alone)
 {
 	/* a dead range has no physical address: paddr keeps when it was mapped (0: unknown) */
 	struct iorep_ivmap_val val = {
 		.paddr = map_ts, .ts = ev->ts, .pos = ev->pos, .cpu = ev->cpu, .pid = ev->pid
 	};
+	struct iorep_ivmap_node *n;
 
 	if (reuse) {
 		if (spare)
 			iorep_ivmap_remove(&d->live, spare);
 		iorep_ivmap_kill(&d->live, reuse, &val);
-	} else if (spare ? !iorep_ivmap_reset(&d->live, spare, start, end, &val, 1) :
-			   !iorep_ivmap_insert_dead(&d->live, start, end, &val)) {
-		return m->error = -IOREP_ENOMEM;
+	} else {
+		if (spare && alone)
+			n = iorep_ivmap_reset_sole(&d->live, spare, start, end, &val, 1);
+		else if (spare)
+			n = iorep_ivmap_reset(&d->live, spare, start, end, &val, 1);
+		else
+			n = iorep_ivmap_insert_dead(&d->live, start, end, &val);
+		if (!n)
+			return m->error = -IOREP_ENOMEM;
 	}
 	iorep_model_history_note(m);
 	return 0;
@@ -314,7 +328,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 			ev->iova, end, covered, ev->size,
 			in_dead ? "; the rest was already unmapped" : "");
 	}
-	if (remember_dead(m, d, ev, ev->iova, end, map_ts, reuse, spare) < 0)
+	/* the walk trimmed every other node off the range, but in the pool once done */
+	if (remember_dead(m, d, ev, ev->iova, end, map_ts, reuse, spare, !done) < 0)
 		return m->error;
 	update_peaks(m, d);
 	iorep_series_note(&m->series, ev->ts, m->stats.live, m->stats.live_bytes, false);

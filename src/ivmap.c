@@ -653,6 +653,21 @@ void iorep_ivmap_revive(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 	n->val = *val;
 }
 
+/* Apart: @n takes [@start, @last] and a new seq where it is, its place in the order unchanged. */
+static void ivmap_rekey_apart(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t start,
+			      uint64_t last)
+{
+	if (start != n->start) {
+		iorep_ivmap_slots_del(m, n, 0);
+		n->start = start;
+		/* the entry just freed leaves room: cannot fail */
+		(void)iorep_ivmap_slots_put(m, n);
+	}
+	n->last = last;
+	n->seq = m->next_seq++;
+	m->hint_ok = 0;
+}
+
 struct iorep_ivmap_node *iorep_ivmap_reset(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 					   uint64_t start, uint64_t end,
 					   const struct iorep_ivmap_val *val, int dead)
@@ -686,15 +701,37 @@ struct iorep_ivmap_node *iorep_ivmap_reset(struct iorep_ivmap *m, struct iorep_i
 		ivmap_fixup(m, n, NULL);
 		ivmap_note_change(m);
 	} else {
-		if (start != n->start) {
-			iorep_ivmap_slots_del(m, n, 0);
-			n->start = start;
-			/* the entry just freed leaves room: cannot fail */
-			(void)iorep_ivmap_slots_put(m, n);
-		}
+		ivmap_rekey_apart(m, n, start, last);
+	}
+	n->dead = dead;
+	n->val = *val;
+	ivmap_count_in(m, dead, start, last);
+	return n;
+}
+
+struct iorep_ivmap_node *iorep_ivmap_reset_sole(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
+						uint64_t start, uint64_t end,
+						const struct iorep_ivmap_val *val, int dead)
+{
+	uint64_t last;
+
+	if (!iorep_ivmap_last_of(start, end, &last) || m->next_seq > IVMAP_SEQ_MAX)
+		return NULL;
+	ivmap_count_out(m, n);
+	/*
+	 * The caller's word: @n lies inside the range and no other node
+	 * overlaps it, so the neighbours are below and above the range and
+	 * overlap @n neither before nor after: @n stays, and the count of
+	 * overlapping neighbours with it.
+	 */
+	if (m->overlap) {
+		n->start = start;
 		n->last = last;
 		n->seq = m->next_seq++;
-		m->hint_ok = 0;
+		ivmap_fixup(m, n, NULL);
+		ivmap_note_change(m);
+	} else {
+		ivmap_rekey_apart(m, n, start, last);
 	}
 	n->dead = dead;
 	n->val = *val;

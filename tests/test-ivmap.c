@@ -1231,6 +1231,59 @@ static void test_hint_and_reset(void)
 	iorep_ivmap_release(&m);
 }
 
+/*
+ * iorep_ivmap_reset_sole(): the caller vouches that the node is alone on the
+ * range, and it stays where it is, apart (its entry in the table follows
+ * its new start) and overlapping alike.
+ */
+static void test_reset_sole(void)
+{
+	struct iorep_ivmap m;
+	struct iorep_ivmap_val v = mkval(0x55000, 9);
+	struct iorep_ivmap_node *a, *b, *c, *d, *o[8];
+	uint64_t seq;
+
+	iorep_ivmap_init(&m);
+	a = ins(&m, 0x1000, 0x2000, 0x10000, 1);
+	b = ins(&m, 0x4000, 0x5000, 0x40000, 2);
+	c = ins(&m, 0x8000, 0x9000, 0x80000, 3);
+	seq = m.next_seq;
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_reset_sole(&m, b, 0x3000, 0x6000, &v, 1), b);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(&m), 0);
+	CU_ASSERT(b->start == 0x3000 && b->last == 0x5fff && b->seq == seq && b->dead);
+	CU_ASSERT_EQUAL(b->val.paddr, 0x55000);
+	CU_ASSERT_EQUAL(m.next_seq, seq + 1);
+	CU_ASSERT(iorep_ivmap_apart(&m));
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&m), 2);
+	CU_ASSERT_EQUAL(iorep_ivmap_dead_count(&m), 1);
+	CU_ASSERT_EQUAL(iorep_ivmap_bytes(&m), 0x2000);
+	/* found by its new start (the table), not by the old one */
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_dead_overlap_first(&m, 0x3000, 0x3001), b);
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_dead_find_containing(&m, 0x5fff), b);
+	CU_ASSERT_PTR_NULL(iorep_ivmap_dead_find_containing(&m, 0x6000));
+	CU_ASSERT_EQUAL(in_order(&m, o, 8), 3);
+	CU_ASSERT(o[0] == a && o[1] == b && o[2] == c);
+	/* an invalid range changes nothing */
+	CU_ASSERT_PTR_NULL(iorep_ivmap_reset_sole(&m, b, 0x3000, 0x3000, &v, 0));
+	CU_ASSERT(b->start == 0x3000 && b->last == 0x5fff && b->dead);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(&m), 0);
+
+	/* overlapping elsewhere: max_last follows, the pairs that overlap do not change */
+	d = ins(&m, 0x8000, 0x8800, 0x80000, 4);
+	CU_ASSERT(!iorep_ivmap_apart(&m));
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_reset_sole(&m, b, 0x2800, 0x7800, &v, 0), b);
+	CU_ASSERT_EQUAL(iorep_ivmap_validate(&m), 0);
+	CU_ASSERT(b->start == 0x2800 && b->last == 0x77ff && !b->dead);
+	CU_ASSERT(!iorep_ivmap_apart(&m));
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_overlap_first(&m, 0x7000, 0x7100), b);
+	CU_ASSERT_PTR_EQUAL(iorep_ivmap_find_containing(&m, 0x2800), b);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&m), 4);
+	CU_ASSERT_EQUAL(iorep_ivmap_dead_count(&m), 0);
+	CU_ASSERT_EQUAL(in_order(&m, o, 8), 4);
+	CU_ASSERT(o[0] == a && o[1] == b && o[2] == c && o[3] == d);
+	iorep_ivmap_release(&m);
+}
+
 /* The naive state of test_random_apart(). */
 struct apart_ent {
 	struct iorep_ivmap_node *node;
@@ -1388,8 +1441,12 @@ static void test_random_apart(void)
 				if (reuse)
 					apart_trim(&a, &m, apart_find(&a, reuse), s, l);
 				if (spare) {
+					/* with no live node, the walk left the spare alone */
 					i = apart_find(&a, spare);
-					a.bad |= (iorep_ivmap_reset(&m, spare, s, l + 1, &v, 0) != spare) << 7;
+					n = !live_hit && rnd(&g) % 2 ?
+						    iorep_ivmap_reset_sole(&m, spare, s, l + 1, &v, 0) :
+						    iorep_ivmap_reset(&m, spare, s, l + 1, &v, 0);
+					a.bad |= (n != spare) << 7;
 					a.e[i] = (struct apart_ent){ spare, s, l, a.seq++, 0 };
 					resets++;
 				} else {
@@ -1422,8 +1479,11 @@ static void test_random_apart(void)
 				iorep_ivmap_kill(&m, reuse, &v);
 				a.e[apart_find(&a, reuse)].dead = 1;
 			} else if (spare) {
+				/* the walk trimmed every other node off the range */
 				i = apart_find(&a, spare);
-				a.bad |= (iorep_ivmap_reset(&m, spare, s, l + 1, &v, 1) != spare) << 7;
+				n = rnd(&g) % 2 ? iorep_ivmap_reset_sole(&m, spare, s, l + 1, &v, 1) :
+						  iorep_ivmap_reset(&m, spare, s, l + 1, &v, 1);
+				a.bad |= (n != spare) << 7;
 				a.e[i] = (struct apart_ent){ spare, s, l, a.seq++, 1 };
 				resets++;
 			} else {
@@ -1485,6 +1545,7 @@ int main(void)
 		{"randomized live and dead nodes", test_random_dead},
 		{"randomized allocator pattern, apart and overlapping", test_random_apart},
 		{"inserts where a search or trim left room; reset", test_hint_and_reset},
+		{"reset of a node alone on its range", test_reset_sole},
 		{ NULL, NULL },
 	};
 

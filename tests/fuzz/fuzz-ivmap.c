@@ -209,24 +209,48 @@ static void op_insert(struct prog *g, bool probe)
 	check_node(e, n);
 }
 
-/* A node given a new range (near its own, or anywhere), payload and sequence. */
+/* True when @e is the only entry overlapping [start, last] and lies inside it. */
+static bool alone_on(const struct prog *g, const struct ent *e, uint64_t start, uint64_t last)
+{
+	size_t i;
+
+	if (e->start < start || e->last > last)
+		return false;
+	for (i = 0; i < g->n; i++)
+		if (&g->e[i] != e && g->e[i].start <= last && g->e[i].last >= start)
+			return false;
+	return true;
+}
+
+/*
+ * A node given a new range (near its own, or anywhere), payload and
+ * sequence; iorep_ivmap_reset_sole() when the node is alone on the new range
+ * (or the range is invalid) and the program says so.
+ */
 static void op_reset(struct prog *g)
 {
 	struct iorep_ivmap_val v = {.paddr = u64(g), .owner = g->next_tag};
+	struct iorep_ivmap_node *(*reset)(struct iorep_ivmap *, struct iorep_ivmap_node *,
+					  uint64_t, uint64_t, const struct iorep_ivmap_val *, int);
 	uint64_t start, end;
 	struct ent *e;
+	uint8_t how;
 
 	if (!g->n)
 		return;
 	e = &g->e[byte(g) % g->n];
-	start = byte(g) & 1 ? e->start + (addr(g) & 0xffff) : addr(g);
+	how = byte(g);
+	start = how & 1 ? e->start + (addr(g) & 0xffff) : addr(g);
 	end = end_from(g, start);
+	reset = how & 2 && (!valid(start, end) || alone_on(g, e, start, end - 1)) ?
+			iorep_ivmap_reset_sole :
+			iorep_ivmap_reset;
 	if (!valid(start, end)) {
-		FUZZ_ASSERT(iorep_ivmap_reset(&g->map, e->node, start, end, &v, 0) == NULL);
+		FUZZ_ASSERT(reset(&g->map, e->node, start, end, &v, 0) == NULL);
 		check_node(e, e->node);
 		return;
 	}
-	FUZZ_ASSERT(iorep_ivmap_reset(&g->map, e->node, start, end, &v, 0) == e->node);
+	FUZZ_ASSERT(reset(&g->map, e->node, start, end, &v, 0) == e->node);
 	e->start = start;
 	e->last = end - 1;
 	e->seq = g->next_seq++;
