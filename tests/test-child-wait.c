@@ -50,7 +50,7 @@ static void write_for(int fd, long ms)
 static void spawn(struct iorep_child *c, enum behaviour b, long ms)
 {
 	volatile unsigned long spin = 0;
-	int ret = iorep_child_fork(c);
+	int n, ret = iorep_child_fork(c);
 
 	CU_ASSERT_FATAL(ret >= 0);
 	if (ret)
@@ -73,12 +73,21 @@ static void spawn(struct iorep_child *c, enum behaviour b, long ms)
 		write_for(open("/dev/null", O_WRONLY), ms);
 		_exit(0);
 	case WRITE_REST_WRITE:
-		/* 200 ms of progress, 300 ms of none (10 naps: a stop delays the rest), @ms more */
+		/*
+		 * 200 ms of progress, 300 ms of none in 10 naps, @ms more: exit
+		 * status 0 when a nap took 800 ms or more (the child was stopped
+		 * while resting, what the test is about), else 1
+		 */
 		write_for(open("/dev/null", O_WRONLY), 200);
-		for (ret = 0; ret < 10; ret++)
+		for (ret = 1, n = 0; n < 10; n++) {
+			long long t = ms_now();
+
 			sleep_ms(30);
+			if (ms_now() - t >= 800)
+				ret = 0;
+		}
 		write_for(open("/dev/null", O_WRONLY), ms);
-		_exit(0);
+		_exit(ret);
 	case STOP_SELF:
 		raise(SIGSTOP);
 		_exit(3);
@@ -100,10 +109,11 @@ static void test_ends(void)
 	int wst = 0;
 
 	spawn(&c, EXIT_AFTER, 100);
-	CU_ASSERT_EQUAL(iorep_child_wait(&c, &wst, 5000), 0);
+	/* a minute's allowance: a look each second */
+	CU_ASSERT_EQUAL(iorep_child_wait(&c, &wst, 60000), 0);
 	CU_ASSERT_TRUE(WIFEXITED(wst) && WEXITSTATUS(wst) == 3);
-	/* woken when the child ends, not at the next sample */
-	CU_ASSERT_TRUE(ms_now() - t0 < 2000);
+	/* woken when the child ends, not at the next look */
+	CU_ASSERT_TRUE(ms_now() - t0 < 950);
 	/* no allowance: a plain wait */
 	spawn(&c, EXIT_AFTER, 300);
 	CU_ASSERT_EQUAL(iorep_child_wait(&c, &wst, 0), 0);
@@ -143,8 +153,8 @@ static void test_progress(void)
 	int wst = 0;
 
 	spawn(&c, WRITE_AWHILE, 1500);
-	/* five times the allowance, never idle for it */
-	CU_ASSERT_EQUAL(iorep_child_wait(&c, &wst, 300), 0);
+	/* 2.5 times the allowance, never idle for it */
+	CU_ASSERT_EQUAL(iorep_child_wait(&c, &wst, 600), 0);
 	CU_ASSERT_TRUE(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
 	CU_ASSERT_TRUE(ms_now() - t0 >= 1500);
 	assert_no_children();
@@ -196,13 +206,13 @@ static void test_stopped(void)
 	 * ms it rested while this process could see it (under the 600 ms
 	 * allowance), not on the second.
 	 */
-	t0 = ms_now();
 	spawn(&c, WRITE_REST_WRITE, 300);
 	helper = stop_for(getpid(), c.pid, 350, 1000);
 	CU_ASSERT_FATAL(helper > 0);
 	CU_ASSERT_EQUAL(iorep_child_wait(&c, &wst, 600), 0);
-	CU_ASSERT_TRUE(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
-	CU_ASSERT_TRUE(ms_now() - t0 >= 1800);
+	CU_ASSERT_TRUE(WIFEXITED(wst));
+	/* 1: the stop came after the rest (the helper ran 450 ms late): nothing was tested */
+	CU_ASSERT_EQUAL(WEXITSTATUS(wst), 0);
 	CU_ASSERT_EQUAL(waitpid(helper, NULL, 0), helper);
 	assert_no_children();
 }
