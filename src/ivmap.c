@@ -668,18 +668,27 @@ static void ivmap_rekey_apart(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 	m->hint_ok = 0;
 }
 
-struct iorep_ivmap_node *iorep_ivmap_reset(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
-					   uint64_t start, uint64_t end,
-					   const struct iorep_ivmap_val *val, int dead)
+/*
+ * iorep_ivmap_reset(), and with @sole iorep_ivmap_reset_sole(): the
+ * caller's word that @n lies inside the range and no other node overlaps
+ * it, so the neighbours are below and above the range and overlap @n
+ * neither before nor after.  Then they need no look: @n stays, and the
+ * count of overlapping neighbours with it.
+ */
+static struct iorep_ivmap_node *ivmap_reset(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
+					    uint64_t start, uint64_t end,
+					    const struct iorep_ivmap_val *val, int dead, int sole)
 {
-	struct iorep_ivmap_node *pred, *succ;
+	struct iorep_ivmap_node *pred = NULL, *succ = NULL;
 	uint64_t last;
 
 	if (!iorep_ivmap_last_of(start, end, &last) || m->next_seq > IVMAP_SEQ_MAX)
 		return NULL;
 	ivmap_count_out(m, n);
-	pred = iorep_ivmap_prev_any(n);
-	succ = iorep_ivmap_next_any(n);
+	if (!sole) {
+		pred = iorep_ivmap_prev_any(n);
+		succ = iorep_ivmap_next_any(n);
+	}
 	/*
 	 * The new key (start, newest seq) falls between the neighbours' when
 	 * pred->start <= start < succ->start: then @n stays.  Apart, it must
@@ -709,34 +718,18 @@ struct iorep_ivmap_node *iorep_ivmap_reset(struct iorep_ivmap *m, struct iorep_i
 	return n;
 }
 
+struct iorep_ivmap_node *iorep_ivmap_reset(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
+					   uint64_t start, uint64_t end,
+					   const struct iorep_ivmap_val *val, int dead)
+{
+	return ivmap_reset(m, n, start, end, val, dead, 0);
+}
+
 struct iorep_ivmap_node *iorep_ivmap_reset_sole(struct iorep_ivmap *m, struct iorep_ivmap_node *n,
 						uint64_t start, uint64_t end,
 						const struct iorep_ivmap_val *val, int dead)
 {
-	uint64_t last;
-
-	if (!iorep_ivmap_last_of(start, end, &last) || m->next_seq > IVMAP_SEQ_MAX)
-		return NULL;
-	ivmap_count_out(m, n);
-	/*
-	 * The caller's word: @n lies inside the range and no other node
-	 * overlaps it, so the neighbours are below and above the range and
-	 * overlap @n neither before nor after: @n stays, and the count of
-	 * overlapping neighbours with it.
-	 */
-	if (m->overlap) {
-		n->start = start;
-		n->last = last;
-		n->seq = m->next_seq++;
-		ivmap_fixup(m, n, NULL);
-		ivmap_note_change(m);
-	} else {
-		ivmap_rekey_apart(m, n, start, last);
-	}
-	n->dead = dead;
-	n->val = *val;
-	ivmap_count_in(m, dead, start, last);
-	return n;
+	return ivmap_reset(m, n, start, end, val, dead, 1);
 }
 
 size_t iorep_ivmap_sweep_dead(struct iorep_ivmap *m, uint64_t before_ts)
