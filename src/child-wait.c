@@ -125,6 +125,15 @@ int iorep_child_fork(struct iorep_child *c)
 	return 1;
 }
 
+/* Reaps @c, which has ended or is about to: 0, or -errno. */
+static int reap(const struct iorep_child *c, int *wst)
+{
+	while (waitpid(c->pid, wst, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
 /* Sleeps until @c ends or @ms pass: 1 when it ended (reaped into *@wst), 0, or -errno. */
 static int wait_for(const struct iorep_child *c, int *wst, unsigned int ms)
 {
@@ -135,10 +144,8 @@ static int wait_for(const struct iorep_child *c, int *wst, unsigned int ms)
 		return errno == EINTR ? 0 : -errno;
 	if (n == 0)
 		return 0;
-	while (waitpid(c->pid, wst, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 1;
+	n = reap(c, wst);
+	return n < 0 ? n : 1;
 }
 
 /* Ends a stuck @c: SIGTERM (the probe child cleans up on it), then SIGKILL. */
@@ -154,10 +161,8 @@ static int end_stuck(const struct iorep_child *c, int *wst)
 			return ret < 0 ? ret : -ETIMEDOUT;
 	} while (now_ms() < until);
 	kill(c->pid, SIGKILL);
-	while (waitpid(c->pid, wst, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return -ETIMEDOUT;
+	ret = reap(c, wst);
+	return ret < 0 ? ret : -ETIMEDOUT;
 }
 
 int iorep_child_wait(struct iorep_child *c, int *wst, unsigned int stall_ms)
@@ -168,9 +173,7 @@ int iorep_child_wait(struct iorep_child *c, int *wst, unsigned int stall_ms)
 	int ret;
 
 	if (!stall_ms || sample(c->pid, &seen, &held) < 0) {
-		while ((ret = waitpid(c->pid, wst, 0)) < 0 && errno == EINTR)
-			;
-		ret = ret < 0 ? -errno : 0;
+		ret = reap(c, wst);
 		goto out;
 	}
 	if (step < 1)

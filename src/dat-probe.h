@@ -19,8 +19,8 @@
  * the file, with the signal in *@out (or, a sanitizer's exit, minus the exit
  * status); -ETIMEDOUT when the child made no progress for
  * IOREP_PROBE_STALL_MS milliseconds (default below; 0 waits for ever) and
- * was killed, with those milliseconds in *@out.  What libtracecmd leaves behind on a damaged file stays in
- * the child too.
+ * was killed, with those milliseconds in *@out.  What libtracecmd leaves
+ * behind on a damaged file stays in the child too.
  */
 #define IOREP_PROBE_STALL_DEFAULT_MS 30000
 
