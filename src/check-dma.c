@@ -75,13 +75,7 @@ static int add_handle(struct iorep_model *m, uint32_t dev, const struct iorep_ev
 		if (reuse)
 			iorep_ivmap_remove(&d->dma_live, reuse);
 		/* with no live handle on the range, the walk left the spare alone on it */
-		if (spare && !live)
-			n = iorep_ivmap_reset_sole(&d->dma_live, spare, start, end, &val, 0);
-		else if (spare)
-			n = iorep_ivmap_reset(&d->dma_live, spare, start, end, &val, 0);
-		else
-			n = iorep_ivmap_insert(&d->dma_live, start, end, &val);
-		if (!n)
+		if (!iorep_model_place(&d->dma_live, spare, !live, start, end, &val, 0))
 			return m->error = -IOREP_ENOMEM;
 	}
 	d->dma_maps++;

@@ -132,13 +132,7 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_
 			iorep_ivmap_remove(&d->live, reuse);
 		/* the spare's removal and the insert, in one; with no live node on
 		 * the range, the walk has left the spare alone on it */
-		if (spare && !live)
-			n = iorep_ivmap_reset_sole(&d->live, spare, ev->iova, end, &val, 0);
-		else if (spare)
-			n = iorep_ivmap_reset(&d->live, spare, ev->iova, end, &val, 0);
-		else
-			n = iorep_ivmap_insert(&d->live, ev->iova, end, &val);
-		if (!n)
+		if (!iorep_model_place(&d->live, spare, !live, ev->iova, end, &val, 0))
 			return m->error = -IOREP_ENOMEM;
 	}
 	d->maps++;
@@ -171,21 +165,13 @@ static int remember_dead(struct iorep_model *m, struct iorep_domain *d,
 	struct iorep_ivmap_val val = {
 		.paddr = map_ts, .ts = ev->ts, .pos = ev->pos, .cpu = ev->cpu, .pid = ev->pid
 	};
-	struct iorep_ivmap_node *n;
 
 	if (reuse) {
 		if (spare)
 			iorep_ivmap_remove(&d->live, spare);
 		iorep_ivmap_kill(&d->live, reuse, &val);
-	} else {
-		if (spare && alone)
-			n = iorep_ivmap_reset_sole(&d->live, spare, start, end, &val, 1);
-		else if (spare)
-			n = iorep_ivmap_reset(&d->live, spare, start, end, &val, 1);
-		else
-			n = iorep_ivmap_insert_dead(&d->live, start, end, &val);
-		if (!n)
-			return m->error = -IOREP_ENOMEM;
+	} else if (!iorep_model_place(&d->live, spare, alone, start, end, &val, 1)) {
+		return m->error = -IOREP_ENOMEM;
 	}
 	iorep_model_history_note(m);
 	return 0;

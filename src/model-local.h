@@ -114,6 +114,26 @@ static inline void iorep_mapev_event(const struct iorep_mapev *mv, struct iorep_
 	};
 }
 
+/*
+ * Adds [@start, @end) with *@val to @map, a dead node when @dead: into
+ * @spare, a node of @map the caller was about to remove, when there is one
+ * (@alone: the caller's walk has left it alone on the range, so its
+ * neighbours need no look: iorep_ivmap_reset_sole()), else as a new node.
+ * NULL when there is no memory.
+ */
+static inline struct iorep_ivmap_node *iorep_model_place(struct iorep_ivmap *map,
+							 struct iorep_ivmap_node *spare, bool alone,
+							 uint64_t start, uint64_t end,
+							 const struct iorep_ivmap_val *val, int dead)
+{
+	if (spare && alone)
+		return iorep_ivmap_reset_sole(map, spare, start, end, val, dead);
+	if (spare)
+		return iorep_ivmap_reset(map, spare, start, end, val, dead);
+	return dead ? iorep_ivmap_insert_dead(map, start, end, val) :
+		      iorep_ivmap_insert(map, start, end, val);
+}
+
 /* check-iova.c: mappings of one domain. */
 int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t dom,
 		    uint32_t dev);
