@@ -414,6 +414,32 @@ static struct iorep_event mkev(enum iorep_etype type, uint64_t ts, int32_t pid)
 	return ev;
 }
 
+/* A device added and attached to its DMA domain, then to a user domain of pid 9. */
+static void attach_user_domain(struct iorep_model *m)
+{
+	struct iorep_event ev;
+
+	ev = mkev(IOREP_EV_ADD_DEVICE, 1000000000ull, 1);
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(m, &ev), 0);
+	ev = mkev(IOREP_EV_ATTACH, 1100000000ull, 1);
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(m, &ev), 0);
+	ev = mkev(IOREP_EV_ATTACH, 2000000000ull, 9);
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(m, &ev), 0);
+}
+
+/* The live map of @m's user domain (attach_user_domain()); ends the test when there is none. */
+static struct iorep_ivmap *user_live(struct iorep_model *m)
+{
+	struct iorep_ivmap *live = NULL;
+	uint32_t i;
+
+	for (i = 0; i < m->ndomains; i++)
+		if (m->domains[i].kind == IOREP_DOM_USER)
+			live = &m->domains[i].live;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(live);
+	return live;
+}
+
 /*
  * The unmapped history (dead nodes) of a long trace stays within
  * IOREP_HISTORY_MAX over all maps: old history is dropped, recent history
@@ -429,12 +455,7 @@ static void test_history_bounded(void)
 	uint32_t i, doubles = 0;
 
 	iorep_model_init(&m, st);
-	ev = mkev(IOREP_EV_ADD_DEVICE, 1000000000ull, 1);
-	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
-	ev = mkev(IOREP_EV_ATTACH, 1100000000ull, 1);
-	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
-	ev = mkev(IOREP_EV_ATTACH, 2000000000ull, 9); /* a user domain of pid 9 */
-	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	attach_user_domain(&m);
 	for (i = 0; i < n; i++) {
 		ev = mkev(IOREP_EV_MAP, ts++, 9);
 		ev.iova = 0x100000 + (uint64_t)i * 0x1000;
@@ -488,24 +509,15 @@ static void test_unmap_record_reuses_a_node(void)
 {
 	struct iorep_strtab *st = iorep_strtab_new();
 	struct iorep_model m;
-	struct iorep_event ev;
 	struct iorep_ivmap_node *first;
-	struct iorep_ivmap *live = NULL;
+	struct iorep_ivmap *live;
 	uint32_t i;
 
 	iorep_model_init(&m, st);
-	ev = mkev(IOREP_EV_ADD_DEVICE, 1000000000ull, 1);
-	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
-	ev = mkev(IOREP_EV_ATTACH, 1100000000ull, 1);
-	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
-	ev = mkev(IOREP_EV_ATTACH, 2000000000ull, 9); /* a user domain of pid 9 */
-	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	attach_user_domain(&m);
 	for (i = 0; i < 3; i++)
 		feed_range(&m, IOREP_EV_MAP, 3000000000ull + i, 0x100000 + i * 0x1000, 0x1000);
-	for (i = 0; i < m.ndomains; i++)
-		if (m.domains[i].kind == IOREP_DOM_USER)
-			live = &m.domains[i].live;
-	CU_ASSERT_PTR_NOT_NULL_FATAL(live);
+	live = user_live(&m);
 	first = iorep_ivmap_find_containing(live, 0x100000);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(first);
 	/* the unmap of the three: the first page's node is the record of all */
@@ -547,23 +559,13 @@ static void test_map_takes_front_of_record(void)
 {
 	struct iorep_strtab *st = iorep_strtab_new();
 	struct iorep_model m;
-	struct iorep_event ev;
 	struct iorep_ivmap_node *rec, *rest;
-	struct iorep_ivmap *live = NULL;
-	uint32_t i;
+	struct iorep_ivmap *live;
 
 	iorep_model_init(&m, st);
-	ev = mkev(IOREP_EV_ADD_DEVICE, 1000000000ull, 1);
-	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
-	ev = mkev(IOREP_EV_ATTACH, 1100000000ull, 1);
-	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
-	ev = mkev(IOREP_EV_ATTACH, 2000000000ull, 9); /* a user domain of pid 9 */
-	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+	attach_user_domain(&m);
 	feed_range(&m, IOREP_EV_MAP, 3000000000ull, 0x100000, 0x3000);
-	for (i = 0; i < m.ndomains; i++)
-		if (m.domains[i].kind == IOREP_DOM_USER)
-			live = &m.domains[i].live;
-	CU_ASSERT_PTR_NOT_NULL_FATAL(live);
+	live = user_live(&m);
 	feed_range(&m, IOREP_EV_UNMAP, 3000000010ull, 0x100000, 0x3000);
 	rec = iorep_ivmap_dead_find_containing(live, 0x100000);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rec);
