@@ -78,9 +78,10 @@ for t in $which; do
 	# artifacts/ as without -fork.  A timeout does not: its input is kept in
 	# artifacts/ too, the run goes on with a new child, and run.sh fails at the end.
 	# (A child of the reader that opens the file, src/dat-probe.c, was seen stuck for
-	# good inside ASan's allocator, twice in 20 minutes, never again on its input.)
-	# The inputs the guard took (library crashes, fuzz-tracedat.c) are kept in
-	# guarded/, one line each in guarded/log.
+	# good inside ASan's allocator, twice in 20 minutes, never again on its input; the
+	# reader now stops a child that makes no progress, below.)  The inputs the guard
+	# took (library crashes, fuzz-tracedat.c) and those whose child was stopped are
+	# kept in guarded/, one line each in guarded/log.
 	guarded=
 	if [ "$t" = tracedat ]; then
 		opts+=(-fork=1 -ignore_crashes=0 -ignore_timeouts=1 -ignore_ooms=0)
