@@ -11,13 +11,15 @@
 #include "iorep-error.h"
 
 #define BYTESRC_BUF (256 * 1024)
+/* a plain read at least this large goes straight to the caller's buffer */
+#define BYTESRC_DIRECT (16 * 1024)
 #define ZSTD_SLICE 4096
 
 struct iorep_bytesrc {
 	int fd;
 	enum iorep_compression comp;
 	unsigned char *in;	/* compressed input buffer */
-	size_t in_pos, in_len;
+	size_t in_pos, in_len, in_cap;
 	int in_eof;
 	unsigned long long consumed;
 	z_stream z;
@@ -55,7 +57,12 @@ int iorep_bytesrc_open(struct iorep_bytesrc **out, int fd, const unsigned char *
 		return ret;
 	src->fd = fd;
 	src->comp = comp;
-	src->in = malloc(BYTESRC_BUF > prelen ? BYTESRC_BUF : prelen);
+	/*
+	 * Plain data is read into the caller's buffer as a rule: the buffer
+	 * holds @pre, and grows on the first small read (bytesrc_fill()).
+	 */
+	src->in_cap = comp == IOREP_COMP_NONE || prelen > BYTESRC_BUF ? prelen : BYTESRC_BUF;
+	src->in = malloc(src->in_cap ? src->in_cap : 1);
 	if (!src->in)
 		goto fail;
 	memcpy(src->in, pre, prelen);
@@ -87,13 +94,21 @@ fail:
 	return ret;
 }
 
-/* Makes sure compressed input is available; returns 0, or -IOREP_EIO. */
+/* Makes sure input is buffered; returns 0, -IOREP_EIO or -IOREP_ENOMEM. */
 static int bytesrc_fill(struct iorep_bytesrc *src)
 {
+	unsigned char *in;
 	ssize_t n;
 
 	if (src->in_pos < src->in_len || src->in_eof)
 		return 0;
+	if (src->in_cap < BYTESRC_BUF) {
+		in = realloc(src->in, BYTESRC_BUF);
+		if (!in)
+			return -IOREP_ENOMEM;
+		src->in = in;
+		src->in_cap = BYTESRC_BUF;
+	}
 	do {
 		n = read(src->fd, src->in, BYTESRC_BUF);
 	} while (n < 0 && errno == EINTR);
@@ -124,7 +139,7 @@ static ssize_t read_plain(struct iorep_bytesrc *src, unsigned char *buf, size_t 
 	size_t n;
 	int ret;
 
-	if (src->in_pos == src->in_len && !src->in_eof && len >= BYTESRC_BUF) {
+	if (src->in_pos == src->in_len && !src->in_eof && len >= BYTESRC_DIRECT) {
 		/* nothing buffered and a large read: straight into @buf, no second copy */
 		do {
 			got = read(src->fd, buf, len);

@@ -33,6 +33,7 @@ struct text_reader {
 	struct iorep_bytesrc *bs;
 	struct iorep_textparse tp;
 	char *buf;
+	size_t cap;		/* of buf: above TEXT_MAX_LINE */
 	size_t start, end;	/* unconsumed bytes: buf[start, end) */
 	int eof;
 	uint64_t line_nr;
@@ -76,7 +77,17 @@ static int text_open(struct iorep_input *in, struct iorep_input_src *src)
 		tr->file_size = (uint64_t)sb.st_size;
 	in->priv = tr;
 	iorep_textparse_init(&tr->tp, in->st);
-	tr->buf = malloc(TEXT_BUF);
+	/*
+	 * A small file gets a buffer of its size, not 1 MiB (each costs a
+	 * mapping under a sanitizer); any size above TEXT_MAX_LINE reads the
+	 * same lines, so a file that grows as it is read is still read whole.
+	 */
+	tr->cap = TEXT_BUF;
+	if (src->regular && tr->file_size < TEXT_BUF)
+		tr->cap = tr->file_size > TEXT_MAX_LINE ? tr->file_size + 1 : TEXT_MAX_LINE + 1;
+	if (tr->cap < src->firstlen)
+		tr->cap = src->firstlen;
+	tr->buf = malloc(tr->cap);
 	if (!tr->buf)
 		return -IOREP_ENOMEM;
 	memcpy(tr->buf, src->first, src->firstlen);
@@ -124,7 +135,7 @@ static int text_getline(struct iorep_input *in, struct text_reader *tr, const ch
 			*overlong = 1;
 			tr->start = tr->end = 0;
 			for (;;) {
-				n = iorep_bytesrc_read(tr->bs, tr->buf, TEXT_BUF);
+				n = iorep_bytesrc_read(tr->bs, tr->buf, tr->cap);
 				if (n <= 0) {
 					tr->eof = 1;
 					if (n < 0)
@@ -148,7 +159,7 @@ static int text_getline(struct iorep_input *in, struct text_reader *tr, const ch
 			tr->end -= tr->start;
 			tr->start = 0;
 		}
-		n = iorep_bytesrc_read(tr->bs, tr->buf + tr->end, TEXT_BUF - tr->end);
+		n = iorep_bytesrc_read(tr->bs, tr->buf + tr->end, tr->cap - tr->end);
 		if (n < 0)
 			goto read_error;
 		if (n == 0)
