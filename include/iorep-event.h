@@ -241,6 +241,18 @@ struct iorep_event {
 extern const struct iorep_event_desc iorep_event_descs[IOREP_EV__COUNT];
 extern const struct iorep_field_desc iorep_field_descs[IOREP_F__COUNT];
 
+/*
+ * Where the readers store a field that is a plain number: its offset in
+ * struct iorep_event and its width, 8 or 4 bytes (0: a string, an array,
+ * gfp or truncated, which each reader stores its own way).
+ */
+struct iorep_field_slot {
+	uint16_t off;
+	uint8_t width;
+};
+
+extern const struct iorep_field_slot iorep_field_slots[IOREP_F__COUNT];
+
 static inline const struct iorep_event_desc *iorep_event_desc(enum iorep_etype t)
 {
 	return &iorep_event_descs[t];

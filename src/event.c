@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,26 @@ const struct iorep_event_desc iorep_event_descs[IOREP_EV__COUNT] = { IOREP_EVENT
 #define _F(id, nm, k) [IOREP_F_##id] = { .name = nm, .kind = IOREP_FK_##k },
 const struct iorep_field_desc iorep_field_descs[IOREP_F__COUNT] = { IOREP_FIELDS };
 #undef _F
+
+#define SLOT(m) { offsetof(struct iorep_event, m), sizeof(((struct iorep_event *)0)->m) }
+const struct iorep_field_slot iorep_field_slots[IOREP_F__COUNT] = {
+	[IOREP_F_GID] = SLOT(gid),
+	[IOREP_F_IOVA] = SLOT(iova),
+	[IOREP_F_PADDR] = SLOT(paddr),
+	[IOREP_F_SIZE] = SLOT(size),
+	[IOREP_F_UNMAPPED_SIZE] = SLOT(unmapped_size),
+	[IOREP_F_FAULT_FLAGS] = SLOT(fault_flags),
+	[IOREP_F_PHYS_ADDR] = SLOT(phys_addr),
+	[IOREP_F_DMA_ADDR] = SLOT(dma_addr),
+	[IOREP_F_ADDR] = SLOT(dma_addr),
+	[IOREP_F_VIRT_ADDR] = SLOT(virt_addr),
+	[IOREP_F_DIR] = SLOT(dir),
+	[IOREP_F_ATTRS] = SLOT(attrs),
+	[IOREP_F_FULL_NENTS] = SLOT(full_nents),
+	[IOREP_F_FULL_ENTS] = SLOT(full_ents),
+	[IOREP_F_ERR] = SLOT(err),
+};
+#undef SLOT
 
 /* The length of each event's name, known at compile time: a lookup per text line. */
 #define _T(id, sys, nm, c, f) [IOREP_EV_##id] = sizeof(nm) - 1,

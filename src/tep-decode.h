@@ -24,6 +24,17 @@ struct iorep_tep_field {
 	unsigned char id;	   /* IOREP_F_* */
 	unsigned char dynamic;	   /* __data_loc or __rel_loc */
 	unsigned char sign;	   /* signed and narrower than 64 bits */
+	unsigned char store;	   /* IOREP_TEP_* : how its value goes into the event */
+	unsigned short ev_off;	   /* IOREP_TEP_U64/U32: where (iorep_field_slots) */
+};
+
+enum {
+	IOREP_TEP_SKIP,	   /* not a field this decoder reads (ev->have stays clear) */
+	IOREP_TEP_DYNAMIC, /* a string or array (__data_loc, __rel_loc) */
+	IOREP_TEP_U64,
+	IOREP_TEP_U32,
+	IOREP_TEP_GFP,
+	IOREP_TEP_BOOL, /* truncated */
 };
 
 /* How to read one event type of one trace: found once, used per record. */

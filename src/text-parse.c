@@ -205,27 +205,12 @@ static int key_to_field(enum iorep_etype type, struct span key)
 #undef KEY_IS
 }
 
+/* The 64-bit member that numeric field @f is kept in, or NULL (attrs has a parser of its own). */
 static uint64_t *u64_slot(struct iorep_event *ev, int f)
 {
-	switch (f) {
-	case IOREP_F_IOVA:
-		return &ev->iova;
-	case IOREP_F_PADDR:
-		return &ev->paddr;
-	case IOREP_F_SIZE:
-		return &ev->size;
-	case IOREP_F_UNMAPPED_SIZE:
-		return &ev->unmapped_size;
-	case IOREP_F_PHYS_ADDR:
-		return &ev->phys_addr;
-	case IOREP_F_DMA_ADDR:
-	case IOREP_F_ADDR:
-		return &ev->dma_addr;
-	case IOREP_F_VIRT_ADDR:
-		return &ev->virt_addr;
-	default:
-		return NULL;
-	}
+	const struct iorep_field_slot *slot = &iorep_field_slots[f];
+
+	return slot->width == 8 && f != IOREP_F_ATTRS ? (uint64_t *)((char *)ev + slot->off) : NULL;
 }
 
 /* "{0x1,0x2}" (kernel), "ARRAY[00, 50, ...]" (trace-cmd raw bytes, little endian). */
