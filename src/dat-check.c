@@ -695,39 +695,3 @@ void iorep_dat_check_release(struct iorep_dat_check *c)
 	c->bad = NULL;
 	c->nbad = 0;
 }
-
-static void put64(unsigned char *b, uint64_t v, bool big_endian)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		b[big_endian ? 7 - i : i] = (unsigned char)(v >> (8 * i));
-}
-
-int iorep_dat_clamp_cpus(int fd, uint64_t size, const struct iorep_dat_cpus *t)
-{
-	uint64_t off, len, keep;
-	unsigned char b[16];
-	uint32_t i;
-
-	if (!t->table || t->page_size < 64 || t->page_size > 1 << 20)
-		return 0;
-	for (i = 0; i < t->ncpus; i++) {
-		if (pread(fd, b, 16, (off_t)(t->table + 16ull * i)) != 16)
-			return -1;
-		off = iorep_dat_num(b, 8, t->big_endian);
-		len = iorep_dat_num(b + 8, 8, t->big_endian);
-		if (off >= size) {
-			keep = 0;
-		} else {
-			keep = size - off + t->page_size - 1;
-			keep -= keep % t->page_size;
-		}
-		if (len <= keep)
-			continue;
-		put64(b + 8, keep, t->big_endian);
-		if (pwrite(fd, b + 8, 8, (off_t)(t->table + 16ull * i + 8)) != 8)
-			return -1;
-	}
-	return 0;
-}

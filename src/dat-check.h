@@ -38,13 +38,4 @@ struct iorep_dat_check {
 int iorep_dat_check(int fd, uint64_t size, struct iorep_dat_check *c);
 void iorep_dat_check_release(struct iorep_dat_check *c);
 
-/*
- * In @fd, a copy of a version 6 trace.dat cut short at @size and padded with
- * zeros, ends every CPU's data that runs past @size at the page holding
- * @size: past it are only zeros, empty pages, which libtracecmd would walk
- * one by one, a gigabyte of them for a damaged size (memory, too: the copy
- * is a memory file).  Returns 0, or -1 on a failed read or write.
- */
-int iorep_dat_clamp_cpus(int fd, uint64_t size, const struct iorep_dat_cpus *t);
-
 #endif

@@ -14,7 +14,6 @@
 #include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,6 +23,7 @@
 
 #include "bytesrc.h"
 #include "dat-check.h"
+#include "dat-copy.h"
 #include "dat-probe.h"
 #include "input-local.h"
 #include "iorep-error.h"
@@ -261,41 +261,6 @@ static void damaged_pages(struct iorep_input *in, struct iorep_kbuf *k)
 }
 
 /*
- * Copies @fd (@size bytes) into a memory file with the commit word of each
- * page at c->bad made 0: an empty page to libtracecmd.  Returns the new fd,
- * or -1.
- */
-static int blank_copy(int fd, off_t size, const struct iorep_dat_check *c)
-{
-	unsigned char zero[8] = {0};
-	char *buf = malloc(1 << 20);
-	ssize_t n;
-	off_t off = 0;
-	size_t i;
-	int out;
-
-	if (!buf)
-		return -1;
-	out = memfd_create("iommu-report-blanked", MFD_CLOEXEC);
-	while (out >= 0 && (n = pread(fd, buf, 1 << 20, off)) > 0) {
-		if (write(out, buf, n) != n)
-			n = -1;
-		if (n < 0)
-			break;
-		off += n;
-	}
-	for (i = 0; out >= 0 && n == 0 && i < c->nbad; i++)
-		if (pwrite(out, zero, c->long_size, (off_t)c->bad[i] + 8) != (ssize_t)c->long_size)
-			n = -1;
-	free(buf);
-	if (out >= 0 && (n < 0 || off != size)) {
-		close(out);
-		out = -1;
-	}
-	return out;
-}
-
-/*
  * The damage libtracecmd and libtraceevent do not survive (dat-check.c):
  * a file refused with the reason, or its damaged ring-buffer pages blanked
  * in a copy, which then replaces tr->fd, with a warning.
@@ -314,7 +279,7 @@ static int check_damage(struct iorep_input *in, struct tracecmd_reader *tr)
 		ret = iorep_input_error(in, ret, "%s", iorep_strerror(ret));
 	if (ret < 0 || !c.nbad)
 		goto out;
-	fd = blank_copy(tr->fd, tr->file_size, &c);
+	fd = iorep_dat_blank_copy(tr->fd, tr->file_size, &c);
 	if (fd < 0) {
 		ret = iorep_input_error(in, -IOREP_ETRACEDAT,
 					"trace.dat is damaged at offset %llu (a ring-buffer page "
@@ -330,35 +295,6 @@ static int check_damage(struct iorep_input *in, struct tracecmd_reader *tr)
 out:
 	iorep_dat_check_release(&c);
 	return ret;
-}
-
-/* Copies @fd into a memory file, extended with a sparse run of zeros. */
-static int pad_copy(int fd, off_t size)
-{
-	char *buf = malloc(1 << 20);
-	int out = -1;
-	ssize_t n;
-	off_t off = 0;
-
-	if (!buf)
-		return -1;
-	out = memfd_create("iommu-report-padded", MFD_CLOEXEC);
-	if (out < 0)
-		goto fail;
-	while ((n = pread(fd, buf, 1 << 20, off)) > 0) {
-		if (write(out, buf, n) != n)
-			goto fail;
-		off += n;
-	}
-	if (n < 0 || ftruncate(out, size + (1ll << 40)) < 0)
-		goto fail;
-	free(buf);
-	return out;
-fail:
-	free(buf);
-	if (out >= 0)
-		close(out);
-	return -1;
 }
 
 /*
@@ -461,11 +397,7 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 		 * libtracecmd walks every section header to the end of the
 		 * file, which through a terabyte of zeros does not end.
 		 */
-		pad = pad_copy(fd, tr->file_size);
-		if (pad >= 0 && iorep_dat_clamp_cpus(pad, tr->file_size, &tr->cpus) < 0) {
-			close(pad);
-			pad = -1;
-		}
+		pad = iorep_dat_pad_copy(fd, tr->file_size, &tr->cpus);
 		if (pad >= 0) {
 			tr->handle = open_handle(pad, &init_failed);
 			close(pad);
