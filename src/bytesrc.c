@@ -18,7 +18,7 @@
 struct iorep_bytesrc {
 	int fd;
 	enum iorep_compression comp;
-	unsigned char *in;	/* compressed input buffer */
+	unsigned char *in;	/* input read ahead: compressed, or plain for a small read */
 	size_t in_pos, in_len, in_cap;
 	int in_eof;
 	unsigned long long consumed;
