@@ -11,38 +11,8 @@
 #include "dat-copy.h"
 #include "dat-option.h"
 
-int iorep_dat_blank_copy(int fd, off_t size, const struct iorep_dat_check *c)
-{
-	unsigned char zero[8] = {0};
-	char *buf = malloc(1 << 20);
-	ssize_t n;
-	off_t off = 0;
-	size_t i;
-	int out;
-
-	if (!buf)
-		return -1;
-	out = memfd_create("iommu-report-blanked", MFD_CLOEXEC);
-	while (out >= 0 && (n = pread(fd, buf, 1 << 20, off)) > 0) {
-		if (write(out, buf, n) != n)
-			n = -1;
-		if (n < 0)
-			break;
-		off += n;
-	}
-	for (i = 0; out >= 0 && n == 0 && i < c->nbad; i++)
-		if (pwrite(out, zero, c->long_size, (off_t)c->bad[i] + 8) != (ssize_t)c->long_size)
-			n = -1;
-	free(buf);
-	if (out >= 0 && (n < 0 || off != size)) {
-		close(out);
-		out = -1;
-	}
-	return out;
-}
-
-/* Copies @fd into a memory file, extended with a sparse run of zeros. */
-static int padded(int fd, off_t size)
+/* Copies all of @fd into a new memory file named @name; its fd, or -1. */
+static int memory_copy(int fd, const char *name)
 {
 	char *buf = malloc(1 << 20);
 	int out = -1;
@@ -51,23 +21,51 @@ static int padded(int fd, off_t size)
 
 	if (!buf)
 		return -1;
-	out = memfd_create("iommu-report-padded", MFD_CLOEXEC);
-	if (out < 0)
-		goto fail;
-	while ((n = pread(fd, buf, 1 << 20, off)) > 0) {
+	out = memfd_create(name, MFD_CLOEXEC);
+	while (out >= 0 && (n = pread(fd, buf, 1 << 20, off)) > 0) {
 		if (write(out, buf, n) != n)
-			goto fail;
+			n = -1;
+		if (n < 0)
+			break;
 		off += n;
 	}
-	if (n < 0 || ftruncate(out, size + (1ll << 40)) < 0)
-		goto fail;
 	free(buf);
-	return out;
-fail:
-	free(buf);
-	if (out >= 0)
+	if (out >= 0 && n < 0) {
 		close(out);
-	return -1;
+		out = -1;
+	}
+	return out;
+}
+
+int iorep_dat_blank_copy(int fd, off_t size, const struct iorep_dat_check *c)
+{
+	unsigned char zero[8] = {0};
+	int out = memory_copy(fd, "iommu-report-blanked");
+	size_t i;
+
+	if (out >= 0 && lseek(out, 0, SEEK_END) != size) {
+		close(out);
+		return -1;
+	}
+	for (i = 0; out >= 0 && i < c->nbad; i++)
+		if (pwrite(out, zero, c->long_size, (off_t)c->bad[i] + 8) !=
+		    (ssize_t)c->long_size) {
+			close(out);
+			return -1;
+		}
+	return out;
+}
+
+/* Copies @fd into a memory file, extended with a sparse run of zeros. */
+static int padded(int fd, off_t size)
+{
+	int out = memory_copy(fd, "iommu-report-padded");
+
+	if (out >= 0 && ftruncate(out, size + (1ll << 40)) < 0) {
+		close(out);
+		return -1;
+	}
+	return out;
 }
 
 static void put64(unsigned char *b, uint64_t v, bool big_endian)
