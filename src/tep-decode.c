@@ -38,9 +38,9 @@ static struct tep_print_flag_sym *find_flags(struct tep_print_arg *arg, const ch
  * record's fields are then stored without a jump through a table per field,
  * whose target changes from field to field (a misprediction on most).
  */
-static unsigned char store_of(const struct iorep_tep_field *fd)
+static unsigned char store_of(const struct iorep_tep_field *fd, const struct tep_format_field *f)
 {
-	if (fd->dynamic)
+	if (f->flags & TEP_FIELD_IS_DYNAMIC) /* __data_loc or __rel_loc */
 		return IOREP_TEP_DYNAMIC;
 	switch (fd->id) {
 	case IOREP_F_GFP:
@@ -79,9 +79,8 @@ void iorep_tep_dec_init(struct iorep_tep_dec *dec, int type, struct tep_event *e
 		fd->offset = (unsigned int)f->offset;
 		fd->size = (unsigned int)f->size;
 		fd->id = d->fields[i];
-		fd->dynamic = !!(f->flags & TEP_FIELD_IS_DYNAMIC);
 		fd->sign = (f->flags & TEP_FIELD_IS_SIGNED) && f->size > 0 && f->size < 8;
-		fd->store = store_of(fd);
+		fd->store = store_of(fd, f);
 		fd->ev_off = iorep_field_slots[fd->id].off;
 		dec->nfields++;
 		if (d->fields[i] == IOREP_F_GFP)

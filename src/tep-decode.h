@@ -22,7 +22,6 @@ struct iorep_tep_field {
 	struct tep_format_field *f;
 	unsigned int offset, size; /* copies of f's, read per record */
 	unsigned char id;	   /* IOREP_F_* */
-	unsigned char dynamic;	   /* __data_loc or __rel_loc */
 	unsigned char sign;	   /* signed and narrower than 64 bits */
 	unsigned char store;	   /* IOREP_TEP_* : how its value goes into the event */
 	unsigned short ev_off;	   /* IOREP_TEP_U64/U32: where (iorep_field_slots) */
