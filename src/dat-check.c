@@ -35,7 +35,9 @@
  *    no token (not printable) or by its end: libtraceevent compares the
  *    missing token with "]", a NULL strcmp().
  * Everything else (sizes past the end of the file, sections of the wrong
- * kind) libtracecmd refuses by itself, and the walk stops there.
+ * kind) libtracecmd refuses by itself, and the walk stops there.  The
+ * sizeof() forms on which libtraceevent frees a token twice are not
+ * refused: fmt-guard.c rewrites them in the text libtraceevent is given.
  * Compressed data (version 7) is not looked into: damage that still
  * decompresses reaches the libraries unchecked.
  */

@@ -25,6 +25,7 @@
 #include "dat-check.h"
 #include "dat-copy.h"
 #include "dat-probe.h"
+#include "fmt-guard.h"
 #include "input-local.h"
 #include "iorep-error.h"
 #include "kbuf-walk.h"
@@ -46,6 +47,27 @@ int tep_parse_kallsyms(struct tep_handle *tep, const char *kallsyms)
 	(void)tep;
 	(void)kallsyms;
 	return 0;
+}
+
+/*
+ * libtracecmd hands each event format to libtraceevent through
+ * tep_parse_event(), and libtraceevent 1.7.1 frees a token twice on some
+ * sizeof() forms (fmt-guard.c).  This definition, bound like the one above,
+ * gives it the format with those forms replaced by their values, in a copy:
+ * the same events, fields and print formats, on a sound heap.
+ */
+enum tep_errno tep_parse_event(struct tep_handle *tep, const char *buf, unsigned long size,
+			       const char *sys)
+{
+	struct tep_event *event = NULL;
+	enum tep_errno ret;
+	char *copy;
+
+	if (iorep_fmt_guard(buf, size, &copy) < 0)
+		return TEP_ERRNO__MEM_ALLOC_FAILED;
+	ret = tep_parse_format(tep, &event, copy ? copy : buf, size, sys);
+	free(copy);
+	return ret;
 }
 
 struct gfp_name {
