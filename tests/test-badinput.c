@@ -110,6 +110,9 @@ static int run_cli(const char *path, int *stderr_lines, char *first_line, size_t
 	fp = fopen(errpath, "r");
 	first_line[0] = '\0';
 	while (fp && fgets(line, sizeof(line), fp)) {
+		/* ASan's line when it returns NULL for a size libtracecmd read (CMakeLists.txt) */
+		if (!strncmp(line, "==", 2) && strstr(line, "WARNING: AddressSanitizer failed to allocate"))
+			continue;
 		if (!n++)
 			snprintf(first_line, len, "%s", line);
 	}
@@ -370,6 +373,17 @@ static void test_dat_headers_refused(void)
 		     -IOREP_ETRACEDAT,
 		     "damaged at offset 9676: a CPU count over 1048576 (libtracecmd would spend "
 		     "seconds looping over them)");
+	/*
+	 * dma_alloc_pages' print fmt ending in "{(sizeof(unsigned int),
+	 * sizeof(unsigned int))", in a file cut short in its headers (found by
+	 * fuzz-tracedat under ASan): libtraceevent 1.7.1 freed a token twice
+	 * on it, in the probe child and again in this process, before the cut
+	 * was seen; src/fmt-guard.c now gives it "4" for each, and only the cut
+	 * is left (the memcheck build checks that no memory error comes first)
+	 */
+	expect_error(CRASHES "/libtraceevent-sizeof-unsigned-int-double-free.v6.dat",
+		     -IOREP_ETRACEDAT,
+		     "damaged or cut short at offset 39313 (libtracecmd cannot read its headers)");
 	/* version 7 data that libtracecmd cannot read is not padded (that never ended) */
 	expect_error(CRASHES "/reader-v7-damaged-data-padding-hang.v7.dat", -IOREP_ETRACEDAT,
 		     "damaged or cut short at offset 14302 (libtracecmd cannot read its data)");
