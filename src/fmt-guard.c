@@ -116,7 +116,7 @@ static long field_size(const struct guard *g, const char *name, size_t n)
 		for (w = semi; w > p && space_char(w[-1]); w--)
 			;
 		if ((size_t)(w - p) < n || memcmp(w - n, name, n) ||
-		    (w - n > p && item_char(w[-n - 1])))
+		    (w - n > p && item_char(*(w - n - 1))))
 			continue;
 		w = memmem(semi, (size_t)(line_end - semi), "size:", 5);
 		if (!w || w + 5 >= line_end || !isdigit((unsigned char)w[5]))
