@@ -307,7 +307,7 @@ static bool has_field(const char *f, size_t len, const char *name, size_t n)
  * format @f (@len bytes).  The pending lookup carries from one format to
  * the next, as libtraceevent's file-scope flag does.
  */
-static bool print_flags_ok(struct walk *w, const char *f, size_t len)
+static bool print_flags_ok(bool *flag_pending, const char *f, size_t len)
 {
 	const char *p = memmem(f, len, "print fmt:", 10), *end = f + len, *tok;
 	size_t n;
@@ -333,10 +333,10 @@ static bool print_flags_ok(struct walk *w, const char *f, size_t len)
 		n = (size_t)(p - tok);
 		if ((n == 13 && !memcmp(tok, "__print_flags", 13)) ||
 		    (n == 16 && !memcmp(tok, "__print_symbolic", 16))) {
-			w->flag_pending = true;
+			*flag_pending = true;
 			continue;
 		}
-		if (!w->flag_pending || n != 3 || memcmp(tok, "REC", 3))
+		if (!*flag_pending || n != 3 || memcmp(tok, "REC", 3))
 			continue;
 		while (p < end && isspace((unsigned char)*p))
 			p++;
@@ -348,7 +348,7 @@ static bool print_flags_ok(struct walk *w, const char *f, size_t len)
 			;
 		if (p == tok)
 			continue;
-		w->flag_pending = false;
+		*flag_pending = false;
 		if (!has_field(f, len, tok, (size_t)(p - tok)))
 			return false;
 	}
@@ -384,12 +384,23 @@ static bool field_brackets_ok(const char *f, size_t len)
 	return true;
 }
 
+const char *iorep_dat_format_refusal(const char *f, size_t len, bool *flag_pending)
+{
+	if (!print_flags_ok(flag_pending, f, len))
+		return "an event format prints flags of a field it does not have";
+	if (!field_brackets_ok(f, len))
+		return "an event format has a field whose '[' is followed by an unreadable byte or "
+		       "by nothing";
+	return NULL;
+}
+
 /*
  * The event format at *@off (a size of 8 bytes, then its text), moved past.
  * Returns 1, 0 when the file cannot be followed further, or -1 (refused).
  */
 static int event_format(struct walk *w, uint64_t *off)
 {
+	const char *why;
 	uint64_t size;
 
 	if (!num(w, *off, 8, &size) || size > w->size - *off - 8)
@@ -398,13 +409,9 @@ static int event_format(struct walk *w, uint64_t *off)
 		*off += 8 + size;
 		return 1;
 	}
-	if (!print_flags_ok(w, w->fmt, (size_t)size))
-		return refuse(w, *off,
-			      "an event format prints flags of a field it does not have");
-	if (!field_brackets_ok(w->fmt, (size_t)size))
-		return refuse(w, *off,
-			      "an event format has a field whose '[' is followed by an unreadable "
-			      "byte or by nothing");
+	why = iorep_dat_format_refusal(w->fmt, (size_t)size, &w->flag_pending);
+	if (why)
+		return refuse(w, *off, why);
 	*off += 8 + size;
 	return 1;
 }

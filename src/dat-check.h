@@ -38,4 +38,13 @@ struct iorep_dat_check {
 int iorep_dat_check(int fd, uint64_t size, struct iorep_dat_check *c);
 void iorep_dat_check_release(struct iorep_dat_check *c);
 
+/*
+ * Why iorep_dat_check() refuses the event format @f (@len bytes), or NULL:
+ * the damage in one format that libtraceevent 1.7.1 crashes on.
+ * @flag_pending is libtraceevent's file-scope lookup after __print_flags()
+ * and __print_symbolic(), false before a file's first format, carried from
+ * each format to the next.
+ */
+const char *iorep_dat_format_refusal(const char *f, size_t len, bool *flag_pending);
+
 #endif

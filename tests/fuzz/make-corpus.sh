@@ -17,7 +17,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 rm -rf corpus
-mkdir -p corpus/text corpus/tracedat corpus/baseline corpus/ivmap
+mkdir -p corpus/text corpus/tracedat corpus/baseline corpus/ivmap corpus/fmt
 
 # trace.dat: headers without kallsyms, the iommu and dma formats, a few pages per
 # CPU; all but the defects capture keep only the formats of the events they hold
@@ -66,6 +66,18 @@ zstd -19qc "$s/$k612/defects/report.txt" >corpus/text/6.12-defects.report.txt.zs
 # baseline: the golden documents of the defects captures, and the hostile one
 cp "../golden/$k612--defects.json" "../golden/$k61--defects.json" ../data/hostile-names.json \
 	corpus/baseline/
+
+# fmt: the iommu and dma event formats as the kernels wrote them, and the 6.12
+# dma_sync_sg_for_cpu with sizeof(int) in place of sizeof(u64) (src/fmt-guard.c; in
+# dma_map_sg libtraceevent 1.7.1 gives up before its first sizeof)
+for f in "$s/$k612"/dma-traffic/formats/{iommu,dma}/*.format; do
+	cp "$f" "corpus/fmt/6.12-$(basename "$f")"
+done
+for f in "$s/$k61"/dma-traffic/formats/iommu/*.format; do
+	cp "$f" "corpus/fmt/6.1-$(basename "$f")"
+done
+sed 's/sizeof(u64)/sizeof(int)/g' "$s/$k612/dma-traffic/formats/dma/dma_sync_sg_for_cpu.format" \
+	>corpus/fmt/6.12-dma_sync_sg_for_cpu-sizeof-int.format
 
 # ivmap: programs of random bytes (fixed seeds)
 python3 - <<'EOF'
