@@ -74,49 +74,76 @@ static void expect(const char *args, int forms, const char *want_args)
 	free(copy);
 }
 
+/* An event format's print arguments, the forms guarded in them, and what they become. */
+struct form {
+	const char *args;
+	int forms;
+	const char *want; /* NULL: @args unchanged */
+};
+
+static void expect_all(const struct form *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		expect(f[i].args, f[i].forms, f[i].want);
+}
+
 static void test_rewritten(void)
 {
-	expect("\"%d\", sizeof(int)", 1, "\"%d\", 4          ");
-	expect("\"%d\", REC->len / sizeof(unsigned int)", 1,
-	       "\"%d\", REC->len / 4                   ");
-	expect("\"%d\", sizeof ( unsigned\tint )", 1, "\"%d\", 4                      ");
-	expect("\"%d\", sizeof(long long)", 1, "\"%d\", 8                ");
-	expect("\"%d\", sizeof(unsigned long long)", 1, "\"%d\", 8                         ");
-	expect("\"%d\", sizeof(REC->dma_addr)", 1, "\"%d\", 8                    ");
-	expect("\"%d\", sizeof(REC -> len)", 1, "\"%d\", 4                 ");
-	expect("\"%d\", sizeof(unsigned REC->len)", 1, "\"%d\", 4                        ");
-	expect("\"%d\", sizeof(REC->common_pid)", 1, "\"%d\", 4                      ");
-	expect("\"%d %d\", sizeof(int), (sizeof(unsigned int), sizeof(int))", 3,
-	       "\"%d %d\", 4          , (4                   , 4          )");
+	static const struct form f[] = {
+		{"\"%d\", sizeof(int)", 1, "\"%d\", 4          "},
+		{"\"%d\", REC->len / sizeof(unsigned int)", 1,
+		 "\"%d\", REC->len / 4                   "},
+		{"\"%d\", sizeof ( unsigned\tint )", 1, "\"%d\", 4                      "},
+		{"\"%d\", sizeof(long long)", 1, "\"%d\", 8                "},
+		{"\"%d\", sizeof(unsigned long long)", 1, "\"%d\", 8                         "},
+		{"\"%d\", sizeof(REC->dma_addr)", 1, "\"%d\", 8                    "},
+		{"\"%d\", sizeof(REC -> len)", 1, "\"%d\", 4                 "},
+		{"\"%d\", sizeof(unsigned REC->len)", 1, "\"%d\", 4                        "},
+		{"\"%d\", sizeof(REC->common_pid)", 1, "\"%d\", 4                      "},
+		{"\"%d %d\", sizeof(int), (sizeof(unsigned int), sizeof(int))", 3,
+		 "\"%d %d\", 4          , (4                   , 4          )"},
+	};
+
+	expect_all(f, sizeof(f) / sizeof(f[0]));
 }
 
 /* Forms whose value is not known: "sizeof" renamed, the parse then fails safely. */
 static void test_renamed(void)
 {
-	expect("\"%d\", sizeof(int", 1, "\"%d\", Sizeof(int");
-	expect("\"%d\", sizeof(unsigned int, 1)", 1, "\"%d\", Sizeof(unsigned int, 1)");
-	expect("\"%d\", sizeof(REC->addrs)", 1, "\"%d\", Sizeof(REC->addrs)");
-	expect("\"%d\", sizeof(REC->name)", 1, "\"%d\", Sizeof(REC->name)");
-	expect("\"%d\", sizeof(REC->nosuch)", 1, "\"%d\", Sizeof(REC->nosuch)");
-	expect("\"%d\", sizeof(long long", 1, "\"%d\", Sizeof(long long");
-	expect("\"%d\", sizeof(REC->len", 1, "\"%d\", Sizeof(REC->len");
+	static const struct form f[] = {
+		{"\"%d\", sizeof(int", 1, "\"%d\", Sizeof(int"},
+		{"\"%d\", sizeof(unsigned int, 1)", 1, "\"%d\", Sizeof(unsigned int, 1)"},
+		{"\"%d\", sizeof(REC->addrs)", 1, "\"%d\", Sizeof(REC->addrs)"},
+		{"\"%d\", sizeof(REC->name)", 1, "\"%d\", Sizeof(REC->name)"},
+		{"\"%d\", sizeof(REC->nosuch)", 1, "\"%d\", Sizeof(REC->nosuch)"},
+		{"\"%d\", sizeof(long long", 1, "\"%d\", Sizeof(long long"},
+		{"\"%d\", sizeof(REC->len", 1, "\"%d\", Sizeof(REC->len"},
+	};
+
+	expect_all(f, sizeof(f) / sizeof(f[0]));
 }
 
 /* Forms libtraceevent 1.7.1 reads, or refuses, without a double free. */
 static void test_left_alone(void)
 {
-	expect("\"%d\", sizeof(u64)", 0, NULL);
-	expect("\"%d\", sizeof(long)", 0, NULL);
-	expect("\"%d\", sizeof(unsigned long)", 0, NULL);
-	expect("\"%d\", sizeof(unsigned)", 0, NULL);
-	expect("\"%d\", sizeof(unsigned char)", 0, NULL);
-	expect("\"%d\", sizeof(REC)", 0, NULL);
-	expect("\"%d\", sizeof(REC->\nlen)", 0, NULL);
-	expect("\"%d\", sizeof int", 0, NULL);
-	expect("\"%d\", my_sizeof(int)", 0, NULL);
-	expect("\"sizeof(int) %d\", REC->len", 0, NULL);
-	expect("\"a\\\"sizeof(int)\", REC->len", 0, NULL);
-	expect("'sizeof(int)', REC->len", 0, NULL);
+	static const struct form f[] = {
+		{"\"%d\", sizeof(u64)", 0, NULL},
+		{"\"%d\", sizeof(long)", 0, NULL},
+		{"\"%d\", sizeof(unsigned long)", 0, NULL},
+		{"\"%d\", sizeof(unsigned)", 0, NULL},
+		{"\"%d\", sizeof(unsigned char)", 0, NULL},
+		{"\"%d\", sizeof(REC)", 0, NULL},
+		{"\"%d\", sizeof(REC->\nlen)", 0, NULL},
+		{"\"%d\", sizeof int", 0, NULL},
+		{"\"%d\", my_sizeof(int)", 0, NULL},
+		{"\"sizeof(int) %d\", REC->len", 0, NULL},
+		{"\"a\\\"sizeof(int)\", REC->len", 0, NULL},
+		{"'sizeof(int)', REC->len", 0, NULL},
+	};
+
+	expect_all(f, sizeof(f) / sizeof(f[0]));
 }
 
 /* A field line that says "sizeof(int)" is not parsed as a print argument. */
