@@ -33,10 +33,10 @@ void fuzz_guard_install(void);
 void fuzz_guard_arm(int on);
 
 /*
- * A guarded crash on @data (@sig), or with @sig 0 an input the target
- * judged stuck: said on stderr (the first time, or always when stderr is not
- * a terminal) by @who, and kept as $IOREP_FUZZ_GUARDED/SIG-HASH with a line
- * in $IOREP_FUZZ_GUARDED/log when that is set (run.sh sets it).
+ * A guarded crash on @data (@sig), or with @sig 0 an input the target judged
+ * stuck: a crash is said on stderr by @who (the 1st, 2nd, 4th, 8th...), and
+ * either is kept as $IOREP_FUZZ_GUARDED/SIG-HASH with a line in
+ * $IOREP_FUZZ_GUARDED/log when that is set (run.sh sets it).
  */
 void fuzz_guard_keep(const char *who, const uint8_t *data, size_t size, int sig);
 
