@@ -529,14 +529,18 @@ static int check_v6(struct walk *w, uint64_t off)
 	if (ncpus > IOREP_DAT_CPUS_MAX)
 		return refuse(w, off, IOREP_DAT_CPUS_TOO_MANY);
 	off += 4;
-	if (!rd(w, off, tag, 10) || memcmp(tag, "options  ", 10))
+	/* tags as libtracecmd tells them, by 7 or 9 bytes; options may be missing */
+	if (!rd(w, off, tag, 10))
 		return 0;
-	ret = options(w, off + 10, &off);
+	if (!memcmp(tag, "options", 7)) {
+		ret = options(w, off + 10, &off);
+		if (ret < 0 || !off || !rd(w, off, tag, 10))
+			return ret;
+	}
 	if (w->cpucount_set) /* what libtracecmd reads the table by */
 		ncpus = w->cpucount;
-	if (ret < 0 || !off || !rd(w, off, tag, 10) || memcmp(tag, "flyrecord", 10) ||
-	    ncpus > 1 << 16)
-		return ret;
+	if (memcmp(tag, "flyrecord", 9) || ncpus > 1 << 16)
+		return 0;
 	w->cpus = calloc(ncpus ? ncpus : 1, sizeof(*w->cpus));
 	if (!w->cpus)
 		return -IOREP_ENOMEM;

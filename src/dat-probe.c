@@ -74,8 +74,12 @@ struct shared {
 	char comp[32]; /* the compression's name */
 };
 
-/* COPY_WORKING when the child exits: it died inside the libraries (a sanitizer's exit) */
-enum { COPY_WORKING, COPY_MADE, COPY_NONE, COPY_FAILED, COPY_READ };
+/*
+ * COPY_WORKING when the child exits: it died inside the libraries (a
+ * sanitizer's exit).  COPY_BROKEN: the headers opened but the compressed
+ * data could not be copied.
+ */
+enum { COPY_WORKING, COPY_MADE, COPY_NONE, COPY_FAILED, COPY_READ, COPY_BROKEN };
 
 /* libtracecmd's per-CPU files (trace-input.c's COMPR_TEMP_FILE, mkstemp()'s six more) */
 #define LIB_TEMP_PREFIX "/tmp/trace_cpu_data"
@@ -179,7 +183,7 @@ static void child(int fd, int copy, struct shared *sh, pid_t parent)
 	if (!oh) {
 		/* not closed: libtracecmd 1.3.1 may crash closing a handle it failed to set up */
 		unlink_lib_files();
-		sh->status = COPY_FAILED;
+		sh->status = COPY_BROKEN;
 		return;
 	}
 	tracecmd_output_close(oh);
@@ -268,7 +272,19 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out)
 		*out = WIFSIGNALED(wst) ? WTERMSIG(wst) : -WEXITSTATUS(wst);
 		goto out;
 	}
-	ret = 0; /* a copy that failed: the reader says what it cannot read */
+	/*
+	 * Compressed data libtracecmd cannot copy is not read through it either:
+	 * it decompresses each page and loads it unchecked, and a damaged chunk
+	 * leaves part of a page unwritten, whose size libtraceevent's kbuffer
+	 * then reads past (a SIGSEGV, found by fuzz-tracedat; in the child it
+	 * did not always crash, the bytes being whatever the heap held).
+	 */
+	if (sh->status == COPY_BROKEN) {
+		ret = -IOREP_ETRACEDAT;
+		*out = 0;
+		goto out;
+	}
+	ret = 0; /* headers libtracecmd cannot open: the reader says why */
 	if (sh->status != COPY_MADE || fstat(copy, &sb) < 0 || sb.st_size == 0)
 		goto out;
 	if (len)

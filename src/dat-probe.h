@@ -13,13 +13,14 @@
  * to an unnamed temporary file in $TMPDIR or /tmp, opened in *@out, and its
  * compression's name to @comp (@len bytes).  Returns 1 then; 0 when the
  * file opened (headers only: no compression, or instance buffers) or
- * libtracecmd cannot open or copy it (the reader, reading @fd as it is, says
- * why); -errno when no copy can be made here (no temporary file, no
- * process); -IOREP_ETRACEDAT when libtracecmd or libtraceevent crashed on
- * the file, with the signal in *@out (or, a sanitizer's exit, minus the exit
- * status); -ETIMEDOUT when the child made no progress for
- * IOREP_PROBE_STALL_MS milliseconds (default below; 0 waits for ever) and
- * was killed, with those milliseconds in *@out.  What libtracecmd leaves
+ * libtracecmd cannot open it (the reader, reading @fd as it is, says why);
+ * -errno when no copy can be made here (no temporary file, no process);
+ * -IOREP_ETRACEDAT when libtracecmd or libtraceevent crashed on the file,
+ * with the signal in *@out (or, a sanitizer's exit, minus the exit status),
+ * or when libtracecmd could not copy its compressed data, with 0 in *@out;
+ * -ETIMEDOUT when the child made no progress for IOREP_PROBE_STALL_MS
+ * milliseconds (default below; 0 waits for ever) and was killed, with those
+ * milliseconds in *@out.  What libtracecmd leaves
  * behind on a damaged file stays in the child too.
  */
 #define IOREP_PROBE_STALL_DEFAULT_MS 30000

@@ -332,6 +332,11 @@ static int probe_in_child(struct iorep_input *in, struct tracecmd_reader *tr)
 	int ret, fd;
 
 	ret = iorep_dat_probe(tr->fd, tr->comp, sizeof(tr->comp), &fd);
+	if (ret == -IOREP_ETRACEDAT && fd == 0)
+		return iorep_input_error(in, ret,
+					 "trace.dat is damaged or cut short at offset %lld "
+					 "(libtracecmd cannot decompress its data)",
+					 (long long)tr->file_size);
 	if (ret == -IOREP_ETRACEDAT && fd > 0)
 		return iorep_input_error(in, ret,
 					 "trace.dat is damaged: libtracecmd died of signal %d (%s) "

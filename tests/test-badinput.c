@@ -384,9 +384,21 @@ static void test_dat_headers_refused(void)
 	expect_error(CRASHES "/libtraceevent-sizeof-unsigned-int-double-free.v6.dat",
 		     -IOREP_ETRACEDAT,
 		     "damaged or cut short at offset 39313 (libtracecmd cannot read its headers)");
-	/* version 7 data that libtracecmd cannot read is not padded (that never ended) */
+	/*
+	 * version 7 data that libtracecmd cannot read is not padded (that never
+	 * ended); its compressed data cannot be copied, so it is not read at all
+	 */
 	expect_error(CRASHES "/reader-v7-damaged-data-padding-hang.v7.dat", -IOREP_ETRACEDAT,
-		     "damaged or cut short at offset 14302 (libtracecmd cannot read its data)");
+		     "damaged or cut short at offset 14302 (libtracecmd cannot decompress its "
+		     "data)");
+	/*
+	 * a v7 zstd file whose compressed data libtracecmd cannot copy but would
+	 * read, a page part-way unwritten: libtraceevent's kbuffer read past it
+	 * (found by fuzz-tracedat: the command line died of SIGSEGV)
+	 */
+	expect_error(CRASHES "/libtracecmd-v7-zstd-page-left-unwritten-read-past.v7.dat",
+		     -IOREP_ETRACEDAT,
+		     "damaged or cut short at offset 9967 (libtracecmd cannot decompress its data)");
 }
 
 /*
@@ -536,6 +548,14 @@ static void test_damaged_page(void)
 					     "empty (offset 16384)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(first, "findings are only suspected"));
 	expect_damage_reported(path, 1, 16384);
+	/*
+	 * a v6 file whose CPU table is tagged "flyrecord\t": libtracecmd compares 9
+	 * bytes and reads the pages, dat-check.c compared 10 and did not check
+	 * them; a page with a commit of 0xfffb3000 then had kbuffer read past it
+	 * (found by fuzz-tracedat: the command line died of SIGSEGV)
+	 */
+	expect_damage_reported(CRASHES "/libtracecmd-v6-flyrecord-tag-unchecked-pages.v6.dat", 2,
+			       24576);
 }
 
 /* A record without the fields the model relies on (the device of an attach) is skipped. */
