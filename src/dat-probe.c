@@ -28,12 +28,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,9 +79,9 @@ struct shared {
 /*
  * COPY_WORKING when the child exits: it died inside the libraries (a
  * sanitizer's exit).  COPY_BROKEN: the headers opened but the compressed
- * data could not be copied.
+ * data could not be copied; COPY_NOSPACE: nor written, for want of space.
  */
-enum { COPY_WORKING, COPY_MADE, COPY_NONE, COPY_FAILED, COPY_READ, COPY_BROKEN };
+enum { COPY_WORKING, COPY_MADE, COPY_NONE, COPY_FAILED, COPY_READ, COPY_BROKEN, COPY_NOSPACE };
 
 /* libtracecmd's per-CPU files (trace-input.c's COMPR_TEMP_FILE, mkstemp()'s six more) */
 #define LIB_TEMP_PREFIX "/tmp/trace_cpu_data"
@@ -121,6 +123,25 @@ static void crashed(int sig)
 	unlink_lib_files();
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/*
+ * Whether a copy that failed did so for want of space: the copy ($TMPDIR)
+ * cannot grow by a page past where it stopped (ENOSPC, EDQUOT, or EFBIG
+ * under a file size limit), or /tmp, where libtracecmd writes each CPU's
+ * data first, has under 1 MiB free.  libtracecmd's errno does not survive
+ * its failure path, so the file system is asked again.
+ */
+static bool out_of_space(int copy)
+{
+	struct statvfs vfs;
+	struct stat sb;
+	char zero = 0;
+
+	if (fstat(copy, &sb) == 0 && pwrite(copy, &zero, 1, sb.st_size + (1 << 20)) != 1 &&
+	    (errno == ENOSPC || errno == EDQUOT || errno == EFBIG))
+		return true;
+	return statvfs("/tmp", &vfs) == 0 && (uint64_t)vfs.f_bavail * vfs.f_frsize < 1 << 20;
 }
 
 /*
@@ -181,9 +202,9 @@ static void child(int fd, int copy, struct shared *sh, pid_t parent)
 	oh = tracecmd_copy(ih, path, IOREP_TRACECMD_FILE_CPU_FLYRECORD,
 			   (int)tracecmd_get_in_file_version(ih), "none");
 	if (!oh) {
+		sh->status = out_of_space(copy) ? COPY_NOSPACE : COPY_BROKEN;
 		/* not closed: libtracecmd 1.3.1 may crash closing a handle it failed to set up */
 		unlink_lib_files();
-		sh->status = COPY_BROKEN;
 		return;
 	}
 	tracecmd_output_close(oh);
@@ -282,6 +303,11 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out)
 	if (sh->status == COPY_BROKEN) {
 		ret = -IOREP_ETRACEDAT;
 		*out = 0;
+		goto out;
+	}
+	/* no room for the copy: the reader reads the compressed data in memory, as with no $TMPDIR */
+	if (sh->status == COPY_NOSPACE) {
+		ret = -ENOSPC;
 		goto out;
 	}
 	ret = 0; /* headers libtracecmd cannot open: the reader says why */

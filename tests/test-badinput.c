@@ -276,6 +276,32 @@ static void test_v7_cut_in_data(void)
 }
 
 /*
+ * A compressed file whose uncompressed copy has no room (here a file size
+ * limit of 64 KiB, as a full $TMPDIR would be) is read in memory with a
+ * note, not refused as damaged: the same findings as through the copy.
+ */
+static void test_v7_copy_without_room(void)
+{
+	char cmd[1400], errpath[600], line[1024] = "";
+	int status;
+	FILE *fp;
+
+	make_tmpdir();
+	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", tmpdir);
+	snprintf(cmd, sizeof(cmd), "trap '' XFSZ; ulimit -f 64; '%s' '%s' > /dev/null 2> '%s'",
+		 IOREP_BIN, DEFECTS "/trace.dat", errpath);
+	status = system(cmd);
+	CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	fp = fopen(errpath, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof(line), fp));
+	fclose(fp);
+	if (!strstr(line, "no temporary file for an uncompressed copy"))
+		fprintf(stderr, "first line: %s", line);
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "no temporary file for an uncompressed copy"));
+}
+
+/*
  * Headers libtracecmd 1.3.1 would loop on, or read or write past its
  * buffers on: refused before it sees them (src/dat-check.c).
  */
@@ -677,6 +703,7 @@ int main(void)
 		{ "trace.v6.dat cut in the data", test_v6_cut_in_data },
 		{ "trace.v6.dat cut short, a CPU claiming 1.5 GB", test_v6_cut_cpu_size_huge },
 		{ "trace.dat v7 cut in the data", test_v7_cut_in_data },
+		{ "trace.dat v7 whose copy has no room: read in memory", test_v7_copy_without_room },
 		{ "trace.dat whose data libtracecmd cannot read: no descriptor left",
 		  test_dat_init_failed_no_fd_left },
 		{ "trace.dat headers libtracecmd cannot survive", test_dat_headers_refused },
