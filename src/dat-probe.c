@@ -305,7 +305,7 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out)
 		*out = 0;
 		goto out;
 	}
-	/* no room for the copy: the reader reads the compressed data in memory, as with no $TMPDIR */
+	/* no room for the copy: the compressed data is read in memory, as with no $TMPDIR */
 	if (sh->status == COPY_NOSPACE) {
 		ret = -ENOSPC;
 		goto out;
