@@ -52,6 +52,7 @@
 
 #include "dat-check.h"
 #include "dat-option.h"
+#include "fmt-guard.h"
 #include "iorep-error.h"
 #include "kbuf-walk.h"
 
@@ -270,37 +271,6 @@ static bool is_ident(char c)
 }
 
 /*
- * Whether event format @f (@len bytes) has a field @name (@n bytes): the
- * last identifier before the ';' of a "field:" line, past any "[...]".
- */
-static bool has_field(const char *f, size_t len, const char *name, size_t n)
-{
-	const char *p = f, *end = f + len, *semi, *q;
-	int depth;
-
-	while ((p = memmem(p, (size_t)(end - p), "field:", 6)) != NULL) {
-		p += 6;
-		semi = memchr(p, ';', (size_t)(end - p));
-		if (!semi)
-			return false;
-		q = semi;
-		while (q > p && isspace((unsigned char)q[-1]))
-			q--;
-		for (depth = 0; q > p && (depth || q[-1] == ']'); q--)
-			depth += q[-1] == ']' ? 1 : q[-1] == '[' ? -1 : 0;
-		while (q > p && isspace((unsigned char)q[-1]))
-			q--;
-		semi = q;
-		while (q > p && is_ident(q[-1]))
-			q--;
-		if ((size_t)(semi - q) == n && !memcmp(q, name, n))
-			return true;
-		p = semi;
-	}
-	return false;
-}
-
-/*
  * libtraceevent's parse of a print format, as far as __print_flags() and
  * __print_symbolic() go: after either, the next "REC->FIELD" looks FIELD up
  * and writes to it.  Returns false when FIELD is not a field of event
@@ -349,7 +319,7 @@ static bool print_flags_ok(bool *flag_pending, const char *f, size_t len)
 		if (p == tok)
 			continue;
 		*flag_pending = false;
-		if (!has_field(f, len, tok, (size_t)(p - tok)))
+		if (!iorep_fmt_field(f, len, tok, (size_t)(p - tok), NULL))
 			return false;
 	}
 	return true;

@@ -94,39 +94,57 @@ static size_t skip_quote(const struct guard *g, size_t i)
 	return i;
 }
 
+const char *iorep_fmt_field(const char *f, size_t len, const char *name, size_t n,
+			    const char **semi)
+{
+	const char *p = f, *end = f + len, *decl, *q, *name_end;
+	int depth;
+
+	while ((p = memmem(p, (size_t)(end - p), "field:", 6)) != NULL) {
+		decl = p += 6;
+		q = memchr(p, ';', (size_t)(end - p));
+		if (!q)
+			return NULL;
+		if (semi)
+			*semi = q;
+		while (q > p && isspace((unsigned char)q[-1]))
+			q--;
+		for (depth = 0; q > p && (depth || q[-1] == ']'); q--)
+			depth += q[-1] == ']' ? 1 : q[-1] == '[' ? -1 : 0;
+		while (q > p && isspace((unsigned char)q[-1]))
+			q--;
+		name_end = q;
+		while (q > p && (isalnum((unsigned char)q[-1]) || q[-1] == '_'))
+			q--;
+		if ((size_t)(name_end - q) == n && !memcmp(q, name, n))
+			return decl;
+		p = name_end;
+	}
+	return NULL;
+}
+
 /*
- * The size of the field @name (@n bytes) that libtraceevent would find: the
- * first "field:" declaration whose last word is @name and that has no '['
- * (an array, which libtraceevent's sizeof() refuses), read from its
- * "size:".  -1 when there is none.
+ * The size of the field @name (@n bytes) that libtraceevent would find
+ * (iorep_fmt_field()), read from its "size:" on the same line; -1 when there
+ * is none, or when it is an array (a '[' in its declaration), which
+ * libtraceevent's sizeof() refuses.
  */
 static long field_size(const struct guard *g, const char *name, size_t n)
 {
-	const char *p = g->b, *end = g->b + g->len, *semi, *w, *line_end;
+	const char *semi, *decl = iorep_fmt_field(g->b, g->len, name, n, &semi), *w, *line_end;
 	long size;
 
-	while ((p = memmem(p, (size_t)(end - p), "field:", 6))) {
-		p += 6;
-		semi = memchr(p, ';', (size_t)(end - p));
-		line_end = memchr(p, '\n', (size_t)(end - p));
-		if (!line_end)
-			line_end = end;
-		if (!semi || semi > line_end || memchr(p, '[', (size_t)(semi - p)))
-			continue;
-		for (w = semi; w > p && space_char(w[-1]); w--)
-			;
-		if ((size_t)(w - p) < n || memcmp(w - n, name, n) ||
-		    (w - n > p && item_char(*(w - n - 1))))
-			continue;
-		w = memmem(semi, (size_t)(line_end - semi), "size:", 5);
-		if (!w || w + 5 >= line_end || !isdigit((unsigned char)w[5]))
-			return -1;
-		for (size = 0, w += 5; w < line_end && isdigit((unsigned char)*w) && size < 1 << 24;
-		     w++)
-			size = size * 10 + (*w - '0');
-		return size < 1 << 24 ? size : -1;
-	}
-	return -1;
+	if (!decl || memchr(decl, '[', (size_t)(semi - decl)))
+		return -1;
+	line_end = memchr(semi, '\n', (size_t)(g->b + g->len - semi));
+	if (!line_end)
+		line_end = g->b + g->len;
+	w = memmem(semi, (size_t)(line_end - semi), "size:", 5);
+	if (!w || w + 5 >= line_end || !isdigit((unsigned char)w[5]))
+		return -1;
+	for (size = 0, w += 5; w < line_end && isdigit((unsigned char)*w) && size < 1 << 24; w++)
+		size = size * 10 + (*w - '0');
+	return size < 1 << 24 ? size : -1;
 }
 
 /*

@@ -18,4 +18,14 @@
  */
 int iorep_fmt_guard(const char *buf, size_t len, char **copy);
 
+/*
+ * The declaration of field @name (@n bytes) in event format @f (@len bytes)
+ * as libtraceevent names fields: the first "field:" line whose last
+ * identifier before its ';', past any "[...]", is @name.  Returns where the
+ * declaration starts (past "field:") and, unless @semi is NULL, sets *@semi
+ * to its ';'; NULL when there is none.
+ */
+const char *iorep_fmt_field(const char *f, size_t len, const char *name, size_t n,
+			    const char **semi);
+
 #endif
