@@ -97,15 +97,20 @@ static void read_all(const char *path, struct result *r)
 	iorep_strtab_free(st);
 }
 
-/* Runs the CLI on @path; returns its exit status and the number of stderr lines. */
-static int run_cli(const char *path, int *stderr_lines, char *first_line, size_t len)
+/*
+ * Runs the CLI on @path after the shell commands @setup (limits, traps);
+ * returns its exit status and the number of stderr lines.
+ */
+static int run_cli_after(const char *setup, const char *path, int *stderr_lines, char *first_line,
+			 size_t len)
 {
-	char cmd[1024], errpath[600], line[1024];
+	char cmd[1400], errpath[600], line[1024];
 	int status, n = 0;
 	FILE *fp;
 
 	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", tmpdir);
-	snprintf(cmd, sizeof(cmd), "'%s' '%s' > /dev/null 2> '%s'", IOREP_BIN, path, errpath);
+	snprintf(cmd, sizeof(cmd), "%s'%s' '%s' > /dev/null 2> '%s'", setup, IOREP_BIN, path,
+		 errpath);
 	status = system(cmd);
 	fp = fopen(errpath, "r");
 	first_line[0] = '\0';
@@ -120,6 +125,12 @@ static int run_cli(const char *path, int *stderr_lines, char *first_line, size_t
 		fclose(fp);
 	*stderr_lines = n;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Runs the CLI on @path; returns its exit status and the number of stderr lines. */
+static int run_cli(const char *path, int *stderr_lines, char *first_line, size_t len)
+{
+	return run_cli_after("", path, stderr_lines, first_line, len);
 }
 
 static void expect_error(const char *path, int code, const char *words)
@@ -282,23 +293,16 @@ static void test_v7_cut_in_data(void)
  */
 static void test_v7_copy_without_room(void)
 {
-	char cmd[1400], errpath[600], line[1024] = "";
-	int status;
-	FILE *fp;
+	char first[1024];
+	int lines;
 
 	make_tmpdir();
-	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", tmpdir);
-	snprintf(cmd, sizeof(cmd), "trap '' XFSZ; ulimit -f 64; '%s' '%s' > /dev/null 2> '%s'",
-		 IOREP_BIN, DEFECTS "/trace.dat", errpath);
-	status = system(cmd);
-	CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
-	fp = fopen(errpath, "r");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-	CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof(line), fp));
-	fclose(fp);
-	if (!strstr(line, "no temporary file for an uncompressed copy"))
-		fprintf(stderr, "first line: %s", line);
-	CU_ASSERT_PTR_NOT_NULL(strstr(line, "no temporary file for an uncompressed copy"));
+	CU_ASSERT_EQUAL(run_cli_after("trap '' XFSZ; ulimit -f 64; ", DEFECTS "/trace.dat", &lines,
+				      first, sizeof(first)),
+			1);
+	if (!strstr(first, "no temporary file for an uncompressed copy"))
+		fprintf(stderr, "first line: %s", first);
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "no temporary file for an uncompressed copy"));
 }
 
 /*
