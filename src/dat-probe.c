@@ -310,7 +310,7 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out)
 		ret = -ENOSPC;
 		goto out;
 	}
-	ret = 0; /* headers libtracecmd cannot open: the reader says why */
+	ret = 0; /* headers only, nothing to copy, or headers it cannot open */
 	if (sh->status != COPY_MADE || fstat(copy, &sb) < 0 || sb.st_size == 0)
 		goto out;
 	if (len)
