@@ -250,7 +250,7 @@ static void text_line(struct gt *g, const struct gt_event *e)
 		gt_fail(g, errno ? errno : EIO, "writing trace.txt");
 }
 
-/* Writes one event g->gap ns after the previous one: every timestamp differs. */
+/* Writes one event g->gap ns after the previous one (0 only between operations, --ties). */
 void gt_emit(struct gt *g, const struct gt_event *e)
 {
 	uint32_t len = encode(g, e);
@@ -277,11 +277,16 @@ void gt_emit(struct gt *g, const struct gt_event *e)
 	g->counts[e->type]++;
 }
 
-/* A new operation: a pause first, now and then a long idle one (time extends). */
+/*
+ * A new operation: a pause first, now and then a long idle one (time
+ * extends); with --ties, one in four starts at the time the last one ended.
+ */
 void gt_op_begin(struct gt *g)
 {
 	g->boundary = true;
 	g->gap = below(g, 20000) ? 1000 + below(g, 40000) : 200000000 + below(g, 1300000000);
+	if (g->o.ties && !below(g, 4))
+		g->gap = 0;
 }
 
 void gt_ev(struct gt_event *e, enum gt_type t, uint32_t cpu, uint32_t proc, enum gt_ctx ctx)

@@ -14,6 +14,9 @@
  *         --lost CPU:PAGE[:COUNT]  the ring buffer dropped COUNT (default 100) events
  *                           before page PAGE of CPU, or before the first later page
  *                           that starts an operation (repeatable)
+ *         --ties            one operation in four starts at the very nanosecond
+ *                           the one before ended, often on another CPU: the
+ *                           readers must order such ties by CPU, as libtracecmd does
  *         --no-text         no trace.txt
  *         --v7              also trace.v7.dat: trace-cmd convert --file-version 7
  *         --compress ALG    its --compression (zstd, zlib, none; default zstd;
@@ -366,9 +369,10 @@ static void json_truth(struct gt *g, FILE *f)
 		"  \"params\": {\"events\": %" PRIu64
 		", \"devices\": %u, \"cpus\": %u, \"live\": %u, "
 		"\"defects\": %u, \"vfio\": %u, \"seed\": %" PRIu64 ", \"text\": %s, \"v7\": %s, "
-		"\"compress\": \"%s\", \"lost\": [",
+		"\"ties\": %s, \"compress\": \"%s\", \"lost\": [",
 		g->o.events, g->o.devices, g->o.cpus, g->o.live, g->o.defects, g->o.vfio, g->o.seed,
-		g->o.text ? "true" : "false", g->o.v7 ? "true" : "false", g->o.compress);
+		g->o.text ? "true" : "false", g->o.v7 ? "true" : "false",
+		g->o.ties ? "true" : "false", g->o.compress);
 	for (i = 0; i < g->o.nlost; i++)
 		fprintf(f, "%s{\"cpu\": %u, \"page\": %" PRIu64 ", \"count\": %" PRIu64 "}",
 			i ? ", " : "", g->o.lost[i].cpu, g->o.lost[i].page, g->o.lost[i].count);
@@ -478,6 +482,7 @@ static const char usage[] =
 	"      --vfio N        VFIO episodes (default 1)\n"
 	"  -s, --seed S        seed (default 1)\n"
 	"      --lost CPU:PAGE[:COUNT]  events dropped before that ring-buffer page\n"
+	"      --ties          one operation in four starts at the time the last ended\n"
 	"      --no-text       no trace.txt\n"
 	"      --v7            also trace.v7.dat (trace-cmd convert --file-version 7)\n"
 	"      --compress ALG  its compression: zstd, zlib, none (default zstd)\n";
@@ -515,7 +520,7 @@ static int parse_opts(struct gt_opts *o, int argc, char **argv)
 		{"live", 1, NULL, 'l'},	  {"defects", 1, NULL, 'D'},  {"seed", 1, NULL, 's'},
 		{"vfio", 1, NULL, 'V'},	  {"lost", 1, NULL, 'L'},     {"no-text", 0, NULL, 'T'},
 		{"v7", 0, NULL, '7'},	  {"compress", 1, NULL, 'z'}, {"help", 0, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+		{"ties", 0, NULL, 't'},	  {NULL, 0, NULL, 0}};
 	uint64_t v = 0;
 	int c, bad = 0;
 
@@ -569,6 +574,9 @@ static int parse_opts(struct gt_opts *o, int argc, char **argv)
 			break;
 		case 'T':
 			o->text = false;
+			break;
+		case 't':
+			o->ties = true;
 			break;
 		case '7':
 			o->v7 = true;

@@ -85,7 +85,7 @@ enum gt_kind { K_SINGLE, K_SG, K_COHERENT };
 struct gt_opts {
 	uint64_t events, seed;
 	uint32_t devices, cpus, live, defects, vfio;
-	bool text, v7;
+	bool text, v7, ties;
 	const char *compress, *outdir;
 	struct gendat_lost lost[MAX_LOST];
 	uint32_t nlost;
