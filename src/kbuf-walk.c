@@ -118,16 +118,50 @@ fail:
 	return ret;
 }
 
-int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r)
+/*
+ * The CPU whose event comes next: the earliest, the lowest CPU on a tie.
+ * A full scan also notes, in k->run_lt and k->run_le, the earliest time of
+ * the other CPUs below and above the one it picks; while that CPU's next
+ * event is before the first and not after the second, it is still the one
+ * a scan would pick (the others have not moved), so a run of one CPU's
+ * events costs one scan of every CPU, not one per event.  Events come in
+ * such runs (an operation's events are on one CPU), and a trace of a big
+ * machine has many CPUs to scan.
+ */
+static struct kbuf_cpu *next_cpu(struct iorep_kbuf *k)
 {
-	struct kbuf_cpu *c, *best = NULL;
-	int cpu, size;
+	struct kbuf_cpu *c, *best = k->run;
+	unsigned long long lt = ~0ULL, le = ~0ULL;
+	int cpu;
 
+	if (best && best->data && best->ts < k->run_lt && best->ts <= k->run_le)
+		return best;
+	best = NULL;
 	for (cpu = 0; cpu < k->ncpus; cpu++) {
 		c = &k->cpu[cpu];
-		if (c->data && (!best || c->ts < best->ts))
+		if (!c->data)
+			continue;
+		if (!best || c->ts < best->ts) {
+			/* the CPUs below the new pick: none is earlier than the last pick */
+			if (best)
+				lt = best->ts;
+			le = ~0ULL;
 			best = c;
+		} else if (c->ts < le) {
+			le = c->ts;
+		}
 	}
+	k->run = best;
+	k->run_lt = lt;
+	k->run_le = le;
+	return best;
+}
+
+int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r)
+{
+	struct kbuf_cpu *best = next_cpu(k);
+	int size;
+
 	if (!best)
 		return 0;
 	r->data = best->data;
