@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Throughput and memory of iommu-report against trace-cmd, libtracecmd, grep and awk.
 
-    bench/bench.py [--events N] [--runs R] [--keep DIR] [--json OUT] [--verbose] BUILD_DIR
+    bench/bench.py [--events N] [--cpus C] [--runs R] [--keep DIR] [--json OUT] [--verbose]
+                   BUILD_DIR
     bench/bench.py --memory [--events N] [--small N] [--live N] [--inputs dat,v7,txt]
                    [--keep DIR] [--json OUT] BUILD_DIR
 
@@ -10,6 +11,8 @@ BUILD_DIR is a cmake build of this repository: it has iommu-report,
 bench/gen-trace, bench/bare-loop and bench/memrun.
 
 Throughput (the default): gen-trace (seed 1) writes N events (default 10 M)
+of C CPUs (default 4; libtracecmd's loop looks at every CPU for every
+event, so its cost grows with C)
 as trace.dat (v6, uncompressed), trace.v7.dat (v7, zstd) and trace.txt, into
 a temporary directory removed at the end, or into DIR with --keep (reused
 when it already holds the same parameters).  Each file is read once with cat
@@ -81,7 +84,8 @@ class Bench:
 
     def generate(self, outdir, events, text=True, v7=True, live=None):
         """gen-trace into outdir, unless it already holds these parameters."""
-        params = {"events": events, "seed": SEED, "text": text, "v7": v7}
+        params = {"events": events, "seed": SEED, "text": text, "v7": v7,
+                  "cpus": self.args.cpus}
         if live is not None:
             params["live"] = live
         truth_path = os.path.join(outdir, "GROUND_TRUTH.json")
@@ -94,7 +98,8 @@ class Bench:
                     return json.load(f)
         if os.path.exists(outdir):
             shutil.rmtree(outdir)
-        cmd = [self.gen, "--events", str(events), "--seed", str(SEED)]
+        cmd = [self.gen, "--events", str(events), "--seed", str(SEED),
+               "--cpus", str(self.args.cpus)]
         if live is not None:
             cmd += ["--live", str(live)]
         if v7:
@@ -296,7 +301,8 @@ def throughput(b, args, outdir):
                       verdict(ratio["pass_cpu"]) if target else ""])
 
     print()
-    print(f"{total} events (gen-trace --events {args.events} --seed {SEED}); "
+    print(f"{total} events (gen-trace --events {args.events} --cpus {args.cpus} "
+          f"--seed {SEED}); "
           f"files: trace.dat {sizes[dat] / MB:.0f} MB, trace.v7.dat {sizes[v7] / MB:.0f} MB, "
           f"trace.txt {sizes[txt] / MB:.0f} MB; median of {args.runs} runs; "
           f"Mev/s and MB/s per wall second; memory: largest sample of any run")
@@ -401,6 +407,8 @@ def main():
     ap = argparse.ArgumentParser(description="iommu-report throughput and memory bench")
     ap.add_argument("build_dir")
     ap.add_argument("--events", type=int, default=10_000_000)
+    ap.add_argument("--cpus", type=int, default=4,
+                    help="CPUs of the generated trace (gen-trace --cpus, default 4)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", metavar="DIR", help="generate into DIR and keep it (reused)")
     ap.add_argument("--json", metavar="OUT", help="write the results as JSON to OUT")
@@ -410,8 +418,8 @@ def main():
     ap.add_argument("--live", type=int, default=2000, help="--memory: gen-trace --live")
     ap.add_argument("--inputs", default="dat", help="--memory: which of dat,v7,txt (default dat)")
     args = ap.parse_args()
-    if args.events <= 0 or args.runs <= 0 or args.small <= 0 or args.live <= 0:
-        ap.error("--events, --runs, --small and --live must be positive")
+    if min(args.events, args.runs, args.small, args.live, args.cpus) <= 0:
+        ap.error("--events, --cpus, --runs, --small and --live must be positive")
     if not args.inputs or any(i not in MEMORY_INPUTS for i in args.inputs.split(",")):
         ap.error("--inputs takes a comma-separated list of dat, v7, txt")
 
@@ -422,13 +430,15 @@ def main():
           f"noisy); {info.get('trace-cmd')}; {info.get('awk')}; {info.get('grep')}")
     base = os.path.abspath(args.keep) if args.keep else tempfile.mkdtemp(prefix="iorep-bench-")
     os.makedirs(base, exist_ok=True)
-    doc = {"machine": info, "params": {"events": args.events, "runs": args.runs, "seed": SEED}}
+    doc = {"machine": info,
+           "params": {"events": args.events, "cpus": args.cpus, "runs": args.runs, "seed": SEED}}
     try:
         if args.memory:
             doc["params"].update(small=args.small, live=args.live, inputs=args.inputs)
             doc["memory"] = memory(b, args, base)
         else:
-            doc["throughput"] = throughput(b, args, os.path.join(base, f"gen-{args.events}"))
+            name = f"gen-{args.events}" + (f"-{args.cpus}cpu" if args.cpus != 4 else "")
+            doc["throughput"] = throughput(b, args, os.path.join(base, name))
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
