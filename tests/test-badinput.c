@@ -116,7 +116,8 @@ static int run_cli_after(const char *setup, const char *path, int *stderr_lines,
 	first_line[0] = '\0';
 	while (fp && fgets(line, sizeof(line), fp)) {
 		/* ASan's line when it returns NULL for a size libtracecmd read (CMakeLists.txt) */
-		if (!strncmp(line, "==", 2) && strstr(line, "WARNING: AddressSanitizer failed to allocate"))
+		if (!strncmp(line, "==", 2) &&
+		    strstr(line, "WARNING: AddressSanitizer failed to allocate"))
 			continue;
 		if (!n++)
 			snprintf(first_line, len, "%s", line);
@@ -428,7 +429,8 @@ static void test_dat_headers_refused(void)
 	 */
 	expect_error(CRASHES "/libtracecmd-v7-zstd-page-left-unwritten-read-past.v7.dat",
 		     -IOREP_ETRACEDAT,
-		     "damaged or cut short at offset 9967 (libtracecmd cannot decompress its data)");
+		     "damaged or cut short at offset 9967 (libtracecmd cannot decompress its "
+		     "data)");
 }
 
 /*

@@ -4,13 +4,15 @@
  * to libtraceevent 1.7.1 (src/input-tracecmd.c), when the reader's check
  * of an uncompressed file would not have refused it (src/dat-check.c,
  * iorep_dat_format_refusal(): the formats libtraceevent is known to crash
- * on), and through the format guard (src/fmt-guard.c).  tracedat reaches the formats too, but at a
- * few inputs a second (each one forks the probe child); this target parses thousands a second, so
- * it can look for what the probe child cannot turn into a refusal: memory errors in libtraceevent's
- * format parser that do not crash, as the double free on sizeof(int) was, which ASan reports here.
- * A SIGSEGV, SIGBUS or SIGFPE inside libtraceevent is the probe's case (the
- * file is refused): the guard takes it (fuzz-guard.c), the handle is
- * abandoned, and the next input runs.
+ * on), and through the format guard (src/fmt-guard.c).  tracedat reaches
+ * the formats too, but at a few inputs a second (each one forks the probe
+ * child); this target parses thousands a second, so it can look for what
+ * the probe child cannot turn into a refusal: memory errors in
+ * libtraceevent's format parser that do not crash, as the double free on
+ * sizeof(int) was, which ASan reports here.  A SIGSEGV, SIGBUS or SIGFPE
+ * inside libtraceevent is the probe's case (the file is refused): the
+ * guard takes it (fuzz-guard.c), the handle is abandoned, and the next
+ * input runs.
  *
  * It also holds the format guard to its contract: a copy exactly when it
  * rewrote a form, and nothing left to rewrite in that copy.
