@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The text reader: splits the (decompressed) stream into lines and hands
- * each to the line parser.  A drop marker is passed on just before the next
+ * The text reader: splits the (decompressed) stream into lines, has them
+ * parsed a batch at a time (text-batch.h: on several threads when the input
+ * is read ahead), and takes the results in order.  A drop marker is passed on just before the next
  * event line, with that line's timestamp, as trace-cmd attaches it to the
  * next record.
  *
@@ -15,6 +16,8 @@
  * how many events the ring buffer overwrote before the trace starts: a
  * drop marker of that count, for no one CPU, comes first.
  */
+#define _GNU_SOURCE
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,6 +27,7 @@
 #include "input-local.h"
 #include "iorep-error.h"
 #include "iorep-textparse.h"
+#include "text-batch.h"
 
 #define TEXT_BUF (1024 * 1024)
 #define TEXT_MAX_LINE (64 * 1024)
@@ -31,12 +35,27 @@
 struct text_reader {
 	int fd;
 	struct iorep_bytesrc *bs;
-	struct iorep_textparse tp;
-	char *buf;
+	/*
+	 * The lines read and parsed (text-batch.h): the batch being taken
+	 * (slot cur) and the one after it (slot 1 - cur, if pending), or the
+	 * end (end_ret) once the lines run out.
+	 */
+	struct iorep_text_batches tb;
+	bool tb_set, pending;
+	int cur, end_ret;
+	/*
+	 * Two buffers take turns, so that reading on leaves the lines of the
+	 * batch being taken where they are.
+	 */
+	char *buf, *other;
 	size_t cap;		/* of buf: above TEXT_MAX_LINE */
 	size_t start, end;	/* unconsumed bytes: buf[start, end) */
 	int eof;
-	uint64_t line_nr;
+	uint64_t line_nr; /* lines read */
+	uint64_t cur_nr;  /* the line being taken */
+	/* what the header lines taken so far say (see struct iorep_textparse) */
+	int cpus_header;
+	uint64_t overrun;
 	/* a drop marker (or gap, of count 0) waiting for the next event line */
 	int lost_pending;
 	struct iorep_event lost;
@@ -76,7 +95,6 @@ static int text_open(struct iorep_input *in, struct iorep_input_src *src)
 	if (fstat(src->fd, &sb) == 0 && S_ISREG(sb.st_mode))
 		tr->file_size = (uint64_t)sb.st_size;
 	in->priv = tr;
-	iorep_textparse_init(&tr->tp, in->st);
 	/*
 	 * A small file gets a buffer of its size, not 1 MiB (each costs a
 	 * mapping under a sanitizer); any size above TEXT_MAX_LINE reads the
@@ -98,14 +116,34 @@ static int text_open(struct iorep_input *in, struct iorep_input_src *src)
 	return 0;
 }
 
+/* Reads on in the other buffer, from the unconsumed bytes. */
+static int turn_buffer(struct text_reader *tr)
+{
+	char *b = tr->other;
+
+	if (!b) {
+		b = malloc(tr->cap);
+		if (!b)
+			return -IOREP_ENOMEM;
+	}
+	memcpy(b, tr->buf + tr->start, tr->end - tr->start);
+	tr->other = tr->buf;
+	tr->buf = b;
+	tr->end -= tr->start;
+	tr->start = 0;
+	return 0;
+}
+
 /*
  * Returns the next line in *@line / *@len (no newline), 1; 0 at the end; or
  * a negative code.  *@overlong is set for a line that was skipped for its
- * length, *@cut for a last line that has no newline.
+ * length, *@cut for a last line that has no newline.  Unless @may_refill,
+ * the lines returned before stay where they are: 2 instead of reading on.
  */
 static int text_getline(struct iorep_input *in, struct text_reader *tr, const char **line,
-			size_t *len, int *overlong, int *cut)
+			size_t *len, int *overlong, int *cut, bool may_refill)
 {
+	bool turned = false;
 	char *nl;
 	ssize_t n;
 
@@ -130,6 +168,18 @@ static int text_getline(struct iorep_input *in, struct text_reader *tr, const ch
 			*cut = 1;
 			return 1;
 		}
+		if (!may_refill)
+			return 2;
+		/* the first time: the batch being taken may hold lines of this buffer */
+		if (!turned && turn_buffer(tr) < 0)
+			return iorep_input_error(in, -IOREP_ENOMEM, "%s",
+						 iorep_strerror(-IOREP_ENOMEM));
+		if (turned && tr->start > 0) {
+			memmove(tr->buf, tr->buf + tr->start, tr->end - tr->start);
+			tr->end -= tr->start;
+			tr->start = 0;
+		}
+		turned = true;
 		if (tr->end - tr->start >= TEXT_MAX_LINE) {
 			/* skip to the end of this line, whatever its length */
 			*overlong = 1;
@@ -154,11 +204,6 @@ static int text_getline(struct iorep_input *in, struct text_reader *tr, const ch
 			*len = 0;
 			return 1;
 		}
-		if (tr->start > 0) {
-			memmove(tr->buf, tr->buf + tr->start, tr->end - tr->start);
-			tr->end -= tr->start;
-			tr->start = 0;
-		}
 		n = iorep_bytesrc_read(tr->bs, tr->buf + tr->end, tr->cap - tr->end);
 		if (n < 0)
 			goto read_error;
@@ -176,6 +221,89 @@ read_error:
 	}
 	return iorep_input_error(in, (int)n, "read error after line %llu",
 				 (unsigned long long)tr->line_nr);
+}
+
+/*
+ * How many threads parse lines: IOREP_TEXT_PARSERS if set; else, when the
+ * input is read ahead on a thread of its own, one per CPU this process may
+ * run on (text-batch.h caps it); else this thread alone.
+ */
+static int text_parsers(const struct iorep_input *in)
+{
+	const char *env = getenv("IOREP_TEXT_PARSERS");
+	cpu_set_t cpus;
+
+	if (env && *env)
+		return atoi(env);
+	if (!in->ahead || sched_getaffinity(0, sizeof(cpus), &cpus))
+		return 1;
+	return CPU_COUNT(&cpus);
+}
+
+/*
+ * Collects the complete lines the buffer holds (reading first when it holds
+ * none) in slot @slot and posts them.  Returns 1, 0 at the end, or a
+ * negative code.
+ */
+static int read_batch(struct iorep_input *in, struct text_reader *tr, int slot)
+{
+	struct iorep_text_batches *tb = &tr->tb;
+	const char *line = NULL;
+	int ret, overlong, cut;
+	size_t len = 0;
+
+	iorep_text_slot_reset(tb, slot);
+	for (;;) {
+		ret = text_getline(in, tr, &line, &len, &overlong, &cut, tb->slot[slot].n == 0);
+		if (ret != 1)
+			break;
+		iorep_text_slot_add(tb, slot, overlong ? NULL : line, len, tr->line_nr, overlong,
+				    cut);
+		if (cut || tb->slot[slot].n == IOREP_TEXT_BATCH_LINES)
+			break;
+	}
+	if (!tb->slot[slot].n)
+		return ret;
+	iorep_text_post(tb, slot);
+	return 1;
+}
+
+/*
+ * The next line read and parsed, or NULL: the end (*@ret 0) or an error
+ * (*@ret < 0), once every line before it was taken.
+ */
+static const struct iorep_text_line *next_line(struct iorep_input *in, struct text_reader *tr,
+					       int *ret)
+{
+	struct iorep_text_batches *tb = &tr->tb;
+	struct iorep_text_slot *sl = &tb->slot[tr->cur];
+
+	if (!tr->tb_set) {
+		tr->tb_set = true;
+		tr->end_ret = iorep_text_batches_init(tb, in->st, text_parsers(in));
+		if (tr->end_ret < 0) {
+			*ret = iorep_input_error(in, tr->end_ret, "%s",
+						 iorep_strerror(tr->end_ret));
+			return NULL;
+		}
+		tr->cur = 1;
+		tr->end_ret = read_batch(in, tr, 0);
+		tr->pending = tr->end_ret > 0;
+		sl = &tb->slot[tr->cur];
+	}
+	if (sl->next == sl->n) {
+		if (!tr->pending) {
+			*ret = tr->end_ret;
+			return NULL;
+		}
+		/* the pending batch is taken next, while the one after it is parsed */
+		tr->cur = 1 - tr->cur;
+		sl = &tb->slot[tr->cur];
+		tr->end_ret = read_batch(in, tr, 1 - tr->cur);
+		tr->pending = tr->end_ret > 0;
+		iorep_text_wait(tb, tr->cur);
+	}
+	return &sl->lines[sl->next++];
 }
 
 static void note_bad_line(struct iorep_input *in, uint64_t nr)
@@ -264,9 +392,9 @@ static int queue_gap(struct iorep_input *in, struct text_reader *tr, int32_t cpu
 	iorep_event_reset(&m, IOREP_EV_LOST);
 	m.cpu = cpu;
 	m.lost = 0;
-	m.pos = tr->line_nr;
+	m.pos = tr->cur_nr;
 	if (!in->stats.first_lost_line)
-		in->stats.first_lost_line = tr->line_nr;
+		in->stats.first_lost_line = tr->cur_nr;
 	return queue_lost(in, tr, m, out);
 }
 
@@ -276,19 +404,18 @@ static int cut_line(struct iorep_input *in, struct text_reader *tr, int kind,
 {
 	if (kind == IOREP_LINE_META)
 		return 0;
-	iorep_input_truncated(in, tr->line_nr, "the last line is cut short");
+	iorep_input_truncated(in, tr->cur_nr, "the last line is cut short");
 	if (kind != IOREP_LINE_LOST)
 		return 0;
-	ev->pos = tr->line_nr;
+	ev->pos = tr->cur_nr;
 	return queue_lost(in, tr, *ev, ev);
 }
 
 static int text_next(struct iorep_input *in, struct iorep_event *ev)
 {
 	struct text_reader *tr = in->priv;
-	const char *line = NULL;
-	int ret, overlong, cut;
-	size_t len = 0;
+	const struct iorep_text_line *l;
+	int ret;
 
 	if (tr->stash_pending) {
 		tr->stash_pending = 0;
@@ -296,24 +423,31 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 		return 1;
 	}
 	for (;;) {
-		ret = text_getline(in, tr, &line, &len, &overlong, &cut);
-		if (ret < 0)
-			return ret;
-		if (ret == 0)
+		l = next_line(in, tr, &ret);
+		if (!l) {
+			if (ret < 0)
+				return ret;
 			break;
+		}
+		tr->cur_nr = l->nr;
 		in->stats.lines++;
-		if (overlong) {
+		if (l->overlong) {
 			if (tr->saw_events)
-				note_bad_line(in, tr->line_nr);
+				note_bad_line(in, tr->cur_nr);
 			else if (tr->early_bad++ < IOREP_MAX_BAD_LINES)
-				tr->early_bad_nr[tr->early_bad - 1] = tr->line_nr;
+				tr->early_bad_nr[tr->early_bad - 1] = tr->cur_nr;
 			continue;
 		}
-		ret = iorep_textparse_line(&tr->tp, line, len, ev);
+		ret = l->kind;
 		if (ret < 0)
 			return iorep_input_error(in, ret, "line %llu: %s",
-						 (unsigned long long)tr->line_nr,
+						 (unsigned long long)tr->cur_nr,
 						 iorep_strerror(ret));
+		if (l->cpus_header >= 0)
+			tr->cpus_header = l->cpus_header;
+		if (l->overrun)
+			tr->overrun = l->overrun;
+		*ev = l->ev;
 		if ((ret == IOREP_LINE_EVENT || ret == IOREP_LINE_BAD || ret == IOREP_LINE_LOST) &&
 		    ev->cpu > IOREP_INPUT_MAX_CPU) {
 			/* no such CPU: a damaged line; a drop marker still tells of a drop */
@@ -321,7 +455,7 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 			if (ret == IOREP_LINE_EVENT)
 				ret = IOREP_LINE_BAD;
 		}
-		if (cut) {
+		if (l->cut) {
 			if (cut_line(in, tr, ret, ev))
 				return 1;
 			if (ret != IOREP_LINE_META)
@@ -329,13 +463,13 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 		}
 		switch (ret) {
 		case IOREP_LINE_META:
-			if (tr->tp.overrun && !tr->overrun_seen) {
+			if (tr->overrun && !tr->overrun_seen) {
 				/* the oldest events were overwritten: before the first one here */
 				struct iorep_event m;
 
 				iorep_event_reset(&m, IOREP_EV_LOST);
-				m.lost = (int64_t)(tr->tp.overrun & INT64_MAX);
-				m.pos = tr->line_nr;
+				m.lost = (int64_t)(tr->overrun & INT64_MAX);
+				m.pos = tr->cur_nr;
 				tr->overrun_seen = 1;
 				ret = queue_lost(in, tr, m, ev);
 				tr->overrun_left = (uint64_t)m.lost;
@@ -347,13 +481,13 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 			tr->unknown_lines++;
 			if (!tr->saw_events) {
 				if (tr->early_bad++ < IOREP_MAX_BAD_LINES)
-					tr->early_bad_nr[tr->early_bad - 1] = tr->line_nr;
+					tr->early_bad_nr[tr->early_bad - 1] = tr->cur_nr;
 				continue;
 			}
 			/* dmesg and mail bodies carry other text; only ftrace text is strict */
 			if (in->info.variant != NULL && strcmp(in->info.variant, "dmesg") != 0) {
-				note_bad_line(in, tr->line_nr);
-				if (iorep_textparse_names_event(line, len) &&
+				note_bad_line(in, tr->cur_nr);
+				if (iorep_textparse_names_event(l->p, l->len) &&
 				    queue_gap(in, tr, -1, ev))
 					return 1;
 			}
@@ -361,15 +495,15 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 		case IOREP_LINE_BAD:
 			first_event_line(in, tr, ev->pid >= 0);
 			in->stats.records++;
-			note_bad_line(in, tr->line_nr);
+			note_bad_line(in, tr->cur_nr);
 			if (queue_gap(in, tr, ev->cpu, ev))
 				return 1;
 			continue;
 		case IOREP_LINE_LOST:
 			/* a CPU's start in a trace file whose header counted the overrun */
-			if (ev->lost < 0 && tr->overrun_seen && is_comment(line, len))
+			if (ev->lost < 0 && tr->overrun_seen && is_comment(l->p, l->len))
 				ev->lost = 0;
-			ev->pos = tr->line_nr;
+			ev->pos = tr->cur_nr;
 			if (queue_lost(in, tr, *ev, ev))
 				return 1;
 			continue;
@@ -390,10 +524,10 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 		}
 		first_event_line(in, tr, ev->pid >= 0);
 		in->stats.records++;
-		ev->pos = tr->line_nr;
+		ev->pos = tr->cur_nr;
 		if (ev->pid < 0)
 			in->info.variant = "dmesg";
-		else if (tr->tp.cpus_header)
+		else if (tr->cpus_header)
 			in->info.variant = "trace-cmd report";
 		if (tr->lost_pending) {
 			tr->lost_pending = 0;
@@ -424,10 +558,11 @@ static void text_close(struct iorep_input *in)
 
 	if (!tr)
 		return;
-	iorep_textparse_release(&tr->tp);
+	iorep_text_batches_release(&tr->tb);
 	iorep_bytesrc_free(tr->bs);
 	close(tr->fd);
 	free(tr->buf);
+	free(tr->other);
 	free(tr);
 	in->priv = NULL;
 }

@@ -166,6 +166,114 @@ static void test_arrays_past_a_block(void)
 	unlink(path);
 }
 
+/* Reads @path with @parsers text parsers (IOREP_TEXT_PARSERS), in one thread or ahead. */
+static void read_parsed(const char *path, const char *parsers, int ahead, struct stream *s)
+{
+	CU_ASSERT_EQUAL_FATAL(setenv("IOREP_TEXT_PARSERS", parsers, 1), 0);
+	read_stream(path, ahead, s);
+	unsetenv("IOREP_TEXT_PARSERS");
+}
+
+static void same_streams(const struct stream *a, const struct stream *b)
+{
+	size_t i;
+
+	CU_ASSERT_EQUAL(a->ret, b->ret);
+	CU_ASSERT_STRING_EQUAL(a->err, b->err);
+	CU_ASSERT_EQUAL_FATAL(a->n, b->n);
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->lines[i], b->lines[i])) {
+			fprintf(stderr, "event %zu differs:\n  %s\n  %s\n", i, a->lines[i],
+				b->lines[i]);
+			CU_FAIL("event streams differ");
+			break;
+		}
+	CU_ASSERT_EQUAL(memcmp(&a->stats, &b->stats, sizeof(a->stats)), 0);
+	CU_ASSERT_STRING_EQUAL(a->warnings, b->warnings);
+}
+
+/*
+ * Text lines are parsed in batches, by several threads (text-batch.h): every
+ * kind of line, in batches of every size (a line longer than the reader
+ * takes in the middle, the last line cut short), gives the events, drop
+ * markers, statistics and warnings of one parser in one thread.
+ */
+static void test_parsers_agree(void)
+{
+	const int rounds = 3000;
+	size_t cap = (size_t)rounds * 1200 + 200000, len = 0;
+	char *text = malloc(cap), path[64];
+	struct stream one, many, ahead;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	len += (size_t)snprintf(
+		text + len, cap - len,
+		"# tracer: nop\n#\n# entries-in-buffer/entries-written: 9000/9100   "
+		"#P:4\n#\ncpus=4\n");
+	for (i = 0; i < rounds; i++) {
+		unsigned int iova = 0x100000 + (unsigned int)(i % 512) * 0x2000;
+		int us = i * 10;
+
+		len += (size_t)snprintf(
+			text + len, cap - len,
+			"  fio-%d [%03d] ..... %d.%06d: map: IOMMU: iova=0x%016x - 0x%016x "
+			"paddr=0x%016x size=8192\n"
+			"  fio-%d [%03d] ..... %d.%06d: dma_map_page: 0000:00:0%d.0 dir=TO_DEVICE "
+			"dma_addr=%x size=8192 phys_addr=%x attrs=\n"
+			"  fio-%d [%03d] ..... %d.%06d: sched_switch: prev_comm=fio\n",
+			100 + i % 7, i % 4, 10 + us / 1000000, us % 1000000, iova, iova + 0x2000,
+			0x40000000 + i * 0x2000, 100 + i % 7, i % 4, 10 + us / 1000000,
+			us % 1000000 + 1, i % 3 + 1, iova, 0x40000000 + i * 0x2000, 100 + i % 7,
+			i % 4, 10 + us / 1000000, us % 1000000 + 2);
+		if (i % 97 == 5)
+			len += (size_t)snprintf(
+				text + len, cap - len,
+				"  fio-%d [%03d] ..... %d.%06d: unmap: IOMMU: iova=0x1 "
+				"- garbage\n",
+				100 + i % 7, i % 4, 10 + us / 1000000, us % 1000000 + 3);
+		if (i % 211 == 7)
+			len += (size_t)snprintf(text + len, cap - len, "CPU:%d [LOST %d EVENTS]\n",
+						i % 4, i % 50 + 1);
+		if (i % 401 == 9)
+			len += (size_t)snprintf(text + len, cap - len,
+						"##### CPU %d buffer started ####\n", i % 4);
+		if (i % 307 == 11)
+			len += (size_t)snprintf(text + len, cap - len, "not ftrace at all\n");
+		if (i % 3 == 0)
+			len += (size_t)snprintf(
+				text + len, cap - len,
+				"  fio-%d [%03d] ..... %d.%06d: unmap: IOMMU: iova=0x%016x - "
+				"0x%016x size=8192 unmapped_size=8192\n",
+				100 + i % 7, i % 4, 10 + us / 1000000, us % 1000000 + 4, iova,
+				iova + 0x2000);
+		if (i == rounds / 2) {
+			/* longer than the reader takes: skipped, a bad line */
+			memset(text + len, 'x', 70000);
+			len += 70000;
+			text[len++] = '\n';
+		}
+	}
+	len += (size_t)snprintf(text + len, cap - len,
+				"  fio-1 [000] ..... 99.000000: map: IOMMU: iova=0x");
+	CU_ASSERT_FATAL(len < cap);
+	write_file(path, sizeof(path), text);
+	free(text);
+	read_parsed(path, "1", 0, &one);
+	read_parsed(path, "3", 0, &many);
+	read_parsed(path, "3", 1, &ahead);
+	/* the maps and dma_map_pages, the markers and the gaps of the bad lines */
+	CU_ASSERT(one.n > (size_t)rounds * 2);
+	CU_ASSERT(one.stats.bad_lines > 30);
+	CU_ASSERT_TRUE(one.stats.truncated);
+	same_streams(&one, &many);
+	same_streams(&one, &ahead);
+	free_stream(&one);
+	free_stream(&many);
+	free_stream(&ahead);
+	unlink(path);
+}
+
 /* A stream of no iommu event ends in an error: the caller gets it, text and all. */
 static void test_error_at_the_end(void)
 {
@@ -234,6 +342,7 @@ int main(void)
 	static const struct iorep_test tests[] = {
 		{"every capture: the same events, statistics and warnings", test_every_capture},
 		{"arrays past a block's space", test_arrays_past_a_block},
+		{"text parsed on several threads: the same as on one", test_parsers_agree},
 		{"an error at the end of the stream", test_error_at_the_end},
 		{"a compressed file cut short", test_cut_short},
 		{"freed while its thread reads", test_free_while_reading},
