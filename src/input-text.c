@@ -2,9 +2,9 @@
 /*
  * The text reader: splits the (decompressed) stream into lines, has them
  * parsed a batch at a time (text-batch.h: on several threads when the input
- * is read ahead), and takes the results in order.  A drop marker is passed on just before the next
- * event line, with that line's timestamp, as trace-cmd attaches it to the
- * next record.
+ * is read ahead), and takes the results in order.  A drop marker is passed
+ * on just before the next event line, with that line's timestamp, as
+ * trace-cmd attaches it to the next record.
  *
  * Damage is counted, never fatal: a line longer than TEXT_MAX_LINE is
  * skipped, and it, an iommu/dma event line that is not whole and any other
@@ -116,7 +116,11 @@ static int text_open(struct iorep_input *in, struct iorep_input_src *src)
 	return 0;
 }
 
-/* Reads on in the other buffer, from the unconsumed bytes. */
+/*
+ * Reads on in the other buffer, from the unconsumed bytes: the lines before
+ * them stay where they are for the batch being taken (the one before it was
+ * taken whole, so the other buffer is free).
+ */
 static int turn_buffer(struct text_reader *tr)
 {
 	char *b = tr->other;
@@ -143,7 +147,6 @@ static int turn_buffer(struct text_reader *tr)
 static int text_getline(struct iorep_input *in, struct text_reader *tr, const char **line,
 			size_t *len, int *overlong, int *cut, bool may_refill)
 {
-	bool turned = false;
 	char *nl;
 	ssize_t n;
 
@@ -170,16 +173,10 @@ static int text_getline(struct iorep_input *in, struct text_reader *tr, const ch
 		}
 		if (!may_refill)
 			return 2;
-		/* the first time: the batch being taken may hold lines of this buffer */
-		if (!turned && turn_buffer(tr) < 0)
+		/* the batch being taken may hold the lines before start */
+		if (tr->start > 0 && turn_buffer(tr) < 0)
 			return iorep_input_error(in, -IOREP_ENOMEM, "%s",
 						 iorep_strerror(-IOREP_ENOMEM));
-		if (turned && tr->start > 0) {
-			memmove(tr->buf, tr->buf + tr->start, tr->end - tr->start);
-			tr->end -= tr->start;
-			tr->start = 0;
-		}
-		turned = true;
 		if (tr->end - tr->start >= TEXT_MAX_LINE) {
 			/* skip to the end of this line, whatever its length */
 			*overlong = 1;
