@@ -290,6 +290,15 @@ static inline void iorep_event_reset(struct iorep_event *ev, enum iorep_etype ty
 	ev->pid = -1;
 }
 
+/*
+ * The bytes @ev's arrays (phys_addrs, dma_addrs, lengths) take, each rounded
+ * up to 8, and their move into that many bytes at @dst (8-byte aligned),
+ * @ev's pointers then pointing there: for an event kept past the call that
+ * filled it, whose arrays were the reader's scratch space.
+ */
+size_t iorep_event_arrays_size(const struct iorep_event *ev);
+void iorep_event_arrays_move(struct iorep_event *ev, void *dst);
+
 /* Names of dma_data_direction values and DMA_ATTR_* bits, from dma.h. */
 const char *iorep_dma_dir_name(int dir);
 int iorep_dma_dir_lookup(const char *s, int len);

@@ -49,6 +49,39 @@ int iorep_event_lookup(const char *name, int len)
 	return -1;
 }
 
+static size_t round8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+size_t iorep_event_arrays_size(const struct iorep_event *ev)
+{
+	return round8((size_t)ev->phys_addrs.n * 8) + round8((size_t)ev->dma_addrs.n * 8) +
+	       round8((size_t)ev->lengths.n * 4);
+}
+
+/* Copies @bytes from @v to *@at, which moves past them; returns where they went. */
+static void *move_to(unsigned char **at, const void *v, size_t bytes)
+{
+	void *p = *at;
+
+	memcpy(p, v, bytes);
+	*at += round8(bytes);
+	return p;
+}
+
+void iorep_event_arrays_move(struct iorep_event *ev, void *dst)
+{
+	unsigned char *at = dst;
+
+	if (ev->phys_addrs.n)
+		ev->phys_addrs.v = move_to(&at, ev->phys_addrs.v, (size_t)ev->phys_addrs.n * 8);
+	if (ev->dma_addrs.n)
+		ev->dma_addrs.v = move_to(&at, ev->dma_addrs.v, (size_t)ev->dma_addrs.n * 8);
+	if (ev->lengths.n)
+		ev->lengths.v = move_to(&at, ev->lengths.v, (size_t)ev->lengths.n * 4);
+}
+
 static const char *const dma_dir_names[] = { "BIDIRECTIONAL", "TO_DEVICE", "FROM_DEVICE",
 					     "NONE" };
 

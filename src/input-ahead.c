@@ -59,24 +59,6 @@ struct iorep_input_ahead {
 	char errbuf[512];
 };
 
-/* Bytes the arrays of @ev take, 8-byte aligned. */
-static size_t arrays_size(const struct iorep_event *ev)
-{
-	size_t n = (size_t)ev->phys_addrs.n * 8 + (size_t)ev->dma_addrs.n * 8 +
-		   (size_t)ev->lengths.n * 4;
-
-	return (n + 7) & ~(size_t)7;
-}
-
-static void *copy_array(struct ahead_block *b, const void *v, size_t bytes)
-{
-	void *p = b->arena + b->used;
-
-	memcpy(p, v, bytes);
-	b->used += (bytes + 7) & ~(size_t)7;
-	return p;
-}
-
 /*
  * Moves the arrays of the block's event @i into its arena.  Returns 0, 1 when
  * they do not fit (the block must be published first), or -IOREP_ENOMEM.
@@ -84,7 +66,7 @@ static void *copy_array(struct ahead_block *b, const void *v, size_t bytes)
 static int keep_arrays(struct ahead_block *b, uint32_t i)
 {
 	struct iorep_event *ev = &b->ev[i];
-	size_t need = arrays_size(ev);
+	size_t need = iorep_event_arrays_size(ev);
 
 	if (!need)
 		return 0;
@@ -101,12 +83,8 @@ static int keep_arrays(struct ahead_block *b, uint32_t i)
 		b->arena = p;
 		b->cap = cap;
 	}
-	if (ev->phys_addrs.n)
-		ev->phys_addrs.v = copy_array(b, ev->phys_addrs.v, (size_t)ev->phys_addrs.n * 8);
-	if (ev->dma_addrs.n)
-		ev->dma_addrs.v = copy_array(b, ev->dma_addrs.v, (size_t)ev->dma_addrs.n * 8);
-	if (ev->lengths.n)
-		ev->lengths.v = copy_array(b, ev->lengths.v, (size_t)ev->lengths.n * 4);
+	iorep_event_arrays_move(ev, b->arena + b->used);
+	b->used += need;
 	return 0;
 }
 

@@ -14,7 +14,7 @@ struct iorep_text_chunk {
 	unsigned char data[];
 };
 
-/* Room for @bytes (a multiple of 8) in @a, or NULL: out of memory. */
+/* Room for @bytes (8-byte aligned) in @a, or NULL: out of memory. */
 static void *arena_take(struct iorep_text_arena *a, size_t bytes)
 {
 	struct iorep_text_chunk *c = a->first;
@@ -52,16 +52,6 @@ static void arena_reset(struct iorep_text_arena *a, bool keep)
 	a->first = kept;
 }
 
-/* A copy in @a of the @bytes (> 0) at @v, or NULL: out of memory. */
-static const void *keep_array(struct iorep_text_arena *a, const void *v, size_t bytes)
-{
-	void *p = arena_take(a, (bytes + 7) & ~(size_t)7);
-
-	if (p)
-		memcpy(p, v, bytes);
-	return p;
-}
-
 /*
  * Parses @l with @p's parser: the header values its line sets are noted in
  * @l, and the event's arrays, which point into the parser until its next
@@ -71,6 +61,8 @@ static void parse_line(struct iorep_text_parser *p, struct iorep_text_arena *a,
 		       struct iorep_text_line *l)
 {
 	struct iorep_event *ev = &l->ev;
+	size_t need;
+	void *dst;
 
 	l->cpus_header = -1;
 	l->overrun = 0;
@@ -85,13 +77,13 @@ static void parse_line(struct iorep_text_parser *p, struct iorep_text_arena *a,
 	l->overrun = p->tp.overrun;
 	if (l->kind < 0)
 		return;
-	if (ev->phys_addrs.n &&
-	    !(ev->phys_addrs.v = keep_array(a, ev->phys_addrs.v, ev->phys_addrs.n * 8ul)))
-		l->kind = -IOREP_ENOMEM;
-	if (ev->dma_addrs.n &&
-	    !(ev->dma_addrs.v = keep_array(a, ev->dma_addrs.v, ev->dma_addrs.n * 8ul)))
-		l->kind = -IOREP_ENOMEM;
-	if (ev->lengths.n && !(ev->lengths.v = keep_array(a, ev->lengths.v, ev->lengths.n * 4ul)))
+	need = iorep_event_arrays_size(ev);
+	if (!need)
+		return;
+	dst = arena_take(a, need);
+	if (dst)
+		iorep_event_arrays_move(ev, dst);
+	else
 		l->kind = -IOREP_ENOMEM;
 }
 
