@@ -14,6 +14,7 @@
 #define IOREP_EVENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*

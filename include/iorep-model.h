@@ -185,7 +185,9 @@ struct iorep_map_stats {
 	uint64_t lifetime_sum_ns, lifetime_max_ns;
 };
 
-struct iorep_model_cpu;	/* per-CPU attribution state, model.c's own */
+struct iorep_attrib; /* the attribution stage (model-attrib.h), when the model runs it */
+struct iorep_stage;
+struct iorep_stage_note;
 
 /*
  * Findings listed per type; more are counted (by their default severity) but
@@ -230,9 +232,7 @@ struct iorep_model {
 	uint64_t lost;		/* events dropped so far */
 	bool lost_any;		/* every later finding is suspected */
 	uint64_t events;
-	struct iorep_model_cpu *cpus;
-	uint32_t ncpus;
-	uint32_t nheld;		/* map/unmap events the CPUs hold back, in all */
+	struct iorep_attrib *attrib; /* iorep_model_feed()'s stage, made at the first event */
 	int error;		/* first allocation failure, sticky */
 	/* unmapped history (dead nodes) over all maps, bounded: see iorep_model_history_note() */
 	uint64_t hist_added;	/* dead nodes made since the last count */
@@ -260,6 +260,21 @@ int iorep_model_apply_lspci(struct iorep_model *m, const struct iorep_lspci *l);
 
 /* Feeds one event, in stream order.  Returns 0 or a negative IOREP_E* code. */
 int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev);
+
+/*
+ * The model in two steps, for a caller that runs the first elsewhere (on
+ * the reader's thread: iorep_input_read_ahead_staged()).  The first is a
+ * stage (iorep-stage.h) that needs only the event stream: made by
+ * iorep_model_stage_new(), freed by iorep_model_stage_free() once it is no
+ * longer run.  The second is iorep_model_apply(), called with each event
+ * the stage let go and its note, in order.  iorep_model_feed() is both in
+ * one: the model's findings are the same either way.  Returns 0 or
+ * -IOREP_ENOMEM, and 0 or a negative IOREP_E* code.
+ */
+int iorep_model_stage_new(struct iorep_stage *stage);
+void iorep_model_stage_free(struct iorep_stage *stage);
+int iorep_model_apply(struct iorep_model *m, const struct iorep_event *ev,
+		      const struct iorep_stage_note *note);
 
 /* Ends the trace: flushes pending attribution, reports leaks and outstanding mappings. */
 int iorep_model_finish(struct iorep_model *m);

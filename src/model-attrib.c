@@ -1,27 +1,60 @@
 // SPDX-License-Identifier: MIT
 /*
- * Attribution of map/unmap to a domain (see model-attrib.h).  Map and unmap
- * events are held per CPU until the next event on that CPU says whose they
- * were.  A held event whose range another CPU's map or unmap touches is
- * processed first, so that two CPUs' events on one range keep their order.
+ * The attribution stage (see model-attrib.h).  Map and unmap events are held
+ * per CPU until the next event on that CPU says whose they were.  A held
+ * event whose range another CPU's map or unmap touches is let go first, so
+ * that two CPUs' events on one range keep their order.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "iorep-error.h"
 #include "model-attrib.h"
-#include "model-local.h"
 
-#define ATTRIB_QUEUE_MAX 256	/* maps of one sg list or allocation, held at once */
+#define ATTRIB_QUEUE_MAX 256 /* maps of one sg list or allocation, held at once */
 
-struct iorep_model_cpu {
-	struct iorep_mapev *q;	/* held map/unmap events, in order */
+/*
+ * What the model reads of a map/unmap: the event is let go as these fields
+ * (the others zero), whether it was held or not.
+ */
+struct held {
+	enum iorep_etype type;
+	int32_t cpu;
+	int32_t pid;
+	uint32_t have;
+	uint64_t ts;
+	uint64_t pos;
+	const char *comm;
+	uint64_t iova;
+	uint64_t paddr;
+	uint64_t size;
+	uint64_t unmapped_size;
+};
+
+struct attrib_cpu {
+	struct held *q; /* held map/unmap events, in order */
 	uint32_t n, cap;
 	/* after dma_unmap_sg/dma_free: the unmap that follows is this device's */
 	bool claim;
-	bool claim_any;		/* dma_unmap_sg: no dma address to match */
-	uint32_t claim_dev;
+	bool claim_any; /* dma_unmap_sg: no dma address to match */
+	const char *claim_dev;
 	uint64_t claim_start, claim_end;
+};
+
+struct iorep_attrib {
+	struct attrib_cpu *cpus;
+	uint32_t ncpus;
+	uint32_t nheld;			    /* in all CPUs' queues */
+	uint64_t events, first_ts, last_ts; /* of the events taken so far */
+	/*
+	 * The device of the dma:* event being taken, or NULL: every event it
+	 * lets go names it, so that the model meets the device before them.
+	 */
+	const char *device;
+	/* where push() or end() lets events go, during the call */
+	iorep_stage_emit_fn emit;
+	void *ctx;
 };
 
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
@@ -35,130 +68,147 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return a < bend && b < aend;
 }
 
-static struct iorep_model_cpu *cpu_state(struct iorep_model *m, int32_t cpu)
+struct iorep_attrib *iorep_attrib_new(void)
+{
+	struct iorep_attrib *a = calloc(1, sizeof(*a));
+
+	if (a)
+		a->first_ts = UINT64_MAX;
+	return a;
+}
+
+void iorep_attrib_free(struct iorep_attrib *a)
+{
+	uint32_t i;
+
+	if (!a)
+		return;
+	for (i = 0; i < a->ncpus; i++)
+		free(a->cpus[i].q);
+	free(a->cpus);
+	free(a);
+}
+
+uint32_t iorep_attrib_held(const struct iorep_attrib *a)
+{
+	return a->nheld;
+}
+
+static struct attrib_cpu *cpu_state(struct iorep_attrib *a, int32_t cpu)
 {
 	uint32_t c = cpu < 0 ? 0 : (uint32_t)cpu, n;
-	struct iorep_model_cpu *p;
+	struct attrib_cpu *p;
 
 	if (c >= 1u << 16)
 		return NULL;
-	if (c >= m->ncpus) {
+	if (c >= a->ncpus) {
 		n = c + 1;
-		p = realloc(m->cpus, n * sizeof(*p));
+		p = realloc(a->cpus, n * sizeof(*p));
 		if (!p)
 			return NULL;
-		memset(p + m->ncpus, 0, (n - m->ncpus) * sizeof(*p));
-		m->cpus = p;
-		m->ncpus = n;
+		memset(p + a->ncpus, 0, (n - a->ncpus) * sizeof(*p));
+		a->cpus = p;
+		a->ncpus = n;
 	}
-	return &m->cpus[c];
+	return &a->cpus[c];
 }
 
-/* A map or unmap nobody claimed: the process that owns a user domain, or the pool. */
-static int process_unattributed(struct iorep_model *m, const struct iorep_mapev *ev)
+static void note_of(const struct iorep_attrib *a, struct iorep_stage_note *note, uint32_t kind,
+		    const char *device)
 {
-	struct iorep_domain *d;
-	uint32_t i, k, dom = IOREP_NONE;
-
-	/* user domains only: a machine may have a million DMA domains, VFIO few */
-	if (ev->type == IOREP_EV_MAP) {
-		for (k = m->nuser_doms; k-- > 0;) {
-			i = m->user_doms[k];
-			d = &m->domains[i];
-			if (d->kind == IOREP_DOM_USER && d->owner_pid == ev->pid && d->attached) {
-				dom = i;
-				break;
-			}
-		}
-		if (dom == IOREP_NONE && ev->pid > 0)
-			dom = iorep_model_user_from_appear(m, ev->pid, ev->comm);
-	} else {
-		/* an unmap: a user domain of the process that holds the range (it may
-		 * have been left: VFIO unmaps at container release), else the one
-		 * attached now */
-		for (k = m->nuser_doms; k-- > 0;) {
-			i = m->user_doms[k];
-			d = &m->domains[i];
-			if (d->kind != IOREP_DOM_USER || d->owner_pid != ev->pid)
-				continue;
-			if (iorep_ivmap_overlap_first(&d->live, ev->iova, ev->iova + ev->size)) {
-				dom = i;
-				break;
-			}
-			if (d->attached && dom == IOREP_NONE)
-				dom = i;
-		}
-	}
-	if (dom != IOREP_NONE) {
-		if (ev->type == IOREP_EV_MAP)
-			m->stats.pid_maps++;
-		else
-			m->stats.pid_unmaps++;
-	} else {
-		dom = iorep_model_pool(m, ev->ts);
-		if (dom == IOREP_NONE)
-			return m->error;
-	}
-	return ev->type == IOREP_EV_MAP ? iorep_model_map(m, ev, dom, IOREP_NONE) :
-					  iorep_model_unmap(m, ev, dom, IOREP_NONE);
+	note->events = a->events;
+	note->first_ts = a->first_ts;
+	note->last_ts = a->last_ts;
+	note->device = device;
+	note->kind = kind;
 }
 
-static int process_attributed(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t dev)
+/* Lets @h go, claimed by @device's dma:* event (@kind ATTRIBUTED) or by none. */
+static int let_go(struct iorep_attrib *a, const struct held *h, uint32_t kind, const char *device)
 {
-	uint32_t dom;
+	struct iorep_stage_note note;
+	struct iorep_event ev;
 
-	/* a dma:* event without a device (a damaged record) names nobody */
-	if (dev == IOREP_NONE)
-		return process_unattributed(m, ev);
-	dom = iorep_model_device_target(m, dev, ev->ts);
-	if (dom == IOREP_NONE)
-		return m->error ? m->error : process_unattributed(m, ev);
-	if (ev->type == IOREP_EV_MAP)
-		m->stats.attributed_maps++;
-	else
-		m->stats.attributed_unmaps++;
-	return ev->type == IOREP_EV_MAP ? iorep_model_map(m, ev, dom, dev) :
-					  iorep_model_unmap(m, ev, dom, dev);
+	ev = (struct iorep_event){
+		.type = h->type,
+		.cpu = h->cpu,
+		.pid = h->pid,
+		.have = h->have,
+		.ts = h->ts,
+		.pos = h->pos,
+		.comm = h->comm,
+		.iova = h->iova,
+		.paddr = h->paddr,
+		.size = h->size,
+		.unmapped_size = h->unmapped_size,
+	};
+	note_of(a, &note, kind, device);
+	return a->emit(a->ctx, &ev, &note);
 }
 
-/* Forgets the events @c holds (processed, or given up on an error). */
-static void drop_held(struct iorep_model *m, struct iorep_model_cpu *c)
+static void held_of(struct held *h, const struct iorep_event *ev)
 {
-	m->nheld -= c->n;
-	c->n = 0;
+	*h = (struct held){
+		.type = ev->type,
+		.cpu = ev->cpu,
+		.pid = ev->pid,
+		.have = ev->have,
+		.ts = ev->ts,
+		.pos = ev->pos,
+		.comm = ev->comm,
+		.iova = ev->iova,
+		.paddr = ev->paddr,
+		.size = ev->size,
+		.unmapped_size = ev->unmapped_size,
+	};
 }
 
-static int flush_cpu(struct iorep_model *m, struct iorep_model_cpu *c)
+/* Lets every event @c holds go, claimed by no device. */
+static int flush_cpu(struct iorep_attrib *a, struct attrib_cpu *c)
 {
 	uint32_t i;
 	int ret;
 
 	for (i = 0; i < c->n; i++) {
-		ret = process_unattributed(m, &c->q[i]);
+		ret = let_go(a, &c->q[i], IOREP_STAGE_UNATTRIBUTED, a->device);
 		if (ret < 0)
 			return ret;
 	}
-	drop_held(m, c);
+	a->nheld -= c->n;
+	c->n = 0;
 	return 0;
 }
 
-/* Processes held events of other CPUs that touch [iova, iova + size). */
-static int flush_conflicts(struct iorep_model *m, struct iorep_model_cpu *self, uint64_t iova,
+static int flush_all(struct iorep_attrib *a)
+{
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < a->ncpus; i++) {
+		ret = flush_cpu(a, &a->cpus[i]);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Lets go the held events of other CPUs that touch [iova, iova + size). */
+static int flush_conflicts(struct iorep_attrib *a, struct attrib_cpu *self, uint64_t iova,
 			   uint64_t size)
 {
 	uint32_t c, i;
 
 	/* usually each operation's events come together: no other CPU holds any */
-	if (m->nheld == self->n)
+	if (a->nheld == self->n)
 		return 0;
-	for (c = 0; c < m->ncpus; c++) {
-		struct iorep_model_cpu *o = &m->cpus[c];
+	for (c = 0; c < a->ncpus; c++) {
+		struct attrib_cpu *o = &a->cpus[c];
 
 		if (o == self)
 			continue;
 		for (i = 0; i < o->n; i++)
 			if (overlaps(o->q[i].iova, o->q[i].size, iova, size)) {
-				int ret = flush_cpu(m, o);
+				int ret = flush_cpu(a, o);
 
 				if (ret < 0)
 					return ret;
@@ -168,72 +218,46 @@ static int flush_conflicts(struct iorep_model *m, struct iorep_model_cpu *self, 
 	return 0;
 }
 
-static int hold(struct iorep_model *m, struct iorep_model_cpu *c, const struct iorep_event *ev)
+static int hold(struct iorep_attrib *a, struct attrib_cpu *c, const struct iorep_event *ev)
 {
-	struct iorep_mapev *q;
+	struct held *q;
 	int ret;
 
 	if (c->n == ATTRIB_QUEUE_MAX) {
-		ret = process_unattributed(m, &c->q[0]);
+		ret = let_go(a, &c->q[0], IOREP_STAGE_UNATTRIBUTED, NULL);
 		if (ret < 0)
 			return ret;
 		memmove(c->q, c->q + 1, (c->n - 1) * sizeof(*c->q));
 		c->n--;
-		m->nheld--;
+		a->nheld--;
 	}
 	if (c->n == c->cap) {
 		uint32_t cap = c->cap ? c->cap * 2 : 8;
 
 		q = realloc(c->q, cap * sizeof(*q));
 		if (!q)
-			return m->error = -IOREP_ENOMEM;
+			return -IOREP_ENOMEM;
 		c->q = q;
 		c->cap = cap;
 	}
-	iorep_mapev_of(&c->q[c->n++], ev);
-	m->nheld++;
+	held_of(&c->q[c->n++], ev);
+	a->nheld++;
 	return 0;
 }
 
 /*
- * What the claim reads first, fetched at once so that the waits overlap: the
- * slots of the held events' ranges in the device's domain, and of the dma
- * address in its DMA-API handles (iorep_check_dma_event() looks it up next).
+ * The held events of CPU @c that a dma:* event of @device claims (maps for
+ * a map, unmaps for an unmap, overlapping one of its ranges) go as the
+ * device's, the others as no one's, in their order.
  */
-static void claim_prefetch(const struct iorep_model *m, const struct iorep_model_cpu *c,
-			   const struct iorep_event *ev, uint32_t dev, enum iorep_etype want)
+static int claim_held(struct iorep_attrib *a, struct attrib_cpu *c, const struct iorep_event *ev,
+		      const char *device, enum iorep_etype want)
 {
-	uint32_t i, dom;
-
-	if (dev == IOREP_NONE)
-		return;
-	iorep_ivmap_prefetch(&m->devices[dev].dma_live, ev->dma_addr);
-	dom = iorep_model_device_domain(m, dev);
-	if (dom == IOREP_NONE)
-		return;
-	for (i = 0; i < c->n; i++)
-		if (c->q[i].type == want)
-			iorep_ivmap_prefetch(&m->domains[dom].live, c->q[i].iova);
-	for (i = 0; i < c->n; i++)
-		if (c->q[i].type == want)
-			iorep_ivmap_prefetch_node(&m->domains[dom].live, c->q[i].iova);
-	iorep_ivmap_prefetch_node(&m->devices[dev].dma_live, ev->dma_addr);
-}
-
-/*
- * The held events of CPU @c that a dma:* event of @dev claims (maps for a
- * map, unmaps for an unmap, overlapping one of its ranges) are processed as
- * the device's, the others as unattributed, in their order.
- */
-static int claim_held(struct iorep_model *m, struct iorep_model_cpu *c, const struct iorep_event *ev,
-		      uint32_t dev, enum iorep_etype want)
-{
-	const struct iorep_mapev *h;
+	const struct held *h;
 	uint32_t i, k;
 	bool mine;
 	int ret;
 
-	claim_prefetch(m, c, ev, dev, want);
 	for (i = 0; i < c->n; i++) {
 		h = &c->q[i];
 		mine = false;
@@ -246,76 +270,83 @@ static int claim_held(struct iorep_model *m, struct iorep_model_cpu *c, const st
 				mine = overlaps(h->iova, h->size, ev->dma_addr, ev->size);
 			}
 		}
-		ret = mine ? process_attributed(m, h, dev) : process_unattributed(m, h);
+		/* the device goes with every one: the model meets it first, as the
+		 * dma:* event's own */
+		ret = let_go(a, h, mine ? IOREP_STAGE_ATTRIBUTED : IOREP_STAGE_UNATTRIBUTED,
+			     device);
 		if (ret < 0)
 			return ret;
 	}
-	drop_held(m, c);
+	a->nheld -= c->n;
+	c->n = 0;
 	return 0;
 }
 
-int iorep_attrib_feed(struct iorep_model *m, const struct iorep_event *ev)
+/* What to do with @ev: hold it, let it or others go.  1 when @ev was taken. */
+static int take(struct iorep_attrib *a, const struct iorep_event *ev)
 {
 	const struct iorep_event_desc *d = iorep_event_desc(ev->type);
-	struct iorep_model_cpu *c = cpu_state(m, ev->cpu);
-	struct iorep_mapev mv;
-	uint32_t dev = IOREP_NONE;
+	struct attrib_cpu *c;
+	const char *device = NULL;
 	uint32_t i;
 	int ret;
 
+	a->device = NULL;
+	if (d->cls == IOREP_C_LOST)
+		return flush_all(a); /* what is held back happened before the drop */
+	c = cpu_state(a, ev->cpu);
 	if (!c)
-		return m->error = -IOREP_ENOMEM;
+		return -IOREP_ENOMEM;
 	/* the dma:* events are the classes from IOREP_C_DMA_MAP to IOREP_C_DMA_SYNC_SG */
 	if (d->cls >= IOREP_C_DMA_MAP && d->cls <= IOREP_C_DMA_SYNC_SG &&
-	    iorep_event_has(ev, IOREP_F_DEVICE)) {
-		dev = iorep_model_device_get(m, ev->device);
-		if (dev == IOREP_NONE)
-			return m->error;
-	}
+	    iorep_event_has(ev, IOREP_F_DEVICE))
+		device = a->device = ev->device;
 	switch (d->cls) {
 	case IOREP_C_MAP:
-		ret = flush_conflicts(m, c, ev->iova, ev->size);
+		ret = flush_conflicts(a, c, ev->iova, ev->size);
 		if (ret < 0)
 			return ret;
 		c->claim = false;
-		ret = hold(m, c, ev);
+		ret = hold(a, c, ev);
 		return ret < 0 ? ret : 1;
 	case IOREP_C_UNMAP:
-		ret = flush_conflicts(m, c, ev->iova, ev->size);
+		ret = flush_conflicts(a, c, ev->iova, ev->size);
 		if (ret < 0)
 			return ret;
 		if (c->claim && (c->claim_any || overlaps(ev->iova, ev->size, c->claim_start,
 							   c->claim_end - c->claim_start))) {
+			struct held h;
+
 			/* one iommu unmap per dma_unmap_sg or dma_free: the claim ends
 			 * with it, and an unmap after it waits for its own dma_* event */
 			c->claim = false;
-			ret = flush_cpu(m, c);
+			ret = flush_cpu(a, c);
 			if (ret == 0) {
-				iorep_mapev_of(&mv, ev);
-				ret = process_attributed(m, &mv, c->claim_dev);
+				held_of(&h, ev);
+				ret = let_go(a, &h, IOREP_STAGE_ATTRIBUTED, c->claim_dev);
 			}
 			return ret < 0 ? ret : 1;
 		}
 		c->claim = false;
-		ret = hold(m, c, ev);
+		ret = hold(a, c, ev);
 		return ret < 0 ? ret : 1;
 	case IOREP_C_DMA_MAP:
 	case IOREP_C_DMA_MAP_SG:
 	case IOREP_C_DMA_ALLOC:
 	case IOREP_C_DMA_ALLOC_SGT:
 		c->claim = false;
-		return claim_held(m, c, ev, dev, IOREP_EV_MAP);
+		return claim_held(a, c, ev, device, IOREP_EV_MAP);
 	case IOREP_C_DMA_UNMAP:
 		c->claim = false;
-		return claim_held(m, c, ev, dev, IOREP_EV_UNMAP);
+		return claim_held(a, c, ev, device, IOREP_EV_UNMAP);
 	case IOREP_C_DMA_UNMAP_SG:
 	case IOREP_C_DMA_FREE:
 	case IOREP_C_DMA_FREE_SGT:
-		ret = flush_cpu(m, c);
+		ret = flush_cpu(a, c);
 		if (ret < 0)
 			return ret;
 		c->claim = true;
-		c->claim_dev = dev;
+		c->claim_dev = device;
 		c->claim_any = d->cls == IOREP_C_DMA_UNMAP_SG;
 		c->claim_start = ev->dma_addr;
 		c->claim_end = ev->dma_addr + (ev->size ? ev->size : 1);
@@ -325,40 +356,46 @@ int iorep_attrib_feed(struct iorep_model *m, const struct iorep_event *ev)
 	case IOREP_C_ATTACH:
 	case IOREP_C_DETACH:
 		/* a domain change: every held map/unmap happened before it */
-		for (i = 0; i < m->ncpus; i++) {
-			m->cpus[i].claim = false;
-			ret = flush_cpu(m, &m->cpus[i]);
-			if (ret < 0)
-				return ret;
-		}
-		return 0;
+		for (i = 0; i < a->ncpus; i++)
+			a->cpus[i].claim = false;
+		return flush_all(a);
+	case IOREP_C_FAULT:
+		/* a fault is judged on the whole history: this CPU's first */
+		c->claim = false;
+		ret = flush_cpu(a, c);
+		return ret < 0 ? ret : flush_all(a);
 	default:
 		c->claim = false;
-		ret = flush_cpu(m, c);
-		return ret < 0 ? ret : 0;
+		return flush_cpu(a, c);
 	}
 }
 
-int iorep_attrib_flush_all(struct iorep_model *m)
+int iorep_attrib_push(void *self, const struct iorep_event *ev, iorep_stage_emit_fn emit, void *ctx)
 {
-	uint32_t i;
+	struct iorep_attrib *a = self;
+	struct iorep_stage_note note;
 	int ret;
 
-	for (i = 0; i < m->ncpus; i++) {
-		ret = flush_cpu(m, &m->cpus[i]);
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
+	a->emit = emit;
+	a->ctx = ctx;
+	a->events++;
+	if (ev->ts < a->first_ts)
+		a->first_ts = ev->ts;
+	if (ev->ts > a->last_ts || a->last_ts == 0)
+		a->last_ts = ev->ts;
+	ret = take(a, ev);
+	if (ret)
+		return ret < 0 ? ret : 0;
+	note_of(a, &note, IOREP_STAGE_EVENT, NULL);
+	return emit(ctx, ev, &note);
 }
 
-void iorep_attrib_release(struct iorep_model *m)
+int iorep_attrib_end(void *self, iorep_stage_emit_fn emit, void *ctx)
 {
-	uint32_t i;
+	struct iorep_attrib *a = self;
 
-	for (i = 0; i < m->ncpus; i++)
-		free(m->cpus[i].q);
-	free(m->cpus);
-	m->cpus = NULL;
-	m->ncpus = 0;
+	a->emit = emit;
+	a->ctx = ctx;
+	a->device = NULL;
+	return flush_all(a);
 }

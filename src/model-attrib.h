@@ -7,22 +7,30 @@
  *      dma_unmap_page but right after dma_unmap_sg/dma_free (one unmap each);
  *   2. the process that attached a device to a user domain;
  *   3. else the pool of unattributed mappings.
+ *
+ * The first step needs nothing but the event stream, so it is a stage
+ * (iorep-stage.h) of its own: it holds map/unmap events back per CPU and
+ * lets them go, claimed by a device or not, in the order the model must
+ * take them.  The model (iorep_model_apply()) does the rest.  In one thread
+ * iorep_model_feed() runs both; with the input read ahead, the stage runs on
+ * the reader's thread.
  */
 #ifndef IOREP_MODEL_ATTRIB_H
 #define IOREP_MODEL_ATTRIB_H
 
-#include "iorep-model.h"
+#include "iorep-stage.h"
 
-/*
- * Sees every event first.  Returns 1 when it took the event (a map or unmap
- * it holds or has processed), 0 when the model should go on with it, or a
- * negative IOREP_E* code.
- */
-int iorep_attrib_feed(struct iorep_model *m, const struct iorep_event *ev);
+struct iorep_attrib;
 
-/* Processes every held event as unattributed (end of trace). */
-int iorep_attrib_flush_all(struct iorep_model *m);
+/* A new stage, or NULL when out of memory; iorep_attrib_free() frees it. */
+struct iorep_attrib *iorep_attrib_new(void);
+void iorep_attrib_free(struct iorep_attrib *a);
 
-void iorep_attrib_release(struct iorep_model *m);
+/* The stage's push() and end(), for struct iorep_stage. */
+int iorep_attrib_push(void *a, const struct iorep_event *ev, iorep_stage_emit_fn emit, void *ctx);
+int iorep_attrib_end(void *a, iorep_stage_emit_fn emit, void *ctx);
+
+/* Events held back now (tests). */
+uint32_t iorep_attrib_held(const struct iorep_attrib *a);
 
 #endif

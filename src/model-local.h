@@ -134,6 +134,17 @@ static inline struct iorep_ivmap_node *iorep_model_place(struct iorep_ivmap *map
 		      iorep_ivmap_insert(map, start, end, val);
 }
 
+/*
+ * model-owner.c: a map or unmap the attribution stage let go, @claimed by
+ * device @dev (IOREP_NONE: a dma:* event without a device) or by none, into
+ * the domain it belongs to.  0 or a negative IOREP_E* code.
+ */
+int iorep_model_take_mapev(struct iorep_model *m, const struct iorep_mapev *ev, bool claimed,
+			   uint32_t dev);
+
+/* Lets every map/unmap that iorep_model_feed()'s stage holds back go into the model. */
+int iorep_model_flush_held(struct iorep_model *m);
+
 /* check-iova.c: mappings of one domain. */
 int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t dom,
 		    uint32_t dev);

@@ -98,7 +98,7 @@ void iorep_model_release(struct iorep_model *m)
 		free(m->findings[i].message);
 		free(m->findings[i].history);
 	}
-	iorep_attrib_release(m);
+	iorep_attrib_free(m->attrib);
 	free(m->devices);
 	free(m->domains);
 	free(m->groups);
@@ -733,35 +733,35 @@ int iorep_model_seed_groups(struct iorep_model *m, const struct iorep_sysfs_grou
 	return 0;
 }
 
-int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev)
+int iorep_model_apply(struct iorep_model *m, const struct iorep_event *ev,
+		      const struct iorep_stage_note *note)
 {
-	const struct iorep_event_desc *desc = iorep_event_desc(ev->type);
+	struct iorep_mapev mv;
+	uint32_t dev = IOREP_NONE;
 	int ret = 0;
 
 	if (m->error)
 		return m->error;
-	m->events++;
-	if (ev->ts < m->first_ts) {
-		m->first_ts = ev->ts;
-		/* seeded groups' DMA domains exist from the start */
+	m->events = note->events;
+	m->first_ts = note->first_ts;
+	m->last_ts = note->last_ts;
+	if (note->kind != IOREP_STAGE_EVENT) {
+		/* a map or unmap, let go by the dma:* event of note->device if any */
+		if (note->device) {
+			dev = iorep_model_device_get(m, note->device);
+			if (dev == IOREP_NONE)
+				return m->error;
+		}
+		iorep_mapev_of(&mv, ev);
+		ret = iorep_model_take_mapev(m, &mv, note->kind == IOREP_STAGE_ATTRIBUTED, dev);
+		return ret < 0 ? ret : m->error;
 	}
-	if (ev->ts > m->last_ts || m->last_ts == 0)
-		m->last_ts = ev->ts;
-	if (desc->cls == IOREP_C_LOST) {
-		/* what is held back happened before the drop */
-		ret = iorep_attrib_flush_all(m);
-		if (ret < 0)
-			return ret;
+	switch (iorep_event_desc(ev->type)->cls) {
+	case IOREP_C_LOST:
 		m->lost_any = true;
 		if (ev->lost > 0)
 			m->lost += ev->lost;
 		return 0;
-	}
-	/* Map and unmap events wait for the dma:* event that names their device. */
-	ret = iorep_attrib_feed(m, ev);
-	if (ret)
-		return ret < 0 ? ret : 0;
-	switch (desc->cls) {
 	case IOREP_C_GROUP_ADD:
 		ret = on_group_add(m, ev);
 		break;
@@ -775,10 +775,7 @@ int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev)
 		ret = on_detach(m, ev);
 		break;
 	case IOREP_C_FAULT:
-		/* a fault is judged on the whole history: nothing may be held back */
-		ret = iorep_attrib_flush_all(m);
-		if (ret < 0)
-			return ret;
+		/* a fault is judged on the whole history: the stage held nothing back */
 		iorep_check_groups(m);
 		ret = iorep_check_fault(m, ev);
 		break;
@@ -788,6 +785,42 @@ int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev)
 		break;
 	}
 	return ret < 0 ? ret : m->error;
+}
+
+static int apply_emit(void *ctx, const struct iorep_event *ev, const struct iorep_stage_note *note)
+{
+	return iorep_model_apply(ctx, ev, note);
+}
+
+int iorep_model_stage_new(struct iorep_stage *stage)
+{
+	stage->push = iorep_attrib_push;
+	stage->end = iorep_attrib_end;
+	stage->self = iorep_attrib_new();
+	return stage->self ? 0 : -IOREP_ENOMEM;
+}
+
+void iorep_model_stage_free(struct iorep_stage *stage)
+{
+	iorep_attrib_free(stage->self);
+	stage->self = NULL;
+}
+
+int iorep_model_flush_held(struct iorep_model *m)
+{
+	return m->attrib ? iorep_attrib_end(m->attrib, apply_emit, m) : 0;
+}
+
+int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev)
+{
+	if (m->error)
+		return m->error;
+	if (!m->attrib) {
+		m->attrib = iorep_attrib_new();
+		if (!m->attrib)
+			return m->error = -IOREP_ENOMEM;
+	}
+	return iorep_attrib_push(m->attrib, ev, apply_emit, m);
 }
 
 void iorep_model_set_incomplete(struct iorep_model *m)
@@ -805,7 +838,7 @@ int iorep_model_finish(struct iorep_model *m)
 
 	if (m->first_ts == UINT64_MAX)
 		m->first_ts = m->last_ts = 0;
-	ret = iorep_attrib_flush_all(m);
+	ret = iorep_model_flush_held(m);
 	if (ret < 0)
 		return ret;
 	iorep_check_groups(m);

@@ -497,7 +497,7 @@ static void feed_range(struct iorep_model *m, enum iorep_etype type, uint64_t ts
 	ev.have = 1u << IOREP_F_IOVA | 1u << IOREP_F_SIZE;
 	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(m, &ev), 0);
 	/* no dma:* event claims it: what the model holds back goes to pid 9's domain */
-	CU_ASSERT_EQUAL_FATAL(iorep_attrib_flush_all(m), 0);
+	CU_ASSERT_EQUAL_FATAL(iorep_model_flush_held(m), 0);
 }
 
 /*

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A stage: work on the event stream that needs nothing but the stream, so
+ * that it can run on the reader's thread before the events are handed over
+ * (iorep_input_read_ahead_staged()) as well as in line.  It takes each event
+ * in stream order and lets events go, in the order the next step must see
+ * them, each with a note of what it decided.
+ *
+ * The one stage there is, the model's attribution (model-attrib.h), holds
+ * iommu map/unmap events back until the dma:* event on their CPU says whose
+ * they were.
+ */
+#ifndef IOREP_STAGE_H
+#define IOREP_STAGE_H
+
+#include <stdint.h>
+
+#include "iorep-event.h"
+
+enum iorep_stage_kind {
+	IOREP_STAGE_EVENT = 0,	  /* an event that was not held: the model takes it as it is */
+	IOREP_STAGE_ATTRIBUTED,	  /* a map/unmap that @device's dma:* event claimed */
+	IOREP_STAGE_UNATTRIBUTED, /* a map/unmap that no dma:* event claimed */
+};
+
+struct iorep_stage_note {
+	/* the events taken so far, the last one included, and their first and
+	 * last timestamps (UINT64_MAX and 0 before the first) */
+	uint64_t events;
+	uint64_t first_ts, last_ts;
+	/* the device of the dma:* event that let the map/unmap go, or NULL */
+	const char *device;
+	uint32_t kind; /* enum iorep_stage_kind */
+};
+
+/*
+ * Where a stage lets an event go.  @ev and @note are valid during the call
+ * only.  Returns 0 or a negative IOREP_E* code (or -errno), which the stage
+ * returns at once.
+ */
+typedef int (*iorep_stage_emit_fn)(void *ctx, const struct iorep_event *ev,
+				   const struct iorep_stage_note *note);
+
+struct iorep_stage {
+	/* takes @ev, the next event of the stream; 0 or a negative code */
+	int (*push)(void *self, const struct iorep_event *ev, iorep_stage_emit_fn emit, void *ctx);
+	/* the stream has ended: lets every event still held go */
+	int (*end)(void *self, iorep_stage_emit_fn emit, void *ctx);
+	void *self;
+};
+
+#endif

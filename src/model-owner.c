@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The domain of a map or unmap that the attribution stage let go (see
+ * model-attrib.h): the domain of the device whose dma:* event claimed it,
+ * else the user domain of the process that made it, else the pool.
+ */
+#include "iorep-error.h"
+#include "model-local.h"
+
+/* A map or unmap nobody claimed: the process that owns a user domain, or the pool. */
+static int process_unattributed(struct iorep_model *m, const struct iorep_mapev *ev)
+{
+	struct iorep_domain *d;
+	uint32_t i, k, dom = IOREP_NONE;
+
+	/* user domains only: a machine may have a million DMA domains, VFIO few */
+	if (ev->type == IOREP_EV_MAP) {
+		for (k = m->nuser_doms; k-- > 0;) {
+			i = m->user_doms[k];
+			d = &m->domains[i];
+			if (d->kind == IOREP_DOM_USER && d->owner_pid == ev->pid && d->attached) {
+				dom = i;
+				break;
+			}
+		}
+		if (dom == IOREP_NONE && ev->pid > 0)
+			dom = iorep_model_user_from_appear(m, ev->pid, ev->comm);
+	} else {
+		/* an unmap: a user domain of the process that holds the range (it may
+		 * have been left: VFIO unmaps at container release), else the one
+		 * attached now */
+		for (k = m->nuser_doms; k-- > 0;) {
+			i = m->user_doms[k];
+			d = &m->domains[i];
+			if (d->kind != IOREP_DOM_USER || d->owner_pid != ev->pid)
+				continue;
+			if (iorep_ivmap_overlap_first(&d->live, ev->iova, ev->iova + ev->size)) {
+				dom = i;
+				break;
+			}
+			if (d->attached && dom == IOREP_NONE)
+				dom = i;
+		}
+	}
+	if (dom != IOREP_NONE) {
+		if (ev->type == IOREP_EV_MAP)
+			m->stats.pid_maps++;
+		else
+			m->stats.pid_unmaps++;
+	} else {
+		dom = iorep_model_pool(m, ev->ts);
+		if (dom == IOREP_NONE)
+			return m->error;
+	}
+	return ev->type == IOREP_EV_MAP ? iorep_model_map(m, ev, dom, IOREP_NONE)
+					: iorep_model_unmap(m, ev, dom, IOREP_NONE);
+}
+
+int iorep_model_take_mapev(struct iorep_model *m, const struct iorep_mapev *ev, bool claimed,
+			   uint32_t dev)
+{
+	uint32_t dom;
+
+	/* a dma:* event without a device (a damaged record) names nobody */
+	if (!claimed || dev == IOREP_NONE)
+		return process_unattributed(m, ev);
+	dom = iorep_model_device_target(m, dev, ev->ts);
+	if (dom == IOREP_NONE)
+		return m->error ? m->error : process_unattributed(m, ev);
+	if (ev->type == IOREP_EV_MAP)
+		m->stats.attributed_maps++;
+	else
+		m->stats.attributed_unmaps++;
+	return ev->type == IOREP_EV_MAP ? iorep_model_map(m, ev, dom, dev)
+					: iorep_model_unmap(m, ev, dom, dev);
+}
