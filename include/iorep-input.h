@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "iorep-event.h"
+#include "iorep-stage.h"
 #include "iorep-strtab.h"
 
 struct iorep_input;
@@ -94,6 +95,26 @@ int iorep_input_next_ref(struct iorep_input *in, const struct iorep_event **ev);
  * (reading then goes on in the caller's thread).
  */
 int iorep_input_read_ahead(struct iorep_input *in);
+
+/*
+ * As iorep_input_read_ahead(), and the reader's thread runs the events
+ * through @stage (which it then owns until iorep_input_free()) before it
+ * hands them over: iorep_input_next_staged() gives what the stage let go,
+ * in its order, each with its note, and at the end of the stream what
+ * stage->end() let go.  The statistics, warnings and errors are the
+ * input's as ever.  Returns 0, or a negative IOREP_E* code when no thread
+ * could be started (nothing has run the stage then).
+ */
+int iorep_input_read_ahead_staged(struct iorep_input *in, const struct iorep_stage *stage);
+
+/*
+ * The next event a stage let go, and its note (both valid until the next
+ * call), after iorep_input_read_ahead_staged().  Returns 1, 0 at the end, or
+ * a negative IOREP_E* code (-IOREP_EINVAL with no stage running).
+ * iorep_input_next() and _next_ref() refuse a staged input the same way.
+ */
+int iorep_input_next_staged(struct iorep_input *in, const struct iorep_event **ev,
+			    const struct iorep_stage_note **note);
 
 const struct iorep_input_stats *iorep_input_stats(const struct iorep_input *in);
 const struct iorep_input_info *iorep_input_info(const struct iorep_input *in);

@@ -23,6 +23,42 @@ enum iorep_stage_kind {
 	IOREP_STAGE_UNATTRIBUTED, /* a map/unmap that no dma:* event claimed */
 };
 
+/*
+ * What the model reads of a map or unmap event, a third of a struct
+ * iorep_event: the stage holds this, and a note of a map or unmap carries
+ * it in place of the event.
+ */
+struct iorep_mapev {
+	enum iorep_etype type;
+	int32_t cpu;
+	int32_t pid;
+	uint32_t have;
+	uint64_t ts;
+	uint64_t pos;
+	const char *comm;
+	uint64_t iova;
+	uint64_t paddr;
+	uint64_t size;
+	uint64_t unmapped_size;
+};
+
+static inline void iorep_mapev_of(struct iorep_mapev *mv, const struct iorep_event *ev)
+{
+	*mv = (struct iorep_mapev){
+		.type = ev->type,
+		.cpu = ev->cpu,
+		.pid = ev->pid,
+		.have = ev->have,
+		.ts = ev->ts,
+		.pos = ev->pos,
+		.comm = ev->comm,
+		.iova = ev->iova,
+		.paddr = ev->paddr,
+		.size = ev->size,
+		.unmapped_size = ev->unmapped_size,
+	};
+}
+
 struct iorep_stage_note {
 	/* the events taken so far, the last one included, and their first and
 	 * last timestamps (UINT64_MAX and 0 before the first) */
@@ -31,11 +67,14 @@ struct iorep_stage_note {
 	/* the device of the dma:* event that let the map/unmap go, or NULL */
 	const char *device;
 	uint32_t kind; /* enum iorep_stage_kind */
+	/* the map or unmap, for every kind but IOREP_STAGE_EVENT */
+	struct iorep_mapev map;
 };
 
 /*
- * Where a stage lets an event go.  @ev and @note are valid during the call
- * only.  Returns 0 or a negative IOREP_E* code (or -errno), which the stage
+ * Where a stage lets an event go: @ev with a note of kind IOREP_STAGE_EVENT,
+ * else NULL (the note carries the map or unmap).  @ev and @note are valid
+ * during the call only.  Returns 0 or a negative IOREP_E* code (or -errno), which the stage
  * returns at once.
  */
 typedef int (*iorep_stage_emit_fn)(void *ctx, const struct iorep_event *ev,

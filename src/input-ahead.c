@@ -12,7 +12,12 @@
  * end of the stream (or until iorep_input_free() stops it), so the readers
  * need no change: they are called as in one thread, in the same order, and
  * give the same events, statistics and errors.
+ *
+ * A stage (iorep-stage.h) may run on the reader's thread too: each event
+ * read goes to it, and what it lets go fills the blocks, with its notes.
  */
+#include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +38,13 @@
 
 struct ahead_block {
 	struct iorep_event ev[AHEAD_EVENTS];
+	/*
+	 * With a stage: what it let go, in order, n notes.  Each note of kind
+	 * IOREP_STAGE_EVENT goes with the next of the nev events; the others
+	 * carry their map or unmap.
+	 */
+	struct iorep_stage_note *notes;
+	uint32_t nev;
 	uint32_t n;
 	int ret;	      /* after the n events: 1 more follow, 0 the end, < 0 an error */
 	uint64_t done, total; /* the input's progress when the block was full */
@@ -52,11 +64,19 @@ struct iorep_input_ahead {
 	/* the caller's: the block it reads, the next event in it, the errbuf it gave to open */
 	struct ahead_block *cur;
 	uint32_t next;
+	uint32_t nev; /* with a stage: the next event in it */
+	bool staged;
 	int end;
 	char *user_errbuf;
 	int user_errlen;
 	/* the reader's errors go here until the caller takes them */
 	char errbuf[512];
+	/*
+	 * The stage, when there is one: the reader's alone, on a cache line of
+	 * its own, which the caller's side (staged, cur, next, nev) does not
+	 * share.
+	 */
+	struct iorep_stage stage __attribute__((aligned(64)));
 };
 
 /*
@@ -104,6 +124,7 @@ static struct ahead_block *take_free(struct iorep_input_ahead *a)
 	pthread_mutex_unlock(&a->lock);
 	if (b) {
 		b->n = 0;
+		b->nev = 0;
 		b->used = 0;
 		b->ret = 1;
 	}
@@ -158,16 +179,93 @@ static void *reader_thread(void *arg)
 	return NULL;
 }
 
-int iorep_input_read_ahead(struct iorep_input *in)
+/* The stage's way to the blocks: where the next event goes. */
+struct staged_out {
+	struct iorep_input *in;
+	struct iorep_input_ahead *a;
+	struct ahead_block *b; /* NULL once told to stop */
+};
+
+static int emit_into_block(void *ctx, const struct iorep_event *ev,
+			   const struct iorep_stage_note *note)
+{
+	struct staged_out *o = ctx;
+	struct ahead_block *b = o->b;
+	int ret;
+
+	if (ev) {
+		/* read into its place, unless a block was published since */
+		if (ev != &b->ev[b->nev])
+			b->ev[b->nev] = *ev;
+		ret = keep_arrays(b, b->nev);
+		if (ret == 1) {
+			publish(o->in, o->a, b);
+			b = o->b = take_free(o->a);
+			if (!b)
+				return -ECANCELED;
+			b->ev[0] = *ev;
+			ret = keep_arrays(b, 0);
+		}
+		if (ret < 0)
+			return ret;
+		b->nev++;
+		/* the note's map is not read with an event: not copied */
+		memcpy(&b->notes[b->n], note, offsetof(struct iorep_stage_note, map));
+	} else {
+		b->notes[b->n] = *note;
+	}
+	if (++b->n == AHEAD_EVENTS) {
+		publish(o->in, o->a, b);
+		o->b = take_free(o->a);
+		if (!o->b)
+			return -ECANCELED;
+	}
+	return 0;
+}
+
+static void *staged_reader_thread(void *arg)
+{
+	struct iorep_input *in = arg;
+	struct iorep_input_ahead *a = in->ahead;
+	struct staged_out o = {in, a, take_free(a)};
+	struct iorep_event *ev;
+	int ret, got;
+
+	while (o.b) {
+		/* read into the next event's place: one that is let go at once stays */
+		ev = &o.b->ev[o.b->nev];
+		got = iorep_input_next_here(in, ev);
+		if (got > 0)
+			ret = a->stage.push(a->stage.self, ev, emit_into_block, &o);
+		else if (got == 0)
+			ret = a->stage.end(a->stage.self, emit_into_block, &o);
+		else
+			ret = got; /* the reader's own error, in errbuf already */
+		if (!o.b)
+			break; /* told to stop */
+		if (ret < 0 && got >= 0)
+			ret = iorep_input_error(in, ret, "%s", iorep_strerror(ret));
+		if (got > 0 && ret == 0)
+			continue;
+		o.b->ret = ret;
+		publish(in, a, o.b);
+		break;
+	}
+	return NULL;
+}
+
+static int start(struct iorep_input *in, const struct iorep_stage *stage)
 {
 	struct iorep_input_ahead *a;
 	uint32_t i;
 
 	if (in->ahead)
 		return 0;
-	a = calloc(1, sizeof(*a));
+	/* aligned as its members are: the reader's lines apart from the caller's */
+	a = aligned_alloc(_Alignof(struct iorep_input_ahead), sizeof(*a));
 	if (!a)
 		return -IOREP_ENOMEM;
+	memset(a, 0, sizeof(*a));
 	a->blocks = calloc(AHEAD_BLOCKS, sizeof(*a->blocks));
 	if (!a->blocks)
 		goto fail;
@@ -176,6 +274,15 @@ int iorep_input_read_ahead(struct iorep_input *in)
 		if (!a->blocks[i].arena)
 			goto fail;
 		a->blocks[i].cap = AHEAD_ARENA;
+		if (stage) {
+			a->blocks[i].notes = malloc(AHEAD_EVENTS * sizeof(*a->blocks[i].notes));
+			if (!a->blocks[i].notes)
+				goto fail;
+		}
+	}
+	if (stage) {
+		a->staged = true;
+		a->stage = *stage;
 	}
 	a->end = 1;
 	if (pthread_mutex_init(&a->lock, NULL))
@@ -190,7 +297,7 @@ int iorep_input_read_ahead(struct iorep_input *in)
 	in->errbuf = a->errbuf;
 	in->errlen = sizeof(a->errbuf);
 	in->ahead = a;
-	if (pthread_create(&a->thread, NULL, reader_thread, in)) {
+	if (pthread_create(&a->thread, NULL, stage ? staged_reader_thread : reader_thread, in)) {
 		in->ahead = NULL;
 		in->errbuf = a->user_errbuf;
 		in->errlen = a->user_errlen;
@@ -201,11 +308,23 @@ int iorep_input_read_ahead(struct iorep_input *in)
 	return 0;
 fail:
 	if (a->blocks)
-		for (i = 0; i < AHEAD_BLOCKS; i++)
+		for (i = 0; i < AHEAD_BLOCKS; i++) {
 			free(a->blocks[i].arena);
+			free(a->blocks[i].notes);
+		}
 	free(a->blocks);
 	free(a);
 	return -IOREP_ENOMEM;
+}
+
+int iorep_input_read_ahead(struct iorep_input *in)
+{
+	return start(in, NULL);
+}
+
+int iorep_input_read_ahead_staged(struct iorep_input *in, const struct iorep_stage *stage)
+{
+	return in->ahead ? -IOREP_EINVAL : start(in, stage);
 }
 
 /*
@@ -214,19 +333,19 @@ fail:
  * event @i, the transfers overlap that work: the lines of a later event,
  * and the arrays of a nearer one (whose pointers have arrived by then).
  */
-static void ahead_prefetch(const struct ahead_block *b, uint32_t i)
+static void ahead_prefetch(const struct ahead_block *b, uint32_t i, uint32_t n)
 {
 	const struct iorep_event *e;
 	const char *p;
 
-	if (i + AHEAD_PREFETCH < b->n) {
+	if (i + AHEAD_PREFETCH < n) {
 		p = (const char *)&b->ev[i + AHEAD_PREFETCH];
 		__builtin_prefetch(p);
 		__builtin_prefetch(p + 64);
 		__builtin_prefetch(p + 128);
 		__builtin_prefetch(p + sizeof(*e) - 1);
 	}
-	if (i + AHEAD_PREFETCH / 2 < b->n) {
+	if (i + AHEAD_PREFETCH / 2 < n) {
 		e = &b->ev[i + AHEAD_PREFETCH / 2];
 		if (e->phys_addrs.n)
 			__builtin_prefetch(e->phys_addrs.v);
@@ -255,14 +374,18 @@ static struct ahead_block *take_next(struct iorep_input_ahead *a)
 	pthread_mutex_unlock(&a->lock);
 	a->cur = b;
 	a->next = 0;
+	a->nev = 0;
 	return b;
 }
 
-int iorep_input_ahead_next(struct iorep_input *in, const struct iorep_event **ev)
+int iorep_input_ahead_next(struct iorep_input *in, const struct iorep_event **ev,
+			   const struct iorep_stage_note **note)
 {
 	struct iorep_input_ahead *a = in->ahead;
 	struct ahead_block *b = a->cur;
 
+	if (a->staged != !!note)
+		return -IOREP_EINVAL; /* a stage's events go with their notes, and only they */
 	while (!b || a->next == b->n) {
 		if (a->end <= 0)
 			return a->end;
@@ -274,7 +397,21 @@ int iorep_input_ahead_next(struct iorep_input *in, const struct iorep_event **ev
 		}
 		b = take_next(a);
 	}
-	ahead_prefetch(b, a->next);
+	if (note) {
+		if (a->next + AHEAD_PREFETCH < b->n) {
+			__builtin_prefetch(&b->notes[a->next + AHEAD_PREFETCH]);
+			__builtin_prefetch((const char *)&b->notes[a->next + AHEAD_PREFETCH] + 64);
+		}
+		*note = &b->notes[a->next++];
+		if ((*note)->kind != IOREP_STAGE_EVENT) {
+			*ev = NULL;
+			return 1;
+		}
+		ahead_prefetch(b, a->nev, b->nev);
+		*ev = &b->ev[a->nev++];
+		return 1;
+	}
+	ahead_prefetch(b, a->next, b->n);
 	*ev = &b->ev[a->next++];
 	return 1;
 }
@@ -303,8 +440,10 @@ void iorep_input_ahead_stop(struct iorep_input *in)
 	in->errlen = a->user_errlen;
 	pthread_cond_destroy(&a->cond);
 	pthread_mutex_destroy(&a->lock);
-	for (i = 0; i < AHEAD_BLOCKS; i++)
+	for (i = 0; i < AHEAD_BLOCKS; i++) {
 		free(a->blocks[i].arena);
+		free(a->blocks[i].notes);
+	}
 	free(a->blocks);
 	free(a);
 	in->ahead = NULL;

@@ -337,10 +337,16 @@ int iorep_input_next_ref(struct iorep_input *in, const struct iorep_event **ev)
 	int ret;
 
 	if (in->ahead)
-		return iorep_input_ahead_next(in, ev);
+		return iorep_input_ahead_next(in, ev, NULL);
 	ret = iorep_input_next_here(in, &in->ev);
 	*ev = &in->ev;
 	return ret;
+}
+
+int iorep_input_next_staged(struct iorep_input *in, const struct iorep_event **ev,
+			    const struct iorep_stage_note **note)
+{
+	return in->ahead ? iorep_input_ahead_next(in, ev, note) : -IOREP_EINVAL;
 }
 
 int iorep_input_next(struct iorep_input *in, struct iorep_event *ev)
@@ -350,7 +356,7 @@ int iorep_input_next(struct iorep_input *in, struct iorep_event *ev)
 
 	if (!in->ahead)
 		return iorep_input_next_here(in, ev);
-	ret = iorep_input_ahead_next(in, &e);
+	ret = iorep_input_ahead_next(in, &e, NULL);
 	if (ret > 0)
 		*ev = *e;
 	return ret;

@@ -127,18 +127,33 @@ static int list_events(struct iorep_input *in, int mode, char *err, size_t errsi
 /*
  * Reads @in on a thread of its own while this one feeds the model, unless
  * IOREP_READ_AHEAD=0 says not to or this process may run on one CPU only.
+ * With @stage, that thread runs the model's first stage too (the model
+ * thread is the busier one); returns whether it does.
  */
-static void start_read_ahead(struct iorep_input *in)
+static bool start_read_ahead(struct iorep_input *in, struct iorep_stage *stage)
 {
 	const char *env = getenv("IOREP_READ_AHEAD");
 	cpu_set_t cpus;
 
 	if (env && !strcmp(env, "0"))
-		return;
+		return false;
 	if (!sched_getaffinity(0, sizeof(cpus), &cpus) && CPU_COUNT(&cpus) < 2)
-		return;
+		return false;
+	if (stage && iorep_model_stage_new(stage) == 0 &&
+	    iorep_input_read_ahead_staged(in, stage) == 0)
+		return true;
+	if (stage)
+		iorep_model_stage_free(stage);
 	/* no thread: the input is read in this one, as with IOREP_READ_AHEAD=0 */
 	(void)iorep_input_read_ahead(in);
+	return false;
+}
+
+/* The next event for the model, and its note when a stage ran before it. */
+static int next_for_model(struct iorep_input *in, bool staged, const struct iorep_event **ev,
+			  const struct iorep_stage_note **note)
+{
+	return staged ? iorep_input_next_staged(in, ev, note) : iorep_input_next_ref(in, ev);
 }
 
 /* Is argv[i] a value of the option before it (one that takes an argument)? */
@@ -474,16 +489,17 @@ static int write_drawings(const struct options *o, const struct iorep_model *m,
 }
 
 /* Why the model stopped at @ev: the file, the event's position, and the limit it reached. */
-static void model_error(char *err, size_t len, const struct iorep_model *m,
-			struct iorep_input *in, const struct iorep_event *ev, int ret)
+static void model_error(char *err, size_t len, const struct iorep_model *m, struct iorep_input *in,
+			uint64_t pos, int ret)
 {
 	const struct iorep_input_info *info = iorep_input_info(in);
 
 	if (ret == -IOREP_ELIMIT && m->limit)
-		snprintf(err, len, "%s: %s %" PRIu64 ": more %s than iommu-report holds (%" PRIu64 ")",
-			 info->path, info->pos_unit, ev->pos, m->limit, m->limit_max);
+		snprintf(err, len,
+			 "%s: %s %" PRIu64 ": more %s than iommu-report holds (%" PRIu64 ")",
+			 info->path, info->pos_unit, pos, m->limit, m->limit_max);
 	else
-		snprintf(err, len, "%s: %s %" PRIu64 ": %s", info->path, info->pos_unit, ev->pos,
+		snprintf(err, len, "%s: %s %" PRIu64 ": %s", info->path, info->pos_unit, pos,
 			 iorep_strerror(ret));
 }
 
@@ -574,7 +590,10 @@ int main(int argc, char **argv)
 	struct iorep_sysfs_groups groups;
 	struct iorep_lspci lspci;
 	struct iorep_model model;
+	struct iorep_stage stage = {0};
+	const struct iorep_stage_note *note = NULL;
 	const struct iorep_event *ev;
+	bool staged;
 	struct iorep_progress progress = { 0 };
 	uint64_t done, total;
 	FILE *out = stdout;
@@ -621,7 +640,7 @@ int main(int argc, char **argv)
 	ret = iorep_input_open(&in, opts.input, st, err, sizeof(err));
 	if (ret < 0)
 		goto fail;
-	start_read_ahead(in);
+	staged = start_read_ahead(in, opts.events ? NULL : &stage);
 	if (opts.events) {
 		ret = list_events(in, opts.events, err, sizeof(err));
 		if (ret < 0)
@@ -629,14 +648,15 @@ int main(int argc, char **argv)
 	}
 	iorep_input_progress(in, &done, &total);
 	iorep_progress_init(&progress, stderr, !opts.quiet && isatty(STDERR_FILENO), total);
-	while (!opts.events && (ret = iorep_input_next_ref(in, &ev)) > 0) {
+	while (!opts.events && (ret = next_for_model(in, staged, &ev, &note)) > 0) {
 		if (iorep_progress_tick(&progress)) {
 			iorep_input_progress(in, &done, &total);
 			iorep_progress_update(&progress, done);
 		}
-		ret = iorep_model_feed(&model, ev);
+		ret = staged ? iorep_model_apply(&model, ev, note) : iorep_model_feed(&model, ev);
 		if (ret < 0) {
-			model_error(err, sizeof(err), &model, in, ev, ret);
+			model_error(err, sizeof(err), &model, in, ev ? ev->pos : note->map.pos,
+				    ret);
 			goto fail;
 		}
 	}
@@ -698,6 +718,7 @@ out:
 	iorep_sysfs_groups_release(&groups);
 	iorep_lspci_release(&lspci);
 	iorep_input_free(in);
+	iorep_model_stage_free(&stage); /* the reader's thread ran it until iorep_input_free() */
 	iorep_strtab_free(st);
 	return status;
 }

@@ -14,26 +14,8 @@
 
 #define ATTRIB_QUEUE_MAX 256 /* maps of one sg list or allocation, held at once */
 
-/*
- * What the model reads of a map/unmap: the event is let go as these fields
- * (the others zero), whether it was held or not.
- */
-struct held {
-	enum iorep_etype type;
-	int32_t cpu;
-	int32_t pid;
-	uint32_t have;
-	uint64_t ts;
-	uint64_t pos;
-	const char *comm;
-	uint64_t iova;
-	uint64_t paddr;
-	uint64_t size;
-	uint64_t unmapped_size;
-};
-
 struct attrib_cpu {
-	struct held *q; /* held map/unmap events, in order */
+	struct iorep_mapev *q; /* held map/unmap events, in order */
 	uint32_t n, cap;
 	/* after dma_unmap_sg/dma_free: the unmap that follows is this device's */
 	bool claim;
@@ -124,43 +106,14 @@ static void note_of(const struct iorep_attrib *a, struct iorep_stage_note *note,
 }
 
 /* Lets @h go, claimed by @device's dma:* event (@kind ATTRIBUTED) or by none. */
-static int let_go(struct iorep_attrib *a, const struct held *h, uint32_t kind, const char *device)
+static int let_go(struct iorep_attrib *a, const struct iorep_mapev *h, uint32_t kind,
+		  const char *device)
 {
 	struct iorep_stage_note note;
-	struct iorep_event ev;
 
-	ev = (struct iorep_event){
-		.type = h->type,
-		.cpu = h->cpu,
-		.pid = h->pid,
-		.have = h->have,
-		.ts = h->ts,
-		.pos = h->pos,
-		.comm = h->comm,
-		.iova = h->iova,
-		.paddr = h->paddr,
-		.size = h->size,
-		.unmapped_size = h->unmapped_size,
-	};
 	note_of(a, &note, kind, device);
-	return a->emit(a->ctx, &ev, &note);
-}
-
-static void held_of(struct held *h, const struct iorep_event *ev)
-{
-	*h = (struct held){
-		.type = ev->type,
-		.cpu = ev->cpu,
-		.pid = ev->pid,
-		.have = ev->have,
-		.ts = ev->ts,
-		.pos = ev->pos,
-		.comm = ev->comm,
-		.iova = ev->iova,
-		.paddr = ev->paddr,
-		.size = ev->size,
-		.unmapped_size = ev->unmapped_size,
-	};
+	note.map = *h;
+	return a->emit(a->ctx, NULL, &note);
 }
 
 /* Lets every event @c holds go, claimed by no device. */
@@ -220,7 +173,7 @@ static int flush_conflicts(struct iorep_attrib *a, struct attrib_cpu *self, uint
 
 static int hold(struct iorep_attrib *a, struct attrib_cpu *c, const struct iorep_event *ev)
 {
-	struct held *q;
+	struct iorep_mapev *q;
 	int ret;
 
 	if (c->n == ATTRIB_QUEUE_MAX) {
@@ -240,7 +193,7 @@ static int hold(struct iorep_attrib *a, struct attrib_cpu *c, const struct iorep
 		c->q = q;
 		c->cap = cap;
 	}
-	held_of(&c->q[c->n++], ev);
+	iorep_mapev_of(&c->q[c->n++], ev);
 	a->nheld++;
 	return 0;
 }
@@ -253,7 +206,7 @@ static int hold(struct iorep_attrib *a, struct attrib_cpu *c, const struct iorep
 static int claim_held(struct iorep_attrib *a, struct attrib_cpu *c, const struct iorep_event *ev,
 		      const char *device, enum iorep_etype want)
 {
-	const struct held *h;
+	const struct iorep_mapev *h;
 	uint32_t i, k;
 	bool mine;
 	int ret;
@@ -315,14 +268,14 @@ static int take(struct iorep_attrib *a, const struct iorep_event *ev)
 			return ret;
 		if (c->claim && (c->claim_any || overlaps(ev->iova, ev->size, c->claim_start,
 							   c->claim_end - c->claim_start))) {
-			struct held h;
+			struct iorep_mapev h;
 
 			/* one iommu unmap per dma_unmap_sg or dma_free: the claim ends
 			 * with it, and an unmap after it waits for its own dma_* event */
 			c->claim = false;
 			ret = flush_cpu(a, c);
 			if (ret == 0) {
-				held_of(&h, ev);
+				iorep_mapev_of(&h, ev);
 				ret = let_go(a, &h, IOREP_STAGE_ATTRIBUTED, c->claim_dev);
 			}
 			return ret < 0 ? ret : 1;

@@ -4,6 +4,7 @@
 #define IOREP_MODEL_LOCAL_H
 
 #include "iorep-model.h"
+#include "iorep-stage.h"
 
 /*
  * Records a finding triggered by @ev (may be NULL: then @ts is used).  The
@@ -75,34 +76,6 @@ int iorep_model_list_add(struct iorep_model *m, uint32_t **list, uint32_t *n, ui
 
 /* The pool of unattributed mappings (created on first use). */
 uint32_t iorep_model_pool(struct iorep_model *m, uint64_t ts);
-
-/*
- * What the model reads of a map or unmap event: attribution holds this, a
- * third of a struct iorep_event, so that holding an event neither copies
- * nor reads the rest of it.
- */
-struct iorep_mapev {
-	enum iorep_etype type;
-	int32_t cpu;
-	int32_t pid;
-	uint32_t have;
-	uint64_t ts;
-	uint64_t pos;
-	const char *comm;
-	uint64_t iova;
-	uint64_t paddr;
-	uint64_t size;
-	uint64_t unmapped_size;
-};
-
-static inline void iorep_mapev_of(struct iorep_mapev *mv, const struct iorep_event *ev)
-{
-	*mv = (struct iorep_mapev){
-		.type = ev->type, .cpu = ev->cpu, .pid = ev->pid, .have = ev->have,
-		.ts = ev->ts, .pos = ev->pos, .comm = ev->comm, .iova = ev->iova,
-		.paddr = ev->paddr, .size = ev->size, .unmapped_size = ev->unmapped_size,
-	};
-}
 
 /* The event @mv came from, as far as it holds it (for a finding). */
 static inline void iorep_mapev_event(const struct iorep_mapev *mv, struct iorep_event *ev)

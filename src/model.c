@@ -736,7 +736,6 @@ int iorep_model_seed_groups(struct iorep_model *m, const struct iorep_sysfs_grou
 int iorep_model_apply(struct iorep_model *m, const struct iorep_event *ev,
 		      const struct iorep_stage_note *note)
 {
-	struct iorep_mapev mv;
 	uint32_t dev = IOREP_NONE;
 	int ret = 0;
 
@@ -752,8 +751,8 @@ int iorep_model_apply(struct iorep_model *m, const struct iorep_event *ev,
 			if (dev == IOREP_NONE)
 				return m->error;
 		}
-		iorep_mapev_of(&mv, ev);
-		ret = iorep_model_take_mapev(m, &mv, note->kind == IOREP_STAGE_ATTRIBUTED, dev);
+		ret = iorep_model_take_mapev(m, &note->map, note->kind == IOREP_STAGE_ATTRIBUTED,
+					     dev);
 		return ret < 0 ? ret : m->error;
 	}
 	switch (iorep_event_desc(ev->type)->cls) {
