@@ -27,13 +27,17 @@
 #include "iorep-error.h"
 
 /*
- * A thread that waits sleeps, and on a busy machine it may wake late: each
- * side sleeps only when the ring is full (the reader) or empty (the caller),
- * and is woken only once the other side has freed or filled half of it.
+ * A thread that waits sleeps: each side sleeps only when the ring is full
+ * (the reader) or empty (the caller), and is woken as soon as the other
+ * side has filled or freed AHEAD_WAKE blocks.  With the two sides about as
+ * fast as each other (the model's stage on the reader's thread), waiting
+ * for more (half the ring) left one of them asleep while the other filled
+ * or emptied it alone: 1.36 s against 1.23 s on 10 M events.
  */
 #define AHEAD_BLOCKS 8
 #define AHEAD_EVENTS 4096
 #define AHEAD_ARENA (256 * 1024)
+#define AHEAD_WAKE 1
 #define AHEAD_PREFETCH 4 /* events ahead of the one handed out (see iorep_input_ahead_next()) */
 
 struct ahead_block {
@@ -137,7 +141,7 @@ static void publish(struct iorep_input *in, struct iorep_input_ahead *a, struct 
 		in->ops->progress(in, &b->done, &b->total);
 	pthread_mutex_lock(&a->lock);
 	a->published++;
-	if (a->caller_waits && (a->published - a->returned >= AHEAD_BLOCKS / 2 || b->ret <= 0))
+	if (a->caller_waits && (a->published - a->returned >= AHEAD_WAKE || b->ret <= 0))
 		pthread_cond_broadcast(&a->cond);
 	pthread_mutex_unlock(&a->lock);
 }
@@ -362,7 +366,7 @@ static struct ahead_block *take_next(struct iorep_input_ahead *a)
 	pthread_mutex_lock(&a->lock);
 	if (a->cur) {
 		a->returned++;
-		if (a->reader_waits && a->published - a->returned <= AHEAD_BLOCKS / 2)
+		if (a->reader_waits && AHEAD_BLOCKS - (a->published - a->returned) >= AHEAD_WAKE)
 			pthread_cond_broadcast(&a->cond);
 	}
 	while (a->published == a->returned) {
