@@ -146,92 +146,101 @@ static void publish(struct iorep_input *in, struct iorep_input_ahead *a, struct 
 	pthread_mutex_unlock(&a->lock);
 }
 
-static void *reader_thread(void *arg)
-{
-	struct iorep_input *in = arg;
-	struct iorep_input_ahead *a = in->ahead;
-	struct ahead_block *b = take_free(a);
-	int ret;
-
-	while (b) {
-		ret = iorep_input_next_here(in, &b->ev[b->n]);
-		if (ret > 0) {
-			ret = keep_arrays(b, b->n);
-			if (ret == 1) {
-				struct iorep_event ev = b->ev[b->n];
-
-				publish(in, a, b);
-				b = take_free(a);
-				if (!b)
-					break;
-				b->ev[0] = ev;
-				ret = keep_arrays(b, 0);
-			}
-			if (ret == 0) {
-				if (++b->n == AHEAD_EVENTS) {
-					publish(in, a, b);
-					b = take_free(a);
-				}
-				continue;
-			}
-			ret = iorep_input_error(in, ret, "%s", iorep_strerror(ret));
-		}
-		b->ret = ret;
-		publish(in, a, b);
-		break;
-	}
-	return NULL;
-}
-
-/* The stage's way to the blocks: where the next event goes. */
-struct staged_out {
+/* Where the reader thread puts what it read: the block it fills. */
+struct ahead_out {
 	struct iorep_input *in;
 	struct iorep_input_ahead *a;
 	struct ahead_block *b; /* NULL once told to stop */
 };
 
-static int emit_into_block(void *ctx, const struct iorep_event *ev,
-			   const struct iorep_stage_note *note)
+/*
+ * Keeps @ev as event @slot of the block being filled, its arrays in the
+ * block's arena; when they do not fit beside the events before, the block
+ * is published and @ev goes first in the next.  Returns 0, -ECANCELED when
+ * told to stop, or -IOREP_ENOMEM.
+ */
+static int keep_event(struct ahead_out *o, const struct iorep_event *ev, uint32_t slot)
 {
-	struct staged_out *o = ctx;
 	struct ahead_block *b = o->b;
 	int ret;
 
-	if (ev) {
-		/* read into its place, unless a block was published since */
-		if (ev != &b->ev[b->nev])
-			b->ev[b->nev] = *ev;
-		ret = keep_arrays(b, b->nev);
-		if (ret == 1) {
-			publish(o->in, o->a, b);
-			b = o->b = take_free(o->a);
-			if (!b)
-				return -ECANCELED;
-			b->ev[0] = *ev;
-			ret = keep_arrays(b, 0);
+	/* an event read into its place stays there */
+	if (ev != &b->ev[slot])
+		b->ev[slot] = *ev;
+	ret = keep_arrays(b, slot);
+	if (ret != 1)
+		return ret;
+	/* the slot is past the published events: @ev stays readable */
+	publish(o->in, o->a, b);
+	b = o->b = take_free(o->a);
+	if (!b)
+		return -ECANCELED;
+	b->ev[0] = *ev;
+	return keep_arrays(b, 0);
+}
+
+/* Counts one more entry in the block; a full one is published. */
+static int count_in(struct ahead_out *o)
+{
+	if (++o->b->n < AHEAD_EVENTS)
+		return 0;
+	publish(o->in, o->a, o->b);
+	o->b = take_free(o->a);
+	return o->b ? 0 : -ECANCELED;
+}
+
+static void *reader_thread(void *arg)
+{
+	struct iorep_input *in = arg;
+	struct iorep_input_ahead *a = in->ahead;
+	struct ahead_out o = {in, a, take_free(a)};
+	struct iorep_event *ev;
+	int ret;
+
+	while (o.b) {
+		ev = &o.b->ev[o.b->n];
+		ret = iorep_input_next_here(in, ev);
+		if (ret > 0) {
+			ret = keep_event(&o, ev, o.b->n);
+			if (ret == 0)
+				ret = count_in(&o);
+			if (!o.b)
+				break; /* told to stop */
+			if (ret == 0)
+				continue;
+			ret = iorep_input_error(in, ret, "%s", iorep_strerror(ret));
 		}
+		o.b->ret = ret;
+		publish(in, a, o.b);
+		break;
+	}
+	return NULL;
+}
+
+static int emit_into_block(void *ctx, const struct iorep_event *ev,
+			   const struct iorep_stage_note *note)
+{
+	struct ahead_out *o = ctx;
+	int ret;
+
+	if (ev) {
+		ret = keep_event(o, ev, o->b->nev);
 		if (ret < 0)
 			return ret;
-		b->nev++;
+		o->b->nev++;
 		/* the note's map is not read with an event: not copied */
-		memcpy(&b->notes[b->n], note, offsetof(struct iorep_stage_note, map));
+		memcpy(&o->b->notes[o->b->n], note, offsetof(struct iorep_stage_note, map));
 	} else {
-		b->notes[b->n] = *note;
+		o->b->notes[o->b->n] = *note;
 	}
-	if (++b->n == AHEAD_EVENTS) {
-		publish(o->in, o->a, b);
-		o->b = take_free(o->a);
-		if (!o->b)
-			return -ECANCELED;
-	}
-	return 0;
+	return count_in(o);
 }
 
 static void *staged_reader_thread(void *arg)
 {
 	struct iorep_input *in = arg;
 	struct iorep_input_ahead *a = in->ahead;
-	struct staged_out o = {in, a, take_free(a)};
+	struct ahead_out o = {in, a, take_free(a)};
 	struct iorep_event *ev;
 	int ret, got;
 

@@ -71,11 +71,6 @@ void iorep_attrib_free(struct iorep_attrib *a)
 	free(a);
 }
 
-uint32_t iorep_attrib_held(const struct iorep_attrib *a)
-{
-	return a->nheld;
-}
-
 static struct attrib_cpu *cpu_state(struct iorep_attrib *a, int32_t cpu)
 {
 	uint32_t c = cpu < 0 ? 0 : (uint32_t)cpu, n;
@@ -199,12 +194,12 @@ static int hold(struct iorep_attrib *a, struct attrib_cpu *c, const struct iorep
 }
 
 /*
- * The held events of CPU @c that a dma:* event of @device claims (maps for
+ * The held events of CPU @c that a dma:* event of a->device claims (maps for
  * a map, unmaps for an unmap, overlapping one of its ranges) go as the
  * device's, the others as no one's, in their order.
  */
 static int claim_held(struct iorep_attrib *a, struct attrib_cpu *c, const struct iorep_event *ev,
-		      const char *device, enum iorep_etype want)
+		      enum iorep_etype want)
 {
 	const struct iorep_mapev *h;
 	uint32_t i, k;
@@ -226,7 +221,7 @@ static int claim_held(struct iorep_attrib *a, struct attrib_cpu *c, const struct
 		/* the device goes with every one: the model meets it first, as the
 		 * dma:* event's own */
 		ret = let_go(a, h, mine ? IOREP_STAGE_ATTRIBUTED : IOREP_STAGE_UNATTRIBUTED,
-			     device);
+			     a->device);
 		if (ret < 0)
 			return ret;
 	}
@@ -240,7 +235,6 @@ static int take(struct iorep_attrib *a, const struct iorep_event *ev)
 {
 	const struct iorep_event_desc *d = iorep_event_desc(ev->type);
 	struct attrib_cpu *c;
-	const char *device = NULL;
 	uint32_t i;
 	int ret;
 
@@ -253,7 +247,7 @@ static int take(struct iorep_attrib *a, const struct iorep_event *ev)
 	/* the dma:* events are the classes from IOREP_C_DMA_MAP to IOREP_C_DMA_SYNC_SG */
 	if (d->cls >= IOREP_C_DMA_MAP && d->cls <= IOREP_C_DMA_SYNC_SG &&
 	    iorep_event_has(ev, IOREP_F_DEVICE))
-		device = a->device = ev->device;
+		a->device = ev->device;
 	switch (d->cls) {
 	case IOREP_C_MAP:
 		ret = flush_conflicts(a, c, ev->iova, ev->size);
@@ -288,10 +282,10 @@ static int take(struct iorep_attrib *a, const struct iorep_event *ev)
 	case IOREP_C_DMA_ALLOC:
 	case IOREP_C_DMA_ALLOC_SGT:
 		c->claim = false;
-		return claim_held(a, c, ev, device, IOREP_EV_MAP);
+		return claim_held(a, c, ev, IOREP_EV_MAP);
 	case IOREP_C_DMA_UNMAP:
 		c->claim = false;
-		return claim_held(a, c, ev, device, IOREP_EV_UNMAP);
+		return claim_held(a, c, ev, IOREP_EV_UNMAP);
 	case IOREP_C_DMA_UNMAP_SG:
 	case IOREP_C_DMA_FREE:
 	case IOREP_C_DMA_FREE_SGT:
@@ -299,7 +293,7 @@ static int take(struct iorep_attrib *a, const struct iorep_event *ev)
 		if (ret < 0)
 			return ret;
 		c->claim = true;
-		c->claim_dev = device;
+		c->claim_dev = a->device;
 		c->claim_any = d->cls == IOREP_C_DMA_UNMAP_SG;
 		c->claim_start = ev->dma_addr;
 		c->claim_end = ev->dma_addr + (ev->size ? ev->size : 1);

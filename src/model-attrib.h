@@ -30,7 +30,4 @@ void iorep_attrib_free(struct iorep_attrib *a);
 int iorep_attrib_push(void *a, const struct iorep_event *ev, iorep_stage_emit_fn emit, void *ctx);
 int iorep_attrib_end(void *a, iorep_stage_emit_fn emit, void *ctx);
 
-/* Events held back now (tests). */
-uint32_t iorep_attrib_held(const struct iorep_attrib *a);
-
 #endif
