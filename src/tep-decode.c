@@ -60,6 +60,39 @@ static unsigned char store_of(const struct iorep_tep_field *fd, const struct tep
 	}
 }
 
+static bool plain(const struct iorep_tep_field *fd)
+{
+	return (fd->store == IOREP_TEP_U64 || fd->store == IOREP_TEP_U32) &&
+	       (fd->size == 1 || fd->size == 2 || fd->size == 4 || fd->size == 8);
+}
+
+/*
+ * The plain numbers moved first, each kind in its order (two fields never
+ * share a slot, so only the order of the others could matter: the strings'
+ * sink calls), and what the per-record shortcut needs to know of them.
+ */
+static void plain_first(struct iorep_tep_dec *dec)
+{
+	struct iorep_tep_field rest[IOREP_MAX_EVENT_FIELDS], *fd;
+	int i, nrest = 0;
+
+	for (i = 0; i < dec->nfields; i++) {
+		fd = &dec->fields[i];
+		if (!plain(fd)) {
+			rest[nrest++] = *fd;
+			continue;
+		}
+		fd->copy = fd->size == 8 && fd->store == IOREP_TEP_U64	 ? 8
+			   : fd->size == 4 && fd->store == IOREP_TEP_U32 ? 4
+									 : 0;
+		if (fd->offset + fd->size > dec->plain_end)
+			dec->plain_end = fd->offset + fd->size;
+		dec->plain_have |= 1u << fd->id;
+		dec->fields[dec->nplain++] = *fd;
+	}
+	memcpy(&dec->fields[dec->nplain], rest, (size_t)nrest * sizeof(rest[0]));
+}
+
 void iorep_tep_dec_init(struct iorep_tep_dec *dec, int type, struct tep_event *event)
 {
 	const struct iorep_event_desc *d = iorep_event_desc(type);
@@ -86,6 +119,7 @@ void iorep_tep_dec_init(struct iorep_tep_dec *dec, int type, struct tep_event *e
 		if (d->fields[i] == IOREP_F_GFP)
 			dec->gfp_flags = find_flags(event->print_fmt.args, "flags");
 	}
+	plain_first(dec);
 }
 
 void iorep_tep_common_init(struct iorep_tep_common *c, struct tep_handle *tep)
@@ -189,6 +223,23 @@ static int decode_dynamic(const struct iorep_tep_dec *dec, const struct iorep_te
 	return 0;
 }
 
+/* A number @v of field @fd into its slot (IOREP_TEP_U64 or IOREP_TEP_U32). */
+static inline void store_plain(const struct iorep_tep_field *fd, unsigned long long v,
+			       struct iorep_event *ev)
+{
+	uint32_t w;
+
+	if (fd->sign)
+		v = (unsigned long long)(long long)((v ^ (1ull << (fd->size * 8 - 1))) -
+						    (1ull << (fd->size * 8 - 1)));
+	if (fd->store == IOREP_TEP_U64) {
+		memcpy((char *)ev + fd->ev_off, &v, 8);
+	} else {
+		w = (uint32_t)v;
+		memcpy((char *)ev + fd->ev_off, &w, 4);
+	}
+}
+
 int iorep_tep_decode(struct tep_handle *tep, const struct iorep_tep_dec *dec,
 		     const unsigned char *data, unsigned int size, struct iorep_event *ev,
 		     const struct iorep_tep_sink *sink)
@@ -199,7 +250,23 @@ int iorep_tep_decode(struct tep_handle *tep, const struct iorep_tep_dec *dec,
 
 	(void)tep;
 	iorep_event_reset(ev, dec->type);
-	for (i = 0; i < dec->nfields; i++) {
+	i = 0;
+	if (size >= dec->plain_end && !dec->swap) {
+		/* every plain number is there: no check, and ev->have at once */
+		for (; i < dec->nplain; i++) {
+			fd = &dec->fields[i];
+			if (fd->copy == 8)
+				memcpy((char *)ev + fd->ev_off, data + fd->offset, 8);
+			else if (fd->copy == 4)
+				memcpy((char *)ev + fd->ev_off, data + fd->offset, 4);
+			else
+				store_plain(fd,
+					    iorep_tep_read_number(data + fd->offset, fd->size, 0),
+					    ev);
+		}
+		ev->have |= dec->plain_have;
+	}
+	for (; i < dec->nfields; i++) {
 		fd = &dec->fields[i];
 		if (fd->offset > size || fd->size > size - fd->offset)
 			continue; /* a record too short for its format */
@@ -210,15 +277,8 @@ int iorep_tep_decode(struct tep_handle *tep, const struct iorep_tep_dec *dec,
 				return ret;
 			continue;
 		}
-		if (fd->sign)
-			v = (unsigned long long)(long long)((v ^ (1ull << (fd->size * 8 - 1))) -
-							    (1ull << (fd->size * 8 - 1)));
-		if (fd->store == IOREP_TEP_U64) {
-			memcpy((char *)ev + fd->ev_off, &v, 8);
-		} else if (fd->store == IOREP_TEP_U32) {
-			uint32_t w = (uint32_t)v;
-
-			memcpy((char *)ev + fd->ev_off, &w, 4);
+		if (fd->store == IOREP_TEP_U64 || fd->store == IOREP_TEP_U32) {
+			store_plain(fd, v, ev);
 		} else if (fd->store == IOREP_TEP_GFP) {
 			ev->gfp = sink->gfp(sink->ctx, dec, v);
 			if (!ev->gfp)

@@ -24,6 +24,7 @@ struct iorep_tep_field {
 	unsigned char id;	   /* IOREP_F_* */
 	unsigned char sign;	   /* signed and narrower than 64 bits */
 	unsigned char store;	   /* IOREP_TEP_* : how its value goes into the event */
+	unsigned char copy;	   /* a plain number whose bytes are the slot's: 8, 4, or 0 */
 	unsigned short ev_off;	   /* IOREP_TEP_U64/U32: where (iorep_field_slots) */
 };
 
@@ -36,11 +37,19 @@ enum {
 	IOREP_TEP_BOOL, /* truncated */
 };
 
-/* How to read one event type of one trace: found once, used per record. */
+/*
+ * How to read one event type of one trace: found once, used per record.
+ * The plain numbers (IOREP_TEP_U64/U32 of 1, 2, 4 or 8 bytes) come first,
+ * nplain of them: a record that holds them all (plain_end bytes) in this
+ * machine's byte order has them stored without a check per field.
+ */
 struct iorep_tep_dec {
 	int type;	  /* IOREP_EV_* */
 	int swap;	  /* the trace's byte order is not this machine's */
 	int nfields;
+	int nplain;
+	unsigned int plain_end; /* where the last plain number ends */
+	uint32_t plain_have;	/* their 1 << IOREP_F_* */
 	struct iorep_tep_field fields[IOREP_MAX_EVENT_FIELDS];
 	struct tep_print_flag_sym *gfp_flags; /* the event's own gfp names, or NULL */
 };
