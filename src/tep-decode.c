@@ -67,9 +67,10 @@ static bool plain(const struct iorep_tep_field *fd)
 }
 
 /*
- * The plain numbers moved first, each kind in its order (two fields never
- * share a slot, so only the order of the others could matter: the strings'
- * sink calls), and what the per-record shortcut needs to know of them.
+ * The plain numbers moved first, each kind in its order, and what the
+ * per-record shortcut needs to know of them.  No event lists two fields of
+ * one slot (dma_addr and addr share one), so their order does not matter;
+ * the others' might (the strings' sink calls), and is kept.
  */
 static void plain_first(struct iorep_tep_dec *dec)
 {
