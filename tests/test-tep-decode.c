@@ -95,19 +95,28 @@ static struct tep_event *parse(struct tep_handle *tep, const char *fmt, const ch
 	return tep_find_event_by_name(tep, "dma", name);
 }
 
-/* A dma_map_page record of @size bytes (the whole one is 64) decoded. */
-static void map_page(unsigned int size, bool big, struct iorep_event *ev, struct sink_ctx *c)
+/* Record @rec (@size bytes) of event @name (@type) of @fmt, decoded into @ev. */
+static void decode(const char *fmt, const char *name, int type, bool big, const unsigned char *rec,
+		   unsigned int size, struct iorep_event *ev, struct sink_ctx *c)
 {
 	struct tep_handle *tep = tep_alloc();
 	const struct iorep_tep_sink sink = {keep_str, arr, no_gfp, c};
-	unsigned char rec[64] = {0};
 	struct iorep_tep_dec dec;
 	struct tep_event *e;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
-	e = parse(tep, map_page_fmt, "dma_map_page", big);
+	e = parse(tep, fmt, name, big);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-	iorep_tep_dec_init(&dec, IOREP_EV_DMA_MAP_PAGE, e);
+	iorep_tep_dec_init(&dec, type, e);
+	CU_ASSERT_EQUAL(iorep_tep_decode(tep, &dec, rec, size, ev, &sink), 0);
+	tep_free(tep);
+}
+
+/* A dma_map_page record of @size bytes (the whole one is 64) decoded. */
+static void map_page(unsigned int size, bool big, struct iorep_event *ev, struct sink_ctx *c)
+{
+	unsigned char rec[64] = {0};
+
 	put(rec, 0, 20, 2, big);
 	put(rec, 8, (uint64_t)sizeof(device) << 16 | 48, 4, big);
 	put(rec, 16, 0x123456789aULL, 8, big);
@@ -116,8 +125,7 @@ static void map_page(unsigned int size, bool big, struct iorep_event *ev, struct
 	put(rec, 36, (uint32_t)-1, 4, big);
 	put(rec, 40, 0x20ULL, 8, big);
 	memcpy(rec + 48, device, sizeof(device));
-	CU_ASSERT_EQUAL(iorep_tep_decode(tep, &dec, rec, size, ev, &sink), 0);
-	tep_free(tep);
+	decode(map_page_fmt, "dma_map_page", IOREP_EV_DMA_MAP_PAGE, big, rec, size, ev, c);
 }
 
 static void free_strs(struct sink_ctx *c)
@@ -174,18 +182,10 @@ static void test_cut_record(void)
 /* A 2-byte signed err is widened with its sign; the array is read too. */
 static void test_signed_narrow(void)
 {
-	struct tep_handle *tep = tep_alloc();
 	struct sink_ctx c = {0};
-	const struct iorep_tep_sink sink = {keep_str, arr, no_gfp, &c};
 	unsigned char rec[64] = {0};
-	struct iorep_tep_dec dec;
 	struct iorep_event ev;
-	struct tep_event *e;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
-	e = parse(tep, map_sg_fmt, "dma_map_sg_err", false);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-	iorep_tep_dec_init(&dec, IOREP_EV_DMA_MAP_SG_ERR, e);
 	put(rec, 0, 21, 2, false);
 	put(rec, 8, (uint64_t)sizeof(device) << 16 | 48, 4, false);
 	put(rec, 12, 16ULL << 16 | 32, 4, false);
@@ -195,7 +195,8 @@ static void test_signed_narrow(void)
 	put(rec, 32, 0x1000ULL, 8, false);
 	put(rec, 40, 0x3000ULL, 8, false);
 	memcpy(rec + 48, device, sizeof(device));
-	CU_ASSERT_EQUAL(iorep_tep_decode(tep, &dec, rec, sizeof(rec), &ev, &sink), 0);
+	decode(map_sg_fmt, "dma_map_sg_err", IOREP_EV_DMA_MAP_SG_ERR, false, rec, sizeof(rec), &ev,
+	       &c);
 	CU_ASSERT_EQUAL(ev.have, 1u << IOREP_F_DEVICE | 1u << IOREP_F_PHYS_ADDRS |
 					 1u << IOREP_F_ERR | 1u << IOREP_F_DIR |
 					 1u << IOREP_F_ATTRS);
@@ -207,7 +208,6 @@ static void test_signed_narrow(void)
 	CU_ASSERT_EQUAL(ev.phys_addrs.v[1], 0x3000ULL);
 	CU_ASSERT_STRING_EQUAL(ev.device ? ev.device : "", device);
 	free_strs(&c);
-	tep_free(tep);
 }
 
 int main(void)
