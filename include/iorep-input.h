@@ -116,6 +116,15 @@ int iorep_input_read_ahead_staged(struct iorep_input *in, const struct iorep_sta
 int iorep_input_next_staged(struct iorep_input *in, const struct iorep_event **ev,
 			    const struct iorep_stage_note **note);
 
+/*
+ * As iorep_input_next_staged(), but all that the reader's thread has handed
+ * over and the caller has not taken yet, at once (a block of up to 4,096
+ * events): the model then takes it in one loop, not a call through the
+ * input per event.  *@b is valid until the next call.  Returns 1 (b->n is
+ * at least 1), 0 at the end, or a negative IOREP_E* code.
+ */
+int iorep_input_next_batch(struct iorep_input *in, struct iorep_stage_batch *b);
+
 const struct iorep_input_stats *iorep_input_stats(const struct iorep_input *in);
 const struct iorep_input_info *iorep_input_info(const struct iorep_input *in);
 

@@ -188,6 +188,7 @@ struct iorep_map_stats {
 struct iorep_attrib; /* the attribution stage (model-attrib.h), when the model runs it */
 struct iorep_stage;
 struct iorep_stage_note;
+struct iorep_stage_batch;
 
 /*
  * Findings listed per type; more are counted (by their default severity) but
@@ -275,6 +276,15 @@ int iorep_model_stage_new(struct iorep_stage *stage);
 void iorep_model_stage_free(struct iorep_stage *stage);
 int iorep_model_apply(struct iorep_model *m, const struct iorep_event *ev,
 		      const struct iorep_stage_note *note);
+
+/*
+ * iorep_model_apply() on each note of @b in order, with its event for the
+ * IOREP_STAGE_EVENT ones: a block of the reader's thread at once.  Returns
+ * 0, or the first negative IOREP_E* code, with the position in the input
+ * of the event it came from in *@pos (the notes after it are not applied).
+ */
+int iorep_model_apply_batch(struct iorep_model *m, const struct iorep_stage_batch *b,
+			    uint64_t *pos);
 
 /* Ends the trace: flushes pending attribution, reports leaks and outstanding mappings. */
 int iorep_model_finish(struct iorep_model *m);

@@ -35,6 +35,15 @@ static inline bool iorep_progress_tick(struct iorep_progress *p)
 	return p->on && !(++p->events & 0xffff);
 }
 
+/* Counts @n events at once: true when they pass a multiple of 65536, as iorep_progress_tick(). */
+static inline bool iorep_progress_ticks(struct iorep_progress *p, uint64_t n)
+{
+	uint64_t before = p->events;
+
+	p->events += n;
+	return p->on && before >> 16 != p->events >> 16;
+}
+
 /* Wipes the line, if one was drawn. */
 void iorep_progress_done(struct iorep_progress *p);
 

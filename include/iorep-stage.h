@@ -72,6 +72,17 @@ struct iorep_stage_note {
 };
 
 /*
+ * A run of what a stage let go, handed over at once (iorep_input_next_batch()):
+ * @n notes in order; each note of kind IOREP_STAGE_EVENT goes with the next
+ * of the @nev events at @evs.
+ */
+struct iorep_stage_batch {
+	const struct iorep_stage_note *notes;
+	const struct iorep_event *evs;
+	uint32_t n, nev;
+};
+
+/*
  * Where a stage lets an event go: @ev with a note of kind IOREP_STAGE_EVENT,
  * else NULL (the note carries the map or unmap).  @ev and @note are valid
  * during the call only.  Returns 0 or a negative IOREP_E* code (or -errno), which the stage

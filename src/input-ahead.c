@@ -391,25 +391,44 @@ static struct ahead_block *take_next(struct iorep_input_ahead *a)
 	return b;
 }
 
-int iorep_input_ahead_next(struct iorep_input *in, const struct iorep_event **ev,
-			   const struct iorep_stage_note **note)
+/*
+ * The block with the caller's next event in it, waiting for the reader if
+ * need be; NULL at the end of the stream or on the reader's error (*@ret
+ * says which: 0 or the negative code).
+ */
+static struct ahead_block *current(struct iorep_input_ahead *a, int *ret)
 {
-	struct iorep_input_ahead *a = in->ahead;
 	struct ahead_block *b = a->cur;
 
-	if (a->staged != !!note)
-		return -IOREP_EINVAL; /* a stage's events go with their notes, and only they */
 	while (!b || a->next == b->n) {
-		if (a->end <= 0)
-			return a->end;
+		if (a->end <= 0) {
+			*ret = a->end;
+			return NULL;
+		}
 		if (b && b->ret <= 0) {
 			a->end = b->ret;
 			if (a->end < 0 && a->user_errbuf && a->user_errlen > 0)
 				snprintf(a->user_errbuf, a->user_errlen, "%s", a->errbuf);
-			return a->end;
+			*ret = a->end;
+			return NULL;
 		}
 		b = take_next(a);
 	}
+	return b;
+}
+
+int iorep_input_ahead_next(struct iorep_input *in, const struct iorep_event **ev,
+			   const struct iorep_stage_note **note)
+{
+	struct iorep_input_ahead *a = in->ahead;
+	struct ahead_block *b;
+	int ret;
+
+	if (a->staged != !!note)
+		return -IOREP_EINVAL; /* a stage's events go with their notes, and only they */
+	b = current(a, &ret);
+	if (!b)
+		return ret;
 	if (note) {
 		if (a->next + AHEAD_PREFETCH < b->n) {
 			__builtin_prefetch(&b->notes[a->next + AHEAD_PREFETCH]);
@@ -426,6 +445,26 @@ int iorep_input_ahead_next(struct iorep_input *in, const struct iorep_event **ev
 	}
 	ahead_prefetch(b, a->next, b->n);
 	*ev = &b->ev[a->next++];
+	return 1;
+}
+
+int iorep_input_ahead_batch(struct iorep_input *in, struct iorep_stage_batch *out)
+{
+	struct iorep_input_ahead *a = in->ahead;
+	struct ahead_block *b;
+	int ret;
+
+	if (!a->staged)
+		return -IOREP_EINVAL;
+	b = current(a, &ret);
+	if (!b)
+		return ret;
+	out->notes = &b->notes[a->next];
+	out->evs = &b->ev[a->nev];
+	out->n = b->n - a->next;
+	out->nev = b->nev - a->nev;
+	a->next = b->n;
+	a->nev = b->nev;
 	return 1;
 }
 

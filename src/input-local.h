@@ -95,9 +95,10 @@ int iorep_input_note_lost(struct iorep_input *in, int cpu, long long count);
 /* iorep_input_next() in the calling thread: the reader thread's step. */
 int iorep_input_next_here(struct iorep_input *in, struct iorep_event *ev);
 
-/* The reader thread's side of iorep_input_next_ref(), _progress() and _free(). */
+/* The reader thread's side of iorep_input_next_ref(), _next_batch(), _progress() and _free(). */
 int iorep_input_ahead_next(struct iorep_input *in, const struct iorep_event **ev,
 			   const struct iorep_stage_note **note);
+int iorep_input_ahead_batch(struct iorep_input *in, struct iorep_stage_batch *out);
 void iorep_input_ahead_progress(const struct iorep_input *in, uint64_t *done, uint64_t *total);
 void iorep_input_ahead_stop(struct iorep_input *in);
 

@@ -349,6 +349,11 @@ int iorep_input_next_staged(struct iorep_input *in, const struct iorep_event **e
 	return in->ahead ? iorep_input_ahead_next(in, ev, note) : -IOREP_EINVAL;
 }
 
+int iorep_input_next_batch(struct iorep_input *in, struct iorep_stage_batch *b)
+{
+	return in->ahead ? iorep_input_ahead_batch(in, b) : -IOREP_EINVAL;
+}
+
 int iorep_input_next(struct iorep_input *in, struct iorep_event *ev)
 {
 	const struct iorep_event *e;

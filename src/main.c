@@ -149,13 +149,6 @@ static bool start_read_ahead(struct iorep_input *in, struct iorep_stage *stage)
 	return false;
 }
 
-/* The next event for the model, and its note when a stage ran before it. */
-static int next_for_model(struct iorep_input *in, bool staged, const struct iorep_event **ev,
-			  const struct iorep_stage_note **note)
-{
-	return staged ? iorep_input_next_staged(in, ev, note) : iorep_input_next_ref(in, ev);
-}
-
 /* Is argv[i] a value of the option before it (one that takes an argument)? */
 static int is_option_value(char **argv, int i)
 {
@@ -503,6 +496,44 @@ static void model_error(char *err, size_t len, const struct iorep_model *m, stru
 			 iorep_strerror(ret));
 }
 
+/*
+ * Every event of @in into @model, the progress line drawn as it goes: a
+ * block at a time when the stage ran on the reader's thread, else one by
+ * one.  Returns 0, or a negative code with the message in @err (the input
+ * writes its own there).
+ */
+static int model_input(struct iorep_input *in, bool staged, struct iorep_model *model,
+		       struct iorep_progress *progress, char *err, size_t len)
+{
+	struct iorep_stage_batch batch;
+	const struct iorep_event *ev;
+	uint64_t done, total, pos = 0;
+	bool tick;
+	int ret;
+
+	for (;;) {
+		ret = staged ? iorep_input_next_batch(in, &batch) : iorep_input_next_ref(in, &ev);
+		if (ret <= 0)
+			return ret;
+		tick = staged ? iorep_progress_ticks(progress, batch.n)
+			      : iorep_progress_tick(progress);
+		if (tick) {
+			iorep_input_progress(in, &done, &total);
+			iorep_progress_update(progress, done);
+		}
+		if (staged) {
+			ret = iorep_model_apply_batch(model, &batch, &pos);
+		} else {
+			pos = ev->pos;
+			ret = iorep_model_feed(model, ev);
+		}
+		if (ret < 0) {
+			model_error(err, len, model, in, pos, ret);
+			return ret;
+		}
+	}
+}
+
 /* What the lines of a --sysfs or --lspci input are, for its messages. */
 struct topo_kind {
 	const char *one;	/* "an iommu_groups entry" */
@@ -591,8 +622,6 @@ int main(int argc, char **argv)
 	struct iorep_lspci lspci;
 	struct iorep_model model;
 	struct iorep_stage stage = {0};
-	const struct iorep_stage_note *note = NULL;
-	const struct iorep_event *ev;
 	bool staged;
 	struct iorep_progress progress = { 0 };
 	uint64_t done, total;
@@ -648,18 +677,7 @@ int main(int argc, char **argv)
 	}
 	iorep_input_progress(in, &done, &total);
 	iorep_progress_init(&progress, stderr, !opts.quiet && isatty(STDERR_FILENO), total);
-	while (!opts.events && (ret = next_for_model(in, staged, &ev, &note)) > 0) {
-		if (iorep_progress_tick(&progress)) {
-			iorep_input_progress(in, &done, &total);
-			iorep_progress_update(&progress, done);
-		}
-		ret = staged ? iorep_model_apply(&model, ev, note) : iorep_model_feed(&model, ev);
-		if (ret < 0) {
-			model_error(err, sizeof(err), &model, in, ev ? ev->pos : note->map.pos,
-				    ret);
-			goto fail;
-		}
-	}
+	ret = opts.events ? 0 : model_input(in, staged, &model, &progress, err, sizeof(err));
 	iorep_progress_done(&progress);
 	if (ret < 0)
 		goto fail;

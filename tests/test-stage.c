@@ -2,7 +2,9 @@
 /*
  * The model's first stage (attribution, model-attrib.h) run on the reader's
  * thread (iorep_input_read_ahead_staged() and iorep_model_apply()) builds
- * the model that iorep_model_feed() builds in one thread: the same JSON
+ * the model that iorep_model_feed() builds in one thread, whether what the
+ * stage let go is taken note by note or a block at a time
+ * (iorep_input_next_batch(), iorep_model_apply_batch()): the same JSON
  * report, byte for byte, on every capture's trace.dat, trace.v6.dat and
  * trace.txt, on a generated 4-CPU trace with defects, and on a trace made
  * to take every way through the stage (a queue past its bound, another
@@ -26,13 +28,33 @@ struct outcome {
 	size_t len;
 	struct iorep_map_stats stats;
 	uint32_t nfindings;
+	uint64_t batches, notes; /* taken a block at a time: how many blocks, and notes */
 };
 
-/* The model of @path, its stage in line (@staged 0) or on the reader's thread. */
-static void build(const char *path, int staged, struct outcome *o)
+enum way { IN_LINE, BY_NOTE, BY_BATCH };
+
+/* Takes what the stage let go a block at a time, counting the blocks in @o. */
+static int take_batches(struct iorep_input *in, struct iorep_model *m, struct outcome *o)
+{
+	struct iorep_stage_batch b;
+	uint64_t pos;
+	int ret;
+
+	while ((ret = iorep_input_next_batch(in, &b)) > 0) {
+		CU_ASSERT(b.n > 0 && b.nev <= b.n);
+		o->batches++;
+		o->notes += b.n;
+		CU_ASSERT_EQUAL_FATAL(iorep_model_apply_batch(m, &b, &pos), 0);
+	}
+	return ret;
+}
+
+/* The model of @path, its stage in line or on the reader's thread (@way). */
+static void build(const char *path, enum way way, struct outcome *o)
 {
 	struct iorep_strtab *st = iorep_strtab_new();
 	const struct iorep_stage_note *note;
+	struct iorep_stage_batch b;
 	const struct iorep_event *ev;
 	struct iorep_stage stage = {0};
 	struct iorep_input *in = NULL;
@@ -42,17 +64,23 @@ static void build(const char *path, int staged, struct outcome *o)
 	int ret;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	memset(o, 0, sizeof(*o));
 	iorep_model_init(&m, st);
 	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, path, st, err, sizeof(err)), 0);
-	if (staged) {
+	if (way != IN_LINE) {
 		CU_ASSERT_EQUAL_FATAL(iorep_model_stage_new(&stage), 0);
 		CU_ASSERT_EQUAL_FATAL(iorep_input_read_ahead_staged(in, &stage), 0);
 		/* a staged input gives its events with their notes, and only so */
 		CU_ASSERT_EQUAL(iorep_input_next_ref(in, &ev), -IOREP_EINVAL);
+	}
+	if (way == BY_NOTE) {
 		while ((ret = iorep_input_next_staged(in, &ev, &note)) > 0)
 			CU_ASSERT_EQUAL_FATAL(iorep_model_apply(&m, ev, note), 0);
+	} else if (way == BY_BATCH) {
+		ret = take_batches(in, &m, o);
 	} else {
 		CU_ASSERT_EQUAL(iorep_input_next_staged(in, &ev, &note), -IOREP_EINVAL);
+		CU_ASSERT_EQUAL(iorep_input_next_batch(in, &b), -IOREP_EINVAL);
 		while ((ret = iorep_input_next_ref(in, &ev)) > 0)
 			CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, ev), 0);
 	}
@@ -72,19 +100,26 @@ static void build(const char *path, int staged, struct outcome *o)
 	iorep_strtab_free(st);
 }
 
-/* Builds @path both ways, asserts the same report; the in-line outcome in *@o. */
+/* Builds @path every way, asserts the same report; the by-batch outcome in *@o. */
 static void check_path(const char *path, struct outcome *o)
 {
-	struct outcome staged;
+	static const char *const name[] = {"in line", "note by note", "a block at a time"};
+	struct outcome in_line;
+	enum way w;
 
-	build(path, 0, o);
-	build(path, 1, &staged);
-	CU_ASSERT_EQUAL(o->len, staged.len);
-	if (o->len != staged.len || memcmp(o->json, staged.json, o->len)) {
-		fprintf(stderr, "%s: the staged model's report differs\n", path);
-		CU_FAIL("reports differ");
+	build(path, IN_LINE, &in_line);
+	for (w = BY_NOTE; w <= BY_BATCH; w++) {
+		if (w != BY_NOTE)
+			free(o->json);
+		build(path, w, o);
+		CU_ASSERT_EQUAL(o->len, in_line.len);
+		if (o->len != in_line.len || memcmp(o->json, in_line.json, o->len)) {
+			fprintf(stderr, "%s: the model taken %s differs from the one in line\n",
+				path, name[w]);
+			CU_FAIL("reports differ");
+		}
 	}
-	free(staged.json);
+	free(in_line.json);
 }
 
 static void test_every_capture(void)
@@ -123,6 +158,9 @@ static void test_generated(void)
 	check_path(path, &o);
 	CU_ASSERT(o.stats.attributed_maps > 10000);
 	CU_ASSERT(o.nfindings >= 20);
+	/* every event let go once, in blocks of up to 4,096 */
+	CU_ASSERT_EQUAL(o.notes, 60000);
+	CU_ASSERT(o.batches >= 60000 / 4096 + 1);
 	free(o.json);
 	snprintf(path, sizeof(path), "%s/t/trace.txt", dir);
 	check_path(path, &o);
@@ -218,6 +256,39 @@ static void test_every_way(void)
 	unlink(path);
 }
 
+/* A batch the model fails on: the position is that of the note's own event. */
+static void test_batch_error(void)
+{
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_stage_note notes[2] = {{0}};
+	struct iorep_event evs[1] = {{0}};
+	struct iorep_stage_batch b = {notes, evs, 2, 1};
+	struct iorep_model m;
+	uint64_t pos = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	iorep_model_init(&m, st);
+	notes[0].kind = IOREP_STAGE_UNATTRIBUTED;
+	notes[0].map.type = IOREP_EV_MAP;
+	notes[0].map.pos = 222;
+	notes[1].kind = IOREP_STAGE_EVENT;
+	evs[0].type = IOREP_EV_DMA_MAP_PAGE;
+	evs[0].pos = 111;
+	m.error = -IOREP_ENOMEM;
+	CU_ASSERT_EQUAL(iorep_model_apply_batch(&m, &b, &pos), -IOREP_ENOMEM);
+	CU_ASSERT_EQUAL(pos, 222);
+	b.notes = &notes[1];
+	b.n = 1;
+	CU_ASSERT_EQUAL(iorep_model_apply_batch(&m, &b, &pos), -IOREP_ENOMEM);
+	CU_ASSERT_EQUAL(pos, 111);
+	/* more event notes than events: not a batch a stage let go */
+	m.error = 0;
+	b.nev = 0;
+	CU_ASSERT_EQUAL(iorep_model_apply_batch(&m, &b, &pos), -IOREP_EINVAL);
+	iorep_model_release(&m);
+	iorep_strtab_free(st);
+}
+
 int main(void)
 {
 	static const struct iorep_test tests[] = {
@@ -225,6 +296,7 @@ int main(void)
 		 test_every_capture},
 		{"a generated 4-CPU trace: the same report", test_generated},
 		{"every way through the stage: the same report", test_every_way},
+		{"a batch the model fails on names its event's position", test_batch_error},
 		{NULL, NULL},
 	};
 
