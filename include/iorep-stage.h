@@ -13,6 +13,7 @@
 #ifndef IOREP_STAGE_H
 #define IOREP_STAGE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "iorep-event.h"
@@ -81,6 +82,52 @@ struct iorep_stage_batch {
 	const struct iorep_event *evs;
 	uint32_t n, nev;
 };
+
+/*
+ * The reader's thread writes what it hands over on another CPU, so each line
+ * the model reads of it comes from that CPU's cache.  Asked for a few
+ * entries early, while the model works on the one before, the transfers
+ * overlap that work.  Hints only: nothing is read.
+ */
+#define IOREP_STAGE_PREFETCH 4
+
+/* Every cache line of the @len bytes (at least 1) at @p. */
+static inline void iorep_stage_prefetch_bytes(const void *p, size_t len)
+{
+	const char *c = p, *last = c + len - 1;
+
+	for (; c < last; c += 64)
+		__builtin_prefetch(c);
+	__builtin_prefetch(last);
+}
+
+/* Taking note @i of @n: the note IOREP_STAGE_PREFETCH later. */
+static inline void iorep_stage_prefetch_notes(const struct iorep_stage_note *notes, uint32_t i,
+					      uint32_t n)
+{
+	if (i + IOREP_STAGE_PREFETCH < n)
+		iorep_stage_prefetch_bytes(&notes[i + IOREP_STAGE_PREFETCH], sizeof(*notes));
+}
+
+/*
+ * Taking event @i of @n: all of a later event, and the arrays of a nearer
+ * one (whose pointers have arrived by then).
+ */
+static inline void iorep_stage_prefetch_events(const struct iorep_event *evs, uint32_t i,
+					       uint32_t n)
+{
+	const struct iorep_event *e;
+
+	if (i + IOREP_STAGE_PREFETCH < n)
+		iorep_stage_prefetch_bytes(&evs[i + IOREP_STAGE_PREFETCH], sizeof(*evs));
+	if (i + IOREP_STAGE_PREFETCH / 2 < n) {
+		e = &evs[i + IOREP_STAGE_PREFETCH / 2];
+		if (e->phys_addrs.n)
+			__builtin_prefetch(e->phys_addrs.v);
+		if (e->dma_addrs.n)
+			__builtin_prefetch(e->dma_addrs.v);
+	}
+}
 
 /*
  * Where a stage lets an event go: @ev with a note of kind IOREP_STAGE_EVENT,

@@ -38,7 +38,6 @@
 #define AHEAD_EVENTS 4096
 #define AHEAD_ARENA (256 * 1024)
 #define AHEAD_WAKE 1
-#define AHEAD_PREFETCH 4 /* events ahead of the one handed out (see iorep_input_ahead_next()) */
 
 struct ahead_block {
 	struct iorep_event ev[AHEAD_EVENTS];
@@ -340,33 +339,6 @@ int iorep_input_read_ahead_staged(struct iorep_input *in, const struct iorep_sta
 	return in->ahead ? -IOREP_EINVAL : start(in, stage);
 }
 
-/*
- * The reader wrote the events on another CPU: each line the model reads
- * comes from that CPU's cache.  Asked for early, while the model works on
- * event @i, the transfers overlap that work: the lines of a later event,
- * and the arrays of a nearer one (whose pointers have arrived by then).
- */
-static void ahead_prefetch(const struct ahead_block *b, uint32_t i, uint32_t n)
-{
-	const struct iorep_event *e;
-	const char *p;
-
-	if (i + AHEAD_PREFETCH < n) {
-		p = (const char *)&b->ev[i + AHEAD_PREFETCH];
-		__builtin_prefetch(p);
-		__builtin_prefetch(p + 64);
-		__builtin_prefetch(p + 128);
-		__builtin_prefetch(p + sizeof(*e) - 1);
-	}
-	if (i + AHEAD_PREFETCH / 2 < n) {
-		e = &b->ev[i + AHEAD_PREFETCH / 2];
-		if (e->phys_addrs.n)
-			__builtin_prefetch(e->phys_addrs.v);
-		if (e->dma_addrs.n)
-			__builtin_prefetch(e->dma_addrs.v);
-	}
-}
-
 /* The caller's side: gives the block read back, and waits for the next one. */
 static struct ahead_block *take_next(struct iorep_input_ahead *a)
 {
@@ -430,20 +402,17 @@ int iorep_input_ahead_next(struct iorep_input *in, const struct iorep_event **ev
 	if (!b)
 		return ret;
 	if (note) {
-		if (a->next + AHEAD_PREFETCH < b->n) {
-			__builtin_prefetch(&b->notes[a->next + AHEAD_PREFETCH]);
-			__builtin_prefetch((const char *)&b->notes[a->next + AHEAD_PREFETCH] + 64);
-		}
+		iorep_stage_prefetch_notes(b->notes, a->next, b->n);
 		*note = &b->notes[a->next++];
 		if ((*note)->kind != IOREP_STAGE_EVENT) {
 			*ev = NULL;
 			return 1;
 		}
-		ahead_prefetch(b, a->nev, b->nev);
+		iorep_stage_prefetch_events(b->ev, a->nev, b->nev);
 		*ev = &b->ev[a->nev++];
 		return 1;
 	}
-	ahead_prefetch(b, a->next, b->n);
+	iorep_stage_prefetch_events(b->ev, a->next, b->n);
 	*ev = &b->ev[a->next++];
 	return 1;
 }
