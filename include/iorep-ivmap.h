@@ -268,14 +268,6 @@ struct iorep_ivmap_node *iorep_ivmap_overlap_next_any(const struct iorep_ivmap *
 int iorep_ivmap_trim(struct iorep_ivmap *m, struct iorep_ivmap_node *n, uint64_t start,
 		     uint64_t end, struct iorep_ivmap_node **tail);
 
-/*
- * A hint, no more: a lookup from @start (find_exact, find_containing,
- * overlap_first*) follows soon, so what it reads first is fetched now, while
- * the caller does other work.  Changes nothing.
- */
-void iorep_ivmap_prefetch(const struct iorep_ivmap *m, uint64_t start);
-void iorep_ivmap_prefetch_node(const struct iorep_ivmap *m, uint64_t start);
-
 /* The first node (by start, then insertion) that contains @addr, or NULL. */
 struct iorep_ivmap_node *iorep_ivmap_find_containing(const struct iorep_ivmap *m, uint64_t addr);
 

@@ -67,22 +67,6 @@ struct iorep_ivmap_node *iorep_ivmap_slots_find(const struct iorep_ivmap *m, uin
 	}
 }
 
-void iorep_ivmap_prefetch(const struct iorep_ivmap *m, uint64_t start)
-{
-	if (m->nused)
-		__builtin_prefetch(&m->slots[slot_home(start, m->slot_shift)]);
-}
-
-void iorep_ivmap_prefetch_node(const struct iorep_ivmap *m, uint64_t start)
-{
-	const struct iorep_ivmap_node *n = iorep_ivmap_slots_find(m, start);
-
-	if (n) {
-		__builtin_prefetch(n);
-		__builtin_prefetch((const char *)n + sizeof(*n) - 1);
-	}
-}
-
 int iorep_ivmap_slots_reserve(struct iorep_ivmap *m, size_t want)
 {
 	size_t nslots = m->nslots ? m->nslots : SLOTS_MIN;
