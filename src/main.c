@@ -481,7 +481,7 @@ static int write_drawings(const struct options *o, const struct iorep_model *m,
 	return ret;
 }
 
-/* Why the model stopped at @ev: the file, the event's position, and the limit it reached. */
+/* Why the model stopped at the event at @pos: the file, that position, and the limit it reached. */
 static void model_error(char *err, size_t len, const struct iorep_model *m, struct iorep_input *in,
 			uint64_t pos, int ret)
 {
