@@ -38,8 +38,9 @@
  * kind) libtracecmd refuses by itself, and the walk stops there.  The
  * sizeof() forms on which libtraceevent frees a token twice are not
  * refused: fmt-guard.c rewrites them in the text libtraceevent is given.
- * Compressed data (version 7) is not looked into: damage that still
- * decompresses reaches the libraries unchecked.
+ * Compressed data (version 7) is not looked into here: the kbuffer walk
+ * checks each page as it decompresses it (kbuf-zdata.h), and a copy
+ * decompressed by libtracecmd is checked again.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -123,6 +124,32 @@ static int refuse(struct walk *w, uint64_t at, const char *what)
 static bool skip_string(struct walk *w, uint64_t *off);
 
 /*
+ * The CPU table at @off (@ncpus entries: id, offset, size) of a top buffer
+ * whose data is compressed, into w->c->zcpu; left out when a CPU's id is
+ * not its place in the table (libtracecmd numbers them by their place).
+ */
+static int compressed_cpus(struct walk *w, uint64_t off, uint64_t ncpus)
+{
+	struct iorep_dat_check *c = w->c;
+	uint64_t i, id;
+
+	free(c->zcpu);
+	c->zcpu = calloc(ncpus ? ncpus : 1, sizeof(*c->zcpu));
+	if (!c->zcpu)
+		return -IOREP_ENOMEM;
+	c->nzcpu = (uint32_t)ncpus;
+	for (i = 0; i < ncpus; i++, off += 20)
+		if (!num(w, off, 4, &id) || id != i || !num(w, off + 4, 8, &c->zcpu[i].off) ||
+		    !num(w, off + 12, 8, &c->zcpu[i].size)) {
+			free(c->zcpu);
+			c->zcpu = NULL;
+			c->nzcpu = 0;
+			break;
+		}
+	return 0;
+}
+
+/*
  * The BUFFER option of the top buffer (version 7): where its CPUs' pages
  * are, unless the section they are in is compressed.
  */
@@ -139,8 +166,10 @@ static int buffer_option(struct walk *w, uint64_t off, uint64_t size)
 	if (!num(w, off, 4, &page) || !num(w, off + 4, 4, &ncpus) || ncpus > 1 << 16 ||
 	    off + 8 + ncpus * 20 > end || !num(w, sec + 2, 2, &flags))
 		return 0;
-	if ((flags & SEC_FL_COMPRESS) || page != w->page_size)
+	if (page != w->page_size)
 		return 0;
+	if (flags & SEC_FL_COMPRESS)
+		return compressed_cpus(w, off + 8, ncpus);
 	free(w->cpus);
 	w->cpus = calloc(ncpus ? ncpus : 1, sizeof(*w->cpus));
 	if (!w->cpus)
@@ -677,4 +706,7 @@ void iorep_dat_check_release(struct iorep_dat_check *c)
 	free(c->bad);
 	c->bad = NULL;
 	c->nbad = 0;
+	free(c->zcpu);
+	c->zcpu = NULL;
+	c->nzcpu = 0;
 }

@@ -15,6 +15,16 @@ struct iorep_dat_cpus {
 	bool big_endian;
 };
 
+/*
+ * Version 7, compressed: one CPU of the top buffer, as its BUFFER option
+ * gives it, and (filled by iorep_dat_probe()) what libtracecmd reads of it.
+ */
+struct iorep_dat_zcpu {
+	uint64_t off, size;   /* its compressed data in the file */
+	uint64_t first_ts;    /* libtracecmd's first record: time */
+	uint64_t first, last; /* and offset, and its last record's; 0: none */
+};
+
 struct iorep_dat_check {
 	/* a refusal: why, and where */
 	char why[128];
@@ -26,6 +36,9 @@ struct iorep_dat_check {
 	unsigned int long_size; /* of their commit word */
 	bool big_endian;
 	struct iorep_dat_cpus cpus;
+	/* version 7 with compressed CPU data: the top buffer's CPUs, NULL otherwise */
+	struct iorep_dat_zcpu *zcpu;
+	uint32_t nzcpu;
 };
 
 /*
@@ -33,7 +46,7 @@ struct iorep_dat_check {
  * not survive.  Returns 0 (pages to blank in c->bad, if any), -1 when the
  * file must be refused (c->why at c->at), or -IOREP_ENOMEM.  A file this
  * walk cannot follow is left to libtracecmd, which refuses it by itself.
- * iorep_dat_check_release() frees c->bad.
+ * iorep_dat_check_release() frees c->bad and c->zcpu.
  */
 int iorep_dat_check(int fd, uint64_t size, struct iorep_dat_check *c);
 void iorep_dat_check_release(struct iorep_dat_check *c);

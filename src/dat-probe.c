@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * A trace.dat first opened by libtracecmd in a child process: its headers,
- * and a compressed one (version 7, zstd or zlib sections) copied
- * uncompressed.
+ * A trace.dat first opened by libtracecmd in a child process: its headers;
+ * for a compressed one (version 7, zstd or zlib sections), either where
+ * each CPU's records start and end, or an uncompressed copy of it.
  *
  * libtraceevent 1.7.1 divides by zero on some damaged event formats, and
  * fuzzing found other crashes in libtracecmd's and libtraceevent's header
@@ -13,14 +13,19 @@
  * libtracecmd 1.3.1 (Debian 12) reads a compressed file's ring-buffer pages
  * by decompressing chunks into memory that it never frees (the test in its
  * free_zpage() cannot be true), and looks each page up in that growing list:
- * memory linear and time quadratic in the file.  Its copy function does not
- * read that way: it decompresses each CPU's data to a temporary file and
- * copies from there, with memory that does not grow.  iommu-report has it
- * write the same file `trace-cmd convert --compression none` writes, to an
- * unnamed temporary file, and reads that, on either path: the pages are then
- * checked (dat-check.c) before libtracecmd or the kbuffer walk reads them,
- * which compressed pages cannot be.  Offsets (findings' "pos") are then
- * offsets in that uncompressed file.
+ * memory linear and time quadratic in the file.  So the reader does not
+ * read them through it.  The kbuffer walk decompresses one chunk at a time
+ * (kbuf-zdata.h); what it needs of libtracecmd's own reading, the first and
+ * last record of each CPU (which its first must match), the child finds:
+ * libtracecmd loads those pages unchecked, and a damaged chunk leaves part
+ * of a page unwritten, whatever the heap held, which libtraceevent's
+ * kbuffer may read past.  Where the walk cannot be used (IOREP_PLAIN_READ,
+ * a layout it does not read), libtracecmd's copy function is: it
+ * decompresses each CPU's data to a temporary file and copies from there,
+ * with memory that does not grow.  The child has it write the same file
+ * `trace-cmd convert --compression none` writes, to an unnamed temporary
+ * file, which the reader then reads, its pages checked (dat-check.c) first.
+ * Offsets (findings' "pos") are then offsets in that uncompressed file.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,6 +47,7 @@
 #include <trace-cmd.h>
 
 #include "child-wait.h"
+#include "dat-check.h"
 #include "dat-probe.h"
 #include "iorep-error.h"
 #include "tracecmd-extra.h"
@@ -74,6 +80,8 @@ static int unnamed_file(void)
 struct shared {
 	int status;    /* a COPY_* */
 	char comp[32]; /* the compression's name */
+	int firsts;    /* each CPU's first and last records are in first[] */
+	struct iorep_dat_zcpu first[];
 };
 
 /*
@@ -145,12 +153,42 @@ static bool out_of_space(int copy)
 }
 
 /*
- * The child's work: the copy of @fd to @copy, said in @sh.  Whatever
- * libtracecmd leaves behind or prints dies with the child.
+ * The first and last records libtracecmd reads of each of the @ncpus CPUs
+ * of @ih (whose data it has set up), into sh->first[].
  */
-static void child(int fd, int copy, struct shared *sh, pid_t parent)
+static void firsts(struct tracecmd_input *ih, struct shared *sh, uint32_t ncpus)
 {
-	/* @copy < 0: the headers only, as the reader opens them (open_handle()) */
+	struct tep_record *r;
+	uint32_t cpu;
+
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		/* the bound libtracecmd's own table has (see check_cpu_end()) */
+		if (tracecmd_get_cpu_file_size(ih, (int)cpu) < 0)
+			return;
+		r = tracecmd_read_cpu_first(ih, (int)cpu);
+		if (r) {
+			sh->first[cpu].first_ts = r->ts;
+			sh->first[cpu].first = (uint64_t)r->offset;
+			tracecmd_free_record(r);
+		}
+		r = tracecmd_read_cpu_last(ih, (int)cpu);
+		if (r) {
+			sh->first[cpu].last = (uint64_t)r->offset;
+			tracecmd_free_record(r);
+		}
+	}
+	sh->firsts = 1;
+}
+
+/*
+ * The child's work: the copy of @fd to @copy, said in @sh; or, @ncpus > 0,
+ * the first and last records of that many CPUs.  Whatever libtracecmd
+ * leaves behind or prints dies with the child.
+ */
+static void child(int fd, int copy, struct shared *sh, uint32_t ncpus, pid_t parent)
+{
+	/* @copy < 0: the headers only, as the reader opens them (open_handle()); with
+	 * @ncpus, @copy is where the headers are copied first */
 	struct tracecmd_output *oh;
 	struct tracecmd_input *ih;
 	char path[64];
@@ -182,10 +220,26 @@ static void child(int fd, int copy, struct shared *sh, pid_t parent)
 		sh->status = COPY_FAILED;
 		return;
 	}
+	if (ncpus) {
+		/* the headers, uncompressed, for the reader to check (dat-check.c) */
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", copy);
+		oh = tracecmd_copy(ih, path, IOREP_TRACECMD_FILE_OPTIONS,
+				   (int)tracecmd_get_in_file_version(ih), "none");
+		if (!oh) {
+			sh->status = COPY_READ;
+			unlink_lib_files();
+			return;
+		}
+		tracecmd_output_close(oh);
+		copy = -1;
+	}
 	if (copy < 0) {
 		/* not closed when it fails: libtracecmd 1.3.1 may crash closing it */
-		if (tracecmd_init_data(ih) == 0)
+		if (tracecmd_init_data(ih) == 0) {
+			if (ncpus)
+				firsts(ih, sh, ncpus);
 			tracecmd_close(ih);
+		}
 		unlink_lib_files();
 		sh->status = COPY_READ;
 		return;
@@ -249,24 +303,30 @@ static unsigned int stall_ms(void)
 	return errno || *end || v > 86400000 ? IOREP_PROBE_STALL_DEFAULT_MS : (unsigned int)v;
 }
 
-int iorep_dat_probe(int fd, char *comp, size_t len, int *out)
+int iorep_dat_probe(int fd, char *comp, size_t len, int *out, struct iorep_dat_zcpu *zcpu,
+		    uint32_t nzcpu)
 {
+	size_t shsize = sizeof(struct shared) + (size_t)nzcpu * sizeof(*zcpu);
 	struct shared *sh;
 	struct stat sb;
-	bool compressed = maybe_compressed(fd);
+	bool compressed = !zcpu && maybe_compressed(fd);
 	struct iorep_child c;
 	unsigned int stall;
 	int copy, wst, ret;
+	uint32_t i;
 	pid_t parent;
 
 	*out = -1;
 	if (len)
 		*comp = '\0';
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	sh = mmap(NULL, shsize, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return -errno;
-	copy = compressed ? unnamed_file() : -1;
-	if (compressed && copy < 0) {
+	/* the headers' copy for @zcpu is small (the kallsyms are the most): in memory */
+	copy = compressed ? unnamed_file()
+	       : zcpu	  ? memfd_create("iommu-report-headers", MFD_CLOEXEC)
+			  : -1;
+	if ((compressed || zcpu) && copy < 0) {
 		ret = -errno;
 		goto out;
 	}
@@ -275,7 +335,7 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out)
 	parent = getpid();
 	ret = iorep_child_fork(&c);
 	if (ret == 0) {
-		child(fd, copy, sh, parent);
+		child(fd, copy, sh, zcpu ? nzcpu : 0, parent);
 		_exit(0);
 	}
 	if (ret < 0)
@@ -310,6 +370,17 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out)
 		ret = -ENOSPC;
 		goto out;
 	}
+	if (zcpu && sh->firsts) {
+		for (i = 0; i < nzcpu; i++) {
+			zcpu[i].first_ts = sh->first[i].first_ts;
+			zcpu[i].first = sh->first[i].first;
+			zcpu[i].last = sh->first[i].last;
+		}
+		*out = copy;
+		copy = -1;
+		ret = 2;
+		goto out;
+	}
 	ret = 0; /* headers only, nothing to copy, or headers it cannot open */
 	if (sh->status != COPY_MADE || fstat(copy, &sb) < 0 || sb.st_size == 0)
 		goto out;
@@ -321,6 +392,6 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out)
 out:
 	if (copy >= 0)
 		close(copy);
-	munmap(sh, sizeof(*sh));
+	munmap(sh, shsize);
 	return ret;
 }

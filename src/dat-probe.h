@@ -25,6 +25,16 @@
  */
 #define IOREP_PROBE_STALL_DEFAULT_MS 30000
 
-int iorep_dat_probe(int fd, char *comp, size_t len, int *out);
+/*
+ * With @zcpu (a compressed file's @nzcpu CPUs, from iorep_dat_check()), the
+ * CPU data is not copied: the child copies the headers only, uncompressed,
+ * to a memory file opened in *@out, sets up the CPU data as libtracecmd's
+ * loop would (in memory), and fills in the first and last records it reads
+ * of each CPU; 2 is returned when it could.
+ */
+struct iorep_dat_zcpu;
+
+int iorep_dat_probe(int fd, char *comp, size_t len, int *out, struct iorep_dat_zcpu *zcpu,
+		    uint32_t nzcpu);
 
 #endif

@@ -105,6 +105,8 @@ struct tracecmd_reader {
 	uint32_t cap32;
 	off_t file_size;
 	struct iorep_dat_cpus cpus;	/* version 6: where its CPU data sizes are (dat-check.c) */
+	struct iorep_dat_zcpu *zcpu;	/* compressed: the top buffer's CPUs (dat-check.c) */
+	uint32_t nzcpu;
 	int fast;		/* records come from the kbuffer walk, not libtracecmd */
 	unsigned int page_size;	/* of the ring buffer, in the file header */
 	char comp[32];		/* the compression of the file read through a copy */
@@ -273,13 +275,18 @@ static void check_cpu_end(struct iorep_input *in, struct tracecmd_reader *tr, in
 	tracecmd_free_record(last);
 }
 
-/* The kbuffer walk's damaged pages, said once. */
+/* The kbuffer walk's damaged pages and compressed chunks, said once. */
 static void damaged_pages(struct iorep_input *in, struct iorep_kbuf *k)
 {
 	iorep_input_damaged(in, k->damaged, k->damaged_at,
 			    "a ring-buffer page of CPU %d whose header cannot be right",
 			    k->damaged_cpu);
 	k->damaged = 0;
+	iorep_input_damaged(in, k->zbad, k->zbad_at,
+			    "a compressed chunk of CPU %d that cannot be decompressed, at file "
+			    "offset %llu",
+			    k->zbad_cpu, (unsigned long long)k->zbad_file);
+	k->zbad = 0;
 }
 
 /*
@@ -294,6 +301,11 @@ static int check_damage(struct iorep_input *in, struct tracecmd_reader *tr)
 
 	ret = iorep_dat_check(tr->fd, (uint64_t)tr->file_size, &c);
 	tr->cpus = c.cpus;
+	if (c.zcpu && !tr->zcpu) {
+		tr->zcpu = c.zcpu;
+		tr->nzcpu = c.nzcpu;
+		c.zcpu = NULL;
+	}
 	if (ret == -1)
 		ret = iorep_input_error(in, -IOREP_ETRACEDAT, "trace.dat is damaged at offset %llu: %s",
 					(unsigned long long)c.at, c.why);
@@ -320,18 +332,50 @@ out:
 }
 
 /*
- * libtracecmd opens the file in a child process first (dat-probe.c), on
- * both paths: a file it crashed on there is refused.  A compressed file is
- * read through the uncompressed copy the child made, which then replaces
- * tr->fd; its damage is checked again, now that its pages and formats can
- * be seen.
+ * A compressed file's headers, which the child copied uncompressed into
+ * @fd: refused for the damage dat-check.c finds in them, as the whole copy
+ * would be, before libtracecmd reads them in this process.
  */
-static int probe_in_child(struct iorep_input *in, struct tracecmd_reader *tr)
+static int check_headers(struct iorep_input *in, int fd)
+{
+	struct iorep_dat_check c;
+	struct stat sb;
+	int ret;
+
+	if (fstat(fd, &sb) < 0 || !sb.st_size)
+		return 0;
+	ret = iorep_dat_check(fd, (uint64_t)sb.st_size, &c);
+	if (ret == -1)
+		ret = iorep_input_error(in, -IOREP_ETRACEDAT,
+					"trace.dat is damaged at offset %llu: %s",
+					(unsigned long long)c.at, c.why);
+	else if (ret < 0)
+		ret = iorep_input_error(in, ret, "%s", iorep_strerror(ret));
+	iorep_dat_check_release(&c);
+	return ret;
+}
+
+/*
+ * libtracecmd opens the file in a child process first (dat-probe.c), on
+ * both paths: a file it crashed on there is refused.  With @zcpu, the child
+ * finds each CPU's first and last records and copies the headers, checked
+ * here (2 is returned).  Otherwise a
+ * compressed file is read through the uncompressed copy the child made,
+ * which then replaces tr->fd; its damage is checked again, now that its
+ * pages and formats can be seen.
+ */
+static int probe_in_child(struct iorep_input *in, struct tracecmd_reader *tr,
+			  struct iorep_dat_zcpu *zcpu, uint32_t nzcpu)
 {
 	struct stat sb;
 	int ret, fd;
 
-	ret = iorep_dat_probe(tr->fd, tr->comp, sizeof(tr->comp), &fd);
+	ret = iorep_dat_probe(tr->fd, tr->comp, sizeof(tr->comp), &fd, zcpu, nzcpu);
+	if (ret == 2) {
+		ret = check_headers(in, fd);
+		close(fd);
+		return ret < 0 ? ret : 2;
+	}
 	if (ret == -IOREP_ETRACEDAT && fd == 0)
 		return iorep_input_error(in, ret,
 					 "trace.dat is damaged or cut short at offset %lld "
@@ -352,6 +396,8 @@ static int probe_in_child(struct iorep_input *in, struct tracecmd_reader *tr)
 					 "trace.dat not read: libtracecmd made no progress on it for "
 					 "%.1f s and was stopped (IOREP_PROBE_STALL_MS sets how long)",
 					 fd / 1000.0);
+	if (ret < 0 && zcpu)
+		return 0; /* no child here: the copy is tried next */
 	if (ret < 0) {
 		snprintf(in->note, sizeof(in->note),
 			 "no temporary file for an uncompressed copy (%s), so the compressed "
@@ -368,10 +414,42 @@ static int probe_in_child(struct iorep_input *in, struct tracecmd_reader *tr)
 	return check_damage(in, tr);
 }
 
+/*
+ * A compressed file read without a copy (kbuf-zdata.h): libtracecmd reads
+ * its headers only, and the kbuffer walk decompresses each CPU's chunks as
+ * it reaches them.  The child (dat-probe.c) first reads the file as
+ * libtracecmd's loop would, and says where each CPU's records start and
+ * end, which the walk must find too.  Returns 1 when set up (tr->handle,
+ * tr->kbuf), 0 when the file must be read through a copy, or an error.
+ */
+static int open_streamed(struct iorep_input *in, struct tracecmd_reader *tr)
+{
+	struct tracecmd_input *h;
+	char path[64];
+	int ret;
+
+	ret = probe_in_child(in, tr, tr->zcpu, tr->nzcpu);
+	if (ret != 2)
+		return ret < 0 ? ret : 0;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", tr->fd);
+	h = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (!h)
+		return 0;
+	ret = 0;
+	if (tep_get_cpus(tracecmd_get_tep(h)) == (int)tr->nzcpu)
+		ret = iorep_kbuf_open_z(&tr->kbuf, h, tr->fd, tr->zcpu, (int)tr->nzcpu);
+	if (ret) {
+		tracecmd_close(h);
+		return ret < 0 ? iorep_input_error(in, ret, "%s", iorep_strerror(ret)) : 0;
+	}
+	tr->handle = h;
+	return 1;
+}
+
 static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src)
 {
 	struct tracecmd_reader *tr = calloc(1, sizeof(*tr));
-	int fd, cpu, ret, pad, n, v6, init_failed = 0;
+	int fd, cpu, ret, pad, n, v6, streamed, init_failed = 0;
 	/* libtracecmd's own loop, not the kbuffer walk: the reference the fast path is held to */
 	bool plain = getenv("IOREP_PLAIN_READ") != NULL;
 	char variant[64];
@@ -409,11 +487,17 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 	ret = check_damage(in, tr);
 	if (ret < 0)
 		return ret;
-	ret = probe_in_child(in, tr);
-	if (ret < 0)
-		return ret;
+	/* a compressed file: walked a chunk at a time, or else read through a copy */
+	streamed = tr->zcpu && !plain ? open_streamed(in, tr) : 0;
+	if (streamed < 0)
+		return streamed;
+	if (!streamed) {
+		ret = probe_in_child(in, tr, NULL, 0);
+		if (ret < 0)
+			return ret;
+		tr->handle = open_handle(tr->fd, &init_failed);
+	}
 	fd = tr->fd;
-	tr->handle = open_handle(fd, &init_failed);
 	if (!tr->handle && init_failed && v6) {
 		/*
 		 * The headers are whole but the CPU data runs past the end: a
@@ -459,8 +543,8 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 			return ret;
 	}
 	/* the kbuffer walk, unless the file is cut short, still compressed, or plain is set */
-	ret = 1;
-	if (!in->stats.truncated && !plain)
+	ret = streamed ? 0 : 1;
+	if (!streamed && !in->stats.truncated && !plain)
 		ret = iorep_kbuf_open(&tr->kbuf, tr->handle, tr->fd, tr->file_size);
 	if (ret < 0)
 		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
@@ -817,6 +901,7 @@ static void tracecmd_close_reader(struct iorep_input *in)
 		close(tr->fd);
 	free(tr->head);
 	free(tr->seen);
+	free(tr->zcpu);
 	free(tr->by_id);
 	free(tr->comms);
 	free(tr->gfp_cache);

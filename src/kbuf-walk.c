@@ -7,8 +7,10 @@
 #include <kbuffer.h>
 #include <trace-cmd.h>
 
+#include "dat-check.h"
 #include "iorep-error.h"
 #include "kbuf-walk.h"
+#include "kbuf-zdata.h"
 #include "tracecmd-extra.h"
 
 struct kbuf_cpu {
@@ -19,7 +21,28 @@ struct kbuf_cpu {
 	void *data;	/* the current event, NULL once the CPU is done */
 	unsigned long long ts;
 	long long missed;
+	const unsigned char *bytes; /* of the page loaded */
+	struct iorep_zdata *z;	    /* compressed: its chunks, which start at offset zbase */
+	uint64_t zbase;
 };
+
+/* The bytes of @c's page at c->page; NULL in a chunk that cannot be decompressed. */
+static const unsigned char *page_bytes(struct iorep_kbuf *k, struct kbuf_cpu *c)
+{
+	const unsigned char *p;
+	uint64_t bad;
+
+	if (!c->z)
+		return k->map + c->page;
+	bad = c->z->bad;
+	p = iorep_zdata_page(c->z, c->page - c->zbase);
+	if (c->z->bad != bad && !k->zbad++) {
+		k->zbad_at = c->page;
+		k->zbad_file = c->z->bad_at;
+		k->zbad_cpu = (int)(c - k->cpu);
+	}
+	return p;
+}
 
 /* The commit word of the page at @p: the bytes of data it holds, or -1 when it cannot be one. */
 static int page_commit(const struct iorep_kbuf *k, const void *p)
@@ -35,8 +58,10 @@ static int page_commit(const struct iorep_kbuf *k, const void *p)
 static void load(struct iorep_kbuf *k, struct kbuf_cpu *c)
 {
 	for (c->data = NULL; c->page + k->page_size <= c->end; c->page += k->page_size) {
-		void *p = (void *)(k->map + c->page);
+		void *p = (void *)page_bytes(k, c);
 
+		if (!p)
+			continue; /* its chunk's: counted in k->zbad */
 		if (page_commit(k, p) < 0 || kbuffer_load_subbuffer(c->kb, p) < 0) {
 			/* a damaged page: its events cannot be found */
 			if (!k->damaged++) {
@@ -45,6 +70,7 @@ static void load(struct iorep_kbuf *k, struct kbuf_cpu *c)
 			}
 			continue;
 		}
+		c->bytes = p;
 		c->data = kbuffer_read_event(c->kb, &c->ts);
 		if (c->data) {
 			c->missed = kbuffer_missed_events(c->kb);
@@ -53,43 +79,54 @@ static void load(struct iorep_kbuf *k, struct kbuf_cpu *c)
 	}
 }
 
-int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_t file_size)
+/* What both kinds of walk set up: 0, 1 when the walk does not apply, or -IOREP_ENOMEM. */
+static int setup(struct iorep_kbuf *k, struct tracecmd_input *h, int ncpus)
 {
 	struct tep_handle *tep = tracecmd_get_tep(h);
+	int cpu;
+
+	k->tep = tep;
+	k->long_size = tep_get_header_page_size(tep) == 4 ? 4 : 8;
+	k->page_size = (unsigned int)tracecmd_page_size(h);
+	k->ncpus = ncpus;
+	if (k->page_size < 64 || k->page_size > 1 << 20 || (k->page_size & 7) || k->ncpus <= 0)
+		return 1;
+	k->cpu = calloc((size_t)k->ncpus, sizeof(*k->cpu));
+	if (!k->cpu)
+		return -IOREP_ENOMEM;
+	for (cpu = 0; cpu < k->ncpus; cpu++) {
+		k->cpu[cpu].kb = tep_kbuffer(tep);
+		if (!k->cpu[cpu].kb)
+			return -IOREP_ENOMEM;
+	}
+	return 0;
+}
+
+int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_t file_size)
+{
 	const char *comp = NULL;
 	struct tep_record *first, *last;
 	struct kbuf_cpu *c;
 	uint64_t size;
-	int cpu, ret = 1;
+	int cpu, ret;
 
 	memset(k, 0, sizeof(*k));
 	tracecmd_get_file_compress_proto(h, &comp, NULL);
-	k->tep = tep;
-	k->long_size = tep_get_header_page_size(tep) == 4 ? 4 : 8;
-	k->page_size = (unsigned int)tracecmd_page_size(h);
-	k->ncpus = tep_get_cpus(tep);
-	if (comp || k->page_size < 64 || k->page_size > 1 << 20 || (k->page_size & 7) ||
-	    k->ncpus <= 0 || file_size <= 0)
+	if (comp || file_size <= 0)
 		return 1;
+	ret = setup(k, h, tep_get_cpus(tracecmd_get_tep(h)));
+	if (ret)
+		goto fail;
+	ret = 1;
 	k->map = mmap(NULL, (size_t)file_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (k->map == MAP_FAILED) {
 		k->map = NULL;
-		return 1;
+		goto fail;
 	}
 	k->map_size = (size_t)file_size;
 	madvise((void *)k->map, k->map_size, MADV_SEQUENTIAL);
-	k->cpu = calloc((size_t)k->ncpus, sizeof(*k->cpu));
-	if (!k->cpu) {
-		ret = -IOREP_ENOMEM;
-		goto fail;
-	}
 	for (cpu = 0; cpu < k->ncpus; cpu++) {
 		c = &k->cpu[cpu];
-		c->kb = tep_kbuffer(tep);
-		if (!c->kb) {
-			ret = -IOREP_ENOMEM;
-			goto fail;
-		}
 		first = tracecmd_read_cpu_first(h, cpu);
 		if (!first)
 			continue; /* no events on this CPU */
@@ -113,6 +150,65 @@ int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_
 		tracecmd_free_record(first);
 	}
 	return 0;
+fail:
+	iorep_kbuf_close(k);
+	return ret;
+}
+
+int iorep_kbuf_open_z(struct iorep_kbuf *k, struct tracecmd_input *h, int fd,
+		      const struct iorep_dat_zcpu *zcpu, int n)
+{
+	const char *name = NULL, *version = NULL;
+	const struct iorep_dat_zcpu *zc;
+	struct kbuf_cpu *c;
+	uint64_t base;
+	int cpu, ret;
+
+	memset(k, 0, sizeof(*k));
+	if (tracecmd_get_file_compress_proto(h, &name, &version) < 0 || !name)
+		return 1;
+	ret = setup(k, h, n);
+	if (ret)
+		goto fail;
+	k->z = calloc((size_t)n, sizeof(*k->z));
+	if (!k->z) {
+		ret = -IOREP_ENOMEM;
+		goto fail;
+	}
+	/*
+	 * libtracecmd (trace-input.c, init_cpu_zpage()) gives each CPU's data
+	 * the offsets after the last CPU's, rounded up to a page, from one page
+	 * on: the offsets of its records, which the first and last must match.
+	 */
+	base = k->page_size;
+	for (cpu = 0; cpu < n; cpu++) {
+		c = &k->cpu[cpu];
+		zc = &zcpu[cpu];
+		if (!zc->size) {
+			if (zc->first)
+				goto mismatch;
+			continue; /* no data */
+		}
+		c->z = &k->z[cpu];
+		ret = iorep_zdata_open(c->z, k->tep, name, version, fd, zc->off, zc->size,
+				       k->page_size);
+		if (ret)
+			goto fail;
+		c->zbase = c->start = c->page = base;
+		c->end = base + c->z->size;
+		base = (c->end + k->page_size - 1) & ~(uint64_t)(k->page_size - 1);
+		if (!zc->first)
+			continue; /* libtracecmd reads no record of it: nor does the walk */
+		if (zc->last > c->page && zc->last < c->end)
+			c->end = (zc->last & ~(uint64_t)(k->page_size - 1)) + k->page_size;
+		load(k, c);
+		if (!c->data || c->ts != zc->first_ts ||
+		    c->page + (uint64_t)kbuffer_curr_offset(c->kb) != zc->first)
+			goto mismatch;
+	}
+	return 0;
+mismatch:
+	ret = 1;
 fail:
 	iorep_kbuf_close(k);
 	return ret;
@@ -157,11 +253,26 @@ static struct kbuf_cpu *next_cpu(struct iorep_kbuf *k)
 	return best;
 }
 
+/* Moves @c past the record it returned last. */
+static void advance(struct iorep_kbuf *k, struct kbuf_cpu *c)
+{
+	c->missed = 0;
+	c->data = kbuffer_next_event(c->kb, &c->ts);
+	if (!c->data) {
+		c->page += k->page_size;
+		load(k, c);
+	}
+}
+
 int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r)
 {
-	struct kbuf_cpu *best = next_cpu(k);
+	struct kbuf_cpu *best;
 	int size;
 
+	/* only now: a compressed CPU's next page may take the place of the last record's */
+	if (k->last)
+		advance(k, k->last);
+	k->last = best = next_cpu(k);
 	if (!best)
 		return 0;
 	r->data = best->data;
@@ -169,19 +280,13 @@ int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r)
 	size = kbuffer_event_size(best->kb);
 	r->size = size < 0 ? 0 : (unsigned int)size;
 	/* a damaged length must not reach past the page (or the mapping) */
-	if ((const unsigned char *)r->data + r->size > k->map + best->page + k->page_size)
-		r->size = (unsigned int)(k->map + best->page + k->page_size -
-					 (const unsigned char *)r->data);
+	if ((const unsigned char *)r->data + r->size > best->bytes + k->page_size)
+		r->size =
+			(unsigned int)(best->bytes + k->page_size - (const unsigned char *)r->data);
 	r->ts = best->ts;
 	r->offset = best->page + (uint64_t)kbuffer_curr_offset(best->kb);
 	r->cpu = (int)(best - k->cpu);
 	r->missed = best->missed;
-	best->missed = 0;
-	best->data = kbuffer_next_event(best->kb, &best->ts);
-	if (!best->data) {
-		best->page += k->page_size;
-		load(k, best);
-	}
 	return 1;
 }
 
@@ -203,10 +308,14 @@ void iorep_kbuf_close(struct iorep_kbuf *k)
 	int cpu;
 
 	if (k->cpu)
-		for (cpu = 0; cpu < k->ncpus; cpu++)
+		for (cpu = 0; cpu < k->ncpus; cpu++) {
 			if (k->cpu[cpu].kb)
 				kbuffer_free(k->cpu[cpu].kb);
+			if (k->cpu[cpu].z)
+				iorep_zdata_close(k->cpu[cpu].z);
+		}
 	free(k->cpu);
+	free(k->z);
 	if (k->map)
 		munmap((void *)k->map, k->map_size);
 	memset(k, 0, sizeof(*k));

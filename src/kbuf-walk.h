@@ -17,6 +17,8 @@
 struct tracecmd_input;
 struct tep_handle;
 struct kbuf_cpu;
+struct iorep_dat_zcpu;
+struct iorep_zdata;
 
 struct iorep_kbuf {
 	struct tep_handle *tep;
@@ -33,9 +35,18 @@ struct iorep_kbuf {
 	uint64_t damaged;
 	uint64_t damaged_at; /* file offset of the first */
 	int damaged_cpu;
+	/* compressed data: each CPU's chunks (NULL: the file is mapped) */
+	struct iorep_zdata *z;
+	/* chunks that could not be decompressed: their pages' events are lost */
+	uint64_t zbad;
+	uint64_t zbad_at;   /* offset of the first's first page, as the records' */
+	uint64_t zbad_file; /* its offset in the file */
+	int zbad_cpu;
+	/* the CPU of the record returned last, moved on at the next call */
+	struct kbuf_cpu *last;
 };
 
-/* One record, valid until the next call. */
+/* One record, valid until the next call (a compressed page is not kept longer). */
 struct iorep_kbuf_rec {
 	const void *data;
 	unsigned int size;
@@ -68,6 +79,17 @@ static inline int iorep_kbuf_commit_ok(uint64_t word, unsigned int page_size,
  * records through libtracecmd instead; or a negative IOREP_E* code.
  */
 int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_t file_size);
+
+/*
+ * The same for a compressed file (version 7), whose handle @h has read the
+ * headers only (tracecmd_open_head()): the @n CPUs of @zcpu, whose chunks
+ * are decompressed one at a time as the walk reaches them.  Records'
+ * offsets are those libtracecmd gives them reading the file in memory (what
+ * tracecmd_read_at() takes); the first and last records that it read in
+ * the probe's child (dat-probe.h) must be the walk's, or 1 is returned.
+ */
+int iorep_kbuf_open_z(struct iorep_kbuf *k, struct tracecmd_input *h, int fd,
+		      const struct iorep_dat_zcpu *zcpu, int n);
 
 /* The next record of all CPUs in time order: 1, or 0 at the end. */
 int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r);

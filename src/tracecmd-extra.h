@@ -11,9 +11,13 @@
 
 struct tracecmd_input;
 struct tracecmd_output;
+struct tracecmd_compression;
+struct tracecmd_msg_handle;
+struct tep_handle;
 struct tep_record;
 
-/* enum tracecmd_file_states: the state after the CPU data is read */
+/* enum tracecmd_file_states: after the options, and after the CPU data is read */
+#define IOREP_TRACECMD_FILE_OPTIONS 9
 #define IOREP_TRACECMD_FILE_CPU_FLYRECORD 11
 
 const char *tracecmd_get_uname(struct tracecmd_input *handle);
@@ -27,5 +31,27 @@ int tracecmd_page_size(struct tracecmd_input *handle);
 struct tracecmd_output *tracecmd_copy(struct tracecmd_input *ihandle, const char *file,
 				      int state, int file_version, const char *compression);
 void tracecmd_output_close(struct tracecmd_output *handle);
+
+/*
+ * One chunk of a CPU's compressed data (version 7): @size bytes once
+ * decompressed, @offset into the CPU's decompressed data; @zsize bytes
+ * compressed, after the 8-byte chunk header at file offset @zoffset.
+ * The layout is libtracecmd 1.3.1's own.
+ */
+struct tracecmd_compress_chunk {
+	unsigned int size;
+	unsigned int zsize;
+	off_t zoffset;
+	off_t offset;
+};
+
+struct tracecmd_compression *tracecmd_compress_alloc(const char *name, const char *version, int fd,
+						     struct tep_handle *tep,
+						     struct tracecmd_msg_handle *msg_handle);
+void tracecmd_compress_destroy(struct tracecmd_compression *handle);
+int tracecmd_load_chunks_info(struct tracecmd_compression *handle,
+			      struct tracecmd_compress_chunk **chunks_info);
+int tracecmd_uncompress_chunk(struct tracecmd_compression *handle,
+			      struct tracecmd_compress_chunk *chunk, char *data);
 
 #endif

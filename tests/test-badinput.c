@@ -288,9 +288,12 @@ static void test_v7_cut_in_data(void)
 }
 
 /*
- * A compressed file whose uncompressed copy has no room (here a file size
- * limit of 64 KiB, as a full $TMPDIR would be) is read in memory with a
- * note, not refused as damaged: the same findings as through the copy.
+ * Under a file size limit of 64 KiB no file can be written: neither the
+ * uncompressed copy of the headers, which are checked before the walk a
+ * chunk at a time reads a compressed file, nor the copy of the whole file
+ * made in its place (IOREP_PLAIN_READ=1).  The file is read in memory with a
+ * note, not refused as damaged: the same findings as through the copy.  (A
+ * full or missing $TMPDIR does not stop the walk: tests/compressed-dat.sh.)
  */
 static void test_v7_copy_without_room(void)
 {
@@ -303,6 +306,10 @@ static void test_v7_copy_without_room(void)
 			1);
 	if (!strstr(first, "no temporary file for an uncompressed copy"))
 		fprintf(stderr, "first line: %s", first);
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "no temporary file for an uncompressed copy"));
+	CU_ASSERT_EQUAL(run_cli_after("trap '' XFSZ; ulimit -f 64; IOREP_PLAIN_READ=1 ",
+				      DEFECTS "/trace.dat", &lines, first, sizeof(first)),
+			1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(first, "no temporary file for an uncompressed copy"));
 }
 
@@ -590,6 +597,66 @@ static void test_damaged_page(void)
 			       24576);
 }
 
+/*
+ * A compressed chunk that cannot be decompressed (its zstd frame's magic
+ * number zeroed): the walk a chunk at a time skips that chunk's pages, its
+ * events lost, with a warning, and the findings suspected.  Through the
+ * uncompressed copy (IOREP_PLAIN_READ=1) libtracecmd cannot copy it, and the
+ * file is refused.
+ */
+static void test_damaged_chunk(void)
+{
+	const char *src = IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/dma-traffic/trace.dat";
+	/* CPU 0's compressed data (`trace-cmd dump --options`): a count, then its 6 chunks */
+	const uint32_t cpu0 = 1437696;
+	long size = file_size(src);
+	struct result whole, fast, plain;
+	unsigned char *buf = malloc(size);
+	uint32_t zsize0, size0, chunk1;
+	const char *path;
+	char first[1024], want[256];
+	FILE *fp;
+	int lines, status;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	fp = fopen(src, "rb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL_FATAL(fread(buf, 1, size, fp), (size_t)size);
+	fclose(fp);
+	read_all(src, &whole);
+	CU_ASSERT_EQUAL(whole.ret, 0);
+	CU_ASSERT_EQUAL(whole.damaged, 0);
+	/* the chunk headers: compressed size, then decompressed size (little-endian) */
+	CU_ASSERT_EQUAL_FATAL(buf[cpu0] | buf[cpu0 + 1] << 8, 6);
+	memcpy(&zsize0, buf + cpu0 + 4, 4);
+	memcpy(&size0, buf + cpu0 + 8, 4);
+	chunk1 = cpu0 + 4 + 8 + zsize0;
+	CU_ASSERT_EQUAL_FATAL(memcmp(buf + chunk1 + 8, "\x28\xb5\x2f\xfd", 4), 0);
+	memset(buf + chunk1 + 8, 0, 4);
+	path = make_file("chunk.dat", NULL, size, buf);
+	free(buf);
+	read_both(path, &fast, &plain);
+	CU_ASSERT_EQUAL(fast.ret, 0);
+	CU_ASSERT_EQUAL(fast.damaged, 1);
+	CU_ASSERT_FALSE(fast.truncated);
+	CU_ASSERT_TRUE(fast.events > 0 && fast.events < whole.events);
+	CU_ASSERT_EQUAL(plain.ret, -IOREP_ETRACEDAT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(plain.err, "libtracecmd cannot decompress its data"));
+	status = run_cli(path, &lines, first, sizeof(first));
+	CU_ASSERT_TRUE(status == 0 || status == 1);
+	CU_ASSERT_EQUAL(lines, 1);
+	snprintf(want, sizeof(want),
+		 "damaged data skipped 1 time, the first: a compressed chunk of CPU 0 that "
+		 "cannot be decompressed, at file offset %u (offset %u)",
+		 chunk1, 4096 + size0);
+	if (!strstr(first, want))
+		fprintf(stderr, "first line: %s", first);
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, want));
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "findings are only suspected"));
+	/* its first page's offset as libtracecmd numbers the records: one page, then chunk 0 */
+	expect_damage_reported(path, 1, 4096 + size0);
+}
+
 /* A record without the fields the model relies on (the device of an attach) is skipped. */
 static void test_damaged_record(void)
 {
@@ -717,6 +784,7 @@ int main(void)
 		{ "an event whose length runs past its page", test_event_past_its_page },
 		{ "CPUs libtracecmd has no data of", test_cpus_without_data },
 		{ "damaged ring-buffer page", test_damaged_page },
+		{ "damaged compressed chunk", test_damaged_chunk },
 		{ "damaged record", test_damaged_record },
 		{ "random bytes", test_random_bytes },
 		{ "text without iommu events", test_text_without_iommu },
