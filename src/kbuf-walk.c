@@ -197,8 +197,10 @@ int iorep_kbuf_open_z(struct iorep_kbuf *k, struct tracecmd_input *h, int fd,
 		c->zbase = c->start = c->page = base;
 		c->end = base + c->z->size;
 		base = (c->end + k->page_size - 1) & ~(uint64_t)(k->page_size - 1);
-		if (!zc->first)
-			continue; /* libtracecmd reads no record of it: nor does the walk */
+		if (!zc->first) {
+			c->end = c->page; /* libtracecmd reads no record of it: nor does the walk */
+			continue;
+		}
 		if (zc->last > c->page && zc->last < c->end)
 			c->end = (zc->last & ~(uint64_t)(k->page_size - 1)) + k->page_size;
 		load(k, c);
