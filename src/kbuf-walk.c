@@ -175,6 +175,9 @@ int iorep_kbuf_open_z(struct iorep_kbuf *k, struct tracecmd_input *h, int fd,
 		ret = -IOREP_ENOMEM;
 		goto fail;
 	}
+	k->comp = tracecmd_compress_alloc(name, version, fd, k->tep, NULL);
+	if (!k->comp)
+		goto mismatch; /* a compression this libtracecmd does not have */
 	/*
 	 * libtracecmd (trace-input.c, init_cpu_zpage()) gives each CPU's data
 	 * the offsets after the last CPU's, rounded up to a page, from one page
@@ -190,8 +193,7 @@ int iorep_kbuf_open_z(struct iorep_kbuf *k, struct tracecmd_input *h, int fd,
 			continue; /* no data */
 		}
 		c->z = &k->z[cpu];
-		ret = iorep_zdata_open(c->z, k->tep, name, version, fd, zc->off, zc->size,
-				       k->page_size);
+		ret = iorep_zdata_open(c->z, k->comp, k->tep, fd, zc->off, zc->size, k->page_size);
 		if (ret)
 			goto fail;
 		c->zbase = c->start = c->page = base;
@@ -318,6 +320,7 @@ void iorep_kbuf_close(struct iorep_kbuf *k)
 		}
 	free(k->cpu);
 	free(k->z);
+	tracecmd_compress_destroy(k->comp);
 	if (k->map)
 		munmap((void *)k->map, k->map_size);
 	memset(k, 0, sizeof(*k));

@@ -19,6 +19,7 @@ struct tep_handle;
 struct kbuf_cpu;
 struct iorep_dat_zcpu;
 struct iorep_zdata;
+struct tracecmd_compression;
 
 struct iorep_kbuf {
 	struct tep_handle *tep;
@@ -37,6 +38,7 @@ struct iorep_kbuf {
 	int damaged_cpu;
 	/* compressed data: each CPU's chunks (NULL: the file is mapped) */
 	struct iorep_zdata *z;
+	struct tracecmd_compression *comp; /* the decompression context they share */
 	/* chunks that could not be decompressed: their pages' events are lost */
 	uint64_t zbad;
 	uint64_t zbad_at;   /* offset of the first's first page, as the records' */

@@ -38,8 +38,8 @@ static void rewind_chunks(struct iorep_zdata *z)
 	z->ok = false;
 }
 
-int iorep_zdata_open(struct iorep_zdata *z, struct tep_handle *tep, const char *name,
-		     const char *version, int fd, uint64_t off, uint64_t len,
+int iorep_zdata_open(struct iorep_zdata *z, struct tracecmd_compression *comp,
+		     struct tep_handle *tep, int fd, uint64_t off, uint64_t len,
 		     unsigned int page_size)
 {
 	unsigned char word[4];
@@ -66,9 +66,7 @@ int iorep_zdata_open(struct iorep_zdata *z, struct tep_handle *tep, const char *
 		if (size > max)
 			max = size;
 	}
-	z->comp = tracecmd_compress_alloc(name, version, fd, tep, NULL);
-	if (!z->comp)
-		return 1;
+	z->comp = comp;
 	z->buf = malloc(max ? max : 1);
 	if (!z->buf) {
 		iorep_zdata_close(z);
@@ -110,7 +108,6 @@ const unsigned char *iorep_zdata_page(struct iorep_zdata *z, uint64_t at)
 
 void iorep_zdata_close(struct iorep_zdata *z)
 {
-	tracecmd_compress_destroy(z->comp);
 	free(z->buf);
 	memset(z, 0, sizeof(*z));
 }

@@ -17,7 +17,7 @@ struct tep_handle;
 struct tracecmd_compression;
 
 struct iorep_zdata {
-	struct tracecmd_compression *comp;
+	struct tracecmd_compression *comp; /* not its own */
 	struct tep_handle *tep;
 	int fd;
 	uint64_t off, end; /* the compressed data in the file: a count, then the chunks */
@@ -36,14 +36,16 @@ struct iorep_zdata {
 
 /*
  * Checks the chunks of the compressed data at @off of @fd (a count of 4
- * bytes, then @len bytes of chunks, as the BUFFER option gives them),
- * compressed by @name @version (the file header's).  Returns 0; 1 when it
- * cannot be read this way (an unknown compression, chunks that do not fit
- * in @len, chunks that are not whole pages of @page_size); or
+ * bytes, then @len bytes of chunks, as the BUFFER option gives them), to
+ * be decompressed through @comp (libtracecmd's context for the file's
+ * compression, on @fd; one for every CPU: each chunk is decompressed whole,
+ * and a context per CPU would be as many decoders' tables to keep in the
+ * caches).  Returns 0; 1 when it cannot be read this way (chunks that do
+ * not fit in @len, chunks that are not whole pages of @page_size); or
  * -IOREP_ENOMEM.
  */
-int iorep_zdata_open(struct iorep_zdata *z, struct tep_handle *tep, const char *name,
-		     const char *version, int fd, uint64_t off, uint64_t len,
+int iorep_zdata_open(struct iorep_zdata *z, struct tracecmd_compression *comp,
+		     struct tep_handle *tep, int fd, uint64_t off, uint64_t len,
 		     unsigned int page_size);
 
 /*
