@@ -16,6 +16,9 @@
  *    clock list after the CPU table, read as the TRACECLOCK option is;
  *  - a ring-buffer page whose commit word is more than the page holds:
  *    libtraceevent's kbuffer reads events past the page, to a crash;
+ *  - a ring-buffer page with a record whose length sends kbuffer back to an
+ *    earlier one: it reads them in a circle, for ever (found by
+ *    fuzz-tracedat: a data record's length word of 0);
  *  - a CPU's data that ends part-way through a page: libtracecmd reads
  *    past that page when it looks for the CPU's last record;
  *  - an event format whose print format has __print_flags() or
@@ -616,19 +619,77 @@ static int check_v7(struct walk *w, uint64_t off)
 	return 0;
 }
 
+/* Adds the page at @page of CPU @cpu to c->bad. */
+static int add_bad(struct iorep_dat_check *c, uint64_t page, uint64_t cpu)
+{
+	uint64_t *bad;
+
+	if (!(c->nbad & (c->nbad + 1))) {
+		bad = realloc(c->bad, 2 * (c->nbad + 1) * sizeof(*bad));
+		if (!bad)
+			return -IOREP_ENOMEM;
+		c->bad = bad;
+	}
+	if (!c->nbad)
+		c->bad_cpu = (int)cpu;
+	c->bad[c->nbad++] = page;
+	return 0;
+}
+
 /*
- * The pages of every CPU whose header libtraceevent's kbuffer cannot load
- * safely; or a refusal (-1) when a CPU's data is not a whole number of
+ * The pages of one CPU, @n of them from @off, that libtraceevent's kbuffer
+ * cannot walk (see iorep_kbuf_page_ok()), into w->c->bad in order.  All of
+ * them with @full; otherwise the commit word of every page, and the records
+ * only of the pages libtracecmd reads when it is asked for the CPU's first
+ * and last record: from the first page to the first that holds a data
+ * record, and from the last back to the last that does.  The kbuffer walk
+ * checks every page as it comes to it.
+ */
+static int scan_cpu(struct walk *w, const unsigned char *map, uint64_t off, uint64_t n,
+		    uint64_t cpu, bool full)
+{
+	uint64_t i, lo = n, hi = n;
+	bool data, ok;
+	int ret;
+
+	/* the first page with a data record, and the last (none: every page is an end) */
+	for (i = 0; i < n && lo == n; i++)
+		if (iorep_kbuf_page_ok(map + off + i * w->page_size, w->page_size, w->long_size,
+				       w->big_endian, &data) &&
+		    data)
+			lo = i;
+	for (i = n; i > lo && hi == n; i--)
+		if (iorep_kbuf_page_ok(map + off + (i - 1) * w->page_size, w->page_size,
+				       w->long_size, w->big_endian, &data) &&
+		    data)
+			hi = i - 1;
+	for (i = 0; i < n; i++) {
+		const unsigned char *p = map + off + i * w->page_size;
+
+		if (full || i <= lo || i >= hi || lo == n)
+			ok = iorep_kbuf_page_ok(p, w->page_size, w->long_size, w->big_endian, NULL);
+		else
+			ok = iorep_kbuf_commit_ok(iorep_dat_num(p + 8, w->long_size, w->big_endian),
+						  w->page_size, w->long_size);
+		if (!ok && (ret = add_bad(w->c, off + i * w->page_size, cpu)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * The pages of every CPU that libtraceevent's kbuffer cannot walk (see
+ * scan_cpu()); or a refusal (-1) when a CPU's data is not a whole number of
  * pages: libtracecmd, asked for the last record of a CPU whose records it
  * has read to the end, reads past that last, partial page (a SIGSEGV in
  * libtraceevent's kbuffer).  trace-cmd writes whole pages.
  */
-static int scan_pages(struct walk *w)
+static int scan_pages(struct walk *w, bool full)
 {
 	struct iorep_dat_check *c = w->c;
 	const unsigned char *map;
-	uint64_t i, page, end, word, *bad;
-	unsigned int k;
+	uint64_t i, n, end, page;
+	int ret = 0;
 
 	if (!w->cpus || w->page_size < 64 || w->page_size > 1 << 20 || (w->page_size & 7))
 		return 0;
@@ -640,37 +701,29 @@ static int scan_pages(struct walk *w)
 	map = mmap(NULL, (size_t)w->size, PROT_READ, MAP_PRIVATE, w->fd, 0);
 	if (map == MAP_FAILED)
 		return 0;
-	for (i = 0; i < w->ncpus; i++) {
+	for (i = 0; i < w->ncpus && !ret; i++) {
 		end = w->cpus[i].off + w->cpus[i].size;
 		if (end < w->cpus[i].off || end > w->size)
 			end = w->size; /* cut short: the rest is read as zeros */
-		for (page = w->cpus[i].off; page + 8 + w->long_size <= end; page += w->page_size) {
-			for (word = 0, k = 0; k < w->long_size; k++)
-				word |= (uint64_t)map[page + 8 +
-						      (w->big_endian ? w->long_size - 1 - k : k)]
-					<< (8 * k);
-			if (iorep_kbuf_commit_ok(word, w->page_size, w->long_size))
-				continue;
-			if (!(c->nbad & (c->nbad + 1))) {
-				bad = realloc(c->bad, 2 * (c->nbad + 1) * sizeof(*bad));
-				if (!bad) {
-					munmap((void *)map, (size_t)w->size);
-					return -IOREP_ENOMEM;
-				}
-				c->bad = bad;
-			}
-			if (!c->nbad)
-				c->bad_cpu = (int)i;
-			c->bad[c->nbad++] = page;
-		}
+		if (end <= w->cpus[i].off)
+			continue;
+		n = (end - w->cpus[i].off) / w->page_size;
+		ret = scan_cpu(w, map, w->cpus[i].off, n, i, full);
+		/* a last page cut short (read as zeros past the cut): its commit word, if there */
+		page = w->cpus[i].off + n * w->page_size;
+		if (!ret && page + 8 + w->long_size <= end &&
+		    !iorep_kbuf_commit_ok(
+			    iorep_dat_num(map + page + 8, w->long_size, w->big_endian),
+			    w->page_size, w->long_size))
+			ret = add_bad(c, page, i);
 	}
 	c->long_size = w->long_size;
 	c->big_endian = w->big_endian;
 	munmap((void *)map, (size_t)w->size);
-	return 0;
+	return ret;
 }
 
-int iorep_dat_check(int fd, uint64_t size, struct iorep_dat_check *c)
+int iorep_dat_check(int fd, uint64_t size, bool full, struct iorep_dat_check *c)
 {
 	struct walk w = {.fd = fd, .size = size, .c = c};
 	unsigned char head[18];
@@ -694,7 +747,7 @@ int iorep_dat_check(int fd, uint64_t size, struct iorep_dat_check *c)
 		ret = check_v7(&w, 18);
 	}
 	if (ret == 0)
-		ret = scan_pages(&w);
+		ret = scan_pages(&w, full);
 	free(w.cpus);
 	free(w.fmt);
 	free(w.opt);

@@ -29,7 +29,7 @@ struct iorep_dat_check {
 	/* a refusal: why, and where */
 	char why[128];
 	uint64_t at;
-	/* ring-buffer pages whose header cannot be right: file offsets, in CPU order */
+	/* ring-buffer pages whose header or records cannot be right: file offsets, in CPU order */
 	uint64_t *bad;
 	size_t nbad;
 	int bad_cpu;		/* the CPU of the first */
@@ -43,12 +43,15 @@ struct iorep_dat_check {
 
 /*
  * Walks the trace.dat in @fd (@size bytes) for the damage the libraries do
- * not survive.  Returns 0 (pages to blank in c->bad, if any), -1 when the
- * file must be refused (c->why at c->at), or -IOREP_ENOMEM.  A file this
- * walk cannot follow is left to libtracecmd, which refuses it by itself.
+ * not survive; @full: the records of every ring-buffer page, for a reader
+ * that has libtracecmd read them all, not only those it reads for each
+ * CPU's first and last record.  Returns 0 (pages to blank in c->bad, if
+ * any), -1 when the file must be refused (c->why at c->at), or
+ * -IOREP_ENOMEM.  A file this walk cannot follow is left to libtracecmd,
+ * which refuses it by itself.
  * iorep_dat_check_release() frees c->bad and c->zcpu.
  */
-int iorep_dat_check(int fd, uint64_t size, struct iorep_dat_check *c);
+int iorep_dat_check(int fd, uint64_t size, bool full, struct iorep_dat_check *c);
 void iorep_dat_check_release(struct iorep_dat_check *c);
 
 /*

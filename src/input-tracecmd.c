@@ -108,6 +108,7 @@ struct tracecmd_reader {
 	struct iorep_dat_zcpu *zcpu;	/* compressed: the top buffer's CPUs (dat-check.c) */
 	uint32_t nzcpu;
 	int fast;		/* records come from the kbuffer walk, not libtracecmd */
+	bool plain;		/* IOREP_PLAIN_READ: libtracecmd reads every record */
 	unsigned int page_size;	/* of the ring buffer, in the file header */
 	char comp[32];		/* the compression of the file read through a copy */
 	struct iorep_kbuf kbuf;
@@ -279,7 +280,7 @@ static void check_cpu_end(struct iorep_input *in, struct tracecmd_reader *tr, in
 static void damaged_pages(struct iorep_input *in, struct iorep_kbuf *k)
 {
 	iorep_input_damaged(in, k->damaged, k->damaged_at,
-			    "a ring-buffer page of CPU %d whose header cannot be right",
+			    "a ring-buffer page of CPU %d whose header or records cannot be right",
 			    k->damaged_cpu);
 	k->damaged = 0;
 	iorep_input_damaged(in, k->zbad, k->zbad_at,
@@ -299,7 +300,7 @@ static int check_damage(struct iorep_input *in, struct tracecmd_reader *tr)
 	struct iorep_dat_check c;
 	int ret, fd;
 
-	ret = iorep_dat_check(tr->fd, (uint64_t)tr->file_size, &c);
+	ret = iorep_dat_check(tr->fd, (uint64_t)tr->file_size, tr->plain, &c);
 	tr->cpus = c.cpus;
 	if (c.zcpu && !tr->zcpu) {
 		tr->zcpu = c.zcpu;
@@ -324,7 +325,8 @@ static int check_damage(struct iorep_input *in, struct tracecmd_reader *tr)
 	close(tr->fd);
 	tr->fd = fd;
 	iorep_input_damaged(in, c.nbad, c.bad[0],
-			    "a ring-buffer page of CPU %d whose header cannot be right, read as empty",
+			    "a ring-buffer page of CPU %d whose header or records cannot be right, "
+			    "read as empty",
 			    c.bad_cpu);
 out:
 	iorep_dat_check_release(&c);
@@ -344,7 +346,7 @@ static int check_headers(struct iorep_input *in, int fd)
 
 	if (fstat(fd, &sb) < 0 || !sb.st_size)
 		return 0;
-	ret = iorep_dat_check(fd, (uint64_t)sb.st_size, &c);
+	ret = iorep_dat_check(fd, (uint64_t)sb.st_size, false, &c);
 	if (ret == -1)
 		ret = iorep_input_error(in, -IOREP_ETRACEDAT,
 					"trace.dat is damaged at offset %llu: %s",
@@ -464,6 +466,7 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 	}
 	in->priv = tr;
 	tr->fd = -1;
+	tr->plain = plain;
 	/* the version string after the magic: "6" */
 	v6 = src->firstlen >= IOREP_TRACEDAT_MAGIC_LEN + 2 &&
 	     !memcmp(src->first + IOREP_TRACEDAT_MAGIC_LEN, "6", 2);

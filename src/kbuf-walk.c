@@ -44,14 +44,69 @@ static const unsigned char *page_bytes(struct iorep_kbuf *k, struct kbuf_cpu *c)
 	return p;
 }
 
-/* The commit word of the page at @p: the bytes of data it holds, or -1 when it cannot be one. */
-static int page_commit(const struct iorep_kbuf *k, const void *p)
+/* The @n-byte number at @p, in the file's byte order. */
+static uint64_t num(const unsigned char *p, unsigned int n, bool big_endian)
 {
-	unsigned long long word = tep_read_number(k->tep, (const char *)p + 8, k->long_size);
+	uint64_t v = 0;
+	unsigned int i;
 
-	if (!iorep_kbuf_commit_ok(word, k->page_size, k->long_size))
-		return -1;
-	return (int)(word & ((1ULL << 27) - 1)); /* the flag bits above: missed events */
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[big_endian ? n - 1 - i : i] << (8 * i);
+	return v;
+}
+
+/* The 4-byte word at @p, its bytes the other way round when @swap. */
+static inline uint32_t word32(const unsigned char *p, bool swap)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+/* ring-buffer record types (type_len), as the kernel and kbuffer number them */
+enum { TYPE_PADDING = 29, TYPE_TIME_EXTEND = 30 };
+
+bool iorep_kbuf_page_ok(const unsigned char *p, unsigned int page_size, unsigned int long_size,
+			bool big_endian, bool *has_data)
+{
+	const unsigned char *d = p + 8 + long_size; /* the data, after the page header */
+	uint64_t word = num(p + 8, long_size, big_endian), commit, at, next;
+	bool swap = big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+	uint32_t w, type_len;
+	int32_t len;
+
+	if (has_data)
+		*has_data = false;
+	if (!iorep_kbuf_commit_ok(word, page_size, long_size))
+		return false;
+	/* kbuffer's size: the low 27 bits; the flags above say whether events were missed */
+	commit = word & ((1ULL << 27) - 1);
+	for (at = 0; at + 4 <= commit; at = next) {
+		w = word32(d + at, swap);
+		type_len = big_endian ? w >> 27 : w & 31;
+		if (type_len == 0 || type_len == TYPE_PADDING) {
+			/* the length word after it, which kbuffer reads wherever it is */
+			if (8 + long_size + at + 8 > page_size)
+				return false;
+			len = (int32_t)word32(d + at + 4, swap);
+		}
+		if (type_len == 0) {
+			len -= 4;
+			next = at + 8 + (int64_t)((len + 3) & ~3);
+		} else if (type_len == TYPE_PADDING) {
+			next = at + 4 + (int64_t)len;
+		} else if (type_len >= TYPE_TIME_EXTEND) {
+			next = at + 8;
+		} else {
+			next = at + 4 + 4 * type_len;
+		}
+		if ((int64_t)next <= (int64_t)at)
+			return false;
+		if (has_data && type_len < TYPE_PADDING)
+			*has_data = true;
+	}
+	return true;
 }
 
 /* Loads pages of @c from @c->page on until one has an event; @c->data NULL when none is left. */
@@ -62,7 +117,8 @@ static void load(struct iorep_kbuf *k, struct kbuf_cpu *c)
 
 		if (!p)
 			continue; /* its chunk's: counted in k->zbad */
-		if (page_commit(k, p) < 0 || kbuffer_load_subbuffer(c->kb, p) < 0) {
+		if (!iorep_kbuf_page_ok(p, k->page_size, k->long_size, k->big_endian, NULL) ||
+		    kbuffer_load_subbuffer(c->kb, p) < 0) {
 			/* a damaged page: its events cannot be found */
 			if (!k->damaged++) {
 				k->damaged_at = c->page;
@@ -87,6 +143,7 @@ static int setup(struct iorep_kbuf *k, struct tracecmd_input *h, int ncpus)
 
 	k->tep = tep;
 	k->long_size = tep_get_header_page_size(tep) == 4 ? 4 : 8;
+	k->big_endian = tep_is_file_bigendian(tep);
 	k->page_size = (unsigned int)tracecmd_page_size(h);
 	k->ncpus = ncpus;
 	if (k->page_size < 64 || k->page_size > 1 << 20 || (k->page_size & 7) || k->ncpus <= 0)

@@ -11,6 +11,7 @@
 #ifndef IOREP_KBUF_WALK_H
 #define IOREP_KBUF_WALK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -24,6 +25,7 @@ struct tracecmd_compression;
 struct iorep_kbuf {
 	struct tep_handle *tep;
 	unsigned int long_size;	  /* of the page header's commit word: 4 or 8 */
+	bool big_endian;	  /* the file's byte order */
 	const unsigned char *map; /* the whole file, read-only */
 	size_t map_size;
 	unsigned int page_size;
@@ -73,6 +75,19 @@ static inline int iorep_kbuf_commit_ok(uint64_t word, unsigned int page_size,
 		commit += long_size;
 	return commit <= page_size - 8 - long_size;
 }
+
+/*
+ * Whether libtraceevent's kbuffer can walk the ring-buffer page at @p
+ * (@page_size bytes, its commit word @long_size bytes, the file's byte order
+ * big-endian or not) and come to its end: its commit word fits
+ * (iorep_kbuf_commit_ok()), and every record's length takes kbuffer forward.
+ * A data record whose length word is 0 or reads as negative, or a padding
+ * whose length is negative, sends kbuffer back to an earlier record, and it
+ * reads them in a circle for ever (libtraceevent 1.7.1's translate_data()).
+ * *@has_data (if not NULL) says whether the page holds a data record.
+ */
+bool iorep_kbuf_page_ok(const unsigned char *p, unsigned int page_size, unsigned int long_size,
+			bool big_endian, bool *has_data);
 
 /*
  * Sets up the walk of @h's CPU data in @fd (@file_size bytes).  Returns 0,

@@ -582,9 +582,10 @@ static void test_damaged_page(void)
 	status = run_cli(path, &lines, first, sizeof(first));
 	CU_ASSERT_TRUE(status == 0 || status == 1);
 	CU_ASSERT_EQUAL(lines, 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(first, "damaged data skipped 1 time, the first: a ring-buffer "
-					     "page of CPU 0 whose header cannot be right, read as "
-					     "empty (offset 16384)"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(first, "damaged data skipped 1 time, the first: a ring-buffer "
+			      "page of CPU 0 whose header or records cannot be right, read as "
+			      "empty (offset 16384)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(first, "findings are only suspected"));
 	expect_damage_reported(path, 1, 16384);
 	/*
@@ -595,6 +596,23 @@ static void test_damaged_page(void)
 	 */
 	expect_damage_reported(CRASHES "/libtracecmd-v6-flyrecord-tag-unchecked-pages.v6.dat", 2,
 			       24576);
+	/*
+	 * a data record whose length word is 0 (at 15316 in CPU 0's page at 12288):
+	 * libtraceevent's kbuffer went back to the record before it and read the
+	 * two in a circle, for ever, in libtracecmd's tracecmd_read_cpu_last() and
+	 * in the walk (found by fuzz-tracedat: a timeout); read as empty, with
+	 * CPU 0's second page (text, not a page) and CPU 1's (a commit word of
+	 * 2^52, past any page), on both paths
+	 */
+	path = CRASHES "/libtraceevent-kbuffer-record-length-zero-loops.v6.dat";
+	expect_damage_reported(path, 3, 12288);
+	read_both(path, &fast, &plain);
+	CU_ASSERT_EQUAL(fast.ret, 0);
+	CU_ASSERT_EQUAL(plain.ret, 0);
+	CU_ASSERT_EQUAL(fast.damaged, 3);
+	CU_ASSERT_EQUAL(plain.damaged, 3);
+	CU_ASSERT_EQUAL(fast.events, 20);
+	CU_ASSERT_EQUAL(plain.events, 20);
 }
 
 /*
