@@ -542,6 +542,42 @@ static void read_both(const char *path, struct result *fast, struct result *plai
 	unsetenv("IOREP_PLAIN_READ");
 }
 
+/* Reads @path on both paths: each opens it and reads @events events, @damaged damage reported. */
+static void expect_both(const char *path, uint64_t events, uint64_t damaged)
+{
+	struct result fast, plain;
+
+	read_both(path, &fast, &plain);
+	CU_ASSERT_EQUAL(fast.ret, 0);
+	CU_ASSERT_EQUAL(plain.ret, 0);
+	CU_ASSERT_EQUAL(fast.events, events);
+	CU_ASSERT_EQUAL(plain.events, events);
+	CU_ASSERT_EQUAL(fast.damaged, damaged);
+	CU_ASSERT_EQUAL(plain.damaged, damaged);
+}
+
+/*
+ * The bytes of @src (*@size of them, to free), which must read whole, with
+ * no damage: its events in @whole.
+ */
+static unsigned char *load_whole(const char *src, long *size, struct result *whole)
+{
+	unsigned char *buf;
+	FILE *fp;
+
+	*size = file_size(src);
+	buf = malloc(*size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	fp = fopen(src, "rb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL_FATAL(fread(buf, 1, *size, fp), (size_t)*size);
+	fclose(fp);
+	read_all(src, whole);
+	CU_ASSERT_EQUAL(whole->ret, 0);
+	CU_ASSERT_EQUAL(whole->damaged, 0);
+	return buf;
+}
+
 /*
  * A ring-buffer page whose commit word is more than a page holds (which
  * libtraceevent's kbuffer reads past): read as empty on both paths, its
@@ -549,23 +585,13 @@ static void read_both(const char *path, struct result *fast, struct result *plai
  */
 static void test_damaged_page(void)
 {
-	const char *src = CORPUS "/6.12-dma-traffic.v6.dat";
-	long size = file_size(src);
 	struct result whole, fast, plain;
-	unsigned char *buf = malloc(size);
+	long size;
+	unsigned char *buf = load_whole(CORPUS "/6.12-dma-traffic.v6.dat", &size, &whole);
 	const char *path;
 	char first[1024];
-	FILE *fp;
 	int lines, status;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-	fp = fopen(src, "rb");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-	CU_ASSERT_EQUAL_FATAL(fread(buf, 1, size, fp), (size_t)size);
-	fclose(fp);
-	read_all(src, &whole);
-	CU_ASSERT_EQUAL(whole.ret, 0);
-	CU_ASSERT_EQUAL(whole.damaged, 0);
 	/* CPU 0's pages start at 12288; the second one's commit word is at 16384 + 8 */
 	memcpy(buf + 16384 + 8, "\xff\xff\xff\x07\0\0\0\0", 8);
 	path = make_file("page.dat", NULL, size, buf);
@@ -606,13 +632,7 @@ static void test_damaged_page(void)
 	 */
 	path = CRASHES "/libtraceevent-kbuffer-record-length-zero-loops.v6.dat";
 	expect_damage_reported(path, 3, 12288);
-	read_both(path, &fast, &plain);
-	CU_ASSERT_EQUAL(fast.ret, 0);
-	CU_ASSERT_EQUAL(plain.ret, 0);
-	CU_ASSERT_EQUAL(fast.damaged, 3);
-	CU_ASSERT_EQUAL(plain.damaged, 3);
-	CU_ASSERT_EQUAL(fast.events, 20);
-	CU_ASSERT_EQUAL(plain.events, 20);
+	expect_both(path, 20, 3);
 }
 
 /*
@@ -624,26 +644,17 @@ static void test_damaged_page(void)
  */
 static void test_damaged_chunk(void)
 {
-	const char *src = IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/dma-traffic/trace.dat";
 	/* CPU 0's compressed data (`trace-cmd dump --options`): a count, then its 6 chunks */
 	const uint32_t cpu0 = 1437696;
-	long size = file_size(src);
 	struct result whole, fast, plain;
-	unsigned char *buf = malloc(size);
+	long size;
+	unsigned char *buf = load_whole(
+		IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/dma-traffic/trace.dat", &size, &whole);
 	uint32_t zsize0, size0, chunk1;
 	const char *path;
 	char first[1024], want[256];
-	FILE *fp;
 	int lines, status;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-	fp = fopen(src, "rb");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-	CU_ASSERT_EQUAL_FATAL(fread(buf, 1, size, fp), (size_t)size);
-	fclose(fp);
-	read_all(src, &whole);
-	CU_ASSERT_EQUAL(whole.ret, 0);
-	CU_ASSERT_EQUAL(whole.damaged, 0);
 	/* the chunk headers: compressed size, then decompressed size (little-endian) */
 	CU_ASSERT_EQUAL_FATAL(buf[cpu0] | buf[cpu0 + 1] << 8, 6);
 	memcpy(&zsize0, buf + cpu0 + 4, 4);
@@ -706,15 +717,7 @@ static void test_damaged_record(void)
  */
 static void test_event_past_its_page(void)
 {
-	struct result fast, plain;
-
-	read_both(CRASHES "/reader-v7-plain-event-length-past-its-page.v7.dat", &fast, &plain);
-	CU_ASSERT_EQUAL(fast.ret, 0);
-	CU_ASSERT_EQUAL(plain.ret, 0);
-	CU_ASSERT_EQUAL(fast.events, 241);
-	CU_ASSERT_EQUAL(plain.events, 241);
-	CU_ASSERT_EQUAL(fast.damaged, 0);
-	CU_ASSERT_EQUAL(plain.damaged, 0);
+	expect_both(CRASHES "/reader-v7-plain-event-length-past-its-page.v7.dat", 241, 0);
 }
 
 /*
@@ -727,18 +730,10 @@ static void test_event_past_its_page(void)
  */
 static void test_cpus_without_data(void)
 {
-	struct result fast, plain;
 	char first[1024];
 	int lines;
 
-	read_both(CRASHES "/libtracecmd-v7-no-buffer-option-cpu-last-past-table.v7.dat", &fast,
-		  &plain);
-	CU_ASSERT_EQUAL(fast.ret, 0);
-	CU_ASSERT_EQUAL(plain.ret, 0);
-	CU_ASSERT_EQUAL(fast.events, 0);
-	CU_ASSERT_EQUAL(plain.events, 0);
-	CU_ASSERT_EQUAL(fast.damaged, 0);
-	CU_ASSERT_EQUAL(plain.damaged, 0);
+	expect_both(CRASHES "/libtracecmd-v7-no-buffer-option-cpu-last-past-table.v7.dat", 0, 0);
 	setenv("IOREP_PLAIN_READ", "1", 1);
 	CU_ASSERT_EQUAL(run_cli(CRASHES "/libtracecmd-v7-no-buffer-option-cpu-last-past-table.v7.dat",
 				&lines, first, sizeof(first)),
