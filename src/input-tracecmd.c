@@ -361,10 +361,9 @@ static int check_headers(struct iorep_input *in, int fd)
  * libtracecmd opens the file in a child process first (dat-probe.c), on
  * both paths: a file it crashed on there is refused.  With @zcpu, the child
  * finds each CPU's first and last records and copies the headers, checked
- * here (2 is returned).  Otherwise a
- * compressed file is read through the uncompressed copy the child made,
- * which then replaces tr->fd; its damage is checked again, now that its
- * pages and formats can be seen.
+ * here (2 is returned).  Otherwise a compressed file is read through the
+ * uncompressed copy the child made, which then replaces tr->fd; its damage
+ * is checked again, now that its pages and formats can be seen.
  */
 static int probe_in_child(struct iorep_input *in, struct tracecmd_reader *tr,
 			  struct iorep_dat_zcpu *zcpu, uint32_t nzcpu)

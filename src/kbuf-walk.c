@@ -73,8 +73,7 @@ bool iorep_kbuf_page_ok(const unsigned char *p, unsigned int page_size, unsigned
 	const unsigned char *d = p + 8 + long_size; /* the data, after the page header */
 	uint64_t word = num(p + 8, long_size, big_endian), commit, at, next;
 	bool swap = big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
-	uint32_t w, type_len;
-	int32_t len;
+	uint32_t w, type_len, len = 0;
 
 	if (has_data)
 		*has_data = false;
@@ -89,13 +88,13 @@ bool iorep_kbuf_page_ok(const unsigned char *p, unsigned int page_size, unsigned
 			/* the length word after it, which kbuffer reads wherever it is */
 			if (8 + long_size + at + 8 > page_size)
 				return false;
-			len = (int32_t)word32(d + at + 4, swap);
+			len = word32(d + at + 4, swap);
 		}
+		/* kbuffer's int arithmetic, as it wraps (without the undefined behaviour) */
 		if (type_len == 0) {
-			len -= 4;
-			next = at + 8 + (int64_t)((len + 3) & ~3);
+			next = at + 8 + (int64_t)(int32_t)((len - 4 + 3) & ~3u);
 		} else if (type_len == TYPE_PADDING) {
-			next = at + 4 + (int64_t)len;
+			next = at + 4 + (int64_t)(int32_t)len;
 		} else if (type_len >= TYPE_TIME_EXTEND) {
 			next = at + 8;
 		} else {
