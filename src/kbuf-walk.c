@@ -8,6 +8,7 @@
 #include <trace-cmd.h>
 
 #include "dat-check.h"
+#include "dat-option.h"
 #include "iorep-error.h"
 #include "kbuf-walk.h"
 #include "kbuf-zdata.h"
@@ -22,8 +23,7 @@ struct kbuf_cpu {
 	unsigned long long ts;
 	long long missed;
 	const unsigned char *bytes; /* of the page loaded */
-	struct iorep_zdata *z;	    /* compressed: its chunks, which start at offset zbase */
-	uint64_t zbase;
+	struct iorep_zdata *z;	    /* compressed: its chunks, whose data starts at start */
 };
 
 /* The bytes of @c's page at c->page; NULL in a chunk that cannot be decompressed. */
@@ -35,24 +35,13 @@ static const unsigned char *page_bytes(struct iorep_kbuf *k, struct kbuf_cpu *c)
 	if (!c->z)
 		return k->map + c->page;
 	bad = c->z->bad;
-	p = iorep_zdata_page(c->z, c->page - c->zbase);
+	p = iorep_zdata_page(c->z, c->page - c->start);
 	if (c->z->bad != bad && !k->zbad++) {
 		k->zbad_at = c->page;
 		k->zbad_file = c->z->bad_at;
 		k->zbad_cpu = (int)(c - k->cpu);
 	}
 	return p;
-}
-
-/* The @n-byte number at @p, in the file's byte order. */
-static uint64_t num(const unsigned char *p, unsigned int n, bool big_endian)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[big_endian ? n - 1 - i : i] << (8 * i);
-	return v;
 }
 
 /* The 4-byte word at @p, its bytes the other way round when @swap. */
@@ -71,7 +60,7 @@ bool iorep_kbuf_page_ok(const unsigned char *p, unsigned int page_size, unsigned
 			bool big_endian, bool *has_data)
 {
 	const unsigned char *d = p + 8 + long_size; /* the data, after the page header */
-	uint64_t word = num(p + 8, long_size, big_endian), commit, at, next;
+	uint64_t word = iorep_dat_num(p + 8, long_size, big_endian), commit, at, next;
 	bool swap = big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
 	uint32_t w, type_len, len = 0;
 
@@ -134,6 +123,24 @@ static void load(struct iorep_kbuf *k, struct kbuf_cpu *c)
 	}
 }
 
+/*
+ * Starts @c's walk at c->page, its end cut after the page of libtracecmd's
+ * last record of it (at @last; 0: none) and at @limit.  Whether its first
+ * record is libtracecmd's first, @first_ts at @first: the same layout, and
+ * no timestamp libtracecmd converts.
+ */
+static bool start_cpu(struct iorep_kbuf *k, struct kbuf_cpu *c, uint64_t first_ts, uint64_t first,
+		      uint64_t last, uint64_t limit)
+{
+	if (last > c->page && last < c->end)
+		c->end = (last & ~(uint64_t)(k->page_size - 1)) + k->page_size;
+	if (c->end > limit)
+		c->end = limit;
+	load(k, c);
+	return c->data && c->ts == first_ts &&
+	       c->page + (uint64_t)kbuffer_curr_offset(c->kb) == first;
+}
+
 /* What both kinds of walk set up: 0, 1 when the walk does not apply, or -IOREP_ENOMEM. */
 static int setup(struct iorep_kbuf *k, struct tracecmd_input *h, int ncpus)
 {
@@ -163,7 +170,7 @@ int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_
 	const char *comp = NULL;
 	struct tep_record *first, *last;
 	struct kbuf_cpu *c;
-	uint64_t size;
+	bool same;
 	int cpu, ret;
 
 	memset(k, 0, sizeof(*k));
@@ -187,23 +194,14 @@ int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_
 		if (!first)
 			continue; /* no events on this CPU */
 		c->start = c->page = first->offset & ~(uint64_t)(k->page_size - 1);
-		size = (uint64_t)tracecmd_get_cpu_file_size(h, cpu);
-		c->end = c->page + size;
+		c->end = c->page + (uint64_t)tracecmd_get_cpu_file_size(h, cpu);
 		last = tracecmd_read_cpu_last(h, cpu);
-		if (last && last->offset > c->page && last->offset < c->end)
-			c->end = (last->offset & ~(uint64_t)(k->page_size - 1)) + k->page_size;
-		if (last)
-			tracecmd_free_record(last);
-		if (c->end > k->map_size)
-			c->end = k->map_size;
-		load(k, c);
-		/* The same first record as libtracecmd, at the same time: nothing is converted. */
-		if (!c->data || c->ts != first->ts ||
-		    c->page + (uint64_t)kbuffer_curr_offset(c->kb) != first->offset) {
-			tracecmd_free_record(first);
-			goto fail;
-		}
+		same = start_cpu(k, c, first->ts, first->offset, last ? last->offset : 0,
+				 k->map_size);
+		tracecmd_free_record(last);
 		tracecmd_free_record(first);
+		if (!same)
+			goto fail;
 	}
 	return 0;
 fail:
@@ -252,18 +250,14 @@ int iorep_kbuf_open_z(struct iorep_kbuf *k, struct tracecmd_input *h, int fd,
 		ret = iorep_zdata_open(c->z, k->comp, k->tep, fd, zc->off, zc->size, k->page_size);
 		if (ret)
 			goto fail;
-		c->zbase = c->start = c->page = base;
+		c->start = c->page = base;
 		c->end = base + c->z->size;
 		base = (c->end + k->page_size - 1) & ~(uint64_t)(k->page_size - 1);
 		if (!zc->first) {
 			c->end = c->page; /* libtracecmd reads no record of it: nor does the walk */
 			continue;
 		}
-		if (zc->last > c->page && zc->last < c->end)
-			c->end = (zc->last & ~(uint64_t)(k->page_size - 1)) + k->page_size;
-		load(k, c);
-		if (!c->data || c->ts != zc->first_ts ||
-		    c->page + (uint64_t)kbuffer_curr_offset(c->kb) != zc->first)
+		if (!start_cpu(k, c, zc->first_ts, zc->first, zc->last, UINT64_MAX))
 			goto mismatch;
 	}
 	return 0;
