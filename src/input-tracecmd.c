@@ -182,10 +182,11 @@ static const char *kernel_release(struct iorep_input *in, const char *uname)
 }
 
 /*
- * Opens a libtracecmd handle on @fd.  Returns NULL with *@init_failed set
- * when the headers read but the CPU data did not.
+ * Opens a libtracecmd handle on @fd: its headers, and with @init its CPU
+ * data.  Returns NULL with *@init_failed set when the headers read but the
+ * CPU data did not.
  */
-static struct tracecmd_input *open_handle(int fd, int *init_failed)
+static struct tracecmd_input *open_handle(int fd, bool init, int *init_failed)
 {
 	struct tracecmd_input *h;
 	int saved[2], std, devnull, ret, own;
@@ -199,8 +200,8 @@ static struct tracecmd_input *open_handle(int fd, int *init_failed)
 	if (own >= 0)
 		close(own);
 	h = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
-	if (!h)
-		return NULL;
+	if (!h || !init)
+		return h;
 	/*
 	 * libtracecmd 1.3.1 printf()s "File possibly truncated" to stdout and,
 	 * on CPU data it cannot map, perror()s to stderr, whatever the log
@@ -290,6 +291,21 @@ static void damaged_pages(struct iorep_input *in, struct iorep_kbuf *k)
 	k->zbad = 0;
 }
 
+/* iorep_dat_check() of @fd (@size bytes), a refusal said as the reader's error. */
+static int dat_check(struct iorep_input *in, int fd, uint64_t size, bool full,
+		     struct iorep_dat_check *c)
+{
+	int ret = iorep_dat_check(fd, size, full, c);
+
+	if (ret == -1)
+		return iorep_input_error(in, -IOREP_ETRACEDAT,
+					 "trace.dat is damaged at offset %llu: %s",
+					 (unsigned long long)c->at, c->why);
+	if (ret < 0)
+		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
+	return ret;
+}
+
 /*
  * The damage libtracecmd and libtraceevent do not survive (dat-check.c):
  * a file refused with the reason, or its damaged ring-buffer pages blanked
@@ -300,18 +316,13 @@ static int check_damage(struct iorep_input *in, struct tracecmd_reader *tr)
 	struct iorep_dat_check c;
 	int ret, fd;
 
-	ret = iorep_dat_check(tr->fd, (uint64_t)tr->file_size, tr->plain, &c);
+	ret = dat_check(in, tr->fd, (uint64_t)tr->file_size, tr->plain, &c);
 	tr->cpus = c.cpus;
 	if (c.zcpu && !tr->zcpu) {
 		tr->zcpu = c.zcpu;
 		tr->nzcpu = c.nzcpu;
 		c.zcpu = NULL;
 	}
-	if (ret == -1)
-		ret = iorep_input_error(in, -IOREP_ETRACEDAT, "trace.dat is damaged at offset %llu: %s",
-					(unsigned long long)c.at, c.why);
-	else if (ret < 0)
-		ret = iorep_input_error(in, ret, "%s", iorep_strerror(ret));
 	if (ret < 0 || !c.nbad)
 		goto out;
 	fd = iorep_dat_blank_copy(tr->fd, tr->file_size, &c);
@@ -346,13 +357,7 @@ static int check_headers(struct iorep_input *in, int fd)
 
 	if (fstat(fd, &sb) < 0 || !sb.st_size)
 		return 0;
-	ret = iorep_dat_check(fd, (uint64_t)sb.st_size, false, &c);
-	if (ret == -1)
-		ret = iorep_input_error(in, -IOREP_ETRACEDAT,
-					"trace.dat is damaged at offset %llu: %s",
-					(unsigned long long)c.at, c.why);
-	else if (ret < 0)
-		ret = iorep_input_error(in, ret, "%s", iorep_strerror(ret));
+	ret = dat_check(in, fd, (uint64_t)sb.st_size, false, &c);
 	iorep_dat_check_release(&c);
 	return ret;
 }
@@ -426,14 +431,12 @@ static int probe_in_child(struct iorep_input *in, struct tracecmd_reader *tr,
 static int open_streamed(struct iorep_input *in, struct tracecmd_reader *tr)
 {
 	struct tracecmd_input *h;
-	char path[64];
-	int ret;
+	int ret, init_failed;
 
 	ret = probe_in_child(in, tr, tr->zcpu, tr->nzcpu);
 	if (ret != 2)
 		return ret < 0 ? ret : 0;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", tr->fd);
-	h = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	h = open_handle(tr->fd, false, &init_failed);
 	if (!h)
 		return 0;
 	ret = 0;
@@ -497,7 +500,7 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 		ret = probe_in_child(in, tr, NULL, 0);
 		if (ret < 0)
 			return ret;
-		tr->handle = open_handle(tr->fd, &init_failed);
+		tr->handle = open_handle(tr->fd, true, &init_failed);
 	}
 	fd = tr->fd;
 	if (!tr->handle && init_failed && v6) {
@@ -512,7 +515,7 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 		 */
 		pad = iorep_dat_pad_copy(fd, tr->file_size, &tr->cpus);
 		if (pad >= 0) {
-			tr->handle = open_handle(pad, &init_failed);
+			tr->handle = open_handle(pad, true, &init_failed);
 			close(pad);
 		}
 		if (tr->handle)
