@@ -180,6 +180,20 @@ static void firsts(struct tracecmd_input *ih, struct shared *sh, uint32_t ncpus)
 	sh->firsts = 1;
 }
 
+/* libtracecmd's uncompressed copy of @ih up to @state, into @fd: whether it was made. */
+static bool copy_to(struct tracecmd_input *ih, int fd, int state)
+{
+	struct tracecmd_output *oh;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	oh = tracecmd_copy(ih, path, state, (int)tracecmd_get_in_file_version(ih), "none");
+	if (!oh)
+		return false;
+	tracecmd_output_close(oh);
+	return true;
+}
+
 /*
  * The child's work: the copy of @fd to @copy, said in @sh; or, @ncpus > 0,
  * the first and last records of that many CPUs.  Whatever libtracecmd
@@ -187,14 +201,12 @@ static void firsts(struct tracecmd_input *ih, struct shared *sh, uint32_t ncpus)
  */
 static void child(int fd, int copy, struct shared *sh, uint32_t ncpus, pid_t parent)
 {
-	/* @copy < 0: the headers only, as the reader opens them (open_handle()); with
-	 * @ncpus, @copy is where the headers are copied first */
-	struct tracecmd_output *oh;
 	struct tracecmd_input *ih;
 	char path[64];
 	static const int crashes[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 	const char *name = NULL;
 	int devnull = open("/dev/null", O_WRONLY);
+	bool headers;
 	size_t i;
 
 	/* a crash is a crash, even where a sanitizer would catch it and exit */
@@ -220,22 +232,15 @@ static void child(int fd, int copy, struct shared *sh, uint32_t ncpus, pid_t par
 		sh->status = COPY_FAILED;
 		return;
 	}
-	if (ncpus) {
-		/* the headers, uncompressed, for the reader to check (dat-check.c) */
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", copy);
-		oh = tracecmd_copy(ih, path, IOREP_TRACECMD_FILE_OPTIONS,
-				   (int)tracecmd_get_in_file_version(ih), "none");
-		if (!oh) {
-			sh->status = COPY_READ;
-			unlink_lib_files();
-			return;
-		}
-		tracecmd_output_close(oh);
-		copy = -1;
-	}
-	if (copy < 0) {
+	if (copy < 0 || ncpus) {
+		/*
+		 * the headers only, as the reader opens them (open_handle()); with
+		 * @ncpus, first copied uncompressed to @copy, for the reader to
+		 * check (dat-check.c), and then each CPU's first and last records
+		 */
+		headers = !ncpus || copy_to(ih, copy, IOREP_TRACECMD_FILE_OPTIONS);
 		/* not closed when it fails: libtracecmd 1.3.1 may crash closing it */
-		if (tracecmd_init_data(ih) == 0) {
+		if (headers && tracecmd_init_data(ih) == 0) {
 			if (ncpus)
 				firsts(ih, sh, ncpus);
 			tracecmd_close(ih);
@@ -252,16 +257,12 @@ static void child(int fd, int copy, struct shared *sh, uint32_t ncpus, pid_t par
 		return;
 	}
 	snprintf(sh->comp, sizeof(sh->comp), "%s", name);
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", copy);
-	oh = tracecmd_copy(ih, path, IOREP_TRACECMD_FILE_CPU_FLYRECORD,
-			   (int)tracecmd_get_in_file_version(ih), "none");
-	if (!oh) {
+	if (!copy_to(ih, copy, IOREP_TRACECMD_FILE_CPU_FLYRECORD)) {
 		sh->status = out_of_space(copy) ? COPY_NOSPACE : COPY_BROKEN;
 		/* not closed: libtracecmd 1.3.1 may crash closing a handle it failed to set up */
 		unlink_lib_files();
 		return;
 	}
-	tracecmd_output_close(oh);
 	/* closing removes libtracecmd's own temporary files, one per CPU */
 	tracecmd_close(ih);
 	sh->status = COPY_MADE;
