@@ -79,6 +79,13 @@ bool iorep_kbuf_page_ok(const unsigned char *p, unsigned int page_size, unsigned
 				return false;
 			len = word32(d + at + 4, swap);
 		}
+		/*
+		 * The kernel writes a length word of 8 or more (4 bytes of data
+		 * at least, after the word itself); less, and kbuffer reads the
+		 * record's own bytes as the next records' headers.
+		 */
+		if (type_len == 0 && len < 8)
+			return false;
 		/* kbuffer's int arithmetic, as it wraps (without the undefined behaviour) */
 		if (type_len == 0) {
 			next = at + 8 + (int64_t)(int32_t)((len - 4 + 3) & ~3u);

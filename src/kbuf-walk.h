@@ -80,10 +80,13 @@ static inline int iorep_kbuf_commit_ok(uint64_t word, unsigned int page_size,
  * Whether libtraceevent's kbuffer can walk the ring-buffer page at @p
  * (@page_size bytes, its commit word @long_size bytes, the file's byte order
  * big-endian or not) and come to its end: its commit word fits
- * (iorep_kbuf_commit_ok()), and every record's length takes kbuffer forward.
- * A data record whose length word is 0 or reads as negative, or a padding
- * whose length is negative, sends kbuffer back to an earlier record, and it
- * reads them in a circle for ever (libtraceevent 1.7.1's translate_data()).
+ * (iorep_kbuf_commit_ok()), every data record with a length word has one
+ * the kernel can write (8 or more), and every record's length takes kbuffer
+ * forward.  A length word under 8 has kbuffer read the record's own bytes
+ * as headers: events made of its data, or, when one of them reads as a
+ * negative length (a padding's too), a step back to an earlier record, and
+ * kbuffer reads them in a circle for ever (libtraceevent 1.7.1's
+ * translate_data()).
  * *@has_data (if not NULL) says whether the page holds a data record.
  */
 bool iorep_kbuf_page_ok(const unsigned char *p, unsigned int page_size, unsigned int long_size,
