@@ -309,14 +309,16 @@ static int dat_check(struct iorep_input *in, int fd, uint64_t size, bool full,
 /*
  * The damage libtracecmd and libtraceevent do not survive (dat-check.c):
  * a file refused with the reason, or its damaged ring-buffer pages blanked
- * in a copy, which then replaces tr->fd, with a warning.
+ * in a copy, which then replaces tr->fd, with a warning.  Every page's
+ * records are checked with @full (libtracecmd's loop reads them all), the
+ * pages libtracecmd reads for each CPU's first and last record otherwise.
  */
-static int check_damage(struct iorep_input *in, struct tracecmd_reader *tr)
+static int check_damage(struct iorep_input *in, struct tracecmd_reader *tr, bool full)
 {
 	struct iorep_dat_check c;
 	int ret, fd;
 
-	ret = dat_check(in, tr->fd, (uint64_t)tr->file_size, tr->plain, &c);
+	ret = dat_check(in, tr->fd, (uint64_t)tr->file_size, full, &c);
 	tr->cpus = c.cpus;
 	if (c.zcpu && !tr->zcpu) {
 		tr->zcpu = c.zcpu;
@@ -417,7 +419,7 @@ static int probe_in_child(struct iorep_input *in, struct tracecmd_reader *tr,
 	tr->fd = fd;
 	if (fstat(fd, &sb) == 0)
 		tr->file_size = sb.st_size;
-	return check_damage(in, tr);
+	return check_damage(in, tr, tr->plain);
 }
 
 /*
@@ -448,6 +450,30 @@ static int open_streamed(struct iorep_input *in, struct tracecmd_reader *tr)
 	}
 	tr->handle = h;
 	return 1;
+}
+
+/*
+ * When the walk does not apply (a timestamp libtracecmd converts),
+ * libtracecmd's loop reads every ring-buffer page of the file, not only
+ * the first and last of each CPU that were checked: every page is checked
+ * now, and with damage a new handle reads the copy it is blanked in.
+ */
+static int check_every_page(struct iorep_input *in, struct tracecmd_reader *tr)
+{
+	struct tracecmd_input *h;
+	int fd = tr->fd, ret, init_failed;
+
+	ret = check_damage(in, tr, true);
+	if (ret < 0 || tr->fd == fd)
+		return ret;
+	h = open_handle(tr->fd, true, &init_failed);
+	if (!h)
+		return iorep_input_error(in, -IOREP_ETRACEDAT,
+					 "trace.dat is damaged, and libtracecmd cannot read the copy "
+					 "its damaged ring-buffer pages are blanked in");
+	tracecmd_close(tr->handle);
+	tr->handle = h;
+	return 0;
 }
 
 static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src)
@@ -489,7 +515,7 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 		tr->file_size = sb.st_size;
 
 	tracecmd_set_loglevel(TEP_LOG_NONE);
-	ret = check_damage(in, tr);
+	ret = check_damage(in, tr, plain);
 	if (ret < 0)
 		return ret;
 	/* a compressed file: walked a chunk at a time, or else read through a copy */
@@ -512,7 +538,12 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 		 * headers after it (what was cut cannot be read anyway), and
 		 * libtracecmd walks every section header to the end of the
 		 * file, which through a terabyte of zeros does not end.
+		 * libtracecmd's loop then reads every page: all are checked.
 		 */
+		ret = plain ? 0 : check_damage(in, tr, true);
+		if (ret < 0)
+			return ret;
+		fd = tr->fd;
 		pad = iorep_dat_pad_copy(fd, tr->file_size, &tr->cpus);
 		if (pad >= 0) {
 			tr->handle = open_handle(pad, true, &init_failed);
@@ -529,6 +560,18 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 					 "(libtracecmd cannot read its %s)",
 					 (long long)tr->file_size,
 					 init_failed ? "data" : "headers");
+	/* the kbuffer walk, unless the file is cut short, still compressed, or plain is set */
+	ret = streamed ? 0 : 1;
+	if (!streamed && !in->stats.truncated && !plain)
+		ret = iorep_kbuf_open(&tr->kbuf, tr->handle, tr->fd, tr->file_size);
+	if (ret < 0)
+		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
+	tr->fast = ret == 0;
+	if (!tr->fast && !plain && !in->stats.truncated) {
+		ret = check_every_page(in, tr);
+		if (ret < 0)
+			return ret;
+	}
 	tr->tep = tracecmd_get_tep(tr->handle);
 	ret = setup_events(in, tr);
 	if (ret < 0)
@@ -547,13 +590,6 @@ static int tracecmd_open_src(struct iorep_input *in, struct iorep_input_src *src
 		if (ret < 0)
 			return ret;
 	}
-	/* the kbuffer walk, unless the file is cut short, still compressed, or plain is set */
-	ret = streamed ? 0 : 1;
-	if (!streamed && !in->stats.truncated && !plain)
-		ret = iorep_kbuf_open(&tr->kbuf, tr->handle, tr->fd, tr->file_size);
-	if (ret < 0)
-		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
-	tr->fast = ret == 0;
 	in->stats.reader = tr->fast ? "kbuffer" : "libtracecmd";
 	for (cpu = 0; !tr->fast && cpu < tr->ncpus; cpu++) {
 		tr->head[cpu] = tracecmd_read_cpu_first(tr->handle, cpu);

@@ -76,6 +76,7 @@ struct result {
 	uint64_t events;
 	int truncated;
 	uint64_t damaged;
+	const char *reader; /* "kbuffer" or "libtracecmd" */
 	char err[512];
 };
 
@@ -92,6 +93,7 @@ static void read_all(const char *path, struct result *r)
 			r->events++;
 		r->truncated = iorep_input_stats(in)->truncated;
 		r->damaged = iorep_input_stats(in)->damaged;
+		r->reader = iorep_input_stats(in)->reader;
 	}
 	iorep_input_free(in);
 	iorep_strtab_free(st);
@@ -636,6 +638,60 @@ static void test_damaged_page(void)
 }
 
 /*
+ * A file the walk does not read (its timestamps shifted by a DATE option,
+ * which libtracecmd applies), whose middle page has a record with a length
+ * word of 0 (kbuffer reads that record's data as records): libtracecmd's
+ * loop reads every page, so every page is checked first, and that page is
+ * read as empty on both paths, as the walk would; in a file cut short too.
+ */
+static void test_damaged_page_libtracecmd_reads(void)
+{
+	struct result whole, fast, plain;
+	long size;
+	unsigned char *buf = load_whole(CORPUS "/6.1-dma-traffic.v6.dat", &size, &whole);
+	const char *path;
+
+	/* the VERSION option (9, 21 bytes) becomes a DATE (1) of 0x10 */
+	CU_ASSERT_EQUAL_FATAL(memcmp(buf + 4758, "\x09\0\x15\0\0\0" "3.1.6 not-a-git-repo", 26), 0);
+	memset(buf + 4758, 0, 6 + 21);
+	memcpy(buf + 4758, "\x01\0\x15\0\0\0" "0x10", 10);
+	path = make_file("date.dat", NULL, size, buf);
+	read_both(path, &fast, &plain);
+	CU_ASSERT_EQUAL(fast.ret, 0);
+	CU_ASSERT_STRING_EQUAL(fast.reader, "libtracecmd");
+	CU_ASSERT_EQUAL(fast.events, whole.events);
+	CU_ASSERT_EQUAL(fast.damaged, 0);
+
+	/* CPU 0's pages are at 8192, 12288, 16384; the second record of the middle one */
+	CU_ASSERT_EQUAL_FATAL(buf[12288 + 16] & 31, 8);
+	CU_ASSERT_EQUAL_FATAL(buf[12340] & 31, 8);
+	buf[12340] &= ~31;
+	memset(buf + 12344, 0, 4);
+	path = make_file("date-page.dat", NULL, size, buf);
+	read_both(path, &fast, &plain);
+	CU_ASSERT_EQUAL(fast.ret, 0);
+	CU_ASSERT_EQUAL(plain.ret, 0);
+	CU_ASSERT_STRING_EQUAL(fast.reader, "libtracecmd");
+	CU_ASSERT_EQUAL(fast.damaged, 1);
+	CU_ASSERT_EQUAL(plain.damaged, 1);
+	CU_ASSERT_TRUE(fast.events > 0 && fast.events < whole.events);
+	CU_ASSERT_EQUAL(fast.events, plain.events);
+	expect_damage_reported(path, 1, 12288);
+
+	/* cut short in CPU 1's second page (at 24576): read by libtracecmd's loop too */
+	path = make_file("date-page-cut.dat", NULL, 24576 + 100, buf);
+	free(buf);
+	read_both(path, &fast, &plain);
+	CU_ASSERT_EQUAL(fast.ret, 0);
+	CU_ASSERT_STRING_EQUAL(fast.reader, "libtracecmd");
+	CU_ASSERT_TRUE(fast.truncated);
+	CU_ASSERT_TRUE(plain.truncated);
+	CU_ASSERT_EQUAL(fast.damaged, 1);
+	CU_ASSERT_EQUAL(plain.damaged, 1);
+	CU_ASSERT_EQUAL(fast.events, plain.events);
+}
+
+/*
  * A compressed chunk that cannot be decompressed (its zstd frame's magic
  * number zeroed): the walk a chunk at a time skips that chunk's pages, its
  * events lost, with a warning, and the findings suspected.  Through the
@@ -815,6 +871,8 @@ int main(void)
 		{ "an event whose length runs past its page", test_event_past_its_page },
 		{ "CPUs libtracecmd has no data of", test_cpus_without_data },
 		{ "damaged ring-buffer page", test_damaged_page },
+		{ "damaged middle page, read by libtracecmd's loop",
+		  test_damaged_page_libtracecmd_reads },
 		{ "damaged compressed chunk", test_damaged_chunk },
 		{ "damaged record", test_damaged_record },
 		{ "random bytes", test_random_bytes },
