@@ -118,7 +118,7 @@ int iorep_input_next_staged(struct iorep_input *in, const struct iorep_event **e
 
 /*
  * As iorep_input_next_staged(), but all that the reader's thread has handed
- * over and the caller has not taken yet, at once (a block of up to 4,096
+ * over and the caller has not taken yet, at once (a block of up to 1,024
  * events): the model then takes it in one loop, not a call through the
  * input per event.  *@b is valid until the next call.  Returns 1 (b->n is
  * at least 1), 0 at the end, or a negative IOREP_E* code.
