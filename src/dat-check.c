@@ -639,17 +639,18 @@ static int add_bad(struct iorep_dat_check *c, uint64_t page, uint64_t cpu)
 /*
  * The pages of one CPU, @n of them from @off, that libtraceevent's kbuffer
  * cannot walk (see iorep_kbuf_page_ok()), into w->c->bad in order.  All of
- * them with @full; otherwise the commit word of every page, and the records
- * only of the pages libtracecmd reads when it is asked for the CPU's first
- * and last record: from the first page to the first that holds a data
- * record, and from the last back to the last that does.  The kbuffer walk
- * checks every page as it comes to it.
+ * them with @full; otherwise only the pages libtracecmd reads when it is
+ * asked for the CPU's first and last record: from the first page to the
+ * first that holds a data record, and from the last back to the last that
+ * does.  The pages between are not touched: the kbuffer walk checks each
+ * as it comes to it, and when libtracecmd's loop reads them instead, the
+ * reader checks them all first (a full check).
  */
 static int scan_cpu(struct walk *w, const unsigned char *map, uint64_t off, uint64_t n,
 		    uint64_t cpu, bool full)
 {
 	uint64_t i, lo = n, hi = n;
-	bool data, ok;
+	bool data;
 	int ret;
 
 	/* the first page with a data record, and the last (none: every page is an end) */
@@ -664,14 +665,11 @@ static int scan_cpu(struct walk *w, const unsigned char *map, uint64_t off, uint
 		    data)
 			hi = i - 1;
 	for (i = 0; i < n; i++) {
-		const unsigned char *p = map + off + i * w->page_size;
-
-		if (full || i <= lo || i >= hi || lo == n)
-			ok = iorep_kbuf_page_ok(p, w->page_size, w->long_size, w->big_endian, NULL);
-		else
-			ok = iorep_kbuf_commit_ok(iorep_dat_num(p + 8, w->long_size, w->big_endian),
-						  w->page_size, w->long_size);
-		if (!ok && (ret = add_bad(w->c, off + i * w->page_size, cpu)) < 0)
+		if (!full && i > lo && i < hi)
+			i = hi;
+		if (!iorep_kbuf_page_ok(map + off + i * w->page_size, w->page_size, w->long_size,
+					w->big_endian, NULL) &&
+		    (ret = add_bad(w->c, off + i * w->page_size, cpu)) < 0)
 			return ret;
 	}
 	return 0;

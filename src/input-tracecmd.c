@@ -281,7 +281,8 @@ static void check_cpu_end(struct iorep_input *in, struct tracecmd_reader *tr, in
 static void damaged_pages(struct iorep_input *in, struct iorep_kbuf *k)
 {
 	iorep_input_damaged(in, k->damaged, k->damaged_at,
-			    "a ring-buffer page of CPU %d whose header or records cannot be right",
+			    "a ring-buffer page of CPU %d whose header or records cannot be right, "
+			    "read as empty",
 			    k->damaged_cpu);
 	k->damaged = 0;
 	iorep_input_damaged(in, k->zbad, k->zbad_at,

@@ -616,6 +616,27 @@ static void test_damaged_page(void)
 			      "empty (offset 16384)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(first, "findings are only suspected"));
 	expect_damage_reported(path, 1, 16384);
+
+	/*
+	 * the same in a page between a CPU's first and last (12288, in the 6.1
+	 * file): the walk, not the check before it, finds it, with the same words
+	 */
+	buf = load_whole(CORPUS "/6.1-dma-traffic.v6.dat", &size, &whole);
+	memcpy(buf + 12288 + 8, "\xff\xff\xff\x07\0\0\0\0", 8);
+	path = make_file("middle-page.dat", NULL, size, buf);
+	free(buf);
+	read_both(path, &fast, &plain);
+	CU_ASSERT_STRING_EQUAL(fast.reader, "kbuffer");
+	CU_ASSERT_EQUAL(fast.damaged, 1);
+	CU_ASSERT_EQUAL(plain.damaged, 1);
+	CU_ASSERT_TRUE(fast.events > 0 && fast.events < whole.events);
+	CU_ASSERT_EQUAL(fast.events, plain.events);
+	status = run_cli(path, &lines, first, sizeof(first));
+	CU_ASSERT_TRUE(status == 0 || status == 1);
+	CU_ASSERT_EQUAL(lines, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "whose header or records cannot be right, read as "
+					     "empty (offset 12288)"));
+	expect_damage_reported(path, 1, 12288);
 	/*
 	 * a v6 file whose CPU table is tagged "flyrecord\t": libtracecmd compares 9
 	 * bytes and reads the pages, dat-check.c compared 10 and did not check
