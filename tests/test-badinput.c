@@ -534,6 +534,25 @@ static void expect_damage_reported(const char *path, unsigned long count, unsign
 	free(s);
 }
 
+/*
+ * The command line on damaged @path: a report (exit 0 or 1) and one line on
+ * stderr, the warning that names the damage (@words) and says that the
+ * findings are only suspected.
+ */
+static void expect_one_warning(const char *path, const char *words)
+{
+	char first[1024];
+	int lines, status;
+
+	status = run_cli(path, &lines, first, sizeof(first));
+	CU_ASSERT_TRUE(status == 0 || status == 1);
+	CU_ASSERT_EQUAL(lines, 1);
+	if (!strstr(first, words))
+		fprintf(stderr, "first line: %s", first);
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, words));
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "findings are only suspected"));
+}
+
 /* Reads @path on the kbuffer path, then on the plain libtracecmd path. */
 static void read_both(const char *path, struct result *fast, struct result *plain)
 {
@@ -591,8 +610,6 @@ static void test_damaged_page(void)
 	long size;
 	unsigned char *buf = load_whole(CORPUS "/6.12-dma-traffic.v6.dat", &size, &whole);
 	const char *path;
-	char first[1024];
-	int lines, status;
 
 	/* CPU 0's pages start at 12288; the second one's commit word is at 16384 + 8 */
 	memcpy(buf + 16384 + 8, "\xff\xff\xff\x07\0\0\0\0", 8);
@@ -607,14 +624,9 @@ static void test_damaged_page(void)
 	/* that page's events, and only those, are lost, on both paths alike */
 	CU_ASSERT_TRUE(fast.events > 0 && fast.events < whole.events);
 	CU_ASSERT_EQUAL(fast.events, plain.events);
-	status = run_cli(path, &lines, first, sizeof(first));
-	CU_ASSERT_TRUE(status == 0 || status == 1);
-	CU_ASSERT_EQUAL(lines, 1);
-	CU_ASSERT_PTR_NOT_NULL(
-		strstr(first, "damaged data skipped 1 time, the first: a ring-buffer "
-			      "page of CPU 0 whose header or records cannot be right, read as "
-			      "empty (offset 16384)"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(first, "findings are only suspected"));
+	expect_one_warning(path, "damaged data skipped 1 time, the first: a ring-buffer page of "
+				 "CPU 0 whose header or records cannot be right, read as empty "
+				 "(offset 16384)");
 	expect_damage_reported(path, 1, 16384);
 
 	/*
@@ -631,11 +643,8 @@ static void test_damaged_page(void)
 	CU_ASSERT_EQUAL(plain.damaged, 1);
 	CU_ASSERT_TRUE(fast.events > 0 && fast.events < whole.events);
 	CU_ASSERT_EQUAL(fast.events, plain.events);
-	status = run_cli(path, &lines, first, sizeof(first));
-	CU_ASSERT_TRUE(status == 0 || status == 1);
-	CU_ASSERT_EQUAL(lines, 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(first, "whose header or records cannot be right, read as "
-					     "empty (offset 12288)"));
+	expect_one_warning(path, "whose header or records cannot be right, read as empty "
+				 "(offset 12288)");
 	expect_damage_reported(path, 1, 12288);
 	/*
 	 * a v6 file whose CPU table is tagged "flyrecord\t": libtracecmd compares 9
@@ -729,8 +738,7 @@ static void test_damaged_chunk(void)
 		IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/dma-traffic/trace.dat", &size, &whole);
 	uint32_t zsize0, size0, chunk1;
 	const char *path;
-	char first[1024], want[256];
-	int lines, status;
+	char want[256];
 
 	/* the chunk headers: compressed size, then decompressed size (little-endian) */
 	CU_ASSERT_EQUAL_FATAL(buf[cpu0] | buf[cpu0 + 1] << 8, 6);
@@ -748,17 +756,11 @@ static void test_damaged_chunk(void)
 	CU_ASSERT_TRUE(fast.events > 0 && fast.events < whole.events);
 	CU_ASSERT_EQUAL(plain.ret, -IOREP_ETRACEDAT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(plain.err, "libtracecmd cannot decompress its data"));
-	status = run_cli(path, &lines, first, sizeof(first));
-	CU_ASSERT_TRUE(status == 0 || status == 1);
-	CU_ASSERT_EQUAL(lines, 1);
 	snprintf(want, sizeof(want),
 		 "damaged data skipped 1 time, the first: a compressed chunk of CPU 0 that "
 		 "cannot be decompressed, at file offset %u (offset %u)",
 		 chunk1, 4096 + size0);
-	if (!strstr(first, want))
-		fprintf(stderr, "first line: %s", first);
-	CU_ASSERT_PTR_NOT_NULL(strstr(first, want));
-	CU_ASSERT_PTR_NOT_NULL(strstr(first, "findings are only suspected"));
+	expect_one_warning(path, want);
 	/* its first page's offset as libtracecmd numbers the records: one page, then chunk 0 */
 	expect_damage_reported(path, 1, 4096 + size0);
 }
@@ -774,8 +776,6 @@ static void test_damaged_record(void)
 	long size;
 	unsigned char *buf = load_whole(CORPUS "/6.1-boot.v6.dat", &size, &whole);
 	const char *path;
-	char first[1024];
-	int lines, status;
 
 	/* the first attach_device_to_domain: its header at 12844, its device's __data_loc at 12856 */
 	CU_ASSERT_EQUAL_FATAL(memcmp(buf + 12848, "\x7f\x04", 2), 0);
@@ -789,11 +789,8 @@ static void test_damaged_record(void)
 	CU_ASSERT_EQUAL(plain.damaged, 1);
 	CU_ASSERT_EQUAL(fast.events, whole.events - 1);
 	CU_ASSERT_EQUAL(plain.events, whole.events - 1);
-	status = run_cli(path, &lines, first, sizeof(first));
-	CU_ASSERT_TRUE(status == 0 || status == 1);
-	CU_ASSERT_EQUAL(lines, 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(first, "a record of attach_device_to_domain without the "
-					     "fields every one has (offset 12844)"));
+	expect_one_warning(path, "a record of attach_device_to_domain without the fields every "
+				 "one has (offset 12844)");
 	expect_damage_reported(path, 1, 12844);
 	/*
 	 * found by fuzzing: a page whose records turn to garbage at a length
