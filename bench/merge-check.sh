@@ -5,8 +5,8 @@
 #
 # Writes a gen-trace of 64 CPUs with --ties (one operation in four starts at
 # the nanosecond the last one ended, often on another CPU) into DIR and
-# checks that iommu-report's kbuffer walk, which scans the CPUs only when
-# another one's turn may have come, gives exactly the event stream of
+# checks that iommu-report's kbuffer walk, which merges the CPUs through a
+# heap by their next event's time, gives exactly the event stream of
 # libtracecmd's loop (IOREP_PLAIN_READ=1): every generated event, ties
 # broken lowest CPU first.  Exit status 0 when they agree.
 set -eu

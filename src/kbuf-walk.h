@@ -31,9 +31,10 @@ struct iorep_kbuf {
 	unsigned int page_size;
 	int ncpus;
 	struct kbuf_cpu *cpu;
-	/* the CPU of the last record, and while it is next without a scan (kbuf-walk.c) */
-	struct kbuf_cpu *run;
-	unsigned long long run_lt, run_le;
+	/* the CPUs with events left, a heap by their next event's time (kbuf-walk.c) */
+	struct kbuf_cpu **heap;
+	int nheap;
+	bool merging; /* the heap is built: from the first record on */
 	/* pages skipped because their header cannot be right: their events are lost */
 	uint64_t damaged;
 	uint64_t damaged_at; /* file offset of the first */
