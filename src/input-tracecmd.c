@@ -792,7 +792,7 @@ static struct tep_record *walk_record(struct tracecmd_reader *tr)
 
 	if (!iorep_kbuf_next(&tr->kbuf, &r))
 		return NULL;
-	memset(&tr->held, 0, sizeof(tr->held));
+	/* its other fields stay 0, as calloc() left them: nothing writes them */
 	tr->held.data = (void *)r.data;
 	tr->held.size = (int)r.size;
 	tr->held.ts = r.ts;
