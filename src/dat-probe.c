@@ -162,7 +162,7 @@ static void firsts(struct tracecmd_input *ih, struct shared *sh, uint32_t ncpus)
 	uint32_t cpu;
 
 	for (cpu = 0; cpu < ncpus; cpu++) {
-		/* the bound libtracecmd's own table has (see check_cpu_end()) */
+		/* the bound libtracecmd's own table has (see iorep_tracecmd_check_cpu_end()) */
 		if (tracecmd_get_cpu_file_size(ih, (int)cpu) < 0)
 			return;
 		r = tracecmd_read_cpu_first(ih, (int)cpu);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target: one event format, as the reader's tep_parse_event() hands it
- * to libtraceevent 1.7.1 (src/input-tracecmd.c), when the reader's check
+ * to libtraceevent 1.7.1 (src/tracecmd-open.c), when the reader's check
  * of an uncompressed file would not have refused it (src/dat-check.c,
  * iorep_dat_format_refusal(): the formats libtraceevent is known to crash
  * on), and through the format guard (src/fmt-guard.c).  tracedat reaches

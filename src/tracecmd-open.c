@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Opening a trace.dat for its reader (input-tracecmd.c): the damage
+ * libtracecmd does not survive, the probe child, the libtracecmd handle,
+ * whether the kbuffer walk or libtracecmd's loop reads the records, the
+ * events looked up; and the two libtraceevent functions defined here for
+ * libtracecmd to call.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <trace-cmd.h>
+
+#include "bytesrc.h"
+#include "dat-check.h"
+#include "dat-copy.h"
+#include "dat-probe.h"
+#include "fmt-guard.h"
+#include "input-local.h"
+#include "iorep-error.h"
+#include "kbuf-walk.h"
+#include "tep-decode.h"
+#include "tracecmd-extra.h"
+#include "tracecmd-reader.h"
+
+/*
+ * libtracecmd parses the kallsyms table of every trace.dat it opens
+ * (libtraceevent's tep_parse_kallsyms(): one sscanf() and an allocation per
+ * symbol, about 200,000 on a distribution kernel) and has no flag to skip
+ * it.  iommu-report never turns an address into a function name (no iommu
+ * or dma event prints one), so this definition, to which the dynamic linker
+ * binds libtracecmd's call in a program that links this reader, drops the
+ * table: opening the 6.12 vfio capture costs 0.03 s of CPU instead of 0.18.
+ * Programs without this reader (trace-cmd with our plugin) are untouched.
+ */
+int tep_parse_kallsyms(struct tep_handle *tep, const char *kallsyms)
+{
+	(void)tep;
+	(void)kallsyms;
+	return 0;
+}
+
+/*
+ * libtracecmd hands each event format to libtraceevent through
+ * tep_parse_event(), and libtraceevent 1.7.1 frees a token twice on some
+ * sizeof() forms (fmt-guard.c).  This definition, bound like the one above,
+ * gives it the format with those forms replaced by their values, in a copy:
+ * the same events, fields and print formats, on a sound heap.
+ */
+enum tep_errno tep_parse_event(struct tep_handle *tep, const char *buf, unsigned long size,
+			       const char *sys)
+{
+	struct tep_event *event = NULL;
+	enum tep_errno ret;
+	char *copy;
+
+	if (iorep_fmt_guard(buf, size, &copy) < 0)
+		return TEP_ERRNO__MEM_ALLOC_FAILED;
+	ret = tep_parse_format(tep, &event, copy ? copy : buf, size, sys);
+	free(copy);
+	return ret;
+}
+
+static int setup_events(struct iorep_input *in, struct tracecmd_reader *tr)
+{
+	const struct iorep_event_desc *d;
+	struct tep_event *event;
+	int t, i, id;
+
+	tr->max_id = -1;
+	for (t = 0; t < IOREP_EV_LOST; t++) {
+		d = iorep_event_desc(t);
+		event = tep_find_event_by_name(tr->tep, d->system, d->name);
+		if (!event)
+			continue;	/* not in this kernel: not supported here */
+		iorep_tep_dec_init(&tr->decs[tr->ndecs], t, event);
+		if (event->id > tr->max_id)
+			tr->max_id = event->id;
+		tr->ndecs++;
+		if (!strcmp(d->system, "iommu"))
+			in->formats_known = 1;
+	}
+	if (tr->max_id < 0)
+		return 0;
+	if (tr->max_id > 1 << 20)
+		return -IOREP_ELIMIT;
+	tr->by_id = malloc((tr->max_id + 1) * sizeof(*tr->by_id));
+	if (!tr->by_id)
+		return -IOREP_ENOMEM;
+	for (i = 0; i <= tr->max_id; i++)
+		tr->by_id[i] = -1;
+	for (i = 0; i < tr->ndecs; i++) {
+		event = tep_find_event_by_name(tr->tep, iorep_event_desc(tr->decs[i].type)->system,
+					       iorep_event_desc(tr->decs[i].type)->name);
+		id = event->id;
+		if (id >= 0)
+			tr->by_id[id] = (short)i;
+	}
+	return 0;
+}
+
+/* "Linux host 6.12.117+deb12-amd64 x86_64" (uname -a as recorded) -> the release. */
+static const char *kernel_release(struct iorep_input *in, const char *uname)
+{
+	const char *p = uname, *start;
+	int field;
+
+	if (!uname)
+		return NULL;
+	for (field = 0; field < 2; field++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return NULL;
+		while (*p == ' ')
+			p++;
+	}
+	for (start = p; *p && *p != ' '; p++)
+		;
+	return p > start ? iorep_strtab_intern(in->st, start, p - start) : NULL;
+}
+
+/*
+ * Opens a libtracecmd handle on @fd: its headers, and with @init its CPU
+ * data.  Returns NULL with *@init_failed set when the headers read but the
+ * CPU data did not.
+ */
+static struct tracecmd_input *open_handle(int fd, bool init, int *init_failed)
+{
+	struct tracecmd_input *h;
+	int saved[2], std, devnull, ret, own;
+	struct stat ours, its;
+	char path[64];
+
+	*init_failed = 0;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	/* the descriptor tracecmd_open_head() opens for itself: the lowest free one */
+	own = dup(fd);
+	if (own >= 0)
+		close(own);
+	h = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (!h || !init)
+		return h;
+	/*
+	 * libtracecmd 1.3.1 printf()s "File possibly truncated" to stdout and,
+	 * on CPU data it cannot map, perror()s to stderr, whatever the log
+	 * level: keep both out (an error is ours to say, in one line).
+	 */
+	fflush(stdout);
+	fflush(stderr);
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	for (std = 0; std < 2; std++) {
+		saved[std] = dup(std + 1);
+		if (saved[std] >= 0 && devnull >= 0)
+			dup2(devnull, std + 1);
+	}
+	ret = tracecmd_init_data(h);
+	fflush(stdout);
+	fflush(stderr);
+	for (std = 0; std < 2; std++) {
+		if (saved[std] >= 0 && devnull >= 0)
+			dup2(saved[std], std + 1);
+		if (saved[std] >= 0)
+			close(saved[std]);
+	}
+	if (devnull >= 0)
+		close(devnull);
+	if (ret < 0) {
+		/*
+		 * tracecmd_close() on a handle whose init failed crashes in
+		 * libtracecmd 1.3.1 (uninitialized lists), so the handle is
+		 * left behind: this happens once, on a damaged file.  Not its
+		 * descriptor, though, if it is the one it opened on @fd: a
+		 * process that reads many files (the fuzzer) would run out.
+		 */
+		if (own >= 0 && fstat(own, &its) == 0 && fstat(fd, &ours) == 0 &&
+		    its.st_dev == ours.st_dev && its.st_ino == ours.st_ino && own != fd)
+			close(own);
+		*init_failed = 1;
+		return NULL;
+	}
+	return h;
+}
+
+/* iorep_dat_check() of @fd (@size bytes), a refusal said as the reader's error. */
+static int dat_check(struct iorep_input *in, int fd, uint64_t size, bool full,
+		     struct iorep_dat_check *c)
+{
+	int ret = iorep_dat_check(fd, size, full, c);
+
+	if (ret == -1)
+		return iorep_input_error(in, -IOREP_ETRACEDAT,
+					 "trace.dat is damaged at offset %llu: %s",
+					 (unsigned long long)c->at, c->why);
+	if (ret < 0)
+		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
+	return ret;
+}
+
+/*
+ * The damage libtracecmd and libtraceevent do not survive (dat-check.c):
+ * a file refused with the reason, or its damaged ring-buffer pages blanked
+ * in a copy, which then replaces tr->fd, with a warning.  Every page's
+ * records are checked with @full (libtracecmd's loop reads them all), the
+ * pages libtracecmd reads for each CPU's first and last record otherwise.
+ */
+static int check_damage(struct iorep_input *in, struct tracecmd_reader *tr, bool full)
+{
+	struct iorep_dat_check c;
+	int ret, fd;
+
+	ret = dat_check(in, tr->fd, (uint64_t)tr->file_size, full, &c);
+	tr->cpus = c.cpus;
+	if (c.zcpu && !tr->zcpu) {
+		tr->zcpu = c.zcpu;
+		tr->nzcpu = c.nzcpu;
+		c.zcpu = NULL;
+	}
+	if (ret < 0 || !c.nbad)
+		goto out;
+	fd = iorep_dat_blank_copy(tr->fd, tr->file_size, &c);
+	if (fd < 0) {
+		ret = iorep_input_error(in, -IOREP_ETRACEDAT,
+					"trace.dat is damaged at offset %llu (a ring-buffer page "
+					"header), and no copy to read it around that can be made: %s",
+					(unsigned long long)c.bad[0], strerror(errno));
+		goto out;
+	}
+	close(tr->fd);
+	tr->fd = fd;
+	iorep_input_damaged(in, c.nbad, c.bad[0],
+			    "a ring-buffer page of CPU %d whose header or records cannot be right, "
+			    "read as empty",
+			    c.bad_cpu);
+out:
+	iorep_dat_check_release(&c);
+	return ret;
+}
+
+/*
+ * A compressed file's headers, which the child copied uncompressed into
+ * @fd: refused for the damage dat-check.c finds in them, as the whole copy
+ * would be, before libtracecmd reads them in this process.
+ */
+static int check_headers(struct iorep_input *in, int fd)
+{
+	struct iorep_dat_check c;
+	struct stat sb;
+	int ret;
+
+	if (fstat(fd, &sb) < 0 || !sb.st_size)
+		return 0;
+	ret = dat_check(in, fd, (uint64_t)sb.st_size, false, &c);
+	iorep_dat_check_release(&c);
+	return ret;
+}
+
+/*
+ * libtracecmd opens the file in a child process first (dat-probe.c), on
+ * both paths: a file it crashed on there is refused.  With @zcpu, the child
+ * finds each CPU's first and last records and copies the headers, checked
+ * here (2 is returned).  Otherwise a compressed file is read through the
+ * uncompressed copy the child made, which then replaces tr->fd; its damage
+ * is checked again, now that its pages and formats can be seen.
+ */
+static int probe_in_child(struct iorep_input *in, struct tracecmd_reader *tr,
+			  struct iorep_dat_zcpu *zcpu, uint32_t nzcpu)
+{
+	struct stat sb;
+	int ret, fd;
+
+	ret = iorep_dat_probe(tr->fd, tr->comp, sizeof(tr->comp), &fd, zcpu, nzcpu);
+	if (ret == 2) {
+		ret = check_headers(in, fd);
+		close(fd);
+		return ret < 0 ? ret : 2;
+	}
+	if (ret == -IOREP_ETRACEDAT && fd == 0)
+		return iorep_input_error(in, ret,
+					 "trace.dat is damaged or cut short at offset %lld "
+					 "(libtracecmd cannot decompress its data)",
+					 (long long)tr->file_size);
+	if (ret == -IOREP_ETRACEDAT && fd > 0)
+		return iorep_input_error(in, ret,
+					 "trace.dat is damaged: libtracecmd died of signal %d (%s) "
+					 "reading it",
+					 fd, strsignal(fd));
+	if (ret == -IOREP_ETRACEDAT)
+		return iorep_input_error(in, ret,
+					 "trace.dat is damaged: libtracecmd failed reading it "
+					 "(exit status %d)",
+					 -fd);
+	if (ret == -ETIMEDOUT)
+		return iorep_input_error(in, -IOREP_ETRACEDAT,
+					 "trace.dat not read: libtracecmd made no progress on it for "
+					 "%.1f s and was stopped (IOREP_PROBE_STALL_MS sets how long)",
+					 fd / 1000.0);
+	if (ret < 0 && zcpu)
+		return 0; /* no child here: the copy is tried next */
+	if (ret < 0) {
+		snprintf(in->note, sizeof(in->note),
+			 "no temporary file for an uncompressed copy (%s), so the compressed "
+			 "data is read in memory (slower, and memory grows with the file)",
+			 strerror(-ret));
+		return 0;
+	}
+	if (ret == 0)
+		return 0;
+	close(tr->fd);
+	tr->fd = fd;
+	if (fstat(fd, &sb) == 0)
+		tr->file_size = sb.st_size;
+	return check_damage(in, tr, tr->plain);
+}
+
+/*
+ * A compressed file read without a copy (kbuf-zdata.h): libtracecmd reads
+ * its headers only, and the kbuffer walk decompresses each CPU's chunks as
+ * it reaches them.  The child (dat-probe.c) first reads the file as
+ * libtracecmd's loop would, and says where each CPU's records start and
+ * end, which the walk must find too.  Returns 1 when set up (tr->handle,
+ * tr->kbuf), 0 when the file must be read through a copy, or an error.
+ */
+static int open_streamed(struct iorep_input *in, struct tracecmd_reader *tr)
+{
+	struct tracecmd_input *h;
+	int ret, init_failed;
+
+	ret = probe_in_child(in, tr, tr->zcpu, tr->nzcpu);
+	if (ret != 2)
+		return ret < 0 ? ret : 0;
+	h = open_handle(tr->fd, false, &init_failed);
+	if (!h)
+		return 0;
+	ret = 0;
+	if (tep_get_cpus(tracecmd_get_tep(h)) == (int)tr->nzcpu)
+		ret = iorep_kbuf_open_z(&tr->kbuf, h, tr->fd, tr->zcpu, (int)tr->nzcpu);
+	if (ret) {
+		tracecmd_close(h);
+		return ret < 0 ? iorep_input_error(in, ret, "%s", iorep_strerror(ret)) : 0;
+	}
+	tr->handle = h;
+	return 1;
+}
+
+/*
+ * When the walk does not apply (a timestamp libtracecmd converts),
+ * libtracecmd's loop reads every ring-buffer page of the file, not only
+ * the first and last of each CPU that were checked: every page is checked
+ * now, and with damage a new handle reads the copy it is blanked in.
+ */
+static int check_every_page(struct iorep_input *in, struct tracecmd_reader *tr)
+{
+	struct tracecmd_input *h;
+	int fd = tr->fd, ret, init_failed;
+
+	ret = check_damage(in, tr, true);
+	if (ret < 0 || tr->fd == fd)
+		return ret;
+	h = open_handle(tr->fd, true, &init_failed);
+	if (!h)
+		return iorep_input_error(in, -IOREP_ETRACEDAT,
+					 "trace.dat is damaged, and libtracecmd cannot read the copy "
+					 "its damaged ring-buffer pages are blanked in");
+	tracecmd_close(tr->handle);
+	tr->handle = h;
+	return 0;
+}
+
+int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
+{
+	struct tracecmd_reader *tr = calloc(1, sizeof(*tr));
+	int fd, cpu, ret, pad, n, v6, streamed, init_failed = 0;
+	/* libtracecmd's own loop, not the kbuffer walk: the reference the fast path is held to */
+	bool plain = getenv("IOREP_PLAIN_READ") != NULL;
+	char variant[64];
+	unsigned long ver;
+	struct stat sb;
+	const char *comp;
+
+	if (!tr) {
+		iorep_bytesrc_free(src->bs);
+		close(src->fd);
+		return -IOREP_ENOMEM;
+	}
+	in->priv = tr;
+	tr->fd = -1;
+	tr->plain = plain;
+	/* the version string after the magic: "6" */
+	v6 = src->firstlen >= IOREP_TRACEDAT_MAGIC_LEN + 2 &&
+	     !memcmp(src->first + IOREP_TRACEDAT_MAGIC_LEN, "6", 2);
+	if (src->regular && lseek(src->fd, 0, SEEK_SET) == 0) {
+		fd = src->fd;
+	} else {
+		/* stdin or a compressed file: libtracecmd needs to seek */
+		fd = iorep_input_spool(in, src);
+		close(src->fd);
+		if (fd < 0) {
+			iorep_bytesrc_free(src->bs);
+			return fd;
+		}
+	}
+	iorep_bytesrc_free(src->bs);
+	tr->fd = fd;
+	if (fstat(fd, &sb) == 0)
+		tr->file_size = sb.st_size;
+
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	ret = check_damage(in, tr, plain);
+	if (ret < 0)
+		return ret;
+	/* a compressed file: walked a chunk at a time, or else read through a copy */
+	streamed = tr->zcpu && !plain ? open_streamed(in, tr) : 0;
+	if (streamed < 0)
+		return streamed;
+	if (!streamed) {
+		ret = probe_in_child(in, tr, NULL, 0);
+		if (ret < 0)
+			return ret;
+		tr->handle = open_handle(tr->fd, true, &init_failed);
+	}
+	fd = tr->fd;
+	if (!tr->handle && init_failed && v6) {
+		/*
+		 * The headers are whole but the CPU data runs past the end: a
+		 * file cut short.  Read it from a copy padded with zeros (empty
+		 * ring-buffer pages) so that the events before the cut are used.
+		 * Only version 6 ends with its CPU data: a later version keeps
+		 * headers after it (what was cut cannot be read anyway), and
+		 * libtracecmd walks every section header to the end of the
+		 * file, which through a terabyte of zeros does not end.
+		 * libtracecmd's loop then reads every page: all are checked.
+		 */
+		ret = plain ? 0 : check_damage(in, tr, true);
+		if (ret < 0)
+			return ret;
+		fd = tr->fd;
+		pad = iorep_dat_pad_copy(fd, tr->file_size, &tr->cpus);
+		if (pad >= 0) {
+			tr->handle = open_handle(pad, true, &init_failed);
+			close(pad);
+		}
+		if (tr->handle)
+			iorep_input_truncated(in, tr->file_size,
+					      "trace.dat is cut short: its CPU data runs past the "
+					      "end of the file");
+	}
+	if (!tr->handle)
+		return iorep_input_error(in, -IOREP_ETRACEDAT,
+					 "trace.dat is damaged or cut short at offset %lld "
+					 "(libtracecmd cannot read its %s)",
+					 (long long)tr->file_size,
+					 init_failed ? "data" : "headers");
+	/* the kbuffer walk, unless the file is cut short, still compressed, or plain is set */
+	ret = streamed ? 0 : 1;
+	if (!streamed && !in->stats.truncated && !plain)
+		ret = iorep_kbuf_open(&tr->kbuf, tr->handle, tr->fd, tr->file_size);
+	if (ret < 0)
+		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
+	tr->fast = ret == 0;
+	if (!tr->fast && !plain && !in->stats.truncated) {
+		ret = check_every_page(in, tr);
+		if (ret < 0)
+			return ret;
+	}
+	tr->tep = tracecmd_get_tep(tr->handle);
+	ret = setup_events(in, tr);
+	if (ret < 0)
+		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
+	iorep_tep_common_init(&tr->common, tr->tep);
+	tr->ncpus = tep_get_cpus(tr->tep);
+	if (tr->ncpus < 0 || tr->ncpus > 1 << 16)
+		return iorep_input_error(in, -IOREP_ETRACEDAT, "trace.dat claims %d CPUs",
+					 tr->ncpus);
+	tr->head = calloc(tr->ncpus ? tr->ncpus : 1, sizeof(*tr->head));
+	tr->seen = calloc(tr->ncpus ? tr->ncpus : 1, sizeof(*tr->seen));
+	if (!tr->head || !tr->seen)
+		return -IOREP_ENOMEM;
+	if (tr->ncpus) {
+		ret = iorep_input_note_lost(in, tr->ncpus - 1, 0);
+		if (ret < 0)
+			return ret;
+	}
+	in->stats.reader = tr->fast ? "kbuffer" : "libtracecmd";
+	for (cpu = 0; !tr->fast && cpu < tr->ncpus; cpu++) {
+		tr->head[cpu] = tracecmd_read_cpu_first(tr->handle, cpu);
+		if (!tr->head[cpu])
+			iorep_tracecmd_check_cpu_end(in, tr, cpu);
+	}
+
+	ver = tracecmd_get_in_file_version(tr->handle);
+	comp = NULL;
+	tracecmd_get_file_compress_proto(tr->handle, &comp, NULL);
+	if (tr->comp[0])
+		comp = tr->comp;
+	n = snprintf(variant, sizeof(variant), "v%lu%s%s", ver, comp ? " " : "", comp ? comp : "");
+	in->info.variant = iorep_strtab_intern(in->st, variant, n < (int)sizeof(variant) ? n : 0);
+	in->info.kernel = kernel_release(in, tracecmd_get_uname(tr->handle));
+	in->info.pos_unit = "offset";
+	in->info.page_size = (uint32_t)tracecmd_page_size(tr->handle);
+	tr->page_size = in->info.page_size;
+	return 0;
+}

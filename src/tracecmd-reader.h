@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to the trace.dat reader: what opening the file (tracecmd-open.c)
+ * sets up and reading its records (input-tracecmd.c) uses.
+ */
+#ifndef IOREP_TRACECMD_READER_H
+#define IOREP_TRACECMD_READER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <trace-cmd.h>
+
+#include "dat-check.h"
+#include "input-local.h"
+#include "kbuf-walk.h"
+#include "tep-decode.h"
+
+struct gfp_name {
+	uint64_t value;
+	const char *name;	/* interned */
+};
+
+struct pid_comm {
+	int pid;	/* -1: empty slot */
+	const char *comm;
+};
+
+struct tracecmd_reader {
+	int fd;
+	struct tracecmd_input *handle;
+	struct tep_handle *tep;
+	int ncpus;
+	struct tep_record **head;	/* next record of each CPU */
+	unsigned long long *seen;	/* offset of each CPU's last record read, 0: none */
+	struct iorep_tep_dec decs[IOREP_EV_LOST];
+	int ndecs;
+	short *by_id;	/* event id -> index in decs, or -1 */
+	int max_id;
+	struct pid_comm *comms;
+	unsigned int ncomms, comms_cap;	/* open addressing, cap a power of two */
+	struct gfp_name *gfp_cache;
+	unsigned int ngfp;
+	struct tep_record *pending;	/* a record held back behind its drop marker */
+	uint64_t *u64s[2];
+	uint32_t cap64[2];
+	uint32_t *u32s;
+	uint32_t cap32;
+	off_t file_size;
+	struct iorep_dat_cpus cpus;	/* version 6: where its CPU data sizes are (dat-check.c) */
+	struct iorep_dat_zcpu *zcpu;	/* compressed: the top buffer's CPUs (dat-check.c) */
+	uint32_t nzcpu;
+	int fast;		/* records come from the kbuffer walk, not libtracecmd */
+	bool plain;		/* IOREP_PLAIN_READ: libtracecmd reads every record */
+	unsigned int page_size;	/* of the ring buffer, in the file header */
+	char comp[32];		/* the compression of the file read through a copy */
+	struct iorep_kbuf kbuf;
+	struct tep_record held;	/* the walk's current record */
+	struct iorep_strtab_cache names;	/* devices and drivers */
+	struct iorep_tep_common common;	/* where common_type and common_pid are */
+};
+
+/*
+ * Opens the trace.dat of @src for @in (iorep_input_ops.open), taking over
+ * src->fd and src->bs: in->priv becomes its struct tracecmd_reader, which
+ * the reader's close frees, even when this fails.  Returns 0 or -IOREP_E*
+ * (most failures said through iorep_input_error()).
+ */
+int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src);
+
+/*
+ * For when libtracecmd has no more records of @cpu (tracecmd_read_cpu_first()
+ * or tracecmd_read_data() returned NULL): says, as damage, when they ended
+ * short of its last record.  Returns nothing; reads tr->seen[@cpu].
+ */
+void iorep_tracecmd_check_cpu_end(struct iorep_input *in, struct tracecmd_reader *tr, int cpu);
+
+#endif
