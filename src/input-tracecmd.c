@@ -45,7 +45,7 @@ static int tracecmd_probe(const unsigned char *first, size_t len)
  * without a BUFFER option, a table of none); tracecmd_get_cpu_file_size()
  * checks the bound.
  */
-void iorep_tracecmd_check_cpu_end(struct iorep_input *in, struct tracecmd_reader *tr, int cpu)
+void iorep_tracecmd_check_cpu_end(struct iorep_input *in, struct iorep_tracecmd_reader *tr, int cpu)
 {
 	struct tep_record *last;
 
@@ -82,14 +82,14 @@ static void damaged_pages(struct iorep_input *in, struct iorep_kbuf *k)
 	k->zbad = 0;
 }
 
-static const char *comm_of(struct iorep_input *in, struct tracecmd_reader *tr, int pid)
+static const char *comm_of(struct iorep_input *in, struct iorep_tracecmd_reader *tr, int pid)
 {
 	unsigned int mask, i;
 	const char *c;
 
 	if (tr->ncomms * 2 >= tr->comms_cap) {
 		unsigned int cap = tr->comms_cap ? tr->comms_cap * 2 : 256, j;
-		struct pid_comm *n = malloc(cap * sizeof(*n));
+		struct iorep_pid_comm *n = malloc(cap * sizeof(*n));
 
 		if (!n)
 			return NULL;
@@ -125,11 +125,11 @@ static const char *comm_of(struct iorep_input *in, struct tracecmd_reader *tr, i
 static const char *gfp_name(void *ctx, const struct iorep_tep_dec *dec, uint64_t val)
 {
 	struct iorep_input *in = ctx;
-	struct tracecmd_reader *tr = in->priv;
+	struct iorep_tracecmd_reader *tr = in->priv;
 	char buf[512];
 	unsigned int i;
 	const char *name;
-	struct gfp_name *c;
+	struct iorep_gfp_name *c;
 	int n;
 
 	for (i = 0; i < tr->ngfp; i++)
@@ -152,7 +152,7 @@ static const char *gfp_name(void *ctx, const struct iorep_tep_dec *dec, uint64_t
 /* Makes room for @n elements in scratch array @which (0, 1: u64; 2: u32). */
 static void *scratch(void *ctx, int which, uint32_t n)
 {
-	struct tracecmd_reader *tr = ((struct iorep_input *)ctx)->priv;
+	struct iorep_tracecmd_reader *tr = ((struct iorep_input *)ctx)->priv;
 	void **p = which == 2 ? (void **)&tr->u32s : (void **)&tr->u64s[which];
 	uint32_t *cap = which == 2 ? &tr->cap32 : &tr->cap64[which];
 	size_t esz = which == 2 ? 4 : 8;
@@ -171,7 +171,7 @@ static void *scratch(void *ctx, int which, uint32_t n)
 static const char *intern(void *ctx, int id, const char *s, size_t len)
 {
 	struct iorep_input *in = ctx;
-	struct tracecmd_reader *tr = in->priv;
+	struct iorep_tracecmd_reader *tr = in->priv;
 
 	return iorep_strtab_intern_cached(in->st, &tr->names, s, len);
 }
@@ -203,7 +203,7 @@ static bool complete(const struct iorep_event *ev)
  * zeros after a cut): libtraceevent would read its type and pid past it,
  * and it is not one of ours.
  */
-static int record_type(const struct tracecmd_reader *tr, struct tep_record *rec)
+static int record_type(const struct iorep_tracecmd_reader *tr, struct tep_record *rec)
 {
 	const struct iorep_tep_common *c = &tr->common;
 
@@ -216,7 +216,7 @@ static int record_type(const struct tracecmd_reader *tr, struct tep_record *rec)
 }
 
 /* The record's pid, as tep_data_pid() reads it. */
-static int record_pid(const struct tracecmd_reader *tr, struct tep_record *rec)
+static int record_pid(const struct iorep_tracecmd_reader *tr, struct tep_record *rec)
 {
 	const struct iorep_tep_common *c = &tr->common;
 
@@ -227,7 +227,7 @@ static int record_pid(const struct tracecmd_reader *tr, struct tep_record *rec)
 }
 
 /* One record (from libtracecmd or the kbuffer walk) -> @ev: 0, 1 when damaged, or -IOREP_E*. */
-static int decode(struct iorep_input *in, struct tracecmd_reader *tr,
+static int decode(struct iorep_input *in, struct iorep_tracecmd_reader *tr,
 		  const struct iorep_tep_dec *dec, struct tep_record *rec, struct iorep_event *ev)
 {
 	const struct iorep_tep_sink sink = { intern, scratch, gfp_name, in };
@@ -256,7 +256,7 @@ static void lost_event(struct iorep_event *ev, const struct tep_record *rec)
 }
 
 /* The next record of the kbuffer walk, in tr->held, or NULL at the end. */
-static struct tep_record *walk_record(struct tracecmd_reader *tr)
+static struct tep_record *walk_record(struct iorep_tracecmd_reader *tr)
 {
 	struct iorep_kbuf_rec r;
 
@@ -282,7 +282,7 @@ static struct tep_record *walk_record(struct tracecmd_reader *tr)
  * record_size can wrap around).  The payload is cut at the page's end, as
  * the kbuffer walk cuts it.
  */
-static void bound_record(const struct tracecmd_reader *tr, struct tep_record *rec)
+static void bound_record(const struct iorep_tracecmd_reader *tr, struct tep_record *rec)
 {
 	unsigned long long index, hdr = 8, room, size = rec->size < 0 ? 0 : (unsigned)rec->size;
 
@@ -296,7 +296,8 @@ static void bound_record(const struct tracecmd_reader *tr, struct tep_record *re
 }
 
 /* The next record of all CPUs through libtracecmd, or NULL at the end. */
-static struct tep_record *libtracecmd_record(struct iorep_input *in, struct tracecmd_reader *tr)
+static struct tep_record *libtracecmd_record(struct iorep_input *in,
+					     struct iorep_tracecmd_reader *tr)
 {
 	struct tep_record *rec;
 	int cpu, best = -1;
@@ -316,7 +317,7 @@ static struct tep_record *libtracecmd_record(struct iorep_input *in, struct trac
 }
 
 /* Done with @rec: libtracecmd's records are freed, the walk's live in tr->held. */
-static void release(struct tracecmd_reader *tr, struct tep_record *rec)
+static void release(struct iorep_tracecmd_reader *tr, struct tep_record *rec)
 {
 	if (!tr->fast)
 		tracecmd_free_record(rec);
@@ -330,7 +331,7 @@ static void release(struct tracecmd_reader *tr, struct tep_record *rec)
  * (compressed data), a CPU that large may have been cut: say so, and the
  * findings become suspected, as with any input cut short.
  */
-static void check_2gib(struct iorep_input *in, struct tracecmd_reader *tr)
+static void check_2gib(struct iorep_input *in, struct iorep_tracecmd_reader *tr)
 {
 	long long size;
 	int cpu;
@@ -350,7 +351,7 @@ static void check_2gib(struct iorep_input *in, struct tracecmd_reader *tr)
 
 static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 {
-	struct tracecmd_reader *tr = in->priv;
+	struct iorep_tracecmd_reader *tr = in->priv;
 	struct tep_record *rec;
 	int id, ret;
 
@@ -395,7 +396,7 @@ static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 
 static void tracecmd_close_reader(struct iorep_input *in)
 {
-	struct tracecmd_reader *tr = in->priv;
+	struct iorep_tracecmd_reader *tr = in->priv;
 	int cpu;
 
 	if (!tr)
@@ -426,7 +427,7 @@ static void tracecmd_close_reader(struct iorep_input *in)
 
 static void tracecmd_progress(const struct iorep_input *in, uint64_t *done, uint64_t *total)
 {
-	const struct tracecmd_reader *tr = in->priv;
+	const struct iorep_tracecmd_reader *tr = in->priv;
 
 	if (tr->fast)
 		iorep_kbuf_progress(&tr->kbuf, done, total);

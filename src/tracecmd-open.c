@@ -68,7 +68,7 @@ enum tep_errno tep_parse_event(struct tep_handle *tep, const char *buf, unsigned
 	return ret;
 }
 
-static int setup_events(struct iorep_input *in, struct tracecmd_reader *tr)
+static int setup_events(struct iorep_input *in, struct iorep_tracecmd_reader *tr)
 {
 	const struct iorep_event_desc *d;
 	struct tep_event *event;
@@ -210,7 +210,7 @@ static int dat_check(struct iorep_input *in, int fd, uint64_t size, bool full,
  * records are checked with @full (libtracecmd's loop reads them all), the
  * pages libtracecmd reads for each CPU's first and last record otherwise.
  */
-static int check_damage(struct iorep_input *in, struct tracecmd_reader *tr, bool full)
+static int check_damage(struct iorep_input *in, struct iorep_tracecmd_reader *tr, bool full)
 {
 	struct iorep_dat_check c;
 	int ret, fd;
@@ -269,7 +269,7 @@ static int check_headers(struct iorep_input *in, int fd)
  * uncompressed copy the child made, which then replaces tr->fd; its damage
  * is checked again, now that its pages and formats can be seen.
  */
-static int probe_in_child(struct iorep_input *in, struct tracecmd_reader *tr,
+static int probe_in_child(struct iorep_input *in, struct iorep_tracecmd_reader *tr,
 			  struct iorep_dat_zcpu *zcpu, uint32_t nzcpu)
 {
 	struct stat sb;
@@ -327,7 +327,7 @@ static int probe_in_child(struct iorep_input *in, struct tracecmd_reader *tr,
  * end, which the walk must find too.  Returns 1 when set up (tr->handle,
  * tr->kbuf), 0 when the file must be read through a copy, or an error.
  */
-static int open_streamed(struct iorep_input *in, struct tracecmd_reader *tr)
+static int open_streamed(struct iorep_input *in, struct iorep_tracecmd_reader *tr)
 {
 	struct tracecmd_input *h;
 	int ret, init_failed;
@@ -355,7 +355,7 @@ static int open_streamed(struct iorep_input *in, struct tracecmd_reader *tr)
  * the first and last of each CPU that were checked: every page is checked
  * now, and with damage a new handle reads the copy it is blanked in.
  */
-static int check_every_page(struct iorep_input *in, struct tracecmd_reader *tr)
+static int check_every_page(struct iorep_input *in, struct iorep_tracecmd_reader *tr)
 {
 	struct tracecmd_input *h;
 	int fd = tr->fd, ret, init_failed;
@@ -375,7 +375,7 @@ static int check_every_page(struct iorep_input *in, struct tracecmd_reader *tr)
 
 int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
 {
-	struct tracecmd_reader *tr = calloc(1, sizeof(*tr));
+	struct iorep_tracecmd_reader *tr = calloc(1, sizeof(*tr));
 	int fd, cpu, ret, pad, n, v6, streamed, init_failed = 0;
 	/* libtracecmd's own loop, not the kbuffer walk: the reference the fast path is held to */
 	bool plain = getenv("IOREP_PLAIN_READ") != NULL;

@@ -17,17 +17,17 @@
 #include "kbuf-walk.h"
 #include "tep-decode.h"
 
-struct gfp_name {
+struct iorep_gfp_name {
 	uint64_t value;
 	const char *name;	/* interned */
 };
 
-struct pid_comm {
+struct iorep_pid_comm {
 	int pid;	/* -1: empty slot */
 	const char *comm;
 };
 
-struct tracecmd_reader {
+struct iorep_tracecmd_reader {
 	int fd;
 	struct tracecmd_input *handle;
 	struct tep_handle *tep;
@@ -38,9 +38,9 @@ struct tracecmd_reader {
 	int ndecs;
 	short *by_id;	/* event id -> index in decs, or -1 */
 	int max_id;
-	struct pid_comm *comms;
+	struct iorep_pid_comm *comms;
 	unsigned int ncomms, comms_cap;	/* open addressing, cap a power of two */
-	struct gfp_name *gfp_cache;
+	struct iorep_gfp_name *gfp_cache;
 	unsigned int ngfp;
 	struct tep_record *pending;	/* a record held back behind its drop marker */
 	uint64_t *u64s[2];
@@ -63,7 +63,7 @@ struct tracecmd_reader {
 
 /*
  * Opens the trace.dat of @src for @in (iorep_input_ops.open), taking over
- * src->fd and src->bs: in->priv becomes its struct tracecmd_reader, which
+ * src->fd and src->bs: in->priv becomes its struct iorep_tracecmd_reader, which
  * the reader's close frees, even when this fails.  Returns 0 or -IOREP_E*
  * (most failures said through iorep_input_error()).
  */
@@ -74,6 +74,7 @@ int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src);
  * or tracecmd_read_data() returned NULL): says, as damage, when they ended
  * short of its last record.  Returns nothing; reads tr->seen[@cpu].
  */
-void iorep_tracecmd_check_cpu_end(struct iorep_input *in, struct tracecmd_reader *tr, int cpu);
+void iorep_tracecmd_check_cpu_end(struct iorep_input *in, struct iorep_tracecmd_reader *tr,
+				  int cpu);
 
 #endif
