@@ -311,12 +311,14 @@ static void sift_down(struct iorep_kbuf *k, int i)
 	k->heap[i] = c;
 }
 
-/* The heap of the CPUs that have an event, before the first record. */
+/*
+ * The heap of the CPUs that have an event: before the first record (and
+ * after the last, when none has one left).
+ */
 static void start_merge(struct iorep_kbuf *k)
 {
 	int cpu, i;
 
-	k->merging = true;
 	k->nheap = 0;
 	for (cpu = 0; cpu < k->ncpus; cpu++)
 		if (k->cpu[cpu].data)
@@ -351,7 +353,7 @@ int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r)
 		if (k->nheap > 1 && (before(k->heap[1], k->heap[0]) ||
 				     (k->nheap > 2 && before(k->heap[2], k->heap[0]))))
 			sift_down(k, 0);
-	} else if (!k->merging) {
+	} else if (!k->nheap) {
 		start_merge(k);
 	}
 	k->last = best = k->nheap ? k->heap[0] : NULL;

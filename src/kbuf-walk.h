@@ -34,7 +34,6 @@ struct iorep_kbuf {
 	/* the CPUs with events left, a heap by their next event's time (kbuf-walk.c) */
 	struct kbuf_cpu **heap;
 	int nheap;
-	bool merging; /* the heap is built: from the first record on */
 	/* pages skipped because their header cannot be right: their events are lost */
 	uint64_t damaged;
 	uint64_t damaged_at; /* file offset of the first */
