@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * A walk over a trace.dat's headers and ring-buffer page headers before
+ * A walk over a trace.dat's headers and ring-buffer pages before
  * libtracecmd opens it: the damage that libtracecmd 1.3.1 and
  * libtraceevent 1.7.1 do not survive is refused here with a reason, or, for
- * page headers, reported so that the reader can blank those pages, instead
- * of a crash or a loop without end inside the libraries.
+ * pages, reported so that the reader can blank them, instead of a crash or
+ * a loop without end inside the libraries.
  *
  * Only what the libraries get wrong is checked, as found by fuzzing and by
  * damaging files (tests/fuzz/crashes/tracedat/ keeps one of each):

@@ -227,8 +227,9 @@ static int check_damage(struct iorep_input *in, struct iorep_tracecmd_reader *tr
 	fd = iorep_dat_blank_copy(tr->fd, tr->file_size, &c);
 	if (fd < 0) {
 		ret = iorep_input_error(in, -IOREP_ETRACEDAT,
-					"trace.dat is damaged at offset %llu (a ring-buffer page "
-					"header), and no copy to read it around that can be made: %s",
+					"trace.dat is damaged at offset %llu (a ring-buffer page whose "
+					"header or records cannot be right), and no copy to read it "
+					"around that can be made: %s",
 					(unsigned long long)c.bad[0], strerror(errno));
 		goto out;
 	}
