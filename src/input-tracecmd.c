@@ -258,18 +258,8 @@ static void lost_event(struct iorep_event *ev, const struct tep_record *rec)
 /* The next record of the kbuffer walk, in tr->held, or NULL at the end. */
 static struct tep_record *walk_record(struct iorep_tracecmd_reader *tr)
 {
-	struct iorep_kbuf_rec r;
-
-	if (!iorep_kbuf_next(&tr->kbuf, &r))
-		return NULL;
 	/* its other fields stay 0, as calloc() left them: nothing writes them */
-	tr->held.data = (void *)r.data;
-	tr->held.size = (int)r.size;
-	tr->held.ts = r.ts;
-	tr->held.offset = r.offset;
-	tr->held.cpu = r.cpu;
-	tr->held.missed_events = r.missed;
-	return &tr->held;
+	return iorep_kbuf_next(&tr->kbuf, &tr->held) ? &tr->held : NULL;
 }
 
 /*

@@ -338,7 +338,7 @@ static void advance(struct iorep_kbuf *k, struct kbuf_cpu *c)
 	}
 }
 
-int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r)
+int iorep_kbuf_next(struct iorep_kbuf *k, struct tep_record *rec)
 {
 	struct kbuf_cpu *best;
 	int size;
@@ -359,18 +359,19 @@ int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r)
 	k->last = best = k->nheap ? k->heap[0] : NULL;
 	if (!best)
 		return 0;
-	r->data = best->data;
+	rec->data = best->data;
 	/* a length word of 0 to 3 comes out negative: no payload, a damaged record */
 	size = kbuffer_event_size(best->kb);
-	r->size = size < 0 ? 0 : (unsigned int)size;
+	if (size < 0)
+		size = 0;
 	/* a damaged length must not reach past the page (or the mapping) */
-	if ((const unsigned char *)r->data + r->size > best->bytes + k->page_size)
-		r->size =
-			(unsigned int)(best->bytes + k->page_size - (const unsigned char *)r->data);
-	r->ts = best->ts;
-	r->offset = best->page + (uint64_t)kbuffer_curr_offset(best->kb);
-	r->cpu = (int)(best - k->cpu);
-	r->missed = best->missed;
+	if ((const unsigned char *)best->data + size > best->bytes + k->page_size)
+		size = (int)(best->bytes + k->page_size - (const unsigned char *)best->data);
+	rec->size = size;
+	rec->ts = best->ts;
+	rec->offset = best->page + (uint64_t)kbuffer_curr_offset(best->kb);
+	rec->cpu = (int)(best - k->cpu);
+	rec->missed_events = best->missed;
 	return 1;
 }
 

@@ -17,6 +17,7 @@
 
 struct tracecmd_input;
 struct tep_handle;
+struct tep_record;
 struct kbuf_cpu;
 struct iorep_dat_zcpu;
 struct iorep_zdata;
@@ -50,15 +51,6 @@ struct iorep_kbuf {
 	struct kbuf_cpu *last;
 };
 
-/* One record, valid until the next call (a compressed page is not kept longer). */
-struct iorep_kbuf_rec {
-	const void *data;
-	unsigned int size;
-	uint64_t ts;
-	uint64_t offset; /* in the file, as libtracecmd's record->offset */
-	int cpu;
-	long long missed; /* events dropped before it: > 0 count, -1 unknown, 0 none */
-};
 
 /*
  * Whether the commit word @word of a page (its low 27 bits the bytes of
@@ -111,8 +103,14 @@ int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_
 int iorep_kbuf_open_z(struct iorep_kbuf *k, struct tracecmd_input *h, int fd,
 		      const struct iorep_dat_zcpu *zcpu, int n);
 
-/* The next record of all CPUs in time order: 1, or 0 at the end. */
-int iorep_kbuf_next(struct iorep_kbuf *k, struct iorep_kbuf_rec *r);
+/*
+ * The next record of all CPUs in time order, into @rec's data, size, ts,
+ * offset (in the file, as libtracecmd's), cpu and missed_events (> 0 a
+ * count, -1 unknown, 0 none); its other fields are left alone.  1, or 0 at
+ * the end.  The data stays valid until the next call (a compressed page is
+ * not kept longer).
+ */
+int iorep_kbuf_next(struct iorep_kbuf *k, struct tep_record *rec);
 
 /* Bytes of CPU data walked so far, and in all. */
 void iorep_kbuf_progress(const struct iorep_kbuf *k, uint64_t *done, uint64_t *total);
