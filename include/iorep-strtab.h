@@ -25,16 +25,18 @@ void iorep_strtab_free(struct iorep_strtab *st);
 const char *iorep_strtab_intern(struct iorep_strtab *st, const char *s, size_t len);
 
 /*
- * The last few strings one caller interned, found again without the table's
- * lock or hash: a reader interns a device name or a comm per event, and they
- * repeat.  Zero-initialize; one per thread.
+ * Strings one caller interned, found again without the table's lock or hash:
+ * a reader interns a device name or a comm per event, and they repeat.  A
+ * string has one place, picked from its length and last 8 bytes, and takes
+ * it from the one there before.  Zero-initialize; one per thread.
  */
-#define IOREP_STRTAB_CACHE 8
+#define IOREP_STRTAB_CACHE_BITS 6
 struct iorep_strtab_cache {
-	const char *str[IOREP_STRTAB_CACHE];
-	uint64_t tail[IOREP_STRTAB_CACHE]; /* the last 8 bytes: names differ at their end */
-	uint32_t len[IOREP_STRTAB_CACHE];
-	unsigned int next;
+	struct {
+		const char *str;
+		uint64_t head, tail; /* the first and last 8 bytes (fewer: zero-padded) */
+		size_t len;
+	} e[1u << IOREP_STRTAB_CACHE_BITS];
 };
 
 /* As iorep_strtab_intern(), through @c. */

@@ -171,32 +171,39 @@ const char *iorep_strtab_intern(struct iorep_strtab *st, const char *s, size_t l
 	return ret;
 }
 
-/* The last (up to) 8 bytes of @s: device names share their start ("0000:00:"). */
-static uint64_t strtab_tail(const char *s, size_t len)
+/* The first and last (up to) 8 bytes of @s: device names share their start ("0000:00:"). */
+static void strtab_ends(const char *s, size_t len, uint64_t *head, uint64_t *tail)
 {
-	uint64_t t = 0;
-
-	memcpy(&t, s + (len > 8 ? len - 8 : 0), len > 8 ? 8 : len);
-	return t;
+	/* two loads of 8 bytes; a byte at a time only for a short string */
+	if (len >= 8) {
+		memcpy(head, s, 8);
+		memcpy(tail, s + len - 8, 8);
+		return;
+	}
+	*head = 0;
+	memcpy(head, s, len);
+	*tail = *head;
 }
 
 const char *iorep_strtab_intern_cached(struct iorep_strtab *st, struct iorep_strtab_cache *c,
 				       const char *s, size_t len)
 {
-	uint64_t tail = strtab_tail(s, len);
-	const char *ret;
+	uint64_t head, tail;
 	unsigned int i;
+	const char *ret;
 
-	for (i = 0; i < IOREP_STRTAB_CACHE; i++)
-		if (c->tail[i] == tail && c->len[i] == len && c->str[i] &&
-		    !memcmp(c->str[i], s, len))
-			return c->str[i];
+	strtab_ends(s, len, &head, &tail);
+	i = (unsigned int)(((tail ^ len) * 0x9e3779b97f4a7c15ull) >> (64 - IOREP_STRTAB_CACHE_BITS));
+	/* up to 16 bytes, the two words are the whole string */
+	if (c->e[i].str && c->e[i].tail == tail && c->e[i].head == head && c->e[i].len == len &&
+	    (len <= 16 || !memcmp(c->e[i].str + 8, s + 8, len - 16)))
+		return c->e[i].str;
 	ret = iorep_strtab_intern(st, s, len);
 	if (ret) {
-		i = c->next++ % IOREP_STRTAB_CACHE;
-		c->str[i] = ret;
-		c->tail[i] = tail;
-		c->len[i] = (uint32_t)len;
+		c->e[i].str = ret;
+		c->e[i].head = head;
+		c->e[i].tail = tail;
+		c->e[i].len = len;
 	}
 	return ret;
 }
