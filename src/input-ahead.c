@@ -222,10 +222,32 @@ static void *reader_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * The note's fields before its map, which the stage has just written one
+ * by one: copied a word at a time.  A copy by 16-byte loads (what the
+ * compiler makes of memcpy() or an assignment) spans two of those stores
+ * and waits for them to reach the cache, since it cannot be forwarded from
+ * the store buffer: perf put 56% of this function's samples on two such
+ * loads.  The volatile keeps the compiler from merging the loads again.
+ */
+static void copy_note_head(struct iorep_stage_note *dst, const struct iorep_stage_note *src)
+{
+	typedef uint64_t word __attribute__((may_alias));
+	const volatile word *s = (const volatile word *)(const void *)src;
+	word *d = (word *)(void *)dst;
+	unsigned int i;
+
+	_Static_assert(offsetof(struct iorep_stage_note, map) % sizeof(word) == 0,
+		       "a note's head is a whole number of words");
+	for (i = 0; i < offsetof(struct iorep_stage_note, map) / sizeof(word); i++)
+		d[i] = s[i];
+}
+
 static int emit_into_block(void *ctx, const struct iorep_event *ev,
 			   const struct iorep_stage_note *note)
 {
 	struct ahead_out *o = ctx;
+	struct iorep_stage_note *dst;
 	int ret;
 
 	if (ev) {
@@ -233,11 +255,12 @@ static int emit_into_block(void *ctx, const struct iorep_event *ev,
 		if (ret < 0)
 			return ret;
 		o->b->nev++;
-		/* the note's map is not read with an event: not copied */
-		memcpy(&o->b->notes[o->b->n], note, offsetof(struct iorep_stage_note, map));
-	} else {
-		o->b->notes[o->b->n] = *note;
 	}
+	dst = &o->b->notes[o->b->n];
+	copy_note_head(dst, note);
+	/* the note's map is not read with an event: not copied */
+	if (!ev)
+		dst->map = note->map;
 	return count_in(o);
 }
 
