@@ -43,20 +43,29 @@ struct iorep_mapev {
 	uint64_t unmapped_size;
 };
 
+/*
+ * @ev was most often just written, field by field, by a reader: each field
+ * is read on its own (volatile), as wide as it was stored.  The compiler
+ * would otherwise read two at a time with one 16-byte load, which cannot be
+ * forwarded from two stores still on their way to the cache and waits for
+ * them (perf: 59% of the attribution stage's hold() on one such load).
+ */
 static inline void iorep_mapev_of(struct iorep_mapev *mv, const struct iorep_event *ev)
 {
+	const volatile struct iorep_event *v = ev;
+
 	*mv = (struct iorep_mapev){
-		.type = ev->type,
-		.cpu = ev->cpu,
-		.pid = ev->pid,
-		.have = ev->have,
-		.ts = ev->ts,
-		.pos = ev->pos,
-		.comm = ev->comm,
-		.iova = ev->iova,
-		.paddr = ev->paddr,
-		.size = ev->size,
-		.unmapped_size = ev->unmapped_size,
+		.type = v->type,
+		.cpu = v->cpu,
+		.pid = v->pid,
+		.have = v->have,
+		.ts = v->ts,
+		.pos = v->pos,
+		.comm = v->comm,
+		.iova = v->iova,
+		.paddr = v->paddr,
+		.size = v->size,
+		.unmapped_size = v->unmapped_size,
 	};
 }
 
