@@ -268,26 +268,45 @@ static void child(int fd, int copy, struct shared *sh, uint32_t ncpus, pid_t par
 	sh->status = COPY_MADE;
 }
 
-/*
- * Whether the header of the trace.dat in @fd names a compression: version 7
- * and later have its name after the page size ("none" when there is none).
- * A file too damaged to tell is left to libtracecmd, in the child.
- */
-static bool maybe_compressed(int fd)
+int iorep_dat_compression(int fd, char *name, size_t name_len, char *version, size_t version_len,
+			  size_t *offset)
 {
-	char head[64];
+	char head[128];
 	ssize_t n = pread(fd, head, sizeof(head) - 1, 0);
-	size_t at;
+	size_t at, nl, vl;
 
 	if (n < 12)
-		return false;
+		return 0;
 	head[n] = '\0';
 	/* the magic (10 bytes), then the version as a string */
 	if (strtoul(head + 10, NULL, 10) < 7)
-		return false;
+		return 0;
 	/* its NUL, endianness, long size and page size: 1 + 1 + 1 + 4 bytes */
 	at = 10 + strlen(head + 10) + 7;
-	return at >= (size_t)n || strcmp(head + at, "none") != 0;
+	if (at >= (size_t)n)
+		return -1;
+	nl = strlen(head + at);
+	if (at + nl + 1 >= (size_t)n)
+		return -1;
+	vl = strlen(head + at + nl + 1);
+	if (at + nl + 1 + vl >= (size_t)n || !nl || nl >= name_len || vl >= version_len)
+		return -1;
+	memcpy(name, head + at, nl + 1);
+	memcpy(version, head + at + nl + 1, vl + 1);
+	*offset = at;
+	return strcmp(name, "none") != 0;
+}
+
+/*
+ * Whether the header of the trace.dat in @fd names a compression.  A file
+ * too damaged to tell is left to libtracecmd, in the child.
+ */
+static bool maybe_compressed(int fd)
+{
+	char name[64], version[64];
+	size_t at;
+
+	return iorep_dat_compression(fd, name, sizeof(name), version, sizeof(version), &at) != 0;
 }
 
 /* The child's allowance without progress: IOREP_PROBE_STALL_MS, or 30 s. */

@@ -37,4 +37,16 @@ struct iorep_dat_zcpu;
 int iorep_dat_probe(int fd, char *comp, size_t len, int *out, struct iorep_dat_zcpu *zcpu,
 		    uint32_t nzcpu);
 
+/*
+ * The compression the header of the trace.dat in @fd names, and its
+ * version: version 7 and later have them after the page size ("none" when
+ * there is none).  Returns 1 with @name and @version filled in (each up to
+ * its @..._len bytes with its NUL) and the name's file offset in *@offset;
+ * 0 for a file before version 7, or one that names "none" (then filled in
+ * too); -1 when the header is too short or damaged to tell, or a name is
+ * longer than its buffer.
+ */
+int iorep_dat_compression(int fd, char *name, size_t name_len, char *version, size_t version_len,
+			  size_t *offset);
+
 #endif

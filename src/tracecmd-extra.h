@@ -7,6 +7,7 @@
 #ifndef IOREP_TRACECMD_EXTRA_H
 #define IOREP_TRACECMD_EXTRA_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct tracecmd_input;
@@ -53,5 +54,13 @@ int tracecmd_load_chunks_info(struct tracecmd_compression *handle,
 			      struct tracecmd_compress_chunk **chunks_info);
 int tracecmd_uncompress_chunk(struct tracecmd_compression *handle,
 			      struct tracecmd_compress_chunk *chunk, char *data);
+
+/*
+ * Whether this libtracecmd decompresses @name (the version is not looked
+ * at); and the names and versions of all it does, NULL-ended arrays of its
+ * own strings (the arrays are the caller's to free): their count, or -1.
+ */
+bool tracecmd_compress_is_supported(const char *name, const char *version);
+int tracecmd_compress_protos_get(char ***names, char ***versions);
 
 #endif

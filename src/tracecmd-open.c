@@ -263,6 +263,35 @@ static int check_headers(struct iorep_input *in, int fd)
 }
 
 /*
+ * A version 7 file compressed with what this libtracecmd cannot decompress
+ * (Debian 12's knows zstd only, while trace-cmd may be built with zlib too):
+ * said as such, not as the damage libtracecmd would make of it.
+ */
+static int refuse_compression(struct iorep_input *in, int fd)
+{
+	char name[64], version[64], known[128] = "";
+	char **names = NULL, **versions = NULL;
+	size_t len = 0, at;
+	int i, n;
+
+	if (iorep_dat_compression(fd, name, sizeof(name), version, sizeof(version), &at) != 1 ||
+	    tracecmd_compress_is_supported(name, version))
+		return 0;
+	n = tracecmd_compress_protos_get(&names, &versions);
+	for (i = 0; i < n && names[i] && len < sizeof(known); i++)
+		len += (size_t)snprintf(known + len, sizeof(known) - len, "%s%s", i ? ", " : "",
+					names[i]);
+	if (n > 0) {
+		free(names);
+		free(versions);
+	}
+	return iorep_input_error(in, -IOREP_ETRACEDAT,
+				 "trace.dat is compressed with %s %s (its header, offset %zu), "
+				 "which this libtracecmd cannot decompress (it knows: %s)",
+				 name, version, at, *known ? known : "none");
+}
+
+/*
  * libtracecmd opens the file in a child process first (dat-probe.c), on
  * both paths: a file it crashed on there is refused.  With @zcpu, the child
  * finds each CPU's first and last records and copies the headers, checked
@@ -413,6 +442,9 @@ int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
 		tr->file_size = sb.st_size;
 
 	tracecmd_set_loglevel(TEP_LOG_NONE);
+	ret = refuse_compression(in, fd);
+	if (ret < 0)
+		return ret;
 	ret = check_damage(in, tr, plain);
 	if (ret < 0)
 		return ret;

@@ -18,6 +18,7 @@
 
 #include "iorep-error.h"
 #include "iorep-input.h"
+#include "tracecmd-extra.h"
 #include "test-util.h"
 
 #define DEFECTS IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/defects"
@@ -319,6 +320,37 @@ static void test_v7_copy_without_room(void)
  * Headers libtracecmd 1.3.1 would loop on, or read or write past its
  * buffers on: refused before it sees them (src/dat-check.c).
  */
+/*
+ * A version 7 file compressed with what this libtracecmd cannot decompress:
+ * Debian 12's has zstd only, while trace-cmd may be built with zlib too.
+ * The 6.12 defects capture (zstd) with another name in its header.
+ */
+static void test_dat_unknown_compression(void)
+{
+	static const char *const names[] = {"zlib", "brot"};
+	char words[128];
+	size_t len, i;
+	char *data = iorep_test_slurp(DEFECTS "/trace.dat", &len), *at;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	CU_ASSERT_FATAL(len > 64);
+	/* the name follows the magic, "7", endianness, long and page size: offset 18 */
+	at = data + 18;
+	CU_ASSERT_FATAL(!memcmp(at, "zstd", 5));
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (tracecmd_compress_is_supported(names[i], NULL))
+			continue; /* a libtracecmd built with it */
+		memcpy(at, names[i], 4);
+		snprintf(words, sizeof(words),
+			 "compressed with %s 1.5.4 (its header, offset 18), which this "
+			 "libtracecmd cannot decompress (it knows: ",
+			 names[i]);
+		expect_error_both(make_file("unknown-compression.dat", NULL, (long)len, data),
+				  -IOREP_ETRACEDAT, words);
+	}
+	free(data);
+}
+
 static void test_dat_headers_refused(void)
 {
 	expect_error(CRASHES "/libtracecmd-option-sections-loop.v7.dat", -IOREP_ETRACEDAT,
@@ -885,6 +917,8 @@ int main(void)
 		{ "trace.dat whose data libtracecmd cannot read: no descriptor left",
 		  test_dat_init_failed_no_fd_left },
 		{ "trace.dat headers libtracecmd cannot survive", test_dat_headers_refused },
+		{ "trace.dat compressed with what libtracecmd does not know",
+		  test_dat_unknown_compression },
 		{ "trace.dat options libtracecmd cannot survive", test_dat_options_refused },
 		{ "an event whose length runs past its page", test_event_past_its_page },
 		{ "CPUs libtracecmd has no data of", test_cpus_without_data },
