@@ -41,7 +41,8 @@ struct iorep_input_stats {
 	/* a file cut short: where, and what the reader said */
 	bool truncated;
 	uint64_t truncated_at;
-	/* damaged data the reader skipped (trace.dat ring-buffer pages): how often, the first where */
+	/* damaged data the reader skipped (trace.dat ring-buffer pages): how often, the
+	 * first in the input where (its lowest offset or line) */
 	uint64_t damaged;
 	uint64_t damaged_at;
 };

@@ -80,7 +80,10 @@ void iorep_input_truncated(struct iorep_input *in, unsigned long long pos, const
 
 /*
  * Records @count pieces of damaged data the reader had to skip (their events
- * are lost), the first at @pos; the first call's reason is the one kept.
+ * are lost), the first at @pos.  The reason kept is the one of the lowest
+ * @pos: the first damage in the input, even when it is found after another
+ * (a CPU's end pages are checked before its middle ones, and the CPUs are
+ * read in time order).
  */
 void iorep_input_damaged(struct iorep_input *in, uint64_t count, unsigned long long pos,
 			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));

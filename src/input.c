@@ -61,7 +61,8 @@ void iorep_input_damaged(struct iorep_input *in, uint64_t count, unsigned long l
 
 	if (!count)
 		return;
-	if (!in->stats.damaged) {
+	/* the first in the input, whichever order the reader met them in */
+	if (!in->stats.damaged || pos < in->stats.damaged_at) {
 		in->stats.damaged_at = pos;
 		va_start(ap, fmt);
 		vsnprintf(in->damage, sizeof(in->damage), fmt, ap);

@@ -38,7 +38,7 @@ static const unsigned char *page_bytes(struct iorep_kbuf *k, struct kbuf_cpu *c)
 		return k->map + c->page;
 	bad = c->z->bad;
 	p = iorep_zdata_page(c->z, c->page - c->start);
-	if (c->z->bad != bad && !k->zbad++) {
+	if (c->z->bad != bad && (!k->zbad++ || c->page < k->zbad_at)) {
 		k->zbad_at = c->page;
 		k->zbad_file = c->z->bad_at;
 		k->zbad_cpu = (int)(c - k->cpu);
@@ -132,8 +132,8 @@ static void load(struct iorep_kbuf *k, struct kbuf_cpu *c)
 			continue; /* its chunk's: counted in k->zbad */
 		if (!iorep_kbuf_page_ok(p, k->page_size, k->long_size, k->big_endian, NULL) ||
 		    kbuffer_load_subbuffer(c->kb, p) < 0) {
-			/* a damaged page: its events cannot be found */
-			if (!k->damaged++) {
+			/* a damaged page: its events are lost; the first in the file is said */
+			if (!k->damaged++ || c->page < k->damaged_at) {
 				k->damaged_at = c->page;
 				k->damaged_cpu = (int)(c - k->cpu);
 			}

@@ -37,14 +37,14 @@ struct iorep_kbuf {
 	int nheap;
 	/* pages skipped because their header cannot be right: their events are lost */
 	uint64_t damaged;
-	uint64_t damaged_at; /* file offset of the first */
+	uint64_t damaged_at; /* file offset of the first in the file */
 	int damaged_cpu;
 	/* compressed data: each CPU's chunks (NULL: the file is mapped) */
 	struct iorep_zdata *z;
 	struct tracecmd_compression *comp; /* the decompression context they share */
 	/* chunks that could not be decompressed: their pages' events are lost */
 	uint64_t zbad;
-	uint64_t zbad_at;   /* offset of the first's first page, as the records' */
+	uint64_t zbad_at;   /* offset of the first's first page, as the records' (the lowest) */
 	uint64_t zbad_file; /* its offset in the file */
 	int zbad_cpu;
 	/* the CPU of the record returned last, moved on at the next call */

@@ -754,6 +754,46 @@ static void test_damaged_page_libtracecmd_reads(void)
 }
 
 /*
+ * Damage in a middle page of each CPU: CPU 0's at 12288 and CPU 1's at
+ * 24576, whose events come first in time (from 16.031 s, against 16.093 s),
+ * so the walk meets it first.  The damage reported first is the one first
+ * in the file, at 12288, on every path: the walk, libtracecmd's loop (the
+ * plain path, and a file with a DATE option, which the walk does not read).
+ * The walk said 24576 before.
+ */
+static void test_damage_first_in_file(void)
+{
+	struct result whole, fast, plain;
+	long size;
+	unsigned char *buf = load_whole(CORPUS "/6.1-dma-traffic.v6.dat", &size, &whole);
+	const char *path;
+	int date;
+
+	memcpy(buf + 12288 + 8, "\xff\xff\xff\x07\0\0\0\0", 8);
+	memcpy(buf + 24576 + 8, "\xff\xff\xff\x07\0\0\0\0", 8);
+	for (date = 0; date < 2; date++) {
+		if (date) {
+			/* the VERSION option (9, 21 bytes) becomes a DATE (1) of 0x10 */
+			memset(buf + 4758, 0, 6 + 21);
+			memcpy(buf + 4758, "\x01\0\x15\0\0\0" "0x10", 10);
+		}
+		path = make_file("two-pages.dat", NULL, size, buf);
+		read_both(path, &fast, &plain);
+		CU_ASSERT_EQUAL(fast.ret, 0);
+		CU_ASSERT_STRING_EQUAL(fast.reader, date ? "libtracecmd" : "kbuffer");
+		CU_ASSERT_EQUAL(fast.damaged, 2);
+		CU_ASSERT_EQUAL(plain.damaged, 2);
+		CU_ASSERT_TRUE(fast.events > 0 && fast.events < whole.events);
+		CU_ASSERT_EQUAL(fast.events, plain.events);
+		expect_damage_reported(path, 2, 12288);
+		setenv("IOREP_PLAIN_READ", "1", 1);
+		expect_damage_reported(path, 2, 12288);
+		unsetenv("IOREP_PLAIN_READ");
+	}
+	free(buf);
+}
+
+/*
  * A compressed chunk that cannot be decompressed (its zstd frame's magic
  * number zeroed): the walk a chunk at a time skips that chunk's pages, its
  * events lost, with a warning, and the findings suspected.  Through the
@@ -925,6 +965,8 @@ int main(void)
 		{ "damaged ring-buffer page", test_damaged_page },
 		{ "damaged middle page, read by libtracecmd's loop",
 		  test_damaged_page_libtracecmd_reads },
+		{ "damage in two CPUs' pages: the first in the file is reported",
+		  test_damage_first_in_file },
 		{ "damaged compressed chunk", test_damaged_chunk },
 		{ "damaged record", test_damaged_record },
 		{ "random bytes", test_random_bytes },
