@@ -174,15 +174,20 @@ const char *iorep_strtab_intern(struct iorep_strtab *st, const char *s, size_t l
 /* The first and last (up to) 8 bytes of @s: device names share their start ("0000:00:"). */
 static void strtab_ends(const char *s, size_t len, uint64_t *head, uint64_t *tail)
 {
-	/* two loads of 8 bytes; a byte at a time only for a short string */
+	uint64_t w = 0;
+	size_t i;
+
+	/* two loads of 8 bytes; a byte at a time only for a short string (a comm) */
 	if (len >= 8) {
 		memcpy(head, s, 8);
 		memcpy(tail, s + len - 8, 8);
 		return;
 	}
-	*head = 0;
-	memcpy(head, s, len);
-	*tail = *head;
+	/* in a register: a word read back from the bytes just stored would wait for them */
+	for (i = 0; i < len; i++)
+		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	*head = w;
+	*tail = w;
 }
 
 const char *iorep_strtab_intern_cached(struct iorep_strtab *st, struct iorep_strtab_cache *c,
