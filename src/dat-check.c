@@ -284,6 +284,8 @@ static int options(struct walk *w, uint64_t off, uint64_t *next)
 		}
 		if (id == IOREP_OPT_TRACECLOCK)
 			w->clock_list = true;
+		if (id == IOREP_OPT_TSC2NSEC || id == IOREP_OPT_TIME_SHIFT)
+			w->c->ts_scaled = true;
 		if (id == IOREP_OPT_CPUCOUNT && size >= 4 && num(w, off + 6, 4, &w->cpucount))
 			w->cpucount_set = true;
 		if (w->v7 && id == IOREP_OPT_BUFFER && (ret = buffer_option(w, off + 6, size)) < 0)

@@ -36,6 +36,12 @@ struct iorep_dat_check {
 	unsigned int long_size; /* of their commit word */
 	bool big_endian;
 	struct iorep_dat_cpus cpus;
+	/*
+	 * a TSC2NSEC or TIME_SHIFT option: libtracecmd scales the timestamps, or
+	 * (a guest's file) shifts them by offsets that change along the trace;
+	 * otherwise it only adds one offset to them (DATE, OFFSET)
+	 */
+	bool ts_scaled;
 	/* version 7 with compressed CPU data: the top buffer's CPUs, NULL otherwise */
 	struct iorep_dat_zcpu *zcpu;
 	uint32_t nzcpu;

@@ -150,10 +150,23 @@ static void load(struct iorep_kbuf *k, struct kbuf_cpu *c)
 }
 
 /*
+ * Whether libtracecmd's time @ts of a record is the walk's @raw plus the
+ * walk's offset: the first such pair sets it, when it is not set yet.
+ */
+static bool same_offset(struct iorep_kbuf *k, uint64_t ts, uint64_t raw)
+{
+	if (!k->ts_set) {
+		k->ts_offset = ts - raw;
+		k->ts_set = true;
+	}
+	return ts - raw == k->ts_offset;
+}
+
+/*
  * Starts @c's walk at c->page, its end cut after the page of libtracecmd's
  * last record of it (at @last; 0: none) and at @limit.  Whether its first
  * record is libtracecmd's first, @first_ts at @first: the same layout, and
- * no timestamp libtracecmd converts.
+ * the same time but for the walk's offset.
  */
 static bool start_cpu(struct iorep_kbuf *k, struct kbuf_cpu *c, uint64_t first_ts, uint64_t first,
 		      uint64_t last, uint64_t limit)
@@ -163,8 +176,30 @@ static bool start_cpu(struct iorep_kbuf *k, struct kbuf_cpu *c, uint64_t first_t
 	if (c->end > limit)
 		c->end = limit;
 	load(k, c);
-	return c->data && c->ts == first_ts &&
-	       c->page + (uint64_t)kbuffer_curr_offset(c->kb) == first;
+	return c->data && c->page + (uint64_t)kbuffer_curr_offset(c->kb) == first &&
+	       same_offset(k, first_ts, c->ts);
+}
+
+/*
+ * The walk's own time, in *@ts, of @c's record at file offset @at of a
+ * mapped file: false when its page is not one of @c's, cannot be right, or
+ * has no record there.  Uses (and leaves loaded) @c's kbuffer.
+ */
+static bool raw_ts_at(struct iorep_kbuf *k, struct kbuf_cpu *c, uint64_t at, unsigned long long *ts)
+{
+	uint64_t page = at & ~(uint64_t)(k->page_size - 1);
+	void *p, *d;
+
+	if (c->z || page < c->start || page >= c->end || page + k->page_size > k->map_size)
+		return false;
+	p = (void *)(k->map + page);
+	if (!iorep_kbuf_page_ok(p, k->page_size, k->long_size, k->big_endian, NULL) ||
+	    kbuffer_load_subbuffer(c->kb, p) < 0)
+		return false;
+	for (d = kbuffer_read_event(c->kb, ts); d; d = kbuffer_next_event(c->kb, ts))
+		if (page + (uint64_t)kbuffer_curr_offset(c->kb) == at)
+			return true;
+	return false;
 }
 
 /* What both kinds of walk set up: 0, 1 when the walk does not apply, or -IOREP_ENOMEM. */
@@ -192,12 +227,14 @@ static int setup(struct iorep_kbuf *k, struct tracecmd_input *h, int ncpus)
 	return 0;
 }
 
-int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_t file_size)
+int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_t file_size,
+		    bool offset_ok)
 {
 	const char *comp = NULL;
 	struct tep_record *first, *last;
+	unsigned long long last_raw = 0;
 	struct kbuf_cpu *c;
-	bool same;
+	bool same, last_ok;
 	int cpu, ret;
 
 	memset(k, 0, sizeof(*k));
@@ -215,6 +252,8 @@ int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_
 	}
 	k->map_size = (size_t)file_size;
 	madvise((void *)k->map, k->map_size, MADV_SEQUENTIAL);
+	/* without an offset to find, the walk's times must be libtracecmd's */
+	k->ts_set = !offset_ok;
 	for (cpu = 0; cpu < k->ncpus; cpu++) {
 		c = &k->cpu[cpu];
 		first = tracecmd_read_cpu_first(h, cpu);
@@ -223,8 +262,13 @@ int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_
 		c->start = c->page = first->offset & ~(uint64_t)(k->page_size - 1);
 		c->end = c->page + (uint64_t)tracecmd_get_cpu_file_size(h, cpu);
 		last = tracecmd_read_cpu_last(h, cpu);
+		/* before the first page is loaded: the last record's own time */
+		last_ok = last && raw_ts_at(k, c, last->offset, &last_raw);
 		same = start_cpu(k, c, first->ts, first->offset, last ? last->offset : 0,
 				 k->map_size);
+		/* an offset only if the last record shows it too: a scale would not */
+		if (same && k->ts_offset)
+			same = last_ok && same_offset(k, last->ts, last_raw);
 		tracecmd_free_record(last);
 		tracecmd_free_record(first);
 		if (!same)
@@ -251,6 +295,8 @@ int iorep_kbuf_open_z(struct iorep_kbuf *k, struct tracecmd_input *h, int fd,
 	ret = setup(k, h, n);
 	if (ret)
 		goto fail;
+	/* libtracecmd's last times are not known here: no offset is looked for */
+	k->ts_set = true;
 	k->z = calloc((size_t)n, sizeof(*k->z));
 	if (!k->z) {
 		ret = -IOREP_ENOMEM;
@@ -388,7 +434,7 @@ int iorep_kbuf_next(struct iorep_kbuf *k, struct tep_record *rec)
 	if ((const unsigned char *)best->data + size > best->bytes + k->page_size)
 		size = (int)(best->bytes + k->page_size - (const unsigned char *)best->data);
 	rec->size = size;
-	rec->ts = best->ts;
+	rec->ts = best->ts + k->ts_offset;
 	rec->offset = best->page + (uint64_t)kbuffer_curr_offset(best->kb);
 	rec->cpu = (int)(best - k->cpu);
 	rec->missed_events = best->missed;

@@ -47,6 +47,13 @@ struct iorep_kbuf {
 	uint64_t zbad_at;   /* offset of the first's first page, as the records' (the lowest) */
 	uint64_t zbad_file; /* its offset in the file */
 	int zbad_cpu;
+	/*
+	 * added to every record's time, as libtracecmd adds a DATE or OFFSET
+	 * option's offset: its first record of each CPU, and its last, less
+	 * the walk's own (set: fixed, 0 when no offset may apply)
+	 */
+	uint64_t ts_offset;
+	bool ts_set;
 	/* the CPU of the record returned last, moved on at the next call */
 	struct kbuf_cpu *last;
 };
@@ -88,9 +95,14 @@ bool iorep_kbuf_page_ok(const unsigned char *p, unsigned int page_size, unsigned
  * Sets up the walk of @h's CPU data in @fd (@file_size bytes).  Returns 0,
  * 1 when the fast path does not apply here (compressed data, a timestamp
  * conversion libtracecmd applies, a layout it cannot check): read the
- * records through libtracecmd instead; or a negative IOREP_E* code.
+ * records through libtracecmd instead; or a negative IOREP_E* code.  With
+ * @offset_ok (the options scale no timestamp: iorep_dat_check()'s
+ * ts_scaled), an offset libtracecmd adds to every timestamp (a DATE or
+ * OFFSET option) is added too, when each CPU's first and last records show
+ * the same one.
  */
-int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_t file_size);
+int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_t file_size,
+		    bool offset_ok);
 
 /*
  * The same for a compressed file (version 7), whose handle @h has read the

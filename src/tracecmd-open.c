@@ -217,6 +217,7 @@ static int check_damage(struct iorep_input *in, struct iorep_tracecmd_reader *tr
 
 	ret = dat_check(in, tr->fd, (uint64_t)tr->file_size, full, &c);
 	tr->cpus = c.cpus;
+	tr->ts_scaled |= c.ts_scaled;
 	if (c.zcpu && !tr->zcpu) {
 		tr->zcpu = c.zcpu;
 		tr->nzcpu = c.nzcpu;
@@ -493,7 +494,7 @@ int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
 	/* the kbuffer walk, unless the file is cut short, still compressed, or plain is set */
 	ret = streamed ? 0 : 1;
 	if (!streamed && !in->stats.truncated && !plain)
-		ret = iorep_kbuf_open(&tr->kbuf, tr->handle, tr->fd, tr->file_size);
+		ret = iorep_kbuf_open(&tr->kbuf, tr->handle, tr->fd, tr->file_size, !tr->ts_scaled);
 	if (ret < 0)
 		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
 	tr->fast = ret == 0;

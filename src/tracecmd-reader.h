@@ -53,6 +53,7 @@ struct iorep_tracecmd_reader {
 	uint32_t nzcpu;
 	int fast;		/* records come from the kbuffer walk, not libtracecmd */
 	bool plain;		/* IOREP_PLAIN_READ: libtracecmd reads every record */
+	bool ts_scaled;		/* iorep_dat_check()'s: not one offset for every timestamp */
 	unsigned int page_size;	/* of the ring buffer, in the file header */
 	char comp[32];		/* the compression of the file read through a copy */
 	struct iorep_kbuf kbuf;

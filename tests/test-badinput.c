@@ -700,7 +700,23 @@ static void test_damaged_page(void)
 }
 
 /*
- * A file the walk does not read (its timestamps shifted by a DATE option,
+ * In the 6.1 dma-traffic corpus file, the VERSION option (id 9, 21 bytes at
+ * 4758) becomes a DATE (1) of 0x10, libtracecmd's offset of 16 us added to
+ * every timestamp (@date), or a TSC2NSEC (14) of multiplier 3 and shift 1:
+ * every time times 1.5, in the same order, a scale the walk does not apply.
+ */
+static void rewrite_version(unsigned char *buf, bool date)
+{
+	CU_ASSERT_EQUAL_FATAL(memcmp(buf + 4758, "\x09\0\x15\0\0\0" "3.1.6 not-a-git-repo", 26), 0);
+	memset(buf + 4758, 0, 6 + 21);
+	if (date)
+		memcpy(buf + 4758, "\x01\0\x15\0\0\0" "0x10", 10);
+	else
+		memcpy(buf + 4758, "\x0e\0\x15\0\0\0" "\x03\0\0\0" "\x01", 11);
+}
+
+/*
+ * A file the walk does not read (its timestamps scaled by a TSC2NSEC option,
  * which libtracecmd applies), whose middle page has a record with a length
  * word of 0 (kbuffer reads that record's data as records): libtracecmd's
  * loop reads every page, so every page is checked first, and that page is
@@ -713,11 +729,8 @@ static void test_damaged_page_libtracecmd_reads(void)
 	unsigned char *buf = load_whole(CORPUS "/6.1-dma-traffic.v6.dat", &size, &whole);
 	const char *path;
 
-	/* the VERSION option (9, 21 bytes) becomes a DATE (1) of 0x10 */
-	CU_ASSERT_EQUAL_FATAL(memcmp(buf + 4758, "\x09\0\x15\0\0\0" "3.1.6 not-a-git-repo", 26), 0);
-	memset(buf + 4758, 0, 6 + 21);
-	memcpy(buf + 4758, "\x01\0\x15\0\0\0" "0x10", 10);
-	path = make_file("date.dat", NULL, size, buf);
+	rewrite_version(buf, false);
+	path = make_file("tsc2nsec.dat", NULL, size, buf);
 	read_both(path, &fast, &plain);
 	CU_ASSERT_EQUAL(fast.ret, 0);
 	CU_ASSERT_STRING_EQUAL(fast.reader, "libtracecmd");
@@ -729,7 +742,7 @@ static void test_damaged_page_libtracecmd_reads(void)
 	CU_ASSERT_EQUAL_FATAL(buf[12340] & 31, 8);
 	buf[12340] &= ~31;
 	memset(buf + 12344, 0, 4);
-	path = make_file("date-page.dat", NULL, size, buf);
+	path = make_file("tsc2nsec-page.dat", NULL, size, buf);
 	read_both(path, &fast, &plain);
 	CU_ASSERT_EQUAL(fast.ret, 0);
 	CU_ASSERT_EQUAL(plain.ret, 0);
@@ -741,7 +754,7 @@ static void test_damaged_page_libtracecmd_reads(void)
 	expect_damage_reported(path, 1, 12288);
 
 	/* cut short in CPU 1's second page (at 24576): read by libtracecmd's loop too */
-	path = make_file("date-page-cut.dat", NULL, 24576 + 100, buf);
+	path = make_file("tsc2nsec-page-cut.dat", NULL, 24576 + 100, buf);
 	free(buf);
 	read_both(path, &fast, &plain);
 	CU_ASSERT_EQUAL(fast.ret, 0);
@@ -758,8 +771,8 @@ static void test_damaged_page_libtracecmd_reads(void)
  * 24576, whose events come first in time (from 16.031 s, against 16.093 s),
  * so the walk meets it first.  The damage reported first is the one first
  * in the file, at 12288, on every path: the walk, libtracecmd's loop (the
- * plain path, and a file with a DATE option, which the walk does not read).
- * The walk said 24576 before.
+ * plain path, and a file with a TSC2NSEC option, which the walk does not
+ * read).  The walk said 24576 before.
  */
 static void test_damage_first_in_file(void)
 {
@@ -767,20 +780,17 @@ static void test_damage_first_in_file(void)
 	long size;
 	unsigned char *buf = load_whole(CORPUS "/6.1-dma-traffic.v6.dat", &size, &whole);
 	const char *path;
-	int date;
+	int scaled;
 
 	memcpy(buf + 12288 + 8, "\xff\xff\xff\x07\0\0\0\0", 8);
 	memcpy(buf + 24576 + 8, "\xff\xff\xff\x07\0\0\0\0", 8);
-	for (date = 0; date < 2; date++) {
-		if (date) {
-			/* the VERSION option (9, 21 bytes) becomes a DATE (1) of 0x10 */
-			memset(buf + 4758, 0, 6 + 21);
-			memcpy(buf + 4758, "\x01\0\x15\0\0\0" "0x10", 10);
-		}
+	for (scaled = 0; scaled < 2; scaled++) {
+		if (scaled)
+			rewrite_version(buf, false);
 		path = make_file("two-pages.dat", NULL, size, buf);
 		read_both(path, &fast, &plain);
 		CU_ASSERT_EQUAL(fast.ret, 0);
-		CU_ASSERT_STRING_EQUAL(fast.reader, date ? "libtracecmd" : "kbuffer");
+		CU_ASSERT_STRING_EQUAL(fast.reader, scaled ? "libtracecmd" : "kbuffer");
 		CU_ASSERT_EQUAL(fast.damaged, 2);
 		CU_ASSERT_EQUAL(plain.damaged, 2);
 		CU_ASSERT_TRUE(fast.events > 0 && fast.events < whole.events);
@@ -791,6 +801,66 @@ static void test_damage_first_in_file(void)
 		unsetenv("IOREP_PLAIN_READ");
 	}
 	free(buf);
+}
+
+/* The JSON document of @path on the default path, or with IOREP_PLAIN_READ=1. */
+static char *json_of(const char *path, bool plain)
+{
+	char cmd[1200], jpath[600];
+
+	snprintf(jpath, sizeof(jpath), "%s/%s.json", tmpdir, plain ? "plain" : "fast");
+	snprintf(cmd, sizeof(cmd), "%s'%s' -q --json '%s' '%s' > /dev/null",
+		 plain ? "IOREP_PLAIN_READ=1 " : "", IOREP_BIN, jpath, path);
+	CU_ASSERT_FATAL(system(cmd) != -1);
+	return iorep_test_slurp(jpath, NULL);
+}
+
+/*
+ * A DATE option (and an OFFSET) only adds an offset to every timestamp:
+ * the walk reads such a file, adding it as libtracecmd does.  The JSON is
+ * the plain path's, byte for byte, and its times are the file's without
+ * the option plus 16 us.
+ */
+static void test_date_option_walked(void)
+{
+	struct result whole, fast, plain;
+	long size;
+	unsigned char *buf = load_whole(CORPUS "/6.1-dma-traffic.v6.dat", &size, &whole);
+	char *a, *b, *orig;
+	cJSON *da, *dorig;
+	const char *path;
+	double t, t0;
+
+	orig = json_of(CORPUS "/6.1-dma-traffic.v6.dat", false);
+	rewrite_version(buf, true);
+	path = make_file("date.dat", NULL, size, buf);
+	free(buf);
+	read_both(path, &fast, &plain);
+	CU_ASSERT_EQUAL(fast.ret, 0);
+	CU_ASSERT_STRING_EQUAL(fast.reader, "kbuffer");
+	CU_ASSERT_STRING_EQUAL(plain.reader, "libtracecmd");
+	CU_ASSERT_EQUAL(fast.events, whole.events);
+	CU_ASSERT_EQUAL(plain.events, whole.events);
+	a = json_of(path, false);
+	b = json_of(path, true);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(orig);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	da = cJSON_Parse(a);
+	dorig = cJSON_Parse(orig);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(da);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dorig);
+	t = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(da, "span"),
+					     "first_ts")->valuedouble;
+	t0 = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(dorig, "span"),
+					      "first_ts")->valuedouble;
+	CU_ASSERT_EQUAL(t - t0, 16000);
+	cJSON_Delete(da);
+	cJSON_Delete(dorig);
+	free(a);
+	free(b);
+	free(orig);
 }
 
 /*
@@ -967,6 +1037,7 @@ int main(void)
 		  test_damaged_page_libtracecmd_reads },
 		{ "damage in two CPUs' pages: the first in the file is reported",
 		  test_damage_first_in_file },
+		{ "a DATE option: read by the walk, its offset added", test_date_option_walked },
 		{ "damaged compressed chunk", test_damaged_chunk },
 		{ "damaged record", test_damaged_record },
 		{ "random bytes", test_random_bytes },
