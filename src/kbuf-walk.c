@@ -122,6 +122,13 @@ static void prefetch_next(const struct iorep_kbuf *k, struct kbuf_cpu *c)
 	c->ahead += 64;
 }
 
+/* Whether the page at @p can be right, and is then loaded into @kb. */
+static bool load_page(const struct iorep_kbuf *k, struct kbuffer *kb, void *p)
+{
+	return iorep_kbuf_page_ok(p, k->page_size, k->long_size, k->big_endian, NULL) &&
+	       kbuffer_load_subbuffer(kb, p) >= 0;
+}
+
 /* Loads pages of @c from @c->page on until one has an event; @c->data NULL when none is left. */
 static void load(struct iorep_kbuf *k, struct kbuf_cpu *c)
 {
@@ -130,8 +137,7 @@ static void load(struct iorep_kbuf *k, struct kbuf_cpu *c)
 
 		if (!p)
 			continue; /* its chunk's: counted in k->zbad */
-		if (!iorep_kbuf_page_ok(p, k->page_size, k->long_size, k->big_endian, NULL) ||
-		    kbuffer_load_subbuffer(c->kb, p) < 0) {
+		if (!load_page(k, c->kb, p)) {
 			/* a damaged page: its events are lost; the first in the file is said */
 			if (!k->damaged++ || c->page < k->damaged_at) {
 				k->damaged_at = c->page;
@@ -182,22 +188,20 @@ static bool start_cpu(struct iorep_kbuf *k, struct kbuf_cpu *c, uint64_t first_t
 
 /*
  * The walk's own time, in *@ts, of @c's record at file offset @at of a
- * mapped file: false when its page is not one of @c's, cannot be right, or
- * has no record there.  Uses (and leaves loaded) @c's kbuffer.
+ * mapped file, read with @kb (not @c's, which holds its first page): false
+ * when its page is not one of @c's, cannot be right, or has no record there.
  */
-static bool raw_ts_at(struct iorep_kbuf *k, struct kbuf_cpu *c, uint64_t at, unsigned long long *ts)
+static bool raw_ts_at(const struct iorep_kbuf *k, const struct kbuf_cpu *c, struct kbuffer *kb,
+		      uint64_t at, unsigned long long *ts)
 {
 	uint64_t page = at & ~(uint64_t)(k->page_size - 1);
-	void *p, *d;
+	void *d;
 
-	if (c->z || page < c->start || page >= c->end || page + k->page_size > k->map_size)
+	if (c->z || page < c->start || page >= c->end || page + k->page_size > k->map_size ||
+	    !load_page(k, kb, (void *)(k->map + page)))
 		return false;
-	p = (void *)(k->map + page);
-	if (!iorep_kbuf_page_ok(p, k->page_size, k->long_size, k->big_endian, NULL) ||
-	    kbuffer_load_subbuffer(c->kb, p) < 0)
-		return false;
-	for (d = kbuffer_read_event(c->kb, ts); d; d = kbuffer_next_event(c->kb, ts))
-		if (page + (uint64_t)kbuffer_curr_offset(c->kb) == at)
+	for (d = kbuffer_read_event(kb, ts); d; d = kbuffer_next_event(kb, ts))
+		if (page + (uint64_t)kbuffer_curr_offset(kb) == at)
 			return true;
 	return false;
 }
@@ -232,9 +236,10 @@ int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_
 {
 	const char *comp = NULL;
 	struct tep_record *first, *last;
-	unsigned long long last_raw = 0;
+	struct kbuffer *scratch = NULL;
+	unsigned long long last_raw;
 	struct kbuf_cpu *c;
-	bool same, last_ok;
+	bool same;
 	int cpu, ret;
 
 	memset(k, 0, sizeof(*k));
@@ -243,12 +248,12 @@ int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_
 		return 1;
 	ret = setup(k, h, tep_get_cpus(tracecmd_get_tep(h)));
 	if (ret)
-		goto fail;
+		goto out;
 	ret = 1;
 	k->map = mmap(NULL, (size_t)file_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (k->map == MAP_FAILED) {
 		k->map = NULL;
-		goto fail;
+		goto out;
 	}
 	k->map_size = (size_t)file_size;
 	madvise((void *)k->map, k->map_size, MADV_SEQUENTIAL);
@@ -262,21 +267,29 @@ int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_
 		c->start = c->page = first->offset & ~(uint64_t)(k->page_size - 1);
 		c->end = c->page + (uint64_t)tracecmd_get_cpu_file_size(h, cpu);
 		last = tracecmd_read_cpu_last(h, cpu);
-		/* before the first page is loaded: the last record's own time */
-		last_ok = last && raw_ts_at(k, c, last->offset, &last_raw);
 		same = start_cpu(k, c, first->ts, first->offset, last ? last->offset : 0,
 				 k->map_size);
 		/* an offset only if the last record shows it too: a scale would not */
-		if (same && k->ts_offset)
-			same = last_ok && same_offset(k, last->ts, last_raw);
+		if (same && k->ts_offset) {
+			if (!scratch)
+				scratch = tep_kbuffer(k->tep);
+			if (!scratch)
+				ret = -IOREP_ENOMEM;
+			same = scratch && last &&
+			       raw_ts_at(k, c, scratch, last->offset, &last_raw) &&
+			       same_offset(k, last->ts, last_raw);
+		}
 		tracecmd_free_record(last);
 		tracecmd_free_record(first);
 		if (!same)
-			goto fail;
+			goto out;
 	}
-	return 0;
-fail:
-	iorep_kbuf_close(k);
+	ret = 0;
+out:
+	if (scratch)
+		kbuffer_free(scratch);
+	if (ret)
+		iorep_kbuf_close(k);
 	return ret;
 }
 

@@ -58,7 +58,6 @@ struct iorep_kbuf {
 	struct kbuf_cpu *last;
 };
 
-
 /*
  * Whether the commit word @word of a page (its low 27 bits the bytes of
  * data; bits 31 and 30 both set: the count of missed events is stored
