@@ -85,7 +85,10 @@ void iorep_event_arrays_move(struct iorep_event *ev, void *dst)
 static const char *const dma_dir_names[] = { "BIDIRECTIONAL", "TO_DEVICE", "FROM_DEVICE",
 					     "NONE" };
 
-/* DMA_ATTR_* from include/linux/dma-mapping.h: the bits have not moved since 4.x. */
+/*
+ * DMA_ATTR_* from include/linux/dma-mapping.h: the bits have not moved since
+ * 4.x.  CACHE_CLEAN is as a 6.18 kernel's print formats name bit 11.
+ */
 static const struct {
 	const char *name;
 	uint64_t bit;
@@ -94,7 +97,7 @@ static const struct {
 	{ "NO_KERNEL_MAPPING", 1ull << 4 }, { "SKIP_CPU_SYNC", 1ull << 5 },
 	{ "FORCE_CONTIGUOUS", 1ull << 6 }, { "ALLOC_SINGLE_PAGES", 1ull << 7 },
 	{ "NO_WARN", 1ull << 8 },	 { "PRIVILEGED", 1ull << 9 },
-	{ "MMIO", 1ull << 10 },
+	{ "MMIO", 1ull << 10 },		 { "CACHE_CLEAN", 1ull << 11 },
 };
 
 const char *iorep_dma_dir_name(int dir)

@@ -253,6 +253,19 @@ static int parse_array(struct iorep_textparse *tp, struct span v, int elem_size,
 	return nbytes ? -1 : 0;
 }
 
+/* A flag's name as the kernel's __print_flags() tables spell them: [A-Z_][A-Z0-9_]*. */
+static bool attr_name(struct span s)
+{
+	size_t i;
+
+	if (!s.n || is_digit(s.p[0]))
+		return false;
+	for (i = 0; i < s.n; i++)
+		if (!(s.p[i] == '_' || is_digit(s.p[i]) || (s.p[i] >= 'A' && s.p[i] <= 'Z')))
+			return false;
+	return true;
+}
+
 /* Stores @val into field @f of @ev.  Returns 0, -1 when the value is malformed, or -ENOMEM. */
 static int set_field(struct iorep_textparse *tp, struct iorep_event *ev, int f, struct span val)
 {
@@ -326,7 +339,12 @@ static int set_field(struct iorep_textparse *tp, struct iorep_event *ev, int f, 
 			for (b = a; b < val.n && val.p[b] != '|'; b++)
 				;
 			bit = iorep_dma_attr_lookup(val.p + a, (int)(b - a));
-			if (!bit && parse_u64((struct span){ val.p + a, b - a }, 1, &bit) < 0)
+			/*
+			 * a name a newer kernel added (the kernel prints bits it has no
+			 * name for as 0x...) leaves the event whole, without its bit
+			 */
+			if (!bit && !attr_name((struct span){ val.p + a, b - a }) &&
+			    parse_u64((struct span){ val.p + a, b - a }, 1, &bit) < 0)
 				return -1;
 			ev->attrs |= bit;
 		}
