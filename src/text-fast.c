@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * The kernel's print formats of the four most frequent events (iommu map
- * and unmap, dma_map_page and dma_unmap_page: nine events in ten of a busy
- * trace), read by a fixed template instead of key by key.  A payload that
- * is not exactly the template (another kernel's order of keys, a number in
- * another base, attrs named, damage) is left to the generic parser
+ * The kernel's print formats of the most frequent events (iommu map and
+ * unmap, dma_map_page and dma_unmap_page: nine events in ten of a busy
+ * trace; and dma_map_sg and dma_unmap_sg, whose arrays cost the generic
+ * parser most), read by a fixed template instead of key by key.  A payload
+ * that is not exactly the template (another kernel's order of keys, a
+ * number in another base, attrs named on a single mapping, damage) is left
+ * to the generic parser
  * (text-parse.c), which reads every form; the template gives exactly what
  * the generic parser gives, or nothing (tests/test-text-fast.c compares the
  * two on every line of the captures).
@@ -126,9 +128,8 @@ static bool iova_range(struct cur *c, uint64_t *iova, uint64_t *end)
 	return LIT(c, "IOMMU: iova=") && hex(c, iova) && LIT(c, " - ") && hex(c, end);
 }
 
-/* The device and "dir=D dma_addr=H size=N": what dma_map_page and dma_unmap_page begin with. */
-static bool dma_head(struct iorep_textparse *tp, struct cur *c, struct iorep_event *ev,
-		     uint64_t *addr, uint64_t *size)
+/* The device and "dir=D": what every dma event begins with. */
+static bool dma_dev_dir(struct iorep_textparse *tp, struct cur *c, struct iorep_event *ev)
 {
 	const char *dev;
 	size_t len;
@@ -136,11 +137,125 @@ static bool dma_head(struct iorep_textparse *tp, struct cur *c, struct iorep_eve
 	/* the generic parser drops an "IOMMU:" before any payload, a dma event's too */
 	if ((size_t)(c->end - c->p) >= 6 && !memcmp(c->p, "IOMMU:", 6))
 		return false;
-	if (!word(c, &dev, &len) || !LIT(c, " ") || !dir(c, &ev->dir) || !LIT(c, " dma_addr=") ||
-	    !hex(c, addr) || !LIT(c, " size=") || !dec(c, size))
+	if (!word(c, &dev, &len) || !LIT(c, " ") || !dir(c, &ev->dir))
 		return false;
 	ev->device = iorep_textparse_intern(tp, dev, len);
 	return ev->device != NULL;
+}
+
+/* The device and "dir=D dma_addr=H size=N": what dma_map_page and dma_unmap_page begin with. */
+static bool dma_head(struct iorep_textparse *tp, struct cur *c, struct iorep_event *ev,
+		     uint64_t *addr, uint64_t *size)
+{
+	return dma_dev_dir(tp, c, ev) && LIT(c, " dma_addr=") && hex(c, addr) && LIT(c, " size=") &&
+	       dec(c, size);
+}
+
+/* "S/F" of nents= and ents=: the full count F, the only part the generic parser reads. */
+static bool count(struct cur *c, int32_t *full)
+{
+	const char *shown = c->p;
+	uint64_t v;
+
+	while (c->p < c->end && *c->p >= '0' && *c->p <= '9')
+		c->p++;
+	if (c->p == shown || !LIT(c, "/") || !dec(c, &v) || v > INT32_MAX)
+		return false;
+	*full = (int32_t)v;
+	return true;
+}
+
+/*
+ * "{0x1,0x2}" or "{}" into scratch array @which (0 phys_addrs, 1 dma_addrs,
+ * 2 the 32-bit lengths, cut to 32 bits as the generic parser cuts them).
+ */
+static bool array(struct iorep_textparse *tp, struct cur *c, int which)
+{
+	const char *start;
+	uint64_t v;
+	int ret;
+
+	if (!LIT(c, "{"))
+		return false;
+	if (LIT(c, "}"))
+		return true;
+	for (;;) {
+		for (start = c->p; c->p < c->end && *c->p != ',' && *c->p != '}'; c->p++)
+			;
+		if (c->p == c->end || iorep_textparse_u64(start, (size_t)(c->p - start), 0, &v))
+			return false;
+		ret = which == 2 ? iorep_textparse_push_u32(tp, (uint32_t)v) :
+				   iorep_textparse_push_u64(tp, which, v);
+		if (ret)
+			return false;
+		if (*c->p++ == '}')
+			return true;
+	}
+}
+
+/* "attrs=..." to the end by the generic parser's rule, with no space or tab (it splits there). */
+static bool attrs(struct iorep_textparse *tp, struct cur *c, struct iorep_event *ev)
+{
+	const char *q;
+
+	if (!LIT(c, "attrs="))
+		return false;
+	for (q = c->p; q < c->end; q++)
+		if (*q == ' ' || *q == '\t')
+			return false;
+	if (iorep_textparse_set_field(tp, ev, IOREP_F_ATTRS, c->p, (size_t)(c->end - c->p)))
+		return false;
+	c->p = c->end;
+	return true;
+}
+
+/*
+ * dma_map_sg: "%s dir=%s nents=%d/%d ents=%d/%d%s dma_addrs=%s sizes=%s phys_addrs=%s attrs=%s"
+ * (the %s after the counts: " [TRUNCATED]" or nothing).
+ */
+static bool map_sg(struct iorep_textparse *tp, struct cur *c, struct iorep_event *ev)
+{
+	if (!dma_dev_dir(tp, c, ev) || !LIT(c, " nents=") || !count(c, &ev->full_nents) ||
+	    !LIT(c, " ents=") || !count(c, &ev->full_ents))
+		return false;
+	ev->truncated = LIT(c, " [TRUNCATED]");
+	if (!LIT(c, " dma_addrs=") || !array(tp, c, 1) || !LIT(c, " sizes=") || !array(tp, c, 2) ||
+	    !LIT(c, " phys_addrs=") || !array(tp, c, 0) || !LIT(c, " ") || !attrs(tp, c, ev))
+		return false;
+	ev->dma_addrs = (struct iorep_u64s){ tp->u64s[1], tp->n64[1] };
+	ev->lengths = (struct iorep_u32s){ tp->u32s, tp->n32 };
+	ev->phys_addrs = (struct iorep_u64s){ tp->u64s[0], tp->n64[0] };
+	ev->have |= 1u << IOREP_F_DEVICE | 1u << IOREP_F_DIR | 1u << IOREP_F_FULL_NENTS |
+		    1u << IOREP_F_FULL_ENTS | 1u << IOREP_F_TRUNCATED | 1u << IOREP_F_DMA_ADDRS |
+		    1u << IOREP_F_LENGTHS | 1u << IOREP_F_PHYS_ADDRS;
+	return true;
+}
+
+/* dma_unmap_sg: "%s dir=%s phys_addrs=%s attrs=%s", the field is "addrs" */
+static bool unmap_sg(struct iorep_textparse *tp, struct cur *c, struct iorep_event *ev)
+{
+	if (!dma_dev_dir(tp, c, ev) || !LIT(c, " phys_addrs=") || !array(tp, c, 0) ||
+	    !LIT(c, " ") || !attrs(tp, c, ev))
+		return false;
+	ev->phys_addrs = (struct iorep_u64s){ tp->u64s[0], tp->n64[0] };
+	ev->have |= 1u << IOREP_F_DEVICE | 1u << IOREP_F_DIR | 1u << IOREP_F_ADDRS;
+	return true;
+}
+
+/* Leaves @ev as the template found it (reset, with its line's header) and the scratch arrays empty. */
+static int undo(struct iorep_textparse *tp, struct iorep_event *ev)
+{
+	uint64_t ts = ev->ts;
+	int32_t cpu = ev->cpu, pid = ev->pid;
+	const char *comm = ev->comm;
+
+	iorep_event_reset(ev, ev->type);
+	ev->ts = ts;
+	ev->cpu = cpu;
+	ev->pid = pid;
+	ev->comm = comm;
+	tp->n64[0] = tp->n64[1] = tp->n32 = 0;
+	return 1;
 }
 
 int iorep_textparse_fast(struct iorep_textparse *tp, struct iorep_event *ev, const char *p,
@@ -194,6 +309,10 @@ int iorep_textparse_fast(struct iorep_textparse *tp, struct iorep_event *ev, con
 		ev->have = 1u << IOREP_F_DEVICE | 1u << IOREP_F_DIR | 1u << IOREP_F_ADDR |
 			   1u << IOREP_F_SIZE | 1u << IOREP_F_ATTRS;
 		return 0;
+	case IOREP_C_DMA_MAP_SG:
+		return map_sg(tp, &c, ev) ? 0 : undo(tp, ev);
+	case IOREP_C_DMA_UNMAP_SG:
+		return unmap_sg(tp, &c, ev) ? 0 : undo(tp, ev);
 	default:
 		return 1;
 	}

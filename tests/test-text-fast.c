@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The template reader of the four most frequent payloads (src/text-fast.c)
+ * The template reader of the most frequent payloads (src/text-fast.c)
  * gives exactly what the generic parser gives: the same line kind and the
  * same event, field for field, on every line of every capture's trace.txt
  * and report.txt, on a generated trace, and on every one-byte change,
- * deletion, doubled space and cut of one line of each of the four events.
+ * deletion, doubled space and cut of one line of each of the six events.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +144,14 @@ static const char *const lines[] = {
 	"dma_addr=ffefd840 size=1522 phys_addr=103d4a840 attrs=",
 	"  init-1  [000] .....  18.645349: dma_unmap_page: 0000:00:06.0 dir=FROM_DEVICE "
 	"dma_addr=ffffb840 size=1522 attrs=",
+	"  dd-384  [000] .....  15.384594: dma_map_sg: 0000:00:03.0 dir=FROM_DEVICE nents=3/3 "
+	"ents=1/1 dma_addrs={0xfffa0000} sizes={0x3000} "
+	"phys_addrs={0x103a75000,0x103ac6000,0x10353e000} attrs=NO_WARN",
+	"  dd-384  [000] .....  15.384594: dma_map_sg: 0000:00:03.0 dir=TO_DEVICE nents=128/130 "
+	"ents=1/1 [TRUNCATED] dma_addrs={0xfffa0000} sizes={0x82000} phys_addrs={0x1000,0x2000} "
+	"attrs=",
+	"  <idle>-0  [000] d.h1.  15.394708: dma_unmap_sg: 0000:00:03.0 dir=FROM_DEVICE "
+	"phys_addrs={0x103a75000,0x103ac6000} attrs=",
 	/* every hex digit in each place of the 16 (read as one vector), both cases */
 	"  dd-380  [001] d..1.    15.282767: map: IOMMU: iova=0x0123456789abc000 - "
 	"0x0123456789abd000 paddr=0xFEDCBA9876543000 size=4096",
@@ -197,7 +205,10 @@ static void test_every_change(void)
 	pair_release(&p);
 }
 
-/* The template takes the four kernel forms, and leaves attrs by name to the generic parser. */
+/*
+ * The template takes the six kernel forms, and leaves attrs by name on a
+ * single mapping to the generic parser.
+ */
 static void test_template_used(void)
 {
 	struct iorep_event ev;
