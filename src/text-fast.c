@@ -37,7 +37,30 @@ static bool lit(struct cur *c, const char *s, size_t n)
 static bool number(struct cur *c, int hex, uint64_t *v)
 {
 	const char *start = c->p;
+	uint64_t x = 0;
+	int d;
 
+	/*
+	 * The usual number in one pass: bare digits, too few (19 decimal, 15
+	 * hex) to pass 64 bits, then a space or the end.  Anything else, a
+	 * 0x included, by the whole rule.
+	 */
+	if (hex) {
+		while (c->p < c->end && c->p - start < 15 &&
+		       (d = iorep_hex_digit1[(unsigned char)*c->p] - 1) >= 0) {
+			x = x << 4 | (uint64_t)d;
+			c->p++;
+		}
+	} else {
+		while (c->p < c->end && c->p - start < 19 && *c->p >= '0' && *c->p <= '9') {
+			x = x * 10 + (uint64_t)(*c->p - '0');
+			c->p++;
+		}
+	}
+	if (c->p > start && (c->p == c->end || *c->p == ' ')) {
+		*v = x;
+		return true;
+	}
 	while (c->p < c->end && *c->p != ' ')
 		c->p++;
 	return iorep_textparse_u64(start, (size_t)(c->p - start), hex, v) == 0;

@@ -662,6 +662,16 @@ static int parse_prefix(struct iorep_textparse *tp, struct span pre, struct iore
 	return ev->comm ? 0 : -IOREP_ENOMEM;
 }
 
+/* The bytes of an event's name: [A-Za-z0-9_], one load each. */
+#define NAME_RANGE_(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, [c + 4] = 1, \
+		       [c + 5] = 1, [c + 6] = 1, [c + 7] = 1, [c + 8] = 1, [c + 9] = 1
+static const unsigned char name_char[256] = {
+	NAME_RANGE_('0'), NAME_RANGE_('A'), NAME_RANGE_('K'), ['U'] = 1, ['V'] = 1, ['W'] = 1,
+	['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['_'] = 1, NAME_RANGE_('a'), NAME_RANGE_('k'), ['u'] = 1,
+	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+#undef NAME_RANGE_
+
 /* Event name and payload after the timestamp's colon: " name: payload". */
 static int split_event(struct span after, struct span *name, struct span *payload)
 {
@@ -670,9 +680,7 @@ static int split_event(struct span after, struct span *name, struct span *payloa
 	while (i < after.n && is_space(after.p[i]))
 		i++;
 	start = i;
-	while (i < after.n && (after.p[i] == '_' || is_digit(after.p[i]) ||
-			       (after.p[i] >= 'a' && after.p[i] <= 'z') ||
-			       (after.p[i] >= 'A' && after.p[i] <= 'Z')))
+	while (i < after.n && name_char[(unsigned char)after.p[i]])
 		i++;
 	if (i == start || i >= after.n || after.p[i] != ':')
 		return -1;
