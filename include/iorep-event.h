@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /*
  * Field table: ID, kernel field name, kind.
@@ -266,6 +267,29 @@ static inline bool iorep_event_has(const struct iorep_event *ev, enum iorep_fiel
 
 /* Returns the event type of a kernel event name, or -1 when it is not ours. */
 int iorep_event_lookup(const char *name, int len);
+
+/*
+ * The same lookup through an index of the names by length, for a caller
+ * that looks up a name per line: @by_len[n] is the set of events (bit
+ * IOREP_EV_x) whose names have n bytes, as iorep_event_index() fills it.
+ */
+#define IOREP_EVENT_NAME_MAX 32
+void iorep_event_index(uint64_t by_len[IOREP_EVENT_NAME_MAX]);
+
+static inline int iorep_event_lookup_in(const uint64_t *by_len, const char *name, int len)
+{
+	uint64_t set;
+	int i;
+
+	if (len < 0 || len >= IOREP_EVENT_NAME_MAX)
+		return -1;
+	for (set = by_len[len]; set; set &= set - 1) {
+		i = __builtin_ctzll(set);
+		if (!memcmp(iorep_event_descs[i].name, name, (size_t)len))
+			return i;
+	}
+	return -1;
+}
 
 /* Resets @ev to an empty event of @type. */
 static inline void iorep_event_reset(struct iorep_event *ev, enum iorep_etype type)

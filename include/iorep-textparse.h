@@ -53,6 +53,7 @@ struct iorep_textparse {
 	/* events the trace file's header says were overwritten (written - in buffer), or 0 */
 	uint64_t overrun;
 	struct iorep_strtab_cache names;	/* comms, devices, drivers */
+	uint64_t event_by_len[IOREP_EVENT_NAME_MAX]; /* iorep_event_index() */
 	/* every payload through the generic parser, none by template (tests compare the two) */
 	bool generic_only;
 };

@@ -49,6 +49,19 @@ int iorep_event_lookup(const char *name, int len)
 	return -1;
 }
 
+_Static_assert(IOREP_EV__COUNT <= 64, "a set of events no longer fits 64 bits");
+
+void iorep_event_index(uint64_t by_len[IOREP_EVENT_NAME_MAX])
+{
+	int i;
+
+	memset(by_len, 0, IOREP_EVENT_NAME_MAX * sizeof(*by_len));
+	/* LOST is a pseudo event and never matches a kernel name. */
+	for (i = 0; i < IOREP_EV_LOST; i++)
+		if (name_len[i] < IOREP_EVENT_NAME_MAX)
+			by_len[name_len[i]] |= 1ull << i;
+}
+
 static size_t round8(size_t n)
 {
 	return (n + 7) & ~(size_t)7;

@@ -111,6 +111,7 @@ void iorep_textparse_init(struct iorep_textparse *tp, struct iorep_strtab *st)
 {
 	memset(tp, 0, sizeof(*tp));
 	tp->st = st;
+	iorep_event_index(tp->event_by_len);
 }
 
 void iorep_textparse_release(struct iorep_textparse *tp)
@@ -692,7 +693,7 @@ static int split_event(struct span after, struct span *name, struct span *payloa
 static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, struct span name,
 			struct span payload)
 {
-	int type = iorep_event_lookup(name.p, (int)name.n);
+	int type = iorep_event_lookup_in(tp->event_by_len, name.p, (int)name.n);
 	int ret;
 	uint64_t ts = ev->ts;
 	int32_t cpu = ev->cpu, pid = ev->pid;

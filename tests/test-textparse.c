@@ -523,6 +523,33 @@ static void test_crlf_and_hostile(void)
 	CU_ASSERT_EQUAL(strlen(ev.device), sizeof(big) - (sizeof(pre) - 1));
 }
 
+/* The index by length finds every event the plain lookup finds, and nothing else. */
+static void test_event_index(void)
+{
+	static const char *const not_ours[] = {
+		"ma", "mapp", "lost_events", "sched_switch", "dma_map_pagE",
+		"dma_sync_single_for_device_and_more_than_32",
+	};
+	uint64_t by_len[IOREP_EVENT_NAME_MAX];
+	const char *name;
+	size_t i;
+	int e;
+
+	iorep_event_index(by_len);
+	for (e = 0; e < IOREP_EV_LOST; e++) {
+		name = iorep_event_descs[e].name;
+		CU_ASSERT_EQUAL(iorep_event_lookup_in(by_len, name, (int)strlen(name)), e);
+		CU_ASSERT_EQUAL(iorep_event_lookup(name, (int)strlen(name)), e);
+		CU_ASSERT_EQUAL(iorep_event_lookup_in(by_len, name, (int)strlen(name) - 1), -1);
+	}
+	for (i = 0; i < sizeof(not_ours) / sizeof(not_ours[0]); i++) {
+		name = not_ours[i];
+		CU_ASSERT_EQUAL(iorep_event_lookup_in(by_len, name, (int)strlen(name)), -1);
+		CU_ASSERT_EQUAL(iorep_event_lookup(name, (int)strlen(name)), -1);
+	}
+	CU_ASSERT_EQUAL(iorep_event_lookup_in(by_len, "map", -1), -1);
+}
+
 int main(void)
 {
 	static const struct iorep_test tests[] = {
@@ -545,6 +572,7 @@ int main(void)
 		{ "meta, other, bad", test_meta_other_bad },
 		{ "CRLF and hostile", test_crlf_and_hostile },
 		{ "numbers at 64 bits", test_u64_limits },
+		{ "event names by length", test_event_index },
 		{ NULL, NULL },
 	};
 	int ret = iorep_test_main("textparse", tests);
