@@ -265,7 +265,7 @@ static bool unmap_sg(struct iorep_textparse *tp, struct cur *c, struct iorep_eve
 	return true;
 }
 
-/* Leaves @ev as the template found it (reset, with its line's header) and the scratch arrays empty. */
+/* Leaves @ev as the template found it (reset, its line's header kept), the scratch arrays empty. */
 static int undo(struct iorep_textparse *tp, struct iorep_event *ev)
 {
 	uint64_t ts = ev->ts;
