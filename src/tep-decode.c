@@ -94,6 +94,33 @@ static void plain_first(struct iorep_tep_dec *dec)
 	memcpy(&dec->fields[dec->nplain], rest, (size_t)nrest * sizeof(rest[0]));
 }
 
+/*
+ * The names of the gfp flags of @event; of another event of its trace when
+ * libtraceevent could not read @event's print format (1.7.1 gives up at a
+ * __print_array(), which dma_alloc_sgt's has before its flags): every dma
+ * event prints them with the kernel's one table.
+ */
+static struct tep_print_flag_sym *gfp_names(struct tep_event *event)
+{
+	struct tep_print_flag_sym *names = find_flags(event->print_fmt.args, "flags");
+	const struct iorep_event_desc *d;
+	struct tep_event *other;
+	int t, i;
+
+	for (t = 0; t < IOREP_EV_LOST && !names; t++) {
+		d = iorep_event_desc(t);
+		for (i = 0; i < IOREP_MAX_EVENT_FIELDS && d->fields[i] != IOREP_F__COUNT; i++)
+			if (d->fields[i] == IOREP_F_GFP)
+				break;
+		if (i == IOREP_MAX_EVENT_FIELDS || d->fields[i] != IOREP_F_GFP)
+			continue;
+		other = tep_find_event_by_name(event->tep, d->system, d->name);
+		if (other && other != event)
+			names = find_flags(other->print_fmt.args, "flags");
+	}
+	return names;
+}
+
 void iorep_tep_dec_init(struct iorep_tep_dec *dec, int type, struct tep_event *event)
 {
 	const struct iorep_event_desc *d = iorep_event_desc(type);
@@ -118,7 +145,7 @@ void iorep_tep_dec_init(struct iorep_tep_dec *dec, int type, struct tep_event *e
 		fd->ev_off = iorep_field_slots[fd->id].off;
 		dec->nfields++;
 		if (d->fields[i] == IOREP_F_GFP)
-			dec->gfp_flags = find_flags(event->print_fmt.args, "flags");
+			dec->gfp_flags = gfp_names(event);
 	}
 	plain_first(dec);
 }

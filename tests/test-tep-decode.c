@@ -5,7 +5,10 @@
  * check per field), and must come out as the checked path would: a 4-byte
  * size_t into a 64-bit slot, a signed 2-byte err into a 32-bit one, a
  * record cut short (the fields past its end left out of ev->have), and a
- * big-endian trace (the checked path, byte by byte).
+ * big-endian trace (the checked path, byte by byte).  And on two real 6.18
+ * formats (tests/data/formats-6.18, a 6.18 kernel's tracefs): the gfp flags
+ * of dma_alloc_sgt, whose print format libtraceevent 1.7.1 gives up on, named
+ * with dma_alloc's table.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -210,12 +213,87 @@ static void test_signed_narrow(void)
 	free_strs(&c);
 }
 
+static const char *gfp_text(void *ctx, const struct iorep_tep_dec *dec, uint64_t val)
+{
+	struct sink_ctx *c = ctx;
+	char buf[256];
+	int n = iorep_tep_gfp_format(dec->gfp_flags, val, buf, sizeof(buf));
+
+	return c->nstrs < 4 ? c->strs[c->nstrs++] = strndup(buf, (size_t)n) : NULL;
+}
+
+/* The real 6.18 format @name, parsed into @tep. */
+static struct tep_event *parse_618(struct tep_handle *tep, const char *name)
+{
+	char path[512];
+	size_t len;
+	char *fmt;
+
+	snprintf(path, sizeof(path), "%s/tests/data/formats-6.18/%s.format", IOREP_SOURCE_DIR,
+		 name);
+	fmt = iorep_test_slurp(path, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fmt);
+	CU_ASSERT_EQUAL_FATAL(tep_parse_event(tep, fmt, len, "dma"), 0);
+	free(fmt);
+	return tep_find_event_by_name(tep, "dma", name);
+}
+
+static void test_gfp_names_shared(void)
+{
+	struct tep_handle *tep = tep_alloc();
+	struct sink_ctx c = {0};
+	const struct iorep_tep_sink sink = {keep_str, arr, gfp_text, &c};
+	unsigned char rec[80] = {0};
+	struct iorep_tep_dec dec;
+	struct tep_event *alloc, *sgt;
+	struct iorep_event ev;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
+	tep_set_long_size(tep, 8);
+	tep_set_file_bigendian(tep, TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(tep, TEP_LITTLE_ENDIAN);
+	alloc = parse_618(tep, "dma_alloc");
+	sgt = parse_618(tep, "dma_alloc_sgt");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(alloc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sgt);
+	/* what the fallback is for: the print format after size= is lost */
+	CU_ASSERT(sgt->flags & TEP_EVENT_FL_FAILED);
+	CU_ASSERT_FALSE(alloc->flags & TEP_EVENT_FL_FAILED);
+
+	/* device at 48, one phys_addr at 64; dma_addr, size, dir 2, flags GFP_KERNEL|__GFP_ZERO */
+	put(rec, 0, (uint64_t)sgt->id, 2, false);
+	put(rec, 8, (uint64_t)sizeof(device) << 16 | 48, 4, false);
+	put(rec, 12, 8ULL << 16 | 64, 4, false);
+	put(rec, 16, 0xfff00000ULL, 8, false);
+	put(rec, 24, 0x2000ULL, 8, false);
+	put(rec, 32, 2, 4, false);
+	put(rec, 36, 0xcc0 | 0x100, 4, false);
+	memcpy(rec + 48, device, sizeof(device));
+	put(rec, 64, 0x1000ULL, 8, false);
+	iorep_tep_dec_init(&dec, IOREP_EV_DMA_ALLOC_SGT, sgt);
+	CU_ASSERT_PTR_NOT_NULL(dec.gfp_flags);
+	CU_ASSERT_EQUAL(iorep_tep_decode(tep, &dec, rec, sizeof(rec), &ev, &sink), 0);
+	CU_ASSERT_TRUE(iorep_event_has(&ev, IOREP_F_GFP));
+	CU_ASSERT_STRING_EQUAL(ev.gfp ? ev.gfp : "", "GFP_KERNEL|__GFP_ZERO");
+	CU_ASSERT_EQUAL(ev.dma_addr, 0xfff00000ULL);
+	CU_ASSERT_EQUAL(ev.size, 0x2000ULL);
+	CU_ASSERT_EQUAL_FATAL(ev.phys_addrs.n, 1);
+	CU_ASSERT_EQUAL(ev.phys_addrs.v[0], 0x1000ULL);
+	CU_ASSERT_STRING_EQUAL(ev.device ? ev.device : "", device);
+	/* and dma_alloc by its own table, unchanged */
+	iorep_tep_dec_init(&dec, IOREP_EV_DMA_ALLOC, alloc);
+	CU_ASSERT_PTR_NOT_NULL(dec.gfp_flags);
+	free_strs(&c);
+	tep_free(tep);
+}
+
 int main(void)
 {
 	static const struct iorep_test tests[] = {
 		{"a whole record, either byte order", test_whole_record},
 		{"a record cut short", test_cut_record},
 		{"a signed 2-byte field and an array", test_signed_narrow},
+		{"6.18: dma_alloc_sgt's gfp names from dma_alloc", test_gfp_names_shared},
 		{NULL, NULL},
 	};
 
