@@ -659,7 +659,19 @@ static int parse_prefix(struct iorep_textparse *tp, struct span pre, struct iore
 	    v > INT32_MAX)
 		return -1;
 	ev->pid = (int32_t)v;
-	ev->comm = iorep_textparse_intern(tp, cp.p, dash - cp.p);
+	cp = (struct span){ cp.p, dash - cp.p };
+	/*
+	 * trace-cmd report of a trace with instance buffers (record -B) puts
+	 * the instance's name first, "NAME: comm-pid"; a comm has no ": "
+	 */
+	for (i = 0; i < cp.n && !is_space(cp.p[i]); i++)
+		;
+	if (i > 1 && i < cp.n && cp.p[i - 1] == ':') {
+		rest = span_trim((struct span){ cp.p + i, cp.n - i });
+		if (rest.n)
+			cp = rest;
+	}
+	ev->comm = iorep_textparse_intern(tp, cp.p, cp.n);
 	return ev->comm ? 0 : -IOREP_ENOMEM;
 }
 

@@ -96,6 +96,18 @@ static void test_comm_spaces_dashes(void)
 	CU_ASSERT_EQUAL(ev.type, IOREP_EV_REMOVE_DEVICE);
 	CU_ASSERT_STRING_EQUAL(ev.comm, "kworker/u8:2");
 	CU_ASSERT_EQUAL(ev.pid, 123);
+	/* trace-cmd report of a trace with an instance buffer: its name first */
+	CU_ASSERT_EQUAL(parse("iommu:               dd-345   [001]    16.026163: map:                  "
+			      "IOMMU: iova=0x00000000ffff7000 - 0x00000000ffff8000 "
+			      "paddr=0x0000000103522000 size=4096"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_STRING_EQUAL(ev.comm, "dd");
+	CU_ASSERT_EQUAL(ev.pid, 345);
+	CU_ASSERT_EQUAL(parse("my-inst: my worker-thread-x-4242 [002] 7.5: "
+			      "add_device_to_group: IOMMU: groupID=12 device=0000:01:02.0"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_STRING_EQUAL(ev.comm, "my worker-thread-x");
+	CU_ASSERT_EQUAL(ev.pid, 4242);
 }
 
 static void test_tracecmd_report(void)
