@@ -404,6 +404,34 @@ static int check_every_page(struct iorep_input *in, struct iorep_tracecmd_reader
 	return 0;
 }
 
+/*
+ * Instance buffers (trace-cmd record -B) are not read: their pages are not
+ * checked for damage the way the top buffer's are (dat-check.c), and a
+ * damaged page can crash libtraceevent.  The user is told, and how to read
+ * them: trace-cmd report's text names each line's instance, and the text
+ * parser takes it off.
+ */
+static void note_instances(struct iorep_input *in, struct tracecmd_input *h)
+{
+	int i, n = tracecmd_buffer_instances(h);
+	size_t len = strlen(in->note);
+	const char *name;
+
+	if (n <= 0)
+		return;
+	len += (size_t)snprintf(in->note + len, sizeof(in->note) - len,
+				"%s%d instance buffer%s (", len ? "; " : "", n, n == 1 ? "" : "s");
+	for (i = 0; i < n && len < sizeof(in->note); i++) {
+		name = tracecmd_buffer_instance_name(h, i);
+		len += (size_t)snprintf(in->note + len, sizeof(in->note) - len, "%s%s",
+					i ? ", " : "", name ? name : "?");
+	}
+	if (len < sizeof(in->note))
+		snprintf(in->note + len, sizeof(in->note) - len,
+			 ") not read, only the top buffer: `trace-cmd report` of the file, "
+			 "given as text, has them all");
+}
+
 int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
 {
 	struct iorep_tracecmd_reader *tr = calloc(1, sizeof(*tr));
@@ -536,6 +564,7 @@ int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
 	n = snprintf(variant, sizeof(variant), "v%lu%s%s", ver, comp ? " " : "", comp ? comp : "");
 	in->info.variant = iorep_strtab_intern(in->st, variant, n < (int)sizeof(variant) ? n : 0);
 	in->info.kernel = kernel_release(in, tracecmd_get_uname(tr->handle));
+	note_instances(in, tr->handle);
 	in->info.pos_unit = "offset";
 	in->info.page_size = (uint32_t)tracecmd_page_size(tr->handle);
 	tr->page_size = in->info.page_size;

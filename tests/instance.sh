@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# A trace.dat whose events are in an instance buffer (trace-cmd record -B),
+# tests/data/instance.v6.dat (made by tests/data/make-instance.py from the
+# 6.1 dma-traffic corpus file):
+#  1. read as trace.dat, only the top buffer is read, and the note on stderr
+#     names the instance and says how to read it;
+#  2. `trace-cmd report` of it, given as text, gives the very event stream
+#     that `trace-cmd report` of the original file gives: the instance's name
+#     that report puts before each line is not taken for part of the comm.
+#
+#   tests/instance.sh BIN
+#
+# Exit 0 = passed, 1 = failed, 77 = skipped: trace-cmd is not installed.
+set -euo pipefail
+bin=$(realpath "$1")
+cd "$(dirname "$0")/.."
+
+if ! command -v trace-cmd >/dev/null; then
+	echo "instance: skipped: trace-cmd is not installed (Debian package trace-cmd)"
+	exit 77
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export HOME=$work # no plugins of ours in ~/.local
+fail=0
+dat=tests/data/instance.v6.dat
+orig=tests/fuzz/corpus/tracedat/6.1-dma-traffic.v6.dat
+
+"$bin" --summary "$dat" >"$work/summary" 2>"$work/err"
+if ! grep -q "note: .*: 1 instance buffer (iommu) not read, only the top buffer" "$work/err"; then
+	echo "FAIL: no note of the instance on stderr:"
+	cat "$work/err"
+	fail=1
+fi
+if ! grep -q "^events: *0 iommu/dma" "$work/summary"; then
+	echo "FAIL: events read from the top buffer, which is empty:"
+	cat "$work/summary"
+	fail=1
+fi
+
+trace-cmd report -i "$dat" >"$work/inst.txt" 2>/dev/null
+trace-cmd report -i "$orig" >"$work/orig.txt" 2>/dev/null
+if ! grep -q "^iommu: .* map: " "$work/inst.txt"; then
+	echo "FAIL: trace-cmd report does not name the instance before its lines"
+	fail=1
+fi
+"$bin" --events=json "$work/inst.txt" >"$work/inst.jsonl" 2>"$work/inst.err"
+"$bin" --events=json "$work/orig.txt" >"$work/orig.jsonl" 2>"$work/orig.err"
+n=$(grep -c '"event":"map"' "$work/inst.jsonl" || true)
+if [ "$n" -lt 100 ] || ! cmp -s "$work/inst.jsonl" "$work/orig.jsonl"; then
+	echo "FAIL: the instance's report text gives $n maps, and not the original's stream:"
+	diff "$work/orig.jsonl" "$work/inst.jsonl" | head -5 || true
+	fail=1
+fi
+if grep -q '"comm":"iommu:' "$work/inst.jsonl"; then
+	echo "FAIL: the instance's name taken into a comm"
+	fail=1
+fi
+[ "$fail" = 0 ] && echo "instance: passed ($n maps through the report text)"
+exit "$fail"
