@@ -74,8 +74,9 @@ def check(bin_path, path, env, want, timeout):
     if p.returncode not in (0, 1):
         return "exit %d: %s" % (p.returncode, err[-300:])
     for line in lines:
-        if not line.startswith("iommu-report: warning: " + path + ": "):
-            return "stderr line is not a warning about the file: " + line
+        if not line.startswith(("iommu-report: warning: " + path + ": ",
+                                "iommu-report: note: " + path + ": ")):
+            return "stderr line is not a warning or note about the file: " + line
     if want and not any(want in l and "suspected" in l for l in lines):
         return "%s, exit %d, but no warning says so: %s" % (want, p.returncode, err[-300:])
     return None
