@@ -20,6 +20,7 @@
 struct iorep_input;
 
 #define IOREP_MAX_BAD_LINES 5
+#define IOREP_INPUT_MAX_INSTANCES 8
 
 /* What a reader saw besides the events it returned. */
 struct iorep_input_stats {
@@ -55,6 +56,9 @@ struct iorep_input_info {
 	const char *compression;	/* of a text file: "gzip", "xz", "zstd", or NULL */
 	const char *pos_unit;	/* "offset" or "line": what iorep_event.pos counts */
 	uint32_t page_size;	/* the traced kernel's PAGE_SIZE when the input says, else 0 */
+	/* a trace.dat's instance buffers (trace-cmd record -B), which are not read */
+	uint32_t ninstances;
+	const char *instances[IOREP_INPUT_MAX_INSTANCES]; /* the first ones' names */
 };
 
 /*

@@ -167,7 +167,7 @@ static cJSON *input_json(const struct iorep_input_info *info, const struct iorep
 	cJSON *o = cJSON_CreateObject(), *a;
 	uint64_t i, shown = 0;
 	char buf[24];
-	int err = 0;
+	int err = 0, e;
 
 	if (!o)
 		return NULL;
@@ -199,6 +199,19 @@ static cJSON *input_json(const struct iorep_input_info *info, const struct iorep
 		err |= append(a, cJSON_CreateRaw(buf));
 	}
 	err |= iorep_json_add_u64(o, "other_events", st ? st->other_events : 0);
+	/* a trace.dat's instance buffers, not read: their events are not in this document */
+	err |= iorep_json_add_u64(o, "instances_unread", info ? info->ninstances : 0);
+	a = cJSON_AddArrayToObject(o, "instance_names");
+	if (!a)
+		return done(o, -1);
+	for (i = 0; info && i < info->ninstances && i < IOREP_INPUT_MAX_INSTANCES; i++) {
+		char *fixed = iorep_utf8_sanitize(info->instances[i], &e);
+
+		if (e)
+			return done(o, -1);
+		err |= append(a, cJSON_CreateString(fixed ? fixed : info->instances[i]));
+		free(fixed);
+	}
 	return done(o, err);
 }
 

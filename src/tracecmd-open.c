@@ -419,10 +419,14 @@ static void note_instances(struct iorep_input *in, struct tracecmd_input *h)
 
 	if (n <= 0)
 		return;
+	in->info.ninstances = (uint32_t)n;
 	len += (size_t)snprintf(in->note + len, sizeof(in->note) - len,
 				"%s%d instance buffer%s (", len ? "; " : "", n, n == 1 ? "" : "s");
 	for (i = 0; i < n && len < sizeof(in->note); i++) {
 		name = tracecmd_buffer_instance_name(h, i);
+		name = name ? iorep_strtab_intern(in->st, name, strlen(name)) : NULL;
+		if (i < IOREP_INPUT_MAX_INSTANCES)
+			in->info.instances[i] = name ? name : "";
 		len += (size_t)snprintf(in->note + len, sizeof(in->note) - len, "%s%s",
 					i ? ", " : "", name ? name : "?");
 	}

@@ -4,8 +4,9 @@
 # A trace.dat whose events are in an instance buffer (trace-cmd record -B),
 # tests/data/instance.v6.dat (made by tests/data/make-instance.py from the
 # 6.1 dma-traffic corpus file):
-#  1. read as trace.dat, only the top buffer is read, and the note on stderr
-#     names the instance and says how to read it;
+#  1. read as trace.dat, only the top buffer is read; the note on stderr
+#     names the instance and says how to read it, and the JSON names it
+#     (input.instances_unread, input.instance_names);
 #  2. `trace-cmd report` of it, given as text, gives the very event stream
 #     that `trace-cmd report` of the original file gives: the instance's name
 #     that report puts before each line is not taken for part of the comm.
@@ -34,6 +35,13 @@ if ! grep -q "note: .*: 1 instance buffer (iommu) not read, only the top buffer"
 	cat "$work/err"
 	fail=1
 fi
+"$bin" -q --json "$work/inst.json" "$dat" >/dev/null || [ $? -eq 1 ]
+if ! grep -q '"instances_unread":1,"instance_names":\["iommu"\]' "$work/inst.json"; then
+	echo "FAIL: the JSON does not name the instance:"
+	grep '"input"' "$work/inst.json"
+	fail=1
+fi
+python3 tests/schema-check.py "$work/inst.json" || [ $? -eq 77 ] || fail=1
 if ! grep -q "^events: *0 iommu/dma" "$work/summary"; then
 	echo "FAIL: events read from the top buffer, which is empty:"
 	cat "$work/summary"
