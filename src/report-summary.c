@@ -28,6 +28,14 @@ void iorep_summary_print(const struct iorep_input *in, FILE *fp)
 		iorep_put_inert(fp, info->kernel);
 		fputc('\n', fp);
 	}
+	if (info->ninstances) {
+		fprintf(fp, "instances: %" PRIu32 " not read:", info->ninstances);
+		for (i = 0; i < (int)info->ninstances && i < IOREP_INPUT_MAX_INSTANCES; i++) {
+			fputs(i ? ", " : " ", fp);
+			iorep_put_inert(fp, info->instances[i]);
+		}
+		fputc('\n', fp);
+	}
 	for (i = 0; i < IOREP_EV_LOST; i++)
 		total += s->events[i];
 	if (s->reader)

@@ -447,6 +447,14 @@ static void print_header(const struct iorep_model *m, const struct iorep_input_i
 	else
 		fputs("unknown", fp);
 	fputc('\n', fp);
+	if (info && info->ninstances) {
+		fprintf(fp, "%-10s %" PRIu32 " not read:", "instances", info->ninstances);
+		for (i = 0; i < (int)info->ninstances && i < IOREP_INPUT_MAX_INSTANCES; i++) {
+			fputs(i ? ", " : " ", fp);
+			iorep_put_inert(fp, info->instances[i]);
+		}
+		fputs(" (trace-cmd report of the file, as text, has their events)\n", fp);
+	}
 	if (st && st->truncated)
 		fprintf(fp, "%-10s the input is cut short at %s %" PRIu64 "\n", "truncated",
 			info && info->pos_unit ? info->pos_unit : "position", st->truncated_at);

@@ -5,8 +5,8 @@
 # tests/data/instance.v6.dat (made by tests/data/make-instance.py from the
 # 6.1 dma-traffic corpus file):
 #  1. read as trace.dat, only the top buffer is read; the note on stderr
-#     names the instance and says how to read it, and the JSON names it
-#     (input.instances_unread, input.instance_names);
+#     names the instance and says how to read it, and the report, --summary
+#     and the JSON name it (input.instances_unread, input.instance_names);
 #  2. `trace-cmd report` of it, given as text, gives the very event stream
 #     that `trace-cmd report` of the original file gives: the instance's name
 #     that report puts before each line is not taken for part of the comm.
@@ -42,6 +42,16 @@ if ! grep -q '"instances_unread":1,"instance_names":\["iommu"\]' "$work/inst.jso
 	fail=1
 fi
 python3 tests/schema-check.py "$work/inst.json" || [ $? -eq 77 ] || fail=1
+if ! grep -q "^instances: 1 not read: iommu$" "$work/summary"; then
+	echo "FAIL: --summary does not name the instance"
+	fail=1
+fi
+"$bin" -q "$dat" >"$work/report" || [ $? -eq 1 ]
+if ! grep -q "^instances  1 not read: iommu (trace-cmd report" "$work/report"; then
+	echo "FAIL: the report does not name the instance:"
+	head -8 "$work/report"
+	fail=1
+fi
 if ! grep -q "^events: *0 iommu/dma" "$work/summary"; then
 	echo "FAIL: events read from the top buffer, which is empty:"
 	cat "$work/summary"
