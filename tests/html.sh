@@ -5,8 +5,8 @@
 # for the expected counts, in the same run) on the bundled vfio and defects
 # captures, on tests/data/hostile-names.txt (device names and a comm made of
 # markup), on tests/data/hostile-render.txt with its --sysfs and --lspci
-# files, on a text trace with lines not understood and on a trace.dat with
-# a damaged page, then opens each page in headless Chromium
+# files, on a text trace with lines not understood, on a trace.dat with
+# a damaged page and on one with an instance buffer, then opens each page in headless Chromium
 # (tests/html-check.py): the DOM shows the devices and
 # findings the JSON has, the console stays quiet, nothing is requested, the
 # hostile names are text only, and the damage is said.
@@ -98,6 +98,12 @@ awk 'NR == 21 { for (i = 0; i < 7; i++) print "garbage line " i } { print }' \
 if page bad-lines "$tmp/bad-lines.txt"; then
 	check bad-lines --expect-text "7 lines of the input were not understood (lines 21, 22, \
 23, 24, 25 and 2 more)." --reject-text "lost by the ring buffer"
+fi
+
+# a trace.dat with its events in an instance buffer, which is not read: the banner says so
+if page instance tests/data/instance.v6.dat; then
+	check instance --expect-text "1 instance buffer was not read (iommu): their events are \
+not in this report; trace-cmd report of the file, given as text, has them."
 fi
 
 # names with escape sequences, backslashes, invalid UTF-8 and 4096 bytes, from the

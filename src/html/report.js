@@ -278,6 +278,15 @@
 				' at ' + (input.pos_unit || 'position') + ' ' + fmtInt(input.truncated_at) :
 				'') + ': events after the cut are missing.');
 		}
+		if (num(input.instances_unread) > 0) {
+			const names = Array.isArray(input.instance_names) ? input.instance_names : [];
+
+			lines.push('\u26a0 ' + fmtInt(input.instances_unread) + ' instance buffer' +
+				(input.instances_unread === 1 ? ' was' : 's were') + ' not read' +
+				(names.length ? ' (' + names.join(', ') + ')' : '') +
+				': their events are not in this report; trace-cmd report of the ' +
+				'file, given as text, has them.');
+		}
 		if (num(sum.suspected) > 0)
 			lines.push('\u26a0 ' + fmtInt(sum.suspected) + ' of ' + fmtInt(sum.total) +
 				' findings are only suspected.');
