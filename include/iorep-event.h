@@ -265,6 +265,17 @@ static inline bool iorep_event_has(const struct iorep_event *ev, enum iorep_fiel
 	return ev->have & (1u << f);
 }
 
+/* Whether events of @d have field @f, in some kernel's format. */
+static inline bool iorep_event_desc_has(const struct iorep_event_desc *d, enum iorep_field f)
+{
+	int i;
+
+	for (i = 0; i < IOREP_MAX_EVENT_FIELDS && d->fields[i] != IOREP_F__COUNT; i++)
+		if (d->fields[i] == f)
+			return true;
+	return false;
+}
+
 /* Returns the event type of a kernel event name, or -1 when it is not ours. */
 int iorep_event_lookup(const char *name, int len);
 

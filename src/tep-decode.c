@@ -105,14 +105,11 @@ static struct tep_print_flag_sym *gfp_names(struct tep_event *event)
 	struct tep_print_flag_sym *names = find_flags(event->print_fmt.args, "flags");
 	const struct iorep_event_desc *d;
 	struct tep_event *other;
-	int t, i;
+	int t;
 
 	for (t = 0; t < IOREP_EV_LOST && !names; t++) {
 		d = iorep_event_desc(t);
-		for (i = 0; i < IOREP_MAX_EVENT_FIELDS && d->fields[i] != IOREP_F__COUNT; i++)
-			if (d->fields[i] == IOREP_F_GFP)
-				break;
-		if (i == IOREP_MAX_EVENT_FIELDS || d->fields[i] != IOREP_F_GFP)
+		if (!iorep_event_desc_has(d, IOREP_F_GFP))
 			continue;
 		other = tep_find_event_by_name(event->tep, d->system, d->name);
 		if (other && other != event)

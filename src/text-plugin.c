@@ -157,17 +157,6 @@ static int range_list(struct iorep_textparse *tp, struct cur *c)
 	return 0;
 }
 
-static bool has_field(const struct iorep_event *ev, int f)
-{
-	const struct iorep_event_desc *d = iorep_event_desc(ev->type);
-	int i;
-
-	for (i = 0; i < IOREP_MAX_EVENT_FIELDS && d->fields[i] != IOREP_F__COUNT; i++)
-		if (d->fields[i] == f)
-			return true;
-	return false;
-}
-
 static void set(struct iorep_event *ev, int f)
 {
 	ev->have |= 1u << f;
@@ -284,6 +273,11 @@ static int read_dma_tail(struct iorep_textparse *tp, struct cur *c, struct iorep
 			return ret;
 	}
 	return 0;
+}
+
+static bool has_field(const struct iorep_event *ev, enum iorep_field f)
+{
+	return iorep_event_desc_has(iorep_event_desc(ev->type), f);
 }
 
 static int read_attrs(struct iorep_textparse *tp, struct cur *c, struct iorep_event *ev)
