@@ -265,19 +265,10 @@ static bool unmap_sg(struct iorep_textparse *tp, struct cur *c, struct iorep_eve
 	return true;
 }
 
-/* Leaves @ev as the template found it (reset, its line's header kept), the scratch arrays empty. */
+/* Leaves @ev as the template found it, for the generic parser. */
 static int undo(struct iorep_textparse *tp, struct iorep_event *ev)
 {
-	uint64_t ts = ev->ts;
-	int32_t cpu = ev->cpu, pid = ev->pid;
-	const char *comm = ev->comm;
-
-	iorep_event_reset(ev, ev->type);
-	ev->ts = ts;
-	ev->cpu = cpu;
-	ev->pid = pid;
-	ev->comm = comm;
-	tp->n64[0] = tp->n64[1] = tp->n32 = 0;
+	iorep_textparse_restart(tp, ev, ev->type);
 	return 1;
 }
 
@@ -340,7 +331,5 @@ int iorep_textparse_fast(struct iorep_textparse *tp, struct iorep_event *ev, con
 		return 1;
 	}
 	/* a dma event that is not the template: what dma_head() set goes */
-	ev->device = NULL;
-	ev->dir = 0;
-	return 1;
+	return undo(tp, ev);
 }

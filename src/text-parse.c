@@ -702,14 +702,26 @@ static int split_event(struct span after, struct span *name, struct span *payloa
 	return 0;
 }
 
+void iorep_textparse_restart(struct iorep_textparse *tp, struct iorep_event *ev,
+			     enum iorep_etype type)
+{
+	uint64_t ts = ev->ts;
+	int32_t cpu = ev->cpu, pid = ev->pid;
+	const char *comm = ev->comm;
+
+	iorep_event_reset(ev, type);
+	ev->ts = ts;
+	ev->cpu = cpu;
+	ev->pid = pid;
+	ev->comm = comm;
+	tp->n64[0] = tp->n64[1] = tp->n32 = 0;
+}
+
 static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, struct span name,
 			struct span payload)
 {
 	int type = iorep_event_lookup_in(tp->event_by_len, name.p, (int)name.n);
 	int ret;
-	uint64_t ts = ev->ts;
-	int32_t cpu = ev->cpu, pid = ev->pid;
-	const char *comm = ev->comm;
 
 	if (type < 0) {
 		ev->type = IOREP_EV__COUNT;
@@ -718,12 +730,7 @@ static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, stru
 			return IOREP_LINE_BAD;
 		return IOREP_LINE_OTHER_EVENT;
 	}
-	iorep_event_reset(ev, type);
-	ev->ts = ts;
-	ev->cpu = cpu;
-	ev->pid = pid;
-	ev->comm = comm;
-	tp->n64[0] = tp->n64[1] = tp->n32 = 0;
+	iorep_textparse_restart(tp, ev, type);
 	if (!tp->generic_only && iorep_textparse_fast(tp, ev, payload.p, payload.n) == 0)
 		return IOREP_LINE_EVENT;
 	ret = parse_payload(tp, ev, payload);

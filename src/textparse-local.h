@@ -64,6 +64,14 @@ int iorep_textparse_set_field(struct iorep_textparse *tp, struct iorep_event *ev
 			      const char *p, size_t n);
 
 /*
+ * Resets @ev to an empty event of @type, keeping what its line's head set
+ * (ts, cpu, pid, comm), and empties the array scratch: where a payload's
+ * reading starts, and starts again when the template gives up.
+ */
+void iorep_textparse_restart(struct iorep_textparse *tp, struct iorep_event *ev,
+			     enum iorep_etype type);
+
+/*
  * Reads the payload @p/@n of a map, unmap, dma_map_page or dma_unmap_page
  * (@ev reset to its type) by the kernel's print format (text-fast.c).
  * Returns 0 (read, @ev filled as the generic parser fills it) or 1 (not
