@@ -118,6 +118,9 @@ char *iorep_utf8_sanitize(const char *s, int *err);
  */
 int iorep_put_inert(FILE *fp, const char *s);
 
+/* Writes " NAME, NAME": the instance buffers of @info not read (at most the first 8), inert. */
+void iorep_put_instances(FILE *fp, const struct iorep_input_info *info);
+
 /* Columns iorep_put_inert() would write for @s. */
 size_t iorep_inert_width(const char *s);
 

@@ -137,6 +137,20 @@ static int append(cJSON *a, cJSON *item)
 	return 0;
 }
 
+/* A string of the trace appended to @a, invalid UTF-8 as U+FFFD (iorep_json_add_str()'s rule). */
+static int append_str(cJSON *a, const char *s)
+{
+	char *fixed;
+	int e, ret;
+
+	fixed = iorep_utf8_sanitize(s, &e);
+	if (e)
+		return -1;
+	ret = append(a, cJSON_CreateString(fixed ? fixed : s));
+	free(fixed);
+	return ret;
+}
+
 /* Returns @o, or NULL (after freeing it) when @err says a helper failed. */
 static cJSON *done(cJSON *o, int err)
 {
@@ -167,7 +181,7 @@ static cJSON *input_json(const struct iorep_input_info *info, const struct iorep
 	cJSON *o = cJSON_CreateObject(), *a;
 	uint64_t i, shown = 0;
 	char buf[24];
-	int err = 0, e;
+	int err = 0;
 
 	if (!o)
 		return NULL;
@@ -204,14 +218,8 @@ static cJSON *input_json(const struct iorep_input_info *info, const struct iorep
 	a = cJSON_AddArrayToObject(o, "instance_names");
 	if (!a)
 		return done(o, -1);
-	for (i = 0; info && i < info->ninstances && i < IOREP_INPUT_MAX_INSTANCES; i++) {
-		char *fixed = iorep_utf8_sanitize(info->instances[i], &e);
-
-		if (e)
-			return done(o, -1);
-		err |= append(a, cJSON_CreateString(fixed ? fixed : info->instances[i]));
-		free(fixed);
-	}
+	for (i = 0; info && i < info->ninstances && i < IOREP_INPUT_MAX_INSTANCES; i++)
+		err |= append_str(a, info->instances[i]);
 	return done(o, err);
 }
 
@@ -293,16 +301,9 @@ static cJSON *group_json(const struct iorep_model *m, const struct iorep_group *
 		return done(o, -1);
 	for (i = 0; i < g->ndevices && g->devices; i++) {
 		const char *name = device_name(m, g->devices[i]);
-		char *fixed;
-		int e;
 
-		if (!name)
-			continue;
-		fixed = iorep_utf8_sanitize(name, &e);
-		if (e)
-			return done(o, -1);
-		err |= append(a, cJSON_CreateString(fixed ? fixed : name));
-		free(fixed);
+		if (name)
+			err |= append_str(a, name);
 	}
 	err |= add_bool(o, "multi_device", cJSON_GetArraySize(a) > 1);
 	err |= add_u64_or_null(o, "domain", g->domain < m->ndomains ? g->domain : IOREP_NONE,

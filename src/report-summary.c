@@ -30,10 +30,7 @@ void iorep_summary_print(const struct iorep_input *in, FILE *fp)
 	}
 	if (info->ninstances) {
 		fprintf(fp, "instances: %" PRIu32 " not read:", info->ninstances);
-		for (i = 0; i < (int)info->ninstances && i < IOREP_INPUT_MAX_INSTANCES; i++) {
-			fputs(i ? ", " : " ", fp);
-			iorep_put_inert(fp, info->instances[i]);
-		}
+		iorep_put_instances(fp, info);
 		fputc('\n', fp);
 	}
 	for (i = 0; i < IOREP_EV_LOST; i++)

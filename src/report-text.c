@@ -111,6 +111,16 @@ int iorep_put_inert(FILE *fp, const char *s)
 	return total;
 }
 
+void iorep_put_instances(FILE *fp, const struct iorep_input_info *info)
+{
+	uint32_t i;
+
+	for (i = 0; i < info->ninstances && i < IOREP_INPUT_MAX_INSTANCES; i++) {
+		fputs(i ? ", " : " ", fp);
+		iorep_put_inert(fp, info->instances[i]);
+	}
+}
+
 size_t iorep_inert_width(const char *s)
 {
 	char out[INERT_MAX];
@@ -449,10 +459,7 @@ static void print_header(const struct iorep_model *m, const struct iorep_input_i
 	fputc('\n', fp);
 	if (info && info->ninstances) {
 		fprintf(fp, "%-10s %" PRIu32 " not read:", "instances", info->ninstances);
-		for (i = 0; i < (int)info->ninstances && i < IOREP_INPUT_MAX_INSTANCES; i++) {
-			fputs(i ? ", " : " ", fp);
-			iorep_put_inert(fp, info->instances[i]);
-		}
+		iorep_put_instances(fp, info);
 		fputs(" (trace-cmd report of the file, as text, has their events)\n", fp);
 	}
 	if (st && st->truncated)
