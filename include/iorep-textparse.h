@@ -52,6 +52,7 @@ struct iorep_textparse {
 	int cpus_header;	/* the "cpus=N" header of trace-cmd report, or 0 */
 	/* events the trace file's header says were overwritten (written - in buffer), or 0 */
 	uint64_t overrun;
+	bool perf;		/* the line's task is in perf script's form, "comm tid [cpu]" */
 	struct iorep_strtab_cache names;	/* comms, devices, drivers */
 	uint64_t event_by_len[IOREP_EVENT_NAME_MAX]; /* iorep_event_index() */
 	/* every payload through the generic parser, none by template (tests compare the two) */

@@ -64,6 +64,7 @@ struct text_reader {
 	struct iorep_event stash;
 	uint64_t file_size;	/* a regular file's size, else 0 */
 	int saw_events;	/* event-shaped lines, of any system */
+	int perf_form;	/* the text is perf script's: 1, ftrace's or dmesg: 0, no line says yet: -1 */
 	int unknown_lines;
 	/* lines not understood before the first event line: bad if the text is ftrace's */
 	uint64_t early_bad;
@@ -92,6 +93,7 @@ static int text_open(struct iorep_input *in, struct iorep_input_src *src)
 	}
 	tr->fd = src->fd;
 	tr->bs = src->bs;
+	tr->perf_form = -1;
 	if (fstat(src->fd, &sb) == 0 && S_ISREG(sb.st_mode))
 		tr->file_size = (uint64_t)sb.st_size;
 	in->priv = tr;
@@ -440,6 +442,14 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 			return iorep_input_error(in, ret, "line %llu: %s",
 						 (unsigned long long)tr->cur_nr,
 						 iorep_strerror(ret));
+		/*
+		 * The form its first line with a task or a drop has names the
+		 * text.  A line of the other is still read, each by its own:
+		 * were it damage instead, a first line damaged into the other
+		 * form would lose every line after it.
+		 */
+		if (ret != IOREP_LINE_META && ret != IOREP_LINE_UNKNOWN && tr->perf_form < 0)
+			tr->perf_form = l->perf;
 		if (l->cpus_header >= 0)
 			tr->cpus_header = l->cpus_header;
 		if (l->overrun)
@@ -526,6 +536,8 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 			in->info.variant = "dmesg";
 		else if (tr->cpus_header)
 			in->info.variant = "trace-cmd report";
+		if (ev->pid >= 0 && !tr->cpus_header && tr->perf_form == 1)
+			in->info.variant = "perf script";
 		if (tr->lost_pending) {
 			tr->lost_pending = 0;
 			tr->lost.ts = ev->ts;

@@ -66,6 +66,7 @@ static void parse_line(struct iorep_text_parser *p, struct iorep_text_arena *a,
 
 	l->cpus_header = -1;
 	l->overrun = 0;
+	l->perf = false;
 	if (l->overlong) {
 		l->kind = IOREP_LINE_UNKNOWN;
 		return;
@@ -75,6 +76,7 @@ static void parse_line(struct iorep_text_parser *p, struct iorep_text_arena *a,
 	l->kind = iorep_textparse_line(&p->tp, l->p, l->len, ev);
 	l->cpus_header = p->tp.cpus_header;
 	l->overrun = p->tp.overrun;
+	l->perf = p->tp.perf;
 	if (l->kind < 0)
 		return;
 	need = iorep_event_arrays_size(ev);

@@ -40,6 +40,7 @@ struct iorep_text_line {
 	int kind;	       /* enum iorep_line_kind, or -IOREP_E* */
 	int cpus_header;       /* the "cpus=N" header this line gave, or -1 */
 	uint64_t overrun;      /* the overwritten events this line's header counts, or 0 */
+	bool perf;	       /* its task in perf script's form */
 	struct iorep_event ev; /* its arrays live as long as the batch's lines */
 };
 

@@ -610,7 +610,43 @@ static int parse_cpu_bracket(struct span t, int32_t *cpu)
 	return 0;
 }
 
-/* The part before the timestamp: "comm-pid [(tgid)] [cpu] [flags]" or "comm-pid cpuflags". */
+/*
+ * perf script's task, before its "[cpu]": "comm tid" or (-F pid,tid)
+ * "comm pid/tid", the comm right-aligned and free to hold spaces.  Whether
+ * @s is that; then @ev's comm (NULL: no memory) and pid (the thread's, as
+ * ftrace's is) are set, and tp->perf.
+ */
+static bool perf_task(struct iorep_textparse *tp, struct span s, struct iorep_event *ev)
+{
+	size_t i = s.n, slash = 0;
+	struct span comm;
+	uint64_t v;
+
+	/* back over the digits: ftrace's "comm-pid" stops at its dash, at once */
+	while (i && (is_digit(s.p[i - 1]) || (s.p[i - 1] == '/' && !slash && i < s.n))) {
+		if (s.p[i - 1] == '/')
+			slash = i;
+		i--;
+	}
+	if (i == s.n || !i || s.p[i - 1] != ' ' || (slash && slash == i + 1))
+		return false;
+	comm = span_trim((struct span){ s.p, i });
+	if (!comm.n)
+		return false;
+	if (!slash)
+		slash = i;
+	if (parse_u64((struct span){ s.p + slash, s.n - slash }, 0, &v) < 0 || v > INT32_MAX)
+		return false;
+	ev->pid = (int32_t)v;
+	ev->comm = iorep_textparse_intern(tp, comm.p, comm.n);
+	tp->perf = true;
+	return true;
+}
+
+/*
+ * The part before the timestamp: "comm-pid [(tgid)] [cpu] [flags]",
+ * "comm-pid cpuflags", or perf script's "comm tid [cpu]".
+ */
 static int parse_prefix(struct iorep_textparse *tp, struct span pre, struct iorep_event *ev)
 {
 	struct span tok, rest, cp;
@@ -653,11 +689,10 @@ static int parse_prefix(struct iorep_textparse *tp, struct span pre, struct iore
 			dash = cp.p + i - 1;
 			break;
 		}
-	if (!dash)
-		return -1;
-	if (parse_u64((struct span){ dash + 1, cp.n - (dash + 1 - cp.p) }, 0, &v) < 0 ||
+	/* not "comm-pid": perf's "comm tid" ends in a space and digits, never in a dash's */
+	if (!dash || parse_u64((struct span){ dash + 1, cp.n - (dash + 1 - cp.p) }, 0, &v) < 0 ||
 	    v > INT32_MAX)
-		return -1;
+		return !perf_task(tp, rest, ev) ? -1 : ev->comm ? 0 : -IOREP_ENOMEM;
 	ev->pid = (int32_t)v;
 	cp = (struct span){ cp.p, dash - cp.p };
 	/*
@@ -685,10 +720,15 @@ static const unsigned char name_char[256] = {
 };
 #undef NAME_RANGE_
 
-/* Event name and payload after the timestamp's colon: " name: payload". */
-static int split_event(struct span after, struct span *name, struct span *payload)
+/*
+ * Event name and payload after the timestamp's colon: " name: payload", or
+ * with @sys perf script's " system:name: payload" (*@sys empty when the
+ * system is not given).
+ */
+static int split_event(struct span after, struct span *sys, struct span *name,
+		       struct span *payload)
 {
-	size_t i = 0, start;
+	size_t i = 0, start, j;
 
 	while (i < after.n && is_space(after.p[i]))
 		i++;
@@ -697,6 +737,15 @@ static int split_event(struct span after, struct span *name, struct span *payloa
 		i++;
 	if (i == start || i >= after.n || after.p[i] != ':')
 		return -1;
+	if (sys && i + 1 < after.n && name_char[(unsigned char)after.p[i + 1]]) {
+		for (j = i + 1; j < after.n && name_char[(unsigned char)after.p[j]]; j++)
+			;
+		if (j < after.n && after.p[j] == ':') {
+			*sys = (struct span){ after.p + start, i - start };
+			start = i + 1;
+			i = j;
+		}
+	}
 	*name = (struct span){ after.p + start, i - start };
 	*payload = (struct span){ after.p + i + 1, after.n - i - 1 };
 	return 0;
@@ -717,17 +766,47 @@ void iorep_textparse_restart(struct iorep_textparse *tp, struct iorep_event *ev,
 	tp->n64[0] = tp->n64[1] = tp->n32 = 0;
 }
 
-static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, struct span name,
-			struct span payload)
+/*
+ * perf script's own records after a task's time, which are not trace
+ * events: "PERF_RECORD_LOST lost 555" (--show-lost-events: records the
+ * kernel dropped on the line's CPU) is a drop marker; any other
+ * "PERF_RECORD_..." (--show-task-events) is not read.
+ */
+static int perf_record(struct span s, struct iorep_event *ev)
+{
+	int32_t cpu = ev->cpu;
+	uint64_t n;
+
+	if (!span_starts(s, "PERF_RECORD_"))
+		return IOREP_LINE_OTHER_EVENT;
+	if (!span_starts(s, "PERF_RECORD_LOST"))
+		return IOREP_LINE_META;
+	iorep_event_reset(ev, IOREP_EV_LOST);
+	ev->cpu = cpu;
+	ev->lost = -1;	/* PERF_RECORD_LOST_SAMPLES, or a form not known: a count not known */
+	if (span_starts(s, "PERF_RECORD_LOST lost ") &&
+	    parse_u64((struct span){ s.p + 22, s.n - 22 }, 0, &n) == 0 && n <= INT64_MAX)
+		ev->lost = (int64_t)n;
+	return IOREP_LINE_LOST;
+}
+
+static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, struct span sys,
+			struct span name, struct span payload)
 {
 	int type = iorep_event_lookup_in(tp->event_by_len, name.p, (int)name.n);
 	int ret;
 
+	/* perf script's system: another system's event of the same name is not ours */
+	if (type >= 0 && sys.n && !span_eq(sys, iorep_event_desc(type)->system))
+		type = -1;
 	if (type < 0) {
 		ev->type = IOREP_EV__COUNT;
 		/* only the iommu events' payloads start so: one whose name is damaged */
 		if (span_starts(span_trim(payload), "IOMMU:"))
 			return IOREP_LINE_BAD;
+		if (tp->perf && span_starts(name, "PERF_RECORD_"))
+			return perf_record((struct span){ name.p, payload.p + payload.n - name.p },
+					   ev);
 		return IOREP_LINE_OTHER_EVENT;
 	}
 	iorep_textparse_restart(tp, ev, type);
@@ -743,20 +822,20 @@ static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, stru
 static int parse_dmesg(struct iorep_textparse *tp, struct span s, struct iorep_event *ev)
 {
 	const char *close = memchr(s.p, ']', s.n);
-	struct span ts, name, payload, after;
+	struct span ts, sys = { s.p, 0 }, name, payload, after;
 
 	if (!close)
 		return IOREP_LINE_UNKNOWN;
 	ts = span_trim((struct span){ s.p + 1, close - s.p - 1 });
 	after = (struct span){ close + 1, s.n - (close + 1 - s.p) };
-	if (parse_ts(ts, &ev->ts) < 0 || split_event(after, &name, &payload) < 0)
+	if (parse_ts(ts, &ev->ts) < 0 || split_event(after, NULL, &name, &payload) < 0)
 		return IOREP_LINE_UNKNOWN;
 	if (iorep_event_lookup(name.p, (int)name.n) < 0)
 		return IOREP_LINE_UNKNOWN;	/* dmesg is mostly other text */
 	ev->comm = iorep_textparse_intern(tp, "", 0);
 	if (!ev->comm)
 		return -IOREP_ENOMEM;
-	return finish_event(tp, ev, name, payload);
+	return finish_event(tp, ev, sys, name, payload);
 }
 
 /*
@@ -812,25 +891,40 @@ bool iorep_textparse_names_event(const char *line, size_t len)
 					      (line[start - 1] >= 'a' && line[start - 1] <= 'z'));
 		     start--)
 			;
-		if (start < i && (start == 0 || is_space(line[start - 1])) &&
+		/* perf script's "system:name:" too */
+		if (start < i && (start == 0 || is_space(line[start - 1]) || line[start - 1] == ':') &&
 		    iorep_event_lookup(line + start, (int)(i - start)) >= 0)
 			return true;
 	}
 	return false;
 }
 
+/* "ffffffff813a83e5 ttwu_do_activate+0x175 ([kernel.kallsyms])": a hex address, then a space. */
+static bool perf_frame(struct span s)
+{
+	size_t i;
+
+	for (i = 0; i < s.n && iorep_hex_digit1[(unsigned char)s.p[i]]; i++)
+		;
+	return i && i < s.n && s.p[i] == ' ';
+}
+
 static int parse_line(struct iorep_textparse *tp, const char *line, size_t len,
 		      struct iorep_event *ev)
 {
-	struct span s = { line, len }, ts, name, payload;
+	struct span s = { line, len }, ts, sys = { line, 0 }, name, payload;
 	const char *tsp;
 	uint64_t v;
 	int ret;
 
+	tp->perf = false;
 	if (s.n && s.p[s.n - 1] == '\r')
 		s.n--;
-	s = span_trim(s);
 	iorep_event_reset(ev, IOREP_EV__COUNT);
+	/* perf script -g: a frame of the call chain under each event, "\t  ffff8123 sym+0x1 (dso)" */
+	if (s.n && s.p[0] == '\t' && perf_frame(span_trim(s)))
+		return IOREP_LINE_META;
+	s = span_trim(s);
 	if (!s.n)
 		return IOREP_LINE_META;
 	if (s.p[0] == '#')
@@ -867,12 +961,14 @@ static int parse_line(struct iorep_textparse *tp, const char *line, size_t len,
 	if (ret < 0)
 		return IOREP_LINE_UNKNOWN;
 	payload = (struct span){ ts.p + ts.n + 1, s.n - (ts.p + ts.n + 1 - s.p) };
-	if (split_event(payload, &name, &payload) < 0) {
+	if (split_event(payload, tp->perf ? &sys : NULL, &name, &payload) < 0) {
+		if (tp->perf)
+			return perf_record(span_trim(payload), ev);
 		/* the function tracer: "func <-parent"; or an iommu event's name damaged */
 		return memmem(payload.p, payload.n, "IOMMU:", 6) ? IOREP_LINE_BAD :
 								    IOREP_LINE_OTHER_EVENT;
 	}
-	return finish_event(tp, ev, name, payload);
+	return finish_event(tp, ev, sys, name, payload);
 }
 
 int iorep_textparse_line(struct iorep_textparse *tp, const char *line, size_t len,

@@ -536,6 +536,103 @@ static void test_crlf_and_hostile(void)
 }
 
 /* The index by length finds every event the plain lookup finds, and nothing else. */
+/*
+ * perf script's text.  The lines not of iommu/dma events are perf 6.1's own
+ * (Debian 12), recorded on this project's build machine with
+ * `perf record -e sched:sched_switch -e syscalls:sys_enter_close ...` and
+ * `perf record -g -e sched:sched_wakeup`; the iommu/dma ones are the 6.12
+ * captures' events with the head perf prints (tests/perf-form.py).
+ */
+static void test_perf_script(void)
+{
+	setup();
+	CU_ASSERT_EQUAL(parse("          insmod     386 [001] 15.253402:       iommu:map: IOMMU: "
+			      "iova=0x000000000ffff000 - 0x0000000010000000 "
+			      "paddr=0x00000001038a0000 size=4096"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_TRUE(tp.perf);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_MAP);
+	CU_ASSERT_STRING_EQUAL(ev.comm, "insmod");
+	CU_ASSERT_EQUAL(ev.pid, 386);
+	CU_ASSERT_EQUAL(ev.cpu, 1);
+	CU_ASSERT_EQUAL(ev.ts, 15253402000ull);
+	CU_ASSERT_EQUAL(ev.iova, 0xffff000);
+	CU_ASSERT_EQUAL(ev.size, 4096);
+	/* -F ...,pid,tid: the thread's id, as ftrace's; a comm with spaces; --ns */
+	CU_ASSERT_EQUAL(parse("     Web Content    2044/2051    [003] 18.646715123: "
+			      "dma:dma_unmap_page: 0000:00:06.0 dir=FROM_DEVICE "
+			      "dma_addr=fffcb040 size=1522 attrs="),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_DMA_UNMAP_PAGE);
+	CU_ASSERT_STRING_EQUAL(ev.comm, "Web Content");
+	CU_ASSERT_EQUAL(ev.pid, 2051);
+	CU_ASSERT_EQUAL(ev.cpu, 3);
+	CU_ASSERT_EQUAL(ev.ts, 18646715123ull);
+	CU_ASSERT_EQUAL(ev.dma_addr, 0xfffcb040);
+	/* a comm that ends like ftrace's comm-pid: the last word alone is the tid */
+	CU_ASSERT_EQUAL(parse("        worker-7    42 [000] 1.000000: iommu:unmap: IOMMU: "
+			      "iova=0x0000000000001000 - 0x0000000000002000 size=4096 "
+			      "unmapped_size=4096"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_STRING_EQUAL(ev.comm, "worker-7");
+	CU_ASSERT_EQUAL(ev.pid, 42);
+	/* an event of the same name in another system is not ours */
+	CU_ASSERT_EQUAL(parse("          insmod     386 [001] 15.253402: xen:map: IOMMU: "
+			      "iova=0x000000000ffff000 - 0x0000000010000000 "
+			      "paddr=0x00000001038a0000 size=4096"),
+			IOREP_LINE_BAD);
+	CU_ASSERT_EQUAL(parse("            true  9628 [001] 60266.796763:       sched:sched_switch: "
+			      "prev_comm=true prev_pid=9628 prev_prio=120 prev_state=Z ==> "
+			      "next_comm=sh next_pid=9395 next_prio=120"),
+			IOREP_LINE_OTHER_EVENT);
+	CU_ASSERT_EQUAL(parse("     migration/0    18 [000] 60266.663263:       sched:sched_switch: "
+			      "prev_comm=migration/0 prev_pid=18 prev_prio=0 prev_state=S ==> "
+			      "next_comm=sh next_pid=9396 next_prio=120"),
+			IOREP_LINE_OTHER_EVENT);
+	CU_ASSERT_EQUAL(ev.pid, 18);
+	/* --show-lost-events: records the kernel dropped on that CPU */
+	CU_ASSERT_EQUAL(parse("            perf  9398 [001] 60266.663433: PERF_RECORD_LOST lost 555"),
+			IOREP_LINE_LOST);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_LOST);
+	CU_ASSERT_EQUAL(ev.cpu, 1);
+	CU_ASSERT_EQUAL(ev.lost, 555);
+	CU_ASSERT_EQUAL(parse("           :9630  9630 [001] 60266.799425: PERF_RECORD_LOST lost 22"),
+			IOREP_LINE_LOST);
+	CU_ASSERT_EQUAL(ev.lost, 22);
+	CU_ASSERT_EQUAL(parse("            perf  9398 [000] 60266.7: PERF_RECORD_LOST_SAMPLES: "
+			      "lost 3"),
+			IOREP_LINE_LOST);
+	CU_ASSERT_EQUAL(ev.lost, -1);
+	CU_ASSERT_EQUAL(ev.cpu, 0);
+	/* --show-task-events; a -g call chain's frames and the blank line after */
+	CU_ASSERT_EQUAL(parse("         swapper     0 [000]     0.000000: "
+			      "PERF_RECORD_FORK(1:1):(0:0)"),
+			IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse("     process_api     0 [000]     0.000000: "
+			      "PERF_RECORD_COMM: process_api:1/1"),
+			IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse("          insmod     386 [001] 15.253402:       iommu:map: IOMMU: "
+			      "iova=0x000000000ffff000 - 0x0000000010000000 "
+			      "paddr=0x00000001038a0000 size=4096"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(parse("\tffffffff813a83e5 ttwu_do_activate+0x175 ([kernel.kallsyms])"),
+			IOREP_LINE_META);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV__COUNT);	/* not the event before it */
+	CU_ASSERT_EQUAL(parse("\t           ee137 sched_setaffinity@@GLIBC_2.3.4+0x7 "
+			      "(/usr/lib/x86_64-linux-gnu/libc.so.6)"),
+			IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse(""), IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse("# nrcpus online : 2"), IOREP_LINE_META);
+	CU_ASSERT_TRUE(names("     Web Content    2044/2051    [003] 18.646715: dma:dma_map_page: x"));
+	CU_ASSERT_TRUE(names("  a 1 [000] 1.0:       iommu:map: damaged"));
+	/* ftrace's lines are not taken for perf's */
+	CU_ASSERT_EQUAL(parse("          insmod-386     [001]    15.253208: map: IOMMU: "
+			      "iova=0x000000000ffff000 - 0x0000000010000000 "
+			      "paddr=0x00000001038a0000 size=4096"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_FALSE(tp.perf);
+}
+
 static void test_event_index(void)
 {
 	static const char *const not_ours[] = {
@@ -585,6 +682,7 @@ int main(void)
 		{ "CRLF and hostile", test_crlf_and_hostile },
 		{ "numbers at 64 bits", test_u64_limits },
 		{ "event names by length", test_event_index },
+		{ "perf script", test_perf_script },
 		{ NULL, NULL },
 	};
 	int ret = iorep_test_main("textparse", tests);
