@@ -62,6 +62,9 @@ cp ../data/hostile-names.txt corpus/text/
 gzip -9nc "$s/$k612/defects/trace.txt" >corpus/text/6.12-defects.trace.txt.gz
 xz -9c "$s/$k61/defects/trace.txt" >corpus/text/6.1-defects.trace.txt.xz
 zstd -19qc "$s/$k612/defects/report.txt" >corpus/text/6.12-defects.report.txt.zst
+# perf script's form of it, with -F pid,tid and -g call chains (tests/perf-form.py)
+../perf-form.py --pid-tid --callchain <"$s/$k612/defects/report.txt" \
+	>corpus/text/6.12-defects.perf.txt
 
 # baseline: the golden documents of the defects captures, and the hostile one
 cp "../golden/$k612--defects.json" "../golden/$k61--defects.json" ../data/hostile-names.json \

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Rewrites `trace-cmd report` text into the text `perf script` prints for
+the same events, for tests/perf-script.sh: no capture here was recorded with
+perf (this machine's perf records tracepoints, but its kernel makes no iommu
+or dma events), so the perf form is made from the captures' real report.txt.
+
+What differs is only each line's head.  perf 6.1 (Debian 12) prints a
+tracepoint sample with its default fields as
+
+    printf("%16s %7d [%03d] %lu.%06lu: %*s: ", comm, tid, cpu, sec, usec,
+           width, "system:name")
+
+(the comm and the names right-aligned, width the longest event name
+recorded), or "%7d/%-7d " for the task with `-F ...,pid,tid,...`; then the
+event's print format through libtraceevent, as trace-cmd report prints it.
+
+With --callchain each event is followed by a call chain as `perf record -g`
+makes perf script print it: frames, then a blank line (three frames of perf
+6.1's own output on this project's build machine, the same under every
+event: the tool reads none of them).
+
+    tests/perf-form.py [--pid-tid] [--callchain] < report.txt > perf.txt
+"""
+import re
+import sys
+
+IOMMU = {"add_device_to_group", "remove_device_from_group", "attach_device_to_domain",
+         "detach_device_from_domain", "map", "unmap", "io_page_fault"}
+# trace-cmd report: "comm-pid [cpu] ts: name: payload", the name padded with spaces
+LINE = re.compile(r"^\s*(.*)-(\d+)\s+\[(\d+)\]\s+(\d+\.\d+):\s+(\w+):\s*(.*)$")
+
+
+CHAIN = ("\tffffffff813a83e5 ttwu_do_activate+0x175 ([kernel.kallsyms])\n"
+         "\tffffffff813a8887 try_to_wake_up+0x267 ([kernel.kallsyms])\n"
+         "\t           ee137 sched_setaffinity@@GLIBC_2.3.4+0x7 "
+         "(/usr/lib/x86_64-linux-gnu/libc.so.6)\n"
+         "\n")
+
+
+def system(name):
+    if name in IOMMU:
+        return "iommu"
+    return "dma" if name.startswith("dma_") else "ftrace"
+
+
+def main():
+    pid_tid = "--pid-tid" in sys.argv[1:]
+    chain = CHAIN if "--callchain" in sys.argv[1:] else ""
+    lines = []
+    for line in sys.stdin:
+        line = line.rstrip("\n")
+        m = LINE.match(line)
+        if m:
+            comm, pid, cpu, ts, name, payload = m.groups()
+            lines.append((comm, int(pid), int(cpu), ts, system(name) + ":" + name, payload))
+        elif line.startswith("cpus="):
+            # as perf script --header says it: line numbers stay those of report.txt
+            lines.append("# nrcpus online : " + line[5:])
+        else:
+            sys.exit("perf-form.py: line %d is not trace-cmd report's: %s" % (len(lines) + 1, line))
+    width = max((len(e[4]) for e in lines if not isinstance(e, str)), default=0)
+    out = sys.stdout
+    for e in lines:
+        if isinstance(e, str):
+            out.write(e + "\n")
+            continue
+        comm, pid, cpu, ts, name, payload = e
+        task = "%7d/%-7d " % (pid, pid) if pid_tid else "%7d " % pid
+        out.write("%16s %s[%03d] %s: %*s: %s\n%s" % (comm, task, cpu, ts, width, name, payload,
+                                                      chain))
+
+
+if __name__ == "__main__":
+    main()
