@@ -38,7 +38,7 @@ if ! help=$("$bin" --help 2>&1); then
 fi
 
 # Commands whose options the page may show besides iommu-report's.
-FOREIGN="cmake ctest make trace-cmd groff man apt-get"
+FOREIGN="cmake ctest make trace-cmd perf groff man apt-get"
 
 fail=0
 problem() {
