@@ -265,6 +265,13 @@ int iorep_input_open(struct iorep_input **out, const char *path, struct iorep_st
 	}
 	src.first = first;
 	src.firstlen = n;
+	/* perf.data's magic, version 2 and 1: perf reads it, and gives its events as text */
+	if (n >= 8 && (!memcmp(first, "PERFILE2", 8) || !memcmp(first, "PERFFILE", 8))) {
+		ret = iorep_input_error(in, -IOREP_EFORMAT,
+					"a perf.data file, which is not read: give the text of "
+					"`perf script --show-lost-events -i FILE` instead");
+		goto fail;
+	}
 	for (i = 0; i < sizeof(input_forms) / sizeof(input_forms[0]); i++) {
 		if (!input_forms[i]->probe(first, n))
 			continue;

@@ -170,6 +170,18 @@ static void test_empty(void)
 	expect_error(make_file("empty", NULL, 0, NULL), -IOREP_EEMPTY, "file is empty");
 }
 
+/* perf record's file (the first 24 bytes of one perf 6.1 wrote here): perf script's text is read */
+static void test_perf_data(void)
+{
+	static const unsigned char head[] = {
+		'P', 'E', 'R', 'F', 'I', 'L', 'E', '2', 0x68, 0, 0, 0, 0, 0, 0, 0,
+		0x90, 0, 0, 0, 0, 0, 0, 0,
+	};
+
+	expect_error(make_file("perf.data", NULL, sizeof(head), head), -IOREP_EFORMAT,
+		     "a perf.data file, which is not read: give the text of `perf script");
+}
+
 static void test_missing_and_dir(void)
 {
 	make_tmpdir();
@@ -1018,6 +1030,7 @@ int main(void)
 {
 	static const struct iorep_test tests[] = {
 		{ "empty file", test_empty },
+		{ "perf.data", test_perf_data },
 		{ "missing file and directory", test_missing_and_dir },
 		{ "trace.dat cut in the header", test_dat_cut_in_header },
 		{ "trace.v6.dat cut in the data", test_v6_cut_in_data },
