@@ -56,7 +56,7 @@ struct iorep_input_info {
 	const char *compression;	/* of a text file: "gzip", "xz", "zstd", or NULL */
 	const char *pos_unit;	/* "offset" or "line": what iorep_event.pos counts */
 	uint32_t page_size;	/* the traced kernel's PAGE_SIZE when the input says, else 0 */
-	/* a trace.dat's instance buffers (trace-cmd record -B), which are not read */
+	/* a trace.dat's instance buffers (trace-cmd record -B) that could not be read */
 	uint32_t ninstances;
 	const char *instances[IOREP_INPUT_MAX_INSTANCES]; /* the first ones' names */
 };

@@ -15,7 +15,9 @@
  *    dereferences NULL on (dat-option.c lists them), and version 6's trace
  *    clock list after the CPU table, read as the TRACECLOCK option is;
  *  - a ring-buffer page whose commit word is more than the page holds:
- *    libtraceevent's kbuffer reads events past the page, to a crash;
+ *    libtraceevent's kbuffer reads events past the page, to a crash (the
+ *    top buffer's pages, and those of the instance buffers whose tables
+ *    are found: only those are read, instances_checked);
  *  - a ring-buffer page with a record whose length sends kbuffer back to an
  *    earlier one: it reads them in a circle, for ever (found by
  *    fuzz-tracedat: a data record's length word of 0);
@@ -78,6 +80,8 @@ enum {
 /* One CPU's ring-buffer pages. */
 struct extent {
 	uint64_t off, size;
+	uint64_t cpu;  /* its number in its buffer */
+	uint32_t inst; /* of an instance buffer: which */
 };
 
 struct walk {
@@ -87,8 +91,11 @@ struct walk {
 	bool v7;
 	unsigned int long_size;
 	unsigned int page_size;
-	struct extent *cpus; /* of the top buffer; NULL: unknown or compressed */
-	uint64_t ncpus;
+	/* the CPUs of the top buffer (NULL: unknown or compressed), [1] of instances found */
+	struct extent *cpus[2];
+	uint64_t ncpus[2];
+	/* version 6: where each instance's CPU table is, in the order of their BUFFER options */
+	uint64_t inst_off[IOREP_DAT_INSTANCES_MAX];
 	struct iorep_dat_check *c;
 	char *fmt;	   /* an event format's text, MAX_FORMAT bytes */
 	unsigned char *opt; /* an option's payload, opt_cap bytes */
@@ -126,6 +133,16 @@ static int refuse(struct walk *w, uint64_t at, const char *what)
 
 static bool skip_string(struct walk *w, uint64_t *off);
 
+/* The file ends at or before @at in something it must hold: the lowest such place. */
+static void cut(struct walk *w, uint64_t at)
+{
+	if (at > w->size)
+		at = w->size;
+	if (!w->c->cut || at < w->c->cut_at)
+		w->c->cut_at = at;
+	w->c->cut = true;
+}
+
 /*
  * The CPU table at @off (@ncpus entries: id, offset, size) of a top buffer
  * whose data is compressed, into w->c->zcpu; left out when a CPU's id is
@@ -153,18 +170,58 @@ static int compressed_cpus(struct walk *w, uint64_t off, uint64_t ncpus)
 }
 
 /*
- * The BUFFER option of the top buffer (version 7): where its CPUs' pages
- * are, unless the section they are in is compressed.
+ * Appends @n CPUs to w->cpus[@inst] (the top buffer's, or instances'): the
+ * table at @off, of entries of @width bytes after an id of @id_width.
  */
-static int buffer_option(struct walk *w, uint64_t off, uint64_t size)
+static int add_cpus(struct walk *w, bool inst, uint64_t off, uint64_t n, unsigned int width,
+		    unsigned int id_width, uint32_t which)
 {
-	uint64_t end = off + size, sec, flags, ncpus, page, i;
-	unsigned char c;
+	struct extent *e;
+	uint64_t i;
 
-	if (!num(w, off, 8, &sec) || !rd(w, off + 8, &c, 1) || c)
-		return 0; /* an instance, or unreadable: not the top buffer */
-	off += 9;
-	if (!skip_string(w, &off)) /* the clock's name */
+	e = realloc(w->cpus[inst], (w->ncpus[inst] + n + 1) * sizeof(*e));
+	if (!e)
+		return -IOREP_ENOMEM;
+	w->cpus[inst] = e;
+	for (e += w->ncpus[inst], i = 0; i < n; i++, off += width, e++) {
+		e->cpu = i;
+		e->inst = which;
+		if ((id_width && !num(w, off, id_width, &e->cpu)) ||
+		    !num(w, off + id_width, 8, &e->off) || !num(w, off + id_width + 8, 8, &e->size))
+			e->off = e->size = 0;
+	}
+	w->ncpus[inst] += n;
+	return 0;
+}
+
+/*
+ * A BUFFER or BUFFER_TEXT option (its payload at @off): version 7's top
+ * buffer (no name), where its CPUs' pages are, unless the section they are
+ * in is compressed; or an instance buffer (trace-cmd record -B), numbered as
+ * libtracecmd numbers them: version 6's table is found later (check_v6()),
+ * version 7's pages here, when not compressed, of the file's page size.
+ */
+static int buffer_option(struct walk *w, uint64_t id, uint64_t off, uint64_t size)
+{
+	struct iorep_dat_check *dc = w->c;
+	uint64_t end = off + size, sec, flags, ncpus, page, inst;
+	unsigned char c;
+	int ret;
+
+	if (size < 9 || !num(w, off, 8, &sec) || !rd(w, off + 8, &c, 1))
+		return 0; /* unreadable: libtracecmd refuses it */
+	if (c && dc->ninstances == UINT32_MAX)
+		return 0;
+	inst = c ? dc->ninstances++ : 0;
+	if (c && (id != IOREP_OPT_BUFFER || inst >= IOREP_DAT_INSTANCES_MAX))
+		return 0; /* a latency-format text, or one too many: not read */
+	if (!w->v7) {
+		if (c)
+			w->inst_off[inst] = sec;
+		return 0;
+	}
+	off += 8;
+	if (!skip_string(w, &off) || !skip_string(w, &off)) /* the name, the clock's name */
 		return 0;
 	if (!num(w, off, 4, &page) || !num(w, off + 4, 4, &ncpus) || ncpus > 1 << 16 ||
 	    off + 8 + ncpus * 20 > end || !num(w, sec + 2, 2, &flags))
@@ -172,16 +229,17 @@ static int buffer_option(struct walk *w, uint64_t off, uint64_t size)
 	if (page != w->page_size)
 		return 0;
 	if (flags & SEC_FL_COMPRESS)
-		return compressed_cpus(w, off + 8, ncpus);
-	free(w->cpus);
-	w->cpus = calloc(ncpus ? ncpus : 1, sizeof(*w->cpus));
-	if (!w->cpus)
-		return -IOREP_ENOMEM;
-	w->ncpus = ncpus;
-	for (off += 8, i = 0; i < ncpus; i++, off += 20)
-		if (!num(w, off + 4, 8, &w->cpus[i].off) || !num(w, off + 12, 8, &w->cpus[i].size))
-			w->cpus[i].off = w->cpus[i].size = 0;
-	return 0;
+		return c ? 0 : compressed_cpus(w, off + 8, ncpus);
+	if (!c) {
+		/* the last top buffer is libtracecmd's */
+		free(w->cpus[0]);
+		w->cpus[0] = NULL;
+		w->ncpus[0] = 0;
+	}
+	ret = add_cpus(w, c, off + 8, ncpus, 20, 4, (uint32_t)inst);
+	if (ret == 0 && c)
+		dc->instances_checked |= 1ULL << inst;
+	return ret;
 }
 
 /*
@@ -265,8 +323,12 @@ static int options(struct walk *w, uint64_t off, uint64_t *next)
 			*next = off + 2;
 			return 0;
 		}
-		if (!num(w, off + 2, 4, &size))
+		if (!num(w, off + 2, 4, &size)) {
+			cut(w, off);
 			return 0;
+		}
+		if (size > w->size - off - 6) /* off + 6 <= w->size: num() read 6 bytes */
+			cut(w, off);
 		if (id == IOREP_OPT_DONE) {
 			if (size < 8 || !num(w, off + 6, 8, next))
 				*next = 0;
@@ -288,13 +350,16 @@ static int options(struct walk *w, uint64_t off, uint64_t *next)
 			w->c->ts_scaled = true;
 		if (id == IOREP_OPT_CPUCOUNT && size >= 4 && num(w, off + 6, 4, &w->cpucount))
 			w->cpucount_set = true;
-		if (w->v7 && id == IOREP_OPT_BUFFER && (ret = buffer_option(w, off + 6, size)) < 0)
+		if ((id == IOREP_OPT_BUFFER || id == IOREP_OPT_BUFFER_TEXT) &&
+		    (ret = buffer_option(w, id, off + 6, size)) < 0)
 			return ret;
 		if (w->v7 && (id == IOREP_OPT_KALLSYMS || id == IOREP_OPT_PRINTK) && size >= 8 &&
 		    (ret = text_section(w, (unsigned int)id, off + 6)) < 0)
 			return ret;
 		off += 6 + size;
 	}
+	/* no DONE option: the file ends in its options (libtracecmd may read what is there) */
+	cut(w, off);
 	return 0;
 }
 
@@ -545,18 +610,30 @@ static int check_v6(struct walk *w, uint64_t off)
 		ncpus = w->cpucount;
 	if (memcmp(tag, "flyrecord", 9) || ncpus > 1 << 16)
 		return 0;
-	w->cpus = calloc(ncpus ? ncpus : 1, sizeof(*w->cpus));
-	if (!w->cpus)
-		return -IOREP_ENOMEM;
-	w->ncpus = ncpus;
 	w->c->cpus.table = off + 10;
 	w->c->cpus.ncpus = (uint32_t)ncpus;
 	w->c->cpus.page_size = w->page_size;
 	w->c->cpus.big_endian = w->big_endian;
-	for (off += 10, i = 0; i < ncpus; i++, off += 16)
-		if (!num(w, off, 8, &w->cpus[i].off) || !num(w, off + 8, 8, &w->cpus[i].size))
-			w->cpus[i].off = w->cpus[i].size = 0;
+	ret = add_cpus(w, false, off + 10, ncpus, 16, 0, 0);
+	if (ret < 0)
+		return ret;
+	/*
+	 * each instance's table, of as many CPUs, after its own tag: one whose
+	 * tag is another ("options", "latency") is not read
+	 */
+	for (i = 0; i < w->c->ninstances && i < IOREP_DAT_INSTANCES_MAX; i++) {
+		if (w->inst_off[i] > w->size - 10 - 16 * ncpus || w->size < 10 + 16 * ncpus)
+			cut(w, w->inst_off[i]); /* its table past the end */
+		if (!w->inst_off[i] || !rd(w, w->inst_off[i], tag, 10) ||
+		    memcmp(tag, "flyrecord", 10))
+			continue;
+		ret = add_cpus(w, true, w->inst_off[i] + 10, ncpus, 16, 0, (uint32_t)i);
+		if (ret < 0)
+			return ret;
+		w->c->instances_checked |= 1ULL << i;
+	}
 	/* with a TRACECLOCK option, libtracecmd parses the clock list after the table too */
+	off += 10 + 16 * ncpus;
 	if (!w->clock_list || !num(w, off, 8, &size))
 		return 0;
 	return text_at(w, off, off + 8, size, iorep_dat_clock_trap);
@@ -591,6 +668,23 @@ static int v7_formats(struct walk *w, uint64_t off)
 	return 0;
 }
 
+/*
+ * Version 7: the sections follow each other to the end of the file, each
+ * after its 16 bytes of header (libtracecmd walks them all for the strings
+ * of their names).  One that runs past the end is where the file was cut,
+ * whatever libtracecmd still reads before it.
+ */
+static void v7_end(struct walk *w, uint64_t off)
+{
+	uint64_t size, n;
+
+	for (n = 0; off < w->size && n < 1 << 20; n++, off += 16 + size)
+		if (!num(w, off + 8, 8, &size) || size > w->size - off - 16) {
+			cut(w, off);
+			return;
+		}
+}
+
 /* Version 7: the chain of option sections from the offset in the file header. */
 static int check_v7(struct walk *w, uint64_t off)
 {
@@ -603,6 +697,7 @@ static int check_v7(struct walk *w, uint64_t off)
 	ret = v7_formats(w, off + 8);
 	if (ret < 0)
 		return ret;
+	v7_end(w, off + 8);
 	for (off = first; off; off = next) {
 		for (k = 0; k < n; k++)
 			if (seen[k] == off)
@@ -611,8 +706,11 @@ static int check_v7(struct walk *w, uint64_t off)
 			return refuse(w, off, "it has too many option sections");
 		seen[n++] = off;
 		/* section header: id, flags, description, size */
-		if (!num(w, off, 2, &id) || !num(w, off + 2, 2, &flags) || id != IOREP_OPT_DONE ||
-		    (flags & SEC_FL_COMPRESS))
+		if (!num(w, off, 2, &id) || !num(w, off + 2, 2, &flags)) {
+			cut(w, off); /* an option section past the end */
+			return 0;
+		}
+		if (id != IOREP_OPT_DONE || (flags & SEC_FL_COMPRESS))
 			return 0; /* libtracecmd refuses it, or it cannot be read here */
 		ret = options(w, off + 16, &next);
 		if (ret < 0)
@@ -677,46 +775,82 @@ static int scan_cpu(struct walk *w, const unsigned char *map, uint64_t off, uint
 	return 0;
 }
 
+/* The pages of the CPUs @e[@n] (see scan_pages()), the file mapped at @map. */
+static int scan_cpus(struct walk *w, const unsigned char *map, const struct extent *e,
+		     uint64_t n, bool full)
+{
+	uint64_t i, pages, end, page;
+	int ret = 0;
+
+	for (i = 0; i < n && !ret; i++, e++) {
+		if (e->size % w->page_size) /* an instance's (scan_pages()): not read */
+			continue;
+		end = e->off + e->size;
+		if (end < e->off || end > w->size)
+			end = w->size; /* cut short: the rest is read as zeros */
+		if (end <= e->off)
+			continue;
+		pages = (end - e->off) / w->page_size;
+		ret = scan_cpu(w, map, e->off, pages, e->cpu, full);
+		/* a last page cut short (read as zeros past the cut): its commit word, if there */
+		page = e->off + pages * w->page_size;
+		if (!ret && page + 8 + w->long_size <= end &&
+		    !iorep_kbuf_commit_ok(iorep_dat_num(map + page + 8, w->long_size, w->big_endian),
+					  w->page_size, w->long_size))
+			ret = add_bad(w->c, page, e->cpu);
+	}
+	return ret;
+}
+
 /*
  * The pages of every CPU that libtraceevent's kbuffer cannot walk (see
  * scan_cpu()); or a refusal (-1) when a CPU's data is not a whole number of
  * pages: libtracecmd, asked for the last record of a CPU whose records it
  * has read to the end, reads past that last, partial page (a SIGSEGV in
- * libtraceevent's kbuffer).  trace-cmd writes whole pages.
+ * libtraceevent's kbuffer).  trace-cmd writes whole pages.  An instance
+ * buffer with such a CPU is not refused, only left unread.
  */
 static int scan_pages(struct walk *w, bool full)
 {
 	struct iorep_dat_check *c = w->c;
 	const unsigned char *map;
-	uint64_t i, n, end, page;
-	int ret = 0;
+	uint64_t i;
+	int ret;
 
-	if (!w->cpus || w->page_size < 64 || w->page_size > 1 << 20 || (w->page_size & 7))
+	if (w->page_size < 64 || w->page_size > 1 << 20 || (w->page_size & 7)) {
+		c->instances_checked = 0;
 		return 0;
-	for (i = 0; i < w->ncpus; i++)
-		if (w->cpus[i].size % w->page_size)
-			return refuse(w, w->cpus[i].off + w->cpus[i].size / w->page_size * w->page_size,
+	}
+	for (i = 0; i < w->ncpus[0]; i++)
+		if (w->cpus[0][i].size % w->page_size)
+			return refuse(w,
+				      w->cpus[0][i].off + w->cpus[0][i].size / w->page_size *
+							      w->page_size,
 				      "a CPU's data ends part-way through a ring-buffer page "
 				      "(libtracecmd reads past that page)");
-	map = mmap(NULL, (size_t)w->size, PROT_READ, MAP_PRIVATE, w->fd, 0);
-	if (map == MAP_FAILED)
-		return 0;
-	for (i = 0; i < w->ncpus && !ret; i++) {
-		end = w->cpus[i].off + w->cpus[i].size;
-		if (end < w->cpus[i].off || end > w->size)
-			end = w->size; /* cut short: the rest is read as zeros */
-		if (end <= w->cpus[i].off)
-			continue;
-		n = (end - w->cpus[i].off) / w->page_size;
-		ret = scan_cpu(w, map, w->cpus[i].off, n, i, full);
-		/* a last page cut short (read as zeros past the cut): its commit word, if there */
-		page = w->cpus[i].off + n * w->page_size;
-		if (!ret && page + 8 + w->long_size <= end &&
-		    !iorep_kbuf_commit_ok(
-			    iorep_dat_num(map + page + 8, w->long_size, w->big_endian),
-			    w->page_size, w->long_size))
-			ret = add_bad(c, page, i);
+	for (i = 0; i < w->ncpus[1]; i++) {
+		if (w->cpus[1][i].off + w->cpus[1][i].size > w->size ||
+		    w->cpus[1][i].off + w->cpus[1][i].size < w->cpus[1][i].off) {
+			/* past the end: libtracecmd does not open it, and it is said cut short */
+			cut(w, w->cpus[1][i].off);
+			c->instances_checked &= ~(1ULL << w->cpus[1][i].inst);
+		}
+		if (w->cpus[1][i].size % w->page_size)
+			c->instances_checked &= ~(1ULL << w->cpus[1][i].inst);
 	}
+	for (i = 0; i < w->ncpus[1]; i++)
+		if (!(c->instances_checked >> w->cpus[1][i].inst & 1))
+			w->cpus[1][i].size = 1; /* not scanned (scan_cpus() skips a part-page) */
+	if (!w->ncpus[0] && !w->ncpus[1])
+		return 0;
+	map = mmap(NULL, (size_t)w->size, PROT_READ, MAP_PRIVATE, w->fd, 0);
+	if (map == MAP_FAILED) {
+		c->instances_checked = 0;
+		return 0;
+	}
+	ret = scan_cpus(w, map, w->cpus[0], w->ncpus[0], full);
+	if (!ret)
+		ret = scan_cpus(w, map, w->cpus[1], w->ncpus[1], full);
 	c->long_size = w->long_size;
 	c->big_endian = w->big_endian;
 	munmap((void *)map, (size_t)w->size);
@@ -748,7 +882,8 @@ int iorep_dat_check(int fd, uint64_t size, bool full, struct iorep_dat_check *c)
 	}
 	if (ret == 0)
 		ret = scan_pages(&w, full);
-	free(w.cpus);
+	free(w.cpus[0]);
+	free(w.cpus[1]);
 	free(w.fmt);
 	free(w.opt);
 	return ret;

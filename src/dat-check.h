@@ -45,7 +45,26 @@ struct iorep_dat_check {
 	/* version 7 with compressed CPU data: the top buffer's CPUs, NULL otherwise */
 	struct iorep_dat_zcpu *zcpu;
 	uint32_t nzcpu;
+	/*
+	 * instance buffers (trace-cmd record -B), numbered as libtracecmd
+	 * numbers them, and bit i set when the pages of instance i were found
+	 * and checked as the top buffer's are (not compressed, of the file's
+	 * page size, version 6's behind its "flyrecord" tag): only those may
+	 * be read
+	 */
+	uint32_t ninstances;
+	uint64_t instances_checked;
+	/*
+	 * the file ends in something libtracecmd may do without: version 7's
+	 * last option section, an instance buffer's table or pages; at this
+	 * offset (the lowest such)
+	 */
+	bool cut;
+	uint64_t cut_at;
 };
+
+/* Instances past the first this many are not read (instances_checked has a bit each). */
+#define IOREP_DAT_INSTANCES_MAX 64
 
 /*
  * Walks the trace.dat in @fd (@size bytes) for the damage the libraries do

@@ -81,6 +81,8 @@ struct shared {
 	int status;    /* a COPY_* */
 	char comp[32]; /* the compression's name */
 	int firsts;    /* each CPU's first and last records are in first[] */
+	uint64_t instances; /* the instance buffers to open, bit i instance i */
+	int inst_state;	    /* opening them: 1 under way, 2 done */
 	struct iorep_dat_zcpu first[];
 };
 
@@ -180,6 +182,33 @@ static void firsts(struct tracecmd_input *ih, struct shared *sh, uint32_t ncpus)
 	sh->firsts = 1;
 }
 
+/*
+ * The instance buffers of @ih in sh->instances opened as the reader opens
+ * them, and their CPUs' first and last records read: sh->inst_state says
+ * whether libtracecmd crashed or stalled on them (1), not on the top buffer.
+ */
+static void instances(struct tracecmd_input *ih, struct shared *sh)
+{
+	struct tracecmd_input *h;
+	struct tep_record *r;
+	int i, cpu;
+
+	sh->inst_state = 1;
+	for (i = 0; i < tracecmd_buffer_instances(ih) && i < IOREP_DAT_INSTANCES_MAX; i++) {
+		if (!(sh->instances >> i & 1) || !(h = tracecmd_buffer_instance_handle(ih, i)))
+			continue;
+		for (cpu = 0; cpu < tracecmd_cpus(h); cpu++) {
+			if (tracecmd_get_cpu_file_size(h, cpu) < 0)
+				continue;
+			tracecmd_free_record(tracecmd_read_cpu_first(h, cpu));
+			r = tracecmd_read_cpu_last(h, cpu);
+			tracecmd_free_record(r);
+		}
+		tracecmd_close(h);
+	}
+	sh->inst_state = 2;
+}
+
 /* libtracecmd's uncompressed copy of @ih up to @state, into @fd: whether it was made. */
 static bool copy_to(struct tracecmd_input *ih, int fd, int state)
 {
@@ -243,6 +272,8 @@ static void child(int fd, int copy, struct shared *sh, uint32_t ncpus, pid_t par
 		if (headers && tracecmd_init_data(ih) == 0) {
 			if (ncpus)
 				firsts(ih, sh, ncpus);
+			if (sh->instances)
+				instances(ih, sh);
 			tracecmd_close(ih);
 		}
 		unlink_lib_files();
@@ -324,7 +355,7 @@ static unsigned int stall_ms(void)
 }
 
 int iorep_dat_probe(int fd, char *comp, size_t len, int *out, struct iorep_dat_zcpu *zcpu,
-		    uint32_t nzcpu)
+		    uint32_t nzcpu, uint64_t *inst)
 {
 	size_t shsize = sizeof(struct shared) + (size_t)nzcpu * sizeof(*zcpu);
 	struct shared *sh;
@@ -351,6 +382,7 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out, struct iorep_dat_z
 		goto out;
 	}
 	sh->status = COPY_WORKING;
+	sh->instances = inst && !zcpu && !compressed ? *inst : 0;
 	fflush(NULL);
 	parent = getpid();
 	ret = iorep_child_fork(&c);
@@ -362,6 +394,12 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out, struct iorep_dat_z
 		goto out;
 	stall = stall_ms();
 	ret = iorep_child_wait(&c, &wst, stall);
+	if (sh->inst_state == 1 && (ret == -ETIMEDOUT || (ret == 0 && WIFSIGNALED(wst)))) {
+		/* on the instances, after the top buffer: those are not read, the rest is */
+		*inst = 0;
+		ret = 0;
+		goto out;
+	}
 	if (ret < 0) {
 		if (ret == -ETIMEDOUT)
 			*out = (int)(stall > INT_MAX ? INT_MAX : stall);

@@ -4,6 +4,7 @@
 #define IOREP_DAT_PROBE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Has libtracecmd open the trace.dat in @fd in a child process, as the
@@ -32,10 +33,17 @@
  * loop would (in memory), and fills in the first and last records it reads
  * of each CPU; 2 is returned when it could.
  */
+/*
+ * An uncompressed file's instance buffers in *@inst (bit i: instance i; NULL
+ * or 0 for none) are opened in the child too, after the top buffer, and
+ * their CPUs' first and last records read; when libtracecmd crashes or
+ * stalls on them, *@inst is set to 0 and the file is not refused: it is the
+ * top buffer that the rest of this says of.
+ */
 struct iorep_dat_zcpu;
 
 int iorep_dat_probe(int fd, char *comp, size_t len, int *out, struct iorep_dat_zcpu *zcpu,
-		    uint32_t nzcpu);
+		    uint32_t nzcpu, uint64_t *inst);
 
 /*
  * The compression the header of the trace.dat in @fd names, and its

@@ -45,25 +45,27 @@ static int tracecmd_probe(const unsigned char *first, size_t len)
  * without a BUFFER option, a table of none); tracecmd_get_cpu_file_size()
  * checks the bound.
  */
-void iorep_tracecmd_check_cpu_end(struct iorep_input *in, struct iorep_tracecmd_reader *tr, int cpu)
+void iorep_tracecmd_check_cpu_end(struct iorep_input *in, struct iorep_tracecmd_reader *tr, int s)
 {
+	const struct iorep_tracecmd_stream *st = &tr->streams[s];
+	const char *of = st->instance ? " of instance " : "", *name = st->instance ? st->instance : "";
 	struct tep_record *last;
 
-	if (in->stats.truncated || tracecmd_get_cpu_file_size(tr->handle, cpu) < 0)
+	if (in->stats.truncated || tracecmd_get_cpu_file_size(st->h, st->cpu) < 0)
 		return;
-	last = tracecmd_read_cpu_last(tr->handle, cpu);
+	last = tracecmd_read_cpu_last(st->h, st->cpu);
 	if (!last)
 		return;
-	if (!tr->seen[cpu])
+	if (!tr->seen[s])
 		iorep_input_damaged(in, 1, last->offset,
-				    "CPU %d's first ring-buffer page is damaged: none of its records "
-				    "can be read, up to its last",
-				    cpu);
-	else if (last->offset != tr->seen[cpu])
-		iorep_input_damaged(in, 1, tr->seen[cpu],
-				    "CPU %d's records stop at a damaged ring-buffer page, short of its "
-				    "last record at offset %llu",
-				    cpu, (unsigned long long)last->offset);
+				    "CPU %d%s%s's first ring-buffer page is damaged: none of its "
+				    "records can be read, up to its last",
+				    st->cpu, of, name);
+	else if (last->offset != tr->seen[s])
+		iorep_input_damaged(in, 1, tr->seen[s],
+				    "CPU %d%s%s's records stop at a damaged ring-buffer page, short of "
+				    "its last record at offset %llu",
+				    st->cpu, of, name, (unsigned long long)last->offset);
 	tracecmd_free_record(last);
 }
 
@@ -285,22 +287,22 @@ static void bound_record(const struct iorep_tracecmd_reader *tr, struct tep_reco
 	rec->size = (int)(size < room ? size : room);
 }
 
-/* The next record of all CPUs through libtracecmd, or NULL at the end. */
+/* The next record of all buffers' CPUs through libtracecmd, or NULL at the end. */
 static struct tep_record *libtracecmd_record(struct iorep_input *in,
 					     struct iorep_tracecmd_reader *tr)
 {
 	struct tep_record *rec;
-	int cpu, best = -1;
+	int s, best = -1;
 
-	for (cpu = 0; cpu < tr->ncpus; cpu++)
-		if (tr->head[cpu] && (best < 0 || tr->head[cpu]->ts < tr->head[best]->ts))
-			best = cpu;
+	for (s = 0; s < tr->nstreams; s++)
+		if (tr->head[s] && (best < 0 || tr->head[s]->ts < tr->head[best]->ts))
+			best = s;
 	if (best < 0)
 		return NULL;
 	rec = tr->head[best];
 	tr->seen[best] = rec->offset;
 	bound_record(tr, rec);
-	tr->head[best] = tracecmd_read_data(tr->handle, best);
+	tr->head[best] = tracecmd_read_data(tr->streams[best].h, tr->streams[best].cpu);
 	if (!tr->head[best])
 		iorep_tracecmd_check_cpu_end(in, tr, best);
 	return rec;
@@ -324,16 +326,16 @@ static void release(struct iorep_tracecmd_reader *tr, struct tep_record *rec)
 static void check_2gib(struct iorep_input *in, struct iorep_tracecmd_reader *tr)
 {
 	long long size;
-	int cpu;
+	int s;
 
-	for (cpu = 0; cpu < tr->ncpus; cpu++) {
-		size = (long long)tracecmd_get_cpu_file_size(tr->handle, cpu);
+	for (s = 0; s < tr->nstreams; s++) {
+		size = (long long)tracecmd_get_cpu_file_size(tr->streams[s].h, tr->streams[s].cpu);
 		if (size > (1LL << 31)) {
 			iorep_input_truncated(in, (unsigned long long)tr->file_size,
 					      "CPU %d holds %.1f GiB of data, and libtracecmd may stop "
 					      "early on a CPU past 2 GiB: later events may be missing "
 					      "(an uncompressed trace.dat is read whole)",
-					      cpu, (double)size / (1 << 30));
+					      tr->streams[s].cpu, (double)size / (1 << 30));
 			return;
 		}
 	}
@@ -387,7 +389,7 @@ static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 static void tracecmd_close_reader(struct iorep_input *in)
 {
 	struct iorep_tracecmd_reader *tr = in->priv;
-	int cpu;
+	int s;
 
 	if (!tr)
 		return;
@@ -395,15 +397,17 @@ static void tracecmd_close_reader(struct iorep_input *in)
 		release(tr, tr->pending);
 	iorep_kbuf_close(&tr->kbuf);
 	if (tr->head)
-		for (cpu = 0; cpu < tr->ncpus; cpu++)
-			if (tr->head[cpu])
-				tracecmd_free_record(tr->head[cpu]);
+		for (s = 0; s < tr->nstreams; s++)
+			if (tr->head[s])
+				tracecmd_free_record(tr->head[s]);
+	iorep_tracecmd_close_instances(tr);
 	if (tr->handle)
 		tracecmd_close(tr->handle);
 	if (tr->fd >= 0)
 		close(tr->fd);
 	free(tr->head);
 	free(tr->seen);
+	free(tr->streams);
 	free(tr->zcpu);
 	free(tr->by_id);
 	free(tr->comms);

@@ -16,6 +16,7 @@
 
 struct kbuf_cpu {
 	struct kbuffer *kb;
+	int cpu;	/* its number in its buffer (the top buffer's, or an instance's) */
 	uint64_t start; /* file offset of the first page */
 	uint64_t page;	/* file offset of the page loaded */
 	uint64_t end;	/* end of this CPU's pages */
@@ -41,7 +42,7 @@ static const unsigned char *page_bytes(struct iorep_kbuf *k, struct kbuf_cpu *c)
 	if (c->z->bad != bad && (!k->zbad++ || c->page < k->zbad_at)) {
 		k->zbad_at = c->page;
 		k->zbad_file = c->z->bad_at;
-		k->zbad_cpu = (int)(c - k->cpu);
+		k->zbad_cpu = c->cpu;
 	}
 	return p;
 }
@@ -141,7 +142,7 @@ static void load(struct iorep_kbuf *k, struct kbuf_cpu *c)
 			/* a damaged page: its events are lost; the first in the file is said */
 			if (!k->damaged++ || c->page < k->damaged_at) {
 				k->damaged_at = c->page;
-				k->damaged_cpu = (int)(c - k->cpu);
+				k->damaged_cpu = c->cpu;
 			}
 			continue;
 		}
@@ -224,6 +225,7 @@ static int setup(struct iorep_kbuf *k, struct tracecmd_input *h, int ncpus)
 	if (!k->cpu || !k->heap)
 		return -IOREP_ENOMEM;
 	for (cpu = 0; cpu < k->ncpus; cpu++) {
+		k->cpu[cpu].cpu = cpu;
 		k->cpu[cpu].kb = tep_kbuffer(tep);
 		if (!k->cpu[cpu].kb)
 			return -IOREP_ENOMEM;
@@ -231,22 +233,35 @@ static int setup(struct iorep_kbuf *k, struct tracecmd_input *h, int ncpus)
 	return 0;
 }
 
-int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_t file_size,
-		    bool offset_ok)
+/* The CPUs of buffer @h the walk reads: the top buffer's, or an instance's table of them. */
+static int buffer_cpus(struct tracecmd_input *h, bool instance)
+{
+	int n = instance ? tracecmd_cpus(h) : tep_get_cpus(tracecmd_get_tep(h));
+
+	return n < 0 ? 0 : n;
+}
+
+int iorep_kbuf_open_n(struct iorep_kbuf *k, struct tracecmd_input *const *h, int nh, int fd,
+		      off_t file_size, bool offset_ok)
 {
 	const char *comp = NULL;
 	struct tep_record *first, *last;
 	struct kbuffer *scratch = NULL;
 	unsigned long long last_raw;
 	struct kbuf_cpu *c;
+	int cpu, ret, i, n = 0;
 	bool same;
-	int cpu, ret;
 
 	memset(k, 0, sizeof(*k));
-	tracecmd_get_file_compress_proto(h, &comp, NULL);
+	tracecmd_get_file_compress_proto(h[0], &comp, NULL);
 	if (comp || file_size <= 0)
 		return 1;
-	ret = setup(k, h, tep_get_cpus(tracecmd_get_tep(h)));
+	for (i = 0; i < nh; i++) {
+		if (tracecmd_page_size(h[i]) != tracecmd_page_size(h[0]))
+			return 1;
+		n += buffer_cpus(h[i], i > 0);
+	}
+	ret = setup(k, h[0], n);
 	if (ret)
 		goto out;
 	ret = 1;
@@ -259,30 +274,35 @@ int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_
 	madvise((void *)k->map, k->map_size, MADV_SEQUENTIAL);
 	/* without an offset to find, the walk's times must be libtracecmd's */
 	k->ts_set = !offset_ok;
-	for (cpu = 0; cpu < k->ncpus; cpu++) {
-		c = &k->cpu[cpu];
-		first = tracecmd_read_cpu_first(h, cpu);
-		if (!first)
-			continue; /* no events on this CPU */
-		c->start = c->page = first->offset & ~(uint64_t)(k->page_size - 1);
-		c->end = c->page + (uint64_t)tracecmd_get_cpu_file_size(h, cpu);
-		last = tracecmd_read_cpu_last(h, cpu);
-		same = start_cpu(k, c, first->ts, first->offset, last ? last->offset : 0,
-				 k->map_size);
-		/* an offset only if the last record shows it too: a scale would not */
-		if (same && k->ts_offset) {
-			if (!scratch)
-				scratch = tep_kbuffer(k->tep);
-			if (!scratch)
-				ret = -IOREP_ENOMEM;
-			same = scratch && last &&
-			       raw_ts_at(k, c, scratch, last->offset, &last_raw) &&
-			       same_offset(k, last->ts, last_raw);
+	for (c = k->cpu, i = 0; i < nh; i++) {
+		for (cpu = 0; cpu < buffer_cpus(h[i], i > 0); cpu++, c++) {
+			c->cpu = cpu;
+			/* an instance's table of CPUs may be shorter: read past by read_cpu_last() */
+			if (i && tracecmd_get_cpu_file_size(h[i], cpu) < 0)
+				continue;
+			first = tracecmd_read_cpu_first(h[i], cpu);
+			if (!first)
+				continue; /* no events on this CPU */
+			c->start = c->page = first->offset & ~(uint64_t)(k->page_size - 1);
+			c->end = c->page + (uint64_t)tracecmd_get_cpu_file_size(h[i], cpu);
+			last = tracecmd_read_cpu_last(h[i], cpu);
+			same = start_cpu(k, c, first->ts, first->offset, last ? last->offset : 0,
+					 k->map_size);
+			/* an offset only if the last record shows it too: a scale would not */
+			if (same && k->ts_offset) {
+				if (!scratch)
+					scratch = tep_kbuffer(k->tep);
+				if (!scratch)
+					ret = -IOREP_ENOMEM;
+				same = scratch && last &&
+				       raw_ts_at(k, c, scratch, last->offset, &last_raw) &&
+				       same_offset(k, last->ts, last_raw);
+			}
+			tracecmd_free_record(last);
+			tracecmd_free_record(first);
+			if (!same)
+				goto out;
 		}
-		tracecmd_free_record(last);
-		tracecmd_free_record(first);
-		if (!same)
-			goto out;
 	}
 	ret = 0;
 out:
@@ -291,6 +311,12 @@ out:
 	if (ret)
 		iorep_kbuf_close(k);
 	return ret;
+}
+
+int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_t file_size,
+		    bool offset_ok)
+{
+	return iorep_kbuf_open_n(k, &h, 1, fd, file_size, offset_ok);
 }
 
 int iorep_kbuf_open_z(struct iorep_kbuf *k, struct tracecmd_input *h, int fd,
@@ -449,7 +475,7 @@ int iorep_kbuf_next(struct iorep_kbuf *k, struct tep_record *rec)
 	rec->size = size;
 	rec->ts = best->ts + k->ts_offset;
 	rec->offset = best->page + (uint64_t)kbuffer_curr_offset(best->kb);
-	rec->cpu = (int)(best - k->cpu);
+	rec->cpu = best->cpu;
 	rec->missed_events = best->missed;
 	return 1;
 }

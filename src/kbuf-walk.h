@@ -104,6 +104,16 @@ int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_
 		    bool offset_ok);
 
 /*
+ * The same over @nh buffers of one file, merged: @h[0] the top buffer's
+ * handle, the others instance buffers' (tracecmd_buffer_instance_handle()),
+ * each of the same page size.  Records keep their CPU's number in its own
+ * buffer; on a tie, the top buffer's come first, then the instances' in
+ * their order.
+ */
+int iorep_kbuf_open_n(struct iorep_kbuf *k, struct tracecmd_input *const *h, int nh, int fd,
+		      off_t file_size, bool offset_ok);
+
+/*
  * The same for a compressed file (version 7), whose handle @h has read the
  * headers only (tracecmd_open_head()): the @n CPUs of @zcpu, whose chunks
  * are decompressed one at a time as the walk reaches them.  Records'

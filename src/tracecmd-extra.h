@@ -29,6 +29,7 @@ off_t tracecmd_get_cpu_file_size(struct tracecmd_input *handle, int cpu);
 const char *tracecmd_get_cpustats(struct tracecmd_input *handle);
 struct tep_record *tracecmd_read_cpu_last(struct tracecmd_input *handle, int cpu);
 int tracecmd_page_size(struct tracecmd_input *handle);
+int tracecmd_cpus(struct tracecmd_input *handle);
 struct tracecmd_output *tracecmd_copy(struct tracecmd_input *ihandle, const char *file,
 				      int state, int file_version, const char *compression);
 void tracecmd_output_close(struct tracecmd_output *handle);

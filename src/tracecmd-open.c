@@ -218,6 +218,10 @@ static int check_damage(struct iorep_input *in, struct iorep_tracecmd_reader *tr
 	ret = dat_check(in, tr->fd, (uint64_t)tr->file_size, full, &c);
 	tr->cpus = c.cpus;
 	tr->ts_scaled |= c.ts_scaled;
+	tr->ninstances = c.ninstances;
+	tr->inst_checked = c.instances_checked;
+	tr->cut = c.cut;
+	tr->cut_at = c.cut_at;
 	if (c.zcpu && !tr->zcpu) {
 		tr->zcpu = c.zcpu;
 		tr->nzcpu = c.nzcpu;
@@ -304,9 +308,13 @@ static int probe_in_child(struct iorep_input *in, struct iorep_tracecmd_reader *
 			  struct iorep_dat_zcpu *zcpu, uint32_t nzcpu)
 {
 	struct stat sb;
+	uint64_t inst;
 	int ret, fd;
 
-	ret = iorep_dat_probe(tr->fd, tr->comp, sizeof(tr->comp), &fd, zcpu, nzcpu);
+	inst = tr->inst_checked;
+	ret = iorep_dat_probe(tr->fd, tr->comp, sizeof(tr->comp), &fd, zcpu, nzcpu, &inst);
+	if (tr->inst_checked && !inst)
+		tr->inst_crashed = true;
 	if (ret == 2) {
 		ret = check_headers(in, fd);
 		close(fd);
@@ -380,6 +388,82 @@ static int open_streamed(struct iorep_input *in, struct iorep_tracecmd_reader *t
 	return 1;
 }
 
+void iorep_tracecmd_close_instances(struct iorep_tracecmd_reader *tr)
+{
+	while (tr->ninst > 0)
+		tracecmd_close(tr->inst[--tr->ninst]);
+}
+
+/*
+ * The instance buffers (trace-cmd record -B) whose pages iorep_dat_check()
+ * found and checked as the top buffer's, each opened through its own
+ * libtracecmd handle into tr->inst; those that do not open are left, and
+ * said unread (note_instances()).
+ */
+static void open_instances(struct iorep_input *in, struct iorep_tracecmd_reader *tr)
+{
+	struct tracecmd_input *h;
+	const char *name;
+	uint32_t i;
+
+	for (i = 0; i < tr->ninstances && i < IOREP_DAT_INSTANCES_MAX && !tr->inst_crashed; i++) {
+		if (!(tr->inst_checked >> i & 1) || (int)i >= tracecmd_buffer_instances(tr->handle))
+			continue;
+		h = tracecmd_buffer_instance_handle(tr->handle, (int)i);
+		if (!h)
+			continue;
+		name = tracecmd_buffer_instance_name(tr->handle, (int)i);
+		tr->inst_name[tr->ninst] = iorep_strtab_intern(in->st, name ? name : "?",
+							       strlen(name ? name : "?"));
+		tr->inst[tr->ninst++] = h;
+	}
+}
+
+/* The kbuffer walk over the top buffer and the instances read: iorep_kbuf_open_n()'s. */
+static int open_walk(struct iorep_tracecmd_reader *tr)
+{
+	struct tracecmd_input *h[1 + IOREP_DAT_INSTANCES_MAX];
+	int i;
+
+	h[0] = tr->handle;
+	for (i = 0; i < tr->ninst; i++)
+		h[1 + i] = tr->inst[i];
+	return iorep_kbuf_open_n(&tr->kbuf, h, 1 + tr->ninst, tr->fd, tr->file_size,
+				 !tr->ts_scaled);
+}
+
+/*
+ * libtracecmd's loop: its streams, the top buffer's CPUs then each
+ * instance's (a shorter table of an instance's CPUs bounds its own), and
+ * their first records.
+ */
+static int open_streams(struct iorep_input *in, struct iorep_tracecmd_reader *tr)
+{
+	int i, cpu, n = tr->ncpus, s = 0;
+
+	for (i = 0; i < tr->ninst; i++)
+		n += tracecmd_cpus(tr->inst[i]) > 0 ? tracecmd_cpus(tr->inst[i]) : 0;
+	tr->streams = calloc(n ? n : 1, sizeof(*tr->streams));
+	tr->head = calloc(n ? n : 1, sizeof(*tr->head));
+	tr->seen = calloc(n ? n : 1, sizeof(*tr->seen));
+	if (!tr->streams || !tr->head || !tr->seen)
+		return -IOREP_ENOMEM;
+	for (cpu = 0; cpu < tr->ncpus; cpu++)
+		tr->streams[s++] = (struct iorep_tracecmd_stream){ tr->handle, cpu, NULL };
+	for (i = 0; i < tr->ninst; i++)
+		for (cpu = 0; cpu < tracecmd_cpus(tr->inst[i]); cpu++)
+			if (tracecmd_get_cpu_file_size(tr->inst[i], cpu) >= 0)
+				tr->streams[s++] = (struct iorep_tracecmd_stream){
+					tr->inst[i], cpu, tr->inst_name[i] };
+	tr->nstreams = s;
+	for (s = 0; !tr->fast && s < tr->nstreams; s++) {
+		tr->head[s] = tracecmd_read_cpu_first(tr->streams[s].h, tr->streams[s].cpu);
+		if (!tr->head[s])
+			iorep_tracecmd_check_cpu_end(in, tr, s);
+	}
+	return 0;
+}
+
 /*
  * When the walk does not apply (a timestamp libtracecmd converts),
  * libtracecmd's loop reads every ring-buffer page of the file, not only
@@ -399,47 +483,56 @@ static int check_every_page(struct iorep_input *in, struct iorep_tracecmd_reader
 		return iorep_input_error(in, -IOREP_ETRACEDAT,
 					 "trace.dat is damaged, and libtracecmd cannot read the copy "
 					 "its damaged ring-buffer pages are blanked in");
+	iorep_tracecmd_close_instances(tr);
 	tracecmd_close(tr->handle);
 	tr->handle = h;
+	open_instances(in, tr);
 	return 0;
 }
 
 /*
- * Instance buffers (trace-cmd record -B) are not read: their pages are not
- * checked for damage the way the top buffer's are (dat-check.c), and a
- * damaged page can crash libtraceevent.  The user is told, and how to read
- * them: trace-cmd report's text names each line's instance, and the text
- * parser takes it off.
+ * Instance buffers (trace-cmd record -B) not read: those of a compressed
+ * file or one cut short, and those whose pages iorep_dat_check() could not
+ * find and check (their pages could crash libtraceevent) or libtracecmd
+ * cannot open.  The user is told, and how to read them: trace-cmd report's
+ * text names each line's instance, and the text parser takes it off.
  */
-static void note_instances(struct iorep_input *in, struct tracecmd_input *h)
+static void note_instances(struct iorep_input *in, struct iorep_tracecmd_reader *tr)
 {
-	int i, n = tracecmd_buffer_instances(h);
+	int i, j, k, n = tracecmd_buffer_instances(tr->handle), unread = n - tr->ninst;
 	size_t len = strlen(in->note);
 	const char *name;
+	bool read;
 
-	if (n <= 0)
+	if (n <= 0 || unread <= 0)
 		return;
-	in->info.ninstances = (uint32_t)n;
+	in->info.ninstances = (uint32_t)unread;
 	len += (size_t)snprintf(in->note + len, sizeof(in->note) - len,
-				"%s%d instance buffer%s (", len ? "; " : "", n, n == 1 ? "" : "s");
-	for (i = 0; i < n && len < sizeof(in->note); i++) {
-		name = tracecmd_buffer_instance_name(h, i);
+				"%s%d instance buffer%s (", len ? "; " : "", unread,
+				unread == 1 ? "" : "s");
+	for (i = 0, j = 0; i < n && len < sizeof(in->note); i++) {
+		name = tracecmd_buffer_instance_name(tr->handle, i);
 		name = name ? iorep_strtab_intern(in->st, name, strlen(name)) : NULL;
-		if (i < IOREP_INPUT_MAX_INSTANCES)
-			in->info.instances[i] = name ? name : "";
+		read = false;
+		for (k = 0; k < tr->ninst && !read; k++)
+			read = name && tr->inst_name[k] == name;
+		if (read)
+			continue;
+		if (j < IOREP_INPUT_MAX_INSTANCES)
+			in->info.instances[j] = name ? name : "";
 		len += (size_t)snprintf(in->note + len, sizeof(in->note) - len, "%s%s",
-					i ? ", " : "", name ? name : "?");
+					j++ ? ", " : "", name ? name : "?");
 	}
 	if (len < sizeof(in->note))
 		snprintf(in->note + len, sizeof(in->note) - len,
-			 ") not read, only the top buffer: `trace-cmd report` of the file, "
-			 "given as text, has them all");
+			 ") not read%s: `trace-cmd report` of the file, given as text, has them all",
+			 tr->ninst ? "" : ", only the top buffer");
 }
 
 int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
 {
 	struct iorep_tracecmd_reader *tr = calloc(1, sizeof(*tr));
-	int fd, cpu, ret, pad, n, v6, streamed, init_failed = 0;
+	int fd, ret, pad, n, v6, streamed, init_failed = 0;
 	/* libtracecmd's own loop, not the kbuffer walk: the reference the fast path is held to */
 	bool plain = getenv("IOREP_PLAIN_READ") != NULL;
 	char variant[64];
@@ -523,10 +616,13 @@ int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
 					 "(libtracecmd cannot read its %s)",
 					 (long long)tr->file_size,
 					 init_failed ? "data" : "headers");
+	/* instance buffers, whose pages were checked: not of a file cut short or compressed */
+	if (!streamed && !in->stats.truncated && !tr->comp[0])
+		open_instances(in, tr);
 	/* the kbuffer walk, unless the file is cut short, still compressed, or plain is set */
 	ret = streamed ? 0 : 1;
 	if (!streamed && !in->stats.truncated && !plain)
-		ret = iorep_kbuf_open(&tr->kbuf, tr->handle, tr->fd, tr->file_size, !tr->ts_scaled);
+		ret = open_walk(tr);
 	if (ret < 0)
 		return iorep_input_error(in, ret, "%s", iorep_strerror(ret));
 	tr->fast = ret == 0;
@@ -544,21 +640,15 @@ int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
 	if (tr->ncpus < 0 || tr->ncpus > 1 << 16)
 		return iorep_input_error(in, -IOREP_ETRACEDAT, "trace.dat claims %d CPUs",
 					 tr->ncpus);
-	tr->head = calloc(tr->ncpus ? tr->ncpus : 1, sizeof(*tr->head));
-	tr->seen = calloc(tr->ncpus ? tr->ncpus : 1, sizeof(*tr->seen));
-	if (!tr->head || !tr->seen)
-		return -IOREP_ENOMEM;
 	if (tr->ncpus) {
 		ret = iorep_input_note_lost(in, tr->ncpus - 1, 0);
 		if (ret < 0)
 			return ret;
 	}
 	in->stats.reader = tr->fast ? "kbuffer" : "libtracecmd";
-	for (cpu = 0; !tr->fast && cpu < tr->ncpus; cpu++) {
-		tr->head[cpu] = tracecmd_read_cpu_first(tr->handle, cpu);
-		if (!tr->head[cpu])
-			iorep_tracecmd_check_cpu_end(in, tr, cpu);
-	}
+	ret = open_streams(in, tr);
+	if (ret < 0)
+		return ret;
 
 	ver = tracecmd_get_in_file_version(tr->handle);
 	comp = NULL;
@@ -568,7 +658,13 @@ int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
 	n = snprintf(variant, sizeof(variant), "v%lu%s%s", ver, comp ? " " : "", comp ? comp : "");
 	in->info.variant = iorep_strtab_intern(in->st, variant, n < (int)sizeof(variant) ? n : 0);
 	in->info.kernel = kernel_release(in, tracecmd_get_uname(tr->handle));
-	note_instances(in, tr->handle);
+	note_instances(in, tr);
+	/* said last: a file cut short is otherwise read differently (the pad copy above) */
+	if (tr->cut && !in->stats.truncated)
+		iorep_input_truncated(in, tr->cut_at,
+				      "trace.dat is cut short: a section at its end (options, "
+				      "strings or an instance buffer's data) runs past the end of "
+				      "the file");
 	in->info.pos_unit = "offset";
 	in->info.page_size = (uint32_t)tracecmd_page_size(tr->handle);
 	tr->page_size = in->info.page_size;

@@ -27,13 +27,32 @@ struct iorep_pid_comm {
 	const char *comm;
 };
 
+/* One CPU of one buffer, as libtracecmd's loop reads them. */
+struct iorep_tracecmd_stream {
+	struct tracecmd_input *h;	/* the top buffer's handle, or an instance's */
+	int cpu;
+	const char *instance;		/* its name, NULL for the top buffer */
+};
+
 struct iorep_tracecmd_reader {
 	int fd;
 	struct tracecmd_input *handle;
 	struct tep_handle *tep;
-	int ncpus;
-	struct tep_record **head;	/* next record of each CPU */
-	unsigned long long *seen;	/* offset of each CPU's last record read, 0: none */
+	int ncpus;			/* of the top buffer */
+	/* instance buffers read (trace-cmd record -B), each through its own handle */
+	struct tracecmd_input *inst[IOREP_DAT_INSTANCES_MAX];
+	const char *inst_name[IOREP_DAT_INSTANCES_MAX];	/* interned */
+	int ninst;
+	uint32_t ninstances;		/* in the file, read or not (iorep_dat_check()'s) */
+	uint64_t inst_checked;		/* iorep_dat_check()'s instances_checked */
+	bool inst_crashed;		/* libtracecmd crashed or stalled on them in the probe */
+	bool cut;			/* iorep_dat_check()'s cut and cut_at */
+	uint64_t cut_at;
+	/* libtracecmd's loop: the top buffer's CPUs, then each instance's */
+	struct iorep_tracecmd_stream *streams;
+	int nstreams;
+	struct tep_record **head;	/* next record of each stream */
+	unsigned long long *seen;	/* offset of each stream's last record read, 0: none */
 	struct iorep_tep_dec decs[IOREP_EV_LOST];
 	int ndecs;
 	short *by_id;	/* event id -> index in decs, or -1 */
@@ -71,11 +90,14 @@ struct iorep_tracecmd_reader {
 int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src);
 
 /*
- * For when libtracecmd has no more records of @cpu (tracecmd_read_cpu_first()
+ * For when libtracecmd has no more records of stream @s (tracecmd_read_cpu_first()
  * or tracecmd_read_data() returned NULL): says, as damage, when they ended
- * short of its last record.  Returns nothing; reads tr->seen[@cpu].
+ * short of its last record.  Returns nothing; reads tr->seen[@s].
  */
 void iorep_tracecmd_check_cpu_end(struct iorep_input *in, struct iorep_tracecmd_reader *tr,
-				  int cpu);
+				  int s);
+
+/* Closes the instance buffers' handles tr->inst (before the top buffer's). */
+void iorep_tracecmd_close_instances(struct iorep_tracecmd_reader *tr);
 
 #endif

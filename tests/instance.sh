@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: MIT
 #
 # A trace.dat whose events are in an instance buffer (trace-cmd record -B),
-# tests/data/instance.v6.dat (made by tests/data/make-instance.py from the
-# 6.1 dma-traffic corpus file):
-#  1. read as trace.dat, only the top buffer is read; the note on stderr
-#     names the instance and says how to read it, and the report, --summary
-#     and the JSON name it (input.instances_unread, input.instance_names);
-#  2. `trace-cmd report` of it, given as text, gives the very event stream
+# tests/data/instance.v6.dat and its version 7 forms (made by
+# tests/data/make-instance.py from the 6.1 dma-traffic corpus file):
+#  1. version 6 and version 7 uncompressed, through the kbuffer walk and
+#     through libtracecmd's loop (IOREP_PLAIN_READ=1): the instance is read,
+#     without a note, and gives the very event stream of the original file;
+#  2. version 7 compressed, whose instance is not read: the note on stderr
+#     names it and says how to read it, and the report, --summary and the
+#     JSON name it (input.instances_unread, input.instance_names);
+#  3. `trace-cmd report` of it, given as text, gives the very event stream
 #     that `trace-cmd report` of the original file gives: the instance's name
 #     that report puts before each line is not taken for part of the comm.
 #
@@ -29,6 +32,25 @@ fail=0
 dat=tests/data/instance.v6.dat
 orig=tests/fuzz/corpus/tracedat/6.1-dma-traffic.v6.dat
 
+"$bin" --events=json "$orig" >"$work/orig-dat.jsonl"
+for f in "$dat" tests/data/instance.v7.dat; do
+	for plain in "" 1; do
+		IOREP_PLAIN_READ=$plain "$bin" --events=json "$f" >"$work/read.jsonl" 2>"$work/err"
+		if [ -s "$work/err" ] || ! cmp -s "$work/orig-dat.jsonl" "$work/read.jsonl"; then
+			echo "FAIL: $f (IOREP_PLAIN_READ=$plain): not the original's events:"
+			cat "$work/err"
+			diff "$work/orig-dat.jsonl" "$work/read.jsonl" | head -5 || true
+			fail=1
+		fi
+	done
+	"$bin" -q --json "$work/read.json" "$f" >/dev/null || [ $? -eq 1 ]
+	if ! grep -q '"instances_unread":0,"instance_names":\[\]' "$work/read.json"; then
+		echo "FAIL: $f: the JSON has an instance unread"
+		fail=1
+	fi
+done
+
+dat=tests/data/instance.v7-zstd.dat
 "$bin" --summary "$dat" >"$work/summary" 2>"$work/err"
 if ! grep -q "note: .*: 1 instance buffer (iommu) not read, only the top buffer" "$work/err"; then
 	echo "FAIL: no note of the instance on stderr:"
@@ -76,5 +98,5 @@ if grep -q '"comm":"iommu:' "$work/inst.jsonl"; then
 	echo "FAIL: the instance's name taken into a comm"
 	fail=1
 fi
-[ "$fail" = 0 ] && echo "instance: passed ($n maps through the report text)"
+[ "$fail" = 0 ] && echo "instance: passed (v6, v7 read; v7 zstd named; $n maps through the report text)"
 exit "$fail"

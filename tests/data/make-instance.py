@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 """Makes tests/data/instance.v6.dat: the 6.1 dma-traffic corpus file with its
 events moved into an instance buffer named "iommu", as `trace-cmd record -B
-iommu` leaves them, and the top buffer empty.
+iommu` leaves them, and the top buffer empty; and its version 7 forms,
+converted by trace-cmd: instance.v7.dat (not compressed) and
+instance.v7-zstd.dat.
 
     tests/data/make-instance.py [OUT]     default OUT: tests/data/instance.v6.dat
 
@@ -49,6 +51,12 @@ def main():
         sys.exit("make-instance: trace-cmd report does not show the instance's events:\n" +
                  rep.stderr)
     print("%s: %d CPUs, instance at offset %d" % (out, ncpus, inst))
+    for comp, name in (("none", "instance.v7.dat"), ("zstd", "instance.v7-zstd.dat")):
+        v7 = os.path.join(os.path.dirname(out), name)
+        subprocess.run(["trace-cmd", "convert", "-i", out, "--file-version", "7",
+                        "--compression", comp, "-o", v7], check=True, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        print(v7)
 
 
 if __name__ == "__main__":
