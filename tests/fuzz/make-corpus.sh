@@ -62,6 +62,11 @@ cp ../data/hostile-names.txt corpus/text/
 gzip -9nc "$s/$k612/defects/trace.txt" >corpus/text/6.12-defects.trace.txt.gz
 xz -9c "$s/$k61/defects/trace.txt" >corpus/text/6.1-defects.trace.txt.xz
 zstd -19qc "$s/$k612/defects/report.txt" >corpus/text/6.12-defects.report.txt.zst
+# an instance buffer (trace-cmd record -B), versions 6 and 7 (tests/data/make-instance.py,
+# itself made from the 6.1 dma-traffic seed above)
+../data/make-instance.py "$tmp/instance.v6.dat" >/dev/null
+cp "$tmp/instance.v6.dat" corpus/tracedat/6.1-instance.v6.dat
+cp "$tmp/instance.v7.dat" corpus/tracedat/6.1-instance.v7.dat
 # perf script's form of it, with -F pid,tid and -g call chains (tests/perf-form.py)
 ../perf-form.py --pid-tid --callchain <"$s/$k612/defects/report.txt" \
 	>corpus/text/6.12-defects.perf.txt
