@@ -676,13 +676,21 @@ static int v7_formats(struct walk *w, uint64_t off)
  */
 static void v7_end(struct walk *w, uint64_t off)
 {
+	unsigned char tail[16] = {0}, zero[16] = {0};
 	uint64_t size, n;
 
-	for (n = 0; off < w->size && n < 1 << 20; n++, off += 16 + size)
+	for (n = 0; off < w->size && n < 1 << 20; n++, off += 16 + size) {
+		if (w->size - off < 16) {
+			/* less than a header: zeros are padding, anything else a header cut */
+			if (!rd(w, off, tail, (size_t)(w->size - off)) || memcmp(tail, zero, 16))
+				cut(w, off);
+			return;
+		}
 		if (!num(w, off + 8, 8, &size) || size > w->size - off - 16) {
 			cut(w, off);
 			return;
 		}
+	}
 }
 
 /* Version 7: the chain of option sections from the offset in the file header. */

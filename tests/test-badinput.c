@@ -293,6 +293,35 @@ static void test_dat_init_failed_no_fd_left(void)
 	CU_ASSERT_EQUAL(open_fds(), before);
 }
 
+/*
+ * A version 7 file cut in a section libtracecmd does without (here its last,
+ * the strings of the sections' names): every event is read, and the cut is
+ * said; zeros after the last section are padding, not a cut.
+ */
+static void test_v7_cut_at_end(void)
+{
+	const char *src = CORPUS "/6.1-instance.v7.dat";
+	long size = file_size(src);
+	const char *path = make_file("end7.dat", src, size - 40, NULL);
+	struct result r;
+	char first[1024];
+	int lines;
+
+	read_all(path, &r);
+	CU_ASSERT_EQUAL(r.ret, 0);
+	CU_ASSERT_TRUE(r.truncated);
+	CU_ASSERT_EQUAL(r.events, 670);
+	CU_ASSERT_EQUAL(run_cli(path, &lines, first, sizeof(first)), 0);
+	CU_ASSERT_EQUAL(lines, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "cut short: a section at its end"));
+	path = make_file("pad7.dat", src, size, NULL);
+	CU_ASSERT_EQUAL(truncate(path, size + 4), 0); /* four zeros more */
+	read_all(path, &r);
+	CU_ASSERT_EQUAL(r.ret, 0);
+	CU_ASSERT_FALSE(r.truncated);
+	CU_ASSERT_EQUAL(r.events, 670);
+}
+
 static void test_v7_cut_in_data(void)
 {
 	long size = file_size(DEFECTS "/trace.dat");
@@ -1031,6 +1060,7 @@ int main(void)
 	static const struct iorep_test tests[] = {
 		{ "empty file", test_empty },
 		{ "perf.data", test_perf_data },
+		{ "trace.dat v7 cut in its last section", test_v7_cut_at_end },
 		{ "missing file and directory", test_missing_and_dir },
 		{ "trace.dat cut in the header", test_dat_cut_in_header },
 		{ "trace.v6.dat cut in the data", test_v6_cut_in_data },
