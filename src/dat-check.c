@@ -96,6 +96,9 @@ struct walk {
 	uint64_t ncpus[2];
 	/* version 6: where each instance's CPU table is, in the order of their BUFFER options */
 	uint64_t inst_off[IOREP_DAT_INSTANCES_MAX];
+	/* version 7: the compressed instances' CPUs (c->zinst says whose), for c->zcpu */
+	struct iorep_dat_zcpu *izcpu;
+	uint32_t nizcpu;
 	struct iorep_dat_check *c;
 	char *fmt;	   /* an event format's text, MAX_FORMAT bytes */
 	unsigned char *opt; /* an option's payload, opt_cap bytes */
@@ -144,29 +147,31 @@ static void cut(struct walk *w, uint64_t at)
 }
 
 /*
- * The CPU table at @off (@ncpus entries: id, offset, size) of a top buffer
- * whose data is compressed, into w->c->zcpu; left out when a CPU's id is
- * not its place in the table (libtracecmd numbers them by their place).
+ * The CPU table at @off (@ncpus entries: id, offset, size) of a buffer
+ * whose data is compressed, appended to *@z (*@n of them); left out when a
+ * CPU's id is not its place in the table (libtracecmd numbers them by their
+ * place).  Returns 1 when appended, 0 when left out, or -IOREP_ENOMEM.
  */
-static int compressed_cpus(struct walk *w, uint64_t off, uint64_t ncpus)
+static int compressed_cpus(struct walk *w, uint64_t off, uint64_t ncpus,
+			   struct iorep_dat_zcpu **z, uint32_t *n)
 {
-	struct iorep_dat_check *c = w->c;
+	struct iorep_dat_zcpu *a;
 	uint64_t i, id;
 
-	free(c->zcpu);
-	c->zcpu = calloc(ncpus ? ncpus : 1, sizeof(*c->zcpu));
-	if (!c->zcpu)
+	if (ncpus > (1 << 20) - *n)
+		return 0;
+	a = realloc(*z, (*n + ncpus + 1) * sizeof(*a));
+	if (!a)
 		return -IOREP_ENOMEM;
-	c->nzcpu = (uint32_t)ncpus;
+	*z = a;
+	a += *n;
+	memset(a, 0, ncpus * sizeof(*a));
 	for (i = 0; i < ncpus; i++, off += 20)
-		if (!num(w, off, 4, &id) || id != i || !num(w, off + 4, 8, &c->zcpu[i].off) ||
-		    !num(w, off + 12, 8, &c->zcpu[i].size)) {
-			free(c->zcpu);
-			c->zcpu = NULL;
-			c->nzcpu = 0;
-			break;
-		}
-	return 0;
+		if (!num(w, off, 4, &id) || id != i || !num(w, off + 4, 8, &a[i].off) ||
+		    !num(w, off + 12, 8, &a[i].size))
+			return 0;
+	*n += (uint32_t)ncpus;
+	return 1;
 }
 
 /*
@@ -228,8 +233,23 @@ static int buffer_option(struct walk *w, uint64_t id, uint64_t off, uint64_t siz
 		return 0;
 	if (page != w->page_size)
 		return 0;
-	if (flags & SEC_FL_COMPRESS)
-		return c ? 0 : compressed_cpus(w, off + 8, ncpus);
+	if ((flags & SEC_FL_COMPRESS) && !c) {
+		/* the last top buffer is libtracecmd's */
+		free(dc->zcpu);
+		dc->zcpu = NULL;
+		dc->nzcpu = 0;
+		ret = compressed_cpus(w, off + 8, ncpus, &dc->zcpu, &dc->nzcpu);
+		return ret < 0 ? ret : 0;
+	}
+	if (flags & SEC_FL_COMPRESS) {
+		/* an instance's, to follow the top buffer's CPUs (iorep_dat_check()) */
+		ret = compressed_cpus(w, off + 8, ncpus, &w->izcpu, &w->nizcpu);
+		if (ret > 0) {
+			dc->zb.zinst[dc->zb.nzinst].inst = (uint32_t)inst;
+			dc->zb.zinst[dc->zb.nzinst++].n = (uint32_t)ncpus;
+		}
+		return ret < 0 ? ret : 0;
+	}
 	if (!c) {
 		/* the last top buffer is libtracecmd's */
 		free(w->cpus[0]);
@@ -865,6 +885,30 @@ static int scan_pages(struct walk *w, bool full)
 	return ret;
 }
 
+/*
+ * The compressed instances' @n CPUs @iz after the top buffer's in c->zcpu;
+ * none when the top buffer is not compressed (it has no BUFFER option of
+ * its own when only instances were recorded: none of its CPUs then).
+ */
+static int join_zcpu(struct walk *w, const struct iorep_dat_zcpu *iz, uint32_t n)
+{
+	struct iorep_dat_check *c = w->c;
+	struct iorep_dat_zcpu *z;
+
+	c->zb.nztop = c->nzcpu;
+	if ((!c->zcpu && w->ncpus[0]) || !n) {
+		c->zb.nzinst = 0;
+		return 0;
+	}
+	z = realloc(c->zcpu, (c->nzcpu + n + 1) * sizeof(*z));
+	if (!z)
+		return -IOREP_ENOMEM;
+	memcpy(z + c->nzcpu, iz, n * sizeof(*z));
+	c->zcpu = z;
+	c->nzcpu += n;
+	return 0;
+}
+
 int iorep_dat_check(int fd, uint64_t size, bool full, struct iorep_dat_check *c)
 {
 	struct walk w = {.fd = fd, .size = size, .c = c};
@@ -890,6 +934,9 @@ int iorep_dat_check(int fd, uint64_t size, bool full, struct iorep_dat_check *c)
 	}
 	if (ret == 0)
 		ret = scan_pages(&w, full);
+	if (ret == 0)
+		ret = join_zcpu(&w, w.izcpu, w.nizcpu);
+	free(w.izcpu);
 	free(w.cpus[0]);
 	free(w.cpus[1]);
 	free(w.fmt);
@@ -904,5 +951,5 @@ void iorep_dat_check_release(struct iorep_dat_check *c)
 	c->nbad = 0;
 	free(c->zcpu);
 	c->zcpu = NULL;
-	c->nzcpu = 0;
+	c->nzcpu = c->zb.nztop = c->zb.nzinst = 0;
 }

@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Instances past the first this many are not read (instances_checked has a bit each). */
+#define IOREP_DAT_INSTANCES_MAX 64
+
 /* Version 6: the flyrecord table of each CPU's data, an offset and a size of 8 bytes each. */
 struct iorep_dat_cpus {
 	uint64_t table; /* its file offset; 0: not found */
@@ -23,6 +26,15 @@ struct iorep_dat_zcpu {
 	uint64_t off, size;   /* its compressed data in the file */
 	uint64_t first_ts;    /* libtracecmd's first record: time */
 	uint64_t first, last; /* and offset, and its last record's; 0: none */
+};
+
+/* Version 7, compressed: whose CPUs struct iorep_dat_check's zcpu holds. */
+struct iorep_dat_zbufs {
+	uint32_t nztop;	/* the top buffer's, first */
+	uint32_t nzinst;
+	struct {
+		uint32_t inst, n; /* an instance's number, and how many CPUs of it follow */
+	} zinst[IOREP_DAT_INSTANCES_MAX];
 };
 
 struct iorep_dat_check {
@@ -42,9 +54,14 @@ struct iorep_dat_check {
 	 * otherwise it only adds one offset to them (DATE, OFFSET)
 	 */
 	bool ts_scaled;
-	/* version 7 with compressed CPU data: the top buffer's CPUs, NULL otherwise */
+	/*
+	 * version 7 with compressed CPU data: the top buffer's CPUs (nztop of
+	 * them), then those of the compressed instance buffers in zinst, each
+	 * instance's number and count of CPUs; NULL otherwise
+	 */
 	struct iorep_dat_zcpu *zcpu;
 	uint32_t nzcpu;
+	struct iorep_dat_zbufs zb;
 	/*
 	 * instance buffers (trace-cmd record -B), numbered as libtracecmd
 	 * numbers them, and bit i set when the pages of instance i were found
@@ -63,8 +80,6 @@ struct iorep_dat_check {
 	uint64_t cut_at;
 };
 
-/* Instances past the first this many are not read (instances_checked has a bit each). */
-#define IOREP_DAT_INSTANCES_MAX 64
 
 /*
  * Walks the trace.dat in @fd (@size bytes) for the damage the libraries do

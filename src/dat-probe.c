@@ -82,7 +82,9 @@ struct shared {
 	char comp[32]; /* the compression's name */
 	int firsts;    /* each CPU's first and last records are in first[] */
 	uint64_t instances; /* the instance buffers to open, bit i instance i */
+	uint64_t inst_ok;   /* those opened, and (compressed) their CPUs' records in first[] */
 	int inst_state;	    /* opening them: 1 under way, 2 done */
+	struct iorep_dat_zbufs zb; /* compressed: whose CPUs first[] has */
 	struct iorep_dat_zcpu first[];
 };
 
@@ -158,7 +160,7 @@ static bool out_of_space(int copy)
  * The first and last records libtracecmd reads of each of the @ncpus CPUs
  * of @ih (whose data it has set up), into sh->first[].
  */
-static void firsts(struct tracecmd_input *ih, struct shared *sh, uint32_t ncpus)
+static void firsts(struct tracecmd_input *ih, struct iorep_dat_zcpu *first, uint32_t ncpus)
 {
 	struct tep_record *r;
 	uint32_t cpu;
@@ -169,17 +171,16 @@ static void firsts(struct tracecmd_input *ih, struct shared *sh, uint32_t ncpus)
 			return;
 		r = tracecmd_read_cpu_first(ih, (int)cpu);
 		if (r) {
-			sh->first[cpu].first_ts = r->ts;
-			sh->first[cpu].first = (uint64_t)r->offset;
+			first[cpu].first_ts = r->ts;
+			first[cpu].first = (uint64_t)r->offset;
 			tracecmd_free_record(r);
 		}
 		r = tracecmd_read_cpu_last(ih, (int)cpu);
 		if (r) {
-			sh->first[cpu].last = (uint64_t)r->offset;
+			first[cpu].last = (uint64_t)r->offset;
 			tracecmd_free_record(r);
 		}
 	}
-	sh->firsts = 1;
 }
 
 /*
@@ -190,21 +191,29 @@ static void firsts(struct tracecmd_input *ih, struct shared *sh, uint32_t ncpus)
 static void instances(struct tracecmd_input *ih, struct shared *sh)
 {
 	struct tracecmd_input *h;
-	struct tep_record *r;
+	uint32_t k, at;
 	int i, cpu;
 
 	sh->inst_state = 1;
 	for (i = 0; i < tracecmd_buffer_instances(ih) && i < IOREP_DAT_INSTANCES_MAX; i++) {
 		if (!(sh->instances >> i & 1) || !(h = tracecmd_buffer_instance_handle(ih, i)))
 			continue;
-		for (cpu = 0; cpu < tracecmd_cpus(h); cpu++) {
-			if (tracecmd_get_cpu_file_size(h, cpu) < 0)
-				continue;
-			tracecmd_free_record(tracecmd_read_cpu_first(h, cpu));
-			r = tracecmd_read_cpu_last(h, cpu);
-			tracecmd_free_record(r);
+		if (sh->zb.nzinst) {
+			/* compressed: its CPUs' records where sh->zb puts them */
+			for (at = sh->zb.nztop, k = 0; k < sh->zb.nzinst && sh->zb.zinst[k].inst != (uint32_t)i; k++)
+				at += sh->zb.zinst[k].n;
+			if (k < sh->zb.nzinst)
+				firsts(h, sh->first + at, sh->zb.zinst[k].n);
+		} else {
+			for (cpu = 0; cpu < tracecmd_cpus(h); cpu++) {
+				if (tracecmd_get_cpu_file_size(h, cpu) < 0)
+					continue;
+				tracecmd_free_record(tracecmd_read_cpu_first(h, cpu));
+				tracecmd_free_record(tracecmd_read_cpu_last(h, cpu));
+			}
 		}
 		tracecmd_close(h);
+		sh->inst_ok |= 1ULL << i;
 	}
 	sh->inst_state = 2;
 }
@@ -270,8 +279,10 @@ static void child(int fd, int copy, struct shared *sh, uint32_t ncpus, pid_t par
 		headers = !ncpus || copy_to(ih, copy, IOREP_TRACECMD_FILE_OPTIONS);
 		/* not closed when it fails: libtracecmd 1.3.1 may crash closing it */
 		if (headers && tracecmd_init_data(ih) == 0) {
-			if (ncpus)
-				firsts(ih, sh, ncpus);
+			if (ncpus) {
+				firsts(ih, sh->first, sh->zb.nztop);
+				sh->firsts = 1;
+			}
 			if (sh->instances)
 				instances(ih, sh);
 			tracecmd_close(ih);
@@ -355,7 +366,7 @@ static unsigned int stall_ms(void)
 }
 
 int iorep_dat_probe(int fd, char *comp, size_t len, int *out, struct iorep_dat_zcpu *zcpu,
-		    uint32_t nzcpu, uint64_t *inst)
+		    uint32_t nzcpu, const struct iorep_dat_zbufs *zb, uint64_t *inst)
 {
 	size_t shsize = sizeof(struct shared) + (size_t)nzcpu * sizeof(*zcpu);
 	struct shared *sh;
@@ -382,7 +393,13 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out, struct iorep_dat_z
 		goto out;
 	}
 	sh->status = COPY_WORKING;
-	sh->instances = inst && !zcpu && !compressed ? *inst : 0;
+	sh->instances = inst && !compressed ? *inst : 0;
+	if (zcpu && zb)
+		sh->zb = *zb;
+	else if (zcpu)
+		sh->zb.nztop = nzcpu;
+	if (sh->zb.nztop > nzcpu)
+		sh->zb.nztop = nzcpu;
 	fflush(NULL);
 	parent = getpid();
 	ret = iorep_child_fork(&c);
@@ -396,7 +413,8 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out, struct iorep_dat_z
 	ret = iorep_child_wait(&c, &wst, stall);
 	if (sh->inst_state == 1 && (ret == -ETIMEDOUT || (ret == 0 && WIFSIGNALED(wst)))) {
 		/* on the instances, after the top buffer: those are not read, the rest is */
-		*inst = 0;
+		if (inst)
+			*inst = 0;
 		ret = 0;
 		goto out;
 	}
@@ -428,6 +446,8 @@ int iorep_dat_probe(int fd, char *comp, size_t len, int *out, struct iorep_dat_z
 		ret = -ENOSPC;
 		goto out;
 	}
+	if (inst)
+		*inst = sh->inst_ok;
 	if (zcpu && sh->firsts) {
 		for (i = 0; i < nzcpu; i++) {
 			zcpu[i].first_ts = sh->first[i].first_ts;

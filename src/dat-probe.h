@@ -34,16 +34,18 @@
  * of each CPU; 2 is returned when it could.
  */
 /*
- * An uncompressed file's instance buffers in *@inst (bit i: instance i; NULL
- * or 0 for none) are opened in the child too, after the top buffer, and
- * their CPUs' first and last records read; when libtracecmd crashes or
- * stalls on them, *@inst is set to 0 and the file is not refused: it is the
- * top buffer that the rest of this says of.
+ * The instance buffers in *@inst (bit i: instance i; NULL or 0 for none) are
+ * opened in the child too, after the top buffer, and their CPUs' first and
+ * last records read: with @zcpu, into the entries @zb says are theirs (the
+ * top buffer's are @zb->nztop first).  *@inst is then set to those it could
+ * open; when libtracecmd crashes or stalls on them, to 0, and the file is
+ * not refused: it is the top buffer that the rest of this says of.
  */
 struct iorep_dat_zcpu;
+struct iorep_dat_zbufs;
 
 int iorep_dat_probe(int fd, char *comp, size_t len, int *out, struct iorep_dat_zcpu *zcpu,
-		    uint32_t nzcpu, uint64_t *inst);
+		    uint32_t nzcpu, const struct iorep_dat_zbufs *zb, uint64_t *inst);
 
 /*
  * The compression the header of the trace.dat in @fd names, and its

@@ -319,15 +319,42 @@ int iorep_kbuf_open(struct iorep_kbuf *k, struct tracecmd_input *h, int fd, off_
 	return iorep_kbuf_open_n(k, &h, 1, fd, file_size, offset_ok);
 }
 
+/*
+ * CPU @cpu of a compressed buffer, @zc, set up in @c: its data at *@base
+ * in libtracecmd's numbering, moved past it.  0, 1 when its first record is
+ * not libtracecmd's, or a negative IOREP_E* code.
+ */
+static int open_zcpu(struct iorep_kbuf *k, struct kbuf_cpu *c, const struct iorep_dat_zcpu *zc,
+		     int cpu, int fd, uint64_t *base)
+{
+	int ret;
+
+	c->cpu = cpu;
+	if (!zc->size)
+		return zc->first ? 1 : 0; /* no data, and none read by libtracecmd */
+	c->z = &k->z[c - k->cpu];
+	ret = iorep_zdata_open(c->z, k->comp, k->tep, fd, zc->off, zc->size, k->page_size);
+	if (ret)
+		return ret;
+	c->start = c->page = *base;
+	c->end = *base + c->z->size;
+	*base = (c->end + k->page_size - 1) & ~(uint64_t)(k->page_size - 1);
+	if (!zc->first) {
+		c->end = c->page; /* libtracecmd reads no record of it: nor does the walk */
+		return 0;
+	}
+	return start_cpu(k, c, zc->first_ts, zc->first, zc->last, UINT64_MAX) ? 0 : 1;
+}
+
 int iorep_kbuf_open_z(struct iorep_kbuf *k, struct tracecmd_input *h, int fd,
-		      const struct iorep_dat_zcpu *zcpu, int n)
+		      const struct iorep_dat_zcpu *zcpu, const int *nper, int nbuf)
 {
 	const char *name = NULL, *version = NULL;
-	const struct iorep_dat_zcpu *zc;
-	struct kbuf_cpu *c;
+	int cpu, ret, b, at, n = 0;
 	uint64_t base;
-	int cpu, ret;
 
+	for (b = 0; b < nbuf; b++)
+		n += nper[b];
 	memset(k, 0, sizeof(*k));
 	if (tracecmd_get_file_compress_proto(h, &name, &version) < 0 || !name)
 		return 1;
@@ -342,43 +369,29 @@ int iorep_kbuf_open_z(struct iorep_kbuf *k, struct tracecmd_input *h, int fd,
 		goto fail;
 	}
 	k->comp = tracecmd_compress_alloc(name, version, fd, k->tep, NULL);
+	ret = 1;
 	if (!k->comp)
-		goto mismatch; /* a compression this libtracecmd does not have */
+		goto fail; /* a compression this libtracecmd does not have */
 	/*
 	 * libtracecmd (trace-input.c, init_cpu_zpage()) gives each CPU's data
 	 * the offsets after the last CPU's, rounded up to a page, from one page
 	 * on: the offsets of its records, which the first and last must match.
 	 */
-	base = k->page_size;
-	for (cpu = 0; cpu < n; cpu++) {
-		c = &k->cpu[cpu];
-		zc = &zcpu[cpu];
-		if (!zc->size) {
-			if (zc->first)
-				goto mismatch;
-			continue; /* no data */
+	for (b = 0, at = 0; b < nbuf; at += nper[b++]) {
+		/* each buffer's handle numbers its own CPUs' data so */
+		base = k->page_size;
+		for (cpu = 0; cpu < nper[b]; cpu++) {
+			ret = open_zcpu(k, &k->cpu[at + cpu], &zcpu[at + cpu], cpu, fd, &base);
+			if (ret)
+				goto fail;
 		}
-		c->z = &k->z[cpu];
-		ret = iorep_zdata_open(c->z, k->comp, k->tep, fd, zc->off, zc->size, k->page_size);
-		if (ret)
-			goto fail;
-		c->start = c->page = base;
-		c->end = base + c->z->size;
-		base = (c->end + k->page_size - 1) & ~(uint64_t)(k->page_size - 1);
-		if (!zc->first) {
-			c->end = c->page; /* libtracecmd reads no record of it: nor does the walk */
-			continue;
-		}
-		if (!start_cpu(k, c, zc->first_ts, zc->first, zc->last, UINT64_MAX))
-			goto mismatch;
 	}
 	return 0;
-mismatch:
-	ret = 1;
 fail:
 	iorep_kbuf_close(k);
 	return ret;
 }
+
 
 /* Whether @a's next event comes before @b's: the earlier, the lower CPU on a tie. */
 static inline bool before(const struct kbuf_cpu *a, const struct kbuf_cpu *b)

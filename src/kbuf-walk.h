@@ -115,14 +115,15 @@ int iorep_kbuf_open_n(struct iorep_kbuf *k, struct tracecmd_input *const *h, int
 
 /*
  * The same for a compressed file (version 7), whose handle @h has read the
- * headers only (tracecmd_open_head()): the @n CPUs of @zcpu, whose chunks
+ * headers only (tracecmd_open_head()): the CPUs of @zcpu, of @nbuf buffers
+ * (the top one, then instances), @nper[b] CPUs of buffer b, whose chunks
  * are decompressed one at a time as the walk reaches them.  Records'
  * offsets are those libtracecmd gives them reading the file in memory (what
  * tracecmd_read_at() takes); the first and last records that it read in
  * the probe's child (dat-probe.h) must be the walk's, or 1 is returned.
  */
 int iorep_kbuf_open_z(struct iorep_kbuf *k, struct tracecmd_input *h, int fd,
-		      const struct iorep_dat_zcpu *zcpu, int n);
+		      const struct iorep_dat_zcpu *zcpu, const int *nper, int nbuf);
 
 /*
  * The next record of all CPUs in time order, into @rec's data, size, ts,

@@ -225,6 +225,7 @@ static int check_damage(struct iorep_input *in, struct iorep_tracecmd_reader *tr
 	if (c.zcpu && !tr->zcpu) {
 		tr->zcpu = c.zcpu;
 		tr->nzcpu = c.nzcpu;
+		tr->zb = c.zb;
 		c.zcpu = NULL;
 	}
 	if (ret < 0 || !c.nbad)
@@ -309,12 +310,15 @@ static int probe_in_child(struct iorep_input *in, struct iorep_tracecmd_reader *
 {
 	struct stat sb;
 	uint64_t inst;
+	uint32_t k;
 	int ret, fd;
 
-	inst = tr->inst_checked;
-	ret = iorep_dat_probe(tr->fd, tr->comp, sizeof(tr->comp), &fd, zcpu, nzcpu, &inst);
-	if (tr->inst_checked && !inst)
-		tr->inst_crashed = true;
+	/* the instances the reader would open: checked pages, or (compressed) walked */
+	for (inst = tr->inst_checked, k = 0; zcpu && k < tr->zb.nzinst; k++)
+		inst |= 1ULL << tr->zb.zinst[k].inst;
+	ret = iorep_dat_probe(tr->fd, tr->comp, sizeof(tr->comp), &fd, zcpu, nzcpu,
+			      zcpu ? &tr->zb : NULL, &inst);
+	tr->inst_probed &= inst;
 	if (ret == 2) {
 		ret = check_headers(in, fd);
 		close(fd);
@@ -368,8 +372,10 @@ static int probe_in_child(struct iorep_input *in, struct iorep_tracecmd_reader *
  */
 static int open_streamed(struct iorep_input *in, struct iorep_tracecmd_reader *tr)
 {
+	int ret, init_failed, nper[1 + IOREP_DAT_INSTANCES_MAX], nbuf = 1;
+	uint32_t k, from, to;
 	struct tracecmd_input *h;
-	int ret, init_failed;
+	const char *name;
 
 	ret = probe_in_child(in, tr, tr->zcpu, tr->nzcpu);
 	if (ret != 2)
@@ -377,10 +383,26 @@ static int open_streamed(struct iorep_input *in, struct iorep_tracecmd_reader *t
 	h = open_handle(tr->fd, false, &init_failed);
 	if (!h)
 		return 0;
+	/* the top buffer's CPUs, then those of the instances the child read (the rest dropped) */
+	nper[0] = (int)tr->zb.nztop;
+	for (k = 0, from = to = tr->zb.nztop; k < tr->zb.nzinst; from += tr->zb.zinst[k++].n) {
+		if (!(tr->inst_probed >> tr->zb.zinst[k].inst & 1) ||
+		    (int)tr->zb.zinst[k].inst >= tracecmd_buffer_instances(h))
+			continue;
+		memmove(tr->zcpu + to, tr->zcpu + from, tr->zb.zinst[k].n * sizeof(*tr->zcpu));
+		to += tr->zb.zinst[k].n;
+		nper[nbuf++] = (int)tr->zb.zinst[k].n;
+		name = tracecmd_buffer_instance_name(h, (int)tr->zb.zinst[k].inst);
+		tr->inst_name[tr->ninst] = iorep_strtab_intern(in->st, name ? name : "?",
+							       strlen(name ? name : "?"));
+		tr->inst[tr->ninst++] = NULL; /* walked without a handle of its own */
+	}
 	ret = 0;
-	if (tep_get_cpus(tracecmd_get_tep(h)) == (int)tr->nzcpu)
-		ret = iorep_kbuf_open_z(&tr->kbuf, h, tr->fd, tr->zcpu, (int)tr->nzcpu);
+	/* no top buffer of its own when only instances were recorded */
+	if (tep_get_cpus(tracecmd_get_tep(h)) == (int)tr->zb.nztop || (!tr->zb.nztop && nbuf > 1))
+		ret = iorep_kbuf_open_z(&tr->kbuf, h, tr->fd, tr->zcpu, nper, nbuf);
 	if (ret) {
+		tr->ninst = 0;
 		tracecmd_close(h);
 		return ret < 0 ? iorep_input_error(in, ret, "%s", iorep_strerror(ret)) : 0;
 	}
@@ -391,7 +413,8 @@ static int open_streamed(struct iorep_input *in, struct iorep_tracecmd_reader *t
 void iorep_tracecmd_close_instances(struct iorep_tracecmd_reader *tr)
 {
 	while (tr->ninst > 0)
-		tracecmd_close(tr->inst[--tr->ninst]);
+		if (tr->inst[--tr->ninst])
+			tracecmd_close(tr->inst[tr->ninst]);
 }
 
 /*
@@ -406,8 +429,9 @@ static void open_instances(struct iorep_input *in, struct iorep_tracecmd_reader 
 	const char *name;
 	uint32_t i;
 
-	for (i = 0; i < tr->ninstances && i < IOREP_DAT_INSTANCES_MAX && !tr->inst_crashed; i++) {
-		if (!(tr->inst_checked >> i & 1) || (int)i >= tracecmd_buffer_instances(tr->handle))
+	for (i = 0; i < tr->ninstances && i < IOREP_DAT_INSTANCES_MAX; i++) {
+		if (!((tr->inst_checked & tr->inst_probed) >> i & 1) ||
+		    (int)i >= tracecmd_buffer_instances(tr->handle))
 			continue;
 		h = tracecmd_buffer_instance_handle(tr->handle, (int)i);
 		if (!h)
@@ -442,7 +466,8 @@ static int open_streams(struct iorep_input *in, struct iorep_tracecmd_reader *tr
 	int i, cpu, n = tr->ncpus, s = 0;
 
 	for (i = 0; i < tr->ninst; i++)
-		n += tracecmd_cpus(tr->inst[i]) > 0 ? tracecmd_cpus(tr->inst[i]) : 0;
+		if (tr->inst[i] && tracecmd_cpus(tr->inst[i]) > 0)
+			n += tracecmd_cpus(tr->inst[i]);
 	tr->streams = calloc(n ? n : 1, sizeof(*tr->streams));
 	tr->head = calloc(n ? n : 1, sizeof(*tr->head));
 	tr->seen = calloc(n ? n : 1, sizeof(*tr->seen));
@@ -451,7 +476,7 @@ static int open_streams(struct iorep_input *in, struct iorep_tracecmd_reader *tr
 	for (cpu = 0; cpu < tr->ncpus; cpu++)
 		tr->streams[s++] = (struct iorep_tracecmd_stream){ tr->handle, cpu, NULL };
 	for (i = 0; i < tr->ninst; i++)
-		for (cpu = 0; cpu < tracecmd_cpus(tr->inst[i]); cpu++)
+		for (cpu = 0; tr->inst[i] && cpu < tracecmd_cpus(tr->inst[i]); cpu++)
 			if (tracecmd_get_cpu_file_size(tr->inst[i], cpu) >= 0)
 				tr->streams[s++] = (struct iorep_tracecmd_stream){
 					tr->inst[i], cpu, tr->inst_name[i] };
@@ -534,7 +559,8 @@ int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
 	struct iorep_tracecmd_reader *tr = calloc(1, sizeof(*tr));
 	int fd, ret, pad, n, v6, streamed, init_failed = 0;
 	/* libtracecmd's own loop, not the kbuffer walk: the reference the fast path is held to */
-	bool plain = getenv("IOREP_PLAIN_READ") != NULL;
+	const char *plain_env = getenv("IOREP_PLAIN_READ");
+	bool plain = plain_env && *plain_env; /* set, and not to "" */
 	char variant[64];
 	unsigned long ver;
 	struct stat sb;
@@ -548,6 +574,7 @@ int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
 	in->priv = tr;
 	tr->fd = -1;
 	tr->plain = plain;
+	tr->inst_probed = ~0ULL;
 	/* the version string after the magic: "6" */
 	v6 = src->firstlen >= IOREP_TRACEDAT_MAGIC_LEN + 2 &&
 	     !memcmp(src->first + IOREP_TRACEDAT_MAGIC_LEN, "6", 2);

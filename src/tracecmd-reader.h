@@ -39,13 +39,13 @@ struct iorep_tracecmd_reader {
 	struct tracecmd_input *handle;
 	struct tep_handle *tep;
 	int ncpus;			/* of the top buffer */
-	/* instance buffers read (trace-cmd record -B), each through its own handle */
+	/* instance buffers read (trace-cmd record -B), each through its own handle (NULL: walked) */
 	struct tracecmd_input *inst[IOREP_DAT_INSTANCES_MAX];
 	const char *inst_name[IOREP_DAT_INSTANCES_MAX];	/* interned */
 	int ninst;
 	uint32_t ninstances;		/* in the file, read or not (iorep_dat_check()'s) */
 	uint64_t inst_checked;		/* iorep_dat_check()'s instances_checked */
-	bool inst_crashed;		/* libtracecmd crashed or stalled on them in the probe */
+	uint64_t inst_probed;		/* those libtracecmd opened in the probe (or all ones) */
 	bool cut;			/* iorep_dat_check()'s cut and cut_at */
 	uint64_t cut_at;
 	/* libtracecmd's loop: the top buffer's CPUs, then each instance's */
@@ -68,8 +68,9 @@ struct iorep_tracecmd_reader {
 	uint32_t cap32;
 	off_t file_size;
 	struct iorep_dat_cpus cpus;	/* version 6: where its CPU data sizes are (dat-check.c) */
-	struct iorep_dat_zcpu *zcpu;	/* compressed: the top buffer's CPUs (dat-check.c) */
+	struct iorep_dat_zcpu *zcpu;	/* compressed: the top buffer's CPUs, then instances' */
 	uint32_t nzcpu;
+	struct iorep_dat_zbufs zb;	/* whose they are (dat-check.c) */
 	int fast;		/* records come from the kbuffer walk, not libtracecmd */
 	bool plain;		/* IOREP_PLAIN_READ: libtracecmd reads every record */
 	bool ts_scaled;		/* iorep_dat_check()'s: not one offset for every timestamp */

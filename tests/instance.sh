@@ -4,12 +4,14 @@
 # A trace.dat whose events are in an instance buffer (trace-cmd record -B),
 # tests/data/instance.v6.dat and its version 7 forms (made by
 # tests/data/make-instance.py from the 6.1 dma-traffic corpus file):
-#  1. version 6 and version 7 uncompressed, through the kbuffer walk and
-#     through libtracecmd's loop (IOREP_PLAIN_READ=1): the instance is read,
-#     without a note, and gives the very event stream of the original file;
-#  2. version 7 compressed, whose instance is not read: the note on stderr
-#     names it and says how to read it, and the report, --summary and the
-#     JSON name it (input.instances_unread, input.instance_names);
+#  1. version 6, version 7 and version 7 zstd through the kbuffer walk, and
+#     version 6 and 7 through libtracecmd's loop (IOREP_PLAIN_READ=1): the
+#     instance is read, without a note, and gives the very event stream of
+#     the original file;
+#  2. version 7 zstd through libtracecmd's loop, which does not read a
+#     compressed instance: the note on stderr names it and says how to read
+#     it, and the report, --summary and the JSON name it
+#     (input.instances_unread, input.instance_names);
 #  3. `trace-cmd report` of it, given as text, gives the very event stream
 #     that `trace-cmd report` of the original file gives: the instance's name
 #     that report puts before each line is not taken for part of the comm.
@@ -33,23 +35,33 @@ dat=tests/data/instance.v6.dat
 orig=tests/fuzz/corpus/tracedat/6.1-dma-traffic.v6.dat
 
 "$bin" --events=json "$orig" >"$work/orig-dat.jsonl"
-for f in "$dat" tests/data/instance.v7.dat; do
-	for plain in "" 1; do
-		IOREP_PLAIN_READ=$plain "$bin" --events=json "$f" >"$work/read.jsonl" 2>"$work/err"
-		if [ -s "$work/err" ] || ! cmp -s "$work/orig-dat.jsonl" "$work/read.jsonl"; then
-			echo "FAIL: $f (IOREP_PLAIN_READ=$plain): not the original's events:"
-			cat "$work/err"
-			diff "$work/orig-dat.jsonl" "$work/read.jsonl" | head -5 || true
-			fail=1
-		fi
-	done
+# FILE READER [VAR=VALUE]: FILE read by READER gives the original's events, and no note
+read_whole() {
+	env ${3:+"$3"} "$bin" --events=json "$1" >"$work/read.jsonl" 2>"$work/err"
+	env ${3:+"$3"} "$bin" --summary "$1" >"$work/summary" 2>>"$work/err"
+	if [ -s "$work/err" ] || ! cmp -s "$work/orig-dat.jsonl" "$work/read.jsonl" ||
+		! grep -q "^reader: *$2$" "$work/summary"; then
+		echo "FAIL: $1 ($2${3:+, $3}): not the original's events, or with a note:"
+		cat "$work/err"
+		grep "^reader" "$work/summary"
+		diff "$work/orig-dat.jsonl" "$work/read.jsonl" | head -5 || true
+		fail=1
+	fi
+}
+for f in "$dat" tests/data/instance.v7.dat tests/data/instance.v7-zstd.dat; do
+	read_whole "$f" kbuffer
 	"$bin" -q --json "$work/read.json" "$f" >/dev/null || [ $? -eq 1 ]
 	if ! grep -q '"instances_unread":0,"instance_names":\[\]' "$work/read.json"; then
 		echo "FAIL: $f: the JSON has an instance unread"
 		fail=1
 	fi
 done
+for f in "$dat" tests/data/instance.v7.dat; do
+	read_whole "$f" libtracecmd IOREP_PLAIN_READ=1
+done
 
+# libtracecmd's loop does not read a compressed instance (its pages are not checked)
+export IOREP_PLAIN_READ=1
 dat=tests/data/instance.v7-zstd.dat
 "$bin" --summary "$dat" >"$work/summary" 2>"$work/err"
 if ! grep -q "note: .*: 1 instance buffer (iommu) not read, only the top buffer" "$work/err"; then
@@ -79,6 +91,7 @@ if ! grep -q "^events: *0 iommu/dma" "$work/summary"; then
 	cat "$work/summary"
 	fail=1
 fi
+unset IOREP_PLAIN_READ
 
 trace-cmd report -i "$dat" >"$work/inst.txt" 2>/dev/null
 trace-cmd report -i "$orig" >"$work/orig.txt" 2>/dev/null
@@ -98,5 +111,5 @@ if grep -q '"comm":"iommu:' "$work/inst.jsonl"; then
 	echo "FAIL: the instance's name taken into a comm"
 	fail=1
 fi
-[ "$fail" = 0 ] && echo "instance: passed (v6, v7 read; v7 zstd named; $n maps through the report text)"
+[ "$fail" = 0 ] && echo "instance: passed (v6, v7, v7 zstd read; unread one named; $n maps through the report text)"
 exit "$fail"

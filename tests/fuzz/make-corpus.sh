@@ -67,6 +67,7 @@ zstd -19qc "$s/$k612/defects/report.txt" >corpus/text/6.12-defects.report.txt.zs
 ../data/make-instance.py "$tmp/instance.v6.dat" >/dev/null
 cp "$tmp/instance.v6.dat" corpus/tracedat/6.1-instance.v6.dat
 cp "$tmp/instance.v7.dat" corpus/tracedat/6.1-instance.v7.dat
+cp "$tmp/instance.v7-zstd.dat" corpus/tracedat/6.1-instance.v7-zstd.dat
 # perf script's form of it, with -F pid,tid and -g call chains (tests/perf-form.py)
 ../perf-form.py --pid-tid --callchain <"$s/$k612/defects/report.txt" \
 	>corpus/text/6.12-defects.perf.txt
