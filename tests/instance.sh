@@ -8,6 +8,7 @@
 #     version 6 and 7 through libtracecmd's loop (IOREP_PLAIN_READ=1): the
 #     instance is read, without a note, and gives the very event stream of
 #     the original file;
+#     with events in the top buffer too, both paths merge the buffers alike;
 #  2. version 7 zstd through libtracecmd's loop, which does not read a
 #     compressed instance: the note on stderr names it and says how to read
 #     it, and the report, --summary and the JSON name it
@@ -59,6 +60,16 @@ done
 for f in "$dat" tests/data/instance.v7.dat; do
 	read_whole "$f" libtracecmd IOREP_PLAIN_READ=1
 done
+
+# events in the top buffer and in an instance, at the same times: both paths merge the
+# buffers by time (not one after the other), so each event comes twice in a row
+"$bin" --events=json tests/data/instance-both.v6.dat >"$work/both.jsonl"
+IOREP_PLAIN_READ=1 "$bin" --events=json tests/data/instance-both.v6.dat >"$work/both-plain.jsonl"
+awk '{ print; print }' "$work/orig-dat.jsonl" >"$work/twice.jsonl"
+if ! cmp -s "$work/twice.jsonl" "$work/both.jsonl" || ! cmp -s "$work/both.jsonl" "$work/both-plain.jsonl"; then
+	echo "FAIL: instance-both.v6.dat: not each event twice in a row on both paths"
+	fail=1
+fi
 
 # libtracecmd's loop does not read a compressed instance (its pages are not checked)
 export IOREP_PLAIN_READ=1

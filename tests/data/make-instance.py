@@ -4,7 +4,9 @@
 events moved into an instance buffer named "iommu", as `trace-cmd record -B
 iommu` leaves them, and the top buffer empty; and its version 7 forms,
 converted by trace-cmd: instance.v7.dat (not compressed) and
-instance.v7-zstd.dat.
+instance.v7-zstd.dat; and instance-both.v6.dat, whose top buffer keeps the
+events too (both buffers' tables point at the same pages: each event twice,
+at the same time, the order then up to how the buffers are merged).
 
     tests/data/make-instance.py [OUT]     default OUT: tests/data/instance.v6.dat
 
@@ -41,6 +43,9 @@ def main():
     inst = len(d)
     d += table
     moc.rewrite(d, opts, "uname", [(moc.OPT["buffer"], struct.pack("<Q", inst) + b"iommu\0")])
+    # the same with the top buffer kept: every event twice, at the same time in both
+    both = os.path.join(os.path.dirname(out), "instance-both.v6.dat")
+    open(both, "wb").write(d)
     for cpu in range(ncpus):
         struct.pack_into("<Q", d, fly + 10 + 16 * cpu + 8, 0)
     open(out, "wb").write(d)
