@@ -611,39 +611,6 @@ static int parse_cpu_bracket(struct span t, int32_t *cpu)
 }
 
 /*
- * perf script's task, before its "[cpu]": "comm tid" or (-F pid,tid)
- * "comm pid/tid", the comm right-aligned and free to hold spaces.  Whether
- * @s is that; then @ev's comm (NULL: no memory) and pid (the thread's, as
- * ftrace's is) are set, and tp->perf.
- */
-static bool perf_task(struct iorep_textparse *tp, struct span s, struct iorep_event *ev)
-{
-	size_t i = s.n, slash = 0;
-	struct span comm;
-	uint64_t v;
-
-	/* back over the digits: ftrace's "comm-pid" stops at its dash, at once */
-	while (i && (is_digit(s.p[i - 1]) || (s.p[i - 1] == '/' && !slash && i < s.n))) {
-		if (s.p[i - 1] == '/')
-			slash = i;
-		i--;
-	}
-	if (i == s.n || !i || s.p[i - 1] != ' ' || (slash && slash == i + 1))
-		return false;
-	comm = span_trim((struct span){ s.p, i });
-	if (!comm.n)
-		return false;
-	if (!slash)
-		slash = i;
-	if (parse_u64((struct span){ s.p + slash, s.n - slash }, 0, &v) < 0 || v > INT32_MAX)
-		return false;
-	ev->pid = (int32_t)v;
-	ev->comm = iorep_textparse_intern(tp, comm.p, comm.n);
-	tp->perf = true;
-	return true;
-}
-
-/*
  * The part before the timestamp: "comm-pid [(tgid)] [cpu] [flags]",
  * "comm-pid cpuflags", or perf script's "comm tid [cpu]".
  */
@@ -691,8 +658,11 @@ static int parse_prefix(struct iorep_textparse *tp, struct span pre, struct iore
 		}
 	/* not "comm-pid": perf's "comm tid" ends in a space and digits, never in a dash's */
 	if (!dash || parse_u64((struct span){ dash + 1, cp.n - (dash + 1 - cp.p) }, 0, &v) < 0 ||
-	    v > INT32_MAX)
-		return !perf_task(tp, rest, ev) ? -1 : ev->comm ? 0 : -IOREP_ENOMEM;
+	    v > INT32_MAX) {
+		if (!iorep_textparse_perf_task(tp, rest.p, rest.n, ev))
+			return -1;
+		return ev->comm ? 0 : -IOREP_ENOMEM;
+	}
 	ev->pid = (int32_t)v;
 	cp = (struct span){ cp.p, dash - cp.p };
 	/*
@@ -766,30 +736,6 @@ void iorep_textparse_restart(struct iorep_textparse *tp, struct iorep_event *ev,
 	tp->n64[0] = tp->n64[1] = tp->n32 = 0;
 }
 
-/*
- * perf script's own records after a task's time, which are not trace
- * events: "PERF_RECORD_LOST lost 555" (--show-lost-events: records the
- * kernel dropped on the line's CPU) is a drop marker; any other
- * "PERF_RECORD_..." (--show-task-events) is not read.
- */
-static int perf_record(struct span s, struct iorep_event *ev)
-{
-	int32_t cpu = ev->cpu;
-	uint64_t n;
-
-	if (!span_starts(s, "PERF_RECORD_"))
-		return IOREP_LINE_OTHER_EVENT;
-	if (!span_starts(s, "PERF_RECORD_LOST"))
-		return IOREP_LINE_META;
-	iorep_event_reset(ev, IOREP_EV_LOST);
-	ev->cpu = cpu;
-	ev->lost = -1;	/* PERF_RECORD_LOST_SAMPLES, or a form not known: a count not known */
-	if (span_starts(s, "PERF_RECORD_LOST lost ") &&
-	    parse_u64((struct span){ s.p + 22, s.n - 22 }, 0, &n) == 0 && n <= INT64_MAX)
-		ev->lost = (int64_t)n;
-	return IOREP_LINE_LOST;
-}
-
 static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, struct span sys,
 			struct span name, struct span payload)
 {
@@ -805,8 +751,8 @@ static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, stru
 		if (span_starts(span_trim(payload), "IOMMU:"))
 			return IOREP_LINE_BAD;
 		if (tp->perf && span_starts(name, "PERF_RECORD_"))
-			return perf_record((struct span){ name.p, payload.p + payload.n - name.p },
-					   ev);
+			return iorep_textparse_perf_record(name.p,
+							   (size_t)(payload.p + payload.n - name.p), ev);
 		return IOREP_LINE_OTHER_EVENT;
 	}
 	iorep_textparse_restart(tp, ev, type);
@@ -899,16 +845,6 @@ bool iorep_textparse_names_event(const char *line, size_t len)
 	return false;
 }
 
-/* "ffffffff813a83e5 ttwu_do_activate+0x175 ([kernel.kallsyms])": a hex address, then a space. */
-static bool perf_frame(struct span s)
-{
-	size_t i;
-
-	for (i = 0; i < s.n && iorep_hex_digit1[(unsigned char)s.p[i]]; i++)
-		;
-	return i && i < s.n && s.p[i] == ' ';
-}
-
 static int parse_line(struct iorep_textparse *tp, const char *line, size_t len,
 		      struct iorep_event *ev)
 {
@@ -922,7 +858,7 @@ static int parse_line(struct iorep_textparse *tp, const char *line, size_t len,
 		s.n--;
 	iorep_event_reset(ev, IOREP_EV__COUNT);
 	/* perf script -g: a frame of the call chain under each event, "\t  ffff8123 sym+0x1 (dso)" */
-	if (s.n && s.p[0] == '\t' && perf_frame(span_trim(s)))
+	if (s.n && s.p[0] == '\t' && iorep_textparse_perf_frame(s.p, s.n))
 		return IOREP_LINE_META;
 	s = span_trim(s);
 	if (!s.n)
@@ -963,7 +899,7 @@ static int parse_line(struct iorep_textparse *tp, const char *line, size_t len,
 	payload = (struct span){ ts.p + ts.n + 1, s.n - (ts.p + ts.n + 1 - s.p) };
 	if (split_event(payload, tp->perf ? &sys : NULL, &name, &payload) < 0) {
 		if (tp->perf)
-			return perf_record(span_trim(payload), ev);
+			return iorep_textparse_perf_record(payload.p, payload.n, ev);
 		/* the function tracer: "func <-parent"; or an iommu event's name damaged */
 		return memmem(payload.p, payload.n, "IOMMU:", 6) ? IOREP_LINE_BAD :
 								    IOREP_LINE_OTHER_EVENT;

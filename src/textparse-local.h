@@ -89,4 +89,22 @@ int iorep_textparse_fast(struct iorep_textparse *tp, struct iorep_event *ev, con
 int iorep_textparse_plugin(struct iorep_textparse *tp, struct iorep_event *ev, const char *p,
 			   size_t n);
 
+/*
+ * perf script's forms (text-perf.c).  Whether the task @p/@n, before its
+ * "[cpu]", is perf's "comm tid" or "comm pid/tid": then @ev's comm (NULL:
+ * no memory) and pid are set, and tp->perf.
+ */
+bool iorep_textparse_perf_task(struct iorep_textparse *tp, const char *p, size_t n,
+			       struct iorep_event *ev);
+
+/*
+ * perf's own record @p/@n after a task's time (not an event of the trace):
+ * IOREP_LINE_LOST for a PERF_RECORD_LOST (@ev a drop marker on its CPU),
+ * IOREP_LINE_META for another PERF_RECORD_*, else IOREP_LINE_OTHER_EVENT.
+ */
+int iorep_textparse_perf_record(const char *p, size_t n, struct iorep_event *ev);
+
+/* Whether the line @p/@n is a frame of a perf script -g call chain. */
+bool iorep_textparse_perf_frame(const char *p, size_t n);
+
 #endif
