@@ -82,6 +82,7 @@ struct extent {
 	uint64_t off, size;
 	uint64_t cpu;  /* its number in its buffer */
 	uint32_t inst; /* of an instance buffer: which */
+	uint64_t name; /* of an instance buffer: where its name is in the file, else 0 */
 };
 
 struct walk {
@@ -96,6 +97,7 @@ struct walk {
 	uint64_t ncpus[2];
 	/* version 6: where each instance's CPU table is, in the order of their BUFFER options */
 	uint64_t inst_off[IOREP_DAT_INSTANCES_MAX];
+	uint64_t inst_name[IOREP_DAT_INSTANCES_MAX]; /* where each one's name is */
 	/* version 7: the compressed instances' CPUs (c->zinst says whose), for c->zcpu */
 	struct iorep_dat_zcpu *izcpu;
 	uint32_t nizcpu;
@@ -191,6 +193,7 @@ static int add_cpus(struct walk *w, bool inst, uint64_t off, uint64_t n, unsigne
 	for (e += w->ncpus[inst], i = 0; i < n; i++, off += width, e++) {
 		e->cpu = i;
 		e->inst = which;
+		e->name = inst ? w->inst_name[which] : 0;
 		if ((id_width && !num(w, off, id_width, &e->cpu)) ||
 		    !num(w, off + id_width, 8, &e->off) || !num(w, off + id_width + 8, 8, &e->size))
 			e->off = e->size = 0;
@@ -220,6 +223,8 @@ static int buffer_option(struct walk *w, uint64_t id, uint64_t off, uint64_t siz
 	inst = c ? dc->ninstances++ : 0;
 	if (c && (id != IOREP_OPT_BUFFER || inst >= IOREP_DAT_INSTANCES_MAX))
 		return 0; /* a latency-format text, or one too many: not read */
+	if (c)
+		w->inst_name[inst] = off + 8;
 	if (!w->v7) {
 		if (c)
 			w->inst_off[inst] = sec;
@@ -748,8 +753,9 @@ static int check_v7(struct walk *w, uint64_t off)
 }
 
 /* Adds the page at @page of CPU @cpu to c->bad. */
-static int add_bad(struct iorep_dat_check *c, uint64_t page, uint64_t cpu)
+static int add_bad(struct walk *w, uint64_t page, const struct extent *e)
 {
+	struct iorep_dat_check *c = w->c;
 	uint64_t *bad;
 
 	if (!(c->nbad & (c->nbad + 1))) {
@@ -758,14 +764,20 @@ static int add_bad(struct iorep_dat_check *c, uint64_t page, uint64_t cpu)
 			return -IOREP_ENOMEM;
 		c->bad = bad;
 	}
-	if (!c->nbad)
-		c->bad_cpu = (int)cpu;
+	if (!c->nbad) {
+		c->bad_cpu = (int)e->cpu;
+		/* an instance's: its name, as its BUFFER option has it (NUL-terminated there) */
+		if (e->name && rd(w, e->name, c->bad_instance, sizeof(c->bad_instance) - 1))
+			c->bad_instance[sizeof(c->bad_instance) - 1] = '\0';
+		else if (e->name)
+			snprintf(c->bad_instance, sizeof(c->bad_instance), "?");
+	}
 	c->bad[c->nbad++] = page;
 	return 0;
 }
 
 /*
- * The pages of one CPU, @n of them from @off, that libtraceevent's kbuffer
+ * The pages of one CPU @e, @n of them from @off, that libtraceevent's kbuffer
  * cannot walk (see iorep_kbuf_page_ok()), into w->c->bad in order.  All of
  * them with @full; otherwise only the pages libtracecmd reads when it is
  * asked for the CPU's first and last record: from the first page to the
@@ -774,8 +786,8 @@ static int add_bad(struct iorep_dat_check *c, uint64_t page, uint64_t cpu)
  * as it comes to it, and when libtracecmd's loop reads them instead, the
  * reader checks them all first (a full check).
  */
-static int scan_cpu(struct walk *w, const unsigned char *map, uint64_t off, uint64_t n,
-		    uint64_t cpu, bool full)
+static int scan_cpu(struct walk *w, const unsigned char *map, const struct extent *e,
+		    uint64_t off, uint64_t n, bool full)
 {
 	uint64_t i, lo = n, hi = n;
 	bool data;
@@ -797,7 +809,7 @@ static int scan_cpu(struct walk *w, const unsigned char *map, uint64_t off, uint
 			i = hi;
 		if (!iorep_kbuf_page_ok(map + off + i * w->page_size, w->page_size, w->long_size,
 					w->big_endian, NULL) &&
-		    (ret = add_bad(w->c, off + i * w->page_size, cpu)) < 0)
+		    (ret = add_bad(w, off + i * w->page_size, e)) < 0)
 			return ret;
 	}
 	return 0;
@@ -819,13 +831,13 @@ static int scan_cpus(struct walk *w, const unsigned char *map, const struct exte
 		if (end <= e->off)
 			continue;
 		pages = (end - e->off) / w->page_size;
-		ret = scan_cpu(w, map, e->off, pages, e->cpu, full);
+		ret = scan_cpu(w, map, e, e->off, pages, full);
 		/* a last page cut short (read as zeros past the cut): its commit word, if there */
 		page = e->off + pages * w->page_size;
 		if (!ret && page + 8 + w->long_size <= end &&
 		    !iorep_kbuf_commit_ok(iorep_dat_num(map + page + 8, w->long_size, w->big_endian),
 					  w->page_size, w->long_size))
-			ret = add_bad(w->c, page, e->cpu);
+			ret = add_bad(w, page, e);
 	}
 	return ret;
 }

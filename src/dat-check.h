@@ -45,6 +45,7 @@ struct iorep_dat_check {
 	uint64_t *bad;
 	size_t nbad;
 	int bad_cpu;		/* the CPU of the first */
+	char bad_instance[64];	/* and its instance buffer's name, "" for the top buffer's */
 	unsigned int long_size; /* of their commit word */
 	bool big_endian;
 	struct iorep_dat_cpus cpus;

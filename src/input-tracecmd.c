@@ -69,18 +69,32 @@ void iorep_tracecmd_check_cpu_end(struct iorep_input *in, struct iorep_tracecmd_
 	tracecmd_free_record(last);
 }
 
-/* The kbuffer walk's damaged pages and compressed chunks, said once. */
-static void damaged_pages(struct iorep_input *in, struct iorep_kbuf *k)
+/* " of instance NAME" for the walk's buffer @buf (0: the top buffer's, ""). */
+static const char *of_buffer(const struct iorep_tracecmd_reader *tr, int buf, char *s,
+			     size_t len)
 {
+	const char *name = buf > 0 && buf <= tr->ninst ? tr->inst_name[buf - 1] : NULL;
+
+	snprintf(s, len, "%s%s", name ? " of instance " : "", name ? name : "");
+	return s;
+}
+
+/* The kbuffer walk's damaged pages and compressed chunks, said once. */
+static void damaged_pages(struct iorep_input *in, struct iorep_tracecmd_reader *tr)
+{
+	struct iorep_kbuf *k = &tr->kbuf;
+	char of[128];
+
 	iorep_input_damaged(in, k->damaged, k->damaged_at,
-			    "a ring-buffer page of CPU %d whose header or records cannot be right, "
-			    "read as empty",
-			    k->damaged_cpu);
+			    "a ring-buffer page of CPU %d%s whose header or records cannot be "
+			    "right, read as empty",
+			    k->damaged_cpu, of_buffer(tr, k->damaged_buf, of, sizeof(of)));
 	k->damaged = 0;
 	iorep_input_damaged(in, k->zbad, k->zbad_at,
-			    "a compressed chunk of CPU %d that cannot be decompressed, at file "
+			    "a compressed chunk of CPU %d%s that cannot be decompressed, at file "
 			    "offset %llu",
-			    k->zbad_cpu, (unsigned long long)k->zbad_file);
+			    k->zbad_cpu, of_buffer(tr, k->zbad_buf, of, sizeof(of)),
+			    (unsigned long long)k->zbad_file);
 	k->zbad = 0;
 }
 
@@ -358,7 +372,7 @@ static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 				if (!tr->fast)
 					check_2gib(in, tr);
 				else
-					damaged_pages(in, &tr->kbuf);
+					damaged_pages(in, tr);
 				return 0;
 			}
 			in->stats.records++;

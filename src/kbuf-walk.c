@@ -17,6 +17,7 @@
 struct kbuf_cpu {
 	struct kbuffer *kb;
 	int cpu;	/* its number in its buffer (the top buffer's, or an instance's) */
+	int buf;	/* which: 0 the top buffer, b the b-th handle or buffer opened */
 	uint64_t start; /* file offset of the first page */
 	uint64_t page;	/* file offset of the page loaded */
 	uint64_t end;	/* end of this CPU's pages */
@@ -43,6 +44,7 @@ static const unsigned char *page_bytes(struct iorep_kbuf *k, struct kbuf_cpu *c)
 		k->zbad_at = c->page;
 		k->zbad_file = c->z->bad_at;
 		k->zbad_cpu = c->cpu;
+		k->zbad_buf = c->buf;
 	}
 	return p;
 }
@@ -143,6 +145,7 @@ static void load(struct iorep_kbuf *k, struct kbuf_cpu *c)
 			if (!k->damaged++ || c->page < k->damaged_at) {
 				k->damaged_at = c->page;
 				k->damaged_cpu = c->cpu;
+				k->damaged_buf = c->buf;
 			}
 			continue;
 		}
@@ -277,6 +280,7 @@ int iorep_kbuf_open_n(struct iorep_kbuf *k, struct tracecmd_input *const *h, int
 	for (c = k->cpu, i = 0; i < nh; i++) {
 		for (cpu = 0; cpu < buffer_cpus(h[i], i > 0); cpu++, c++) {
 			c->cpu = cpu;
+			c->buf = i;
 			/* an instance's table of CPUs may be shorter: read past by read_cpu_last() */
 			if (i && tracecmd_get_cpu_file_size(h[i], cpu) < 0)
 				continue;
@@ -381,6 +385,7 @@ int iorep_kbuf_open_z(struct iorep_kbuf *k, struct tracecmd_input *h, int fd,
 		/* each buffer's handle numbers its own CPUs' data so */
 		base = k->page_size;
 		for (cpu = 0; cpu < nper[b]; cpu++) {
+			k->cpu[at + cpu].buf = b;
 			ret = open_zcpu(k, &k->cpu[at + cpu], &zcpu[at + cpu], cpu, fd, &base);
 			if (ret)
 				goto fail;

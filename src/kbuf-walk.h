@@ -38,7 +38,7 @@ struct iorep_kbuf {
 	/* pages skipped because their header cannot be right: their events are lost */
 	uint64_t damaged;
 	uint64_t damaged_at; /* file offset of the first in the file */
-	int damaged_cpu;
+	int damaged_cpu, damaged_buf; /* its CPU, of the top buffer (0) or an instance's */
 	/* compressed data: each CPU's chunks (NULL: the file is mapped) */
 	struct iorep_zdata *z;
 	struct tracecmd_compression *comp; /* the decompression context they share */
@@ -46,7 +46,7 @@ struct iorep_kbuf {
 	uint64_t zbad;
 	uint64_t zbad_at;   /* offset of the first's first page, as the records' (the lowest) */
 	uint64_t zbad_file; /* its offset in the file */
-	int zbad_cpu;
+	int zbad_cpu, zbad_buf;
 	/*
 	 * added to every record's time, as libtracecmd adds a DATE or OFFSET
 	 * option's offset: its first record of each CPU, and its last, less

@@ -242,9 +242,9 @@ static int check_damage(struct iorep_input *in, struct iorep_tracecmd_reader *tr
 	close(tr->fd);
 	tr->fd = fd;
 	iorep_input_damaged(in, c.nbad, c.bad[0],
-			    "a ring-buffer page of CPU %d whose header or records cannot be right, "
-			    "read as empty",
-			    c.bad_cpu);
+			    "a ring-buffer page of CPU %d%s%s whose header or records cannot be "
+			    "right, read as empty",
+			    c.bad_cpu, c.bad_instance[0] ? " of instance " : "", c.bad_instance);
 out:
 	iorep_dat_check_release(&c);
 	return ret;

@@ -71,6 +71,27 @@ if ! cmp -s "$work/twice.jsonl" "$work/both.jsonl" || ! cmp -s "$work/both.jsonl
 	fail=1
 fi
 
+# a damaged page of the instance (CPU 1's second: its commit word past the page) is
+# skipped, and the warning names the instance, on both paths
+python3 - "$work/damaged.dat" <<'PY'
+import struct, sys
+d = bytearray(open("tests/data/instance.v6.dat", "rb").read())
+table = d.rindex(b"flyrecord\0") + 10  # the instance's table, the file's last
+off, size = struct.unpack_from("<QQ", d, table + 16)
+struct.pack_into("<Q", d, off + 4096 + 8, 0x7ffffff)
+open(sys.argv[1], "wb").write(d)
+PY
+for plain in 0 1; do
+	if [ "$plain" = 1 ]; then export IOREP_PLAIN_READ=1; fi
+	"$bin" --summary "$work/damaged.dat" >/dev/null 2>"$work/err" || true
+	unset IOREP_PLAIN_READ
+	if ! grep -q "a ring-buffer page of CPU 1 of instance iommu whose header" "$work/err"; then
+		echo "FAIL: the damaged instance page (plain=$plain) is not said so:"
+		cat "$work/err"
+		fail=1
+	fi
+done
+
 # libtracecmd's loop does not read a compressed instance (its pages are not checked)
 export IOREP_PLAIN_READ=1
 dat=tests/data/instance.v7-zstd.dat
