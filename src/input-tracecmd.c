@@ -45,27 +45,34 @@ static int tracecmd_probe(const unsigned char *first, size_t len)
  * without a BUFFER option, a table of none); tracecmd_get_cpu_file_size()
  * checks the bound.
  */
+const char *iorep_tracecmd_of_instance(const char *name, char *s, size_t len)
+{
+	snprintf(s, len, "%s%s", name ? " of instance " : "", name ? name : "");
+	return s;
+}
+
 void iorep_tracecmd_check_cpu_end(struct iorep_input *in, struct iorep_tracecmd_reader *tr, int s)
 {
 	const struct iorep_tracecmd_stream *st = &tr->streams[s];
-	const char *of = st->instance ? " of instance " : "", *name = st->instance ? st->instance : "";
 	struct tep_record *last;
+	char of[128];
 
 	if (in->stats.truncated || tracecmd_get_cpu_file_size(st->h, st->cpu) < 0)
 		return;
 	last = tracecmd_read_cpu_last(st->h, st->cpu);
 	if (!last)
 		return;
+	iorep_tracecmd_of_instance(st->instance, of, sizeof(of));
 	if (!tr->seen[s])
 		iorep_input_damaged(in, 1, last->offset,
-				    "CPU %d%s%s's first ring-buffer page is damaged: none of its "
+				    "CPU %d%s's first ring-buffer page is damaged: none of its "
 				    "records can be read, up to its last",
-				    st->cpu, of, name);
+				    st->cpu, of);
 	else if (last->offset != tr->seen[s])
 		iorep_input_damaged(in, 1, tr->seen[s],
-				    "CPU %d%s%s's records stop at a damaged ring-buffer page, short of "
+				    "CPU %d%s's records stop at a damaged ring-buffer page, short of "
 				    "its last record at offset %llu",
-				    st->cpu, of, name, (unsigned long long)last->offset);
+				    st->cpu, of, (unsigned long long)last->offset);
 	tracecmd_free_record(last);
 }
 
@@ -73,10 +80,9 @@ void iorep_tracecmd_check_cpu_end(struct iorep_input *in, struct iorep_tracecmd_
 static const char *of_buffer(const struct iorep_tracecmd_reader *tr, int buf, char *s,
 			     size_t len)
 {
-	const char *name = buf > 0 && buf <= tr->ninst ? tr->inst_name[buf - 1] : NULL;
-
-	snprintf(s, len, "%s%s", name ? " of instance " : "", name ? name : "");
-	return s;
+	return iorep_tracecmd_of_instance(buf > 0 && buf <= tr->ninst ? tr->inst_name[buf - 1]
+								      : NULL,
+					  s, len);
 }
 
 /* The kbuffer walk's damaged pages and compressed chunks, said once. */

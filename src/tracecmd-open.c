@@ -213,6 +213,7 @@ static int dat_check(struct iorep_input *in, int fd, uint64_t size, bool full,
 static int check_damage(struct iorep_input *in, struct iorep_tracecmd_reader *tr, bool full)
 {
 	struct iorep_dat_check c;
+	char of[128];
 	int ret, fd;
 
 	ret = dat_check(in, tr->fd, (uint64_t)tr->file_size, full, &c);
@@ -242,9 +243,11 @@ static int check_damage(struct iorep_input *in, struct iorep_tracecmd_reader *tr
 	close(tr->fd);
 	tr->fd = fd;
 	iorep_input_damaged(in, c.nbad, c.bad[0],
-			    "a ring-buffer page of CPU %d%s%s whose header or records cannot be "
+			    "a ring-buffer page of CPU %d%s whose header or records cannot be "
 			    "right, read as empty",
-			    c.bad_cpu, c.bad_instance[0] ? " of instance " : "", c.bad_instance);
+			    c.bad_cpu,
+			    iorep_tracecmd_of_instance(c.bad_instance[0] ? c.bad_instance : NULL, of,
+						       sizeof(of)));
 out:
 	iorep_dat_check_release(&c);
 	return ret;
@@ -363,6 +366,23 @@ static int probe_in_child(struct iorep_input *in, struct iorep_tracecmd_reader *
 }
 
 /*
+ * Instance @i of the top buffer's handle @top, read: through its own handle
+ * @h, or (NULL) walked without one.  Its name is kept for the messages, and
+ * note_instances() leaves it out.
+ */
+static void keep_instance(struct iorep_input *in, struct iorep_tracecmd_reader *tr,
+			  struct tracecmd_input *top, uint32_t i, struct tracecmd_input *h)
+{
+	const char *name = tracecmd_buffer_instance_name(top, (int)i);
+
+	if (!name)
+		name = "?";
+	tr->inst_name[tr->ninst] = iorep_strtab_intern(in->st, name, strlen(name));
+	tr->inst[tr->ninst++] = h;
+	tr->inst_read |= 1ULL << i;
+}
+
+/*
  * A compressed file read without a copy (kbuf-zdata.h): libtracecmd reads
  * its headers only, and the kbuffer walk decompresses each CPU's chunks as
  * it reaches them.  The child (dat-probe.c) first reads the file as
@@ -375,7 +395,6 @@ static int open_streamed(struct iorep_input *in, struct iorep_tracecmd_reader *t
 	int ret, init_failed, nper[1 + IOREP_DAT_INSTANCES_MAX], nbuf = 1;
 	uint32_t k, from, to;
 	struct tracecmd_input *h;
-	const char *name;
 
 	ret = probe_in_child(in, tr, tr->zcpu, tr->nzcpu);
 	if (ret != 2)
@@ -392,10 +411,7 @@ static int open_streamed(struct iorep_input *in, struct iorep_tracecmd_reader *t
 		memmove(tr->zcpu + to, tr->zcpu + from, tr->zb.zinst[k].n * sizeof(*tr->zcpu));
 		to += tr->zb.zinst[k].n;
 		nper[nbuf++] = (int)tr->zb.zinst[k].n;
-		name = tracecmd_buffer_instance_name(h, (int)tr->zb.zinst[k].inst);
-		tr->inst_name[tr->ninst] = iorep_strtab_intern(in->st, name ? name : "?",
-							       strlen(name ? name : "?"));
-		tr->inst[tr->ninst++] = NULL; /* walked without a handle of its own */
+		keep_instance(in, tr, h, tr->zb.zinst[k].inst, NULL);
 	}
 	ret = 0;
 	/* no top buffer of its own when only instances were recorded */
@@ -403,6 +419,7 @@ static int open_streamed(struct iorep_input *in, struct iorep_tracecmd_reader *t
 		ret = iorep_kbuf_open_z(&tr->kbuf, h, tr->fd, tr->zcpu, nper, nbuf);
 	if (ret) {
 		tr->ninst = 0;
+		tr->inst_read = 0;
 		tracecmd_close(h);
 		return ret < 0 ? iorep_input_error(in, ret, "%s", iorep_strerror(ret)) : 0;
 	}
@@ -415,6 +432,7 @@ void iorep_tracecmd_close_instances(struct iorep_tracecmd_reader *tr)
 	while (tr->ninst > 0)
 		if (tr->inst[--tr->ninst])
 			tracecmd_close(tr->inst[tr->ninst]);
+	tr->inst_read = 0;
 }
 
 /*
@@ -426,7 +444,6 @@ void iorep_tracecmd_close_instances(struct iorep_tracecmd_reader *tr)
 static void open_instances(struct iorep_input *in, struct iorep_tracecmd_reader *tr)
 {
 	struct tracecmd_input *h;
-	const char *name;
 	uint32_t i;
 
 	for (i = 0; i < tr->ninstances && i < IOREP_DAT_INSTANCES_MAX; i++) {
@@ -434,12 +451,8 @@ static void open_instances(struct iorep_input *in, struct iorep_tracecmd_reader 
 		    (int)i >= tracecmd_buffer_instances(tr->handle))
 			continue;
 		h = tracecmd_buffer_instance_handle(tr->handle, (int)i);
-		if (!h)
-			continue;
-		name = tracecmd_buffer_instance_name(tr->handle, (int)i);
-		tr->inst_name[tr->ninst] = iorep_strtab_intern(in->st, name ? name : "?",
-							       strlen(name ? name : "?"));
-		tr->inst[tr->ninst++] = h;
+		if (h)
+			keep_instance(in, tr, tr->handle, i, h);
 	}
 }
 
@@ -524,10 +537,9 @@ static int check_every_page(struct iorep_input *in, struct iorep_tracecmd_reader
  */
 static void note_instances(struct iorep_input *in, struct iorep_tracecmd_reader *tr)
 {
-	int i, j, k, n = tracecmd_buffer_instances(tr->handle), unread = n - tr->ninst;
+	int i, j, n = tracecmd_buffer_instances(tr->handle), unread = n - tr->ninst;
 	size_t len = strlen(in->note);
 	const char *name;
-	bool read;
 
 	if (n <= 0 || unread <= 0)
 		return;
@@ -536,13 +548,10 @@ static void note_instances(struct iorep_input *in, struct iorep_tracecmd_reader 
 				"%s%d instance buffer%s (", len ? "; " : "", unread,
 				unread == 1 ? "" : "s");
 	for (i = 0, j = 0; i < n && len < sizeof(in->note); i++) {
+		if (i < IOREP_DAT_INSTANCES_MAX && (tr->inst_read >> i & 1))
+			continue;
 		name = tracecmd_buffer_instance_name(tr->handle, i);
 		name = name ? iorep_strtab_intern(in->st, name, strlen(name)) : NULL;
-		read = false;
-		for (k = 0; k < tr->ninst && !read; k++)
-			read = name && tr->inst_name[k] == name;
-		if (read)
-			continue;
 		if (j < IOREP_INPUT_MAX_INSTANCES)
 			in->info.instances[j] = name ? name : "";
 		len += (size_t)snprintf(in->note + len, sizeof(in->note) - len, "%s%s",

@@ -46,6 +46,7 @@ struct iorep_tracecmd_reader {
 	uint32_t ninstances;		/* in the file, read or not (iorep_dat_check()'s) */
 	uint64_t inst_checked;		/* iorep_dat_check()'s instances_checked */
 	uint64_t inst_probed;		/* those libtracecmd opened in the probe (or all ones) */
+	uint64_t inst_read;		/* those in inst[], bit i instance i */
 	bool cut;			/* iorep_dat_check()'s cut and cut_at */
 	uint64_t cut_at;
 	/* libtracecmd's loop: the top buffer's CPUs, then each instance's */
@@ -97,6 +98,12 @@ int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src);
  */
 void iorep_tracecmd_check_cpu_end(struct iorep_input *in, struct iorep_tracecmd_reader *tr,
 				  int s);
+
+/*
+ * " of instance NAME" for a CPU of instance @name, into @s (@len bytes);
+ * "" for the top buffer's (@name NULL).  Returns @s.
+ */
+const char *iorep_tracecmd_of_instance(const char *name, char *s, size_t len);
 
 /* Closes the instance buffers' handles tr->inst (before the top buffer's). */
 void iorep_tracecmd_close_instances(struct iorep_tracecmd_reader *tr);
