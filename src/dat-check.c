@@ -650,7 +650,7 @@ static int check_v7(struct walk *w, uint64_t off)
 	return 0;
 }
 
-/* Adds the page at @page of CPU @cpu to c->bad. */
+/* Adds the page at @page of CPU @e to c->bad. */
 static int add_bad(struct walk *w, uint64_t page, const struct extent *e)
 {
 	struct iorep_dat_check *c = w->c;
@@ -713,15 +713,18 @@ static int scan_cpu(struct walk *w, const unsigned char *map, const struct exten
 	return 0;
 }
 
-/* The pages of the CPUs @e[@n] (see scan_pages()), the file mapped at @map. */
+/*
+ * The pages of the CPUs @e[@n] (see scan_pages()), the file mapped at @map:
+ * the top buffer's, or with @inst instances', of those still to be read.
+ */
 static int scan_cpus(struct walk *w, const unsigned char *map, const struct extent *e,
-		     uint64_t n, bool full)
+		     uint64_t n, bool inst, bool full)
 {
 	uint64_t i, pages, end, page;
 	int ret = 0;
 
 	for (i = 0; i < n && !ret; i++, e++) {
-		if (e->size % w->page_size) /* an instance's (scan_pages()): not read */
+		if (inst && !(w->c->instances_checked >> e->inst & 1))
 			continue;
 		end = e->off + e->size;
 		if (end < e->off || end > w->size)
@@ -776,9 +779,6 @@ static int scan_pages(struct walk *w, bool full)
 		if (w->cpus[1][i].size % w->page_size)
 			c->instances_checked &= ~(1ULL << w->cpus[1][i].inst);
 	}
-	for (i = 0; i < w->ncpus[1]; i++)
-		if (!(c->instances_checked >> w->cpus[1][i].inst & 1))
-			w->cpus[1][i].size = 1; /* not scanned (scan_cpus() skips a part-page) */
 	if (!w->ncpus[0] && !w->ncpus[1])
 		return 0;
 	map = mmap(NULL, (size_t)w->size, PROT_READ, MAP_PRIVATE, w->fd, 0);
@@ -786,9 +786,9 @@ static int scan_pages(struct walk *w, bool full)
 		c->instances_checked = 0;
 		return 0;
 	}
-	ret = scan_cpus(w, map, w->cpus[0], w->ncpus[0], full);
+	ret = scan_cpus(w, map, w->cpus[0], w->ncpus[0], false, full);
 	if (!ret)
-		ret = scan_cpus(w, map, w->cpus[1], w->ncpus[1], full);
+		ret = scan_cpus(w, map, w->cpus[1], w->ncpus[1], true, full);
 	c->long_size = w->long_size;
 	c->big_endian = w->big_endian;
 	munmap((void *)map, (size_t)w->size);

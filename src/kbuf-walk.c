@@ -228,7 +228,6 @@ static int setup(struct iorep_kbuf *k, struct tracecmd_input *h, int ncpus)
 	if (!k->cpu || !k->heap)
 		return -IOREP_ENOMEM;
 	for (cpu = 0; cpu < k->ncpus; cpu++) {
-		k->cpu[cpu].cpu = cpu;
 		k->cpu[cpu].kb = tep_kbuffer(tep);
 		if (!k->cpu[cpu].kb)
 			return -IOREP_ENOMEM;
@@ -396,7 +395,6 @@ fail:
 	iorep_kbuf_close(k);
 	return ret;
 }
-
 
 /* Whether @a's next event comes before @b's: the earlier, the lower CPU on a tie. */
 static inline bool before(const struct kbuf_cpu *a, const struct kbuf_cpu *b)
