@@ -536,7 +536,7 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 			in->info.variant = "dmesg";
 		else if (tr->cpus_header)
 			in->info.variant = "trace-cmd report";
-		if (ev->pid >= 0 && !tr->cpus_header && tr->perf_form == 1)
+		else if (tr->perf_form == 1)
 			in->info.variant = "perf script";
 		if (tr->lost_pending) {
 			tr->lost_pending = 0;

@@ -750,7 +750,7 @@ static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, stru
 		/* only the iommu events' payloads start so: one whose name is damaged */
 		if (span_starts(span_trim(payload), "IOMMU:"))
 			return IOREP_LINE_BAD;
-		if (tp->perf && span_starts(name, "PERF_RECORD_"))
+		if (tp->perf) /* "PERF_RECORD_COMM: ...": perf's own, not an event */
 			return iorep_textparse_perf_record(name.p,
 							   (size_t)(payload.p + payload.n - name.p), ev);
 		return IOREP_LINE_OTHER_EVENT;
