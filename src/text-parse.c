@@ -750,6 +750,9 @@ static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, stru
 		/* only the iommu events' payloads start so: one whose name is damaged */
 		if (span_starts(span_trim(payload), "IOMMU:"))
 			return IOREP_LINE_BAD;
+		/* perf's "iommu:ma p: ...": a system's name alone, its event's name damaged */
+		if (tp->perf && !sys.n && (span_eq(name, "iommu") || span_eq(name, "dma")))
+			return IOREP_LINE_BAD;
 		if (tp->perf) /* "PERF_RECORD_COMM: ...": perf's own, not an event */
 			return iorep_textparse_perf_record(name.p,
 							   (size_t)(payload.p + payload.n - name.p), ev);

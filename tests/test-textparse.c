@@ -581,6 +581,14 @@ static void test_perf_script(void)
 			      "iova=0x000000000ffff000 - 0x0000000010000000 "
 			      "paddr=0x00000001038a0000 size=4096"),
 			IOREP_LINE_BAD);
+	/* an iommu or dma event's name damaged: a bad line, as in ftrace text */
+	CU_ASSERT_EQUAL(parse("          insmod     386 [001] 15.253402: iommu:ma p: IOMMU: "
+			      "iova=0x000000000ffff000 - 0x0000000010000000 "
+			      "paddr=0x00000001038a0000 size=4096"),
+			IOREP_LINE_BAD);
+	CU_ASSERT_EQUAL(parse("          insmod     386 [001] 15.253567: dma:dma_map_pa#ge: "
+			      "0000:00:07.0 dir=TO_DEVICE dma_addr=ffff000 size=4096"),
+			IOREP_LINE_BAD);
 	CU_ASSERT_EQUAL(parse("            true  9628 [001] 60266.796763:       sched:sched_switch: "
 			      "prev_comm=true prev_pid=9628 prev_prio=120 prev_state=Z ==> "
 			      "next_comm=sh next_pid=9395 next_prio=120"),
