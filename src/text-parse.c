@@ -702,6 +702,8 @@ static int split_event(struct span after, struct span *sys, struct span *name,
 
 	while (i < after.n && is_space(after.p[i]))
 		i++;
+	if (i < after.n && after.p[i] == '(')	/* trace-cmd report --ts-diff */
+		i += iorep_textparse_tsdiff(after.p + i, after.n - i);
 	start = i;
 	while (i < after.n && name_char[(unsigned char)after.p[i]])
 		i++;
@@ -759,6 +761,7 @@ static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, stru
 		return IOREP_LINE_OTHER_EVENT;
 	}
 	iorep_textparse_restart(tp, ev, type);
+	payload.n = iorep_textparse_debug_tail(payload.p, payload.n);
 	if (!tp->generic_only && iorep_textparse_fast(tp, ev, payload.p, payload.n) == 0)
 		return IOREP_LINE_EVENT;
 	ret = parse_payload(tp, ev, payload);
@@ -868,6 +871,8 @@ static int parse_line(struct iorep_textparse *tp, const char *line, size_t len,
 		return IOREP_LINE_META;
 	if (s.p[0] == '#')
 		return parse_comment(tp, s, ev);
+	if ((s.p[0] == '=' || s.p[0] == 'T' || s.p[0] == 'C') && iorep_textparse_aside_line(s.p, s.n))
+		return IOREP_LINE_META;
 	if (span_starts(s, "CPU:"))
 		return parse_lost(s, ev) == 0 ? IOREP_LINE_LOST : IOREP_LINE_UNKNOWN;
 	if (span_starts(s, "cpus=")) {

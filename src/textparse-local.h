@@ -107,4 +107,17 @@ int iorep_textparse_perf_record(const char *p, size_t n, struct iorep_event *ev)
 /* Whether the line @p/@n is a frame of a perf script -g call chain. */
 bool iorep_textparse_perf_frame(const char *p, size_t n);
 
+/*
+ * What is printed beside the events (text-aside.c).  Whether the line @p/@n,
+ * trimmed, is a frame of a stack trace or a note of trace-cmd report --debug
+ * ("CPU:0 [SUBBUFFER START]", "TIME EXTEND: ...").
+ */
+bool iorep_textparse_aside_line(const char *p, size_t n);
+
+/* The length of trace-cmd report --ts-diff's "(+123)" and its spaces at @p, or 0. */
+size_t iorep_textparse_tsdiff(const char *p, size_t n);
+
+/* The length of the payload @p/@n without trace-cmd report --debug's " [1:0x2:3]". */
+size_t iorep_textparse_debug_tail(const char *p, size_t n);
+
 #endif

@@ -135,6 +135,70 @@ static void test_tracecmd_report(void)
 	CU_ASSERT_EQUAL(ev.ts, 15207112931ull);
 }
 
+/*
+ * Stack traces and trace-cmd report's --ts-diff and --debug: the forms are
+ * real, from Linux 6.18 and trace-cmd 3.1.6 on the build machine (a stack
+ * trace of sched_process_exec); the events' lines from the captures.
+ */
+static void test_beside_events(void)
+{
+	setup();
+	/* options/stacktrace, and sym-offset, sym-addr, userstacktrace */
+	CU_ASSERT_EQUAL(parse("            true-11373   [001] ..... 69407.428675: <stack trace>"),
+			IOREP_LINE_OTHER_EVENT);
+	CU_ASSERT_EQUAL(parse(" => trace_event_raw_event_sched_process_exec"), IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse(" => do_execveat_common.isra.0+0x1a6/0x1b0 <ffffffff816c4e96>"),
+			IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse("            true-11435   [001] ..... 69423.144741: "
+			      "<user stack trace>"),
+			IOREP_LINE_OTHER_EVENT);
+	CU_ASSERT_EQUAL(parse(" =>  <00007fd6c887cb70>"), IOREP_LINE_META);
+	/* trace-cmd record -T, reported with and without (-N) plugins */
+	CU_ASSERT_EQUAL(parse("            true-11410 [001] 69412.064064: kernel_stack:         "
+			      "<stack trace >"),
+			IOREP_LINE_OTHER_EVENT);
+	CU_ASSERT_EQUAL(parse("=> bprm_execve (ffffffff816c3a05)"), IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse("\t=> __traceiter_sched_process_exec"), IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse("\t=> 0x0"), IOREP_LINE_META);
+	/* --ts-diff: "(+delta)" in 8 columns, blank on the first event */
+	CU_ASSERT_EQUAL(parse("          insmod-386   [001]    15.253402: (+36647) map:                  "
+			      "IOMMU: iova=0x000000000ffff000 - 0x0000000010000000 "
+			      "paddr=0x00000001038a0000 size=4096"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_MAP);
+	CU_ASSERT_EQUAL(ev.iova, 0xffff000);
+	CU_ASSERT_EQUAL(parse("          insmod-386   [001]    15.253646: (+244)   dma_map_page:         "
+			      "0000:00:07.0 dir=TO_DEVICE dma_addr=ffff000 size=4096 "
+			      "phys_addr=1038a0000 attrs="),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_DMA_MAP_PAGE);
+	CU_ASSERT_EQUAL(parse("            init-1     [000]    15.207113:          print:"
+			      "                tracing_mark_write: CAPTURE: recording started"),
+			IOREP_LINE_OTHER_EVENT);
+	CU_ASSERT_EQUAL(parse("  insmod-386 [001] 15.2: (+12 map: IOMMU: iova=0x1000 - 0x2000 "
+			      "paddr=0x1000 size=4096"),
+			IOREP_LINE_BAD);
+	/* --debug: a page's first record, the time extends, each event's delta:offset:size */
+	CU_ASSERT_EQUAL(parse("CPU:1 [SUBBUFFER START] [15253402482:0x2000]"), IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse(" TIME EXTEND: delta:631866492 length:0"), IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse("          insmod-386   [001]    15.373868: dma_alloc:            "
+			      "0000:00:07.0 dir=BIDIRECTIONAL dma_addr=fff8000 size=16384 "
+			      "virt_addr=0xff58c41fc0684000 flags=GFP_KERNEL attrs= [448:0x158:56]"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_DMA_ALLOC);
+	CU_ASSERT_EQUAL(ev.attrs, 0);
+	CU_ASSERT_EQUAL(parse("          insmod-386   [001]    15.372911: unmap:                IOMMU: "
+			      "iova=0x000000000fffc000 - 0x000000000fffe000 size=8192 "
+			      "unmapped_size=8192 [321:0xf4:36]"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.unmapped_size, 8192);
+	/* not --debug's note: a payload's own brackets stay */
+	CU_ASSERT_EQUAL(parse("          insmod-386   [001]    15.372911: unmap:                IOMMU: "
+			      "iova=0x000000000fffc000 - 0x000000000fffe000 size=8192 "
+			      "unmapped_size=8192 [321:0x:36]"),
+			IOREP_LINE_BAD);
+}
+
 static void test_tracecmd_latency(void)
 {
 	setup();
@@ -676,6 +740,7 @@ int main(void)
 		{ "comm with spaces and dashes", test_comm_spaces_dashes },
 		{ "trace-cmd report", test_tracecmd_report },
 		{ "trace-cmd report -l", test_tracecmd_latency },
+		{ "stack traces, --ts-diff, --debug", test_beside_events },
 		{ "trace-cmd report -R", test_tracecmd_raw },
 		{ "FAILED TO PARSE arrays", test_failed_to_parse_arrays },
 		{ "kernel dma sg", test_kernel_dma_sg },

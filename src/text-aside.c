@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What the text forms print beside the events (see textparse-local.h):
+ *
+ *  - stack traces, the kernel's (options/stacktrace, or a "stacktrace"
+ *    trigger on an event) "<stack trace>" event and its " => func+0x1/0x2
+ *    <addr>" lines, and trace-cmd report's "kernel_stack: <stack trace >"
+ *    with its "=> func (addr)" lines (or "\t=> func" without plugins);
+ *  - trace-cmd report --ts-diff's column, " %-8s" of "(+delta)" after the
+ *    timestamp, empty on the first event;
+ *  - trace-cmd report --debug's notes: "CPU:0 [SUBBUFFER START] [ts:0xoff]"
+ *    where a page starts, " TIME EXTEND: delta:N length:N" lines, and
+ *    " [delta:0xoff:size]" after each event.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "textparse-local.h"
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_hex(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool starts(const char *p, size_t n, const char *lit)
+{
+	size_t len = strlen(lit);
+
+	return n >= len && !memcmp(p, lit, len);
+}
+
+/* Digits from @p[*i], at least one, an optional minus before them. */
+static bool digits(const char *p, size_t n, size_t *i)
+{
+	size_t start;
+
+	if (*i < n && p[*i] == '-')
+		(*i)++;
+	for (start = *i; *i < n && is_digit(p[*i]); (*i)++)
+		;
+	return *i > start;
+}
+
+bool iorep_textparse_aside_line(const char *p, size_t n)
+{
+	size_t i = 4;
+
+	/* a frame of a stack trace: " => func", "=> func (addr)", "\t=> func" */
+	if (n >= 2 && p[0] == '=' && p[1] == '>')
+		return true;
+	if (starts(p, n, "TIME EXTEND:") || starts(p, n, "TIME STAMP:"))
+		return true;
+	if (!starts(p, n, "CPU:"))
+		return false;
+	while (i < n && is_digit(p[i]))
+		i++;
+	return i > 4 && starts(p + i, n - i, " [SUBBUFFER START]");
+}
+
+size_t iorep_textparse_tsdiff(const char *p, size_t n)
+{
+	size_t i = 2;
+
+	if (n < 4 || p[0] != '(' || p[1] != '+' || !digits(p, n, &i) || i >= n || p[i] != ')')
+		return 0;
+	for (i++; i < n && p[i] == ' '; i++)
+		;
+	return i;
+}
+
+size_t iorep_textparse_debug_tail(const char *p, size_t n)
+{
+	size_t i, open;
+
+	if (!n || p[n - 1] != ']')
+		return n;
+	for (open = n - 1; open > 0 && p[open - 1] != '['; open--)
+		;
+	if (open < 2 || p[open - 2] != ' ')
+		return n;
+	i = open;
+	if (!digits(p, n, &i) || !starts(p + i, n - i, ":0x"))
+		return n;
+	for (i += 3; i < n && is_hex(p[i]); i++)
+		;
+	if (p[i - 1] == 'x' || i >= n || p[i] != ':')
+		return n;
+	i++;
+	if (!digits(p, n, &i) || i != n - 1)
+		return n;
+	return open - 2;
+}
