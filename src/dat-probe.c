@@ -51,6 +51,7 @@
 #include "dat-probe.h"
 #include "iorep-error.h"
 #include "tracecmd-extra.h"
+#include "tracecmd-ksyms.h"
 
 /* An unnamed file to write in: in $TMPDIR (or /tmp), gone when closed. */
 static int unnamed_file(void)
@@ -285,6 +286,7 @@ static void child(int fd, int copy, struct shared *sh, uint32_t ncpus, pid_t par
 			}
 			if (sh->instances)
 				instances(ih, sh);
+			iorep_tracecmd_ksyms_free(ih);
 			tracecmd_close(ih);
 		}
 		unlink_lib_files();
@@ -294,6 +296,7 @@ static void child(int fd, int copy, struct shared *sh, uint32_t ncpus, pid_t par
 	if (tracecmd_get_file_compress_proto(ih, &name, NULL) < 0 || !name ||
 	    !strcmp(name, "none") || tracecmd_buffer_instances(ih) > 0) {
 		/* nothing to do; or instances, which the copy announces on stderr */
+		iorep_tracecmd_ksyms_free(ih);
 		tracecmd_close(ih);
 		sh->status = COPY_NONE;
 		return;
@@ -306,6 +309,7 @@ static void child(int fd, int copy, struct shared *sh, uint32_t ncpus, pid_t par
 		return;
 	}
 	/* closing removes libtracecmd's own temporary files, one per CPU */
+	iorep_tracecmd_ksyms_free(ih);
 	tracecmd_close(ih);
 	sh->status = COPY_MADE;
 }

@@ -23,6 +23,7 @@
 #include "tep-decode.h"
 #include "tracecmd-extra.h"
 #include "tracecmd-reader.h"
+#include "tracecmd-ksyms.h"
 
 /* common_type, common_flags, common_preempt_count and common_pid: 8 bytes */
 #define COMMON_SIZE 8
@@ -421,8 +422,10 @@ static void tracecmd_close_reader(struct iorep_input *in)
 			if (tr->head[s])
 				tracecmd_free_record(tr->head[s]);
 	iorep_tracecmd_close_instances(tr);
-	if (tr->handle)
+	if (tr->handle) {
+		iorep_tracecmd_ksyms_free(tr->handle);
 		tracecmd_close(tr->handle);
+	}
 	if (tr->fd >= 0)
 		close(tr->fd);
 	free(tr->head);

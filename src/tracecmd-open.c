@@ -3,8 +3,8 @@
  * Opening a trace.dat for its reader (input-tracecmd.c): the damage
  * libtracecmd does not survive, the probe child, the libtracecmd handle,
  * whether the kbuffer walk or libtracecmd's loop reads the records, the
- * events looked up; and the two libtraceevent functions defined here for
- * libtracecmd to call.
+ * events looked up; and the libtraceevent function defined here for
+ * libtracecmd to call (tracecmd-ksyms.c has the other).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,24 +28,8 @@
 #include "kbuf-walk.h"
 #include "tep-decode.h"
 #include "tracecmd-extra.h"
+#include "tracecmd-ksyms.h"
 #include "tracecmd-reader.h"
-
-/*
- * libtracecmd parses the kallsyms table of every trace.dat it opens
- * (libtraceevent's tep_parse_kallsyms(): one sscanf() and an allocation per
- * symbol, about 200,000 on a distribution kernel) and has no flag to skip
- * it.  iommu-report never turns an address into a function name (no iommu
- * or dma event prints one), so this definition, to which the dynamic linker
- * binds libtracecmd's call in a program that links this reader, drops the
- * table: opening the 6.12 vfio capture costs 0.03 s of CPU instead of 0.18.
- * Programs without this reader (trace-cmd with our plugin) are untouched.
- */
-int tep_parse_kallsyms(struct tep_handle *tep, const char *kallsyms)
-{
-	(void)tep;
-	(void)kallsyms;
-	return 0;
-}
 
 /*
  * libtracecmd hands each event format to libtraceevent through
@@ -420,6 +404,7 @@ static int open_streamed(struct iorep_input *in, struct iorep_tracecmd_reader *t
 	if (ret) {
 		tr->ninst = 0;
 		tr->inst_read = 0;
+		iorep_tracecmd_ksyms_free(h);
 		tracecmd_close(h);
 		return ret < 0 ? iorep_input_error(in, ret, "%s", iorep_strerror(ret)) : 0;
 	}
@@ -522,6 +507,7 @@ static int check_every_page(struct iorep_input *in, struct iorep_tracecmd_reader
 					 "trace.dat is damaged, and libtracecmd cannot read the copy "
 					 "its damaged ring-buffer pages are blanked in");
 	iorep_tracecmd_close_instances(tr);
+	iorep_tracecmd_ksyms_free(tr->handle);
 	tracecmd_close(tr->handle);
 	tr->handle = h;
 	open_instances(in, tr);

@@ -21,6 +21,7 @@
 #include <trace-cmd.h>
 
 #include "kbuf-walk.h"
+#include "tracecmd-ksyms.h"
 #include "test-util.h"
 
 #define CORPUS_FILE IOREP_SOURCE_DIR "/tests/fuzz/corpus/tracedat/6.1-dma-traffic.v6.dat"
@@ -69,6 +70,7 @@ static int walk_open(int fd, size_t size, uint64_t *offset)
 	*offset = k.ts_offset;
 	if (ret == 0)
 		iorep_kbuf_close(&k);
+	iorep_tracecmd_ksyms_free(h);
 	tracecmd_close(h);
 	return ret;
 }

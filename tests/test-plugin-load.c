@@ -18,6 +18,7 @@
 
 #include "iorep-event.h"
 #include "test-util.h"
+#include "tracecmd-ksyms.h"
 
 /* The events of the iorep table that @tep knows. */
 static int known_events(struct tep_handle *tep, struct tep_event **out)
@@ -121,6 +122,7 @@ static void test_load_unload(void)
 			CU_ASSERT_PTR_NULL(events[i]->handler);
 		CU_ASSERT_EQUAL(count_iommu_options(), 0);
 	}
+	iorep_tracecmd_ksyms_free(h); /* this program links the reader */
 	tracecmd_close(h);
 }
 
