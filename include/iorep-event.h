@@ -87,6 +87,7 @@ enum iorep_class {
 	IOREP_C_DMA_SYNC,
 	IOREP_C_DMA_SYNC_SG,
 	IOREP_C_LOST,		/* pseudo event: the ring buffer dropped events */
+	IOREP_C_STACK,		/* the kernel's stack trace of the event before it */
 };
 
 /*
@@ -140,7 +141,8 @@ enum iorep_class {
 	   IOREP_DMA_SYNC_SG_FIELDS)                                            \
 	_T(DMA_SYNC_SG_FOR_DEVICE, "dma", "dma_sync_sg_for_device", DMA_SYNC_SG, \
 	   IOREP_DMA_SYNC_SG_FIELDS)                                            \
-	_T(LOST, "", "lost_events", LOST, _L(IOREP_F__COUNT))
+	_T(LOST, "", "lost_events", LOST, _L(IOREP_F__COUNT))                  \
+	_T(STACK, "ftrace", "kernel_stack", STACK, _L(IOREP_F__COUNT))
 
 #define IOREP_DMA_MAP_FIELDS                                                   \
 	_L(IOREP_F_DEVICE, IOREP_F_PHYS_ADDR, IOREP_F_DMA_ADDR, IOREP_F_SIZE,  \
@@ -238,7 +240,16 @@ struct iorep_event {
 	struct iorep_u64s phys_addrs;	/* phys_addrs, or dma_unmap_sg's addrs */
 	struct iorep_u64s dma_addrs;
 	struct iorep_u32s lengths;
+	/*
+	 * IOREP_EV_STACK: its frames, innermost first, one a line ("f1\nf2"),
+	 * interned; and the input position of the event it is the stack of
+	 * (that CPU's event before it, of the same task), or IOREP_STACK_NONE
+	 */
+	const char *stack;
+	uint64_t stack_of;
 };
+
+#define IOREP_STACK_NONE UINT64_MAX
 
 extern const struct iorep_event_desc iorep_event_descs[IOREP_EV__COUNT];
 extern const struct iorep_field_desc iorep_field_descs[IOREP_F__COUNT];

@@ -98,6 +98,12 @@ struct iorep_finding {
 	/* io_page_fault: the maps and unmaps of the IOVA known when it hit, by time */
 	struct iorep_iova_event *history;	/* owned by the model */
 	uint32_t nhistory;
+	/*
+	 * The kernel's stack trace where the input has one (interned, frames
+	 * innermost first, one a line): of the map that made the range (leak,
+	 * outstanding and their DMA-API kin), else of the triggering event
+	 */
+	const char *stack;
 };
 
 /* How an epoch began. */
@@ -206,6 +212,21 @@ struct iorep_stage_batch;
  */
 #define IOREP_DEV_CACHE 256
 
+/* Stack traces by the input position of their event (src/model-stack.c). */
+struct iorep_stack_entry {
+	uint64_t pos;
+	const char *stack; /* NULL: a free slot */
+	uint32_t gen;	   /* the table's generation it was added in */
+	uint8_t keep;	   /* a sweep's mark */
+};
+
+struct iorep_stacks {
+	struct iorep_stack_entry *e;
+	uint32_t cap, n; /* cap a power of two, or 0 */
+	uint32_t kept;	 /* what the last rebuild kept */
+	uint32_t gen;
+};
+
 struct iorep_model {
 	struct iorep_strtab *st;
 	struct iorep_device *devices;
@@ -243,6 +264,7 @@ struct iorep_model {
 	uint64_t hist_added;	/* dead nodes made since the last count */
 	uint64_t hist_sweep_ts;	/* time of the last sweep */
 	uint64_t hist_sweeps;
+	struct iorep_stacks stacks;
 };
 
 /* @st must outlive the model.  iorep_model_release() frees what the model holds. */

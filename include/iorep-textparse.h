@@ -38,6 +38,8 @@ enum iorep_line_kind {
 	IOREP_LINE_META,	/* blank, comment, header (cpus=, CPU N is empty, ...) */
 	IOREP_LINE_BAD,		/* an iommu/dma event line that is not whole (see above) */
 	IOREP_LINE_UNKNOWN,	/* anything else */
+	IOREP_LINE_STACK,	/* a stack trace's event line: ts, cpu, pid, comm in the event */
+	IOREP_LINE_FRAME,	/* a frame of a stack trace: " => func", "=> func (addr)" */
 };
 
 /* Scratch space for array fields; reused from line to line. */

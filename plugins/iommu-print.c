@@ -370,6 +370,7 @@ void iorep_print_event(struct trace_seq *s, const struct iorep_event *ev,
 		print_dma(s, ev, o);
 		break;
 	case IOREP_C_LOST:	/* a line of its own (iorep_event_write_text_line), no body */
+	case IOREP_C_STACK:	/* not an event of the stream --events prints */
 	case IOREP_C_NONE:
 		break;
 	}

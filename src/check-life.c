@@ -109,8 +109,10 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 			    d->owner_comm ? " of " : "", d->owner_comm ? d->owner_comm : "",
 			    d->owner_comm ? "" : "", d->left / 1000000000,
 			    d->left % 1000000000 / 1000) == 0 &&
-		    m->nfindings > idx)
+		    m->nfindings > idx) {
 			m->findings[m->nfindings - 1].age_ns = d->left - n->val.ts;
+			m->findings[m->nfindings - 1].stack = iorep_model_stack_at(m, n->val.pos);
+		}
 	}
 	if (count > LEAKS_PER_DOMAIN) {
 		iorep_print_bytes(size, sizeof(size), bytes);
@@ -146,8 +148,10 @@ static void report_outstanding(struct iorep_model *m, uint32_t di)
 		    d->group >= 0 ? " of its group" : "", oldest->start, oldest->last + 1,
 		    (m->last_ts - oldest->val.ts) / 1000000000,
 		    (m->last_ts - oldest->val.ts) % 1000000000 / 1000) == 0 &&
-	    m->nfindings > idx)
+	    m->nfindings > idx) {
 		m->findings[m->nfindings - 1].age_ns = m->last_ts - oldest->val.ts;
+		m->findings[m->nfindings - 1].stack = iorep_model_stack_at(m, oldest->val.pos);
+	}
 }
 
 static void report_dma_outstanding(struct iorep_model *m, uint32_t dev)
@@ -176,8 +180,10 @@ static void report_dma_outstanding(struct iorep_model *m, uint32_t dev)
 				"0x%" PRIx64 " made at %" PRIu64 ".%06" PRIu64,
 				count, count == 1 ? "" : "s", size, d->name, oldest->start,
 				oldest->val.ts / 1000000000, oldest->val.ts % 1000000000 / 1000) == 0 &&
-	    m->nfindings > idx)
+	    m->nfindings > idx) {
 		m->findings[m->nfindings - 1].age_ns = m->last_ts - oldest->val.ts;
+		m->findings[m->nfindings - 1].stack = iorep_model_stack_at(m, oldest->val.pos);
+	}
 }
 
 void iorep_check_finish(struct iorep_model *m)

@@ -145,6 +145,7 @@ int iorep_model_add_finding(struct iorep_model *m, enum iorep_finding_type type,
 	f->size = size;
 	f->message = msg;
 	msg = NULL;
+	iorep_model_stack_finding(m, f, ev);
 	m->findings_by_sev[f->severity]++;
 	m->type_findings[type]++;
 	if (f->device != IOREP_NONE)

@@ -40,6 +40,62 @@ struct iorep_input_ops {
 extern const struct iorep_input_ops iorep_input_tracecmd_ops;
 extern const struct iorep_input_ops iorep_input_text_ops;
 
+/* Per CPU, its last iommu/dma event's position and task (input-stack.c). */
+struct iorep_stack_owner {
+	uint64_t pos; /* IOREP_STACK_NONE: none a stack may be of */
+	int32_t pid;
+};
+
+struct iorep_stack_owners {
+	struct iorep_stack_owner *cpu;
+	uint32_t n;
+};
+
+int iorep_stack_owner_grow(struct iorep_stack_owners *o, int32_t cpu, uint64_t pos, int32_t pid);
+
+/* An iommu/dma event at @pos of task @pid on @cpu: a stack after it is of it. */
+static inline int iorep_stack_owner_event(struct iorep_stack_owners *o, int32_t cpu,
+					  uint64_t pos, int32_t pid)
+{
+	if (cpu >= 0 && (uint32_t)cpu < o->n) {
+		o->cpu[cpu] = (struct iorep_stack_owner){ pos, pid };
+		return 0;
+	}
+	return iorep_stack_owner_grow(o, cpu, pos, pid);
+}
+
+/* An event of another system, or a drop, on @cpu: a stack after it is not of an event of ours. */
+void iorep_stack_owner_other(struct iorep_stack_owners *o, int32_t cpu);
+
+/* What a stack of task @pid on @cpu is of: a position, or IOREP_STACK_NONE. */
+uint64_t iorep_stack_owner_take(struct iorep_stack_owners *o, int32_t cpu, int32_t pid);
+void iorep_stack_owners_free(struct iorep_stack_owners *o);
+
+/*
+ * A stack trace's frames, innermost first, gathered a frame at a time: the
+ * tracing code's own innermost frames and the frames without a name (user
+ * addresses) are left out, and at most IOREP_STACK_MAX_FRAMES are kept.
+ */
+#define IOREP_STACK_MAX_FRAMES 64
+
+struct iorep_stack_build {
+	char buf[4096];
+	size_t len;
+	uint32_t n;
+};
+
+void iorep_stack_build_start(struct iorep_stack_build *b);
+void iorep_stack_build_frame(struct iorep_stack_build *b, const char *name, size_t len);
+/* The frames as one interned string, "f1\nf2" (*@out NULL: none); 0 or -IOREP_ENOMEM. */
+int iorep_stack_build_intern(const struct iorep_stack_build *b, struct iorep_strtab *st,
+			     const char **out);
+
+/*
+ * The function's name in a frame line @p/@n, " => func+0x1/0x2 <addr>",
+ * "=> func (addr)" or "\t=> func": its length, *@name where it starts.
+ */
+size_t iorep_stack_frame_name(const char *p, size_t n, const char **name);
+
 struct iorep_input {
 	const struct iorep_input_ops *ops;
 	void *priv;
@@ -58,6 +114,7 @@ struct iorep_input {
 	/* the reader thread, once iorep_input_read_ahead() started one (input-ahead.c) */
 	struct iorep_input_ahead *ahead;
 	struct iorep_event ev;	/* iorep_input_next_ref()'s event, read in this thread */
+	struct iorep_stack_owners owners; /* which event a stack trace is of */
 };
 
 /* The magic at the start of every trace.dat: "\027\010\104tracing". */

@@ -72,6 +72,10 @@ struct text_reader {
 	/* the header's overwritten events: reported (1), and those markers may still claim */
 	int overrun_seen;
 	uint64_t overrun_left;
+	/* a stack trace whose frames are being taken: its event, and them */
+	bool stack_open;
+	struct iorep_event stack;
+	struct iorep_stack_build frames;
 };
 
 static int text_probe(const unsigned char *first, size_t len)
@@ -410,6 +414,38 @@ static int cut_line(struct iorep_input *in, struct text_reader *tr, int kind,
 	return queue_lost(in, tr, *ev, ev);
 }
 
+/* A stack trace's event line @l: its frames follow, the first on it with trace-cmd report -N. */
+static void open_stack(struct text_reader *tr, const struct iorep_text_line *l)
+{
+	static const char tag[] = "kernel_stack:";
+	const char *p = memmem(l->p, l->len, tag, sizeof(tag) - 1), *arrow, *name;
+	size_t n;
+
+	tr->stack_open = true;
+	tr->stack = l->ev;
+	tr->stack.pos = tr->cur_nr;
+	iorep_stack_build_start(&tr->frames);
+	if (!p)
+		return;
+	p += sizeof(tag) - 1;
+	arrow = memmem(p, l->len - (size_t)(p - l->p), "=>", 2);
+	if (arrow) {
+		n = iorep_stack_frame_name(arrow, l->len - (size_t)(arrow - l->p), &name);
+		iorep_stack_build_frame(&tr->frames, name, n);
+	}
+}
+
+/* The stack trace whose frames have all been taken, into @ev. */
+static int close_stack(struct iorep_input *in, struct text_reader *tr, struct iorep_event *ev)
+{
+	int ret;
+
+	tr->stack_open = false;
+	*ev = tr->stack;
+	ret = iorep_stack_build_intern(&tr->frames, in->st, &ev->stack);
+	return ret < 0 ? iorep_input_error(in, ret, "%s", iorep_strerror(ret)) : 1;
+}
+
 static int text_next(struct iorep_input *in, struct iorep_event *ev)
 {
 	struct text_reader *tr = in->priv;
@@ -423,6 +459,12 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 	}
 	for (;;) {
 		l = next_line(in, tr, &ret);
+		if (tr->stack_open && (!l || l->kind != IOREP_LINE_FRAME)) {
+			/* the line after the last frame is taken again, on the next call */
+			if (l)
+				tr->tb.slot[tr->cur].next--;
+			return close_stack(in, tr, ev);
+		}
 		if (!l) {
 			if (ret < 0)
 				return ret;
@@ -514,7 +556,21 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 			if (queue_lost(in, tr, *ev, ev))
 				return 1;
 			continue;
+		case IOREP_LINE_FRAME:
+			if (tr->stack_open) {
+				const char *name;
+				size_t n = iorep_stack_frame_name(l->p, l->len, &name);
+
+				iorep_stack_build_frame(&tr->frames, name, n);
+			}
+			continue;
+		case IOREP_LINE_STACK:
 		case IOREP_LINE_OTHER_EVENT:
+			/* a stack trace: an event of another system in the statistics */
+			if (ret == IOREP_LINE_STACK)
+				open_stack(tr, l);
+			else
+				iorep_stack_owner_other(&in->owners, ev->cpu);
 			first_event_line(in, tr, 1);
 			in->stats.records++;
 			in->stats.other_events++;

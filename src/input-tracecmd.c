@@ -390,8 +390,17 @@ static int tracecmd_next(struct iorep_input *in, struct iorep_event *ev)
 			}
 		}
 		id = record_type(tr, rec);
+		if (id >= 0 && id == tr->stack_id) {
+			/* an event of another system in the statistics, as it was read */
+			in->stats.other_events++;
+			ret = iorep_tracecmd_stack(in, tr, rec, ev);
+			ev->pid = record_pid(tr, rec);
+			release(tr, rec);
+			return ret < 0 ? ret : 1;
+		}
 		if (id < 0 || id > tr->max_id || tr->by_id[id] < 0) {
 			in->stats.other_events++;
+			iorep_stack_owner_other(&in->owners, rec->cpu);
 			release(tr, rec);
 			continue;
 		}

@@ -319,9 +319,17 @@ int iorep_input_next_here(struct iorep_input *in, struct iorep_event *ev)
 						 s->other_events == 1 ? "" : "s");
 		return 0;
 	}
-	if (ev->type == IOREP_EV_LOST)
+	if (ev->type == IOREP_EV_STACK) {
+		/* an event of another system in the statistics, as it was read */
+		ev->stack_of = iorep_stack_owner_take(&in->owners, ev->cpu, ev->pid);
+		return 1;
+	}
+	if (ev->type == IOREP_EV_LOST) {
+		iorep_stack_owner_other(&in->owners, ev->cpu);
 		ret = iorep_input_note_lost(in, ev->cpu, ev->lost);
-	else if (ev->cpu >= s->ncpus)
+	} else if ((ret = iorep_stack_owner_event(&in->owners, ev->cpu, ev->pos, ev->pid)) < 0) {
+		return ret;
+	} else if (ev->cpu >= s->ncpus)
 		ret = iorep_input_note_lost(in, ev->cpu, 0);
 	if (ret == -IOREP_EINVAL)
 		/* the readers keep to IOREP_INPUT_MAX_CPU; should one not, it is said, once */
@@ -445,6 +453,7 @@ void iorep_input_free(struct iorep_input *in)
 		in->ops->close(in);
 	free(in->stats.lost);
 	free(in->path);
+	iorep_stack_owners_free(&in->owners);
 	free(in);
 }
 

@@ -110,6 +110,8 @@ static int list_events(struct iorep_input *in, int mode, char *err, size_t errsi
 		po.page_size = iorep_input_info(in)->page_size;
 	trace_seq_init(&s);
 	while ((ret = iorep_input_next_ref(in, &ev)) > 0) {
+		if (ev->type == IOREP_EV_STACK) /* read into the findings, not listed */
+			continue;
 		if (mode == EVENTS_TEXT)
 			wret = iorep_event_write_text_line(ev, &po, &s, stdout);
 		else

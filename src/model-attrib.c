@@ -325,6 +325,11 @@ int iorep_attrib_push(void *self, const struct iorep_event *ev, iorep_stage_emit
 
 	a->emit = emit;
 	a->ctx = ctx;
+	if (ev->type == IOREP_EV_STACK) {
+		/* not counted, and nothing held is let go for it: it is of an event before it */
+		note_of(a, &note, IOREP_STAGE_EVENT, NULL);
+		return emit(ctx, ev, &note);
+	}
 	a->events++;
 	if (ev->ts < a->first_ts)
 		a->first_ts = ev->ts;

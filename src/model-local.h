@@ -19,6 +19,18 @@ int iorep_model_add_finding(struct iorep_model *m, enum iorep_finding_type type,
 			    const char *fmt, ...) __attribute__((format(printf, 10, 11)));
 
 
+/*
+ * Stack traces (model-stack.c).  iorep_model_stack() takes a stack event
+ * (0 or -IOREP_ENOMEM); iorep_model_stack_at() is the stack of the event at
+ * input position @pos, if known, else NULL; iorep_model_stack_finding()
+ * gives @f, just made by @ev, @ev's stack when its stack is its event's.
+ */
+int iorep_model_stack(struct iorep_model *m, const struct iorep_event *ev);
+const char *iorep_model_stack_at(const struct iorep_model *m, uint64_t pos);
+void iorep_model_stack_finding(struct iorep_model *m, struct iorep_finding *f,
+			       const struct iorep_event *ev);
+void iorep_model_stacks_release(struct iorep_model *m);
+
 /* Returns the device's index, adding it (group unknown) when new; IOREP_NONE on ENOMEM. */
 uint32_t iorep_model_device_lookup(struct iorep_model *m, const char *name);
 

@@ -99,6 +99,7 @@ void iorep_model_release(struct iorep_model *m)
 		free(m->findings[i].history);
 	}
 	iorep_attrib_free(m->attrib);
+	iorep_model_stacks_release(m);
 	free(m->devices);
 	free(m->domains);
 	free(m->groups);
@@ -756,6 +757,9 @@ int iorep_model_apply(struct iorep_model *m, const struct iorep_event *ev,
 		return ret < 0 ? ret : m->error;
 	}
 	switch (iorep_event_desc(ev->type)->cls) {
+	case IOREP_C_STACK:
+		ret = iorep_model_stack(m, ev);
+		return ret < 0 ? ret : m->error;
 	case IOREP_C_LOST:
 		m->lost_any = true;
 		if (ev->lost > 0)

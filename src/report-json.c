@@ -522,6 +522,32 @@ static int history_json(const struct iorep_model *m, cJSON *o, const struct iore
 	return err;
 }
 
+/* A finding's stack trace: its frames, innermost first. */
+static int stack_json(cJSON *o, const char *stack)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, "stack");
+	const char *p = stack, *nl;
+	char *frame, *fixed;
+	int err = 0;
+
+	if (!a)
+		return -1;
+	for (; *p && !err; p = *nl ? nl + 1 : nl) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		frame = strndup(p, (size_t)(nl - p));
+		if (!frame)
+			return -1;
+		fixed = iorep_utf8_sanitize(frame, &err);
+		if (!err)
+			err = append(a, cJSON_CreateString(fixed ? fixed : frame));
+		free(fixed);
+		free(frame);
+	}
+	return err;
+}
+
 static cJSON *finding_json(const struct iorep_model *m, const struct iorep_finding *f)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -553,6 +579,8 @@ static cJSON *finding_json(const struct iorep_model *m, const struct iorep_findi
 	err |= add_str(o, "message", f->message ? f->message : "");
 	if (f->type == IOREP_FIND_IO_PAGE_FAULT)
 		err |= history_json(m, o, f);
+	if (f->stack)
+		err |= stack_json(o, f->stack);
 	return done(o, err);
 }
 

@@ -721,6 +721,42 @@ static void print_mappings(const struct iorep_model *m, FILE *fp)
 	}
 }
 
+/* The frames of a finding's stack trace shown, innermost first; the rest are counted. */
+#define STACK_SHOWN 8
+
+/* "stack: f1 < f2 < ... (and N more)": a finding's stack trace, caller after callee. */
+static void print_stack(FILE *fp, const char *stack)
+{
+	const char *p = stack, *nl;
+	unsigned int shown = 0, more = 0;
+	char frame[256], n[48];
+	struct tw t;
+	size_t len;
+
+	fputs("      stack:", fp);
+	tw_begin(&t, fp, 12, 8);
+	t.empty = false;
+	for (; *p; p = *nl ? nl + 1 : nl) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		if (shown == STACK_SHOWN) {
+			more++;
+			continue;
+		}
+		len = (size_t)(nl - p) < sizeof(frame) - 1 ? (size_t)(nl - p) : sizeof(frame) - 1;
+		memcpy(frame, p, len);
+		frame[len] = '\0';
+		tw_add(&t, shown ? "< " : "", frame, "");
+		shown++;
+	}
+	if (more) {
+		snprintf(n, sizeof(n), "(and %u more)", more);
+		tw_add(&t, n, NULL, "");
+	}
+	tw_end(&t);
+}
+
 static void print_finding(const struct iorep_model *m, const struct iorep_finding *f, FILE *fp)
 {
 	char ts[32], tok[96], size[32];
@@ -756,6 +792,8 @@ static void print_finding(const struct iorep_model *m, const struct iorep_findin
 	tw_begin(&t, fp, 6, 6);
 	tw_words(&t, f->message ? f->message : "");
 	tw_end(&t);
+	if (f->stack)
+		print_stack(fp, f->stack);
 }
 
 static void print_findings(const struct iorep_model *m, FILE *fp)

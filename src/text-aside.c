@@ -51,9 +51,6 @@ bool iorep_textparse_aside_line(const char *p, size_t n)
 {
 	size_t i = 4;
 
-	/* a frame of a stack trace: " => func", "=> func (addr)", "\t=> func" */
-	if (n >= 2 && p[0] == '=' && p[1] == '>')
-		return true;
 	if (starts(p, n, "TIME EXTEND:") || starts(p, n, "TIME STAMP:"))
 		return true;
 	if (!starts(p, n, "CPU:"))

@@ -748,6 +748,11 @@ static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, stru
 	if (type >= 0 && sys.n && !span_eq(sys, iorep_event_desc(type)->system))
 		type = -1;
 	if (type < 0) {
+		/* trace-cmd record -T's: "<stack trace >", or "\t=> func" without plugins */
+		if (!tp->perf && span_eq(name, "kernel_stack")) {
+			ev->type = IOREP_EV_STACK;
+			return IOREP_LINE_STACK;
+		}
 		ev->type = IOREP_EV__COUNT;
 		/* only the iommu events' payloads start so: one whose name is damaged */
 		if (span_starts(span_trim(payload), "IOMMU:"))
@@ -871,7 +876,10 @@ static int parse_line(struct iorep_textparse *tp, const char *line, size_t len,
 		return IOREP_LINE_META;
 	if (s.p[0] == '#')
 		return parse_comment(tp, s, ev);
-	if ((s.p[0] == '=' || s.p[0] == 'T' || s.p[0] == 'C') && iorep_textparse_aside_line(s.p, s.n))
+	/* a frame of a stack trace: " => func", "=> func (addr)", "\t=> func" */
+	if (s.n >= 2 && s.p[0] == '=' && s.p[1] == '>')
+		return IOREP_LINE_FRAME;
+	if ((s.p[0] == 'T' || s.p[0] == 'C') && iorep_textparse_aside_line(s.p, s.n))
 		return IOREP_LINE_META;
 	if (span_starts(s, "CPU:"))
 		return parse_lost(s, ev) == 0 ? IOREP_LINE_LOST : IOREP_LINE_UNKNOWN;
@@ -908,6 +916,11 @@ static int parse_line(struct iorep_textparse *tp, const char *line, size_t len,
 	if (split_event(payload, tp->perf ? &sys : NULL, &name, &payload) < 0) {
 		if (tp->perf)
 			return iorep_textparse_perf_record(payload.p, payload.n, ev);
+		/* the kernel's stack trace of the event before it (options/stacktrace) */
+		if (span_starts(span_trim(payload), "<stack trace>")) {
+			ev->type = IOREP_EV_STACK;
+			return IOREP_LINE_STACK;
+		}
 		/* the function tracer: "func <-parent"; or an iommu event's name damaged */
 		return memmem(payload.p, payload.n, "IOMMU:", 6) ? IOREP_LINE_BAD :
 								    IOREP_LINE_OTHER_EVENT;

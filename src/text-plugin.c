@@ -466,6 +466,7 @@ int iorep_textparse_plugin(struct iorep_textparse *tp, struct iorep_event *ev, c
 			return ret;
 		break;
 	case IOREP_C_LOST:
+	case IOREP_C_STACK:
 	case IOREP_C_NONE:
 		return 1;
 	default:

@@ -109,8 +109,8 @@ bool iorep_textparse_perf_frame(const char *p, size_t n);
 
 /*
  * What is printed beside the events (text-aside.c).  Whether the line @p/@n,
- * trimmed, is a frame of a stack trace or a note of trace-cmd report --debug
- * ("CPU:0 [SUBBUFFER START]", "TIME EXTEND: ...").
+ * trimmed, is a note of trace-cmd report --debug ("CPU:0 [SUBBUFFER START]",
+ * "TIME EXTEND: ...").
  */
 bool iorep_textparse_aside_line(const char *p, size_t n);
 

@@ -59,6 +59,7 @@ static int setup_events(struct iorep_input *in, struct iorep_tracecmd_reader *tr
 	int t, i, id;
 
 	tr->max_id = -1;
+	iorep_tracecmd_stack_setup(tr);
 	for (t = 0; t < IOREP_EV_LOST; t++) {
 		d = iorep_event_desc(t);
 		event = tep_find_event_by_name(tr->tep, d->system, d->name);
@@ -568,6 +569,7 @@ int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
 	}
 	in->priv = tr;
 	tr->fd = -1;
+	tr->stack_id = -1;
 	tr->plain = plain;
 	tr->inst_probed = ~0ULL;
 	/* the version string after the magic: "6" */

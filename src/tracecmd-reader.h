@@ -81,6 +81,10 @@ struct iorep_tracecmd_reader {
 	struct tep_record held;	/* the walk's current record */
 	struct iorep_strtab_cache names;	/* devices and drivers */
 	struct iorep_tep_common common;	/* where common_type and common_pid are */
+	/* ftrace's kernel_stack (record -T, the stacktrace trigger): its id (-1: none), callers */
+	int stack_id;
+	struct tep_format_field *stack_caller;
+	struct iorep_stack_build frames;
 };
 
 /*
@@ -104,6 +108,16 @@ void iorep_tracecmd_check_cpu_end(struct iorep_input *in, struct iorep_tracecmd_
  * "" for the top buffer's (@name NULL).  Returns @s.
  */
 const char *iorep_tracecmd_of_instance(const char *name, char *s, size_t len);
+
+/*
+ * Stack traces (tracecmd-stack.c): iorep_tracecmd_stack_setup() finds the
+ * kernel_stack event in the file's formats; iorep_tracecmd_stack() makes
+ * @ev the stack of @rec, a kernel_stack record, its frames named by the
+ * file's kallsyms.  0 or -IOREP_ENOMEM.
+ */
+void iorep_tracecmd_stack_setup(struct iorep_tracecmd_reader *tr);
+int iorep_tracecmd_stack(struct iorep_input *in, struct iorep_tracecmd_reader *tr,
+			 const struct tep_record *rec, struct iorep_event *ev);
 
 /* Closes the instance buffers' handles tr->inst (before the top buffer's). */
 void iorep_tracecmd_close_instances(struct iorep_tracecmd_reader *tr);

@@ -104,8 +104,8 @@ def interact(drv, doc):
     want = findings[0]["type"]
     box.send_keys(want)
     n = sum(1 for f in findings if want in " ".join(
-        str(f.get(k) or "") for k in ("type", "severity", "confidence", "device", "iova",
-                                      "message")).lower())
+        [str(f.get(k) or "") for k in ("type", "severity", "confidence", "device", "iova",
+                                       "message")] + (f.get("stack") or [])).lower())
     if rows(drv) != n:
         out.append(f"filter {want!r}: {rows(drv)} rows, expected {n}")
     box.clear()
@@ -126,6 +126,17 @@ def interact(drv, doc):
     drv.find_element(By.CSS_SELECTOR, "tr.finding td.t a").click()
     if not drv.execute_script("return document.querySelectorAll('.marker').length"):
         out.append("a click on a finding's time put no marker on the timeline")
+    # a finding with a stack trace: its toggle shows the frames, the innermost first
+    for i, f in enumerate(findings):
+        if f.get("stack") and not f.get("history"):
+            frames = drv.execute_script(
+                "const b = document.querySelector(`tr.finding[data-index='${arguments[0]}'] "
+                "button.toggle`); if (!b) return null; b.click(); return Array.from("
+                "document.querySelectorAll(`tr.history[data-index='${arguments[0]}'] ol.stack li`))"
+                ".map((li) => li.textContent);", i)
+            if frames != f["stack"]:
+                out.append(f"finding {i}'s stack shows {frames}, the JSON has {f['stack']}")
+            break
     return out
 
 

@@ -6,7 +6,8 @@
 # captures, on tests/data/hostile-names.txt (device names and a comm made of
 # markup), on tests/data/hostile-render.txt with its --sysfs and --lspci
 # files, on a text trace with lines not understood, on a trace.dat with
-# a damaged page and on one with an instance buffer, then opens each page in headless Chromium
+# a damaged page and on one with an instance buffer, on a text trace with
+# stack traces, then opens each page in headless Chromium
 # (tests/html-check.py): the DOM shows the devices and
 # findings the JSON has, the console stays quiet, nothing is requested, the
 # hostile names are text only, and the damage is said.
@@ -105,6 +106,12 @@ fi
 if IOREP_PLAIN_READ=1 page instance tests/data/instance.v7-zstd.dat; then
 	check instance --expect-text "1 instance buffer was not read (iommu): their events are \
 not in this report; trace-cmd report of the file, given as text, has them."
+fi
+
+# a stack trace under every event (tests/stack-form.py): a finding's row opens its frames
+python3 tests/stack-form.py kernel <$sample/defects/trace.txt >"$tmp/stacks.txt"
+if page stacks "$tmp/stacks.txt"; then
+	check stacks --expect-text "stack (6)"
 fi
 
 # names with escape sequences, backslashes, invalid UTF-8 and 4096 bytes, from the

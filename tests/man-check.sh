@@ -148,7 +148,7 @@ function mentions(s, lineno,    nseg, seg, j, w, nw, k, first, rest, p, name, be
 			break
 		}
 		gsub(/^[("\047\[]+/, "", first)
-		if (first != "" && (" " foreign " ") ~ (" " first " "))
+		if (first != "" && index(" " foreign " ", " " first " "))
 			continue
 		rest = seg[j]
 		while (match(rest, /--[a-z][a-z0-9-]*/)) {

@@ -6,6 +6,9 @@ event) and as trace-cmd report prints the kernel_stack event of
 `trace-cmd record -T`, for tests/text-forms.sh: no capture here was recorded
 with stack traces.
 
+Each stack's outermost frame names its event and time,
+"caller_map_15_253402", so that a test can tell whose stack a finding has.
+
 The forms are this project's build machine's own output (Linux 6.18,
 trace-cmd 3.1.6), for sched_process_exec with options/stacktrace set, read
 from /sys/kernel/tracing/trace and through `trace-cmd extract` and
@@ -25,7 +28,7 @@ import re
 import sys
 
 # the event's head, up to the space after the timestamp's colon
-HEAD = re.compile(r"^(.*?\d+\.\d+: )(\w+):")
+HEAD = re.compile(r"^(.*?(\d+\.\d+): )(\w+):")
 OURS = re.compile(r"^(map|unmap|add_device_to_group|remove_device_from_group|"
                   r"attach_device_to_domain|detach_device_from_domain|io_page_fault|dma_\w+)$")
 
@@ -37,19 +40,22 @@ FRAMES = (("trace_event_raw_event_map", 0xa5, 0x110, 0xffffffff813a0e15),
           ("e1000_xmit_frame", 0x6b1, 0x1070, 0xffffffffc03a96f1))
 
 
-def stack(form, head):
+def stack(form, head, name, ts):
+    # the caller's frame names its event, so that a test can tell whose stack a finding has
+    frames = FRAMES + (("caller_%s_%s" % (name, ts.replace(".", "_")), 0x1c, 0x80,
+                        0xffffffffc03a0000),)
     if form == "kernel":
-        return [head + "<stack trace>"] + [" => " + f[0] for f in FRAMES]
+        return [head + "<stack trace>"] + [" => " + f[0] for f in frames]
     if form == "kernel-sym":
         return ([head + "<stack trace>"] +
-                [" => %s+0x%x/0x%x <%016x>" % f for f in FRAMES] +
+                [" => %s+0x%x/0x%x <%016x>" % f for f in frames] +
                 [head + "<user stack trace>", " =>  <00007fd6c887cb70>"])
     if form == "trace-cmd":
         return ([head + "%-21s <stack trace >" % "kernel_stack:"] +
-                ["=> %s (%x)" % (f[0], f[3]) for f in FRAMES])
+                ["=> %s (%x)" % (f[0], f[3]) for f in frames])
     if form == "trace-cmd-N":
-        return ([head + "%-21s \t=> %s" % ("kernel_stack:", FRAMES[0][0])] +
-                ["\t=> " + f[0] for f in FRAMES[1:]] + ["\t=> 0x0"])
+        return ([head + "%-21s \t=> %s" % ("kernel_stack:", frames[0][0])] +
+                ["\t=> " + f[0] for f in frames[1:]] + ["\t=> 0x0"])
     sys.exit("stack-form.py: unknown form " + form)
 
 
@@ -60,8 +66,8 @@ def main():
     for line in sys.stdin:
         out.write(line)
         m = HEAD.match(line)
-        if m and OURS.match(m.group(2)):
-            for s in stack(sys.argv[1], m.group(1)):
+        if m and OURS.match(m.group(3)):
+            for s in stack(sys.argv[1], m.group(1), m.group(3), m.group(2)):
                 out.write(s + "\n")
 
 

@@ -145,21 +145,29 @@ static void test_beside_events(void)
 	setup();
 	/* options/stacktrace, and sym-offset, sym-addr, userstacktrace */
 	CU_ASSERT_EQUAL(parse("            true-11373   [001] ..... 69407.428675: <stack trace>"),
-			IOREP_LINE_OTHER_EVENT);
-	CU_ASSERT_EQUAL(parse(" => trace_event_raw_event_sched_process_exec"), IOREP_LINE_META);
+			IOREP_LINE_STACK);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_STACK);
+	CU_ASSERT_EQUAL(ev.cpu, 1);
+	CU_ASSERT_EQUAL(ev.pid, 11373);
+	CU_ASSERT_EQUAL(ev.ts, 69407428675000ull);
+	CU_ASSERT_EQUAL(parse(" => trace_event_raw_event_sched_process_exec"), IOREP_LINE_FRAME);
 	CU_ASSERT_EQUAL(parse(" => do_execveat_common.isra.0+0x1a6/0x1b0 <ffffffff816c4e96>"),
-			IOREP_LINE_META);
+			IOREP_LINE_FRAME);
 	CU_ASSERT_EQUAL(parse("            true-11435   [001] ..... 69423.144741: "
 			      "<user stack trace>"),
 			IOREP_LINE_OTHER_EVENT);
-	CU_ASSERT_EQUAL(parse(" =>  <00007fd6c887cb70>"), IOREP_LINE_META);
+	CU_ASSERT_EQUAL(parse(" =>  <00007fd6c887cb70>"), IOREP_LINE_FRAME);
 	/* trace-cmd record -T, reported with and without (-N) plugins */
 	CU_ASSERT_EQUAL(parse("            true-11410 [001] 69412.064064: kernel_stack:         "
 			      "<stack trace >"),
-			IOREP_LINE_OTHER_EVENT);
-	CU_ASSERT_EQUAL(parse("=> bprm_execve (ffffffff816c3a05)"), IOREP_LINE_META);
-	CU_ASSERT_EQUAL(parse("\t=> __traceiter_sched_process_exec"), IOREP_LINE_META);
-	CU_ASSERT_EQUAL(parse("\t=> 0x0"), IOREP_LINE_META);
+			IOREP_LINE_STACK);
+	CU_ASSERT_EQUAL(ev.pid, 11410);
+	CU_ASSERT_EQUAL(parse("            true-11410 [001] 69412.064064: kernel_stack:         "
+			      "\t=> trace_event_raw_event_sched_process_exec"),
+			IOREP_LINE_STACK);
+	CU_ASSERT_EQUAL(parse("=> bprm_execve (ffffffff816c3a05)"), IOREP_LINE_FRAME);
+	CU_ASSERT_EQUAL(parse("\t=> __traceiter_sched_process_exec"), IOREP_LINE_FRAME);
+	CU_ASSERT_EQUAL(parse("\t=> 0x0"), IOREP_LINE_FRAME);
 	/* --ts-diff: "(+delta)" in 8 columns, blank on the first event */
 	CU_ASSERT_EQUAL(parse("          insmod-386   [001]    15.253402: (+36647) map:                  "
 			      "IOMMU: iova=0x000000000ffff000 - 0x0000000010000000 "

@@ -9,7 +9,8 @@
  *   timeline  the live mappings over time (mappings.timeline, schema 1.1),
  *             and one lane per device with its domain epochs
  *   findings  a sortable, filterable table; a fault's row opens the
- *             history of its IOVA (findings[].history, schema 1.1)
+ *             history of its IOVA (findings[].history, schema 1.1), and a
+ *             row with a stack trace its frames (findings[].stack, 1.4)
  *
  * Strings of the trace only ever reach the page as text (textContent,
  * createTextNode, setAttribute of title): no innerHTML anywhere.  Members
@@ -764,9 +765,28 @@
 		{ key: 'message', label: 'message', sort: (f) => String(f.message || '') },
 	];
 
-	function historyRow(ctx, f) {
-		const hist = arr(f.history);
+	/* The row under a finding: its IOVA's history (a fault), its stack trace (when traced). */
+	function detailRow(ctx, f) {
 		const td = h('td', { colspan: COLUMNS.length });
+
+		if (Array.isArray(f.history))
+			historyInto(ctx, f, td);
+		if (Array.isArray(f.stack)) {
+			append(td, h('p', { class: 'note' }, stackOfMap(f) ?
+				     'The stack trace of the map that made the range:' :
+				     'The stack trace of the event:'));
+			append(td, h('ol', { class: 'stack mono' },
+				     f.stack.map((fr) => h('li', null, String(fr)))));
+		}
+		return h('tr', { class: 'history', 'data-index': f._i }, td);
+	}
+
+	function stackOfMap(f) {
+		return ['leak', 'outstanding', 'dma_api_leak', 'dma_api_outstanding'].includes(f.type);
+	}
+
+	function historyInto(ctx, f, td) {
+		const hist = arr(f.history);
 
 		if (!hist.length) {
 			append(td, h('p', { class: 'note' }, 'No map or unmap of this IOVA in the trace.'));
@@ -791,7 +811,6 @@
 					.map((c) => h('th', null, c)))),
 				     tbody));
 		}
-		return h('tr', { class: 'history', 'data-index': f._i }, td);
 	}
 
 	function findingRow(ctx, f) {
@@ -804,10 +823,16 @@
 			ev.preventDefault();
 			showOnTimeline(ctx, f);
 		});
-		if (Array.isArray(f.history)) {
+		if (Array.isArray(f.history) || Array.isArray(f.stack)) {
+			const label = [];
+
+			if (Array.isArray(f.history))
+				label.push('history (' + f.history.length + ')');
+			if (Array.isArray(f.stack))
+				label.push('stack (' + f.stack.length + ')');
 			const b = h('button', { class: 'toggle', type: 'button',
 						'aria-expanded': ctx.table.open.has(f._i) ? 'true' : 'false' },
-				    'history (' + f.history.length + ')');
+				    label.join(', '));
 
 			b.addEventListener('click', () => {
 				const open = ctx.table.open;
@@ -867,7 +892,7 @@
 
 			frag.appendChild(findingRow(ctx, f));
 			if (t.open.has(f._i))
-				frag.appendChild(historyRow(ctx, f));
+				frag.appendChild(detailRow(ctx, f));
 		}
 		if (!vis.length)
 			frag.appendChild(h('tr', { class: 'empty' },
@@ -891,7 +916,7 @@
 	function findings(ctx) {
 		const body = byId('findings-body');
 		const search = h('input', { type: 'search', id: 'findings-filter',
-					    placeholder: 'filter: type, device, iova, message',
+					    placeholder: 'filter: type, device, iova, message, function',
 					    'aria-label': 'filter findings' });
 		const shown = h('span', { id: 'findings-shown' });
 		const more = h('button', { class: 'more', type: 'button' }, 'show more');
@@ -907,6 +932,7 @@
 		ctx.findings.forEach((f, i) => {
 			f._i = i;
 			f._text = [f.type, f.severity, f.confidence, f.device, f.iova, f.message]
+				.concat(arr(f.stack))
 				.map((x) => (x === null || x === undefined ? '' : String(x)))
 				.join(' ').toLowerCase();
 			if (Array.isArray(f.history))
