@@ -14,6 +14,11 @@ OUTDIR/trace.v7.dat when they exist, and checks against OUTDIR/GROUND_TRUTH.json
   - the events per name and the events lost are what the generator wrote.
 With --trace-cmd, `trace-cmd report` must also read each trace.dat with exit
 status 0, nothing on stderr and the same events per name.
+A trace made with --stacks (params.stacks) has a stack trace after every
+event: every finding but a split group must carry the stack of its event
+(of the map, for a leak or an outstanding mapping), told by its frame
+gen_NAME; with --trace-cmd, trace-cmd report's text of each trace.dat is
+checked as trace.txt is.
 Exit status 0 when every input passes, 1 otherwise.
 """
 import collections
@@ -24,6 +29,37 @@ import subprocess
 import sys
 
 REPORT_LINE = re.compile(r"^\s*.*-\d+\s+\[\d+\]\s+\d+\.\d+:\s+(\w+):")
+
+
+# Whose stack each finding has (gen-stack.c's frame gen_NAME): the events that may make it.
+DMA_MAPS = {"dma_map_page", "dma_map_sg", "dma_alloc"}
+DMA_UNMAPS = {"dma_unmap_page", "dma_unmap_sg", "dma_free"}
+STACK_OF = {
+    "leak": {"map"}, "outstanding": {"map"}, "overlapping_map": {"map"},
+    "double_unmap": {"unmap"}, "unmatched_unmap": {"unmap"}, "partial_unmap": {"unmap"},
+    "unmap_size_mismatch": {"unmap"}, "io_page_fault": {"io_page_fault"},
+    "dma_api_leak": DMA_MAPS, "dma_api_outstanding": DMA_MAPS, "dma_api_error": DMA_MAPS,
+    "dma_api_double_unmap": DMA_UNMAPS, "dma_api_unmatched_unmap": DMA_UNMAPS,
+    "dma_api_size_mismatch": DMA_UNMAPS, "dma_api_type_mismatch": DMA_UNMAPS,
+    "dma_api_dir_mismatch": DMA_UNMAPS,
+}
+
+
+def check_stacks(doc):
+    errors = []
+    for f in doc["findings"]:
+        stack = f.get("stack")
+        if f["type"] == "split_group":
+            if stack:
+                errors.append(f"split_group with a stack: {stack}")
+            continue
+        names = STACK_OF.get(f["type"])
+        if names is None:
+            errors.append(f"no stack expected of a {f['type']}")
+        elif (not stack or len(stack) != 2 or stack[1] != "gen_work" or
+              stack[0][4:] not in names or not stack[0].startswith("gen_")):
+            errors.append(f"{f['type']} at {f['ts']}: stack {stack}, not one of {sorted(names)}")
+    return errors
 
 
 def key(f, exact_ts):
@@ -71,13 +107,15 @@ def check(path, binary, truth, exact_ts):
     counts = {k: v for k, v in doc["events"].items() if v}
     if counts != truth["event_counts"]:
         errors.append(f"events: {counts} != {truth['event_counts']}")
+    if truth["params"].get("stacks"):
+        errors += check_stacks(doc)
     lost = sum(x["count"] for x in truth["lost_events"])
     if doc["lost_events"]["total"] != lost:
         errors.append(f"lost events: {doc['lost_events']['total']} reported, {lost} written")
     return errors, doc
 
 
-def check_trace_cmd(path, truth):
+def check_trace_cmd(path, truth, binary):
     """trace-cmd report's events per name (Debian's trace-cmd: dma_map_sg as FAILED TO PARSE)."""
     try:
         run = subprocess.run(["trace-cmd", "report", path], capture_output=True, text=True)
@@ -89,6 +127,17 @@ def check_trace_cmd(path, truth):
         if m:
             counts[m.group(1)] += 1
     errors = []
+    if truth["params"].get("stacks"):
+        stacks = counts.pop("kernel_stack", 0)
+        if stacks != sum(counts.values()):
+            errors.append(f"trace-cmd report: {stacks} stack traces, not one an event")
+        # its text, whose frames trace-cmd named by the file's kallsyms, read as trace.txt is
+        text = path + ".report.txt"
+        with open(text, "w") as out:
+            out.write(run.stdout)
+        more, _ = check(text, binary, truth, False)
+        errors += ["trace-cmd report's text: " + e for e in more]
+        os.unlink(text)
     if run.returncode or run.stderr.strip():
         errors.append(f"trace-cmd report: exit {run.returncode}, stderr {run.stderr.strip()[:200]!r}")
     if dict(counts) != truth["event_counts"]:
@@ -113,7 +162,7 @@ def main():
             continue
         errors, doc = check(path, binary, truth, exact)
         if trace_cmd and name != "trace.txt":
-            more, n = check_trace_cmd(path, truth)
+            more, n = check_trace_cmd(path, truth, binary)
             errors += more
             if not more:
                 print(f"ok   trace-cmd report {path}: {n} events, the same per name")

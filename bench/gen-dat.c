@@ -5,9 +5,10 @@
  * Layout, after trace-cmd's lib/trace-cmd/trace-output.c (3.1.6):
  *   "\x17\x08\x44" "tracing" "6\0", endian (0), long size (8), page size (u32)
  *   "header_page\0" u64 size, text; "header_event\0" u64 size, text
- *   u32 ftrace formats (0)
+ *   u32 ftrace formats (0, or 1: kernel_stack); per format: u64 size, text
  *   u32 systems; per system: name\0, u32 events; per event: u64 size, format
- *   u32 kallsyms size (0); u32 printk size (0); u64 cmdlines size, text
+ *   u32 kallsyms size, text (none, or a line per symbol); u32 printk size (0);
+ *   u64 cmdlines size, text
  *   u32 cpus; "options  \0", options (u16 id, u32 size, data), u16 0
  *   "flyrecord\0"; per CPU u64 offset, u64 size; u64 size, "[global]"
  *   padding to a page boundary, then each CPU's pages.
@@ -162,9 +163,13 @@ static void hb_header(struct hbuf *b, const struct gendat_params *p, uint64_t *t
 	hb_sized(b, gen_header_page_612);
 	hb_add(b, "header_event", 13);
 	hb_sized(b, gen_header_event_612);
-	hb_num(b, 0, 4); /* ftrace formats */
+	hb_num(b, p->ftrace_format ? 1 : 0, 4); /* ftrace formats */
+	if (p->ftrace_format)
+		hb_sized(b, p->ftrace_format);
 	hb_events(b);
-	hb_num(b, 0, 4); /* kallsyms */
+	hb_num(b, p->kallsyms ? strlen(p->kallsyms) : 0, 4);
+	if (p->kallsyms)
+		hb_add(b, p->kallsyms, strlen(p->kallsyms));
 	hb_num(b, 0, 4); /* printk formats */
 	hb_sized(b, p->cmdlines);
 	hb_num(b, p->cpus, 4);

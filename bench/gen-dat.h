@@ -3,7 +3,8 @@
  * A writer of trace-cmd trace.dat files, file version 6, uncompressed, as
  * trace-cmd.dat.v6(5) describes them and trace-cmd 3.1.6 writes them: the
  * initial format, the 6.12 header_page/header_event and iommu/dma event
- * formats (formats-6.12.h), an empty kallsyms and printk section, saved
+ * formats (formats-6.12.h), an ftrace event's format and kallsyms when
+ * given (stack traces), an empty printk section, saved
  * cmdlines, the CPU count, a few options and the flyrecord CPU data, one
  * run of 4096-byte ring-buffer pages per CPU at page-aligned offsets.
  *
@@ -41,6 +42,8 @@ struct gendat_params {
 	const char *cmdlines; /* "pid comm\n" lines, as saved_cmdlines */
 	const struct gendat_lost *lost;
 	uint32_t nlost;
+	const char *ftrace_format; /* an ftrace event's format (kernel_stack), or NULL */
+	const char *kallsyms;	   /* "addr T name\n" lines, or NULL */
 };
 
 struct gendat_cpu_stats {

@@ -272,6 +272,8 @@ void gt_emit(struct gt *g, const struct gt_event *e)
 		fprintf(g->txt, "CPU:%u [LOST %" PRId64 " EVENTS]\n", e->cpu, lost);
 	if (g->txt)
 		text_line(g, e);
+	if (g->o.stacks)
+		gt_emit_stack(g, e);
 	if (!g->events++)
 		g->first_ts = g->ts;
 	g->counts[e->type]++;

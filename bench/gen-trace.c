@@ -17,6 +17,11 @@
  *         --ties            one operation in four starts at the very nanosecond
  *                           the one before ended, often on another CPU: the
  *                           readers must order such ties by CPU, as libtracecmd does
+ *         --stacks          a stack trace after every event, as trace-cmd record -T
+ *                           leaves them: ftrace's kernel_stack records, and the
+ *                           kernel's "<stack trace>" lines in trace.txt; the frames
+ *                           trace_event_raw_event_NAME, gen_NAME (NAME the event's),
+ *                           gen_work, named in the file's kallsyms
  *         --no-text         no trace.txt
  *         --v7              also trace.v7.dat: trace-cmd convert --file-version 7
  *         --compress ALG    its --compression (zstd, zlib, none; default zstd;
@@ -369,10 +374,10 @@ static void json_truth(struct gt *g, FILE *f)
 		"  \"params\": {\"events\": %" PRIu64
 		", \"devices\": %u, \"cpus\": %u, \"live\": %u, "
 		"\"defects\": %u, \"vfio\": %u, \"seed\": %" PRIu64 ", \"text\": %s, \"v7\": %s, "
-		"\"ties\": %s, \"compress\": \"%s\", \"lost\": [",
+		"\"ties\": %s, \"stacks\": %s, \"compress\": \"%s\", \"lost\": [",
 		g->o.events, g->o.devices, g->o.cpus, g->o.live, g->o.defects, g->o.vfio, g->o.seed,
 		g->o.text ? "true" : "false", g->o.v7 ? "true" : "false",
-		g->o.ties ? "true" : "false", g->o.compress);
+		g->o.ties ? "true" : "false", g->o.stacks ? "true" : "false", g->o.compress);
 	for (i = 0; i < g->o.nlost; i++)
 		fprintf(f, "%s{\"cpu\": %u, \"page\": %" PRIu64 ", \"count\": %" PRIu64 "}",
 			i ? ", " : "", g->o.lost[i].cpu, g->o.lost[i].page, g->o.lost[i].count);
@@ -483,6 +488,7 @@ static const char usage[] =
 	"  -s, --seed S        seed (default 1)\n"
 	"      --lost CPU:PAGE[:COUNT]  events dropped before that ring-buffer page\n"
 	"      --ties          one operation in four starts at the time the last ended\n"
+	"      --stacks        a stack trace after every event (trace-cmd record -T)\n"
 	"      --no-text       no trace.txt\n"
 	"      --v7            also trace.v7.dat (trace-cmd convert --file-version 7)\n"
 	"      --compress ALG  its compression: zstd, zlib, none (default zstd)\n";
@@ -520,7 +526,7 @@ static int parse_opts(struct gt_opts *o, int argc, char **argv)
 		{"live", 1, NULL, 'l'},	  {"defects", 1, NULL, 'D'},  {"seed", 1, NULL, 's'},
 		{"vfio", 1, NULL, 'V'},	  {"lost", 1, NULL, 'L'},     {"no-text", 0, NULL, 'T'},
 		{"v7", 0, NULL, '7'},	  {"compress", 1, NULL, 'z'}, {"help", 0, NULL, 'h'},
-		{"ties", 0, NULL, 't'},	  {NULL, 0, NULL, 0}};
+		{"ties", 0, NULL, 't'},	  {"stacks", 0, NULL, 'S'},   {NULL, 0, NULL, 0}};
 	uint64_t v = 0;
 	int c, bad = 0;
 
@@ -578,6 +584,9 @@ static int parse_opts(struct gt_opts *o, int argc, char **argv)
 		case 't':
 			o->ties = true;
 			break;
+		case 'S':
+			o->stacks = true;
+			break;
 		case '7':
 			o->v7 = true;
 			break;
@@ -618,6 +627,7 @@ static int generate(struct gt *g)
 {
 	char path[4096], *cmd = NULL;
 	struct gendat_params dp = {0};
+	char *syms = NULL;
 	uint32_t i, next = 0;
 	int ret;
 	FILE *f;
@@ -645,9 +655,14 @@ static int generate(struct gt *g)
 	snprintf(path, sizeof(path), "%s/trace.dat", g->o.outdir);
 	dp = (struct gendat_params){
 		path, g->o.outdir, g->o.cpus, "Linux gen-trace 6.12.117+deb12-amd64 x86_64",
-		cmd,  g->o.lost,   g->o.nlost};
-	ret = cmd ? -gendat_open(&g->dat, &dp) : ENOMEM;
+		cmd,  g->o.lost,   g->o.nlost, NULL, NULL};
+	if (g->o.stacks) {
+		dp.ftrace_format = gt_stack_format;
+		dp.kallsyms = syms = gt_kallsyms();
+	}
+	ret = cmd && (syms || !g->o.stacks) ? -gendat_open(&g->dat, &dp) : ENOMEM;
 	free(cmd);
+	free(syms);
 	if (ret)
 		return ret;
 	if (g->o.text) {

@@ -85,7 +85,7 @@ enum gt_kind { K_SINGLE, K_SG, K_COHERENT };
 struct gt_opts {
 	uint64_t events, seed;
 	uint32_t devices, cpus, live, defects, vfio;
-	bool text, v7, ties;
+	bool text, v7, ties, stacks;
 	const char *compress, *outdir;
 	struct gendat_lost lost[MAX_LOST];
 	uint32_t nlost;
@@ -222,6 +222,11 @@ void gt_emit_unmap(struct gt *g, uint32_t cpu, uint32_t proc, enum gt_ctx ctx, u
 void gt_emit_dev(struct gt *g, enum gt_type t, uint32_t cpu, uint32_t proc, uint32_t dev);
 
 /* gen-work.c */
+/* --stacks (gen-stack.c): the kernel_stack format, the kallsyms (malloc()ed), a stack after @e. */
+extern const char gt_stack_format[];
+char *gt_kallsyms(void);
+void gt_emit_stack(struct gt *g, const struct gt_event *e);
+
 void gt_traffic(struct gt *g);
 void gt_probe(struct gt *g, uint32_t dev, uint32_t proc);
 void gt_run_item(struct gt *g, struct gt_item *it);
