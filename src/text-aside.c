@@ -16,16 +16,12 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "iorep-util.h"
 #include "textparse-local.h"
 
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-static bool is_hex(char c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 static bool starts(const char *p, size_t n, const char *lit)
@@ -84,7 +80,7 @@ size_t iorep_textparse_debug_tail(const char *p, size_t n)
 	i = open;
 	if (!digits(p, n, &i) || !starts(p + i, n - i, ":0x"))
 		return n;
-	for (i += 3; i < n && is_hex(p[i]); i++)
+	for (i += 3; i < n && iorep_hex_val(p[i]) >= 0; i++)
 		;
 	if (p[i - 1] == 'x' || i >= n || p[i] != ':')
 		return n;

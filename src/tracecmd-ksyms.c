@@ -21,6 +21,7 @@
 #include <event-parse.h>
 #include <trace-cmd.h>
 
+#include "iorep-util.h"
 #include "tracecmd-ksyms.h"
 
 /*
@@ -49,17 +50,6 @@ static int ksym_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "ffffffff81000000 T _stext", "ffffffffc0a01000 t e1000_xmit_frame\t[e1000]": names cut in place. */
 static void index_text(struct ksyms *k)
 {
@@ -71,7 +61,7 @@ static void index_text(struct ksyms *k)
 
 	k->indexed = true;
 	while (*p) {
-		for (addr = 0, digits = 0; (d = hex_digit(*p)) >= 0; p++, digits++)
+		for (addr = 0, digits = 0; (d = iorep_hex_val(*p)) >= 0; p++, digits++)
 			addr = addr << 4 | (uint64_t)d;
 		name = NULL;
 		if (digits && p[0] == ' ' && p[1] && p[1] != '\n' && p[2] == ' ') {
