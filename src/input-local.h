@@ -92,9 +92,13 @@ int iorep_stack_build_intern(const struct iorep_stack_build *b, struct iorep_str
 
 /*
  * The function's name in a frame line @p/@n, " => func+0x1/0x2 <addr>",
- * "=> func (addr)" or "\t=> func": its length, *@name where it starts.
+ * "=> func (addr)", "\t=> func" or perf script's "\tffffffff81000130
+ * func+0x76 ([kernel.kallsyms])": its length (0: none), *@name where it
+ * starts.  iorep_stack_frame_is_perf(): the line is perf's, a frame of the
+ * call chain right under its sample's line.
  */
 size_t iorep_stack_frame_name(const char *p, size_t n, const char **name);
+bool iorep_stack_frame_is_perf(const char *p, size_t n);
 
 struct iorep_input {
 	const struct iorep_input_ops *ops;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "iorep-error.h"
+#include "iorep-util.h"
 #include "input-local.h"
 
 int iorep_stack_owner_grow(struct iorep_stack_owners *o, int32_t cpu, uint64_t pos, int32_t pid)
@@ -116,8 +117,13 @@ size_t iorep_stack_frame_name(const char *p, size_t n, const char **name)
 
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i++;
-	if (i + 1 < n && p[i] == '=' && p[i + 1] == '>')
+	if (i + 1 < n && p[i] == '=' && p[i + 1] == '>') {
 		i += 2;
+	} else {
+		/* perf's "ffffffff813a83e5 func+0x175 ([kernel.kallsyms])": past the address */
+		while (i < n && iorep_hex_val(p[i]) >= 0)
+			i++;
+	}
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i++;
 	start = i;
@@ -125,5 +131,15 @@ size_t iorep_stack_frame_name(const char *p, size_t n, const char **name)
 	while (i < n && p[i] != ' ' && p[i] != '\t' && p[i] != '+')
 		i++;
 	*name = p + start;
-	return i - start;
+	/* perf's "[unknown]": no name */
+	return i > start && p[start] == '[' ? 0 : i - start;
+}
+
+bool iorep_stack_frame_is_perf(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	return !(i + 1 < n && p[i] == '=' && p[i + 1] == '>');
 }

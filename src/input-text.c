@@ -76,6 +76,13 @@ struct text_reader {
 	bool stack_open;
 	struct iorep_event stack;
 	struct iorep_stack_build frames;
+	/* the last line was an event's, of this task (perf script -g: its call chain follows) */
+	bool after_event;
+	struct {
+		int32_t cpu, pid;
+		uint64_t ts;
+		const char *comm;
+	} sample;
 };
 
 static int text_probe(const unsigned char *first, size_t len)
@@ -510,6 +517,13 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 			if (ret != IOREP_LINE_META)
 				continue;
 		}
+		if (ret != IOREP_LINE_FRAME) {
+			tr->after_event = ret == IOREP_LINE_EVENT || ret == IOREP_LINE_OTHER_EVENT;
+			tr->sample.cpu = ev->cpu;
+			tr->sample.pid = ev->pid;
+			tr->sample.ts = ev->ts;
+			tr->sample.comm = ev->comm;
+		}
 		switch (ret) {
 		case IOREP_LINE_META:
 			if (tr->overrun && !tr->overrun_seen) {
@@ -557,6 +571,18 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 				return 1;
 			continue;
 		case IOREP_LINE_FRAME:
+			if (!tr->stack_open && tr->after_event &&
+			    iorep_stack_frame_is_perf(l->p, l->len)) {
+				/* perf script -g: the stack of the sample right above */
+				tr->stack_open = true;
+				iorep_event_reset(&tr->stack, IOREP_EV_STACK);
+				tr->stack.cpu = tr->sample.cpu;
+				tr->stack.pid = tr->sample.pid;
+				tr->stack.ts = tr->sample.ts;
+				tr->stack.comm = tr->sample.comm;
+				tr->stack.pos = tr->cur_nr;
+				iorep_stack_build_start(&tr->frames);
+			}
 			if (tr->stack_open) {
 				const char *name;
 				size_t n = iorep_stack_frame_name(l->p, l->len, &name);

@@ -870,7 +870,7 @@ static int parse_line(struct iorep_textparse *tp, const char *line, size_t len,
 	iorep_event_reset(ev, IOREP_EV__COUNT);
 	/* perf script -g: a frame of the call chain under each event, "\t  ffff8123 sym+0x1 (dso)" */
 	if (s.n && s.p[0] == '\t' && iorep_textparse_perf_frame(s.p, s.n))
-		return IOREP_LINE_META;
+		return IOREP_LINE_FRAME;
 	s = span_trim(s);
 	if (!s.n)
 		return IOREP_LINE_META;

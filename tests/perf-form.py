@@ -18,7 +18,8 @@ event's print format through libtraceevent, as trace-cmd report prints it.
 With --callchain each event is followed by a call chain as `perf record -g`
 makes perf script print it: frames, then a blank line (three frames of perf
 6.1's own output on this project's build machine, the same under every
-event: the tool reads none of them).
+event, and a kernel frame between them, "caller_NAME_SEC_USEC", that names
+the event, for tests/stack-check.py).
 
     tests/perf-form.py [--pid-tid] [--callchain] < report.txt > perf.txt
 """
@@ -67,8 +68,14 @@ def main():
             continue
         comm, pid, cpu, ts, name, payload = e
         task = "%7d/%-7d " % (pid, pid) if pid_tid else "%7d " % pid
+        # a kernel frame under the others names the event, so that a test can tell whose
+        # stack a finding has
+        mine = ("\tffffffffc03a0000 caller_%s_%s+0x1c ([kernel.kallsyms])\n" %
+                (name.split(":")[1], ts.replace(".", "_"))) if chain else ""
         out.write("%16s %s[%03d] %s: %*s: %s\n%s" % (comm, task, cpu, ts, width, name, payload,
-                                                      chain))
+                                                      chain[:chain.index("\t    ")] + mine +
+                                                      chain[chain.index("\t    "):]
+                                                      if chain else ""))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@
 #  1. its JSON is report.txt's, but for input.path and input.variant, which
 #     is "perf script": the same events, counts, findings and line numbers;
 #  2. with -F's "pid/tid" task and a -g call chain under every event, the
-#     event stream (--events) is report.txt's, byte for byte.
+#     event stream (--events) is report.txt's, byte for byte, and every
+#     finding has its event's call chain (tests/stack-check.py).
 #
 #   tests/perf-script.sh BIN
 #
@@ -49,6 +50,9 @@ for report in samples/*/*/report.txt; do
 		head -20 "$work/diff"
 		fail=1
 	fi
+	"$bin" -q --json "$work/perf-g.json" "$work/perf-g.txt" >/dev/null || [ $? -eq 1 ]
+	python3 tests/stack-check.py --first ttwu_do_activate "$name: perf script -g" \
+		"$work/perf-g.json" || fail=1
 	"$bin" --events "$report" >"$work/report.events"
 	"$bin" --events "$work/perf-g.txt" >"$work/perf-g.events"
 	if ! cmp -s "$work/report.events" "$work/perf-g.events"; then
@@ -62,5 +66,5 @@ if [ "$n" -ne 7 ]; then
 	echo "FAIL: $n captures in samples/, not 7"
 	fail=1
 fi
-[ "$fail" -eq 0 ] && echo "perf-script: $n captures: JSON and event streams as report.txt's"
+[ "$fail" -eq 0 ] && echo "perf-script: $n captures: JSON and event streams as report.txt's, call chains in the findings"
 exit "$fail"

@@ -695,12 +695,13 @@ static void test_perf_script(void)
 			      "iova=0x000000000ffff000 - 0x0000000010000000 "
 			      "paddr=0x00000001038a0000 size=4096"),
 			IOREP_LINE_EVENT);
+	/* -g: the frames of the sample's call chain, which the reader gathers */
 	CU_ASSERT_EQUAL(parse("\tffffffff813a83e5 ttwu_do_activate+0x175 ([kernel.kallsyms])"),
-			IOREP_LINE_META);
+			IOREP_LINE_FRAME);
 	CU_ASSERT_EQUAL(ev.type, IOREP_EV__COUNT);	/* not the event before it */
 	CU_ASSERT_EQUAL(parse("\t           ee137 sched_setaffinity@@GLIBC_2.3.4+0x7 "
 			      "(/usr/lib/x86_64-linux-gnu/libc.so.6)"),
-			IOREP_LINE_META);
+			IOREP_LINE_FRAME);
 	CU_ASSERT_EQUAL(parse(""), IOREP_LINE_META);
 	CU_ASSERT_EQUAL(parse("# nrcpus online : 2"), IOREP_LINE_META);
 	CU_ASSERT_TRUE(names("     Web Content    2044/2051    [003] 18.646715: dma:dma_map_page: x"));

@@ -41,36 +41,6 @@ d = drop(d, set(sys.argv[2:]))
 json.dump(d, open(sys.argv[1], "w"), sort_keys=True, indent=1)' "$@"
 }
 
-# stacks NAME JSON: every finding that an event made, or a map (leak, outstanding),
-# has the stack of that event: its outermost frame, "caller_map_15_253402" from
-# tests/stack-form.py, names the event's time (the map's: ts - age_ns)
-stacks() {
-	python3 - "$@" <<'PY' || fail=1
-import json, sys
-name, path = sys.argv[1:3]
-made_by_map = {"leak", "outstanding", "dma_api_leak", "dma_api_outstanding"}
-no_event = {"split_group"}
-bad = 0
-with_stack = 0
-for f in json.load(open(path))["findings"]:
-    if f["type"] in no_event:
-        continue
-    ts = f["ts"] - (f["age_ns"] or 0) if f["type"] in made_by_map else f["ts"]
-    want = "_%d_%06d" % (ts // 10**9, ts % 10**9 // 1000)
-    stack = f.get("stack") or []
-    if not stack or not stack[-1].startswith("caller_") or not stack[-1].endswith(want):
-        print("FAIL: %s: %s at %d: stack %s, not the one of its event at %s" %
-              (name, f["type"], f["ts"], stack[-1:] or "none", want[1:]))
-        bad += 1
-    else:
-        with_stack += 1
-    if stack and stack[0] != "__iommu_map":
-        print("FAIL: %s: %s: the tracing frames are not left out: %s" % (name, f["type"], stack[:2]))
-        bad += 1
-sys.exit(1 if bad else 0)
-PY
-}
-
 # same NAME A B: A's JSON and B's, stripped alike, are equal
 same() {
 	if ! diff -u "$2" "$3" >"$work/diff"; then
@@ -128,7 +98,8 @@ for dir in samples/*/*/; do
 		for form in $forms; do
 			python3 tests/stack-form.py "$form" <"$dir/$src" >"$work/stacked.txt"
 			json "$work/stacked.txt" "$work/stacked.json"
-			stacks "$name: $src with $form stack traces" "$work/stacked.json"
+			python3 tests/stack-check.py --first __iommu_map \
+				"$name: $src with $form stack traces" "$work/stacked.json" || fail=1
 			python3 tests/schema-check.py "$work/stacked.json" || fail=1
 			strip "$work/stacked.json" pos other_events stack
 			same "$name: $src with $form stack traces gives other JSON" \
