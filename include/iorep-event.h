@@ -242,11 +242,14 @@ struct iorep_event {
 	struct iorep_u32s lengths;
 	/*
 	 * IOREP_EV_STACK: its frames, innermost first, one a line ("f1\nf2"),
-	 * interned; and the input position of the event it is the stack of
-	 * (that CPU's event before it, of the same task), or IOREP_STACK_NONE
+	 * interned; the input position of the event it is the stack of (that
+	 * CPU's event before it, of the same task), or IOREP_STACK_NONE; and
+	 * whether the model's stage still holds that event back (it reaches
+	 * the model after its stack)
 	 */
 	const char *stack;
 	uint64_t stack_of;
+	bool stack_held;
 };
 
 #define IOREP_STACK_NONE UINT64_MAX

@@ -216,7 +216,7 @@ struct iorep_stage_batch;
 struct iorep_stack_entry {
 	uint64_t pos;
 	const char *stack; /* NULL: a free slot */
-	uint32_t gen;	   /* the table's generation it was added in */
+	uint8_t pending;   /* its event still held by the stage, not yet applied */
 	uint8_t keep;	   /* a sweep's mark */
 };
 
@@ -224,7 +224,6 @@ struct iorep_stacks {
 	struct iorep_stack_entry *e;
 	uint32_t cap, n; /* cap a power of two, or 0 */
 	uint32_t kept;	 /* what the last rebuild kept */
-	uint32_t gen;
 };
 
 struct iorep_model {

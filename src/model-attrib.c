@@ -326,9 +326,17 @@ int iorep_attrib_push(void *self, const struct iorep_event *ev, iorep_stage_emit
 	a->emit = emit;
 	a->ctx = ctx;
 	if (ev->type == IOREP_EV_STACK) {
-		/* not counted, and nothing held is let go for it: it is of an event before it */
+		/*
+		 * Not counted, and nothing held is let go for it: it is of an
+		 * event before it, its CPU's last, which may be held yet
+		 */
+		struct iorep_event s = *ev;
+		const struct attrib_cpu *c =
+			ev->cpu >= 0 && (uint32_t)ev->cpu < a->ncpus ? &a->cpus[ev->cpu] : NULL;
+
+		s.stack_held = c && c->n && c->q[c->n - 1].pos == ev->stack_of;
 		note_of(a, &note, IOREP_STAGE_EVENT, NULL);
-		return emit(ctx, ev, &note);
+		return emit(ctx, &s, &note);
 	}
 	a->events++;
 	if (ev->ts < a->first_ts)

@@ -29,6 +29,8 @@ int iorep_model_stack(struct iorep_model *m, const struct iorep_event *ev);
 const char *iorep_model_stack_at(const struct iorep_model *m, uint64_t pos);
 void iorep_model_stack_finding(struct iorep_model *m, struct iorep_finding *f,
 			       const struct iorep_event *ev);
+/* The map or unmap at @pos, which the stage held back, is being applied now. */
+void iorep_model_stack_applied(struct iorep_model *m, uint64_t pos);
 void iorep_model_stacks_release(struct iorep_model *m);
 
 /* Returns the device's index, adding it (group unknown) when new; IOREP_NONE on ENOMEM. */

@@ -6,16 +6,17 @@
  * A stack is of an event before it, by its input position.  A finding an
  * event made takes that event's stack: the stack comes after the event, so
  * it is set on the findings the event made when it arrives, unless the
- * stage held the event back (a map waiting for its dma:* event), when it is
- * found in the table as the finding is made.  A leak or an outstanding
- * mapping takes the stack of the map that made it, from the table, where a
- * stack stays while the live mapping of its event may need it.
+ * stage still held the event back (a map waiting for its dma:* event), when
+ * it waits in the table, pending, and is found as the event's findings are
+ * made.  A leak or an outstanding mapping takes the stack of the map that
+ * made it, from the table, where a stack stays while a live mapping is of
+ * its event.
  *
- * The table is swept when it has grown past twice what the last sweep kept
- * (and past the live mappings): a stack added since the last sweep stays
- * (its event may still be held), an older one only while a live mapping is
- * of its event.  So it holds about one stack per live mapping at most, and
- * a sweep's walk of the live mappings costs O(1) a stack added.
+ * The table is swept when it is full and has grown past twice what the
+ * last sweep kept and past the number of live mappings: a stack stays while
+ * its event is held (at most the stage's queues) or a live mapping is of it.
+ * So it holds about one stack per live mapping at most, and a sweep's walk
+ * of the live mappings costs O(1) a stack added.
  */
 #include <stdlib.h>
 
@@ -53,7 +54,7 @@ static struct iorep_stack_entry *find(const struct iorep_stacks *t, uint64_t pos
 }
 
 /* Puts @pos -> @stack into a table with room (a quarter free at least). */
-static void put(struct iorep_stacks *t, uint64_t pos, const char *stack, uint32_t gen)
+static void put(struct iorep_stacks *t, uint64_t pos, const char *stack, bool pending)
 {
 	uint32_t i;
 
@@ -62,7 +63,7 @@ static void put(struct iorep_stacks *t, uint64_t pos, const char *stack, uint32_
 			break;
 	if (!t->e[i].stack)
 		t->n++;
-	t->e[i] = (struct iorep_stack_entry){ pos, stack, gen, 0 };
+	t->e[i] = (struct iorep_stack_entry){ pos, stack, pending, 0 };
 }
 
 /* Marks the entries a live node of @map is of. */
@@ -98,10 +99,9 @@ static int rebuild(struct iorep_model *m, uint32_t cap)
 	if (!nt.e)
 		return -IOREP_ENOMEM;
 	nt.cap = cap;
-	nt.gen = t->gen + 1;
 	for (i = 0; i < t->cap; i++)
-		if (t->e[i].stack && (t->e[i].gen == t->gen || t->e[i].keep))
-			put(&nt, t->e[i].pos, t->e[i].stack, t->e[i].gen == t->gen ? nt.gen - 1 : 0);
+		if (t->e[i].stack && (t->e[i].pending || t->e[i].keep))
+			put(&nt, t->e[i].pos, t->e[i].stack, t->e[i].pending);
 	nt.kept = nt.n;
 	free(t->e);
 	*t = nt;
@@ -144,8 +144,9 @@ int iorep_model_stack(struct iorep_model *m, const struct iorep_event *ev)
 
 	if (!ev->stack || ev->stack_of == IOREP_STACK_NONE)
 		return 0;
-	/* the findings its event made, if it was applied already */
-	for (i = m->nfindings, seen = 0; i > 0 && seen < STACK_RECENT; i--, seen++) {
+	/* the findings its event made, when the stage did not hold it back */
+	for (i = m->nfindings, seen = 0; !ev->stack_held && i > 0 && seen < STACK_RECENT;
+	     i--, seen++) {
 		f = &m->findings[i - 1];
 		if (f->pos == ev->stack_of && !f->stack && !stack_of_map(f->type))
 			f->stack = ev->stack;
@@ -153,8 +154,16 @@ int iorep_model_stack(struct iorep_model *m, const struct iorep_event *ev)
 	ret = make_room(m);
 	if (ret < 0)
 		return ret;
-	put(&m->stacks, ev->stack_of, ev->stack, m->stacks.gen);
+	put(&m->stacks, ev->stack_of, ev->stack, ev->stack_held);
 	return 0;
+}
+
+void iorep_model_stack_applied(struct iorep_model *m, uint64_t pos)
+{
+	struct iorep_stack_entry *e = find(&m->stacks, pos);
+
+	if (e)
+		e->pending = 0;
 }
 
 const char *iorep_model_stack_at(const struct iorep_model *m, uint64_t pos)

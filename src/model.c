@@ -754,6 +754,8 @@ int iorep_model_apply(struct iorep_model *m, const struct iorep_event *ev,
 		}
 		ret = iorep_model_take_mapev(m, &note->map, note->kind == IOREP_STAGE_ATTRIBUTED,
 					     dev);
+		if (m->stacks.n)	/* its stack, if it came while it was held, no longer waits */
+			iorep_model_stack_applied(m, note->map.pos);
 		return ret < 0 ? ret : m->error;
 	}
 	switch (iorep_event_desc(ev->type)->cls) {
