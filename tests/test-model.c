@@ -486,6 +486,69 @@ static void test_history_bounded(void)
 	iorep_strtab_free(st);
 }
 
+/*
+ * A stack trace after every map and unmap (trace-cmd record -T): the table
+ * of stacks stays about the size of the live mappings, however long the
+ * trace; the outstanding mappings' finding has its oldest map's stack, and
+ * a double unmap its own.
+ */
+static void test_stacks_bounded(void)
+{
+	const uint32_t n = 100000, live = 500;
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_model m;
+	struct iorep_event ev, sev;
+	uint64_t ts = 3000000000ull, pos = 10;
+	char name[32];
+	uint32_t i, checked = 0;
+	int len;
+
+	iorep_model_init(&m, st);
+	attach_user_domain(&m);
+	for (i = 0; i < n + 1; i++) {
+		ev = mkev(IOREP_EV_MAP, ts++, 9);
+		ev.type = i < n ? IOREP_EV_MAP : IOREP_EV_UNMAP; /* the last: the first's again */
+		ev.iova = 0x100000 + (uint64_t)(i < n ? i : 0) * 0x1000;
+		ev.size = 0x1000;
+		ev.have = 1u << IOREP_F_IOVA | 1u << IOREP_F_SIZE;
+		ev.pos = pos++;
+		CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+		iorep_event_reset(&sev, IOREP_EV_STACK);
+		sev.cpu = 0;
+		sev.pid = 9;
+		sev.ts = ev.ts;
+		sev.pos = pos++;
+		sev.stack_of = ev.pos;
+		len = snprintf(name, sizeof(name), "%s_%u", i < n ? "mapper" : "unmapper", i);
+		sev.stack = iorep_strtab_intern(st, name, (size_t)len);
+		CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &sev), 0);
+		if (i >= live && i < n) { /* the map @live before, unmapped, its stack after it */
+			ev = mkev(IOREP_EV_UNMAP, ts++, 9);
+			ev.iova = 0x100000 + (uint64_t)(i - live) * 0x1000;
+			ev.size = 0x1000;
+			ev.have = 1u << IOREP_F_IOVA | 1u << IOREP_F_SIZE;
+			ev.pos = pos++;
+			CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&m, &ev), 0);
+		}
+	}
+	CU_ASSERT_EQUAL(iorep_model_finish(&m), 0);
+	CU_ASSERT_TRUE(m.stacks.cap <= 8 * 1024);
+	for (i = 0; i < m.nfindings; i++) {
+		if (m.findings[i].type == IOREP_FIND_OUTSTANDING) {
+			snprintf(name, sizeof(name), "mapper_%u", n - live);
+			CU_ASSERT_STRING_EQUAL(m.findings[i].stack ? m.findings[i].stack : "", name);
+			checked++;
+		} else if (m.findings[i].type == IOREP_FIND_DOUBLE_UNMAP) {
+			snprintf(name, sizeof(name), "unmapper_%u", n);
+			CU_ASSERT_STRING_EQUAL(m.findings[i].stack ? m.findings[i].stack : "", name);
+			checked++;
+		}
+	}
+	CU_ASSERT_EQUAL(checked, 2);
+	iorep_model_release(&m);
+	iorep_strtab_free(st);
+}
+
 /* Feeds a map or unmap of [iova, iova + size) by pid 9 at @ts, processed at once. */
 static void feed_range(struct iorep_model *m, enum iorep_etype type, uint64_t ts, uint64_t iova,
 		       uint64_t size)
@@ -795,6 +858,7 @@ int main(void)
 		{ "lost events make findings suspected", test_lost_makes_suspected },
 		{ "a dma event without a device attributes nothing", test_dma_event_without_device },
 		{ "unmapped history stays bounded", test_history_bounded },
+		{ "stack traces stay bounded, each with its finding", test_stacks_bounded },
 		{ "an unmap record reuses the first mapping's node", test_unmap_record_reuses_a_node },
 		{ "a map takes the front of an unmapped record", test_map_takes_front_of_record },
 		{ "an sg unmap's claim ends after its unmap", test_claim_ends_after_one_unmap },
