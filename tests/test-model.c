@@ -494,7 +494,7 @@ static void test_history_bounded(void)
  */
 static void test_stacks_bounded(void)
 {
-	const uint32_t n = 100000, live = 500;
+	const uint32_t n = 30000, live = 500;
 	struct iorep_strtab *st = iorep_strtab_new();
 	struct iorep_model m;
 	struct iorep_event ev, sev;
