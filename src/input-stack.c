@@ -85,10 +85,28 @@ static bool tracing_frame(const char *name, size_t len)
 	return false;
 }
 
+/*
+ * The print format's entries past the end of the list (trace-cmd report -N
+ * prints all eight): "0x0", or the -1 that ends it, 0xffffffffffffffff (or
+ * 0xffffffff from a 32-bit kernel).
+ */
+static bool list_end(const char *name, size_t len)
+{
+	size_t i;
+
+	if (len == 3 && !memcmp(name, "0x0", 3))
+		return true;
+	if ((len != 10 && len != 18) || memcmp(name, "0x", 2))
+		return false;
+	for (i = 2; i < len && name[i] == 'f'; i++)
+		;
+	return i == len;
+}
+
 void iorep_stack_build_frame(struct iorep_stack_build *b, const char *name, size_t len)
 {
-	/* no name: a user address "<00007f...>", or -N's end of the list "0x0" */
-	if (!len || name[0] == '<' || (len == 3 && !memcmp(name, "0x0", 3)))
+	/* no name: a user address "<00007f...>", or past the end of the list */
+	if (!len || name[0] == '<' || list_end(name, len))
 		return;
 	if (!b->n && tracing_frame(name, len))
 		return;

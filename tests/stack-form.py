@@ -20,7 +20,9 @@ from /sys/kernel/tracing/trace and through `trace-cmd extract` and
               "<user stack trace>" and " =>  <00007fd6c887cb70>"
   trace-cmd   "kernel_stack:         <stack trace >", "=> func (ffffffff813a0e15)"
   trace-cmd-N trace-cmd report -N (no plugins): the print format's "\\t=> func"
-              lines, the first after the event's name, the last "\\t=> 0x0"
+              lines, the first after the event's name, then the entries past
+              the list's end: "\\t=> 0xffffffffffffffff" (the -1 that ends it)
+              and "\\t=> 0x0"
 
     tests/stack-form.py FORM < trace.txt > stacked.txt
 """
@@ -55,7 +57,7 @@ def stack(form, head, name, ts):
                 ["=> %s (%x)" % (f[0], f[3]) for f in frames])
     if form == "trace-cmd-N":
         return ([head + "%-21s \t=> %s" % ("kernel_stack:", frames[0][0])] +
-                ["\t=> " + f[0] for f in frames[1:]] + ["\t=> 0x0"])
+                ["\t=> " + f[0] for f in frames[1:]] + ["\t=> 0xffffffffffffffff", "\t=> 0x0"])
     sys.exit("stack-form.py: unknown form " + form)
 
 

@@ -104,7 +104,7 @@ for dir in "${captures[@]}"; do
 		for form in $forms; do
 			python3 tests/stack-form.py "$form" <"$dir/$src" >"$work/stacked.txt"
 			json "$work/stacked.txt" "$work/stacked.json"
-			python3 tests/stack-check.py --first __iommu_map \
+			python3 tests/stack-check.py --first __iommu_map --last-caller \
 				"$name: $src with $form stack traces" "$work/stacked.json" || fail=1
 			python3 tests/schema-check.py "$work/stacked.json" || fail=1
 			strip "$work/stacked.json" pos other_events stack
