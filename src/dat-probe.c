@@ -201,7 +201,8 @@ static void instances(struct tracecmd_input *ih, struct shared *sh)
 			continue;
 		if (sh->zb.nzinst) {
 			/* compressed: its CPUs' records where sh->zb puts them */
-			for (at = sh->zb.nztop, k = 0; k < sh->zb.nzinst && sh->zb.zinst[k].inst != (uint32_t)i; k++)
+			for (at = sh->zb.nztop, k = 0;
+			     k < sh->zb.nzinst && sh->zb.zinst[k].inst != (uint32_t)i; k++)
 				at += sh->zb.zinst[k].n;
 			if (k < sh->zb.nzinst)
 				firsts(h, sh->first + at, sh->zb.zinst[k].n);

@@ -34,6 +34,12 @@ static int tracecmd_probe(const unsigned char *first, size_t len)
 	       !memcmp(first, IOREP_TRACEDAT_MAGIC, IOREP_TRACEDAT_MAGIC_LEN);
 }
 
+const char *iorep_tracecmd_of_instance(const char *name, char *s, size_t len)
+{
+	snprintf(s, len, "%s%s", name ? " of instance " : "", name ? name : "");
+	return s;
+}
+
 /*
  * libtracecmd ends a CPU's records, silently, at a page it cannot read (a
  * damaged page header): when @cpu's records end, its last record is asked
@@ -46,12 +52,6 @@ static int tracecmd_probe(const unsigned char *first, size_t len)
  * without a BUFFER option, a table of none); tracecmd_get_cpu_file_size()
  * checks the bound.
  */
-const char *iorep_tracecmd_of_instance(const char *name, char *s, size_t len)
-{
-	snprintf(s, len, "%s%s", name ? " of instance " : "", name ? name : "");
-	return s;
-}
-
 void iorep_tracecmd_check_cpu_end(struct iorep_input *in, struct iorep_tracecmd_reader *tr, int s)
 {
 	const struct iorep_tracecmd_stream *st = &tr->streams[s];
