@@ -38,13 +38,6 @@ static const char *trim(const char *s, size_t *len)
 	return s;
 }
 
-static bool starts_with(const char *s, size_t len, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return len >= n && !memcmp(s, prefix, n);
-}
-
 /* What follows the names: "(rev 02)" and, with -v, "(prog-if 01 [AHCI 1.0])". */
 struct suffixes {
 	bool has_rev;
@@ -66,7 +59,7 @@ static bool parse_suffixes(struct suffixes *sx, const char *s, size_t len)
 		s = trim(s, &len);
 		if (!len)
 			return true;
-		if (starts_with(s, len, "(rev ") && len >= 8 && s[7] == ')' &&
+		if (iorep_starts(s, len, "(rev ") && len >= 8 && s[7] == ')' &&
 		    hex_n(s + 5, 2, &v)) {
 			sx->has_rev = true;
 			sx->rev = (uint8_t)v;
@@ -74,7 +67,7 @@ static bool parse_suffixes(struct suffixes *sx, const char *s, size_t len)
 			len -= 8;
 			continue;
 		}
-		if (!starts_with(s, len, "(prog-if ") || len < 12 || !hex_n(s + 9, 2, &v))
+		if (!iorep_starts(s, len, "(prog-if ") || len < 12 || !hex_n(s + 9, 2, &v))
 			return false;
 		if (s[11] == ')') {
 			i = 12;

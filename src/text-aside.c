@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * What the text forms print beside the events (see textparse-local.h):
+ * What trace-cmd report's options print beside the events (see
+ * textparse-local.h; stack traces are text-parse.c's and input-stack.c's):
  *
- *  - stack traces, the kernel's (options/stacktrace, or a "stacktrace"
- *    trigger on an event) "<stack trace>" event and its " => func+0x1/0x2
- *    <addr>" lines, and trace-cmd report's "kernel_stack: <stack trace >"
- *    with its "=> func (addr)" lines (or "\t=> func" without plugins);
  *  - trace-cmd report --ts-diff's column, " %-8s" of "(+delta)" after the
  *    timestamp, empty on the first event;
  *  - trace-cmd report --debug's notes: "CPU:0 [SUBBUFFER START] [ts:0xoff]"
@@ -19,18 +16,6 @@
 #include "iorep-util.h"
 #include "textparse-local.h"
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool starts(const char *p, size_t n, const char *lit)
-{
-	size_t len = strlen(lit);
-
-	return n >= len && !memcmp(p, lit, len);
-}
-
 /* Digits from @p[*i], at least one, an optional minus before them. */
 static bool digits(const char *p, size_t n, size_t *i)
 {
@@ -38,7 +23,7 @@ static bool digits(const char *p, size_t n, size_t *i)
 
 	if (*i < n && p[*i] == '-')
 		(*i)++;
-	for (start = *i; *i < n && is_digit(p[*i]); (*i)++)
+	for (start = *i; *i < n && iorep_is_digit(p[*i]); (*i)++)
 		;
 	return *i > start;
 }
@@ -47,13 +32,13 @@ bool iorep_textparse_aside_line(const char *p, size_t n)
 {
 	size_t i = 4;
 
-	if (starts(p, n, "TIME EXTEND:") || starts(p, n, "TIME STAMP:"))
+	if (iorep_starts(p, n, "TIME EXTEND:") || iorep_starts(p, n, "TIME STAMP:"))
 		return true;
-	if (!starts(p, n, "CPU:"))
+	if (!iorep_starts(p, n, "CPU:"))
 		return false;
-	while (i < n && is_digit(p[i]))
+	while (i < n && iorep_is_digit(p[i]))
 		i++;
-	return i > 4 && starts(p + i, n - i, " [SUBBUFFER START]");
+	return i > 4 && iorep_starts(p + i, n - i, " [SUBBUFFER START]");
 }
 
 size_t iorep_textparse_tsdiff(const char *p, size_t n)
@@ -78,7 +63,7 @@ size_t iorep_textparse_debug_tail(const char *p, size_t n)
 	if (open < 2 || p[open - 2] != ' ')
 		return n;
 	i = open;
-	if (!digits(p, n, &i) || !starts(p + i, n - i, ":0x"))
+	if (!digits(p, n, &i) || !iorep_starts(p + i, n - i, ":0x"))
 		return n;
 	for (i += 3; i < n && iorep_hex_val(p[i]) >= 0; i++)
 		;

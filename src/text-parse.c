@@ -19,11 +19,6 @@ struct span {
 	size_t n;
 };
 
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static int is_space(char c)
 {
 	return c == ' ' || c == '\t';
@@ -94,7 +89,7 @@ static int parse_ts(struct span s, uint64_t *ns)
 	if (parse_u64((struct span){ s.p, dot - s.p }, 0, &sec) < 0)
 		return -1;
 	for (i = dot - s.p + 1; i < s.n; i++) {
-		if (!is_digit(s.p[i]) || fd >= 9)
+		if (!iorep_is_digit(s.p[i]) || fd >= 9)
 			return -1;
 		frac = frac * 10 + (s.p[i] - '0');
 		fd++;
@@ -259,10 +254,10 @@ static bool attr_name(struct span s)
 {
 	size_t i;
 
-	if (!s.n || is_digit(s.p[0]))
+	if (!s.n || iorep_is_digit(s.p[0]))
 		return false;
 	for (i = 0; i < s.n; i++)
-		if (!(s.p[i] == '_' || is_digit(s.p[i]) || (s.p[i] >= 'A' && s.p[i] <= 'Z')))
+		if (!(s.p[i] == '_' || iorep_is_digit(s.p[i]) || (s.p[i] >= 'A' && s.p[i] <= 'Z')))
 			return false;
 	return true;
 }
@@ -331,7 +326,7 @@ static int set_field(struct iorep_textparse *tp, struct iorep_event *ev, int f, 
 		break;
 	case IOREP_FK_ATTRS:
 		ev->attrs = 0;
-		if (val.n && is_digit(val.p[0])) {
+		if (val.n && iorep_is_digit(val.p[0])) {
 			if (parse_u64(val, 0, &ev->attrs) < 0)
 				return -1;
 			break;
@@ -534,7 +529,7 @@ static int parse_lost(struct span s, struct iorep_event *ev)
 		cpu = UINT64_MAX;	/* iommu-report --events=text: a drop of no one CPU */
 		i = 5;
 	} else {
-		while (i < s.n && is_digit(s.p[i]))
+		while (i < s.n && iorep_is_digit(s.p[i]))
 			i++;
 		if (i == 4 || parse_u64((struct span){ s.p + 4, i - 4 }, 0, &cpu) < 0 ||
 		    cpu > INT32_MAX)
@@ -571,13 +566,13 @@ static const char *find_ts(struct span s, struct span *ts)
 	/* from colon to colon: memchr() skips the comm and flags a word at a time */
 	for (c = memchr(s.p, ':', s.n); c; c = memchr(c + 1, ':', (size_t)(end - c - 1))) {
 		i = (size_t)(c - s.p);
-		if (i == 0 || !is_digit(s.p[i - 1]))
+		if (i == 0 || !iorep_is_digit(s.p[i - 1]))
 			continue;
 		if (i + 1 < s.n && !is_space(s.p[i + 1]))
 			continue;
-		for (j = i; j > 0 && (is_digit(s.p[j - 1]) || s.p[j - 1] == '.'); j--)
+		for (j = i; j > 0 && (iorep_is_digit(s.p[j - 1]) || s.p[j - 1] == '.'); j--)
 			;
-		if (j == 0 || !is_space(s.p[j - 1]) || !is_digit(s.p[j]))
+		if (j == 0 || !is_space(s.p[j - 1]) || !iorep_is_digit(s.p[j]))
 			continue;
 		*ts = (struct span){ s.p + j, i - j };
 		return s.p + j;
@@ -629,7 +624,7 @@ static int parse_prefix(struct iorep_textparse *tp, struct span pre, struct iore
 			rest = r2;	/* "[cpu] flags" */
 		} else {
 			/* latency format: "0d.h1." */
-			for (i = 0; i < tok.n && is_digit(tok.p[i]); i++)
+			for (i = 0; i < tok.n && iorep_is_digit(tok.p[i]); i++)
 				;
 			if (!i || parse_u64((struct span){ tok.p, i }, 0, &v) < 0 || v > INT32_MAX)
 				return -1;
@@ -818,7 +813,7 @@ static int parse_comment(struct iorep_textparse *tp, struct span s, struct iorep
 		if (!slash)
 			return IOREP_LINE_META;
 		a = (struct span){ s.p, slash - s.p };
-		for (i = slash + 1 - s.p; i < s.n && is_digit(s.p[i]); i++)
+		for (i = slash + 1 - s.p; i < s.n && iorep_is_digit(s.p[i]); i++)
 			;
 		b = (struct span){ slash + 1, i - (slash + 1 - s.p) };
 		if (parse_u64(a, 0, &in) == 0 && parse_u64(b, 0, &written) == 0 && written > in)
@@ -893,7 +888,7 @@ static int parse_line(struct iorep_textparse *tp, const char *line, size_t len,
 	if (span_starts(s, "version = "))
 		return IOREP_LINE_META;
 	/* syslog priority prefix "<6>" */
-	if (s.n > 3 && s.p[0] == '<' && is_digit(s.p[1])) {
+	if (s.n > 3 && s.p[0] == '<' && iorep_is_digit(s.p[1])) {
 		const char *gt = memchr(s.p, '>', s.n < 6 ? s.n : 6);
 
 		if (gt)

@@ -12,19 +12,8 @@
 #include <string.h>
 
 #include "iorep-textparse.h"
+#include "iorep-util.h"
 #include "textparse-local.h"
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool starts(const char *p, size_t n, const char *lit)
-{
-	size_t len = strlen(lit);
-
-	return n >= len && !memcmp(p, lit, len);
-}
 
 bool iorep_textparse_perf_task(struct iorep_textparse *tp, const char *p, size_t n,
 			       struct iorep_event *ev)
@@ -33,7 +22,7 @@ bool iorep_textparse_perf_task(struct iorep_textparse *tp, const char *p, size_t
 	uint64_t v;
 
 	/* back over the digits: ftrace's "comm-pid" stops at its dash, at once */
-	while (i && (is_digit(p[i - 1]) || (p[i - 1] == '/' && !slash && i < n))) {
+	while (i && (iorep_is_digit(p[i - 1]) || (p[i - 1] == '/' && !slash && i < n))) {
 		if (p[i - 1] == '/')
 			slash = i;
 		i--;
@@ -74,14 +63,14 @@ int iorep_textparse_perf_record(const char *p, size_t n, struct iorep_event *ev)
 	}
 	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 		n--;
-	if (!starts(p, n, "PERF_RECORD_"))
+	if (!iorep_starts(p, n, "PERF_RECORD_"))
 		return IOREP_LINE_OTHER_EVENT;
-	if (!starts(p, n, "PERF_RECORD_LOST"))
+	if (!iorep_starts(p, n, "PERF_RECORD_LOST"))
 		return IOREP_LINE_META;
 	iorep_event_reset(ev, IOREP_EV_LOST);
 	ev->cpu = cpu;
 	ev->lost = -1; /* PERF_RECORD_LOST_SAMPLES, or a form not known: a count not known */
-	if (starts(p, n, lost) &&
+	if (iorep_starts(p, n, lost) &&
 	    iorep_textparse_u64(p + sizeof(lost) - 1, n - (sizeof(lost) - 1), 0, &count) == 0 &&
 	    count <= INT64_MAX)
 		ev->lost = (int64_t)count;
