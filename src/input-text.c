@@ -76,7 +76,7 @@ struct text_reader {
 	bool stack_open;
 	struct iorep_event stack;
 	struct iorep_stack_build frames;
-	/* the last line was an event's, of this task (perf script -g: its call chain follows) */
+	/* the last line was a perf sample's, of this task (perf script -g: its call chain follows) */
 	bool after_event;
 	struct {
 		int32_t cpu, pid;
@@ -421,6 +421,20 @@ static int cut_line(struct iorep_input *in, struct text_reader *tr, int kind,
 	return queue_lost(in, tr, *ev, ev);
 }
 
+/* A stack trace of task @pid on @cpu at @ts begins at the current line: its frames follow. */
+static void start_stack(struct text_reader *tr, int32_t cpu, int32_t pid, uint64_t ts,
+			const char *comm)
+{
+	tr->stack_open = true;
+	iorep_event_reset(&tr->stack, IOREP_EV_STACK);
+	tr->stack.cpu = cpu;
+	tr->stack.pid = pid;
+	tr->stack.ts = ts;
+	tr->stack.comm = comm;
+	tr->stack.pos = tr->cur_nr;
+	iorep_stack_build_start(&tr->frames);
+}
+
 /* A stack trace's event line @l: its frames follow, the first on it with trace-cmd report -N. */
 static void open_stack(struct text_reader *tr, const struct iorep_text_line *l)
 {
@@ -428,10 +442,7 @@ static void open_stack(struct text_reader *tr, const struct iorep_text_line *l)
 	const char *p = memmem(l->p, l->len, tag, sizeof(tag) - 1), *arrow, *name;
 	size_t n;
 
-	tr->stack_open = true;
-	tr->stack = l->ev;
-	tr->stack.pos = tr->cur_nr;
-	iorep_stack_build_start(&tr->frames);
+	start_stack(tr, l->ev.cpu, l->ev.pid, l->ev.ts, l->ev.comm);
 	if (!p)
 		return;
 	p += sizeof(tag) - 1;
@@ -518,11 +529,15 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 				continue;
 		}
 		if (ret != IOREP_LINE_FRAME) {
-			tr->after_event = ret == IOREP_LINE_EVENT || ret == IOREP_LINE_OTHER_EVENT;
-			tr->sample.cpu = ev->cpu;
-			tr->sample.pid = ev->pid;
-			tr->sample.ts = ev->ts;
-			tr->sample.comm = ev->comm;
+			/* only perf's samples have their call chain under them */
+			tr->after_event = l->perf && (ret == IOREP_LINE_EVENT ||
+						      ret == IOREP_LINE_OTHER_EVENT);
+			if (tr->after_event) {
+				tr->sample.cpu = ev->cpu;
+				tr->sample.pid = ev->pid;
+				tr->sample.ts = ev->ts;
+				tr->sample.comm = ev->comm;
+			}
 		}
 		switch (ret) {
 		case IOREP_LINE_META:
@@ -571,18 +586,11 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 				return 1;
 			continue;
 		case IOREP_LINE_FRAME:
+			/* perf script -g: the stack of the sample right above */
 			if (!tr->stack_open && tr->after_event &&
-			    iorep_stack_frame_is_perf(l->p, l->len)) {
-				/* perf script -g: the stack of the sample right above */
-				tr->stack_open = true;
-				iorep_event_reset(&tr->stack, IOREP_EV_STACK);
-				tr->stack.cpu = tr->sample.cpu;
-				tr->stack.pid = tr->sample.pid;
-				tr->stack.ts = tr->sample.ts;
-				tr->stack.comm = tr->sample.comm;
-				tr->stack.pos = tr->cur_nr;
-				iorep_stack_build_start(&tr->frames);
-			}
+			    iorep_stack_frame_is_perf(l->p, l->len))
+				start_stack(tr, tr->sample.cpu, tr->sample.pid, tr->sample.ts,
+					    tr->sample.comm);
 			if (tr->stack_open) {
 				const char *name;
 				size_t n = iorep_stack_frame_name(l->p, l->len, &name);
