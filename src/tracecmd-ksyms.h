@@ -3,6 +3,7 @@
 #ifndef IOREP_TRACECMD_KSYMS_H
 #define IOREP_TRACECMD_KSYMS_H
 
+struct tep_handle;
 struct tracecmd_input;
 
 /*
@@ -10,5 +11,8 @@ struct tracecmd_input;
  * a file (its instances' handles share it): before tracecmd_close(@h).
  */
 void iorep_tracecmd_ksyms_free(struct tracecmd_input *h);
+
+/* The same for a handle given its kallsyms by tep_parse_kallsyms() directly. */
+void iorep_ksyms_free(struct tep_handle *tep);
 
 #endif
