@@ -82,6 +82,15 @@ void iorep_check_groups(struct iorep_model *m)
 	m->ndirty = 0;
 }
 
+/*
+ * The device a mapping is of: the one whose dma:* event claimed its map
+ * (a group's devices share its domain), else @dev, the domain's.
+ */
+static uint32_t maker(const struct iorep_ivmap_node *n, uint32_t dev)
+{
+	return n->val.owner != IOREP_NONE ? n->val.owner : dev;
+}
+
 static void report_leaks(struct iorep_model *m, uint32_t di)
 {
 	struct iorep_domain *d = &m->domains[di];
@@ -100,7 +109,7 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 		iorep_print_bytes(size, sizeof(size), len);
 		idx = m->nfindings;
 		if (iorep_model_add_finding(
-			    m, IOREP_FIND_LEAK, NULL, d->left, dev, di, true, n->start, len,
+			    m, IOREP_FIND_LEAK, NULL, d->left, maker(n, dev), di, true, n->start, len,
 			    "[0x%" PRIx64 ", 0x%" PRIx64 ") (%s, mapped at %" PRIu64 ".%06" PRIu64
 			    ") still mapped when the %s domain%s%s%s was left at %" PRIu64
 			    ".%06" PRIu64 ", never unmapped",
@@ -128,7 +137,7 @@ static void report_outstanding(struct iorep_model *m, uint32_t di)
 	struct iorep_ivmap_node *n, *oldest = NULL;
 	uint64_t bytes = iorep_ivmap_bytes(&d->live);
 	size_t count = iorep_ivmap_count(&d->live);
-	uint32_t idx;
+	uint32_t idx, dev;
 	char size[32];
 
 	if (!count)
@@ -136,11 +145,12 @@ static void report_outstanding(struct iorep_model *m, uint32_t di)
 	iorep_ivmap_for_each(n, &d->live)
 		if (!oldest || n->val.ts < oldest->val.ts)
 			oldest = n;
+	dev = maker(oldest, iorep_model_domain_device(m, di));
 	iorep_print_bytes(size, sizeof(size), bytes);
 	idx = m->nfindings;
 	if (iorep_model_add_finding(
 		    m, IOREP_FIND_OUTSTANDING, NULL, m->last_ts,
-		    d->kind == IOREP_DOM_POOL ? IOREP_NONE : iorep_model_domain_device(m, di), di, true,
+		    d->kind == IOREP_DOM_POOL ? IOREP_NONE : dev, di, true,
 		    oldest->start, oldest->last + 1 - oldest->start,
 		    "%zu mapping%s (%s) live at the end of the trace in the %s domain%s; oldest "
 		    "[0x%" PRIx64 ", 0x%" PRIx64 ") mapped %" PRIu64 ".%06" PRIu64 " s before the end",
