@@ -345,11 +345,13 @@ static void json_finding(FILE *f, const struct gt *g, const struct gt_finding *x
 static void json_expected_info(FILE *f, const struct gt *g)
 {
 	uint8_t *grp = calloc(g->ngroups + g->ndevs, 1), *dev;
-	uint32_t i, outstanding = 1, handles = 0; /* 1: the identity map, in the pool */
+	uint32_t i, outstanding = 0, handles = 0;
 
 	if (!grp)
 		return;
 	dev = grp + g->ngroups;
+	/* the identity map boot() makes: a direct map of the last group's DMA domain */
+	grp[g->ngroups - 1] = 1;
 	for (i = 0; i < g->nh; i++)
 		grp[g->devs[g->h[i].dev].group] = dev[g->h[i].dev] = 1;
 	for (i = 0; i < g->ngroups; i++)

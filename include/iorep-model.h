@@ -187,6 +187,7 @@ struct iorep_map_stats {
 	uint64_t live, live_bytes;	/* now (at the end: live at end) */
 	uint64_t attributed_maps, attributed_unmaps;	/* to a device by dma:* events */
 	uint64_t pid_maps, pid_unmaps;	/* to a user domain by process */
+	uint64_t direct_maps;		/* reserved regions mapped 1:1 for an attach */
 	uint64_t lifetime_count;	/* map->unmap lifetimes measured */
 	uint64_t lifetime_sum_ns, lifetime_max_ns;
 };

@@ -25,7 +25,7 @@
 #endif
 
 /* Version of the JSON document; a reader accepts every 1.x. */
-#define IOREP_JSON_SCHEMA_VERSION "1.4"
+#define IOREP_JSON_SCHEMA_VERSION "1.5"
 #define IOREP_JSON_SCHEMA_MAJOR 1
 
 /* Findings of one type the text report lists before "... and K more". */
@@ -165,7 +165,7 @@ static inline bool iorep_map_stats_attributed(const struct iorep_map_stats *s, u
 	uint64_t total = s->maps + s->unmaps;
 	uint64_t a;
 
-	*maps = s->attributed_maps + s->pid_maps;
+	*maps = s->attributed_maps + s->pid_maps + s->direct_maps;
 	*unmaps = s->attributed_unmaps + s->pid_unmaps;
 	a = *maps + *unmaps;
 	if (!total) {

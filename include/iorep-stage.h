@@ -22,6 +22,8 @@ enum iorep_stage_kind {
 	IOREP_STAGE_EVENT = 0,	  /* an event that was not held: the model takes it as it is */
 	IOREP_STAGE_ATTRIBUTED,	  /* a map/unmap that @device's dma:* event claimed */
 	IOREP_STAGE_UNATTRIBUTED, /* a map/unmap that no dma:* event claimed */
+	/* a map of a reserved region, 1:1, made for @device's attach right after it */
+	IOREP_STAGE_DIRECT,
 };
 
 /*
@@ -74,7 +76,7 @@ struct iorep_stage_note {
 	 * last timestamps (UINT64_MAX and 0 before the first) */
 	uint64_t events;
 	uint64_t first_ts, last_ts;
-	/* the device of the dma:* event that let the map/unmap go, or NULL */
+	/* the device of the dma:* event (or attach) that let the map/unmap go, or NULL */
 	const char *device;
 	uint32_t kind; /* enum iorep_stage_kind */
 	/* the map or unmap, for every kind but IOREP_STAGE_EVENT */

@@ -54,7 +54,8 @@ static const struct iorep_event *finding_ev(const struct iorep_mapev *mv, struct
 	return buf;
 }
 
-int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t di, uint32_t dev)
+int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t di, uint32_t dev,
+		    uint32_t flags)
 {
 	struct iorep_domain *d = &m->domains[di];
 	struct iorep_ivmap_val val = { 0 };
@@ -122,6 +123,7 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_
 	val.cpu = ev->cpu;
 	val.pid = ev->pid;
 	val.owner = dev;
+	val.flags = flags;
 	if (reuse && !live) {
 		/* with no live node on the range, the revived one is last in its order too */
 		if (spare)

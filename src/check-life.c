@@ -102,6 +102,9 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 	iorep_ivmap_for_each(n, &d->live) {
 		uint64_t len = n->last + 1 - n->start;
 
+		/* a reserved region is mapped for as long as its domain lives */
+		if (n->val.flags & IOREP_MAP_DIRECT)
+			continue;
 		count++;
 		bytes += len;
 		if (count > LEAKS_PER_DOMAIN)
@@ -131,20 +134,45 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 	}
 }
 
+/* What of @count live mappings @ndirect direct maps made (a reserved region's each), or "". */
+static void direct_note(char *buf, size_t len, size_t ndirect, size_t count)
+{
+	if (!ndirect)
+		buf[0] = '\0';
+	else if (count == 1)
+		snprintf(buf, len, ", a reserved region mapped 1:1");
+	else if (ndirect == count)
+		snprintf(buf, len, ", all of them reserved regions mapped 1:1");
+	else if (ndirect == 1)
+		snprintf(buf, len, ", 1 of them a reserved region mapped 1:1");
+	else
+		snprintf(buf, len, ", %zu of them reserved regions mapped 1:1", ndirect);
+}
+
 static void report_outstanding(struct iorep_model *m, uint32_t di)
 {
 	struct iorep_domain *d = &m->domains[di];
 	struct iorep_ivmap_node *n, *oldest = NULL;
 	uint64_t bytes = iorep_ivmap_bytes(&d->live);
-	size_t count = iorep_ivmap_count(&d->live);
+	size_t count = iorep_ivmap_count(&d->live), ndirect = 0;
+	bool oldest_direct = false;
 	uint32_t idx, dev;
-	char size[32];
+	char size[32], direct[64];
 
 	if (!count)
 		return;
-	iorep_ivmap_for_each(n, &d->live)
-		if (!oldest || n->val.ts < oldest->val.ts)
+	/* the oldest a driver made, before any direct one (those live as long as the domain) */
+	iorep_ivmap_for_each(n, &d->live) {
+		bool is_direct = n->val.flags & IOREP_MAP_DIRECT;
+
+		ndirect += is_direct;
+		if (!oldest || (oldest_direct && !is_direct) ||
+		    (oldest_direct == is_direct && n->val.ts < oldest->val.ts)) {
 			oldest = n;
+			oldest_direct = is_direct;
+		}
+	}
+	direct_note(direct, sizeof(direct), ndirect, count);
 	dev = maker(oldest, iorep_model_domain_device(m, di));
 	iorep_print_bytes(size, sizeof(size), bytes);
 	idx = m->nfindings;
@@ -152,9 +180,9 @@ static void report_outstanding(struct iorep_model *m, uint32_t di)
 		    m, IOREP_FIND_OUTSTANDING, NULL, m->last_ts,
 		    d->kind == IOREP_DOM_POOL ? IOREP_NONE : dev, di, true,
 		    oldest->start, oldest->last + 1 - oldest->start,
-		    "%zu mapping%s (%s) live at the end of the trace in the %s domain%s; oldest "
+		    "%zu mapping%s (%s%s) live at the end of the trace in the %s domain%s; oldest "
 		    "[0x%" PRIx64 ", 0x%" PRIx64 ") mapped %" PRIu64 ".%06" PRIu64 " s before the end",
-		    count, count == 1 ? "" : "s", size, iorep_domain_kind_name(d->kind),
+		    count, count == 1 ? "" : "s", size, direct, iorep_domain_kind_name(d->kind),
 		    d->group >= 0 ? " of its group" : "", oldest->start, oldest->last + 1,
 		    (m->last_ts - oldest->val.ts) / 1000000000,
 		    (m->last_ts - oldest->val.ts) % 1000000000 / 1000) == 0 &&

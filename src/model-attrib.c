@@ -230,6 +230,38 @@ static int claim_held(struct iorep_attrib *a, struct attrib_cpu *c, const struct
 	return 0;
 }
 
+/*
+ * Before it attaches a device to a new DMA domain, the kernel maps the
+ * device's reserved regions there 1:1 (iommu_create_device_direct_mappings():
+ * VT-d's RMRRs and its ISA range, AMD's unity maps, Arm's RMRs), in the task
+ * that attaches it, on the same CPU, with no dma:* event.  So the maps that
+ * attach @ev's CPU holds, of its task, with an IOVA equal to their physical
+ * address, go as direct maps of its device; the others as no one's, in order.
+ */
+static int let_direct_go(struct iorep_attrib *a, struct attrib_cpu *c,
+			 const struct iorep_event *ev)
+{
+	const struct iorep_mapev *h;
+	bool direct;
+	uint32_t i;
+	int ret;
+
+	if (!iorep_event_has(ev, IOREP_F_DEVICE))
+		return 0;
+	for (i = 0; i < c->n; i++) {
+		h = &c->q[i];
+		direct = h->type == IOREP_EV_MAP && h->pid == ev->pid &&
+			 h->have & 1u << IOREP_F_PADDR && h->iova == h->paddr;
+		ret = let_go(a, h, direct ? IOREP_STAGE_DIRECT : IOREP_STAGE_UNATTRIBUTED,
+			     direct ? ev->device : NULL);
+		if (ret < 0)
+			return ret;
+	}
+	a->nheld -= c->n;
+	c->n = 0;
+	return 0;
+}
+
 /* What to do with @ev: hold it, let it or others go.  1 when @ev was taken. */
 static int take(struct iorep_attrib *a, const struct iorep_event *ev)
 {
@@ -298,9 +330,13 @@ static int take(struct iorep_attrib *a, const struct iorep_event *ev)
 		c->claim_start = ev->dma_addr;
 		c->claim_end = ev->dma_addr + (ev->size ? ev->size : 1);
 		return 0;
+	case IOREP_C_ATTACH:
+		ret = let_direct_go(a, c, ev);
+		if (ret < 0)
+			return ret;
+		/* fall through */
 	case IOREP_C_GROUP_ADD:
 	case IOREP_C_GROUP_REMOVE:
-	case IOREP_C_ATTACH:
 	case IOREP_C_DETACH:
 		/* a domain change: every held map/unmap happened before it */
 		for (i = 0; i < a->ncpus; i++)

@@ -5,8 +5,11 @@
  *   1. the dma:* event next to it on the same CPU (6.12+): `map` comes right
  *      before dma_map_page/dma_map_sg/dma_alloc, `unmap` right before
  *      dma_unmap_page but right after dma_unmap_sg/dma_free (one unmap each);
- *   2. the process that attached a device to a user domain;
- *   3. else the pool of unattributed mappings.
+ *   2. a map 1:1 (IOVA = physical address) right before an attach by the same
+ *      task on the same CPU: a reserved region of that device, in its
+ *      group's DMA domain (a direct map);
+ *   3. the process that attached a device to a user domain;
+ *   4. else the pool of unattributed mappings.
  *
  * The first step needs nothing but the event stream, so it is a stage
  * (iorep-stage.h) of its own: it holds map/unmap events back per CPU and

@@ -129,12 +129,22 @@ static inline struct iorep_ivmap_node *iorep_model_place(struct iorep_ivmap *map
 int iorep_model_take_mapev(struct iorep_model *m, const struct iorep_mapev *ev, bool claimed,
 			   uint32_t dev);
 
+/*
+ * model-owner.c: a direct map the stage let go (IOREP_STAGE_DIRECT) for the
+ * attach of device @dev: into its group's DMA domain, or taken as one
+ * nobody claimed when its group is not known yet.
+ */
+int iorep_model_take_direct(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t dev);
+
 /* Lets every map/unmap that iorep_model_feed()'s stage holds back go into the model. */
 int iorep_model_flush_held(struct iorep_model *m);
 
-/* check-iova.c: mappings of one domain. */
+/* val.flags of a domain's mapping: a reserved region's, mapped 1:1 before an attach */
+#define IOREP_MAP_DIRECT 1u
+
+/* check-iova.c: mappings of one domain; @flags the new mapping's val.flags. */
 int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t dom,
-		    uint32_t dev);
+		    uint32_t dev, uint32_t flags);
 int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t dom,
 		      uint32_t dev);
 int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev);

@@ -2,7 +2,8 @@
 /*
  * The domain of a map or unmap that the attribution stage let go (see
  * model-attrib.h): the domain of the device whose dma:* event claimed it,
- * else the user domain of the process that made it, else the pool.
+ * its group's DMA domain for a direct map, else the user domain of the
+ * process that made it, else the pool.
  */
 #include "iorep-error.h"
 #include "model-local.h"
@@ -52,7 +53,7 @@ static int process_unattributed(struct iorep_model *m, const struct iorep_mapev 
 		if (dom == IOREP_NONE)
 			return m->error;
 	}
-	return ev->type == IOREP_EV_MAP ? iorep_model_map(m, ev, dom, IOREP_NONE)
+	return ev->type == IOREP_EV_MAP ? iorep_model_map(m, ev, dom, IOREP_NONE, 0)
 					: iorep_model_unmap(m, ev, dom, IOREP_NONE);
 }
 
@@ -71,6 +72,25 @@ int iorep_model_take_mapev(struct iorep_model *m, const struct iorep_mapev *ev, 
 		m->stats.attributed_maps++;
 	else
 		m->stats.attributed_unmaps++;
-	return ev->type == IOREP_EV_MAP ? iorep_model_map(m, ev, dom, dev)
+	return ev->type == IOREP_EV_MAP ? iorep_model_map(m, ev, dom, dev, 0)
 					: iorep_model_unmap(m, ev, dom, dev);
+}
+
+int iorep_model_take_direct(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t dev)
+{
+	uint32_t dom;
+
+	/*
+	 * Its group's DMA domain, which the attach after it joins.  A group not
+	 * named yet (6.1 names a hot-plugged device's after the attach, a trace
+	 * may start after the add) has no domain to give: the map is nobody's.
+	 */
+	if (ev->type != IOREP_EV_MAP || m->devices[dev].group < 0)
+		return process_unattributed(m, ev);
+	dom = iorep_model_dma_domain(m, dev, ev->ts);
+	if (dom == IOREP_NONE)
+		return m->error;
+	m->stats.direct_maps++;
+	/* the region is of a device of the group: the attach's, as near as the trace tells */
+	return iorep_model_map(m, ev, dom, dev, IOREP_MAP_DIRECT);
 }

@@ -746,14 +746,18 @@ int iorep_model_apply(struct iorep_model *m, const struct iorep_event *ev,
 	m->first_ts = note->first_ts;
 	m->last_ts = note->last_ts;
 	if (note->kind != IOREP_STAGE_EVENT) {
-		/* a map or unmap, let go by the dma:* event of note->device if any */
+		/* a map or unmap, let go by the dma:* event (or, direct, the attach)
+		 * of note->device if any */
 		if (note->device) {
 			dev = iorep_model_device_get(m, note->device);
 			if (dev == IOREP_NONE)
 				return m->error;
 		}
-		ret = iorep_model_take_mapev(m, &note->map, note->kind == IOREP_STAGE_ATTRIBUTED,
-					     dev);
+		if (note->kind == IOREP_STAGE_DIRECT && dev != IOREP_NONE)
+			ret = iorep_model_take_direct(m, &note->map, dev);
+		else
+			ret = iorep_model_take_mapev(m, &note->map,
+						     note->kind == IOREP_STAGE_ATTRIBUTED, dev);
 		if (m->stacks.n)	/* its stack, if it came while it was held, no longer waits */
 			iorep_model_stack_applied(m, note->map.pos);
 		return ret < 0 ? ret : m->error;

@@ -705,9 +705,12 @@ static void print_mappings(const struct iorep_model *m, FILE *fp)
 			plural(aunmaps, "unmap", "unmaps"));
 		fprintf(fp,
 			"  %-14s %12s   by dma:* events %" PRIu64 "/%" PRIu64
-			", by process %" PRIu64 "/%" PRIu64 "\n",
+			", by process %" PRIu64 "/%" PRIu64,
 			"", "", s->attributed_maps, s->attributed_unmaps, s->pid_maps,
 			s->pid_unmaps);
+		if (s->direct_maps)
+			fprintf(fp, ", direct %" PRIu64, s->direct_maps);
+		fputc('\n', fp);
 	} else {
 		fprintf(fp, "  %-14s %12s\n", "attributed", "-");
 	}

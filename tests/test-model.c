@@ -848,6 +848,69 @@ static void test_shared_domain_names_mapper(void)
 	iorep_strtab_free(st);
 }
 
+/* A map of [@iova, +16 MiB) from @paddr at @ts by @pid on CPU 0. */
+static void feed_map_by(struct iorep_model *m, uint64_t ts, int32_t pid, uint64_t iova,
+			uint64_t paddr)
+{
+	struct iorep_event ev = mkev(IOREP_EV_MAP, ts, pid);
+
+	ev.iova = iova;
+	ev.paddr = paddr;
+	ev.size = 16 << 20;
+	ev.have = 1u << IOREP_F_IOVA | 1u << IOREP_F_PADDR | 1u << IOREP_F_SIZE;
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(m, &ev), 0);
+}
+
+/*
+ * A reserved region mapped 1:1 by the task that then attaches a device (the
+ * boot captures' ISA range, before 0000:00:1f.0's attach) is a direct map
+ * of that device's group DMA domain: outstanding there at the end, no leak
+ * when the group goes.  A map that is not 1:1, or by another task, stays
+ * nobody's (the pool).
+ */
+static void test_direct_map_before_attach(void)
+{
+	static const char isa[] = "0000:00:1f.0";
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_model m;
+	uint32_t dom, i, n;
+	int removed;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	for (removed = 0; removed < 2; removed++) {
+		iorep_model_init(&m, st);
+		feed_dev(&m, IOREP_EV_ADD_DEVICE, 1000, isa);
+		feed_map_by(&m, 2000, 1, 0, 0);
+		feed_dev(&m, IOREP_EV_ATTACH, 2001, isa);
+		feed_map_by(&m, 3000, 1, 0x10000000, 0x20000000);	/* not 1:1 */
+		feed_dev(&m, IOREP_EV_ATTACH, 3001, isa);
+		feed_map_by(&m, 4000, 7, 0x40000000, 0x40000000);	/* another task's */
+		feed_dev(&m, IOREP_EV_ATTACH, 4001, isa);
+		if (removed)
+			feed_dev(&m, IOREP_EV_REMOVE_DEVICE, 5000, isa);
+		CU_ASSERT_EQUAL_FATAL(iorep_model_finish(&m), 0);
+		CU_ASSERT_EQUAL(m.stats.direct_maps, 1);
+		dom = m.groups[iorep_model_group_find(&m, 4)].domain;
+		CU_ASSERT_EQUAL(m.domains[dom].maps, 1);
+		CU_ASSERT_TRUE_FATAL(m.pool != IOREP_NONE);
+		CU_ASSERT_EQUAL(m.domains[m.pool].maps, 2);
+		for (i = n = 0; i < m.nfindings; i++) {
+			CU_ASSERT_NOT_EQUAL(m.findings[i].type, IOREP_FIND_LEAK);
+			if (m.findings[i].type != IOREP_FIND_OUTSTANDING || m.findings[i].domain != dom)
+				continue;
+			n++;
+			CU_ASSERT_EQUAL(m.findings[i].iova, 0);
+			CU_ASSERT_TRUE_FATAL(m.findings[i].device != IOREP_NONE);
+			CU_ASSERT_STRING_EQUAL(m.devices[m.findings[i].device].name, isa);
+			CU_ASSERT_PTR_NOT_NULL(strstr(m.findings[i].message, "reserved region"));
+		}
+		/* outstanding while its domain lives; gone with it, and no leak */
+		CU_ASSERT_EQUAL(n, removed ? 0 : 1);
+		iorep_model_release(&m);
+	}
+	iorep_strtab_free(st);
+}
+
 static int finding_key_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -925,6 +988,7 @@ int main(void)
 		{ "lost events make findings suspected", test_lost_makes_suspected },
 		{ "a dma event without a device attributes nothing", test_dma_event_without_device },
 		{ "a shared domain's leftovers name their mapper", test_shared_domain_names_mapper },
+		{ "a 1:1 map before an attach is a direct map", test_direct_map_before_attach },
 		{ "unmapped history stays bounded", test_history_bounded },
 		{ "stack traces stay bounded, each with its finding", test_stacks_bounded },
 		{ "an unmap record reuses the first mapping's node", test_unmap_record_reuses_a_node },
