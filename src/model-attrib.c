@@ -234,31 +234,34 @@ static int claim_held(struct iorep_attrib *a, struct attrib_cpu *c, const struct
  * Before it attaches a device to a new DMA domain, the kernel maps the
  * device's reserved regions there 1:1 (iommu_create_device_direct_mappings():
  * VT-d's RMRRs and its ISA range, AMD's unity maps, Arm's RMRs), in the task
- * that attaches it, on the same CPU, with no dma:* event.  So the maps that
- * attach @ev's CPU holds, of its task, with an IOVA equal to their physical
- * address, go as direct maps of its device; the others as no one's, in order.
+ * that attaches it, with no dma:* event.  So the held maps of attach @ev's
+ * task with an IOVA equal to their physical address go as direct maps of its
+ * device (from any CPU: the task may have moved in between); every other
+ * held event as no one's, each CPU's in order.
  */
-static int let_direct_go(struct iorep_attrib *a, struct attrib_cpu *c,
-			 const struct iorep_event *ev)
+static int let_direct_go(struct iorep_attrib *a, const struct iorep_event *ev)
 {
 	const struct iorep_mapev *h;
+	struct attrib_cpu *c;
 	bool direct;
-	uint32_t i;
+	uint32_t i, k;
 	int ret;
 
-	if (!iorep_event_has(ev, IOREP_F_DEVICE))
-		return 0;
-	for (i = 0; i < c->n; i++) {
-		h = &c->q[i];
-		direct = h->type == IOREP_EV_MAP && h->pid == ev->pid &&
-			 h->have & 1u << IOREP_F_PADDR && h->iova == h->paddr;
-		ret = let_go(a, h, direct ? IOREP_STAGE_DIRECT : IOREP_STAGE_UNATTRIBUTED,
-			     direct ? ev->device : NULL);
-		if (ret < 0)
-			return ret;
+	for (k = 0; k < a->ncpus; k++) {
+		c = &a->cpus[k];
+		for (i = 0; i < c->n; i++) {
+			h = &c->q[i];
+			direct = h->type == IOREP_EV_MAP && h->pid == ev->pid &&
+				 h->have & 1u << IOREP_F_PADDR && h->iova == h->paddr &&
+				 iorep_event_has(ev, IOREP_F_DEVICE);
+			ret = let_go(a, h, direct ? IOREP_STAGE_DIRECT : IOREP_STAGE_UNATTRIBUTED,
+				     direct ? ev->device : NULL);
+			if (ret < 0)
+				return ret;
+		}
+		a->nheld -= c->n;
+		c->n = 0;
 	}
-	a->nheld -= c->n;
-	c->n = 0;
 	return 0;
 }
 
@@ -330,18 +333,14 @@ static int take(struct iorep_attrib *a, const struct iorep_event *ev)
 		c->claim_start = ev->dma_addr;
 		c->claim_end = ev->dma_addr + (ev->size ? ev->size : 1);
 		return 0;
-	case IOREP_C_ATTACH:
-		ret = let_direct_go(a, c, ev);
-		if (ret < 0)
-			return ret;
-		/* fall through */
 	case IOREP_C_GROUP_ADD:
 	case IOREP_C_GROUP_REMOVE:
+	case IOREP_C_ATTACH:
 	case IOREP_C_DETACH:
 		/* a domain change: every held map/unmap happened before it */
 		for (i = 0; i < a->ncpus; i++)
 			a->cpus[i].claim = false;
-		return flush_all(a);
+		return d->cls == IOREP_C_ATTACH ? let_direct_go(a, ev) : flush_all(a);
 	case IOREP_C_FAULT:
 		/* a fault is judged on the whole history: this CPU's first */
 		c->claim = false;

@@ -6,8 +6,8 @@
  *      before dma_map_page/dma_map_sg/dma_alloc, `unmap` right before
  *      dma_unmap_page but right after dma_unmap_sg/dma_free (one unmap each);
  *   2. a map 1:1 (IOVA = physical address) right before an attach by the same
- *      task on the same CPU: a reserved region of that device, in its
- *      group's DMA domain (a direct map);
+ *      task: a reserved region of that device, in its group's DMA domain (a
+ *      direct map);
  *   3. the process that attached a device to a user domain;
  *   4. else the pool of unattributed mappings.
  *

@@ -848,12 +848,13 @@ static void test_shared_domain_names_mapper(void)
 	iorep_strtab_free(st);
 }
 
-/* A map of [@iova, +16 MiB) from @paddr at @ts by @pid on CPU 0. */
-static void feed_map_by(struct iorep_model *m, uint64_t ts, int32_t pid, uint64_t iova,
-			uint64_t paddr)
+/* A map of [@iova, +16 MiB) from @paddr at @ts by @pid on @cpu. */
+static void feed_map_by(struct iorep_model *m, uint64_t ts, int32_t pid, int32_t cpu,
+			uint64_t iova, uint64_t paddr)
 {
 	struct iorep_event ev = mkev(IOREP_EV_MAP, ts, pid);
 
+	ev.cpu = cpu;
 	ev.iova = iova;
 	ev.paddr = paddr;
 	ev.size = 16 << 20;
@@ -863,8 +864,8 @@ static void feed_map_by(struct iorep_model *m, uint64_t ts, int32_t pid, uint64_
 
 /*
  * A reserved region mapped 1:1 by the task that then attaches a device (the
- * boot captures' ISA range, before 0000:00:1f.0's attach) is a direct map
- * of that device's group DMA domain: outstanding there at the end, no leak
+ * boot captures' ISA range, before 0000:00:1f.0's attach), on whichever CPU,
+ * is a direct map of that device's group DMA domain: outstanding there at the end, no leak
  * when the group goes.  A map that is not 1:1, or by another task, stays
  * nobody's (the pool).
  */
@@ -880,11 +881,12 @@ static void test_direct_map_before_attach(void)
 	for (removed = 0; removed < 2; removed++) {
 		iorep_model_init(&m, st);
 		feed_dev(&m, IOREP_EV_ADD_DEVICE, 1000, isa);
-		feed_map_by(&m, 2000, 1, 0, 0);
+		/* made on CPU 1, attached on CPU 0: the task moved in between */
+		feed_map_by(&m, 2000, 1, 1, 0, 0);
 		feed_dev(&m, IOREP_EV_ATTACH, 2001, isa);
-		feed_map_by(&m, 3000, 1, 0x10000000, 0x20000000);	/* not 1:1 */
+		feed_map_by(&m, 3000, 1, 0, 0x10000000, 0x20000000);	/* not 1:1 */
 		feed_dev(&m, IOREP_EV_ATTACH, 3001, isa);
-		feed_map_by(&m, 4000, 7, 0x40000000, 0x40000000);	/* another task's */
+		feed_map_by(&m, 4000, 7, 0, 0x40000000, 0x40000000);	/* another task's */
 		feed_dev(&m, IOREP_EV_ATTACH, 4001, isa);
 		if (removed)
 			feed_dev(&m, IOREP_EV_REMOVE_DEVICE, 5000, isa);
