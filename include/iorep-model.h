@@ -166,6 +166,7 @@ struct iorep_domain {
 	/* live mappings; unmapped ranges (for double unmaps and faults) as dead nodes */
 	struct iorep_ivmap live;
 	uint64_t maps, unmaps, bytes_mapped, bytes_unmapped;
+	uint64_t direct_maps;	/* of the maps, reserved regions 1:1 before an attach */
 	uint64_t peak_live, peak_bytes;
 };
 

@@ -91,6 +91,7 @@ int iorep_model_take_direct(struct iorep_model *m, const struct iorep_mapev *ev,
 	if (dom == IOREP_NONE)
 		return m->error;
 	m->stats.direct_maps++;
+	m->domains[dom].direct_maps++;
 	/* the region is of a device of the group: the attach's, as near as the trace tells */
 	return iorep_model_map(m, ev, dom, dev, IOREP_MAP_DIRECT);
 }

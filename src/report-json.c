@@ -403,6 +403,7 @@ static cJSON *domain_json(uint32_t id, const struct iorep_domain *d)
 	err |= iorep_json_add_u64(o, "peak_bytes", d->peak_bytes);
 	err |= iorep_json_add_u64(o, "live_at_end", iorep_ivmap_count(&d->live));
 	err |= iorep_json_add_u64(o, "live_bytes_at_end", iorep_ivmap_bytes(&d->live));
+	err |= iorep_json_add_u64(o, "direct_maps", d->direct_maps);
 	return done(o, err);
 }
 
