@@ -4,7 +4,8 @@
  *
  *   graph "iommu"          top to bottom, a title with the moment drawn
  *     cluster_gN           one per IOMMU group, in id order; bold when it
- *                          holds more than one device, red when it split
+ *                          holds more than one device, red when it split;
+ *                          its DMA domain's reserved regions mapped 1:1
  *       devN               one per device: BDF, names, domain; filled by
  *                          the kind of domain at that moment
  *     cluster_nogroup      devices whose group the trace never told
@@ -348,7 +349,8 @@ static int dev_addr_cmp(const void *a, const void *b, void *arg)
 
 static void group_cluster(struct builder *b, const struct iorep_group *grp)
 {
-	char name[40], label[64];
+	char name[40], label[128], direct[64] = "";
+	uint64_t ndirect = grp->domain < b->m->ndomains ? b->m->domains[grp->domain].direct_maps : 0;
 	uint32_t *devs, i;
 	Agraph_t *sub;
 
@@ -358,8 +360,12 @@ static void group_cluster(struct builder *b, const struct iorep_group *grp)
 		b->err = -IOREP_ENOMEM;
 		return;
 	}
-	snprintf(label, sizeof(label), "IOMMU group %" PRId32 "%s", grp->id,
-		 grp->split_reported ? " (split)" : "");
+	/* a reserved region (an RMRR...) of its devices, which VFIO may refuse to assign */
+	if (ndirect)
+		snprintf(direct, sizeof(direct), "\\n%" PRIu64 " reserved region%s mapped 1:1", ndirect,
+			 ndirect == 1 ? "" : "s");
+	snprintf(label, sizeof(label), "IOMMU group %" PRId32 "%s%s", grp->id,
+		 grp->split_reported ? " (split)" : "", direct);
 	set(sub, "label", label);
 	if (grp->ndevices > 1)
 		set(sub, "penwidth", "2.5");

@@ -553,6 +553,13 @@ static void print_topology(const struct iorep_model *m, FILE *fp)
 				"%14s! %" PRIu32
 				" devices in one group: VFIO needs %s\n",
 				"", shown, bridges ? "all but the bridges" : "the whole group");
+		if (g->domain < m->ndomains && m->domains[g->domain].direct_maps)
+			/* VT-d refuses a device with a non-relaxable RMRR, Arm one with an RMR */
+			fprintf(fp,
+				"%14s! %" PRIu64 " reserved region%s mapped 1:1: VFIO may refuse "
+				"its device\n",
+				"", m->domains[g->domain].direct_maps,
+				m->domains[g->domain].direct_maps == 1 ? "" : "s");
 	}
 	free(order);
 	for (i = 0; m->devices && i < m->ndevices; i++)

@@ -719,6 +719,26 @@ static size_t columns(const char *s, size_t len)
 	return n;
 }
 
+/* Reserved regions mapped 1:1 in group 4's domain: said under the group and in the attribution. */
+static void test_text_direct_maps(void)
+{
+	struct tm *t = tm_sample();
+	char *s;
+
+	t->m.domains[DOM_G4].direct_maps = 2;
+	t->m.stats.direct_maps = 2;
+	s = render_text(t);
+	CU_ASSERT(strstr(s, "  group 4     0000:00:05.0 0000:00:05.1\n"
+			    "              ! 2 devices in one group: VFIO needs the whole group\n"
+			    "              ! 2 reserved regions mapped 1:1: VFIO may refuse its device\n"
+			    "  group 5 ") != NULL);
+	CU_ASSERT(strstr(s, ", direct 2\n") != NULL);
+	/* counted among the attributed: 259 + 2 maps, 257 unmaps of 562 */
+	CU_ASSERT(strstr(s, "92.2%") != NULL);
+	free(s);
+	tm_free(t);
+}
+
 static void test_text_layout(void)
 {
 	struct tm *t = tm_sample();
@@ -740,6 +760,8 @@ static void test_text_layout(void)
 			 "    dma(g5) 0.000 -> blocked 18.793 -> user(vfio_map_test/407) 18.794\n"
 			 "    -> dma(g5) 19.113\n") != NULL);
 	CU_ASSERT(strstr(s, "attributed") != NULL && strstr(s, "91.8%") != NULL);
+	CU_ASSERT(strstr(s, "by process 4/") != NULL && strstr(s, ", direct") == NULL);
+	CU_ASSERT(strstr(s, "reserved region") == NULL);
 	CU_ASSERT(strstr(s, "lifetimes") != NULL && strstr(s, "mean 1.0 us, max 2.5 us") != NULL);
 	CU_ASSERT(strstr(s, "Findings: 1 error, 1 warning, 1 info\n") != NULL);
 	CU_ASSERT(strstr(s,
@@ -1069,6 +1091,7 @@ int main(void)
 		{"json: escaping of hostile strings", test_json_escaping},
 		{"json: valid against docs/iommu-report.schema.json", test_schema},
 		{"text: layout and values", test_text_layout},
+		{"text: reserved regions under their group", test_text_direct_maps},
 		{"text: hostile strings are inert", test_text_inert},
 		{"text: lost events come first", test_text_lost_first},
 		{"text: findings per type are limited", test_text_per_type_limit},
