@@ -112,7 +112,8 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 		iorep_print_bytes(size, sizeof(size), len);
 		idx = m->nfindings;
 		if (iorep_model_add_finding(
-			    m, IOREP_FIND_LEAK, NULL, d->left, maker(n, dev), di, true, n->start, len,
+			    m, IOREP_FIND_LEAK, NULL, d->left, maker(n, dev), di, true, n->start,
+			    len,
 			    "[0x%" PRIx64 ", 0x%" PRIx64 ") (%s, mapped at %" PRIu64 ".%06" PRIu64
 			    ") still mapped when the %s domain%s%s%s was left at %" PRIu64
 			    ".%06" PRIu64 ", never unmapped",

@@ -349,8 +349,9 @@ static int dev_addr_cmp(const void *a, const void *b, void *arg)
 
 static void group_cluster(struct builder *b, const struct iorep_group *grp)
 {
+	const struct iorep_model *m = b->m;
+	uint64_t ndirect = grp->domain < m->ndomains ? m->domains[grp->domain].direct_maps : 0;
 	char name[40], label[128], direct[64] = "";
-	uint64_t ndirect = grp->domain < b->m->ndomains ? b->m->domains[grp->domain].direct_maps : 0;
 	uint32_t *devs, i;
 	Agraph_t *sub;
 
@@ -362,8 +363,8 @@ static void group_cluster(struct builder *b, const struct iorep_group *grp)
 	}
 	/* a reserved region (an RMRR...) of its devices, which VFIO may refuse to assign */
 	if (ndirect)
-		snprintf(direct, sizeof(direct), "\\n%" PRIu64 " reserved region%s mapped 1:1", ndirect,
-			 ndirect == 1 ? "" : "s");
+		snprintf(direct, sizeof(direct), "\\n%" PRIu64 " reserved region%s mapped 1:1",
+			 ndirect, ndirect == 1 ? "" : "s");
 	snprintf(label, sizeof(label), "IOMMU group %" PRId32 "%s%s", grp->id,
 		 grp->split_reported ? " (split)" : "", direct);
 	set(sub, "label", label);
