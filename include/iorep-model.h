@@ -131,6 +131,7 @@ struct iorep_device {
 	struct iorep_pci_addr addr;
 	int32_t group;		/* current group id, -1 when unknown */
 	bool removed;		/* removed from its group (hot-unplug) */
+	bool readded;		/* added to a group again since: its next attach is its first */
 	bool known;		/* in a group before its first attach (sysfs seed, add event) */
 	bool added;		/* add_device_to_group seen in this trace */
 	uint32_t own_domain;	/* its DMA domain while its group is unknown, or IOREP_NONE */
@@ -178,6 +179,7 @@ struct iorep_group {
 	bool seeded;		/* known from the sysfs snapshot */
 	bool dirty;		/* an attach happened: check for a split when it settles */
 	bool split_reported;
+	bool emptied;		/* its last device was removed: the kernel freed it */
 };
 
 /* Mapping statistics over the whole trace. */

@@ -225,6 +225,21 @@ static void report_dma_outstanding(struct iorep_model *m, uint32_t dev)
 	}
 }
 
+/*
+ * Whether DMA domain @di was freed with its group: every device of the group
+ * was removed, and the group is empty still or came back with a new domain.
+ */
+static bool dma_domain_freed(const struct iorep_model *m, uint32_t di)
+{
+	const struct iorep_domain *d = &m->domains[di];
+	uint32_t gi = d->group >= 0 ? iorep_model_group_find(m, d->group) : IOREP_NONE;
+
+	if ((d->kind != IOREP_DOM_DMA && d->kind != IOREP_DOM_IDENTITY) || d->attached ||
+	    d->left == IOREP_TS_OPEN || gi == IOREP_NONE)
+		return false;
+	return !m->groups[gi].ndevices || m->groups[gi].domain != di;
+}
+
 void iorep_check_finish(struct iorep_model *m)
 {
 	struct iorep_domain *d;
@@ -236,10 +251,8 @@ void iorep_check_finish(struct iorep_model *m)
 			continue;
 		if (d->kind == IOREP_DOM_USER && !d->attached && d->left != IOREP_TS_OPEN)
 			report_leaks(m, i);
-		else if ((d->kind == IOREP_DOM_DMA || d->kind == IOREP_DOM_IDENTITY) && !d->attached && d->left != IOREP_TS_OPEN &&
-			 d->group >= 0 && iorep_model_group_find(m, d->group) != IOREP_NONE &&
-			 !m->groups[iorep_model_group_find(m, d->group)].ndevices)
-			report_leaks(m, i);	/* every device of the group was removed */
+		else if (dma_domain_freed(m, i))
+			report_leaks(m, i);
 		else
 			report_outstanding(m, i);
 	}

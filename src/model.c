@@ -296,6 +296,7 @@ static void group_remove_device(struct iorep_model *m, int32_t id, uint32_t dev)
 	for (i = 0; i < g->ndevices; i++)
 		if (g->devices[i] == dev) {
 			g->devices[i] = g->devices[--g->ndevices];
+			g->emptied = !g->ndevices;
 			return;
 		}
 }
@@ -570,6 +571,14 @@ static bool epoch_was_real(struct iorep_model *m, uint32_t dev)
 	return false;
 }
 
+/* Whether group @id lost its last device, so that the kernel freed it. */
+static bool group_emptied(const struct iorep_model *m, int32_t id)
+{
+	uint32_t gi = id < 0 ? IOREP_NONE : iorep_model_group_find(m, id);
+
+	return gi != IOREP_NONE && m->groups[gi].emptied;
+}
+
 static int on_attach(struct iorep_model *m, const struct iorep_event *ev)
 {
 	uint32_t dev = iorep_model_device_get(m, ev->device), dom;
@@ -581,14 +590,19 @@ static int on_attach(struct iorep_model *m, const struct iorep_event *ev)
 		return m->error;
 	d = &m->devices[dev];
 	d->attaches++;
-	if ((!d->known && !d->nepochs) || d->removed || (d->added && !d->nepochs)) {
+	if ((!d->known && !d->nepochs) || d->removed || d->readded || (d->added && !d->nepochs)) {
 		/* appearing now (boot, hot-plug): its group's DMA domain once
 		 * add_device_to_group names the group (6.1 sends it after) */
+		bool renewing = d->removed && group_emptied(m, d->group);
+
 		epoch_close(m, dev, ev->ts);
 		d->removed = false;
+		d->readded = false;
 		d->real_user = false;
-		return epoch_open(m, dev, d->group >= 0 && d->known ? iorep_model_dma_domain(m, dev, ev->ts) :
-				  IOREP_NONE, ev->ts, ev->pid, ev->pos, IOREP_EPOCH_APPEAR);
+		/* a group of its own that went with it comes back new, with the add */
+		return epoch_open(m, dev, d->group >= 0 && d->known && !renewing ?
+				  iorep_model_dma_domain(m, dev, ev->ts) : IOREP_NONE,
+				  ev->ts, ev->pid, ev->pos, IOREP_EPOCH_APPEAR);
 	}
 	if (!d->nepochs) {
 		/* known before the trace, in its DMA domain since */
@@ -625,6 +639,25 @@ static int on_detach(struct iorep_model *m, const struct iorep_event *ev)
 	return 0;
 }
 
+/*
+ * Group @gi's devices were all removed, so the kernel freed it and its
+ * default domain; a device added under its id (the id is free again) is in
+ * a new group, with a new DMA domain.  The old one keeps what was left in
+ * it, the leaks of the removal.
+ */
+static int group_renew(struct iorep_model *m, uint32_t gi, uint64_t ts)
+{
+	struct iorep_group *g = &m->groups[gi];
+	uint32_t dom = iorep_model_domain_new(m, m->domains[g->domain].kind, g->id, ts);
+
+	if (dom == IOREP_NONE)
+		return m->error;
+	g->domain = dom;
+	g->emptied = false;
+	g->split_reported = false;
+	return 0;
+}
+
 static int on_group_add(struct iorep_model *m, const struct iorep_event *ev)
 {
 	uint32_t dev = iorep_model_device_get(m, ev->device), gi;
@@ -639,6 +672,10 @@ static int on_group_add(struct iorep_model *m, const struct iorep_event *ev)
 	gi = group_get(m, ev->gid, ev->ts);
 	if (gi == IOREP_NONE)
 		return m->error;
+	if (m->groups[gi].emptied && group_renew(m, gi, ev->ts) < 0)
+		return m->error;
+	/* back after a hot-unplug: its next attach is to its group's DMA domain */
+	d->readded = d->removed && d->nepochs;
 	d->group = ev->gid;
 	d->known = true;
 	d->added = true;

@@ -913,6 +913,86 @@ static void test_direct_map_before_attach(void)
 	iorep_strtab_free(st);
 }
 
+/* A map of [0xffffe000, +8 KiB) at @ts on CPU 0 and its dma_alloc by @dev. */
+static void feed_alloc(struct iorep_model *m, uint64_t ts, const char *dev)
+{
+	struct iorep_event ev = mkev(IOREP_EV_MAP, ts, 1);
+
+	ev.iova = 0xffffe000;
+	ev.paddr = 0x104faa000;
+	ev.size = 8192;
+	ev.have = 1u << IOREP_F_IOVA | 1u << IOREP_F_PADDR | 1u << IOREP_F_SIZE;
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(m, &ev), 0);
+	ev = mkev(IOREP_EV_DMA_ALLOC, ts + 1, 1);
+	ev.device = dev;
+	ev.dma_addr = 0xffffe000;
+	ev.size = 6726;
+	ev.dir = IOREP_DIR_BIDIRECTIONAL;
+	ev.have |= 1u << IOREP_F_DMA_ADDR | 1u << IOREP_F_SIZE | 1u << IOREP_F_DIR;
+	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(m, &ev), 0);
+}
+
+/*
+ * Hot-plug: a device removed (its group, of it alone, freed with its DMA
+ * domain) and added again (a rescan) attaches to a new DMA domain of its
+ * group, not to a user domain of the task that rescanned; what the removal
+ * left mapped is a leak of the old domain, and the new domain's first map
+ * of the same IOVA overlaps nothing.  A device removed from a group that
+ * keeps others comes back to the same domain.
+ */
+static void test_hotplug_readd(void)
+{
+	static const char nic[] = "0000:00:02.0", other[] = "0000:00:1f.3";
+	struct iorep_strtab *st = iorep_strtab_new();
+	const struct iorep_device *d;
+	uint32_t i, old, leaks = 0;
+	struct iorep_model m;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	iorep_model_init(&m, st);
+	feed_dev(&m, IOREP_EV_ADD_DEVICE, 1000, nic);
+	feed_dev(&m, IOREP_EV_ATTACH, 1001, nic);
+	feed_alloc(&m, 2000, nic);
+	feed_dev(&m, IOREP_EV_REMOVE_DEVICE, 3000, nic);
+	feed_dev(&m, IOREP_EV_ADD_DEVICE, 4000, nic);
+	feed_dev(&m, IOREP_EV_ATTACH, 4001, nic);
+	feed_alloc(&m, 5000, nic);
+	CU_ASSERT_EQUAL_FATAL(iorep_model_finish(&m), 0);
+	d = &m.devices[iorep_model_device_find(&m, nic)];
+	CU_ASSERT_EQUAL_FATAL(d->nepochs, 2);
+	old = d->epochs[0].domain;
+	CU_ASSERT_EQUAL(m.domains[d->epochs[1].domain].kind, IOREP_DOM_DMA);
+	CU_ASSERT_NOT_EQUAL(d->epochs[1].domain, old);
+	CU_ASSERT_EQUAL(m.groups[iorep_model_group_find(&m, 4)].domain, d->epochs[1].domain);
+	for (i = 0; i < m.nfindings; i++) {
+		CU_ASSERT_NOT_EQUAL(m.findings[i].type, IOREP_FIND_OVERLAPPING_MAP);
+		if (m.findings[i].type == IOREP_FIND_LEAK) {
+			leaks++;
+			CU_ASSERT_EQUAL(m.findings[i].domain, old);
+			CU_ASSERT_EQUAL(m.findings[i].iova, 0xffffe000);
+		}
+	}
+	CU_ASSERT_EQUAL(leaks, 1);
+	iorep_model_release(&m);
+
+	/* the group keeps another device: the same domain, nothing leaked */
+	iorep_model_init(&m, st);
+	feed_dev(&m, IOREP_EV_ADD_DEVICE, 1000, nic);
+	feed_dev(&m, IOREP_EV_ADD_DEVICE, 1000, other);
+	feed_dev(&m, IOREP_EV_ATTACH, 1001, nic);
+	feed_dev(&m, IOREP_EV_ATTACH, 1002, other);
+	feed_dev(&m, IOREP_EV_REMOVE_DEVICE, 3000, nic);
+	feed_dev(&m, IOREP_EV_ADD_DEVICE, 4000, nic);
+	feed_dev(&m, IOREP_EV_ATTACH, 4001, nic);
+	CU_ASSERT_EQUAL_FATAL(iorep_model_finish(&m), 0);
+	d = &m.devices[iorep_model_device_find(&m, nic)];
+	CU_ASSERT_EQUAL_FATAL(d->nepochs, 2);
+	CU_ASSERT_EQUAL(d->epochs[1].domain, d->epochs[0].domain);
+	CU_ASSERT_EQUAL(m.domains[d->epochs[1].domain].kind, IOREP_DOM_DMA);
+	iorep_model_release(&m);
+	iorep_strtab_free(st);
+}
+
 static int finding_key_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -991,6 +1071,7 @@ int main(void)
 		{ "a dma event without a device attributes nothing", test_dma_event_without_device },
 		{ "a shared domain's leftovers name their mapper", test_shared_domain_names_mapper },
 		{ "a 1:1 map before an attach is a direct map", test_direct_map_before_attach },
+		{ "hot-plug: a device added again gets a new DMA domain", test_hotplug_readd },
 		{ "unmapped history stays bounded", test_history_bounded },
 		{ "stack traces stay bounded, each with its finding", test_stacks_bounded },
 		{ "an unmap record reuses the first mapping's node", test_unmap_record_reuses_a_node },
