@@ -804,6 +804,15 @@ static void feed_dev(struct iorep_model *m, enum iorep_etype type, uint64_t ts, 
 	CU_ASSERT_EQUAL_FATAL(iorep_model_feed(m, &ev), 0);
 }
 
+/* Devices @a and @b added to group 4 and attached to its DMA domain, by pid 1. */
+static void boot_group(struct iorep_model *m, const char *a, const char *b)
+{
+	feed_dev(m, IOREP_EV_ADD_DEVICE, 1000, a);
+	feed_dev(m, IOREP_EV_ADD_DEVICE, 1001, b);
+	feed_dev(m, IOREP_EV_ATTACH, 2000, a);
+	feed_dev(m, IOREP_EV_ATTACH, 2001, b);
+}
+
 /*
  * A group's devices share its DMA domain: what is left mapped there is the
  * device's whose dma:* event claimed the map, not the device attached last
@@ -821,10 +830,7 @@ static void test_shared_domain_names_mapper(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	for (removed = 0; removed < 2; removed++) {
 		iorep_model_init(&m, st);
-		feed_dev(&m, IOREP_EV_ADD_DEVICE, 1000, sata);
-		feed_dev(&m, IOREP_EV_ADD_DEVICE, 1001, smbus);
-		feed_dev(&m, IOREP_EV_ATTACH, 2000, sata);
-		feed_dev(&m, IOREP_EV_ATTACH, 2001, smbus);
+		boot_group(&m, sata, smbus);
 		feed_dev(&m, IOREP_EV_MAP, 3000, sata);
 		feed_dev(&m, IOREP_EV_DMA_MAP_PAGE, 3001, sata);
 		if (removed) {
@@ -977,10 +983,7 @@ static void test_hotplug_readd(void)
 
 	/* the group keeps another device: the same domain, nothing leaked */
 	iorep_model_init(&m, st);
-	feed_dev(&m, IOREP_EV_ADD_DEVICE, 1000, nic);
-	feed_dev(&m, IOREP_EV_ADD_DEVICE, 1000, other);
-	feed_dev(&m, IOREP_EV_ATTACH, 1001, nic);
-	feed_dev(&m, IOREP_EV_ATTACH, 1002, other);
+	boot_group(&m, nic, other);
 	feed_dev(&m, IOREP_EV_REMOVE_DEVICE, 3000, nic);
 	feed_dev(&m, IOREP_EV_ADD_DEVICE, 4000, nic);
 	feed_dev(&m, IOREP_EV_ATTACH, 4001, nic);
