@@ -996,6 +996,60 @@ static void test_hotplug_readd(void)
 	iorep_strtab_free(st);
 }
 
+/*
+ * The same through the text reader, on the 6.12 boot capture with a hot-plug
+ * of 0000:00:02.0 after it (a rescan by bash; the kernel's print formats of
+ * the capture): the three mappings its driver left in the old domain are
+ * leaks, the new domain holds the new one, and no user domain appears.
+ */
+static void test_hotplug_after_boot(void)
+{
+	static const char tail[] =
+		"            bash-300     [000] .....     6.000000: remove_device_from_group: "
+		"IOMMU: groupID=1 device=0000:00:02.0\n"
+		"            bash-300     [000] .....     7.000000: add_device_to_group: "
+		"IOMMU: groupID=1 device=0000:00:02.0\n"
+		"            bash-300     [000] .....     7.000100: attach_device_to_domain: "
+		"IOMMU: device=0000:00:02.0\n"
+		"            bash-300     [000] .....     7.100000: map: IOMMU: "
+		"iova=0x00000000ffffe000 - 0x0000000100000000 paddr=0x0000000104faa000 size=8192\n"
+		"            bash-300     [000] .....     7.100001: dma_alloc: 0000:00:02.0 "
+		"dir=BIDIRECTIONAL dma_addr=ffffe000 size=6726 virt_addr=000000006457103f "
+		"flags=GFP_KERNEL attrs=\n";
+	size_t len, i;
+	char *boot = iorep_test_slurp(K612 "boot/trace.txt", &len), *text;
+	const struct iorep_device *d;
+	uint32_t leaks = 0, users = 0, old;
+	struct run r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(boot);
+	text = malloc(len + sizeof(tail));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	memcpy(text, boot, len);
+	memcpy(text + len, tail, sizeof(tail));
+	run_text(&r, text);
+	d = &r.m.devices[iorep_model_device_find(&r.m, "0000:00:02.0")];
+	CU_ASSERT_EQUAL_FATAL(d->nepochs, 2);
+	old = d->epochs[0].domain;
+	CU_ASSERT_NOT_EQUAL(d->epochs[1].domain, old);
+	CU_ASSERT_EQUAL(r.m.domains[d->epochs[1].domain].kind, IOREP_DOM_DMA);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&r.m.domains[d->epochs[1].domain].live), 1);
+	for (i = 0; i < r.m.ndomains; i++)
+		users += r.m.domains[i].kind == IOREP_DOM_USER;
+	CU_ASSERT_EQUAL(users, 0);
+	for (i = 0; i < r.m.nfindings; i++) {
+		CU_ASSERT_NOT_EQUAL(r.m.findings[i].type, IOREP_FIND_OVERLAPPING_MAP);
+		if (r.m.findings[i].type == IOREP_FIND_LEAK) {
+			leaks++;
+			CU_ASSERT_EQUAL(r.m.findings[i].domain, old);
+		}
+	}
+	CU_ASSERT_EQUAL(leaks, 3);
+	free_run(&r);
+	free(text);
+	free(boot);
+}
+
 static int finding_key_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -1075,6 +1129,7 @@ int main(void)
 		{ "a shared domain's leftovers name their mapper", test_shared_domain_names_mapper },
 		{ "a 1:1 map before an attach is a direct map", test_direct_map_before_attach },
 		{ "hot-plug: a device added again gets a new DMA domain", test_hotplug_readd },
+		{ "hot-plug after the 6.12 boot capture, as text", test_hotplug_after_boot },
 		{ "unmapped history stays bounded", test_history_bounded },
 		{ "stack traces stay bounded, each with its finding", test_stacks_bounded },
 		{ "an unmap record reuses the first mapping's node", test_unmap_record_reuses_a_node },
