@@ -78,14 +78,17 @@ int iorep_model_take_mapev(struct iorep_model *m, const struct iorep_mapev *ev, 
 
 int iorep_model_take_direct(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t dev)
 {
-	uint32_t dom;
+	int32_t group = m->devices[dev].group;
+	uint32_t dom, gi = group < 0 ? IOREP_NONE : iorep_model_group_find(m, group);
 
 	/*
 	 * Its group's DMA domain, which the attach after it joins.  A group not
 	 * named yet (6.1 names a hot-plugged device's after the attach, a trace
-	 * may start after the add) has no domain to give: the map is nobody's.
+	 * may start after the add), or one whose last device was removed (it
+	 * comes back new with the next add), has no domain to give: the map is
+	 * nobody's.
 	 */
-	if (ev->type != IOREP_EV_MAP || m->devices[dev].group < 0)
+	if (ev->type != IOREP_EV_MAP || gi == IOREP_NONE || m->groups[gi].emptied)
 		return process_unattributed(m, ev);
 	dom = iorep_model_dma_domain(m, dev, ev->ts);
 	if (dom == IOREP_NONE)
