@@ -111,14 +111,37 @@ static int let_go(struct iorep_attrib *a, const struct iorep_mapev *h, uint32_t 
 	return a->emit(a->ctx, NULL, &note);
 }
 
-/* Lets every event @c holds go, claimed by no device. */
-static int flush_cpu(struct iorep_attrib *a, struct attrib_cpu *c)
+/*
+ * Whether held @h is a direct map of the device that @attach (an attach
+ * event, or NULL) attaches.  Before it attaches a device to a new DMA
+ * domain, the kernel maps the device's reserved regions there 1:1
+ * (iommu_create_device_direct_mappings(): VT-d's RMRRs and its ISA range,
+ * AMD's unity maps, Arm's RMRs), in the task that attaches it, with no dma:*
+ * event.  So: a map of that task (held on any CPU: the task may have moved
+ * in between) with an IOVA equal to its physical address.
+ */
+static bool direct_map(const struct iorep_mapev *h, const struct iorep_event *attach)
 {
+	return attach && h->type == IOREP_EV_MAP && h->pid == attach->pid &&
+	       h->have & 1u << IOREP_F_PADDR && h->iova == h->paddr &&
+	       iorep_event_has(attach, IOREP_F_DEVICE);
+}
+
+/*
+ * Lets every event @c holds go, in order, claimed by no device; but a
+ * direct map of @attach's device (@attach an attach event, or NULL) as one.
+ */
+static int flush_cpu(struct iorep_attrib *a, struct attrib_cpu *c,
+		     const struct iorep_event *attach)
+{
+	const struct iorep_mapev *h;
 	uint32_t i;
 	int ret;
 
 	for (i = 0; i < c->n; i++) {
-		ret = let_go(a, &c->q[i], IOREP_STAGE_UNATTRIBUTED, a->device);
+		h = &c->q[i];
+		ret = direct_map(h, attach) ? let_go(a, h, IOREP_STAGE_DIRECT, attach->device) :
+					      let_go(a, h, IOREP_STAGE_UNATTRIBUTED, a->device);
 		if (ret < 0)
 			return ret;
 	}
@@ -127,13 +150,14 @@ static int flush_cpu(struct iorep_attrib *a, struct attrib_cpu *c)
 	return 0;
 }
 
-static int flush_all(struct iorep_attrib *a)
+/* flush_cpu() of every CPU. */
+static int flush_all(struct iorep_attrib *a, const struct iorep_event *attach)
 {
 	uint32_t i;
 	int ret;
 
 	for (i = 0; i < a->ncpus; i++) {
-		ret = flush_cpu(a, &a->cpus[i]);
+		ret = flush_cpu(a, &a->cpus[i], attach);
 		if (ret < 0)
 			return ret;
 	}
@@ -156,7 +180,7 @@ static int flush_conflicts(struct iorep_attrib *a, struct attrib_cpu *self, uint
 			continue;
 		for (i = 0; i < o->n; i++)
 			if (overlaps(o->q[i].iova, o->q[i].size, iova, size)) {
-				int ret = flush_cpu(a, o);
+				int ret = flush_cpu(a, o, NULL);
 
 				if (ret < 0)
 					return ret;
@@ -230,41 +254,6 @@ static int claim_held(struct iorep_attrib *a, struct attrib_cpu *c, const struct
 	return 0;
 }
 
-/*
- * Before it attaches a device to a new DMA domain, the kernel maps the
- * device's reserved regions there 1:1 (iommu_create_device_direct_mappings():
- * VT-d's RMRRs and its ISA range, AMD's unity maps, Arm's RMRs), in the task
- * that attaches it, with no dma:* event.  So the held maps of attach @ev's
- * task with an IOVA equal to their physical address go as direct maps of its
- * device (from any CPU: the task may have moved in between); every other
- * held event as no one's, each CPU's in order.
- */
-static int let_direct_go(struct iorep_attrib *a, const struct iorep_event *ev)
-{
-	const struct iorep_mapev *h;
-	struct attrib_cpu *c;
-	bool direct;
-	uint32_t i, k;
-	int ret;
-
-	for (k = 0; k < a->ncpus; k++) {
-		c = &a->cpus[k];
-		for (i = 0; i < c->n; i++) {
-			h = &c->q[i];
-			direct = h->type == IOREP_EV_MAP && h->pid == ev->pid &&
-				 h->have & 1u << IOREP_F_PADDR && h->iova == h->paddr &&
-				 iorep_event_has(ev, IOREP_F_DEVICE);
-			ret = let_go(a, h, direct ? IOREP_STAGE_DIRECT : IOREP_STAGE_UNATTRIBUTED,
-				     direct ? ev->device : NULL);
-			if (ret < 0)
-				return ret;
-		}
-		a->nheld -= c->n;
-		c->n = 0;
-	}
-	return 0;
-}
-
 /* What to do with @ev: hold it, let it or others go.  1 when @ev was taken. */
 static int take(struct iorep_attrib *a, const struct iorep_event *ev)
 {
@@ -275,7 +264,7 @@ static int take(struct iorep_attrib *a, const struct iorep_event *ev)
 
 	a->device = NULL;
 	if (d->cls == IOREP_C_LOST)
-		return flush_all(a); /* what is held back happened before the drop */
+		return flush_all(a, NULL); /* what is held back happened before the drop */
 	c = cpu_state(a, ev->cpu);
 	if (!c)
 		return -IOREP_ENOMEM;
@@ -302,7 +291,7 @@ static int take(struct iorep_attrib *a, const struct iorep_event *ev)
 			/* one iommu unmap per dma_unmap_sg or dma_free: the claim ends
 			 * with it, and an unmap after it waits for its own dma_* event */
 			c->claim = false;
-			ret = flush_cpu(a, c);
+			ret = flush_cpu(a, c, NULL);
 			if (ret == 0) {
 				iorep_mapev_of(&h, ev);
 				ret = let_go(a, &h, IOREP_STAGE_ATTRIBUTED, c->claim_dev);
@@ -324,7 +313,7 @@ static int take(struct iorep_attrib *a, const struct iorep_event *ev)
 	case IOREP_C_DMA_UNMAP_SG:
 	case IOREP_C_DMA_FREE:
 	case IOREP_C_DMA_FREE_SGT:
-		ret = flush_cpu(a, c);
+		ret = flush_cpu(a, c, NULL);
 		if (ret < 0)
 			return ret;
 		c->claim = true;
@@ -340,15 +329,15 @@ static int take(struct iorep_attrib *a, const struct iorep_event *ev)
 		/* a domain change: every held map/unmap happened before it */
 		for (i = 0; i < a->ncpus; i++)
 			a->cpus[i].claim = false;
-		return d->cls == IOREP_C_ATTACH ? let_direct_go(a, ev) : flush_all(a);
+		return flush_all(a, d->cls == IOREP_C_ATTACH ? ev : NULL);
 	case IOREP_C_FAULT:
 		/* a fault is judged on the whole history: this CPU's first */
 		c->claim = false;
-		ret = flush_cpu(a, c);
-		return ret < 0 ? ret : flush_all(a);
+		ret = flush_cpu(a, c, NULL);
+		return ret < 0 ? ret : flush_all(a, NULL);
 	default:
 		c->claim = false;
-		return flush_cpu(a, c);
+		return flush_cpu(a, c, NULL);
 	}
 }
 
@@ -392,5 +381,5 @@ int iorep_attrib_end(void *self, iorep_stage_emit_fn emit, void *ctx)
 	a->emit = emit;
 	a->ctx = ctx;
 	a->device = NULL;
-	return flush_all(a);
+	return flush_all(a, NULL);
 }
