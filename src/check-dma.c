@@ -255,9 +255,6 @@ void iorep_check_dma_leaving(struct iorep_model *m, uint32_t dev, const struct i
 			") still live when %s left its DMA domain",
 			kind_name(n->val.flags), n->start, size, n->val.ts / 1000000000,
 			n->val.ts % 1000000000 / 1000, d->name);
-		if (m->nfindings > idx) { /* listed, not only counted */
-			m->findings[m->nfindings - 1].age_ns = ev->ts - n->val.ts;
-			m->findings[m->nfindings - 1].stack = iorep_model_stack_at(m, n->val.pos);
-		}
+		iorep_model_finding_of_map(m, idx, n, ev->ts);
 	}
 }

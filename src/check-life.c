@@ -121,11 +121,8 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 			    n->val.ts % 1000000000 / 1000, iorep_domain_kind_name(d->kind),
 			    d->owner_comm ? " of " : "", d->owner_comm ? d->owner_comm : "",
 			    d->owner_comm ? "" : "", d->left / 1000000000,
-			    d->left % 1000000000 / 1000) == 0 &&
-		    m->nfindings > idx) {
-			m->findings[m->nfindings - 1].age_ns = d->left - n->val.ts;
-			m->findings[m->nfindings - 1].stack = iorep_model_stack_at(m, n->val.pos);
-		}
+			    d->left % 1000000000 / 1000) == 0)
+			iorep_model_finding_of_map(m, idx, n, d->left);
 	}
 	if (count > LEAKS_PER_DOMAIN) {
 		iorep_print_bytes(size, sizeof(size), bytes);
@@ -174,23 +171,20 @@ static void report_outstanding(struct iorep_model *m, uint32_t di)
 		}
 	}
 	direct_note(direct, sizeof(direct), ndirect, count);
-	dev = maker(oldest, iorep_model_domain_device(m, di));
+	dev = d->kind == IOREP_DOM_POOL ? IOREP_NONE :
+					  maker(oldest, iorep_model_domain_device(m, di));
 	iorep_print_bytes(size, sizeof(size), bytes);
 	idx = m->nfindings;
 	if (iorep_model_add_finding(
-		    m, IOREP_FIND_OUTSTANDING, NULL, m->last_ts,
-		    d->kind == IOREP_DOM_POOL ? IOREP_NONE : dev, di, true,
-		    oldest->start, oldest->last + 1 - oldest->start,
+		    m, IOREP_FIND_OUTSTANDING, NULL, m->last_ts, dev, di, true, oldest->start,
+		    oldest->last + 1 - oldest->start,
 		    "%zu mapping%s (%s%s) live at the end of the trace in the %s domain%s; oldest "
 		    "[0x%" PRIx64 ", 0x%" PRIx64 ") mapped %" PRIu64 ".%06" PRIu64 " s before the end",
 		    count, count == 1 ? "" : "s", size, direct, iorep_domain_kind_name(d->kind),
 		    d->group >= 0 ? " of its group" : "", oldest->start, oldest->last + 1,
 		    (m->last_ts - oldest->val.ts) / 1000000000,
-		    (m->last_ts - oldest->val.ts) % 1000000000 / 1000) == 0 &&
-	    m->nfindings > idx) {
-		m->findings[m->nfindings - 1].age_ns = m->last_ts - oldest->val.ts;
-		m->findings[m->nfindings - 1].stack = iorep_model_stack_at(m, oldest->val.pos);
-	}
+		    (m->last_ts - oldest->val.ts) % 1000000000 / 1000) == 0)
+		iorep_model_finding_of_map(m, idx, oldest, m->last_ts);
 }
 
 static void report_dma_outstanding(struct iorep_model *m, uint32_t dev)
@@ -218,11 +212,8 @@ static void report_dma_outstanding(struct iorep_model *m, uint32_t dev)
 				"%u DMA-API handle%s (%s) of %s live at the end of the trace; oldest "
 				"0x%" PRIx64 " made at %" PRIu64 ".%06" PRIu64,
 				count, count == 1 ? "" : "s", size, d->name, oldest->start,
-				oldest->val.ts / 1000000000, oldest->val.ts % 1000000000 / 1000) == 0 &&
-	    m->nfindings > idx) {
-		m->findings[m->nfindings - 1].age_ns = m->last_ts - oldest->val.ts;
-		m->findings[m->nfindings - 1].stack = iorep_model_stack_at(m, oldest->val.pos);
-	}
+				oldest->val.ts / 1000000000, oldest->val.ts % 1000000000 / 1000) == 0)
+		iorep_model_finding_of_map(m, idx, oldest, m->last_ts);
 }
 
 /*

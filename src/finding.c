@@ -156,3 +156,12 @@ out:
 		m->error = ret;
 	return ret;
 }
+
+void iorep_model_finding_of_map(struct iorep_model *m, uint32_t idx,
+				const struct iorep_ivmap_node *n, uint64_t now)
+{
+	if (m->nfindings <= idx)
+		return;
+	m->findings[idx].age_ns = now - n->val.ts;
+	m->findings[idx].stack = iorep_model_stack_at(m, n->val.pos);
+}

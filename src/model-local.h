@@ -18,6 +18,14 @@ int iorep_model_add_finding(struct iorep_model *m, enum iorep_finding_type type,
 			    uint32_t domain, bool has_iova, uint64_t iova, uint64_t size,
 			    const char *fmt, ...) __attribute__((format(printf, 10, 11)));
 
+/*
+ * Finding @idx (m->nfindings before iorep_model_add_finding()), if it was
+ * listed and not only counted, is of mapping @n: its age at @now and the
+ * stack of its map.
+ */
+void iorep_model_finding_of_map(struct iorep_model *m, uint32_t idx,
+				const struct iorep_ivmap_node *n, uint64_t now);
+
 
 /*
  * Stack traces (model-stack.c).  iorep_model_stack() takes a stack event
