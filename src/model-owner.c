@@ -90,9 +90,7 @@ int iorep_model_take_direct(struct iorep_model *m, const struct iorep_mapev *ev,
 	 */
 	if (ev->type != IOREP_EV_MAP || gi == IOREP_NONE || m->groups[gi].emptied)
 		return process_unattributed(m, ev);
-	dom = iorep_model_dma_domain(m, dev, ev->ts);
-	if (dom == IOREP_NONE)
-		return m->error;
+	dom = m->groups[gi].domain;
 	m->stats.direct_maps++;
 	m->domains[dom].direct_maps++;
 	/* the region is of a device of the group: the attach's, as near as the trace tells */
