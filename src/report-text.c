@@ -585,13 +585,15 @@ static void print_timeline(const struct iorep_model *m, const struct iorep_devic
 	tw_begin(&t, fp, 4, 4);
 	if ((!d->epochs || !d->nepochs) && d->group >= 0) {
 		/* no attach in the trace: in its group's DMA domain all along */
-		snprintf(tok, sizeof(tok), "dma(g%" PRId32 ") all along", d->group);
+		/* the timeline is where a removal shows, also with no attach seen */
+		snprintf(tok, sizeof(tok), "dma(g%" PRId32 ") all along%s", d->group,
+			 d->removed ? ", removed" : "");
 		tw_add(&t, tok, NULL, "");
 		tw_end(&t);
 		return;
 	}
 	if (!d->epochs || !d->nepochs) {
-		tw_add(&t, "(no domain seen)", NULL, "");
+		tw_add(&t, d->removed ? "(no domain seen), removed" : "(no domain seen)", NULL, "");
 		tw_end(&t);
 		return;
 	}
@@ -642,9 +644,9 @@ static void print_devices(const struct iorep_model *m, FILE *fp)
 		fmt_size(d->bytes_mapped, mapped, sizeof(mapped));
 		fprintf(fp,
 			" %5s %3" PRIu32 " %8" PRIu64 " %8" PRIu64 " %10s %8" PRIu64 " %9" PRIu64
-			" %5" PRIu32 "%s\n",
+			" %5" PRIu32 "\n",
 			group, d->attaches, d->maps, d->unmaps, mapped, d->dma_maps, d->dma_unmaps,
-			d->findings, d->removed ? "  removed" : "");
+			d->findings);
 		if (d->description || d->class_name) {
 			struct tw t;
 			char ids[16];
@@ -693,7 +695,8 @@ static void print_domains(const struct iorep_model *m, FILE *fp)
 static void print_mappings(const struct iorep_model *m, FILE *fp)
 {
 	const struct iorep_map_stats *s = &m->stats;
-	char a[32], b[32];
+	char a[32], b[32], line[160], tail[40];
+	int n, k;
 	uint64_t amaps, aunmaps;
 	double pct;
 
@@ -710,13 +713,18 @@ static void print_mappings(const struct iorep_model *m, FILE *fp)
 		fprintf(fp, "  %-14s %11.1f%%   %" PRIu64 " %s, %" PRIu64 " %s\n", "attributed",
 			pct, amaps, plural(amaps, "map", "maps"), aunmaps,
 			plural(aunmaps, "unmap", "unmaps"));
-		fprintf(fp,
-			"  %-14s %12s   by dma:* events %" PRIu64 "/%" PRIu64
-			", by process %" PRIu64 "/%" PRIu64,
-			"", "", s->attributed_maps, s->attributed_unmaps, s->pid_maps,
-			s->pid_unmaps);
-		if (s->direct_maps)
-			fprintf(fp, ", direct %" PRIu64, s->direct_maps);
+		n = snprintf(line, sizeof(line),
+			     "  %-14s %12s   by dma:* events %" PRIu64 "/%" PRIu64
+			     ", by process %" PRIu64 "/%" PRIu64,
+			     "", "", s->attributed_maps, s->attributed_unmaps, s->pid_maps,
+			     s->pid_unmaps);
+		fputs(line, fp);
+		if (s->direct_maps) {
+			k = snprintf(tail, sizeof(tail), "direct %" PRIu64, s->direct_maps);
+			/* under "by dma:* events" where it would not fit in 80 columns */
+			fprintf(fp, ",%s%s", n + 2 + k > 80 ? "\n                                " : " ",
+				tail);
+		}
 		fputc('\n', fp);
 	} else {
 		fprintf(fp, "  %-14s %12s\n", "attributed", "-");

@@ -723,7 +723,7 @@ static size_t columns(const char *s, size_t len)
 static void test_text_direct_maps(void)
 {
 	struct tm *t = tm_sample();
-	char *s;
+	char *s, *p, *nl;
 
 	t->m.domains[DOM_G4].direct_maps = 2;
 	t->m.stats.direct_maps = 2;
@@ -732,7 +732,13 @@ static void test_text_direct_maps(void)
 			    "              ! 2 devices in one group: VFIO needs the whole group\n"
 			    "              ! 2 reserved regions mapped 1:1: VFIO may refuse its device\n"
 			    "  group 5 ") != NULL);
-	CU_ASSERT(strstr(s, ", direct 2\n") != NULL);
+	/* past 80 columns after "by process 4/2": under it */
+	CU_ASSERT(strstr(s, "by process 4/2,\n                                direct 2\n") != NULL);
+	for (p = s; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		CU_ASSERT_FATAL(nl != NULL);
+		CU_ASSERT(nl - p <= 80);
+	}
 	/* counted among the attributed: 259 + 2 maps, 257 unmaps of 562 */
 	CU_ASSERT(strstr(s, "92.2%") != NULL);
 	free(s);
