@@ -59,9 +59,9 @@ run() {
 
 # same WHAT A B [-p]: A's JSON equals B's (positions aside with -p)
 same() {
-	if ! diff -q <(strip $4 "$2") <(strip $4 "$3") >/dev/null; then
+	if ! diff -q <(strip ${4:-} "$2") <(strip ${4:-} "$3") >/dev/null; then
 		echo "FAIL: $1:"
-		diff <(strip $4 "$2") <(strip $4 "$3") | head -5
+		diff <(strip ${4:-} "$2") <(strip ${4:-} "$3") | head -5
 		fail=1
 	fi
 }
