@@ -35,7 +35,8 @@ enum iorep_domain_kind {
 	IOREP_DOM_USER,		/* owned by a process: VFIO container, iommu_attach_device */
 	IOREP_DOM_BLOCKED,	/* transitional: attached and left with no map in between */
 	IOREP_DOM_POOL,		/* mappings no event attributes to a domain */
-	IOREP_DOM_IDENTITY,	/* a group's default domain that sysfs says is identity */
+	IOREP_DOM_IDENTITY,	/* a default domain that sysfs says is identity, or that the
+				 * DMA API used without the IOMMU mapping anything */
 };
 
 /* Findings: type name, default severity. */
@@ -111,6 +112,7 @@ enum iorep_epoch_how {
 	IOREP_EPOCH_IMPLICIT,	/* in its DMA domain before the trace started */
 	IOREP_EPOCH_APPEAR,	/* boot or hot-plug: the device appeared */
 	IOREP_EPOCH_TOGGLE,	/* an attach moved it */
+	IOREP_EPOCH_DEFAULT,	/* an attach moved it to its group's new default domain */
 };
 
 /* A device's stay in one domain: [start, end). */

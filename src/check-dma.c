@@ -48,6 +48,8 @@ static int add_handle(struct iorep_model *m, uint32_t dev, const struct iorep_ev
 
 	if (!iorep_ivmap_range_valid(start, end))
 		return 0;
+	/* through the IOMMU, the map came first and said so already */
+	iorep_model_driver_dma(m, dev, IOREP_DOM_IDENTITY);
 	/* the handle ends the unmapped history of its range; a dead handle of
 	 * exactly the range comes back to life in place, else the first other
 	 * dead one becomes the new handle rather than being removed */

@@ -78,6 +78,8 @@ uint32_t iorep_model_dma_domain(struct iorep_model *m, uint32_t dev, uint64_t ts
  * its DMA domain (opening an implicit epoch) when it has none yet.
  */
 uint32_t iorep_model_device_target(struct iorep_model *m, uint32_t dev, uint64_t ts);
+/* @dev's driver used the DMA API (see model.c): its user domain was a default one. */
+void iorep_model_driver_dma(struct iorep_model *m, uint32_t dev, enum iorep_domain_kind kind);
 
 /* Converts a device's "appeared" epoch into a user domain of @pid (see attrib). */
 uint32_t iorep_model_user_from_appear(struct iorep_model *m, int32_t pid, const char *comm);

@@ -29,7 +29,10 @@ static int process_unattributed(struct iorep_model *m, const struct iorep_mapev 
 	} else {
 		/* an unmap: a user domain of the process that holds the range (it may
 		 * have been left: VFIO unmaps at container release), else the one
-		 * attached now */
+		 * attached now if the process mapped into it: one nothing was mapped
+		 * into may be no user domain at all (a sysfs type change, see
+		 * iorep_model_driver_dma()), and the unmap another's, made in the
+		 * process's context */
 		for (k = m->nuser_doms; k-- > 0;) {
 			i = m->user_doms[k];
 			d = &m->domains[i];
@@ -39,7 +42,7 @@ static int process_unattributed(struct iorep_model *m, const struct iorep_mapev 
 				dom = i;
 				break;
 			}
-			if (d->attached && dom == IOREP_NONE)
+			if (d->attached && d->maps && dom == IOREP_NONE)
 				dom = i;
 		}
 	}
@@ -65,6 +68,8 @@ int iorep_model_take_mapev(struct iorep_model *m, const struct iorep_mapev *ev, 
 	/* a dma:* event without a device (a damaged record) names nobody */
 	if (!claimed || dev == IOREP_NONE)
 		return process_unattributed(m, ev);
+	if (ev->type == IOREP_EV_MAP)
+		iorep_model_driver_dma(m, dev, IOREP_DOM_DMA);
 	dom = iorep_model_device_target(m, dev, ev->ts);
 	if (dom == IOREP_NONE)
 		return m->error ? m->error : process_unattributed(m, ev);

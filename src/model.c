@@ -628,6 +628,49 @@ static int on_attach(struct iorep_model *m, const struct iorep_event *ev)
 	return epoch_open(m, dev, dom, ev->ts, ev->pid, ev->pos, IOREP_EPOCH_TOGGLE);
 }
 
+/*
+ * A driver's DMA-API call on @dev, a map through the IOMMU when @kind is
+ * IOREP_DOM_DMA, a handle with none when IOREP_DOM_IDENTITY.  If the device's
+ * last attach moved it to what was taken for a user domain with nothing
+ * mapped in it yet, that attach was to a new default domain of its group:
+ * writing a type to /sys/kernel/iommu_groups/N/type, with the group's drivers
+ * unbound, attaches each of its devices from the writing task.  VFIO's
+ * domains see no DMA-API call, the kernel having no driver on the device.
+ * The group's old DMA domain was freed; what it still held is leaked.
+ */
+void iorep_model_driver_dma(struct iorep_model *m, uint32_t dev, enum iorep_domain_kind kind)
+{
+	struct iorep_device *d = &m->devices[dev];
+	struct iorep_epoch *e;
+	struct iorep_domain *dom;
+	uint32_t gi, k;
+
+	if (!d->nepochs)
+		return;
+	e = &d->epochs[d->nepochs - 1];
+	if (e->end != IOREP_TS_OPEN || e->how != IOREP_EPOCH_TOGGLE || e->domain == IOREP_NONE)
+		return;
+	dom = &m->domains[e->domain];
+	if (dom->kind != IOREP_DOM_USER || dom->maps || dom->unmaps)
+		return;
+	dom->kind = kind;
+	dom->group = d->group;
+	dom->owner_pid = -1;
+	dom->owner_comm = NULL;
+	gi = d->group < 0 ? IOREP_NONE : iorep_model_group_find(m, d->group);
+	if (gi != IOREP_NONE)
+		m->groups[gi].domain = e->domain;
+	else
+		d->own_domain = e->domain;
+	/* every device the writing task attached to it changed with it */
+	for (k = 0; k < m->ndevices; k++) {
+		e = m->devices[k].nepochs ? &m->devices[k].epochs[m->devices[k].nepochs - 1] : NULL;
+		if (e && e->end == IOREP_TS_OPEN && e->domain == (uint32_t)(dom - m->domains))
+			e->how = IOREP_EPOCH_DEFAULT;
+	}
+	m->epoch_gen++;
+}
+
 static int on_detach(struct iorep_model *m, const struct iorep_event *ev)
 {
 	uint32_t dev = iorep_model_device_get(m, ev->device);

@@ -678,18 +678,23 @@ static void test_findings_capped(void)
 	p += sprintf(p, "init-1 [000] ..... 1.0: add_device_to_group: IOMMU: groupID=6 "
 			"device=0000:00:07.0\n"
 			"init-1 [000] ..... 1.1: attach_device_to_domain: IOMMU: device=0000:00:07.0\n"
-			"t-9 [000] ..... 2.0: attach_device_to_domain: IOMMU: device=0000:00:07.0\n");
+			"t-9 [000] ..... 2.0: attach_device_to_domain: IOMMU: device=0000:00:07.0\n"
+			/* its user domain: it maps into it */
+			"t-9 [000] ..... 2.1: map: IOMMU: iova=0x10000000 - 0x10001000 "
+			"paddr=0x20000000 size=4096\n");
 	for (i = 0; i < n; i++)
 		p += sprintf(p, "t-9 [000] ..... 3.%06u: unmap: IOMMU: iova=0x%x - 0x%x size=4096 "
 				"unmapped_size=4096\n", i, 0x100000 + i * 4096, 0x101000 + i * 4096);
 	run_text(&r, text);
-	CU_ASSERT_EQUAL(r.m.nfindings, IOREP_FINDINGS_PER_TYPE);
+	/* and the map, outstanding */
+	CU_ASSERT_EQUAL_FATAL(r.m.nfindings, IOREP_FINDINGS_PER_TYPE + 1);
 	CU_ASSERT_EQUAL(r.m.unlisted, 1500);
 	CU_ASSERT_EQUAL(r.m.type_findings[IOREP_FIND_UNMATCHED_UNMAP], n);
 	/* a domain made in the trace: every one is an error, listed or not */
 	CU_ASSERT_EQUAL(r.m.findings_by_sev[IOREP_SEV_ERROR], n);
-	for (i = 0; i < r.m.nfindings; i++)
+	for (i = 0; i < IOREP_FINDINGS_PER_TYPE; i++)
 		CU_ASSERT_EQUAL(r.m.findings[i].iova, 0x100000 + (uint64_t)i * 4096);
+	CU_ASSERT_EQUAL(r.m.findings[i].type, IOREP_FIND_OUTSTANDING);
 	free_run(&r);
 	free(text);
 }
@@ -1050,6 +1055,71 @@ static void test_hotplug_after_boot(void)
 	free(boot);
 }
 
+/* The kind of the domain of @dev's epoch @e. */
+static enum iorep_domain_kind epoch_kind(const struct run *r, const struct iorep_device *d,
+					 uint32_t e)
+{
+	return r->m.domains[d->epochs[e].domain].kind;
+}
+
+/*
+ * A user domain a process mapped into stays a user domain when a dma:*
+ * event names its device; one nothing was mapped into becomes the group's
+ * default domain, and the old one's leftovers are leaks.
+ */
+static void test_dma_api_in_user_domain(void)
+{
+	static const char tail_vfio[] =
+		"            qemu-400     [000] .....     6.000000: attach_device_to_domain: "
+		"IOMMU: device=0000:00:02.0\n"
+		"            qemu-400     [000] .....     6.100000: map: IOMMU: "
+		"iova=0x0000000000000000 - 0x0000000000002000 paddr=0x0000000104faa000 size=8192\n"
+		"            qemu-400     [000] .....     6.200000: dma_map_page: 0000:00:02.0 "
+		"dir=TO_DEVICE dma_addr=ffffd000 size=4096 phys_addr=104fab000 attrs=\n";
+	static const char tail_type[] =
+		"            bash-300     [000] .....     6.000000: attach_device_to_domain: "
+		"IOMMU: device=0000:00:02.0\n"
+		"            bash-300     [000] .....     6.100000: map: IOMMU: "
+		"iova=0x00000000ffffd000 - 0x00000000ffffe000 paddr=0x0000000104fab000 size=4096\n"
+		"            bash-300     [000] .....     6.100001: dma_map_page: 0000:00:02.0 "
+		"dir=TO_DEVICE dma_addr=ffffd000 size=4096 phys_addr=104fab000 attrs=\n";
+	const char *tails[] = { tail_vfio, tail_type };
+	size_t len, i, t;
+	char *boot = iorep_test_slurp(K612 "boot/trace.txt", &len), *text;
+	const struct iorep_device *d;
+	uint32_t leaks, old, gi;
+	struct run r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(boot);
+	for (t = 0; t < 2; t++) {
+		text = malloc(len + strlen(tails[t]) + 1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+		memcpy(text, boot, len);
+		strcpy(text + len, tails[t]);
+		run_text(&r, text);
+		d = &r.m.devices[iorep_model_device_find(&r.m, "0000:00:02.0")];
+		CU_ASSERT_EQUAL_FATAL(d->nepochs, 2);
+		old = d->epochs[0].domain;
+		gi = iorep_model_group_find(&r.m, d->group);
+		for (i = 0, leaks = 0; i < r.m.nfindings; i++)
+			leaks += r.m.findings[i].type == IOREP_FIND_LEAK;
+		if (t == 0) {
+			CU_ASSERT_EQUAL(epoch_kind(&r, d, 1), IOREP_DOM_USER);
+			CU_ASSERT_EQUAL(r.m.groups[gi].domain, old);
+			CU_ASSERT_EQUAL(leaks, 0);
+		} else {
+			CU_ASSERT_EQUAL(epoch_kind(&r, d, 1), IOREP_DOM_DMA);
+			CU_ASSERT_EQUAL(r.m.groups[gi].domain, d->epochs[1].domain);
+			CU_ASSERT_EQUAL(iorep_ivmap_count(&r.m.domains[d->epochs[1].domain].live), 1);
+			/* what the boot left in the old domain: freed with it */
+			CU_ASSERT_EQUAL(leaks, 3);
+		}
+		free_run(&r);
+		free(text);
+	}
+	free(boot);
+}
+
 static int finding_key_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -1130,6 +1200,7 @@ int main(void)
 		{ "a 1:1 map before an attach is a direct map", test_direct_map_before_attach },
 		{ "hot-plug: a device added again gets a new DMA domain", test_hotplug_readd },
 		{ "hot-plug after the 6.12 boot capture, as text", test_hotplug_after_boot },
+		{ "the DMA API in a user domain: VFIO's, or a new default", test_dma_api_in_user_domain },
 		{ "unmapped history stays bounded", test_history_bounded },
 		{ "stack traces stay bounded, each with its finding", test_stacks_bounded },
 		{ "an unmap record reuses the first mapping's node", test_unmap_record_reuses_a_node },
