@@ -208,8 +208,8 @@ for trace in samples/*/*/trace.dat; do
 		echo "plugin: --events=text of $trace ok"
 	fi
 done
-if [ "$ncap" != 7 ]; then
-	problem "found $ncap captures samples/*/*/trace.dat, expected 7"
+if [ "$ncap" != 9 ]; then
+	problem "found $ncap captures samples/*/*/trace.dat, expected 9"
 fi
 
 # --- 3: trace-cmd list -O --------------------------------------------------

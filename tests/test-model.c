@@ -187,6 +187,7 @@ static void test_clean_captures(void)
 {
 	static const char *const clean[] = {
 		K612 "boot", K612 "dma-traffic", K612 "vfio", K61 "boot", K61 "dma-traffic",
+		K612 "hotplug", K61 "hotplug",
 	};
 	struct run r;
 	size_t i;
@@ -1063,6 +1064,63 @@ static enum iorep_domain_kind epoch_kind(const struct run *r, const struct iorep
 }
 
 /*
+ * The 6.12 hotplug capture (its GROUND_TRUTH.md): the e1000 at 01:00.0
+ * removed and found again (a new DMA domain), its group's type set to
+ * identity then DMA through sysfs with the driver unbound (each a new
+ * default domain, attached by the writing task), and an e1000 hot-plugged
+ * into group 7 and unplugged.  No user or blocking domain, no error.
+ */
+static void test_hotplug_capture_612(void)
+{
+	const struct iorep_device *d;
+	uint32_t i, gi, dev;
+	struct run r;
+
+	run_model(&r, K612 "hotplug", "trace.dat", 1);
+	dev = iorep_model_device_find(&r.m, "0000:01:00.0");
+	CU_ASSERT_NOT_EQUAL_FATAL(dev, IOREP_NONE);
+	d = &r.m.devices[dev];
+	CU_ASSERT_EQUAL_FATAL(d->nepochs, 4);
+	CU_ASSERT_EQUAL(epoch_kind(&r, d, 0), IOREP_DOM_DMA);
+	CU_ASSERT_EQUAL(epoch_kind(&r, d, 1), IOREP_DOM_DMA);
+	CU_ASSERT_EQUAL(epoch_kind(&r, d, 2), IOREP_DOM_IDENTITY);
+	CU_ASSERT_EQUAL(epoch_kind(&r, d, 3), IOREP_DOM_DMA);
+	for (i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL(r.m.domains[d->epochs[i].domain].group, 6);
+	CU_ASSERT_NOT_EQUAL(d->epochs[0].domain, d->epochs[1].domain);
+	CU_ASSERT_NOT_EQUAL(d->epochs[1].domain, d->epochs[3].domain);
+	/* removed at 6.051519, back at 7.097878 (trace.txt's rounded microseconds) */
+	CU_ASSERT_EQUAL((d->epochs[0].end + 500) / 1000, 6051519);
+	CU_ASSERT_EQUAL((d->epochs[1].start + 500) / 1000, 7097878);
+	CU_ASSERT_EQUAL((d->epochs[2].start + 500) / 1000, 9586307);
+	CU_ASSERT_EQUAL((d->epochs[3].start + 500) / 1000, 12077171);
+	gi = iorep_model_group_find(&r.m, 6);
+	CU_ASSERT_EQUAL(r.m.groups[gi].domain, d->epochs[3].domain);
+	/* the bound driver's receive ring, live at the end in the last domain */
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&r.m.domains[d->epochs[3].domain].live), 258);
+	for (i = 0; i < 3; i++)
+		CU_ASSERT_EQUAL(iorep_ivmap_count(&r.m.domains[d->epochs[i].domain].live), 0);
+
+	dev = iorep_model_device_find(&r.m, "0000:02:00.0");
+	CU_ASSERT_NOT_EQUAL_FATAL(dev, IOREP_NONE);
+	d = &r.m.devices[dev];
+	CU_ASSERT_TRUE(d->removed);
+	CU_ASSERT_EQUAL_FATAL(d->nepochs, 1);
+	CU_ASSERT_EQUAL(epoch_kind(&r, d, 0), IOREP_DOM_DMA);
+	CU_ASSERT_EQUAL((d->epochs[0].end + 500) / 1000, 17941923);
+	CU_ASSERT_EQUAL(r.m.domains[d->epochs[0].domain].group, 7);
+	CU_ASSERT_EQUAL(r.m.domains[d->epochs[0].domain].maps, 258);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&r.m.domains[d->epochs[0].domain].live), 0);
+
+	for (i = 0; i < r.m.ndomains; i++)
+		CU_ASSERT_TRUE(r.m.domains[i].kind == IOREP_DOM_DMA ||
+			       r.m.domains[i].kind == IOREP_DOM_IDENTITY);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_WARNING), 0);
+	free_run(&r);
+}
+
+/*
  * A user domain a process mapped into stays a user domain when a dma:*
  * event names its device; one nothing was mapped into becomes the group's
  * default domain, and the old one's leftovers are leaks.
@@ -1147,9 +1205,9 @@ static char **finding_keys(const struct run *r)
 /* trace.dat, trace.txt and report.txt of every capture give the same findings. */
 static void test_same_findings_every_form(void)
 {
-	static const char *const caps[] = { K612 "boot", K612 "defects", K612 "dma-traffic",
-					     K612 "vfio", K61 "boot", K61 "defects",
-					     K61 "dma-traffic" };
+	static const char *const caps[] = { K612 "boot",	 K612 "defects", K612 "dma-traffic",
+					     K612 "vfio",	 K612 "hotplug", K61 "boot",
+					     K61 "defects",	 K61 "dma-traffic", K61 "hotplug" };
 	static const char *const files[] = { "report.txt", "trace.txt" };
 	struct run dat, other;
 	char **a, **b;
@@ -1200,6 +1258,7 @@ int main(void)
 		{ "a 1:1 map before an attach is a direct map", test_direct_map_before_attach },
 		{ "hot-plug: a device added again gets a new DMA domain", test_hotplug_readd },
 		{ "hot-plug after the 6.12 boot capture, as text", test_hotplug_after_boot },
+		{ "hotplug capture 6.12: removal, type changes, hot-plug", test_hotplug_capture_612 },
 		{ "the DMA API in a user domain: VFIO's, or a new default", test_dma_api_in_user_domain },
 		{ "unmapped history stays bounded", test_history_bounded },
 		{ "stack traces stay bounded, each with its finding", test_stacks_bounded },

@@ -408,8 +408,10 @@ static void test_all_samples(void)
 			CU_ASSERT_EQUAL(check_ground_truth_md(mdpath, &g, &l), (int)g.nr);
 			nmd++;
 		}
-		/* all captures ran on the same emulated machine */
-		check_groups_truth(&g);
+		/* the shared captures ran on one emulated machine; the hotplug
+		 * ones (tools/capture) on another, which their table above checks */
+		if (!strstr(path, "/hotplug/"))
+			check_groups_truth(&g);
 		nfiles++;
 		iorep_lspci_release(&l);
 		iorep_sysfs_groups_release(&g);

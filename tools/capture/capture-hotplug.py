@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""capture-hotplug.py KERNEL_ROOT KVER OUTDIR: the hotplug capture (see README.md).
+
+Boots KERNEL_ROOT/boot/vmlinuz-KVER under QEMU (TCG, q35, emulated VT-d) with an
+initramfs running hotplug-init.sh, answers its requests for a PCIe hot-plug on
+QEMU's monitor (device_add, device_del), and unpacks what it wrote to its
+output disk into OUTDIR.
+"""
+import os, socket, subprocess, sys, time, tarfile
+x, v, outdir = sys.argv[1], sys.argv[2], sys.argv[3]
+here = os.path.dirname(os.path.abspath(__file__))
+os.makedirs(outdir, exist_ok=True)
+img = f"{outdir}/out.img"
+with open(img, "wb") as f:
+    f.truncate(256 << 20)
+initrd = f"{outdir}/init.cpio.gz"
+subprocess.run([f"{here}/mkinit.sh", x, v, f"{here}/hotplug-init.sh", initrd], check=True)
+mon = f"{outdir}/mon.sock"
+if os.path.exists(mon):
+    os.unlink(mon)
+events = "iommu:*" if v.startswith("6.1.") else "iommu:*,dma:*"
+cmd = ["qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max", "-machine", "q35", 
+       "-smp", "2", "-m", "1024", "-device", "intel-iommu,intremap=on,caching-mode=on",
+       "-device", "pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x4",
+       "-device", "pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0,addr=0x5",
+       "-netdev", "user,id=n1", "-device", "e1000,netdev=n1,bus=rp1,id=nic1",
+       "-netdev", "user,id=n2",
+       "-drive", f"file={img},format=raw,if=none,id=o",
+       "-device", "virtio-blk-pci,drive=o,bus=pcie.0,addr=0x6",
+       "-kernel", f"{x}/boot/vmlinuz-{v}", "-initrd", initrd,
+       "-append", "console=ttyS0 intel_iommu=on iommu.strict=1 iommu.passthrough=0 "
+                  f"trace_clock=global trace_event={events} trace_buf_size=16M panic=-1 quiet",
+       "-display", "none", "-serial", "stdio", "-no-reboot",
+       "-monitor", f"unix:{mon},server,nowait"]
+log = open(f"{outdir}/console.log", "w")
+p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+time.sleep(1)
+def monitor(line):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(mon)
+    time.sleep(0.3)
+    s.recv(4096)
+    s.sendall((line + "\n").encode())
+    time.sleep(0.5)
+    print("monitor:", line, s.recv(4096).decode(errors="replace").strip()[-200:], flush=True)
+    s.close()
+start = time.time()
+for line in p.stdout:
+    log.write(line); log.flush()
+    if line.startswith("@@"):
+        print(f"{time.time()-start:7.1f} {line.rstrip()}", flush=True)
+    if "@@ hotplug-add" in line:
+        monitor("device_add e1000,netdev=n2,bus=rp2,id=nic2")
+    elif "@@ hotplug-del" in line:
+        monitor("device_del nic2")
+    if time.time() - start > 600:
+        p.kill()
+p.wait()
+with tarfile.open(img) as t:
+    t.extractall(outdir)
+print("done", p.returncode)

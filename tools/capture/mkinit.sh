@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# mkinit.sh KERNEL_ROOT KVER INIT OUT.cpio.gz: a busybox initramfs that runs INIT,
+# with trace-cmd and lspci (and their libraries) from this machine and the modules INIT loads
+# (virtio_pci, virtio_blk, e1000, virtio_net, with their dependencies, in load
+# order in /mods/order) from KERNEL_ROOT, a linux-image package unpacked with
+# dpkg -x.  Needs busybox-static, cpio, kmod (depmod), xz and pciutils.
+set -euo pipefail
+x=$1; v=$2; scen=$3; out=$4
+depmod -b "$x" "$v"
+r=$(mktemp -d)
+mkdir -p $r/{bin,sbin,proc,sys,dev,tmp,out,mods,lib64,lib/x86_64-linux-gnu,etc,usr/bin}
+cp /bin/busybox $r/bin/
+for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox $r/bin/$a; done
+# trace-cmd and lspci (pciutils), with their libraries and the PCI ids
+for b in /usr/bin/trace-cmd /usr/bin/lspci; do
+	cp $b $r/usr/bin/
+	for l in $(ldd $b | awk '/=>/{print $3} /ld-linux/{print $1}'); do cp -L $l $r$l; done
+done
+mkdir -p $r/usr/share/misc
+cp /usr/share/misc/pci.ids $r/usr/share/misc/
+# modules and their dependencies, in load order
+: > $r/mods/order
+want="virtio_pci virtio_blk e1000 virtio_net"
+dep=$x/lib/modules/$v/modules.dep
+add() { # path relative to lib/modules/v
+	local p=$1 d
+	grep -qx "$p" $r/mods/seen 2>/dev/null && return 0
+	echo "$p" >> $r/mods/seen
+	for d in $(grep "^$p:" $dep | cut -d: -f2); do add $d; done
+	local b=$(basename $p); b=${b%.xz}
+	if [[ $p == *.xz ]]; then xz -dc $x/lib/modules/$v/$p > $r/mods/$b; else cp $x/lib/modules/$v/$p $r/mods/$b; fi
+	echo $b >> $r/mods/order
+}
+for w in $want; do
+	p=$(grep -E "/$w\.ko(\.xz)?:" $dep | cut -d: -f1 || true)
+	[ -n "$p" ] && add $p
+done
+cp $scen $r/init; chmod +x $r/init
+(cd $r && find . | cpio -o -H newc 2>/dev/null | gzip -1) > $out
+rm -rf $r
