@@ -202,8 +202,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 			/* In the pool, an earlier unmap of the range may have been
 			 * another domain's (every DMA domain allocates from the top
 			 * of the 32-bit space down): history proves nothing there. */
-			if (!in_dead && !pool) {
-				in_dead = true;
+			if (!in_dead && !dead_ts) {
+				in_dead = !pool;
 				dead_ts = n->val.ts;
 			}
 			if (!spare && n->start >= ev->iova && n->last <= end - 1) {
@@ -291,6 +291,12 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 				 "this %s domain (created at %" PRIu64 ".%06" PRIu64 ")",
 				 ev->iova, end, iorep_domain_kind_name(d->kind),
 				 d->created / 1000000000, d->created % 1000000000 / 1000);
+		else if (dead_ts)	/* in the pool: said, not judged */
+			snprintf(msg, sizeof(msg),
+				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") already unmapped at %" PRIu64
+				 ".%06" PRIu64 " and not mapped since, among mappings no event "
+				 "attributes (that unmap may have been another domain's)",
+				 ev->iova, end, dead_ts / 1000000000, dead_ts % 1000000000 / 1000);
 		else
 			snprintf(msg, sizeof(msg),
 				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") not mapped in this trace "
