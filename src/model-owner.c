@@ -14,8 +14,9 @@ static int process_unattributed(struct iorep_model *m, const struct iorep_mapev 
 	struct iorep_domain *d;
 	uint32_t i, k, dom = IOREP_NONE;
 
-	/* user domains only: a machine may have a million DMA domains, VFIO few */
-	if (ev->type == IOREP_EV_MAP) {
+	/* user domains only: a machine may have a million DMA domains, VFIO few;
+	 * and only for an event whose process the input names (dmesg does not) */
+	if (ev->pid > 0 && ev->type == IOREP_EV_MAP) {
 		for (k = m->nuser_doms; k-- > 0;) {
 			i = m->user_doms[k];
 			d = &m->domains[i];
@@ -24,9 +25,9 @@ static int process_unattributed(struct iorep_model *m, const struct iorep_mapev 
 				break;
 			}
 		}
-		if (dom == IOREP_NONE && ev->pid > 0)
+		if (dom == IOREP_NONE)
 			dom = iorep_model_user_from_appear(m, ev->pid, ev->comm);
-	} else {
+	} else if (ev->pid > 0) {
 		/* an unmap: a user domain of the process that holds the range (it may
 		 * have been left: VFIO unmaps at container release), else the one
 		 * attached now if the process mapped into it: one nothing was mapped

@@ -522,7 +522,8 @@ static uint32_t user_domain(struct iorep_model *m, const struct iorep_event *ev)
 	struct iorep_domain *d;
 	uint32_t i, k;
 
-	for (k = m->nuser_doms; k-- > 0;) {
+	/* a line without its process (dmesg, tp_printk) shares with no other */
+	for (k = m->nuser_doms; ev->pid >= 0 && k-- > 0;) {
 		i = m->user_doms[k];
 		d = &m->domains[i];
 		if (d->kind == IOREP_DOM_USER && d->owner_pid == ev->pid && d->attached &&
@@ -530,7 +531,7 @@ static uint32_t user_domain(struct iorep_model *m, const struct iorep_event *ev)
 			return i;
 	}
 	i = iorep_model_domain_new(m, IOREP_DOM_USER, -1, ev->ts);
-	if (i == IOREP_NONE)
+	if (i == IOREP_NONE || ev->pid < 0)
 		return i;
 	m->domains[i].owner_pid = ev->pid;
 	m->domains[i].owner_comm = ev->comm;

@@ -1209,6 +1209,43 @@ static void test_pool_unmap_says_its_history(void)
 	free_run(&r);
 }
 
+/*
+ * dmesg lines (tp_printk) name no process: nothing is attributed by process.
+ * Two DMA domains map the same top-down IOVA, as every DMA domain does; with
+ * the maps in one "user domain of nobody" that was an overlapping map, a
+ * double unmap and a leak.
+ */
+static void test_no_process_no_process_attribution(void)
+{
+	static const char text[] =
+		"[    1.100000] add_device_to_group: IOMMU: groupID=5 device=0000:01:00.0\n"
+		"[    1.100100] attach_device_to_domain: IOMMU: device=0000:01:00.0\n"
+		"[    1.200000] add_device_to_group: IOMMU: groupID=6 device=0000:02:00.0\n"
+		"[    1.200100] attach_device_to_domain: IOMMU: device=0000:02:00.0\n"
+		"[  100.000100] attach_device_to_domain: IOMMU: device=0000:01:00.0\n"
+		"[  100.100000] map: IOMMU: iova=0x00000000fffff000 - 0x0000000100000000 "
+		"paddr=0x0000000200000000 size=4096\n"
+		"[  100.100100] map: IOMMU: iova=0x00000000fffff000 - 0x0000000100000000 "
+		"paddr=0x0000000300000000 size=4096\n"
+		"[  100.200000] unmap: IOMMU: iova=0x00000000fffff000 - 0x0000000100000000 "
+		"size=4096 unmapped_size=4096\n"
+		"[  100.200100] unmap: IOMMU: iova=0x00000000fffff000 - 0x0000000100000000 "
+		"size=4096 unmapped_size=4096\n"
+		"[  102.000100] attach_device_to_domain: IOMMU: device=0000:01:00.0\n";
+	struct run r;
+	uint32_t i;
+
+	run_text(&r, text);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+	CU_ASSERT_EQUAL(r.m.stats.pid_maps, 0);
+	CU_ASSERT_EQUAL(r.m.stats.pid_unmaps, 0);
+	for (i = 0; i < r.m.ndomains; i++) {
+		CU_ASSERT_TRUE(r.m.domains[i].kind == IOREP_DOM_POOL || !r.m.domains[i].maps);
+		CU_ASSERT_PTR_NULL(r.m.domains[i].owner_comm);
+	}
+	free_run(&r);
+}
+
 static int finding_key_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -1292,6 +1329,7 @@ int main(void)
 		{ "hotplug capture 6.12: removal, type changes, hot-plug", test_hotplug_capture_612 },
 		{ "the DMA API in a user domain: VFIO's, or a new default", test_dma_api_in_user_domain },
 		{ "a pool unmap says the trace saw its range unmapped", test_pool_unmap_says_its_history },
+		{ "no process named, none attributed by", test_no_process_no_process_attribution },
 		{ "unmapped history stays bounded", test_history_bounded },
 		{ "stack traces stay bounded, each with its finding", test_stacks_bounded },
 		{ "an unmap record reuses the first mapping's node", test_unmap_record_reuses_a_node },
