@@ -262,6 +262,9 @@ struct iorep_model {
 	uint64_t first_ts, last_ts;
 	uint64_t lost;		/* events dropped so far */
 	bool lost_any;		/* every later finding is suspected */
+	/* the time of each CPU's last event (a CPU's dropped events came after it) */
+	uint64_t *cpu_seen;
+	uint32_t ncpu_seen, cpu_seen_cap;
 	uint64_t events;
 	struct iorep_attrib *attrib; /* iorep_model_feed()'s stage, made at the first event */
 	int error;		/* first allocation failure, sticky */

@@ -104,6 +104,7 @@ void iorep_model_release(struct iorep_model *m)
 	free(m->domains);
 	free(m->groups);
 	free(m->findings);
+	free(m->cpu_seen);
 	free(m->dirty);
 	free(m->user_doms);
 	free(m->appear);
@@ -815,6 +816,49 @@ int iorep_model_seed_groups(struct iorep_model *m, const struct iorep_sysfs_grou
 	return 0;
 }
 
+/* CPUs past this are not followed: a lost event of theirs makes every finding suspected */
+#define CPU_SEEN_MAX 65536
+
+/* Notes that @cpu had an event at @ts. */
+static inline void cpu_seen(struct iorep_model *m, int32_t cpu, uint64_t ts)
+{
+	uint32_t c = (uint32_t)cpu;
+
+	if (cpu < 0 || c >= CPU_SEEN_MAX)
+		return;
+	if (c >= m->ncpu_seen) {
+		while (c >= m->cpu_seen_cap)
+			if (grow((void **)&m->cpu_seen, m->cpu_seen_cap, &m->cpu_seen_cap,
+				 sizeof(*m->cpu_seen)) < 0) {
+				m->error = -IOREP_ENOMEM;
+				return;
+			}
+		memset(m->cpu_seen + m->ncpu_seen, 0, (c + 1 - m->ncpu_seen) * sizeof(*m->cpu_seen));
+		m->ncpu_seen = c + 1;
+	}
+	if (ts > m->cpu_seen[c])
+		m->cpu_seen[c] = ts;
+}
+
+/*
+ * Events of @ev->cpu were dropped: after its last event, so every finding
+ * since then may be wrong, even one found on another CPU before the drop was
+ * told (the kernel says so with the CPU's next event).  Later ones are
+ * suspected as they come.  A gap (@ev->lost 0: an event the input damaged)
+ * is where it stands in the stream, and only later findings are.
+ */
+static void lost_on(struct iorep_model *m, const struct iorep_event *ev)
+{
+	int32_t cpu = ev->cpu;
+	uint64_t since = cpu >= 0 && (uint32_t)cpu < m->ncpu_seen ? m->cpu_seen[cpu] : 0;
+	uint32_t i;
+
+	m->lost_any = true;
+	for (i = m->nfindings; ev->lost && i-- > 0;)
+		if (m->findings[i].ts > since)
+			m->findings[i].suspected = true;
+}
+
 int iorep_model_apply(struct iorep_model *m, const struct iorep_event *ev,
 		      const struct iorep_stage_note *note)
 {
@@ -826,6 +870,10 @@ int iorep_model_apply(struct iorep_model *m, const struct iorep_event *ev,
 	m->events = note->events;
 	m->first_ts = note->first_ts;
 	m->last_ts = note->last_ts;
+	if (note->kind != IOREP_STAGE_EVENT)
+		cpu_seen(m, note->map.cpu, note->map.ts);
+	else if (ev->type != IOREP_EV_LOST)
+		cpu_seen(m, ev->cpu, ev->ts);
 	if (note->kind != IOREP_STAGE_EVENT) {
 		/* a map or unmap, let go by the dma:* event (or, direct, the attach)
 		 * of note->device if any */
@@ -848,7 +896,7 @@ int iorep_model_apply(struct iorep_model *m, const struct iorep_event *ev,
 		ret = iorep_model_stack(m, ev);
 		return ret < 0 ? ret : m->error;
 	case IOREP_C_LOST:
-		m->lost_any = true;
+		lost_on(m, ev);
 		if (ev->lost > 0)
 			m->lost += ev->lost;
 		return 0;

@@ -365,6 +365,41 @@ static void test_lost_makes_suspected(void)
 }
 
 /*
+ * CPU 3's drop is told with its next event (at 4.0), after CPU 0's double
+ * unmap at 3.3: the events dropped came after CPU 3's last one (3.0), so
+ * that finding is suspected too; the one at 2.3, before 3.0, is not.
+ */
+static void test_lost_before_its_line(void)
+{
+	static const char text[] =
+		"init-1 [000] ..... 1.0: add_device_to_group: IOMMU: groupID=6 device=0000:00:07.0\n"
+		"init-1 [000] ..... 1.1: attach_device_to_domain: IOMMU: device=0000:00:07.0\n"
+		"t-9 [000] ..... 2.0: attach_device_to_domain: IOMMU: device=0000:00:07.0\n"
+		"t-9 [000] ..... 2.1: map: IOMMU: iova=0x100000 - 0x101000 paddr=0x5000 size=4096\n"
+		"t-9 [000] ..... 2.2: unmap: IOMMU: iova=0x100000 - 0x101000 size=4096 unmapped_size=4096\n"
+		"t-9 [000] ..... 2.3: unmap: IOMMU: iova=0x100000 - 0x101000 size=4096 unmapped_size=4096\n"
+		"t-9 [003] ..... 3.0: map: IOMMU: iova=0x300000 - 0x301000 paddr=0x7000 size=4096\n"
+		"t-9 [000] ..... 3.1: map: IOMMU: iova=0x200000 - 0x201000 paddr=0x6000 size=4096\n"
+		"t-9 [000] ..... 3.2: unmap: IOMMU: iova=0x200000 - 0x201000 size=4096 unmapped_size=4096\n"
+		"t-9 [000] ..... 3.3: unmap: IOMMU: iova=0x200000 - 0x201000 size=4096 unmapped_size=4096\n"
+		"CPU:3 [LOST 10 EVENTS]\n"
+		"t-9 [003] ..... 4.0: unmap: IOMMU: iova=0x300000 - 0x301000 size=4096 unmapped_size=4096\n";
+	struct run r;
+	uint32_t i, n = 0;
+
+	run_text(&r, text);
+	for (i = 0; i < r.m.nfindings; i++) {
+		if (r.m.findings[i].type != IOREP_FIND_DOUBLE_UNMAP)
+			continue;
+		CU_ASSERT_EQUAL(r.m.findings[i].suspected, n == 1);
+		CU_ASSERT_EQUAL(r.m.findings[i].iova, n ? 0x200000 : 0x100000);
+		n++;
+	}
+	CU_ASSERT_EQUAL(n, 2);
+	free_run(&r);
+}
+
+/*
  * One interrupt completes an sg request and then a single page on the same
  * CPU: the unmap after dma_unmap_sg is the sg list's (the kernel makes one
  * iommu unmap per dma_unmap_sg or dma_free), the next unmap waits for its
@@ -1321,6 +1356,7 @@ int main(void)
 		{ "same findings from trace.dat, trace.txt, report.txt", test_same_findings_every_form },
 		{ "split group", test_split_group },
 		{ "lost events make findings suspected", test_lost_makes_suspected },
+		{ "a drop is suspected from its CPU's last event", test_lost_before_its_line },
 		{ "a dma event without a device attributes nothing", test_dma_event_without_device },
 		{ "a shared domain's leftovers name their mapper", test_shared_domain_names_mapper },
 		{ "a 1:1 map before an attach is a direct map", test_direct_map_before_attach },
