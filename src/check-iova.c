@@ -386,6 +386,9 @@ static int fault_history(struct iorep_model *m, uint32_t dev, uint32_t di, uint6
 
 	if (di != IOREP_NONE)
 		history_of(m, di, iova, h, &n);
+	/* nothing there: what the unattributed mappings knew (see pool_state()) */
+	if (!n && m->pool != IOREP_NONE && m->pool != di)
+		history_of(m, m->pool, iova, h, &n);
 	/* one lookup per epoch: a domain without the IOVA costs O(log n) again, no more */
 	for (e = 0; dev != IOREP_NONE && e < m->devices[dev].nepochs; e++) {
 		dom = m->devices[dev].epochs[e].domain;
@@ -403,6 +406,32 @@ static int fault_history(struct iorep_model *m, uint32_t dev, uint32_t di, uint6
 	memcpy(f->history, h, sizeof(h[0]) * n);
 	f->nhistory = n;
 	return 0;
+}
+
+/*
+ * A fault at an IOVA its device's domain never had: what the pool, the
+ * mappings no event attributes to a domain (all of them on a kernel without
+ * dma:* events), knows of it, after @state.
+ */
+static void pool_state(const struct iorep_model *m, uint32_t di, const struct iorep_event *ev,
+		       char *state, size_t size)
+{
+	const struct iorep_ivmap_node *n;
+	size_t len = strlen(state);
+
+	if (m->pool == IOREP_NONE || m->pool == di)
+		return;
+	n = iorep_ivmap_find_containing(&m->domains[m->pool].live, ev->iova);
+	if (n) {
+		snprintf(state + len, size - len,
+			 "; among mappings no event attributes it is live since %" PRIu64
+			 ".%06" PRIu64,
+			 n->val.ts / 1000000000, n->val.ts % 1000000000 / 1000);
+	} else if ((n = iorep_ivmap_dead_find_containing(&m->domains[m->pool].live, ev->iova))) {
+		snprintf(state + len, size - len,
+			 "; among mappings no event attributes it was unmapped %" PRIu64 " us before",
+			 (ev->ts - n->val.ts) / 1000);
+	}
 }
 
 int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev)
@@ -440,6 +469,7 @@ int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev)
 		} else {
 			snprintf(state, sizeof(state), "never mapped in the %s domain in this trace",
 				 iorep_domain_kind_name(d->kind));
+			pool_state(m, di, ev, state, sizeof(state));
 		}
 	}
 	idx = m->nfindings;

@@ -1281,6 +1281,47 @@ static void test_no_process_no_process_attribution(void)
 	free_run(&r);
 }
 
+/*
+ * Without dma:* events (an Arm SoC's 6.1, say) a driver's maps are nobody's:
+ * a fault of its device says what those knew of the IOVA, and its history
+ * has them.
+ */
+static void test_fault_reads_the_pool(void)
+{
+	static const char text[] =
+		"swapper/0-1 [001] .... 1.240000: add_device_to_group: IOMMU: groupID=1 "
+		"device=ff9c0000.mmc\n"
+		"swapper/0-1 [001] .... 1.240100: attach_device_to_domain: IOMMU: "
+		"device=ff9c0000.mmc\n"
+		"mmc-cmdqd-88 [001] .... 2.100000: map: IOMMU: iova=0x00000000ffff0000 - "
+		"0x00000000ffff8000 paddr=0x0000000041000000 size=32768\n"
+		"mmc-cmdqd-88 [001] .... 2.100000: map: IOMMU: iova=0x00000000fffe0000 - "
+		"0x00000000fffe1000 paddr=0x0000000042000000 size=4096\n"
+		"mmc-cmdqd-88 [001] .... 2.150000: unmap: IOMMU: iova=0x00000000fffe0000 - "
+		"0x00000000fffe1000 size=4096 unmapped_size=4096\n"
+		"<idle>-0 [001] d.h. 2.200000: io_page_fault: IOMMU:dwmmc_rockchip ff9c0000.mmc "
+		"iova=0x00000000ffff0000 flags=0x0001\n"
+		"<idle>-0 [001] d.h. 2.200001: io_page_fault: IOMMU:dwmmc_rockchip ff9c0000.mmc "
+		"iova=0x00000000fffe0000 flags=0x0001\n";
+	const struct iorep_finding *f;
+	struct run r;
+	uint32_t i, n = 0;
+
+	run_text(&r, text);
+	for (i = 0; i < r.m.nfindings; i++) {
+		f = &r.m.findings[i];
+		if (f->type != IOREP_FIND_IO_PAGE_FAULT)
+			continue;
+		CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "never mapped in the dma domain"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(f->message, n ? "it was unmapped 50001 us before" :
+							    "it is live since 2.100000"));
+		CU_ASSERT_EQUAL(f->nhistory, n ? 2 : 1);
+		n++;
+	}
+	CU_ASSERT_EQUAL(n, 2);
+	free_run(&r);
+}
+
 static int finding_key_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -1366,6 +1407,7 @@ int main(void)
 		{ "the DMA API in a user domain: VFIO's, or a new default", test_dma_api_in_user_domain },
 		{ "a pool unmap says the trace saw its range unmapped", test_pool_unmap_says_its_history },
 		{ "no process named, none attributed by", test_no_process_no_process_attribution },
+		{ "a fault reads the unattributed mappings", test_fault_reads_the_pool },
 		{ "unmapped history stays bounded", test_history_bounded },
 		{ "stack traces stay bounded, each with its finding", test_stacks_bounded },
 		{ "an unmap record reuses the first mapping's node", test_unmap_record_reuses_a_node },
