@@ -138,7 +138,7 @@ struct gt_finding {
 struct gt_item {
 	uint64_t at;
 	enum gt_defect_type type;
-	struct gt_finding f[2];
+	struct gt_finding f[3];
 	uint32_t nf, dev, proc; /* proc: of an episode, the process that attaches */
 	bool done;
 };

@@ -179,12 +179,34 @@ static int remember_dead(struct iorep_model *m, struct iorep_domain *d,
 	return 0;
 }
 
+/*
+ * Whether the driver unmapped more than asked because the IOVA lay in a
+ * large page (VT-d and AMD clear the whole page and say so in
+ * unmapped_size; Arm splits the block and does not): @ev starts a live
+ * mapping of @d that ends past its size but within unmapped_size, aligned
+ * to it.  A never-mapped IOVA gets a large unmapped_size from VT-d too,
+ * with nothing there: that does not widen.
+ */
+static bool driver_widened(const struct iorep_domain *d, const struct iorep_mapev *ev)
+{
+	const struct iorep_ivmap_node *n;
+	uint64_t us = ev->unmapped_size;
+
+	if (us <= ev->size || us & (us - 1) || ev->iova & (us - 1) ||
+	    !iorep_ivmap_range_valid(ev->iova, ev->iova + us))
+		return false;
+	n = iorep_ivmap_find_containing(&d->live, ev->iova);
+	return n && n->start == ev->iova && n->last + 1 > ev->iova + ev->size &&
+	       n->last - ev->iova < us;
+}
+
 int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t di,
 		      uint32_t dev)
 {
 	struct iorep_domain *d = &m->domains[di];
 	struct iorep_ivmap_node *n, *tmp, *reuse = NULL, *spare = NULL;
-	uint64_t end = ev->iova + ev->size, covered = 0, lo, hi, dead_ts = 0, map_ts = 0;
+	uint64_t end = ev->iova + ev->size, req_end = end, covered = 0, lo, hi, dead_ts = 0;
+	uint64_t map_ts = 0;
 	bool pool = d->kind == IOREP_DOM_POOL, in_dead = false, done = false;
 	bool has_unmapped = ev->have & 1u << IOREP_F_UNMAPPED_SIZE;
 	struct iorep_event fev;
@@ -193,6 +215,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 
 	if (!ev->size || !iorep_ivmap_range_valid(ev->iova, end))
 		return 0;
+	if (!pool && has_unmapped && driver_widened(d, ev))
+		end = ev->iova + ev->unmapped_size;	/* the whole large page went */
 	/* One walk over the range: live mappings are unmapped, the unmapped
 	 * history is read (the first dead node) and ended (the unmap's own
 	 * record replaces it).  The first node that the walk would remove
@@ -260,7 +284,7 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 			finding_ev(ev, &fev), 0, dev, di, true, ev->iova, ev->size,
 			"unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") asked for %" PRIu64
 			" bytes, the driver unmapped %" PRIu64,
-			ev->iova, end, ev->size, ev->unmapped_size);
+			ev->iova, req_end, ev->size, ev->unmapped_size);
 
 	if (covered == 0 && (in_dead || (has_unmapped && !ev->unmapped_size))) {
 		uint32_t idx = m->nfindings;
@@ -269,13 +293,13 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 			snprintf(msg, sizeof(msg),
 				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") in the %s domain, already "
 				 "unmapped at %" PRIu64 ".%06" PRIu64 " and not mapped since",
-				 ev->iova, end, iorep_domain_kind_name(d->kind), dead_ts / 1000000000,
+				 ev->iova, req_end, iorep_domain_kind_name(d->kind), dead_ts / 1000000000,
 				 dead_ts % 1000000000 / 1000);
 		else
 			snprintf(msg, sizeof(msg),
 				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") in the %s domain: the "
 				 "driver unmapped nothing",
-				 ev->iova, end, iorep_domain_kind_name(d->kind));
+				 ev->iova, req_end, iorep_domain_kind_name(d->kind));
 		iorep_model_add_finding(m, IOREP_FIND_DOUBLE_UNMAP, finding_ev(ev, &fev), 0, dev,
 					di, true, ev->iova, ev->size, "%s", msg);
 		/* the driver said nothing was there, but the map may predate the trace */
@@ -289,19 +313,19 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 			snprintf(msg, sizeof(msg),
 				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") that was never mapped in "
 				 "this %s domain (created at %" PRIu64 ".%06" PRIu64 ")",
-				 ev->iova, end, iorep_domain_kind_name(d->kind),
+				 ev->iova, req_end, iorep_domain_kind_name(d->kind),
 				 d->created / 1000000000, d->created % 1000000000 / 1000);
 		else if (dead_ts)	/* in the pool: said, not judged */
 			snprintf(msg, sizeof(msg),
 				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") already unmapped at %" PRIu64
 				 ".%06" PRIu64 " and not mapped since, among mappings no event "
 				 "attributes (that unmap may have been another domain's)",
-				 ev->iova, end, dead_ts / 1000000000, dead_ts % 1000000000 / 1000);
+				 ev->iova, req_end, dead_ts / 1000000000, dead_ts % 1000000000 / 1000);
 		else
 			snprintf(msg, sizeof(msg),
 				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") not mapped in this trace "
 				 "(%s domain; the map may predate the trace)",
-				 ev->iova, end, iorep_domain_kind_name(d->kind));
+				 ev->iova, req_end, iorep_domain_kind_name(d->kind));
 		iorep_model_add_finding(m, IOREP_FIND_UNMATCHED_UNMAP, finding_ev(ev, &fev), 0,
 					dev, di, true, ev->iova, ev->size, "%s", msg);
 		/* a domain whose whole life is in the trace: a real bug (counted as
@@ -319,7 +343,7 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 			finding_ev(ev, &fev), 0, dev, di, true, ev->iova, ev->size,
 			"unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") found only %" PRIu64
 			" of its %" PRIu64 " bytes mapped%s",
-			ev->iova, end, covered, ev->size,
+			ev->iova, req_end, covered, ev->size,
 			in_dead ? "; the rest was already unmapped" : "");
 	}
 	/* the walk trimmed every other node off the range, but in the pool once done */
