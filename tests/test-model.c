@@ -332,16 +332,20 @@ static void test_split_group(void)
 	free_run(&r);
 }
 
+/* A user domain of t-9 and a double unmap in it at 2.3, on CPU 0. */
+#define LOST_HEAD                                                                                 \
+	"init-1 [000] ..... 1.0: add_device_to_group: IOMMU: groupID=6 device=0000:00:07.0\n"     \
+	"init-1 [000] ..... 1.1: attach_device_to_domain: IOMMU: device=0000:00:07.0\n"           \
+	"t-9 [000] ..... 2.0: attach_device_to_domain: IOMMU: device=0000:00:07.0\n"              \
+	"t-9 [000] ..... 2.1: map: IOMMU: iova=0x100000 - 0x101000 paddr=0x5000 size=4096\n"      \
+	"t-9 [000] ..... 2.2: unmap: IOMMU: iova=0x100000 - 0x101000 size=4096 unmapped_size=4096\n" \
+	"t-9 [000] ..... 2.3: unmap: IOMMU: iova=0x100000 - 0x101000 size=4096 unmapped_size=4096\n"
+
 /* After a ring-buffer overrun, a double unmap is only suspected. */
 static void test_lost_makes_suspected(void)
 {
 	static const char text[] =
-		"init-1 [000] ..... 1.0: add_device_to_group: IOMMU: groupID=6 device=0000:00:07.0\n"
-		"init-1 [000] ..... 1.1: attach_device_to_domain: IOMMU: device=0000:00:07.0\n"
-		"t-9 [000] ..... 2.0: attach_device_to_domain: IOMMU: device=0000:00:07.0\n"
-		"t-9 [000] ..... 2.1: map: IOMMU: iova=0x100000 - 0x101000 paddr=0x5000 size=4096\n"
-		"t-9 [000] ..... 2.2: unmap: IOMMU: iova=0x100000 - 0x101000 size=4096 unmapped_size=4096\n"
-		"t-9 [000] ..... 2.3: unmap: IOMMU: iova=0x100000 - 0x101000 size=4096 unmapped_size=4096\n"
+		LOST_HEAD
 		"CPU:0 [LOST 10 EVENTS]\n"
 		"t-9 [000] ..... 3.1: map: IOMMU: iova=0x200000 - 0x201000 paddr=0x6000 size=4096\n"
 		"t-9 [000] ..... 3.2: unmap: IOMMU: iova=0x200000 - 0x201000 size=4096 unmapped_size=4096\n"
@@ -372,12 +376,7 @@ static void test_lost_makes_suspected(void)
 static void test_lost_before_its_line(void)
 {
 	static const char text[] =
-		"init-1 [000] ..... 1.0: add_device_to_group: IOMMU: groupID=6 device=0000:00:07.0\n"
-		"init-1 [000] ..... 1.1: attach_device_to_domain: IOMMU: device=0000:00:07.0\n"
-		"t-9 [000] ..... 2.0: attach_device_to_domain: IOMMU: device=0000:00:07.0\n"
-		"t-9 [000] ..... 2.1: map: IOMMU: iova=0x100000 - 0x101000 paddr=0x5000 size=4096\n"
-		"t-9 [000] ..... 2.2: unmap: IOMMU: iova=0x100000 - 0x101000 size=4096 unmapped_size=4096\n"
-		"t-9 [000] ..... 2.3: unmap: IOMMU: iova=0x100000 - 0x101000 size=4096 unmapped_size=4096\n"
+		LOST_HEAD
 		"t-9 [003] ..... 3.0: map: IOMMU: iova=0x300000 - 0x301000 paddr=0x7000 size=4096\n"
 		"t-9 [000] ..... 3.1: map: IOMMU: iova=0x200000 - 0x201000 paddr=0x6000 size=4096\n"
 		"t-9 [000] ..... 3.2: unmap: IOMMU: iova=0x200000 - 0x201000 size=4096 unmapped_size=4096\n"

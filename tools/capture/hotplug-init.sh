@@ -52,22 +52,16 @@ G=$(basename $(readlink /sys/bus/pci/devices/$B/iommu_group))
 M "$B back in group $G: traffic"
 traffic
 # 2. default domain type changes through sysfs, the driver unbound
-M "unbind $B from e1000"
-echo $B > /sys/bus/pci/drivers/e1000/unbind
-M "group $G type identity"
-echo identity > /sys/kernel/iommu_groups/$G/type
-echo "@@ type now $(cat /sys/kernel/iommu_groups/$G/type)"
-M "bind $B to e1000"
-echo $B > /sys/bus/pci/drivers/e1000/bind
-traffic
-M "unbind $B from e1000"
-echo $B > /sys/bus/pci/drivers/e1000/unbind
-M "group $G type DMA"
-echo DMA > /sys/kernel/iommu_groups/$G/type
-echo "@@ type now $(cat /sys/kernel/iommu_groups/$G/type)"
-M "bind $B to e1000"
-echo $B > /sys/bus/pci/drivers/e1000/bind
-traffic
+for type in identity DMA; do
+	M "unbind $B from e1000"
+	echo $B > /sys/bus/pci/drivers/e1000/unbind
+	M "group $G type $type"
+	echo $type > /sys/kernel/iommu_groups/$G/type
+	echo "@@ type now $(cat /sys/kernel/iommu_groups/$G/type)"
+	M "bind $B to e1000"
+	echo $B > /sys/bus/pci/drivers/e1000/bind
+	traffic
+done
 # 3. a real hot-plug through QEMU's monitor (pciehp): device_add, device_del
 M "hotplug-add"
 waitfor present /sys/bus/pci/devices/0000:02:00.0
