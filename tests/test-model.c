@@ -341,6 +341,21 @@ static void test_split_group(void)
 	"t-9 [000] ..... 2.2: unmap: IOMMU: iova=0x100000 - 0x101000 size=4096 unmapped_size=4096\n" \
 	"t-9 [000] ..... 2.3: unmap: IOMMU: iova=0x100000 - 0x101000 size=4096 unmapped_size=4096\n"
 
+/* The double unmaps at 0x100000 and 0x200000: the first definite, the second suspected. */
+static void two_doubles_second_suspected(const struct run *r)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < r->m.nfindings; i++) {
+		if (r->m.findings[i].type != IOREP_FIND_DOUBLE_UNMAP)
+			continue;
+		CU_ASSERT_EQUAL(r->m.findings[i].suspected, n == 1);
+		CU_ASSERT_EQUAL(r->m.findings[i].iova, n ? 0x200000 : 0x100000);
+		n++;
+	}
+	CU_ASSERT_EQUAL(n, 2);
+}
+
 /* After a ring-buffer overrun, a double unmap is only suspected. */
 static void test_lost_makes_suspected(void)
 {
@@ -351,18 +366,9 @@ static void test_lost_makes_suspected(void)
 		"t-9 [000] ..... 3.2: unmap: IOMMU: iova=0x200000 - 0x201000 size=4096 unmapped_size=4096\n"
 		"t-9 [000] ..... 3.3: unmap: IOMMU: iova=0x200000 - 0x201000 size=4096 unmapped_size=4096\n";
 	struct run r;
-	uint32_t i, n = 0;
 
 	run_text(&r, text);
-	for (i = 0; i < r.m.nfindings; i++) {
-		if (r.m.findings[i].type != IOREP_FIND_DOUBLE_UNMAP)
-			continue;
-		/* the first before the drop is definite, the second after it suspected */
-		CU_ASSERT_EQUAL(r.m.findings[i].suspected, n == 1);
-		CU_ASSERT_EQUAL(r.m.findings[i].iova, n ? 0x200000 : 0x100000);
-		n++;
-	}
-	CU_ASSERT_EQUAL(n, 2);
+	two_doubles_second_suspected(&r);
 	CU_ASSERT_TRUE(r.m.lost_any);
 	CU_ASSERT_EQUAL(r.m.lost, 10);
 	free_run(&r);
@@ -384,17 +390,9 @@ static void test_lost_before_its_line(void)
 		"CPU:3 [LOST 10 EVENTS]\n"
 		"t-9 [003] ..... 4.0: unmap: IOMMU: iova=0x300000 - 0x301000 size=4096 unmapped_size=4096\n";
 	struct run r;
-	uint32_t i, n = 0;
 
 	run_text(&r, text);
-	for (i = 0; i < r.m.nfindings; i++) {
-		if (r.m.findings[i].type != IOREP_FIND_DOUBLE_UNMAP)
-			continue;
-		CU_ASSERT_EQUAL(r.m.findings[i].suspected, n == 1);
-		CU_ASSERT_EQUAL(r.m.findings[i].iova, n ? 0x200000 : 0x100000);
-		n++;
-	}
-	CU_ASSERT_EQUAL(n, 2);
+	two_doubles_second_suspected(&r);
 	free_run(&r);
 }
 
