@@ -207,7 +207,7 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 	struct iorep_ivmap_node *n, *tmp, *reuse = NULL, *spare = NULL;
 	uint64_t end = ev->iova + ev->size, req_end = end, covered = 0, lo, hi, dead_ts = 0;
 	uint64_t map_ts = 0;
-	bool pool = d->kind == IOREP_DOM_POOL, in_dead = false, done = false;
+	bool pool = d->kind == IOREP_DOM_POOL, seen_dead = false, in_dead, done = false;
 	bool has_unmapped = ev->have & 1u << IOREP_F_UNMAPPED_SIZE;
 	struct iorep_event fev;
 	char msg[300];
@@ -223,11 +223,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 	 * whole is kept as the @spare that becomes that record. */
 	iorep_ivmap_for_each_overlap_any_safe(n, tmp, &d->live, ev->iova, end) {
 		if (iorep_ivmap_node_dead(n)) {
-			/* In the pool, an earlier unmap of the range may have been
-			 * another domain's (every DMA domain allocates from the top
-			 * of the 32-bit space down): history proves nothing there. */
-			if (!in_dead && !dead_ts) {
-				in_dead = !pool;
+			if (!seen_dead) {
+				seen_dead = true;
 				dead_ts = n->val.ts;
 			}
 			if (!spare && n->start >= ev->iova && n->last <= end - 1) {
@@ -270,6 +267,10 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 		if (pool && covered >= ev->size)
 			done = true;	/* in the pool, one domain's mapping is enough */
 	}
+	/* In the pool, an earlier unmap of the range may have been another
+	 * domain's (every DMA domain allocates from the top of the 32-bit space
+	 * down): history proves nothing there, and is only told. */
+	in_dead = seen_dead && !pool;
 	d->unmaps++;
 	d->bytes_unmapped += ev->size;
 	m->stats.unmaps++;
@@ -315,7 +316,7 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 				 "this %s domain (created at %" PRIu64 ".%06" PRIu64 ")",
 				 ev->iova, req_end, iorep_domain_kind_name(d->kind),
 				 d->created / 1000000000, d->created % 1000000000 / 1000);
-		else if (dead_ts)	/* in the pool: said, not judged */
+		else if (seen_dead)	/* in the pool: told, not judged */
 			snprintf(msg, sizeof(msg),
 				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") already unmapped at %" PRIu64
 				 ".%06" PRIu64 " and not mapped since, among mappings no event "
@@ -432,6 +433,16 @@ static int fault_history(struct iorep_model *m, uint32_t dev, uint32_t di, uint6
 	return 0;
 }
 
+/* The live mapping of @d that holds @iova (*@live), else its unmapped range there, else NULL. */
+static const struct iorep_ivmap_node *iova_seen(const struct iorep_domain *d, uint64_t iova,
+						bool *live)
+{
+	const struct iorep_ivmap_node *n = iorep_ivmap_find_containing(&d->live, iova);
+
+	*live = n != NULL;
+	return n ? n : iorep_ivmap_dead_find_containing(&d->live, iova);
+}
+
 /*
  * A fault at an IOVA its device's domain never had: what the pool, the
  * mappings no event attributes to a domain (all of them on a kernel without
@@ -442,16 +453,17 @@ static void pool_state(const struct iorep_model *m, uint32_t di, const struct io
 {
 	const struct iorep_ivmap_node *n;
 	size_t len = strlen(state);
+	bool live;
 
 	if (m->pool == IOREP_NONE || m->pool == di)
 		return;
-	n = iorep_ivmap_find_containing(&m->domains[m->pool].live, ev->iova);
-	if (n) {
+	n = iova_seen(&m->domains[m->pool], ev->iova, &live);
+	if (n && live) {
 		snprintf(state + len, size - len,
 			 "; among mappings no event attributes it is live since %" PRIu64
 			 ".%06" PRIu64,
 			 n->val.ts / 1000000000, n->val.ts % 1000000000 / 1000);
-	} else if ((n = iorep_ivmap_dead_find_containing(&m->domains[m->pool].live, ev->iova))) {
+	} else if (n) {
 		snprintf(state + len, size - len,
 			 "; among mappings no event attributes it was unmapped %" PRIu64 " us before",
 			 (ev->ts - n->val.ts) / 1000);
@@ -461,8 +473,9 @@ static void pool_state(const struct iorep_model *m, uint32_t di, const struct io
 int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev)
 {
 	uint32_t dev = IOREP_NONE, di = IOREP_NONE, idx;
-	struct iorep_ivmap_node *n;
+	const struct iorep_ivmap_node *n;
 	char state[200], rw[64];
+	bool live;
 
 	if (iorep_event_has(ev, IOREP_F_DEVICE) && ev->device[0]) {
 		dev = iorep_model_device_get(m, ev->device);
@@ -477,14 +490,14 @@ int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev)
 	if (di != IOREP_NONE) {
 		struct iorep_domain *d = &m->domains[di];
 
-		n = iorep_ivmap_find_containing(&d->live, ev->iova);
-		if (n) {
+		n = iova_seen(d, ev->iova, &live);
+		if (n && live) {
 			snprintf(state, sizeof(state),
 				 "live in the %s domain since %" PRIu64 ".%06" PRIu64
 				 " (a permission fault)",
 				 iorep_domain_kind_name(d->kind), n->val.ts / 1000000000,
 				 n->val.ts % 1000000000 / 1000);
-		} else if ((n = iorep_ivmap_dead_find_containing(&d->live, ev->iova))) {
+		} else if (n) {
 			uint64_t ago = ev->ts - n->val.ts;
 
 			snprintf(state, sizeof(state),

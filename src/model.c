@@ -645,14 +645,15 @@ void iorep_model_driver_dma(struct iorep_model *m, uint32_t dev, enum iorep_doma
 	struct iorep_device *d = &m->devices[dev];
 	struct iorep_epoch *e;
 	struct iorep_domain *dom;
-	uint32_t gi, k;
+	uint32_t gi, k, di;
 
 	if (!d->nepochs)
 		return;
 	e = &d->epochs[d->nepochs - 1];
-	if (e->end != IOREP_TS_OPEN || e->how != IOREP_EPOCH_TOGGLE || e->domain == IOREP_NONE)
+	di = e->domain;
+	if (e->end != IOREP_TS_OPEN || e->how != IOREP_EPOCH_TOGGLE || di == IOREP_NONE)
 		return;
-	dom = &m->domains[e->domain];
+	dom = &m->domains[di];
 	if (dom->kind != IOREP_DOM_USER || dom->maps || dom->unmaps)
 		return;
 	dom->kind = kind;
@@ -661,13 +662,13 @@ void iorep_model_driver_dma(struct iorep_model *m, uint32_t dev, enum iorep_doma
 	dom->owner_comm = NULL;
 	gi = d->group < 0 ? IOREP_NONE : iorep_model_group_find(m, d->group);
 	if (gi != IOREP_NONE)
-		m->groups[gi].domain = e->domain;
+		m->groups[gi].domain = di;
 	else
-		d->own_domain = e->domain;
+		d->own_domain = di;
 	/* every device the writing task attached to it changed with it */
 	for (k = 0; k < m->ndevices; k++) {
 		e = m->devices[k].nepochs ? &m->devices[k].epochs[m->devices[k].nepochs - 1] : NULL;
-		if (e && e->end == IOREP_TS_OPEN && e->domain == (uint32_t)(dom - m->domains))
+		if (e && e->end == IOREP_TS_OPEN && e->domain == di)
 			e->how = IOREP_EPOCH_DEFAULT;
 	}
 	m->epoch_gen++;
@@ -854,7 +855,9 @@ static void lost_on(struct iorep_model *m, const struct iorep_event *ev)
 	uint32_t i;
 
 	m->lost_any = true;
-	for (i = m->nfindings; ev->lost && i-- > 0;)
+	if (!ev->lost)
+		return;
+	for (i = m->nfindings; i-- > 0;)
 		if (m->findings[i].ts > since)
 			m->findings[i].suspected = true;
 }
@@ -870,11 +873,8 @@ int iorep_model_apply(struct iorep_model *m, const struct iorep_event *ev,
 	m->events = note->events;
 	m->first_ts = note->first_ts;
 	m->last_ts = note->last_ts;
-	if (note->kind != IOREP_STAGE_EVENT)
-		cpu_seen(m, note->map.cpu, note->map.ts);
-	else if (ev->type != IOREP_EV_LOST)
-		cpu_seen(m, ev->cpu, ev->ts);
 	if (note->kind != IOREP_STAGE_EVENT) {
+		cpu_seen(m, note->map.cpu, note->map.ts);
 		/* a map or unmap, let go by the dma:* event (or, direct, the attach)
 		 * of note->device if any */
 		if (note->device) {
@@ -891,6 +891,8 @@ int iorep_model_apply(struct iorep_model *m, const struct iorep_event *ev,
 			iorep_model_stack_applied(m, note->map.pos);
 		return ret < 0 ? ret : m->error;
 	}
+	if (ev->type != IOREP_EV_LOST)
+		cpu_seen(m, ev->cpu, ev->ts);
 	switch (iorep_event_desc(ev->type)->cls) {
 	case IOREP_C_STACK:
 		ret = iorep_model_stack(m, ev);
