@@ -584,8 +584,8 @@ static void print_timeline(const struct iorep_model *m, const struct iorep_devic
 	fputs("    ", fp);
 	tw_begin(&t, fp, 4, 4);
 	if ((!d->epochs || !d->nepochs) && d->group >= 0) {
-		/* no attach in the trace: in its group's DMA domain all along */
-		/* the timeline is where a removal shows, also with no attach seen */
+		/* no attach in the trace: in its group's DMA domain all along (a
+		 * removal shows on the timeline, not in the table's row) */
 		snprintf(tok, sizeof(tok), "dma(g%" PRId32 ") all along%s", d->group,
 			 d->removed ? ", removed" : "");
 		tw_add(&t, tok, NULL, "");
@@ -692,11 +692,14 @@ static void print_domains(const struct iorep_model *m, FILE *fp)
 	}
 }
 
+/* The column of the attribution line's counts: after "  %-14s %12s   " */
+#define ATTRIB_COL 32
+
 static void print_mappings(const struct iorep_model *m, FILE *fp)
 {
 	const struct iorep_map_stats *s = &m->stats;
-	char a[32], b[32], line[160], tail[40];
-	int n, k;
+	char a[32], b[32], tok[64];
+	struct tw t;
 	uint64_t amaps, aunmaps;
 	double pct;
 
@@ -713,19 +716,20 @@ static void print_mappings(const struct iorep_model *m, FILE *fp)
 		fprintf(fp, "  %-14s %11.1f%%   %" PRIu64 " %s, %" PRIu64 " %s\n", "attributed",
 			pct, amaps, plural(amaps, "map", "maps"), aunmaps,
 			plural(aunmaps, "unmap", "unmaps"));
-		n = snprintf(line, sizeof(line),
-			     "  %-14s %12s   by dma:* events %" PRIu64 "/%" PRIu64
-			     ", by process %" PRIu64 "/%" PRIu64,
-			     "", "", s->attributed_maps, s->attributed_unmaps, s->pid_maps,
-			     s->pid_unmaps);
-		fputs(line, fp);
+		/* under "by dma:* events" what would not fit */
+		fprintf(fp, "  %-14s %12s   ", "", "");
+		tw_begin(&t, fp, ATTRIB_COL, ATTRIB_COL);
+		snprintf(tok, sizeof(tok), "by dma:* events %" PRIu64 "/%" PRIu64 ",",
+			 s->attributed_maps, s->attributed_unmaps);
+		tw_add(&t, tok, NULL, "");
+		snprintf(tok, sizeof(tok), "by process %" PRIu64 "/%" PRIu64 "%s", s->pid_maps,
+			 s->pid_unmaps, s->direct_maps ? "," : "");
+		tw_add(&t, tok, NULL, "");
 		if (s->direct_maps) {
-			k = snprintf(tail, sizeof(tail), "direct %" PRIu64, s->direct_maps);
-			/* under "by dma:* events" where it would not fit in 80 columns */
-			fprintf(fp, ",%s%s", n + 2 + k > 80 ? "\n                                " : " ",
-				tail);
+			snprintf(tok, sizeof(tok), "direct %" PRIu64, s->direct_maps);
+			tw_add(&t, tok, NULL, "");
 		}
-		fputc('\n', fp);
+		tw_end(&t);
 	} else {
 		fprintf(fp, "  %-14s %12s\n", "attributed", "-");
 	}

@@ -719,11 +719,23 @@ static size_t columns(const char *s, size_t len)
 	return n;
 }
 
+/* Asserts that every line of @s ends in a newline within 80 columns. */
+static void text_fits(const char *s)
+{
+	const char *line, *nl;
+
+	for (line = s; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
+		CU_ASSERT(columns(line, (size_t)(nl - line)) <= 80);
+	}
+}
+
 /* Reserved regions mapped 1:1 in group 4's domain: said under the group and in the attribution. */
 static void test_text_direct_maps(void)
 {
 	struct tm *t = tm_sample();
-	char *s, *p, *nl;
+	char *s;
 
 	t->m.domains[DOM_G4].direct_maps = 2;
 	t->m.stats.direct_maps = 2;
@@ -734,13 +746,19 @@ static void test_text_direct_maps(void)
 			    "  group 5 ") != NULL);
 	/* past 80 columns after "by process 4/2": under it */
 	CU_ASSERT(strstr(s, "by process 4/2,\n                                direct 2\n") != NULL);
-	for (p = s; *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		CU_ASSERT_FATAL(nl != NULL);
-		CU_ASSERT(nl - p <= 80);
-	}
+	text_fits(s);
 	/* counted among the attributed: 259 + 2 maps, 257 unmaps of 562 */
 	CU_ASSERT(strstr(s, "92.2%") != NULL);
+	free(s);
+	/* a big trace's counts: what does not fit goes under, each line in 80 columns */
+	t->m.stats.attributed_maps = 4181704;
+	t->m.stats.attributed_unmaps = 1938730;
+	t->m.stats.pid_maps = 19;
+	t->m.stats.pid_unmaps = 22;
+	s = render_text(t);
+	CU_ASSERT(strstr(s, "by dma:* events 4181704/1938730,\n"
+			    "                                by process 19/22, direct 2\n") != NULL);
+	text_fits(s);
 	free(s);
 	tm_free(t);
 }
@@ -749,7 +767,6 @@ static void test_text_layout(void)
 {
 	struct tm *t = tm_sample();
 	char *s = render_text(t);
-	const char *line, *nl;
 
 	/* printf("%s", s); */
 	CU_ASSERT(strncmp(s, "iommu-report ", 13) == 0);
@@ -777,11 +794,7 @@ static void test_text_layout(void)
 	/* errors first */
 	CU_ASSERT(strstr(s, "\nErrors\n") < strstr(s, "\nWarnings\n"));
 	CU_ASSERT(strstr(s, "\nWarnings\n") < strstr(s, "\nInfo\n"));
-	for (line = s; *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
-		CU_ASSERT(columns(line, (size_t)(nl - line)) <= 80);
-	}
+	text_fits(s);
 	free(s);
 	tm_free(t);
 }
