@@ -198,6 +198,13 @@ enum iorep_dma_dir {
 };
 
 /*
+ * The context of an event, from ftrace's flags (trace.dat's common_flags, a
+ * text line's "d.h1."): IOREP_CTX_ATOMIC when interrupts or bottom halves
+ * were off, or in an interrupt or NMI.  0 also when the input does not say.
+ */
+#define IOREP_CTX_ATOMIC 1u
+
+/*
  * One event.  Strings (comm, device, driver, gfp) are interned in the
  * iorep_strtab given to the reader and live as long as it does.  Array
  * fields point into the reader's scratch space and are valid until the next
@@ -214,6 +221,8 @@ struct iorep_event {
 	int32_t cpu;
 	int32_t pid;
 	uint32_t have;		/* 1 << IOREP_F_* */
+	int32_t tgid;		/* the thread group (record-tgid text), 0 when not given */
+	uint32_t ctx;		/* IOREP_CTX_*: the context the event was made in */
 	uint64_t ts;		/* nanoseconds, as recorded */
 	uint64_t pos;		/* file offset (trace.dat) or line number (text) */
 	const char *comm;
@@ -338,6 +347,12 @@ static inline void iorep_event_reset(struct iorep_event *ev, enum iorep_etype ty
 	ev->type = type;
 	ev->cpu = -1;
 	ev->pid = -1;
+}
+
+/* The process of @ev for attribution: its thread group when the input names it, else its task. */
+static inline int32_t iorep_event_proc(int32_t pid, int32_t tgid)
+{
+	return tgid > 0 ? tgid : pid;
 }
 
 /*

@@ -36,6 +36,8 @@ struct iorep_mapev {
 	int32_t cpu;
 	int32_t pid;
 	uint32_t have;
+	int32_t tgid;
+	uint32_t ctx;
 	uint64_t ts;
 	uint64_t pos;
 	const char *comm;
@@ -61,6 +63,8 @@ static inline void iorep_mapev_of(struct iorep_mapev *mv, const struct iorep_eve
 		.cpu = v->cpu,
 		.pid = v->pid,
 		.have = v->have,
+		.tgid = v->tgid,
+		.ctx = v->ctx,
 		.ts = v->ts,
 		.pos = v->pos,
 		.comm = v->comm,

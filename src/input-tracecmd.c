@@ -263,6 +263,8 @@ static int decode(struct iorep_input *in, struct iorep_tracecmd_reader *tr,
 	ev->cpu = rec->cpu;
 	ev->pos = rec->offset;
 	ev->pid = record_pid(tr, rec);
+	if (tr->common.flags_known && tr->common.flags_off < (unsigned int)rec->size)
+		ev->ctx = iorep_tep_flags_ctx(((const unsigned char *)rec->data)[tr->common.flags_off]);
 	ev->comm = comm_of(in, tr, ev->pid);
 	if (!ev->comm)
 		return -IOREP_ENOMEM;

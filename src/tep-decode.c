@@ -151,11 +151,12 @@ void iorep_tep_common_init(struct iorep_tep_common *c, struct tep_handle *tep)
 {
 	/* libtraceevent reads them where its first event's format has them */
 	struct tep_event *first = tep_get_event(tep, 0);
-	struct tep_format_field *type, *pid;
+	struct tep_format_field *type, *pid, *flags;
 
 	memset(c, 0, sizeof(*c));
 	type = first ? tep_find_common_field(first, "common_type") : NULL;
 	pid = first ? tep_find_common_field(first, "common_pid") : NULL;
+	flags = first ? tep_find_common_field(first, "common_flags") : NULL;
 	if (!type || !pid || type->offset < 0 || type->size < 0 || pid->offset < 0 ||
 	    pid->size < 0)
 		return;
@@ -163,6 +164,10 @@ void iorep_tep_common_init(struct iorep_tep_common *c, struct tep_handle *tep)
 	c->type_size = (unsigned int)type->size;
 	c->pid_off = (unsigned int)pid->offset;
 	c->pid_size = (unsigned int)pid->size;
+	if (flags && flags->offset >= 0 && flags->size == 1) {
+		c->flags_off = (unsigned int)flags->offset;
+		c->flags_known = 1;
+	}
 	c->swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
 	c->known = 1;
 }

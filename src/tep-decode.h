@@ -98,12 +98,30 @@ static inline uint64_t iorep_tep_read_number(const unsigned char *p, unsigned in
  * Where every record's common_type and common_pid are, as tep_data_type()
  * and tep_data_pid() find them, to be read without a library call per
  * record; @known is 0 when the formats do not say (then call the library).
+ * common_flags (one byte, the context) where @flags_known says.
  */
 struct iorep_tep_common {
-	unsigned int type_off, type_size, pid_off, pid_size;
+	unsigned int type_off, type_size, pid_off, pid_size, flags_off;
 	int swap;
 	int known;
+	int flags_known;
 };
+
+/* The kernel's TRACE_FLAG_* bits of common_flags that mean an atomic context. */
+#define IOREP_TRACE_FLAG_IRQS_OFF 0x01
+#define IOREP_TRACE_FLAG_HARDIRQ 0x08
+#define IOREP_TRACE_FLAG_SOFTIRQ 0x10
+#define IOREP_TRACE_FLAG_NMI 0x40
+#define IOREP_TRACE_FLAG_BH_OFF 0x80 /* 5.18+; unused before */
+
+/* IOREP_CTX_* of a record's common_flags. */
+static inline uint32_t iorep_tep_flags_ctx(unsigned int flags)
+{
+	return flags & (IOREP_TRACE_FLAG_IRQS_OFF | IOREP_TRACE_FLAG_HARDIRQ |
+			IOREP_TRACE_FLAG_SOFTIRQ | IOREP_TRACE_FLAG_NMI | IOREP_TRACE_FLAG_BH_OFF) ?
+		       IOREP_CTX_ATOMIC :
+		       0;
+}
 
 void iorep_tep_common_init(struct iorep_tep_common *c, struct tep_handle *tep);
 

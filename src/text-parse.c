@@ -606,6 +606,28 @@ static int parse_cpu_bracket(struct span t, int32_t *cpu)
 }
 
 /*
+ * ftrace's flags, "d.h1." ("dNh1" before 4.19): interrupts off ('d'), with
+ * bottom halves off too ('D') or these alone ('b'), need-resched, then
+ * hardirq, softirq, both or NMI ('h', 's', 'H', 'z', 'Z'), preempt depth...
+ */
+static uint32_t flags_ctx(struct span f)
+{
+	if (f.n < 3)
+		return 0;
+	if (f.p[0] == 'd' || f.p[0] == 'D' || f.p[0] == 'b')
+		return IOREP_CTX_ATOMIC;
+	switch (f.p[2]) {
+	case 'h':
+	case 's':
+	case 'H':
+	case 'z':
+	case 'Z':
+		return IOREP_CTX_ATOMIC;
+	}
+	return 0;
+}
+
+/*
  * The part before the timestamp: "comm-pid [(tgid)] [cpu] [flags]",
  * "comm-pid cpuflags", or perf script's "comm tid [cpu]".
  */
@@ -622,6 +644,7 @@ static int parse_prefix(struct iorep_textparse *tp, struct span pre, struct iore
 
 		if (parse_cpu_bracket(t2, &ev->cpu) == 0) {
 			rest = r2;	/* "[cpu] flags" */
+			ev->ctx = flags_ctx(tok);
 		} else {
 			/* latency format: "0d.h1." */
 			for (i = 0; i < tok.n && iorep_is_digit(tok.p[i]); i++)
@@ -629,10 +652,11 @@ static int parse_prefix(struct iorep_textparse *tp, struct span pre, struct iore
 			if (!i || parse_u64((struct span){ tok.p, i }, 0, &v) < 0 || v > INT32_MAX)
 				return -1;
 			ev->cpu = (int32_t)v;
+			ev->ctx = flags_ctx((struct span){ tok.p + i, tok.n - i });
 		}
 	}
 	rest = span_trim(rest);
-	/* record-tgid: "comm-pid (  tgid)" */
+	/* record-tgid: "comm-pid (  tgid)", "(-------)" when the kernel did not know it */
 	if (rest.n && rest.p[rest.n - 1] == ')') {
 		const char *open = NULL;
 
@@ -643,6 +667,9 @@ static int parse_prefix(struct iorep_textparse *tp, struct span pre, struct iore
 			}
 		if (!open)
 			return -1;
+		tok = span_trim((struct span){ open + 1, rest.p + rest.n - 1 - (open + 1) });
+		if (parse_u64(tok, 0, &v) == 0 && v <= INT32_MAX)
+			ev->tgid = (int32_t)v;
 		rest = span_trim((struct span){ rest.p, open - rest.p });
 	}
 	cp = rest;
@@ -722,13 +749,16 @@ void iorep_textparse_restart(struct iorep_textparse *tp, struct iorep_event *ev,
 			     enum iorep_etype type)
 {
 	uint64_t ts = ev->ts;
-	int32_t cpu = ev->cpu, pid = ev->pid;
+	int32_t cpu = ev->cpu, pid = ev->pid, tgid = ev->tgid;
+	uint32_t ctx = ev->ctx;
 	const char *comm = ev->comm;
 
 	iorep_event_reset(ev, type);
 	ev->ts = ts;
 	ev->cpu = cpu;
 	ev->pid = pid;
+	ev->tgid = tgid;
+	ev->ctx = ctx;
 	ev->comm = comm;
 	tp->n64[0] = tp->n64[1] = tp->n32 = 0;
 }

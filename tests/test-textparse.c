@@ -48,6 +48,9 @@ static void test_ftrace_plain(void)
 	CU_ASSERT_EQUAL(ev.paddr, 0x1038a0000ull);
 	CU_ASSERT_EQUAL(ev.size, 4096);
 	CU_ASSERT_TRUE(iorep_event_has(&ev, IOREP_F_PADDR));
+	/* no flags, no thread group: nothing said */
+	CU_ASSERT_EQUAL(ev.ctx, 0);
+	CU_ASSERT_EQUAL(ev.tgid, 0);
 }
 
 static void test_ftrace_irqinfo(void)
@@ -64,6 +67,33 @@ static void test_ftrace_irqinfo(void)
 	CU_ASSERT_EQUAL(ev.iova, 0xfffa0000);
 	CU_ASSERT_EQUAL(ev.size, 65536);
 	CU_ASSERT_EQUAL(ev.unmapped_size, 65536);
+	/* in a hardirq: atomic; so with interrupts off, bottom halves off, softirq, NMI */
+	CU_ASSERT_EQUAL(ev.ctx, IOREP_CTX_ATOMIC);
+	{
+		static const char *const atomic[] = { "d....", "D....", "b..1.", "..s1.", "..H2.",
+						      ".Nz1.", "..Z1.", "d.h1" };
+		static const char *const process[] = { ".....", ".N...", "...1.", "X....", "....",
+						       "..." };
+		char line[256];
+		size_t i;
+
+		for (i = 0; i < sizeof(atomic) / sizeof(atomic[0]); i++) {
+			snprintf(line, sizeof(line),
+				 "t-5 [000] %s 1.0: unmap: IOMMU: iova=0x1000 - 0x2000 "
+				 "size=4096 unmapped_size=4096",
+				 atomic[i]);
+			CU_ASSERT_EQUAL(parse(line), IOREP_LINE_EVENT);
+			CU_ASSERT_EQUAL(ev.ctx, IOREP_CTX_ATOMIC);
+		}
+		for (i = 0; i < sizeof(process) / sizeof(process[0]); i++) {
+			snprintf(line, sizeof(line),
+				 "t-5 [000] %s 1.0: unmap: IOMMU: iova=0x1000 - 0x2000 "
+				 "size=4096 unmapped_size=4096",
+				 process[i]);
+			CU_ASSERT_EQUAL(parse(line), IOREP_LINE_EVENT);
+			CU_ASSERT_EQUAL(ev.ctx, 0);
+		}
+	}
 }
 
 static void test_ftrace_tgid(void)
@@ -75,8 +105,19 @@ static void test_ftrace_tgid(void)
 	CU_ASSERT_EQUAL(ev.type, IOREP_EV_ATTACH);
 	CU_ASSERT_STRING_EQUAL(ev.comm, "<...>");
 	CU_ASSERT_EQUAL(ev.pid, 2817);
+	CU_ASSERT_EQUAL(ev.tgid, 2810);
 	CU_ASSERT_EQUAL(ev.cpu, 3);
 	CU_ASSERT_STRING_EQUAL(ev.device, "0000:00:06.0");
+	CU_ASSERT_EQUAL(ev.ctx, 0);
+	/* the kernel did not know the thread group (the idle task) */
+	CU_ASSERT_EQUAL(parse("          <idle>-0       (-------) [000] d.h1.     8.028845: unmap: "
+			      "IOMMU: iova=0x00000000fffb0000 - 0x00000000fffb8000 size=32768 "
+			      "unmapped_size=32768"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.pid, 0);
+	CU_ASSERT_EQUAL(ev.tgid, 0);
+	CU_ASSERT_EQUAL(ev.ctx, IOREP_CTX_ATOMIC);
+	CU_ASSERT_STRING_EQUAL(ev.comm, "<idle>");
 }
 
 static void test_comm_spaces_dashes(void)
@@ -217,10 +258,12 @@ static void test_tracecmd_latency(void)
 	CU_ASSERT_EQUAL(ev.cpu, 1);
 	CU_ASSERT_EQUAL(ev.pid, 386);
 	CU_ASSERT_EQUAL(ev.size, 4096);
+	CU_ASSERT_EQUAL(ev.ctx, 0);
 	CU_ASSERT_EQUAL(parse("  <idle>-0      12d.h1.   1.000000: unmap: IOMMU: iova=0x1000 "
 			      "size=4096 unmapped_size=4096"),
 			IOREP_LINE_EVENT);
 	CU_ASSERT_EQUAL(ev.cpu, 12);
+	CU_ASSERT_EQUAL(ev.ctx, IOREP_CTX_ATOMIC);
 }
 
 static void test_tracecmd_raw(void)
