@@ -120,7 +120,7 @@ struct iorep_epoch {
 	uint64_t start;
 	uint64_t end;		/* IOREP_TS_OPEN while current */
 	uint32_t domain;	/* IOREP_NONE until the group is known */
-	int32_t pid;		/* of the attach, -1 for implicit */
+	int32_t pid;		/* of the attach (its thread group when known), -1 for implicit */
 	uint64_t pos;
 	uint8_t how;		/* enum iorep_epoch_how */
 	bool traffic;		/* maps or unmaps happened in its domain meanwhile */
@@ -192,6 +192,7 @@ struct iorep_map_stats {
 	uint64_t live, live_bytes;	/* now (at the end: live at end) */
 	uint64_t attributed_maps, attributed_unmaps;	/* to a device by dma:* events */
 	uint64_t pid_maps, pid_unmaps;	/* to a user domain by process */
+	uint64_t moved_maps;		/* moved between a user domain and the pool by a later unmap */
 	uint64_t direct_maps;		/* reserved regions mapped 1:1 for an attach */
 	uint64_t lifetime_count;	/* map->unmap lifetimes measured */
 	uint64_t lifetime_sum_ns, lifetime_max_ns;

@@ -123,7 +123,7 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_
 	val.cpu = ev->cpu;
 	val.pid = ev->pid;
 	val.owner = dev;
-	val.flags = flags;
+	val.flags = (flags & ~IOREP_MAP_MOVED) | (ev->ctx & IOREP_CTX_ATOMIC ? IOREP_MAP_ATOMIC : 0);
 	if (reuse && !live) {
 		/* with no live node on the range, the revived one is last in its order too */
 		if (spare)
@@ -139,6 +139,10 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_
 	}
 	d->maps++;
 	d->bytes_mapped += ev->size;
+	if (flags & IOREP_MAP_MOVED) {
+		update_peaks(m, d);
+		return 0;
+	}
 	m->stats.maps++;
 	m->stats.bytes_mapped += ev->size;
 	m->stats.live++;

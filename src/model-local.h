@@ -106,6 +106,7 @@ static inline void iorep_mapev_event(const struct iorep_mapev *mv, struct iorep_
 {
 	*ev = (struct iorep_event){
 		.type = mv->type, .cpu = mv->cpu, .pid = mv->pid, .have = mv->have,
+		.tgid = mv->tgid, .ctx = mv->ctx,
 		.ts = mv->ts, .pos = mv->pos, .comm = mv->comm, .iova = mv->iova,
 		.paddr = mv->paddr, .size = mv->size, .unmapped_size = mv->unmapped_size,
 	};
@@ -151,6 +152,10 @@ int iorep_model_flush_held(struct iorep_model *m);
 
 /* val.flags of a domain's mapping: a reserved region's, mapped 1:1 before an attach */
 #define IOREP_MAP_DIRECT 1u
+/* iorep_model_map() of a mapping moved from another domain: counted when it was made */
+#define IOREP_MAP_MOVED 2u
+/* made in atomic context (IOREP_CTX_ATOMIC): no user domain's */
+#define IOREP_MAP_ATOMIC 4u
 
 /* check-iova.c: mappings of one domain; @flags the new mapping's val.flags. */
 int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t dom,

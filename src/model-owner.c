@@ -8,43 +8,164 @@
 #include "iorep-error.h"
 #include "model-local.h"
 
-/* A map or unmap nobody claimed: the process that owns a user domain, or the pool. */
+/* A mapping of a user domain that the process rule put there: no device claimed it, no region. */
+static bool placed_by_process(const struct iorep_ivmap_node *n)
+{
+	return n->val.owner == IOREP_NONE && !(n->val.flags & IOREP_MAP_DIRECT);
+}
+
+/* @n, a live mapping of domain @from, moved to domain @to, as if made there. */
+static int move_mapping(struct iorep_model *m, uint32_t from, struct iorep_ivmap_node *n,
+			uint32_t to)
+{
+	struct iorep_domain *d = &m->domains[from];
+	struct iorep_mapev mv = {
+		.type = IOREP_EV_MAP, .cpu = n->val.cpu, .pid = n->val.pid, .ts = n->val.ts,
+		.pos = n->val.pos, .iova = n->start, .paddr = n->val.paddr,
+		.size = n->last + 1 - n->start,
+		.ctx = n->val.flags & IOREP_MAP_ATOMIC ? IOREP_CTX_ATOMIC : 0,
+	};
+
+	iorep_ivmap_remove(&d->live, n);
+	d->maps--;
+	d->bytes_mapped -= mv.size;
+	if (d->kind == IOREP_DOM_USER)
+		m->stats.pid_maps--;
+	if (m->domains[to].kind == IOREP_DOM_USER)
+		m->stats.pid_maps++;
+	m->stats.moved_maps++;
+	return iorep_model_map(m, &mv, to, IOREP_NONE, IOREP_MAP_MOVED);
+}
+
+/*
+ * Whether @ev was made in atomic context: its flags say so, or its task is
+ * the idle task (pid 0), which makes an event only when an interrupt comes
+ * while it runs (trace-cmd report's text without -l has no flags).
+ */
+static bool in_interrupt(const struct iorep_mapev *ev)
+{
+	return (ev->ctx & IOREP_CTX_ATOMIC) || ev->pid == 0;
+}
+
+/*
+ * @ev, an unmap made in atomic context: a mapping inside its range that the
+ * process rule put in a user domain was the DMA API's, mapped in that
+ * process's context (a disk's read that QEMU submits, say, unmapped in the
+ * disk's interrupt, whatever task that interrupted), as VFIO and iommufd
+ * map and unmap only where they may sleep.  Such mappings move to the pool.
+ * One that reaches past the range stays (a large VFIO mapping of a BAR,
+ * say, where a DMA domain's IOVA happens to fall).
+ */
+static int move_to_pool(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t pool)
+{
+	struct iorep_ivmap_node *n, *tmp;
+	uint32_t k, i;
+	int ret;
+
+	for (k = m->nuser_doms; k-- > 0;) {
+		i = m->user_doms[k];
+		if (m->domains[i].kind != IOREP_DOM_USER)
+			continue;
+		iorep_ivmap_for_each_overlap_safe(n, tmp, &m->domains[i].live, ev->iova,
+						  ev->iova + ev->size) {
+			if (placed_by_process(n) && n->start >= ev->iova &&
+			    n->last <= ev->iova + ev->size - 1 &&
+			    (ret = move_mapping(m, i, n, pool)) < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * @ev, an unmap that the process owning user domain @dom made where VFIO
+ * unmaps, of a range @dom does not hold: mappings inside it that the pool
+ * holds, made where VFIO maps after @dom was created, were @dom's, made by
+ * another thread of the process (QEMU maps from its vCPU threads too), which
+ * an input without thread groups (trace.dat) could not tell.  They move to
+ * @dom.
+ */
+static int move_from_pool(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t dom)
+{
+	struct iorep_ivmap_node *n, *tmp;
+	uint32_t pool = m->pool;
+	int ret;
+
+	if (pool == IOREP_NONE)
+		return 0;
+	iorep_ivmap_for_each_overlap_safe(n, tmp, &m->domains[pool].live, ev->iova,
+					  ev->iova + ev->size) {
+		if (!(n->val.flags & IOREP_MAP_ATOMIC) && n->val.ts >= m->domains[dom].created &&
+		    n->start >= ev->iova && n->last <= ev->iova + ev->size - 1 &&
+		    (ret = move_mapping(m, pool, n, dom)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * A map or unmap nobody claimed: the process that owns a user domain, or
+ * the pool.  A process is its thread group when the input names it (QEMU
+ * maps from its vCPU threads too), else its task.
+ */
 static int process_unattributed(struct iorep_model *m, const struct iorep_mapev *ev)
 {
+	int32_t proc = iorep_event_proc(ev->pid, ev->tgid);
 	struct iorep_domain *d;
 	uint32_t i, k, dom = IOREP_NONE;
+	int ret;
 
 	/* user domains only: a machine may have a million DMA domains, VFIO few;
-	 * and only for an event whose process the input names (dmesg does not) */
-	if (ev->pid > 0 && ev->type == IOREP_EV_MAP) {
+	 * and only for an event whose process the input names (dmesg does not),
+	 * made where VFIO and iommufd map and unmap (they sleep: never in an
+	 * interrupt, nor with interrupts or bottom halves off) */
+	if (ev->ctx & IOREP_CTX_ATOMIC) {
+		proc = -1;
+	} else if (proc > 0 && ev->type == IOREP_EV_MAP) {
 		for (k = m->nuser_doms; k-- > 0;) {
 			i = m->user_doms[k];
 			d = &m->domains[i];
-			if (d->kind == IOREP_DOM_USER && d->owner_pid == ev->pid && d->attached) {
+			if (d->kind == IOREP_DOM_USER && d->owner_pid == proc && d->attached) {
 				dom = i;
 				break;
 			}
 		}
 		if (dom == IOREP_NONE)
-			dom = iorep_model_user_from_appear(m, ev->pid, ev->comm);
-	} else if (ev->pid > 0) {
+			dom = iorep_model_user_from_appear(m, proc, ev->comm);
+	} else if (proc > 0) {
 		/* an unmap: a user domain of the process that holds the range (it may
 		 * have been left: VFIO unmaps at container release), else the one
 		 * attached now if the process mapped into it: one nothing was mapped
 		 * into may be no user domain at all (a sysfs type change, see
 		 * iorep_model_driver_dma()), and the unmap another's, made in the
 		 * process's context */
+		bool holds = false;
+
 		for (k = m->nuser_doms; k-- > 0;) {
 			i = m->user_doms[k];
 			d = &m->domains[i];
-			if (d->kind != IOREP_DOM_USER || d->owner_pid != ev->pid)
+			if (d->kind != IOREP_DOM_USER || d->owner_pid != proc)
 				continue;
 			if (iorep_ivmap_overlap_first(&d->live, ev->iova, ev->iova + ev->size)) {
 				dom = i;
+				holds = true;
 				break;
 			}
 			if (d->attached && d->maps && dom == IOREP_NONE)
 				dom = i;
+		}
+		if (dom != IOREP_NONE && !holds && ev->size &&
+		    iorep_ivmap_range_valid(ev->iova, ev->iova + ev->size)) {
+			if ((ret = move_from_pool(m, ev, dom)) < 0)
+				return ret;
+			/* nothing came: a mapping the pool holds there is the unmap's
+			 * (the DMA API's, mapped in an interrupt, unmapped here) */
+			if (!iorep_ivmap_overlap_first(&m->domains[dom].live, ev->iova,
+						       ev->iova + ev->size) &&
+			    m->pool != IOREP_NONE &&
+			    iorep_ivmap_overlap_first(&m->domains[m->pool].live, ev->iova,
+						      ev->iova + ev->size))
+				dom = IOREP_NONE;
 		}
 	}
 	if (dom != IOREP_NONE) {
@@ -56,6 +177,10 @@ static int process_unattributed(struct iorep_model *m, const struct iorep_mapev 
 		dom = iorep_model_pool(m, ev->ts);
 		if (dom == IOREP_NONE)
 			return m->error;
+		if (in_interrupt(ev) && ev->type == IOREP_EV_UNMAP && ev->size &&
+		    iorep_ivmap_range_valid(ev->iova, ev->iova + ev->size) &&
+		    (ret = move_to_pool(m, ev, dom)) < 0)
+			return ret;
 	}
 	return ev->type == IOREP_EV_MAP ? iorep_model_map(m, ev, dom, IOREP_NONE, 0)
 					: iorep_model_unmap(m, ev, dom, IOREP_NONE);

@@ -520,21 +520,21 @@ static void epoch_close(struct iorep_model *m, uint32_t dev, uint64_t ts)
 /* A user domain of @pid that devices are attached to now (a VFIO container), or a new one. */
 static uint32_t user_domain(struct iorep_model *m, const struct iorep_event *ev)
 {
+	int32_t proc = iorep_event_proc(ev->pid, ev->tgid);
 	struct iorep_domain *d;
 	uint32_t i, k;
 
 	/* a line without its process (dmesg, tp_printk) shares with no other */
-	for (k = m->nuser_doms; ev->pid >= 0 && k-- > 0;) {
+	for (k = m->nuser_doms; proc >= 0 && k-- > 0;) {
 		i = m->user_doms[k];
 		d = &m->domains[i];
-		if (d->kind == IOREP_DOM_USER && d->owner_pid == ev->pid && d->attached &&
-		    !d->maps)
+		if (d->kind == IOREP_DOM_USER && d->owner_pid == proc && d->attached && !d->maps)
 			return i;
 	}
 	i = iorep_model_domain_new(m, IOREP_DOM_USER, -1, ev->ts);
-	if (i == IOREP_NONE || ev->pid < 0)
+	if (i == IOREP_NONE || proc < 0)
 		return i;
-	m->domains[i].owner_pid = ev->pid;
+	m->domains[i].owner_pid = proc;
 	m->domains[i].owner_comm = ev->comm;
 	return i;
 }
@@ -604,7 +604,8 @@ static int on_attach(struct iorep_model *m, const struct iorep_event *ev)
 		/* a group of its own that went with it comes back new, with the add */
 		return epoch_open(m, dev, d->group >= 0 && d->known && !renewing ?
 				  iorep_model_dma_domain(m, dev, ev->ts) : IOREP_NONE,
-				  ev->ts, ev->pid, ev->pos, IOREP_EPOCH_APPEAR);
+				  ev->ts, iorep_event_proc(ev->pid, ev->tgid), ev->pos,
+				  IOREP_EPOCH_APPEAR);
 	}
 	if (!d->nepochs) {
 		/* known before the trace, in its DMA domain since */
@@ -627,7 +628,8 @@ static int on_attach(struct iorep_model *m, const struct iorep_event *ev)
 		dom = user_domain(m, ev);
 	}
 	iorep_model_mark_group_dirty(m, d->group);
-	return epoch_open(m, dev, dom, ev->ts, ev->pid, ev->pos, IOREP_EPOCH_TOGGLE);
+	return epoch_open(m, dev, dom, ev->ts, iorep_event_proc(ev->pid, ev->tgid), ev->pos,
+			  IOREP_EPOCH_TOGGLE);
 }
 
 /*

@@ -480,6 +480,7 @@ static cJSON *mappings_json(const struct iorep_model *m)
 	err |= iorep_json_add_u64(sub, "process_maps", s->pid_maps);
 	err |= iorep_json_add_u64(sub, "process_unmaps", s->pid_unmaps);
 	err |= iorep_json_add_u64(sub, "direct_maps", s->direct_maps);
+	err |= iorep_json_add_u64(sub, "moved_maps", s->moved_maps);
 	sub = cJSON_AddObjectToObject(o, "lifetime");
 	if (!sub)
 		return done(o, -1);

@@ -723,10 +723,15 @@ static void print_mappings(const struct iorep_model *m, FILE *fp)
 			 s->attributed_maps, s->attributed_unmaps);
 		tw_add(&t, tok, NULL, "");
 		snprintf(tok, sizeof(tok), "by process %" PRIu64 "/%" PRIu64 "%s", s->pid_maps,
-			 s->pid_unmaps, s->direct_maps ? "," : "");
+			 s->pid_unmaps, s->direct_maps || s->moved_maps ? "," : "");
 		tw_add(&t, tok, NULL, "");
 		if (s->direct_maps) {
-			snprintf(tok, sizeof(tok), "direct %" PRIu64, s->direct_maps);
+			snprintf(tok, sizeof(tok), "direct %" PRIu64 "%s", s->direct_maps,
+				 s->moved_maps ? "," : "");
+			tw_add(&t, tok, NULL, "");
+		}
+		if (s->moved_maps) {
+			snprintf(tok, sizeof(tok), "moved %" PRIu64, s->moved_maps);
 			tw_add(&t, tok, NULL, "");
 		}
 		tw_end(&t);

@@ -1278,6 +1278,192 @@ static void test_no_process_no_process_attribution(void)
 	free_run(&r);
 }
 
+/* The user domain of @r's device 0000:01:00.0 (its third epoch: DMA, blocking, user). */
+static const struct iorep_domain *user_of_01(const struct run *r)
+{
+	uint32_t dev = iorep_model_device_find(&r->m, "0000:01:00.0");
+
+	CU_ASSERT_NOT_EQUAL_FATAL(dev, IOREP_NONE);
+	CU_ASSERT_TRUE_FATAL(r->m.devices[dev].nepochs >= 3);
+	CU_ASSERT_EQUAL_FATAL(epoch_kind(r, &r->m.devices[dev], 2), IOREP_DOM_USER);
+	return &r->m.domains[r->m.devices[dev].epochs[2].domain];
+}
+
+/*
+ * "comm-pid (tgid) [cpu] flags ts:" -> "comm-pid [cpu] ts:", trace-cmd
+ * report's own form.  Command names may hold spaces, so the thread group is
+ * the last '(' before the '['.
+ */
+static char *strip_tgid_flags(const char *text)
+{
+	char *out = malloc(strlen(text) + 1), *q = out;
+	const char *line = text, *nl, *cpu, *paren, *p;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	for (; *line; line = nl) {
+		nl = strchr(line, '\n');
+		nl = nl ? nl + 1 : line + strlen(line);
+		cpu = memchr(line, '[', (size_t)(nl - line));
+		for (paren = cpu; paren && paren > line && *paren != '('; paren--)
+			;
+		if (!cpu || !paren || *paren != '(') {
+			memcpy(q, line, (size_t)(nl - line));
+			q += nl - line;
+			continue;
+		}
+		memcpy(q, line, (size_t)(paren - line));
+		q += paren - line;
+		p = strchr(cpu, ']') + 2;		/* "[cpu] " */
+		memcpy(q, cpu, (size_t)(p - cpu));
+		q += p - cpu;
+		p = strchr(p, ' ') + 1;			/* the flags */
+		memcpy(q, p, (size_t)(nl - p));
+		q += nl - p;
+	}
+	*q = '\0';
+	return out;
+}
+
+/*
+ * Without dma:* events, a map in QEMU's context goes to its VFIO domain,
+ * but VFIO never maps or unmaps in atomic context: a disk's maps that QEMU
+ * made leave the domain at their unmap in the disk's interrupt (over the
+ * idle task, or without flags by pid 0), a map in a softirq never enters
+ * it, and a mapping that reaches past an interrupt's unmap stays.  With the
+ * text's thread groups, a vCPU thread's map is the process's.
+ */
+static void test_atomic_context_not_vfio(void)
+{
+	static const char text[] =
+		"init-1 (1) [000] ..... 1.000000: add_device_to_group: IOMMU: groupID=5 "
+		"device=0000:01:00.0\n"
+		"init-1 (1) [000] ..... 1.000100: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n"
+		"qemu-500 (500) [001] ..... 10.000000: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n"
+		"qemu-500 (500) [001] ..... 10.000100: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n"
+		/* guest RAM, and a BAR */
+		"qemu-500 (500) [001] ..... 10.100000: map: IOMMU: iova=0x0000000000000000 - "
+		"0x0000000000200000 paddr=0x0000000100000000 size=2097152\n"
+		"qemu-500 (500) [001] ..... 10.100100: map: IOMMU: iova=0x00000000fe000000 - "
+		"0x00000000fe200000 paddr=0x0000000800000000 size=2097152\n"
+		/* a disk's read submitted by QEMU, and its completion */
+		"qemu-500 (500) [001] ..... 10.200000: map: IOMMU: iova=0x00000000fffff000 - "
+		"0x0000000100000000 paddr=0x0000000200000000 size=4096\n"
+		"qemu-500 (500) [001] ..... 10.200100: map: IOMMU: iova=0x00000000ffffe000 - "
+		"0x00000000fffff000 paddr=0x0000000200001000 size=4096\n"
+		"qemu-500 (500) [001] ..s1. 10.250000: map: IOMMU: iova=0x00000000ffffd000 - "
+		"0x00000000ffffe000 paddr=0x0000000300000000 size=4096\n"
+		"<idle>-0 (-------) [000] d.h1. 10.300000: unmap: IOMMU: iova=0x00000000ffffe000 - "
+		"0x0000000100000000 size=8192 unmapped_size=8192\n"
+		"<idle>-0 (-------) [000] d.h1. 10.300100: unmap: IOMMU: iova=0x00000000ffffd000 - "
+		"0x00000000ffffe000 size=4096 unmapped_size=4096\n"
+		/* another domain's IOVA inside the BAR's, unmapped in an interrupt */
+		"<idle>-0 (-------) [000] d.h1. 10.300200: unmap: IOMMU: iova=0x00000000fe100000 - "
+		"0x00000000fe101000 size=4096 unmapped_size=4096\n"
+		/* a vCPU thread */
+		"CPU 0/KVM-501 (500) [001] ..... 10.400000: map: IOMMU: iova=0x0000000000400000 - "
+		"0x0000000000401000 paddr=0x0000000400000000 size=4096\n"
+		"qemu-500 (500) [001] ..... 11.000000: unmap: IOMMU: iova=0x0000000000400000 - "
+		"0x0000000000401000 size=4096 unmapped_size=4096\n"
+		"qemu-500 (500) [001] ..... 11.000100: unmap: IOMMU: iova=0x0000000000000000 - "
+		"0x0000000000200000 size=2097152 unmapped_size=2097152\n"
+		"qemu-500 (500) [001] ..... 11.100000: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n"
+		"qemu-500 (500) [001] ..... 11.100100: unmap: IOMMU: iova=0x00000000fe000000 - "
+		"0x00000000fe200000 size=2097152 unmapped_size=2097152\n"
+		"qemu-500 (500) [001] ..... 11.200000: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n";
+	const struct iorep_domain *user;
+	char *flagless;
+	struct run r;
+
+	run_text(&r, text);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_WARNING), 0);
+	user = user_of_01(&r);
+	/* RAM, BAR, the vCPU thread's: the disk's two maps left, the softirq's never came */
+	CU_ASSERT_EQUAL(user->maps, 3);
+	CU_ASSERT_EQUAL(user->unmaps, 3);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&user->live), 0);
+	CU_ASSERT_EQUAL(r.m.stats.pid_maps, 3);
+	CU_ASSERT_EQUAL(r.m.stats.moved_maps, 2);
+	CU_ASSERT_EQUAL(r.m.stats.maps, 6);
+	free_run(&r);
+
+	/*
+	 * As trace-cmd report prints it without -l: no thread group, no flags.
+	 * pid 0's unmaps still take the disk's three maps (the softirq's went
+	 * in first) out, and the owner's unmap pulls the vCPU thread's in.
+	 */
+	flagless = strip_tgid_flags(text);
+	run_text(&r, flagless);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_WARNING), 0);
+	user = user_of_01(&r);
+	CU_ASSERT_EQUAL(user->maps, 3);
+	CU_ASSERT_EQUAL(user->unmaps, 3);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&user->live), 0);
+	CU_ASSERT_EQUAL(r.m.stats.moved_maps, 4);
+	CU_ASSERT_EQUAL(r.m.stats.maps, 6);
+	free_run(&r);
+	free(flagless);
+}
+
+/*
+ * Without thread groups (trace.dat has none) a vCPU thread's map is the
+ * pool's until the owner unmaps it: then it moves to the owner's domain.
+ * What the pool held from before the domain was made, or mapped in an
+ * interrupt, stays, and so do the owner's unmaps of it.
+ */
+static void test_owner_unmap_takes_its_threads(void)
+{
+	static const char text[] =
+		"init-1 [000] ..... 1.000000: add_device_to_group: IOMMU: groupID=5 "
+		"device=0000:01:00.0\n"
+		"init-1 [000] ..... 1.000100: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n"
+		"CPU 0/KVM-501 [001] ..... 5.000000: map: IOMMU: iova=0x0000000000400000 - "
+		"0x0000000000401000 paddr=0x0000000100000000 size=4096\n"
+		"qemu-500 [001] ..... 10.000000: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n"
+		"qemu-500 [001] ..... 10.000100: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n"
+		"qemu-500 [001] ..... 10.100000: map: IOMMU: iova=0x0000000000000000 - "
+		"0x0000000000200000 paddr=0x0000000200000000 size=2097152\n"
+		"kworker/1:1-77 [001] ..s1. 10.200000: map: IOMMU: iova=0x0000000000500000 - "
+		"0x0000000000501000 paddr=0x0000000300000000 size=4096\n"
+		"CPU 0/KVM-501 [001] ..... 10.300000: map: IOMMU: iova=0x0000000000600000 - "
+		"0x0000000000601000 paddr=0x0000000400000000 size=4096\n"
+		"qemu-500 [001] ..... 11.000000: unmap: IOMMU: iova=0x0000000000600000 - "
+		"0x0000000000601000 size=4096 unmapped_size=4096\n"
+		"qemu-500 [001] ..... 11.000100: unmap: IOMMU: iova=0x0000000000500000 - "
+		"0x0000000000501000 size=4096 unmapped_size=4096\n"
+		"qemu-500 [001] ..... 11.000200: unmap: IOMMU: iova=0x0000000000400000 - "
+		"0x0000000000401000 size=4096 unmapped_size=4096\n"
+		"qemu-500 [001] ..... 11.000300: unmap: IOMMU: iova=0x0000000000000000 - "
+		"0x0000000000200000 size=2097152 unmapped_size=2097152\n"
+		"qemu-500 [001] ..... 11.100000: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n"
+		"qemu-500 [001] ..... 11.200000: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n";
+	const struct iorep_domain *user;
+	struct run r;
+
+	run_text(&r, text);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_WARNING), 0);
+	user = user_of_01(&r);
+	CU_ASSERT_EQUAL(user->maps, 2);
+	CU_ASSERT_EQUAL(user->unmaps, 2);
+	CU_ASSERT_EQUAL(r.m.stats.moved_maps, 1);
+	CU_ASSERT_EQUAL(r.m.stats.pid_maps, 2);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&r.m.domains[r.m.pool].live), 0);
+	CU_ASSERT_EQUAL(r.m.domains[r.m.pool].unmaps, 2);
+	free_run(&r);
+}
+
 /*
  * Without dma:* events (an Arm SoC's 6.1, say) a driver's maps are nobody's:
  * a fault of its device says what those knew of the IOVA, and its history
@@ -1455,6 +1641,8 @@ int main(void)
 		{ "a pool unmap says the trace saw its range unmapped", test_pool_unmap_says_its_history },
 		{ "no process named, none attributed by", test_no_process_no_process_attribution },
 		{ "a fault reads the unattributed mappings", test_fault_reads_the_pool },
+		{ "what is made in atomic context is no VFIO domain's", test_atomic_context_not_vfio },
+		{ "the owner's unmap takes its threads' maps", test_owner_unmap_takes_its_threads },
 		{ "a superpage unmapped whole by a 4 KiB unmap", test_superpage_unmapped_whole },
 		{ "unmapped history stays bounded", test_history_bounded },
 		{ "stack traces stay bounded, each with its finding", test_stacks_bounded },
