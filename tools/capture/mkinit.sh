@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# mkinit.sh KERNEL_ROOT KVER INIT OUT.cpio.gz: a busybox initramfs that runs INIT,
-# with trace-cmd and lspci (and their libraries) from this machine and the modules INIT loads
-# (virtio_pci, virtio_blk, e1000, virtio_net, with their dependencies, in load
+# mkinit.sh KERNEL_ROOT KVER INIT OUT.cpio.gz [FILE...]: a busybox initramfs that runs
+# INIT (with guest-lib.sh beside it), with trace-cmd and lspci (and their libraries) from
+# this machine, each FILE (a static program) in /bin, and the modules INIT loads ($MODS,
+# default virtio_pci virtio_blk e1000 virtio_net; with their dependencies, in load
 # order in /mods/order) from KERNEL_ROOT, a linux-image package unpacked with
 # dpkg -x.  Needs busybox-static, cpio, kmod (depmod), xz and pciutils.
 set -euo pipefail
 x=$1; v=$2; scen=$3; out=$4
+shift 4
 depmod -b "$x" "$v"
 r=$(mktemp -d)
 mkdir -p $r/{bin,sbin,proc,sys,dev,tmp,out,mods,lib64,lib/x86_64-linux-gnu,etc,usr/bin}
@@ -22,7 +24,7 @@ mkdir -p $r/usr/share/misc
 cp /usr/share/misc/pci.ids $r/usr/share/misc/
 # modules and their dependencies, in load order
 : > $r/mods/order
-want="virtio_pci virtio_blk e1000 virtio_net"
+want=${MODS:-virtio_pci virtio_blk e1000 virtio_net}
 dep=$x/lib/modules/$v/modules.dep
 add() { # path relative to lib/modules/v
 	local p=$1 d
@@ -38,5 +40,7 @@ for w in $want; do
 	[ -n "$p" ] && add $p
 done
 cp $scen $r/init; chmod +x $r/init
+cp "$(dirname "$0")/guest-lib.sh" $r/
+for f in "$@"; do cp "$f" $r/bin/; done
 (cd $r && find . | cpio -o -H newc 2>/dev/null | gzip -1) > $out
 rm -rf $r

@@ -1,25 +1,42 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""capture-hotplug.py KERNEL_ROOT KVER OUTDIR: the hotplug capture (see README.md).
+"""capture.py SCENARIO KERNEL_ROOT KVER OUTDIR: a capture (see README.md).
 
 Boots KERNEL_ROOT/boot/vmlinuz-KVER under QEMU (TCG, q35, emulated VT-d) with an
-initramfs running hotplug-init.sh, answers its requests for a PCIe hot-plug on
-QEMU's monitor (device_add, device_del), and unpacks what it wrote to its
-output disk into OUTDIR.
+initramfs running SCENARIO-init.sh (hotplug, vfio-io), answers its requests for a
+PCIe hot-plug on QEMU's monitor (device_add, device_del), and unpacks what it
+wrote to its output disk into OUTDIR.
 """
 import os, socket, subprocess, sys, time, tarfile
-x, v, outdir = sys.argv[1], sys.argv[2], sys.argv[3]
+scenario, x, v, outdir = sys.argv[1:5]
 here = os.path.dirname(os.path.abspath(__file__))
 os.makedirs(outdir, exist_ok=True)
 img = f"{outdir}/out.img"
 with open(img, "wb") as f:
     f.truncate(256 << 20)
 initrd = f"{outdir}/init.cpio.gz"
-subprocess.run([f"{here}/mkinit.sh", x, v, f"{here}/hotplug-init.sh", initrd], check=True)
+files, extra, env = [], [], dict(os.environ)
+if scenario == "vfio-io":
+    # the VFIO program, and an NVMe disk for it to read (random data)
+    prog = f"{outdir}/vfio-io"
+    subprocess.run(["gcc", "-static", "-O2", "-pthread", "-o", prog, f"{here}/vfio-io.c"],
+                   check=True)
+    files.append(prog)
+    with open(f"{outdir}/nvme.img", "wb") as f:
+        f.write(os.urandom(8 << 20))
+    extra = ["-drive", f"file={outdir}/nvme.img,format=raw,if=none,id=nv",
+             "-device", "nvme,serial=capnvme,drive=nv,bus=pcie.0,addr=0x7"]
+    env["MODS"] = "virtio_pci virtio_blk e1000 nvme vfio-pci vfio_iommu_type1"
+subprocess.run([f"{here}/mkinit.sh", x, v, f"{here}/{scenario}-init.sh", initrd] + files,
+               check=True, env=env)
 mon = f"{outdir}/mon.sock"
 if os.path.exists(mon):
     os.unlink(mon)
 events = "iommu:*" if v.startswith("6.1.") else "iommu:*,dma:*"
+cmdline = ("console=ttyS0 intel_iommu=on iommu.strict=1 iommu.passthrough=0 "
+           f"trace_clock=global trace_event={events} trace_buf_size=16M panic=-1 quiet")
+with open(f"{outdir}/cmdline.txt", "w") as f:
+    print(cmdline, file=f)
 cmd = ["qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max", "-machine", "q35", 
        "-smp", "2", "-m", "1024", "-device", "intel-iommu,intremap=on,caching-mode=on",
        "-device", "pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x4",
@@ -28,9 +45,9 @@ cmd = ["qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max", "-mach
        "-netdev", "user,id=n2",
        "-drive", f"file={img},format=raw,if=none,id=o",
        "-device", "virtio-blk-pci,drive=o,bus=pcie.0,addr=0x6",
+       *extra,
        "-kernel", f"{x}/boot/vmlinuz-{v}", "-initrd", initrd,
-       "-append", "console=ttyS0 intel_iommu=on iommu.strict=1 iommu.passthrough=0 "
-                  f"trace_clock=global trace_event={events} trace_buf_size=16M panic=-1 quiet",
+       "-append", cmdline,
        "-display", "none", "-serial", "stdio", "-no-reboot",
        "-monitor", f"unix:{mon},server,nowait"]
 log = open(f"{outdir}/console.log", "w")

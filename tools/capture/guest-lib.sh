@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: MIT
+# Sourced by the capture VMs' init scripts (/guest-lib.sh in the initramfs): the
+# mounts, the markers, helpers, and collect(), which writes the output disk.
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+T=/sys/kernel/tracing
+mount -t tracefs tracefs $T 2>/dev/null
+M() { echo "CAPTURE: $*" > $T/trace_marker; echo "@@ $*"; }
+nic() { # BDF of the e1000 behind root port $1 (00:0$1.0), if any
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat $d/vendor 2>/dev/null):$(cat $d/device 2>/dev/null)" = "0x8086:0x100e" ] || continue
+		case "$(readlink -f $d)" in */0000:00:0$1.0/*) basename $d;; esac
+	done
+}
+traffic() { # bring eth up, ping the slirp gateway
+	for i in /sys/class/net/eth*; do
+		[ -e "$i" ] || continue
+		n=$(basename $i); ip link set $n up
+	done
+	sleep 2
+	ping -c 4 -W 1 10.0.2.2 >/dev/null 2>&1
+}
+waitfor() { # waitfor present|absent PATH
+	i=0
+	while [ $i -lt 60 ]; do
+		if [ "$1" = present ] && [ -e "$2" ]; then return 0; fi
+		if [ "$1" = absent ] && [ ! -e "$2" ]; then return 0; fi
+		sleep 1; i=$((i+1))
+	done
+	echo "@@ timeout waiting for $2 $1"
+}
+snapshot() { # snapshot SUFFIX: the groups and lspci into /tmp
+	find /sys/kernel/iommu_groups/ -type l > /tmp/iommu_groups$1.txt
+	/usr/bin/lspci -nn > /tmp/lspci$1.txt
+}
+collect() { # tracing off; the trace, formats and snapshots to the output disk; power off
+	echo 0 > $T/tracing_on
+	snapshot ""
+	cp /tmp/iommu_groups*.txt /tmp/lspci*.txt /out/
+	cat $T/trace > /out/trace.txt
+	mkdir -p /out/formats
+	for s in iommu dma; do
+		for e in $T/events/$s/*/format; do
+			[ -e "$e" ] || continue
+			n=$(basename $(dirname $e)); mkdir -p /out/formats/$s; cp $e /out/formats/$s/$n
+		done
+	done
+	cd /out && trace-cmd extract -o /out/trace.dat > /out/extract.log 2>&1
+	uname -r > /out/uname.txt
+	dmesg > /out/dmesg.txt
+	for d in /sys/bus/pci/devices/*; do echo "$(basename $d) $(cat $d/vendor):$(cat $d/device) $(cat $d/class)"; done > /out/devices.txt
+	tar cf /dev/vda -C /out .
+	sync
+	echo "@@ DONE"
+	poweroff -f
+}
