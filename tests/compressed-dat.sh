@@ -144,8 +144,8 @@ if [ -n "$left" ]; then
 	echo "FAIL: libtracecmd's temporary files left in /tmp: $(echo $left)"
 	fail=1
 fi
-if [ "$checked" -ne 9 ]; then
-	echo "FAIL: $checked compressed captures checked, expected 9"
+if [ "$checked" -ne 11 ]; then
+	echo "FAIL: $checked compressed captures checked, expected 11"
 	fail=1
 fi
 [ $fail -eq 0 ] && echo "compressed-dat: $checked captures: the walk, the copy and libtracecmd agree"

@@ -62,8 +62,8 @@ for report in samples/*/*/report.txt; do
 	fi
 	n=$((n + 1))
 done
-if [ "$n" -ne 9 ]; then
-	echo "FAIL: $n captures in samples/, not 9"
+if [ "$n" -ne 11 ]; then
+	echo "FAIL: $n captures in samples/, not 11"
 	fail=1
 fi
 [ "$fail" -eq 0 ] && echo "perf-script: $n captures: JSON and event streams as report.txt's, call chains in the findings"

@@ -208,8 +208,8 @@ for trace in samples/*/*/trace.dat; do
 		echo "plugin: --events=text of $trace ok"
 	fi
 done
-if [ "$ncap" != 9 ]; then
-	problem "found $ncap captures samples/*/*/trace.dat, expected 9"
+if [ "$ncap" != 11 ]; then
+	problem "found $ncap captures samples/*/*/trace.dat, expected 11"
 fi
 
 # --- 3: trace-cmd list -O --------------------------------------------------

@@ -132,7 +132,7 @@ static void test_every_capture(void)
 	size_t f;
 	int i, n = iorep_test_captures(dirs, 32);
 
-	CU_ASSERT_EQUAL(n, 9);
+	CU_ASSERT_EQUAL(n, 11);
 	for (i = 0; i < n; i++)
 		for (f = 0; f < 3; f++) {
 			snprintf(path, sizeof(path), "%s/%s", dirs[i], files[f]);

@@ -103,7 +103,7 @@ static void test_captures(void)
 	int i, n = iorep_test_captures(dirs, 32);
 	size_t f;
 
-	CU_ASSERT_EQUAL(n, 9);
+	CU_ASSERT_EQUAL(n, 11);
 	pair_init(&p);
 	for (i = 0; i < n; i++)
 		for (f = 0; f < 2; f++) {

@@ -120,8 +120,8 @@ for dir in "${captures[@]}"; do
 	done
 	n=$((n + 1))
 done
-if [ $# -eq 0 ] && [ "$n" -ne 9 ]; then
-	echo "FAIL: $n captures in samples/, not 9"
+if [ $# -eq 0 ] && [ "$n" -ne 11 ]; then
+	echo "FAIL: $n captures in samples/, not 11"
 	fail=1
 fi
 [ "$have_tc" -eq 1 ] || echo "text-forms: trace-cmd not found: its report options not tried"
