@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Sourced by the capture VMs' init scripts (/guest-lib.sh in the initramfs): the
-# mounts, the markers, helpers, and collect(), which writes the output disk.
+# mounts, the markers, helpers, begin(), which starts tracing, and collect(),
+# which writes the output disk.
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
@@ -33,6 +34,15 @@ waitfor() { # waitfor present|absent PATH
 snapshot() { # snapshot SUFFIX: the groups and lspci into /tmp
 	find /sys/kernel/iommu_groups/ -type l > /tmp/iommu_groups$1.txt
 	/usr/bin/lspci -nn > /tmp/lspci$1.txt
+}
+begin() { # tracing on, the "before" snapshot, the modules; B, G: the e1000 behind 00:04.0, its group
+	echo 1 > $T/tracing_on
+	snapshot -before
+	M "load modules"
+	for m in $(cat /mods/order); do insmod /mods/$m; done
+	ip addr add 10.0.2.15/24 dev lo 2>/dev/null
+	B=$(nic 4)
+	G=$(basename $(readlink /sys/bus/pci/devices/$B/iommu_group))
 }
 collect() { # tracing off; the trace, formats and snapshots to the output disk; power off
 	echo 0 > $T/tracing_on

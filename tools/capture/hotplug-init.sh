@@ -2,13 +2,7 @@
 # SPDX-License-Identifier: MIT
 # init of the capture VM: hot-plug and default-domain type changes of an e1000
 . /guest-lib.sh
-echo 1 > $T/tracing_on
-snapshot -before
-M "load modules"
-for m in $(cat /mods/order); do insmod /mods/$m; done
-ip addr add 10.0.2.15/24 dev lo 2>/dev/null
-B=$(nic 4)
-G=$(basename $(readlink /sys/bus/pci/devices/$B/iommu_group))
+begin
 M "e1000 $B in group $G: traffic"
 traffic
 # 1. the device removed and found again (sysfs remove, rescan)

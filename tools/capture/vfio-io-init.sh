@@ -5,13 +5,7 @@
 . /guest-lib.sh
 # text lines carry the thread group: the second thread's maps are the program's
 echo 1 > $T/options/record-tgid
-echo 1 > $T/tracing_on
-snapshot -before
-M "load modules"
-for m in $(cat /mods/order); do insmod /mods/$m; done
-ip addr add 10.0.2.15/24 dev lo 2>/dev/null
-B=$(nic 4)
-G=$(basename $(readlink /sys/bus/pci/devices/$B/iommu_group))
+begin
 D=/dev/nvme0n1
 waitfor present $D
 M "e1000 $B in group $G: traffic"
