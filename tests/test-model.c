@@ -1325,6 +1325,30 @@ static char *strip_tgid_flags(const char *text)
 }
 
 /*
+ * @r of @text, where QEMU (pid 500) maps @user_maps of the @maps into the
+ * user domain of 0000:01:00.0, @moved of them moved there or away on the
+ * way, and unmaps every one, as the rest of the maps are: no error.
+ */
+static void run_qemu_text(struct run *r, const char *text, uint64_t user_maps, uint64_t maps,
+			  uint64_t moved)
+{
+	const struct iorep_domain *user;
+
+	run_text(r, text);
+	CU_ASSERT_EQUAL(count(&r->m, IOREP_SEV_ERROR), 0);
+	CU_ASSERT_EQUAL(count(&r->m, IOREP_SEV_WARNING), 0);
+	user = user_of_01(r);
+	CU_ASSERT_EQUAL(user->maps, user_maps);
+	CU_ASSERT_EQUAL(user->unmaps, user_maps);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&user->live), 0);
+	CU_ASSERT_EQUAL(r->m.stats.pid_maps, user_maps);
+	CU_ASSERT_EQUAL(r->m.stats.moved_maps, moved);
+	CU_ASSERT_EQUAL(r->m.stats.maps, maps);
+	CU_ASSERT_EQUAL_FATAL(r->m.pool != IOREP_NONE, true);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&r->m.domains[r->m.pool].live), 0);
+}
+
+/*
  * Without dma:* events, a map in QEMU's context goes to its VFIO domain,
  * but VFIO never maps or unmaps in atomic context: a disk's maps that QEMU
  * made leave the domain at their unmap in the disk's interrupt (over the
@@ -1375,38 +1399,19 @@ static void test_atomic_context_not_vfio(void)
 		"0x00000000fe200000 size=2097152 unmapped_size=2097152\n"
 		"qemu-500 (500) [001] ..... 11.200000: attach_device_to_domain: IOMMU: "
 		"device=0000:01:00.0\n";
-	const struct iorep_domain *user;
 	char *flagless;
 	struct run r;
 
-	run_text(&r, text);
-	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
-	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_WARNING), 0);
-	user = user_of_01(&r);
 	/* RAM, BAR, the vCPU thread's: the disk's two maps left, the softirq's never came */
-	CU_ASSERT_EQUAL(user->maps, 3);
-	CU_ASSERT_EQUAL(user->unmaps, 3);
-	CU_ASSERT_EQUAL(iorep_ivmap_count(&user->live), 0);
-	CU_ASSERT_EQUAL(r.m.stats.pid_maps, 3);
-	CU_ASSERT_EQUAL(r.m.stats.moved_maps, 2);
-	CU_ASSERT_EQUAL(r.m.stats.maps, 6);
+	run_qemu_text(&r, text, 3, 6, 2);
 	free_run(&r);
-
 	/*
 	 * As trace-cmd report prints it without -l: no thread group, no flags.
 	 * pid 0's unmaps still take the disk's three maps (the softirq's went
-	 * in first) out, and the owner's unmap pulls the vCPU thread's in.
+	 * in first) out, and the owner's unmap takes the vCPU thread's in.
 	 */
 	flagless = strip_tgid_flags(text);
-	run_text(&r, flagless);
-	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
-	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_WARNING), 0);
-	user = user_of_01(&r);
-	CU_ASSERT_EQUAL(user->maps, 3);
-	CU_ASSERT_EQUAL(user->unmaps, 3);
-	CU_ASSERT_EQUAL(iorep_ivmap_count(&user->live), 0);
-	CU_ASSERT_EQUAL(r.m.stats.moved_maps, 4);
-	CU_ASSERT_EQUAL(r.m.stats.maps, 6);
+	run_qemu_text(&r, flagless, 3, 6, 4);
 	free_run(&r);
 	free(flagless);
 }
@@ -1448,18 +1453,9 @@ static void test_owner_unmap_takes_its_threads(void)
 		"device=0000:01:00.0\n"
 		"qemu-500 [001] ..... 11.200000: attach_device_to_domain: IOMMU: "
 		"device=0000:01:00.0\n";
-	const struct iorep_domain *user;
 	struct run r;
 
-	run_text(&r, text);
-	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
-	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_WARNING), 0);
-	user = user_of_01(&r);
-	CU_ASSERT_EQUAL(user->maps, 2);
-	CU_ASSERT_EQUAL(user->unmaps, 2);
-	CU_ASSERT_EQUAL(r.m.stats.moved_maps, 1);
-	CU_ASSERT_EQUAL(r.m.stats.pid_maps, 2);
-	CU_ASSERT_EQUAL(iorep_ivmap_count(&r.m.domains[r.m.pool].live), 0);
+	run_qemu_text(&r, text, 2, 4, 1);
 	CU_ASSERT_EQUAL(r.m.domains[r.m.pool].unmaps, 2);
 	free_run(&r);
 }
