@@ -27,6 +27,7 @@
 set -euo pipefail
 bin=$(realpath "$1")
 cd "$(dirname "$0")/.."
+. tests/captures.sh
 
 if ! command -v trace-cmd >/dev/null; then
 	echo "compressed-dat: skipped: trace-cmd is not installed (Debian package trace-cmd)"
@@ -91,7 +92,7 @@ lib_left() {
 	done | sort
 }
 before_tmp=$(lib_left)
-for dat in samples/*/*/trace.dat; do
+for dat in $(capture_dirs | sed "s|\$|trace.dat|"); do
 	summary=$(trace-cmd dump --summary "$dat" 2>/dev/null || true)
 	case $summary in *"Compression algorithm"*) ;; *) continue ;; esac
 	name=$(echo "$dat" | tr / -)
@@ -144,8 +145,8 @@ if [ -n "$left" ]; then
 	echo "FAIL: libtracecmd's temporary files left in /tmp: $(echo $left)"
 	fail=1
 fi
-if [ "$checked" -ne 11 ]; then
-	echo "FAIL: $checked compressed captures checked, expected 11"
+if [ "$checked" -ne "$(captures_expected)" ]; then
+	echo "FAIL: $checked compressed captures checked, expected $(captures_expected)"
 	fail=1
 fi
 [ $fail -eq 0 ] && echo "compressed-dat: $checked captures: the walk, the copy and libtracecmd agree"

@@ -14,9 +14,12 @@ set -euo pipefail
 bin=$(realpath "$1")
 mode=${2:-check}
 cd "$(dirname "$0")/.."
+. tests/captures.sh
 
 fail=0
-for dir in samples/*/*/; do
+n=0
+for dir in $(capture_dirs); do
+	n=$((n + 1))
 	dir=${dir%/}
 	kernel=$(basename "$(dirname "$dir")")
 	capture=$(basename "$dir")
@@ -65,4 +68,8 @@ for dir in samples/*/*/; do
 	fi
 	rm -f "$out" "$out.diff" "$out.dot" "$out.svg" "$out.txt"
 done
+if [ "$n" -ne "$(captures_expected)" ]; then
+	echo "golden: $n captures, expected $(captures_expected)"
+	fail=1
+fi
 exit $fail

@@ -15,6 +15,7 @@
 set -euo pipefail
 bin=$(realpath "$1")
 cd "$(dirname "$0")/.."
+. tests/captures.sh
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -31,7 +32,7 @@ d["input"].pop("path")
 json.dump(d, open(sys.argv[1], "w"), sort_keys=True, indent=1)' "$1"
 }
 
-for report in samples/*/*/report.txt; do
+for report in $(capture_dirs | sed "s|\$|report.txt|"); do
 	name=${report#samples/}
 	name=${name%/report.txt}
 	python3 tests/perf-form.py <"$report" >"$work/perf.txt"
@@ -62,8 +63,8 @@ for report in samples/*/*/report.txt; do
 	fi
 	n=$((n + 1))
 done
-if [ "$n" -ne 11 ]; then
-	echo "FAIL: $n captures in samples/, not 11"
+if [ "$n" -ne "$(captures_expected)" ]; then
+	echo "FAIL: $n captures in samples/, not $(captures_expected)"
 	fail=1
 fi
 [ "$fail" -eq 0 ] && echo "perf-script: $n captures: JSON and event streams as report.txt's, call chains in the findings"

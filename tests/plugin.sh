@@ -35,6 +35,7 @@ plugdir=$(realpath "$1")
 bin=$(realpath "$2")
 mode=${3:-check}
 cd "$(dirname "$0")/.."
+. tests/captures.sh
 
 if ! command -v trace-cmd >/dev/null; then
 	echo "plugin: skipped: trace-cmd is not installed (Debian package trace-cmd)"
@@ -140,7 +141,7 @@ only_events() {
 # --- 1, 2, 5: every capture ------------------------------------------------
 mkdir -p tests/golden/plugin
 ncap=0
-for trace in samples/*/*/trace.dat; do
+for trace in $(capture_dirs | sed "s|\$|trace.dat|"); do
 	dir=$(dirname "$trace")
 	kernel=$(basename "$(dirname "$dir")")
 	capture=$(basename "$dir")
@@ -208,8 +209,8 @@ for trace in samples/*/*/trace.dat; do
 		echo "plugin: --events=text of $trace ok"
 	fi
 done
-if [ "$ncap" != 11 ]; then
-	problem "found $ncap captures samples/*/*/trace.dat, expected 11"
+if [ "$ncap" != "$(captures_expected)" ]; then
+	problem "found $ncap captures samples/*/*/trace.dat, expected $(captures_expected)"
 fi
 
 # --- 3: trace-cmd list -O --------------------------------------------------

@@ -132,7 +132,7 @@ static void test_every_capture(void)
 	size_t f;
 	int i, n = iorep_test_captures(dirs, 32);
 
-	CU_ASSERT_EQUAL(n, 11);
+	CU_ASSERT_EQUAL(n, iorep_test_ncaptures());
 	for (i = 0; i < n; i++)
 		for (f = 0; f < 3; f++) {
 			snprintf(path, sizeof(path), "%s/%s", dirs[i], files[f]);
@@ -141,7 +141,8 @@ static void test_every_capture(void)
 			free(o.json);
 		}
 	/* the 6.12 captures' dma:* events claim most of their maps and unmaps */
-	CU_ASSERT(attributed > 1000);
+	if (!iorep_test_subset())
+		CU_ASSERT(attributed > 1000);
 }
 
 static void test_generated(void)

@@ -23,8 +23,9 @@ set -euo pipefail
 bin=$(realpath "$1")
 shift
 cd "$(dirname "$0")/.."
+. tests/captures.sh
 captures=("$@")
-[ ${#captures[@]} -gt 0 ] || captures=(samples/*/*/)
+[ ${#captures[@]} -gt 0 ] || mapfile -t captures < <(capture_dirs)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -120,8 +121,8 @@ for dir in "${captures[@]}"; do
 	done
 	n=$((n + 1))
 done
-if [ $# -eq 0 ] && [ "$n" -ne 11 ]; then
-	echo "FAIL: $n captures in samples/, not 11"
+if [ $# -eq 0 ] && [ "$n" -ne "$(captures_expected)" ]; then
+	echo "FAIL: $n captures in samples/, not $(captures_expected)"
 	fail=1
 fi
 [ "$have_tc" -eq 1 ] || echo "text-forms: trace-cmd not found: its report options not tried"
