@@ -13,6 +13,9 @@
 #include "iorep-model.h"
 #include "iorep-pci.h"
 
+#define K612 IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/"
+#define K61 IOREP_SAMPLES_DIR "/6.1.0-56-amd64/"
+
 struct run {
 	struct iorep_strtab *st;
 	struct iorep_model m;
@@ -65,6 +68,23 @@ static inline void run_text(struct run *r, const char *text)
 	run_model(r, dir, "t.txt", 0);
 	unlink(path);
 	rmdir(dir);
+}
+
+/* The findings of @m of severity @sev. */
+static inline uint32_t count(const struct iorep_model *m, enum iorep_severity sev)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < m->nfindings; i++)
+		n += m->findings[i].severity == sev;
+	return n;
+}
+
+/* The kind of the domain of @dev's epoch @e. */
+static inline enum iorep_domain_kind epoch_kind(const struct run *r,
+						const struct iorep_device *d, uint32_t e)
+{
+	return r->m.domains[d->epochs[e].domain].kind;
 }
 
 #endif
