@@ -14,6 +14,12 @@ static bool placed_by_process(const struct iorep_ivmap_node *n)
 	return n->val.owner == IOREP_NONE && !(n->val.flags & IOREP_MAP_DIRECT);
 }
 
+/* Whether mapping @n lies wholly inside the range of unmap @ev. */
+static bool inside_unmap(const struct iorep_ivmap_node *n, const struct iorep_mapev *ev)
+{
+	return n->start >= ev->iova && n->last <= ev->iova + ev->size - 1;
+}
+
 /* @n, a live mapping of domain @from, moved to domain @to, as if made there. */
 static int move_mapping(struct iorep_model *m, uint32_t from, struct iorep_ivmap_node *n,
 			uint32_t to)
@@ -68,8 +74,7 @@ static int move_to_pool(struct iorep_model *m, const struct iorep_mapev *ev, uin
 			continue;
 		iorep_ivmap_for_each_overlap_safe(n, tmp, &m->domains[i].live, ev->iova,
 						  ev->iova + ev->size) {
-			if (placed_by_process(n) && n->start >= ev->iova &&
-			    n->last <= ev->iova + ev->size - 1 &&
+			if (placed_by_process(n) && inside_unmap(n, ev) &&
 			    (ret = move_mapping(m, i, n, pool)) < 0)
 				return ret;
 		}
@@ -83,24 +88,26 @@ static int move_to_pool(struct iorep_model *m, const struct iorep_mapev *ev, uin
  * holds, made where VFIO maps after @dom was created, were @dom's, made by
  * another thread of the process (QEMU maps from its vCPU threads too), which
  * an input without thread groups (trace.dat) could not tell.  They move to
- * @dom.
+ * @dom.  Returns how many did, or a negative error.
  */
 static int move_from_pool(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t dom)
 {
 	struct iorep_ivmap_node *n, *tmp;
 	uint32_t pool = m->pool;
-	int ret;
+	int ret, moved = 0;
 
 	if (pool == IOREP_NONE)
 		return 0;
 	iorep_ivmap_for_each_overlap_safe(n, tmp, &m->domains[pool].live, ev->iova,
 					  ev->iova + ev->size) {
-		if (!(n->val.flags & IOREP_MAP_ATOMIC) && n->val.ts >= m->domains[dom].created &&
-		    n->start >= ev->iova && n->last <= ev->iova + ev->size - 1 &&
-		    (ret = move_mapping(m, pool, n, dom)) < 0)
+		if (n->val.flags & IOREP_MAP_ATOMIC || n->val.ts < m->domains[dom].created ||
+		    !inside_unmap(n, ev))
+			continue;
+		if ((ret = move_mapping(m, pool, n, dom)) < 0)
 			return ret;
+		moved++;
 	}
-	return 0;
+	return moved;
 }
 
 /*
@@ -160,9 +167,7 @@ static int process_unattributed(struct iorep_model *m, const struct iorep_mapev 
 				return ret;
 			/* nothing came: a mapping the pool holds there is the unmap's
 			 * (the DMA API's, mapped in an interrupt, unmapped here) */
-			if (!iorep_ivmap_overlap_first(&m->domains[dom].live, ev->iova,
-						       ev->iova + ev->size) &&
-			    m->pool != IOREP_NONE &&
+			if (!ret && m->pool != IOREP_NONE &&
 			    iorep_ivmap_overlap_first(&m->domains[m->pool].live, ev->iova,
 						      ev->iova + ev->size))
 				dom = IOREP_NONE;
