@@ -19,13 +19,13 @@ capture_dirs() {
 	fi
 }
 
-# how many capture_dirs gives: every capture (IOREP_TEST_NCAPTURES in
-# tests/test-util.h), or the subset's
+# how many capture_dirs gives: every capture (IOREP_TEST_NCAPTURES, which
+# tests/test-util.h defines for the C tests too), or the subset's
 captures_expected() {
 	if [ -n "${IOREP_TEST_CAPTURES:-}" ]; then
 		set -- $IOREP_TEST_CAPTURES
 		echo $#
 	else
-		echo 11
+		sed -n 's/^#define IOREP_TEST_NCAPTURES \([0-9]*\)$/\1/p' tests/test-util.h
 	fi
 }

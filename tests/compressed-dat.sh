@@ -145,7 +145,7 @@ if [ -n "$left" ]; then
 	echo "FAIL: libtracecmd's temporary files left in /tmp: $(echo $left)"
 	fail=1
 fi
-if [ "$checked" -ne "$(captures_expected)" ]; then
+if [ "$checked" != "$(captures_expected)" ]; then
 	echo "FAIL: $checked compressed captures checked, expected $(captures_expected)"
 	fail=1
 fi

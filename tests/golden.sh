@@ -68,7 +68,7 @@ for dir in $(capture_dirs); do
 	fi
 	rm -f "$out" "$out.diff" "$out.dot" "$out.svg" "$out.txt"
 done
-if [ "$n" -ne "$(captures_expected)" ]; then
+if [ "$n" != "$(captures_expected)" ]; then
 	echo "golden: $n captures, expected $(captures_expected)"
 	fail=1
 fi

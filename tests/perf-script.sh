@@ -63,7 +63,7 @@ for report in $(capture_dirs | sed "s|\$|report.txt|"); do
 	fi
 	n=$((n + 1))
 done
-if [ "$n" -ne "$(captures_expected)" ]; then
+if [ "$n" != "$(captures_expected)" ]; then
 	echo "FAIL: $n captures in samples/, not $(captures_expected)"
 	fail=1
 fi

@@ -121,7 +121,7 @@ for dir in "${captures[@]}"; do
 	done
 	n=$((n + 1))
 done
-if [ $# -eq 0 ] && [ "$n" -ne "$(captures_expected)" ]; then
+if [ $# -eq 0 ] && [ "$n" != "$(captures_expected)" ]; then
 	echo "FAIL: $n captures in samples/, not $(captures_expected)"
 	fail=1
 fi
