@@ -186,22 +186,29 @@ static int remember_dead(struct iorep_model *m, struct iorep_domain *d,
 /*
  * Whether the driver unmapped more than asked because the IOVA lay in a
  * large page (VT-d and AMD clear the whole page and say so in
- * unmapped_size; Arm splits the block and does not): @ev starts a live
- * mapping of @d that ends past its size but within unmapped_size, aligned
- * to it.  A never-mapped IOVA gets a large unmapped_size from VT-d too,
- * with nothing there: that does not widen.
+ * unmapped_size; Arm splits the block and does not): unmapped_size is a
+ * power of two that @ev's IOVA is aligned to, and the page
+ * [iova, iova + unmapped_size) lies in the live mapping of @d that holds
+ * the IOVA, or that mapping starts at the IOVA and ends inside the page.
+ * A page is never wider than the map call that made it, so a mapping may
+ * hold many: AMD maps a physically contiguous 96 KiB as six 16 KiB pages,
+ * and VFIO's type1 unmaps them 4 KiB at a time, each unmap taking a page
+ * (the real AMD-Vi capture on 6.1).  A never-mapped IOVA gets a large
+ * unmapped_size from VT-d too, with nothing there: that does not widen.
  */
-static bool driver_widened(const struct iorep_domain *d, const struct iorep_mapev *ev)
+static const struct iorep_ivmap_node *driver_widened(const struct iorep_domain *d,
+						     const struct iorep_mapev *ev)
 {
 	const struct iorep_ivmap_node *n;
 	uint64_t us = ev->unmapped_size;
 
 	if (us <= ev->size || us & (us - 1) || ev->iova & (us - 1) ||
 	    !iorep_ivmap_range_valid(ev->iova, ev->iova + us))
-		return false;
+		return NULL;
 	n = iorep_ivmap_find_containing(&d->live, ev->iova);
-	return n && n->start == ev->iova && n->last + 1 > ev->iova + ev->size &&
-	       n->last - ev->iova < us;
+	if (!n || n->last - ev->iova < ev->size)
+		return NULL; /* nothing there, or the mapping ends inside the request */
+	return n->last - ev->iova >= us - 1 || n->start == ev->iova ? n : NULL;
 }
 
 int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t di,
@@ -210,8 +217,9 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 	struct iorep_domain *d = &m->domains[di];
 	struct iorep_ivmap_node *n, *tmp, *reuse = NULL, *spare = NULL;
 	uint64_t end = ev->iova + ev->size, req_end = end, covered = 0, lo, hi, dead_ts = 0;
-	uint64_t map_ts = 0;
+	uint64_t map_ts = 0, wide_ts = 0;
 	bool pool = d->kind == IOREP_DOM_POOL, seen_dead = false, in_dead, done = false;
+	const struct iorep_ivmap_node *wide;
 	bool has_unmapped = ev->have & 1u << IOREP_F_UNMAPPED_SIZE;
 	struct iorep_event fev;
 	char msg[300];
@@ -219,8 +227,11 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 
 	if (!ev->size || !iorep_ivmap_range_valid(ev->iova, end))
 		return 0;
-	if (!pool && has_unmapped && driver_widened(d, ev))
+	wide = !pool && has_unmapped ? driver_widened(d, ev) : NULL;
+	if (wide) {
 		end = ev->iova + ev->unmapped_size;	/* the whole large page went */
+		wide_ts = wide->val.ts;
+	}
 	/* One walk over the range: live mappings are unmapped, the unmapped
 	 * history is read (the first dead node) and ended (the unmap's own
 	 * record replaces it).  The first node that the walk would remove
@@ -282,14 +293,21 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 	if (dev != IOREP_NONE)
 		m->devices[dev].unmaps++;
 
-	if (has_unmapped && ev->unmapped_size != ev->size)
+	if (has_unmapped && ev->unmapped_size != ev->size) {
+		msg[0] = '\0';
+		if (wide)
+			snprintf(msg, sizeof(msg),
+				 ": the large page [0x%" PRIx64 ", 0x%" PRIx64 ") of the mapping "
+				 "made at %" PRIu64 ".%06" PRIu64 " went whole",
+				 ev->iova, end, wide_ts / 1000000000, wide_ts % 1000000000 / 1000);
 		iorep_model_add_finding(
 			m, ev->unmapped_size && ev->unmapped_size < ev->size ?
 				   IOREP_FIND_PARTIAL_UNMAP : IOREP_FIND_UNMAP_SIZE_MISMATCH,
 			finding_ev(ev, &fev), 0, dev, di, true, ev->iova, ev->size,
 			"unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") asked for %" PRIu64
-			" bytes, the driver unmapped %" PRIu64,
-			ev->iova, req_end, ev->size, ev->unmapped_size);
+			" bytes, the driver unmapped %" PRIu64 "%s",
+			ev->iova, req_end, ev->size, ev->unmapped_size, msg);
+	}
 
 	if (covered == 0 && (in_dead || (has_unmapped && !ev->unmapped_size))) {
 		uint32_t idx = m->nfindings;
