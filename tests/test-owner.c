@@ -329,32 +329,57 @@ static void test_owner_unmap_takes_its_threads(void)
  * domain holds exactly the container's mappings: on 6.1 the disk's moved
  * to the pool at their unmaps (in atomic context), and without the text's
  * thread groups (trace.dat) the second thread's taken from the pool at the
- * program's unmaps.  No error.
+ * program's unmaps.  No error.  On AMD-Vi (vfio-io-amd) type1's unmaps of
+ * 4 KiB inside a large page take the whole page: one warning each, at
+ * these IOVAs, and nothing left live.
  */
 static void test_vfio_io_captures(void)
 {
+	static const uint64_t amd61[] = { 0x0,	       0x12000,	    0x28000,	 0x2c000,
+					  0x100008000, 0x10000c000, 0x100010000, 0x100014000,
+					  0x100018000, 0x10001c000 };
+	static const uint64_t amd612[] = { 0x0, 0xa000 };
 	static const struct {
 		const char *cap, *file;
 		uint64_t maps, unmaps, moved;
+		const uint64_t *wide;
+		uint32_t nwide;
 	} want[] = {
-		{ K61 "vfio-io", "trace.txt", 105, 106, 144 },
-		{ K61 "vfio-io", "trace.dat", 105, 106, 147 },
-		{ K612 "vfio-io", "trace.txt", 109, 110, 0 },
-		{ K612 "vfio-io", "trace.dat", 109, 110, 16 },
+		{ K61 "vfio-io", "trace.txt", 105, 106, 144, NULL, 0 },
+		{ K61 "vfio-io", "trace.dat", 105, 106, 147, NULL, 0 },
+		{ K612 "vfio-io", "trace.txt", 109, 110, 0, NULL, 0 },
+		{ K612 "vfio-io", "trace.dat", 109, 110, 16, NULL, 0 },
+		{ K61 "vfio-io-amd", "trace.txt", 79, 90, 52, amd61, 10 },
+		{ K61 "vfio-io-amd", "trace.dat", 79, 90, 36, amd61, 10 },
+		{ K612 "vfio-io-amd", "trace.txt", 108, 112, 0, amd612, 2 },
+		{ K612 "vfio-io-amd", "trace.dat", 108, 112, 16, amd612, 2 },
 	};
 	static const enum iorep_domain_kind kinds[] = { IOREP_DOM_DMA, IOREP_DOM_BLOCKED,
 							IOREP_DOM_USER, IOREP_DOM_BLOCKED,
 							IOREP_DOM_DMA };
 	const struct iorep_domain *user;
 	const struct iorep_device *d;
-	uint32_t dev, e;
+	const struct iorep_finding *f;
+	uint32_t dev, e, k, nwide;
 	struct run r;
 	size_t i;
 
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		run_model(&r, want[i].cap, want[i].file, 1);
 		CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
-		CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_WARNING), 0);
+		CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_WARNING), want[i].nwide);
+		for (k = nwide = 0; k < r.m.nfindings; k++) {
+			f = &r.m.findings[k];
+			if (f->type != IOREP_FIND_UNMAP_SIZE_MISMATCH)
+				continue;
+			if (nwide < want[i].nwide) {
+				CU_ASSERT_EQUAL(f->iova, want[i].wide[nwide]);
+				CU_ASSERT_EQUAL(f->size, 0x1000);
+				CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "went whole"));
+			}
+			nwide++;
+		}
+		CU_ASSERT_EQUAL(nwide, want[i].nwide);
 		dev = iorep_model_device_find(&r.m, "0000:01:00.0");
 		CU_ASSERT_NOT_EQUAL_FATAL(dev, IOREP_NONE);
 		d = &r.m.devices[dev];
