@@ -152,6 +152,8 @@ static int map_sg(struct iorep_model *m, uint32_t dev, const struct iorep_event 
 	}
 	if (!ev->dma_addrs.n || !ev->phys_addrs.n || hi <= lo)
 		return 0;
+	if (ev->dma_addrs.v[0] == ev->phys_addrs.v[0])
+		iorep_model_dma_direct(m, dev);
 	if (add_handle(m, dev, ev, lo, hi, ev->phys_addrs.v[0], H_SG) < 0)
 		return m->error;
 	val.paddr = lo;
@@ -208,6 +210,8 @@ int iorep_check_dma_event(struct iorep_model *m, const struct iorep_event *ev)
 				m, IOREP_FIND_DMA_API_ERROR, ev, 0, dev, IOREP_NONE, false, 0,
 				ev->size, "%s failed (dma address 0x%" PRIx64 ")", desc->name,
 				ev->dma_addr);
+		if (iorep_event_has(ev, IOREP_F_PHYS_ADDR) && ev->dma_addr == ev->phys_addr)
+			iorep_model_dma_direct(m, dev);
 		return add_handle(m, dev, ev, ev->dma_addr, ev->dma_addr + ev->size,
 				  ev->phys_addr, H_SINGLE);
 	case IOREP_C_DMA_ALLOC:

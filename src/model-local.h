@@ -81,6 +81,13 @@ uint32_t iorep_model_device_target(struct iorep_model *m, uint32_t dev, uint64_t
 /* @dev's driver used the DMA API (see model.c): its user domain was a default one. */
 void iorep_model_driver_dma(struct iorep_model *m, uint32_t dev, enum iorep_domain_kind kind);
 
+/*
+ * @dev's driver had a DMA-API handle whose DMA address is its physical
+ * address, with no IOMMU map: if @dev is in a default DMA domain that has
+ * mapped nothing, that domain is identity (passthrough).
+ */
+void iorep_model_dma_direct(struct iorep_model *m, uint32_t dev);
+
 /* Converts a device's "appeared" epoch into a user domain of @pid (see attrib). */
 uint32_t iorep_model_user_from_appear(struct iorep_model *m, int32_t pid, const char *comm);
 

@@ -676,6 +676,31 @@ void iorep_model_driver_dma(struct iorep_model *m, uint32_t dev, enum iorep_doma
 	m->epoch_gen++;
 }
 
+/*
+ * In a translated domain the DMA API maps every handle through the IOMMU
+ * (the map comes first and claims the domain, iorep_model_driver_dma()), at
+ * an IOVA the IOVA allocator chose; dma-direct gives the physical address
+ * itself and maps nothing: with iommu.passthrough=1 (iommu=pt), the
+ * default domains are identity.  A domain that has held a mapping, or
+ * whose device is not in its default domain, is left alone.
+ */
+void iorep_model_dma_direct(struct iorep_model *m, uint32_t dev)
+{
+	const struct iorep_device *d = &m->devices[dev];
+	const struct iorep_epoch *e;
+	struct iorep_domain *dom;
+
+	if (!d->nepochs)
+		return;
+	e = &d->epochs[d->nepochs - 1];
+	if (e->end != IOREP_TS_OPEN || e->domain == IOREP_NONE)
+		return;
+	dom = &m->domains[e->domain];
+	if (dom->kind == IOREP_DOM_DMA && !dom->maps && !dom->unmaps &&
+	    !iorep_ivmap_count(&dom->live))
+		dom->kind = IOREP_DOM_IDENTITY;
+}
+
 static int on_detach(struct iorep_model *m, const struct iorep_event *ev)
 {
 	uint32_t dev = iorep_model_device_get(m, ev->device);

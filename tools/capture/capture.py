@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""capture.py [--iommu intel|amd] SCENARIO KERNEL_ROOT KVER OUTDIR: a capture (see README.md).
+"""capture.py [--iommu intel|amd|none] [--passthrough] SCENARIO KERNEL_ROOT KVER OUTDIR: a capture.
 
 Boots KERNEL_ROOT/boot/vmlinuz-KVER under QEMU (TCG, q35, an emulated Intel VT-d
-or, with --iommu amd, an emulated AMD-Vi) with an
+or, with --iommu amd, an emulated AMD-Vi; --iommu none: no IOMMU; --passthrough:
+identity default domains, iommu.passthrough=1) with an
 initramfs running SCENARIO-init.sh (hotplug, vfio-io), answers its requests for a
 PCIe hot-plug on QEMU's monitor (device_add, device_del), and unpacks what it
 wrote to its output disk into OUTDIR.
 """
 import os, socket, subprocess, sys, time, tarfile
 args = sys.argv[1:]
-iommu = "intel"
-if args[:1] == ["--iommu"]:
-    iommu, args = args[1], args[2:]
-if iommu not in ("intel", "amd") or len(args) != 4:
+iommu, passthrough = "intel", 0
+while args[:1] in (["--iommu"], ["--passthrough"]):
+    if args[0] == "--iommu":
+        iommu, args = args[1], args[2:]
+    else:
+        passthrough, args = 1, args[1:]
+if iommu not in ("intel", "amd", "none") or len(args) != 4:
     sys.exit(__doc__.splitlines()[0])
 scenario, x, v, outdir = args
 here = os.path.dirname(os.path.abspath(__file__))
@@ -41,14 +45,14 @@ if os.path.exists(mon):
     os.unlink(mon)
 events = "iommu:*" if v.startswith("6.1.") else "iommu:*,dma:*"
 # AMD-Vi is on whenever the firmware describes it (ACPI IVRS): no option to turn it on
-on = "intel_iommu=on " if iommu == "intel" else ""
-cmdline = (f"console=ttyS0 {on}iommu.strict=1 iommu.passthrough=0 "
+on = {"intel": "intel_iommu=on ", "amd": "", "none": "intel_iommu=off "}[iommu]
+cmdline = (f"console=ttyS0 {on}iommu.strict=1 iommu.passthrough={passthrough} "
            f"trace_clock=global trace_event={events} trace_buf_size=16M panic=-1 quiet")
 with open(f"{outdir}/cmdline.txt", "w") as f:
     print(cmdline, file=f)
 # QEMU's AMD-Vi translates DMA only (its interrupt remapping needs a split irqchip, which TCG lacks)
-unit = (["-device", "intel-iommu,intremap=on,caching-mode=on"] if iommu == "intel" else
-        ["-device", "amd-iommu"])
+unit = {"intel": ["-device", "intel-iommu,intremap=on,caching-mode=on"],
+        "amd": ["-device", "amd-iommu"], "none": []}[iommu]
 cmd = ["qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max", "-machine", "q35", 
        "-smp", "2", "-m", "1024", *unit,
        "-device", "pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x4",
