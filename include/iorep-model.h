@@ -29,6 +29,7 @@
 
 #define IOREP_NONE UINT32_MAX	/* no device / domain / group index */
 #define IOREP_TS_OPEN UINT64_MAX	/* an epoch still open at the end */
+#define IOREP_CPU_HEAD_DROPPED UINT64_MAX /* model.cpu_seen: see there */
 
 enum iorep_domain_kind {
 	IOREP_DOM_DMA,		/* the kernel's default DMA domain of a group */
@@ -86,6 +87,12 @@ struct iorep_finding {
 	enum iorep_severity severity;
 	bool suspected;		/* after lost events, or by inference */
 	uint64_t ts;		/* of the triggering event */
+	/*
+	 * The earlier event the finding rests on as well (the map of a leak or
+	 * of the mapping a map overlaps, the first unmap of a double unmap),
+	 * whose counterpart may have been lost: 0 when none
+	 */
+	uint64_t since;
 	int32_t cpu;
 	uint64_t pos;		/* input position of the triggering event */
 	uint32_t device;	/* index in model.devices, or IOREP_NONE */
@@ -262,8 +269,22 @@ struct iorep_model {
 	struct iorep_series series;	/* live mappings over time, downsampled */
 	uint64_t first_ts, last_ts;
 	uint64_t lost;		/* events dropped so far */
-	bool lost_any;		/* every later finding is suspected */
-	/* the time of each CPU's last event (a CPU's dropped events came after it) */
+	bool lost_any;		/* events were dropped */
+	bool lost_mid;		/* after a CPU's first event, or the input is incomplete:
+				 * every later finding is suspected */
+	/*
+	 * Overwrite drops (each CPU's oldest events, before its first one
+	 * here): the time from which every CPU's events are whole, the latest
+	 * first event of such a CPU; 0 when none.  A finding before it, or
+	 * resting on an event before it, is suspected; and one that a lost
+	 * event could explain is info, as what predates a trace is.
+	 */
+	uint64_t complete_from;
+	int32_t complete_cpu;	/* the CPU whose first event that is */
+	/*
+	 * the time of each CPU's last event (a CPU's dropped events came after
+	 * it); IOREP_CPU_HEAD_DROPPED: dropped before its first event, still to come
+	 */
 	uint64_t *cpu_seen;
 	uint32_t ncpu_seen, cpu_seen_cap;
 	uint64_t events;
@@ -329,6 +350,15 @@ int iorep_model_finish(struct iorep_model *m);
  * only suspected.
  */
 void iorep_model_set_incomplete(struct iorep_model *m);
+
+/*
+ * The finding of @type just added as @idx (the index it had, listed or
+ * not) rests on an earlier event at @since as well as its own (see
+ * iorep_finding.since): before m->complete_from, that makes it suspected,
+ * and info; the limit m->complete_from may still grow, and does the same then.
+ */
+void iorep_model_finding_since(struct iorep_model *m, uint32_t idx,
+			       enum iorep_finding_type type, uint64_t since);
 
 /* Lookups; return IOREP_NONE when absent. */
 uint32_t iorep_model_device_find(const struct iorep_model *m, const char *name);

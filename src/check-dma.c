@@ -92,32 +92,45 @@ static int drop_handle(struct iorep_model *m, uint32_t dev, const struct iorep_e
 	struct iorep_ivmap_val val = { .ts = ev->ts, .pos = ev->pos };
 	struct iorep_ivmap_node *n;
 	uint64_t hsize;
+	uint32_t idx;
+	int ret;
 
 	d->dma_unmaps++;
 	n = iorep_ivmap_find_containing(&d->dma_live, start);
 	if (!n) {
 		n = iorep_ivmap_dead_find_containing(&d->dma_live, start);
-		if (n)
-			return iorep_model_add_finding(
+		if (n) {
+			idx = m->nfindings;
+			ret = iorep_model_add_finding(
 				m, IOREP_FIND_DMA_API_DOUBLE_UNMAP, ev, 0, dev, IOREP_NONE, true,
 				start, size,
 				"%s of dma address 0x%" PRIx64 " (%" PRIu64 " bytes) already "
 				"unmapped at %" PRIu64 ".%06" PRIu64,
 				iorep_event_desc(ev->type)->name, start, size,
 				n->val.ts / 1000000000, n->val.ts % 1000000000 / 1000);
+			/* a map since may be among events lost */
+			iorep_model_finding_since(m, idx, IOREP_FIND_DMA_API_DOUBLE_UNMAP,
+						  n->val.ts);
+			return ret;
+		}
 		return iorep_model_add_finding(
 			m, IOREP_FIND_DMA_API_UNMATCHED, ev, 0, dev, IOREP_NONE, true, start, size,
 			"%s of dma address 0x%" PRIx64 " not mapped in this trace (mapped "
 			"before it started?)",
 			iorep_event_desc(ev->type)->name, start);
 	}
+	/* each mismatch is with the map at n->val.ts: an unmap and a map since
+	 * may be among events lost */
 	hsize = n->last + 1 - n->start;
+	idx = m->nfindings;
 	if (n->start != start || (size && hsize != size))
 		iorep_model_add_finding(
 			m, IOREP_FIND_DMA_API_SIZE_MISMATCH, ev, 0, dev, IOREP_NONE, true, start, size,
 			"%s of [0x%" PRIx64 ", +%" PRIu64 ") but the mapping is [0x%" PRIx64
 			", +%" PRIu64 ")",
 			iorep_event_desc(ev->type)->name, start, size, n->start, hsize);
+	iorep_model_finding_since(m, idx, IOREP_FIND_DMA_API_SIZE_MISMATCH, n->val.ts);
+	idx = m->nfindings;
 	if ((n->val.flags & H_KIND) != kind)
 		iorep_model_add_finding(m, IOREP_FIND_DMA_API_TYPE_MISMATCH, ev, 0, dev, IOREP_NONE,
 					true, start, size, "%s of a %s mapping made at %" PRIu64
@@ -130,6 +143,8 @@ static int drop_handle(struct iorep_model *m, uint32_t dev, const struct iorep_e
 					true, start, size, "%s with dir %s of a mapping made %s",
 					iorep_event_desc(ev->type)->name, iorep_dma_dir_name(ev->dir),
 					iorep_dma_dir_name((n->val.flags >> H_DIR_SHIFT) & 3));
+	if (m->nfindings > idx)
+		iorep_model_finding_since(m, idx, m->findings[idx].type, n->val.ts);
 	/* the handle stays as a dead node: a second unmap of it is a double unmap */
 	iorep_ivmap_kill(&d->dma_live, n, &val);
 	iorep_model_history_note(m);
@@ -169,6 +184,7 @@ static int unmap_sg(struct iorep_model *m, uint32_t dev, const struct iorep_even
 	struct iorep_device *d = &m->devices[dev];
 	struct iorep_ivmap_node *n;
 	uint64_t dma;
+	uint32_t idx;
 
 	if (!ev->phys_addrs.n)
 		return 0;
@@ -181,11 +197,14 @@ static int unmap_sg(struct iorep_model *m, uint32_t dev, const struct iorep_even
 			"trace",
 			ev->phys_addrs.v[0]);
 	}
-	if (n->val.owner != ev->phys_addrs.n)
+	if (n->val.owner != ev->phys_addrs.n) {
+		idx = m->nfindings;
 		iorep_model_add_finding(m, IOREP_FIND_DMA_API_SIZE_MISMATCH, ev, 0, dev, IOREP_NONE,
 					false, 0, 0,
 					"dma_unmap_sg of %u entries, dma_map_sg mapped %u",
 					ev->phys_addrs.n, n->val.owner);
+		iorep_model_finding_since(m, idx, IOREP_FIND_DMA_API_SIZE_MISMATCH, n->val.ts);
+	}
 	dma = n->val.paddr;
 	iorep_ivmap_remove(&d->sg_by_phys, n);
 	n = iorep_ivmap_find_containing(&d->dma_live, dma);
@@ -261,6 +280,6 @@ void iorep_check_dma_leaving(struct iorep_model *m, uint32_t dev, const struct i
 			") still live when %s left its DMA domain",
 			kind_name(n->val.flags), n->start, size, n->val.ts / 1000000000,
 			n->val.ts % 1000000000 / 1000, d->name);
-		iorep_model_finding_of_map(m, idx, n, ev->ts);
+		iorep_model_finding_of_map(m, idx, IOREP_FIND_DMA_API_LEAK, n, ev->ts);
 	}
 }

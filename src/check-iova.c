@@ -106,8 +106,10 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_
 		reuse = front;
 	}
 	if (d->kind != IOREP_DOM_POOL) {
+		uint32_t idx = m->nfindings;
+
 		n = live;
-		if (n)
+		if (n) {
 			iorep_model_add_finding(
 				m, IOREP_FIND_OVERLAPPING_MAP, finding_ev(ev, &fev), 0, dev, di, true,
 				ev->iova, ev->size,
@@ -116,6 +118,9 @@ int iorep_model_map(struct iorep_model *m, const struct iorep_mapev *ev, uint32_
 				"%" PRIu64 ".%06" PRIu64,
 				ev->iova, end, n->start, n->last + 1, iorep_domain_kind_name(d->kind),
 				n->val.ts / 1000000000, n->val.ts % 1000000000 / 1000);
+			/* its unmap may be among events lost before it */
+			iorep_model_finding_since(m, idx, IOREP_FIND_OVERLAPPING_MAP, n->val.ts);
+		}
 	}
 	val.paddr = ev->paddr;
 	val.ts = ev->ts;
@@ -328,6 +333,9 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 		/* the driver said nothing was there, but the map may predate the trace */
 		if (!in_dead && m->nfindings > idx)
 			m->findings[idx].suspected = true;
+		/* a map since the first unmap may be among events lost */
+		if (in_dead)
+			iorep_model_finding_since(m, idx, IOREP_FIND_DOUBLE_UNMAP, dead_ts);
 	} else if (covered == 0) {
 		uint32_t idx = m->nfindings;
 		bool never = domain_in_trace(m, d);
@@ -353,14 +361,19 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 					dev, di, true, ev->iova, ev->size, "%s", msg);
 		/* a domain whose whole life is in the trace: a real bug (counted as
 		 * one when past the listing limit too) */
-		if (never && !m->error) {
+		if (never && !m->error && d->created >= m->complete_from) {
 			m->findings_by_sev[m->nfindings > idx ? m->findings[idx].severity :
 					   iorep_finding_default_severity(IOREP_FIND_UNMATCHED_UNMAP)]--;
 			if (m->nfindings > idx)
 				m->findings[idx].severity = IOREP_SEV_ERROR;
 			m->findings_by_sev[IOREP_SEV_ERROR]++;
+			/* back to info if its map may be among events lost since the
+			 * domain's creation, when the trace turns out whole from later */
+			iorep_model_finding_since(m, idx, IOREP_FIND_UNMATCHED_UNMAP, d->created);
 		}
 	} else if (covered < ev->size && !pool) {
+		uint32_t idx = m->nfindings;
+
 		iorep_model_add_finding(
 			m, in_dead ? IOREP_FIND_DOUBLE_UNMAP : IOREP_FIND_PARTIAL_UNMAP,
 			finding_ev(ev, &fev), 0, dev, di, true, ev->iova, ev->size,
@@ -368,6 +381,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 			" of its %" PRIu64 " bytes mapped%s",
 			ev->iova, req_end, covered, ev->size,
 			in_dead ? "; the rest was already unmapped" : "");
+		if (in_dead)
+			iorep_model_finding_since(m, idx, IOREP_FIND_DOUBLE_UNMAP, dead_ts);
 	}
 	/* the walk trimmed every other node off the range, but in the pool once done */
 	if (remember_dead(m, d, ev, ev->iova, end, map_ts, reuse, spare, !done) < 0)

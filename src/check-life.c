@@ -96,7 +96,7 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 	struct iorep_domain *d = &m->domains[di];
 	struct iorep_ivmap_node *n;
 	uint32_t dev = iorep_model_domain_device(m, di), count = 0, idx;
-	uint64_t bytes = 0;
+	uint64_t bytes = 0, newest = 0;
 	char size[32];
 
 	iorep_ivmap_for_each(n, &d->live) {
@@ -107,8 +107,11 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 			continue;
 		count++;
 		bytes += len;
-		if (count > LEAKS_PER_DOMAIN)
+		if (count > LEAKS_PER_DOMAIN) {
+			if (n->val.ts > newest)
+				newest = n->val.ts;
 			continue;
+		}
 		iorep_print_bytes(size, sizeof(size), len);
 		idx = m->nfindings;
 		if (iorep_model_add_finding(
@@ -122,13 +125,17 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 			    d->owner_comm ? " of " : "", d->owner_comm ? d->owner_comm : "",
 			    d->owner_comm ? "" : "", d->left / 1000000000,
 			    d->left % 1000000000 / 1000) == 0)
-			iorep_model_finding_of_map(m, idx, n, d->left);
+			iorep_model_finding_of_map(m, idx, IOREP_FIND_LEAK, n, d->left);
 	}
 	if (count > LEAKS_PER_DOMAIN) {
 		iorep_print_bytes(size, sizeof(size), bytes);
+		idx = m->nfindings;
 		iorep_model_add_finding(m, IOREP_FIND_LEAK, NULL, d->left, dev, di, false, 0, bytes,
 					"and %u more leaked mappings of the same domain (%s in all)",
 					count - LEAKS_PER_DOMAIN, size);
+		/* they rest on their maps: when even the last of them is before the
+		 * trace is whole, each may have its unmap among events lost */
+		iorep_model_finding_since(m, idx, IOREP_FIND_LEAK, newest);
 	}
 }
 
@@ -184,7 +191,7 @@ static void report_outstanding(struct iorep_model *m, uint32_t di)
 		    d->group >= 0 ? " of its group" : "", oldest->start, oldest->last + 1,
 		    (m->last_ts - oldest->val.ts) / 1000000000,
 		    (m->last_ts - oldest->val.ts) % 1000000000 / 1000) == 0)
-		iorep_model_finding_of_map(m, idx, oldest, m->last_ts);
+		iorep_model_finding_of_map(m, idx, IOREP_FIND_OUTSTANDING, oldest, m->last_ts);
 }
 
 static void report_dma_outstanding(struct iorep_model *m, uint32_t dev)
@@ -213,7 +220,8 @@ static void report_dma_outstanding(struct iorep_model *m, uint32_t dev)
 				"0x%" PRIx64 " made at %" PRIu64 ".%06" PRIu64,
 				count, count == 1 ? "" : "s", size, d->name, oldest->start,
 				oldest->val.ts / 1000000000, oldest->val.ts % 1000000000 / 1000) == 0)
-		iorep_model_finding_of_map(m, idx, oldest, m->last_ts);
+		iorep_model_finding_of_map(m, idx, IOREP_FIND_DMA_API_OUTSTANDING, oldest,
+					   m->last_ts);
 }
 
 /*

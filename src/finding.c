@@ -130,7 +130,7 @@ int iorep_model_add_finding(struct iorep_model *m, enum iorep_finding_type type,
 	memset(f, 0, sizeof(*f));
 	f->type = type;
 	f->severity = iorep_finding_default_severity(type);
-	f->suspected = m->lost_any;
+	f->suspected = m->lost_mid || (ev ? ev->ts : ts) < m->complete_from;
 	f->ts = ev ? ev->ts : ts;
 	f->cpu = ev ? ev->cpu : -1;
 	f->pos = ev ? ev->pos : 0;
@@ -158,10 +158,48 @@ out:
 }
 
 void iorep_model_finding_of_map(struct iorep_model *m, uint32_t idx,
-				const struct iorep_ivmap_node *n, uint64_t now)
+				enum iorep_finding_type type, const struct iorep_ivmap_node *n,
+				uint64_t now)
 {
-	if (m->nfindings <= idx)
+	if (m->nfindings > idx) {
+		m->findings[idx].age_ns = now - n->val.ts;
+		m->findings[idx].stack = iorep_model_stack_at(m, n->val.pos);
+	}
+	iorep_model_finding_since(m, idx, type, n->val.ts);
+}
+
+/* Lowers listed finding @f to info, its count with it. */
+static void lower_to_info(struct iorep_model *m, struct iorep_finding *f)
+{
+	if (f->severity == IOREP_SEV_INFO)
 		return;
-	m->findings[idx].age_ns = now - n->val.ts;
-	m->findings[idx].stack = iorep_model_stack_at(m, n->val.pos);
+	m->findings_by_sev[f->severity]--;
+	m->findings_by_sev[IOREP_SEV_INFO]++;
+	f->severity = IOREP_SEV_INFO;
+}
+
+void iorep_model_finding_since(struct iorep_model *m, uint32_t idx,
+			       enum iorep_finding_type type, uint64_t since)
+{
+	enum iorep_severity sev = iorep_finding_default_severity(type);
+
+	if (idx < m->nfindings && m->findings[idx].type == type) {
+		m->findings[idx].since = since;
+		iorep_model_window(m, &m->findings[idx]);
+	} else if (idx >= m->nfindings && !m->error && since < m->complete_from &&
+		   sev != IOREP_SEV_INFO && m->findings_by_sev[sev]) {
+		/* counted, not listed: its count moves as a listed one would */
+		m->findings_by_sev[sev]--;
+		m->findings_by_sev[IOREP_SEV_INFO]++;
+	}
+}
+
+void iorep_model_window(struct iorep_model *m, struct iorep_finding *f)
+{
+	if (f->ts < m->complete_from)
+		f->suspected = true;
+	if (f->since && f->since < m->complete_from) {
+		f->suspected = true;
+		lower_to_info(m, f);
+	}
 }

@@ -438,7 +438,7 @@ void iorep_input_print_warnings(const struct iorep_input *in, FILE *fp)
 	}
 	if (s->lost_total || s->lost_unknown)
 		iorep_message(fp, "warning: %s: the ring buffer dropped %llu event%s%s; findings "
-			      "after a drop are only suspected",
+			      "that may rest on them are only suspected",
 			      in->path, (unsigned long long)s->lost_total,
 			      s->lost_total == 1 ? "" : "s",
 			      s->lost_unknown ? " (and an unknown number more)" : "");

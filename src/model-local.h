@@ -19,12 +19,13 @@ int iorep_model_add_finding(struct iorep_model *m, enum iorep_finding_type type,
 			    const char *fmt, ...) __attribute__((format(printf, 10, 11)));
 
 /*
- * Finding @idx (m->nfindings before iorep_model_add_finding()), if it was
- * listed and not only counted, is of mapping @n: its age at @now and the
- * stack of its map.
+ * Finding @idx of @type (m->nfindings before iorep_model_add_finding()) is
+ * of mapping @n: if it was listed and not only counted, its age at @now and
+ * the stack of its map; it rests on that map (iorep_model_finding_since()).
  */
 void iorep_model_finding_of_map(struct iorep_model *m, uint32_t idx,
-				const struct iorep_ivmap_node *n, uint64_t now);
+				enum iorep_finding_type type, const struct iorep_ivmap_node *n,
+				uint64_t now);
 
 
 /*
@@ -87,6 +88,12 @@ void iorep_model_driver_dma(struct iorep_model *m, uint32_t dev, enum iorep_doma
  * mapped nothing, that domain is identity (passthrough).
  */
 void iorep_model_dma_direct(struct iorep_model *m, uint32_t dev);
+
+/*
+ * Finding @f against m->complete_from: before it, or resting on an event
+ * before it (f->since), suspected; resting on one, info (see finding.c).
+ */
+void iorep_model_window(struct iorep_model *m, struct iorep_finding *f);
 
 /* Converts a device's "appeared" epoch into a user domain of @pid (see attrib). */
 uint32_t iorep_model_user_from_appear(struct iorep_model *m, int32_t pid, const char *comm);

@@ -847,43 +847,87 @@ int iorep_model_seed_groups(struct iorep_model *m, const struct iorep_sysfs_grou
 /* CPUs past this are not followed: a lost event of theirs makes every finding suspected */
 #define CPU_SEEN_MAX 65536
 
-/* Notes that @cpu had an event at @ts. */
-static inline void cpu_seen(struct iorep_model *m, int32_t cpu, uint64_t ts)
+/* @cpu's place in m->cpu_seen (0: no event yet), or NULL past the CPUs followed. */
+static uint64_t *cpu_slot(struct iorep_model *m, int32_t cpu)
 {
 	uint32_t c = (uint32_t)cpu;
 
 	if (cpu < 0 || c >= CPU_SEEN_MAX)
-		return;
+		return NULL;
 	if (c >= m->ncpu_seen) {
 		while (c >= m->cpu_seen_cap)
 			if (grow((void **)&m->cpu_seen, m->cpu_seen_cap, &m->cpu_seen_cap,
 				 sizeof(*m->cpu_seen)) < 0) {
 				m->error = -IOREP_ENOMEM;
-				return;
+				return NULL;
 			}
 		memset(m->cpu_seen + m->ncpu_seen, 0, (c + 1 - m->ncpu_seen) * sizeof(*m->cpu_seen));
 		m->ncpu_seen = c + 1;
 	}
-	if (ts > m->cpu_seen[c])
-		m->cpu_seen[c] = ts;
+	return &m->cpu_seen[c];
 }
 
 /*
- * Events of @ev->cpu were dropped: after its last event, so every finding
- * since then may be wrong, even one found on another CPU before the drop was
- * told (the kernel says so with the CPU's next event).  Later ones are
- * suspected as they come.  A gap (@ev->lost 0: an event the input damaged)
- * is where it stands in the stream, and only later findings are.
+ * @cpu's first event, at @ts, after its older ones were dropped: the trace
+ * holds every CPU's events from the latest such time on.  What was found
+ * before it, or rests on an event before it, is judged again.
+ */
+static void head_ends(struct iorep_model *m, int32_t cpu, uint64_t ts)
+{
+	uint32_t i;
+
+	if (ts <= m->complete_from)
+		return;
+	m->complete_from = ts;
+	m->complete_cpu = cpu;
+	for (i = 0; i < m->nfindings; i++)
+		iorep_model_window(m, &m->findings[i]);
+}
+
+/* Notes that @cpu had an event at @ts. */
+static inline void cpu_seen(struct iorep_model *m, int32_t cpu, uint64_t ts)
+{
+	uint64_t *seen = cpu_slot(m, cpu);
+
+	if (!seen)
+		return;
+	if (*seen == IOREP_CPU_HEAD_DROPPED) {
+		head_ends(m, cpu, ts);
+		*seen = ts;
+	} else if (ts > *seen) {
+		*seen = ts;
+	}
+}
+
+/*
+ * Events of @ev->cpu were dropped.  Before its first event here, they were
+ * its oldest, overwritten (the kernel's buffer in overwrite mode, its
+ * default): its events are whole from its first one on, which sets
+ * m->complete_from.  After it, they are a gap, after its last event, so
+ * every finding since then may be wrong, even one found on another CPU
+ * before the drop was told (the kernel says so with the CPU's next event).
+ * Later ones are suspected as they come.  A gap (@ev->lost 0: an event the
+ * input damaged, or the text's "##### CPU N buffer started ####" whose count
+ * its header gave) is where it stands in the stream, and only later findings
+ * are.  A drop of no CPU's before any event is of the oldest events too
+ * (the text's "entries-in-buffer/entries-written" header).
  */
 static void lost_on(struct iorep_model *m, const struct iorep_event *ev)
 {
-	int32_t cpu = ev->cpu;
-	uint64_t since = cpu >= 0 && (uint32_t)cpu < m->ncpu_seen ? m->cpu_seen[cpu] : 0;
+	uint64_t *seen = cpu_slot(m, ev->cpu), since;
 	uint32_t i;
 
 	m->lost_any = true;
+	if (seen && (!*seen || *seen == IOREP_CPU_HEAD_DROPPED)) {
+		*seen = IOREP_CPU_HEAD_DROPPED;
+		return;
+	}
+	if (ev->cpu < 0 && ev->lost && !m->ncpu_seen)
+		return;
+	m->lost_mid = true;
 	if (!ev->lost)
 		return;
+	since = seen ? *seen : 0;
 	for (i = m->nfindings; i-- > 0;)
 		if (m->findings[i].ts > since)
 			m->findings[i].suspected = true;
@@ -995,8 +1039,32 @@ void iorep_model_set_incomplete(struct iorep_model *m)
 	uint32_t i;
 
 	m->lost_any = true;
+	m->lost_mid = true;
 	for (i = 0; i < m->nfindings; i++)
 		m->findings[i].suspected = true;
+}
+
+/*
+ * With only overwrite drops, where the trace is whole from: at its first
+ * event when no CPU's first event came later (a drop the text's header told
+ * of alone).  A CPU dropped before its first event that never had one lost
+ * all it had: nothing of the trace is whole.
+ */
+static void trace_whole_from(struct iorep_model *m)
+{
+	uint32_t c;
+
+	if (!m->lost_any || m->lost_mid)
+		return;
+	for (c = 0; c < m->ncpu_seen; c++)
+		if (m->cpu_seen[c] == IOREP_CPU_HEAD_DROPPED) {
+			iorep_model_set_incomplete(m);
+			return;
+		}
+	if (!m->complete_from) {
+		m->complete_from = m->first_ts;
+		m->complete_cpu = -1;
+	}
 }
 
 int iorep_model_finish(struct iorep_model *m)
@@ -1008,6 +1076,7 @@ int iorep_model_finish(struct iorep_model *m)
 	ret = iorep_model_flush_held(m);
 	if (ret < 0)
 		return ret;
+	trace_whole_from(m);
 	iorep_check_groups(m);
 	iorep_check_finish(m);
 	/* leaks are found at the end but happened when their domain was left */

@@ -259,6 +259,13 @@ static cJSON *lost_json(const struct iorep_model *m, const struct iorep_input_st
 		snprintf(buf, sizeof(buf), "%" PRIu64, st->lost[i]);
 		err |= append(a, cJSON_CreateRaw(buf));
 	}
+	if (m->complete_from && !m->lost_mid) {
+		err |= iorep_json_add_u64(o, "complete_from", m->complete_from);
+		err |= !cJSON_AddNumberToObject(o, "complete_cpu", m->complete_cpu);
+	} else {
+		err |= !cJSON_AddNullToObject(o, "complete_from");
+		err |= !cJSON_AddNullToObject(o, "complete_cpu");
+	}
 	return done(o, err);
 }
 

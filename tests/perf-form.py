@@ -30,6 +30,8 @@ IOMMU = {"add_device_to_group", "remove_device_from_group", "attach_device_to_do
          "detach_device_from_domain", "map", "unmap", "io_page_fault"}
 # trace-cmd report: "comm-pid [cpu] ts: name: payload", the name padded with spaces
 LINE = re.compile(r"^\s*(.*)-(\d+)\s+\[(\d+)\]\s+(\d+\.\d+):\s+(\w+):\s*(.*)$")
+# and its drop marker, before the CPU's next record
+DROP = re.compile(r"^CPU:(\d+) \[(\d+) EVENTS DROPPED\]$")
 
 
 CHAIN = ("\tffffffff813a83e5 ttwu_do_activate+0x175 ([kernel.kallsyms])\n"
@@ -49,18 +51,28 @@ def main():
     pid_tid = "--pid-tid" in sys.argv[1:]
     chain = CHAIN if "--callchain" in sys.argv[1:] else ""
     lines = []
+    dropped = []  # "CPU:N [M EVENTS DROPPED]" waiting for the next event's time
     for line in sys.stdin:
         line = line.rstrip("\n")
         m = LINE.match(line)
-        if m:
+        d = DROP.match(line)
+        if d:
+            dropped.append((int(d.group(1)), d.group(2)))
+        elif m:
             comm, pid, cpu, ts, name, payload = m.groups()
+            # perf script --show-lost-events: the lost record as a line of its
+            # CPU, as perf 6.1 prints one ("perf  9398 [001] T: PERF_RECORD_LOST lost 555")
+            for dcpu, count in dropped:
+                lines.append(("perf", 0, dcpu, ts, "PERF_RECORD_LOST", "lost " + count))
+            dropped = []
             lines.append((comm, int(pid), int(cpu), ts, system(name) + ":" + name, payload))
         elif line.startswith("cpus="):
             # as perf script --header says it: line numbers stay those of report.txt
             lines.append("# nrcpus online : " + line[5:])
         else:
             sys.exit("perf-form.py: line %d is not trace-cmd report's: %s" % (len(lines) + 1, line))
-    width = max((len(e[4]) for e in lines if not isinstance(e, str)), default=0)
+    width = max((len(e[4]) for e in lines if not isinstance(e, str) and e[0] != "perf"),
+                default=0)
     out = sys.stdout
     for e in lines:
         if isinstance(e, str):
@@ -68,6 +80,9 @@ def main():
             continue
         comm, pid, cpu, ts, name, payload = e
         task = "%7d/%-7d " % (pid, pid) if pid_tid else "%7d " % pid
+        if name == "PERF_RECORD_LOST":
+            out.write("%16s %s[%03d] %s: %s %s\n" % (comm, task, cpu, ts, name, payload))
+            continue
         # a kernel frame under the others names the event, so that a test can tell whose
         # stack a finding has
         mine = ("\tffffffffc03a0000 caller_%s_%s+0x1c ([kernel.kallsyms])\n" %

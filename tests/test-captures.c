@@ -119,7 +119,9 @@ static void check_counts(const char *capture, const char *counts_file, const cha
 				(unsigned long long)seen[i]);
 		CU_ASSERT_EQUAL(s->counts[i], seen[i]);
 	}
-	CU_ASSERT_EQUAL(s->counts[IOREP_EV_LOST], 0);
+	/* drops only where the capture's buffer overran on purpose: one marker per
+	 * CPU (vfio-io-lost, its GROUND_TRUTH.md), in every form */
+	CU_ASSERT_EQUAL(s->counts[IOREP_EV_LOST], strstr(capture, "/vfio-io-lost") ? 2 : 0);
 }
 
 static void check_same(const char *capture, const char *what, const struct stream *a,

@@ -473,8 +473,8 @@ static void test_cpu_past_limit(void)
 	/* counted for no one CPU: the per-CPU list is the trace's two */
 	CU_ASSERT_EQUAL(cJSON_GetArraySize(iorep_test_get(r.doc, "lost_events", "per_cpu")), 2);
 	snprintf(want, sizeof(want),
-		 "iommu-report: warning: %s: the ring buffer dropped 5 events; findings after a "
-		 "drop are only suspected\n",
+		 "iommu-report: warning: %s: the ring buffer dropped 5 events; findings that may "
+		 "rest on them are only suspected\n",
 		 o.path);
 	expect_err(&r, want);
 	done(&r);

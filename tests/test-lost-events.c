@@ -25,6 +25,7 @@
 #include "test-util.h"
 
 #define DEFECTS IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/defects"
+#define LOST_CAPTURE IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/vfio-io-lost"
 
 static char tmpdir[256];
 
@@ -162,7 +163,7 @@ static void test_trace_pipe_marker(void)
 	iorep_test_expect_findings(r.doc, AFTER_30);
 	snprintf(want, sizeof(want),
 		 "iommu-report: warning: %s: the ring buffer dropped 1234 events; findings "
-		 "after a drop are only suspected\n",
+		 "that may rest on them are only suspected\n",
 		 path);
 	CU_ASSERT_STRING_EQUAL(r.err, want);
 	done(&r);
@@ -207,8 +208,10 @@ static void test_trace_file_markers(void)
 
 	/*
 	 * The header says 100 of the oldest events were overwritten: before the
-	 * first line, so every finding is suspected; the annotation of CPU 1's
-	 * start is part of those 100
+	 * first line, and the annotation of CPU 1's start is part of those 100.
+	 * Every CPU's events are whole from CPU 1's first (15.253208, the line
+	 * after it), before every finding and every event they rest on: each is
+	 * definite
 	 */
 	path = with_marker("trace.txt", "# entries-in-buffer/entries-written: 30/130   #P:2",
 			   "##### CPU 1 buffer started ####", 14);
@@ -218,11 +221,18 @@ static void test_trace_file_markers(void)
 	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "total"), 100);
 	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "unknown_drops"), 0);
 	expect_lost_first(&r);
-	iorep_test_expect_findings(r.doc, "dma_api_leak@24 0xfff8000 S dma_api_leak@24 0xffff000 S "
-			    "io_page_fault@31 0x100000 S double_unmap@34 0x1000000 S "
-			    "unmap_size_mismatch@35 0x3000000 S unmatched_unmap@35 0x3000000 S "
-			    "leak@0 0x400000 S leak@0 0x2000000 S dma_api_double_unmap@41 "
-			    "0xfff7000 S outstanding@0 0xffff000 S");
+	iorep_test_expect_findings(r.doc, "dma_api_leak@24 0xfff8000 D dma_api_leak@24 0xffff000 D "
+			    "io_page_fault@31 0x100000 D double_unmap@34 0x1000000 D "
+			    "unmap_size_mismatch@35 0x3000000 D unmatched_unmap@35 0x3000000 D "
+			    "leak@0 0x400000 D leak@0 0x2000000 D dma_api_double_unmap@41 "
+			    "0xfff7000 D outstanding@0 0xffff000 D");
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "complete_from"), 15253208000.0);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "complete_cpu"), 1);
+	done(&r);
+	run(&r, NULL, "-q", path);
+	CU_ASSERT(starts(r.out, "WARNING: 100 events were lost (ring buffer overrun).\n"
+				"         They were each CPU's oldest, overwritten: the trace holds every\n"
+				"         CPU's events from 15.253208 on (CPU 1's first). Findings before\n"));
 	done(&r);
 	/* --events: the drop comes first, of no one CPU, and reads back */
 	run(&r, NULL, "--events=text", path);
@@ -231,6 +241,93 @@ static void test_trace_file_markers(void)
 	run(&r, NULL, "--events", path);
 	CU_ASSERT(starts(r.out, "{\"ts\":15208468000,\"cpu\":-1,\"pid\":-1,\"comm\":\"\","
 				"\"event\":\"lost_events\",\"count\":100}\n"));
+	done(&r);
+	/* without the annotation (one CPU's, say) the trace is whole from its first event */
+	path = with_marker("trace.txt", "# entries-in-buffer/entries-written: 30/130   #P:2", "",
+			   14);
+	run(&r, NULL, "--json -", path);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "complete_from"), 15208468000.0);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "complete_cpu"), -1);
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "summary", "suspected"), 0);
+	done(&r);
+	run(&r, NULL, "-q", path);
+	CU_ASSERT(starts(r.out, "WARNING: 100 events were lost (ring buffer overrun).\n"
+				"         They were the oldest, overwritten: the trace is whole from its\n"
+				"         first event.\n\n"));
+	done(&r);
+	/* a CPU overwritten whole, its start annotated after the last line: nothing of
+	 * the trace is whole, every finding is suspected, with its own severity */
+	path = with_marker("trace.txt", "# entries-in-buffer/entries-written: 30/130   #P:3",
+			   "##### CPU 2 buffer started ####", 42);
+	run(&r, NULL, "--json -", path);
+	CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItem(iorep_test_get(r.doc, "lost_events", NULL),
+						   "complete_from"));
+	CU_ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(
+		iorep_test_get(r.doc, "lost_events", NULL), "complete_from")));
+	iorep_test_expect_findings(r.doc, "dma_api_leak@23 0xfff8000 S dma_api_leak@23 0xffff000 S "
+			    "io_page_fault@30 0x100000 S double_unmap@33 0x1000000 S "
+			    "unmap_size_mismatch@34 0x3000000 S unmatched_unmap@34 0x3000000 S "
+			    "leak@0 0x400000 S leak@0 0x2000000 S dma_api_double_unmap@40 "
+			    "0xfff7000 S outstanding@0 0xffff000 S");
+	CU_ASSERT_EQUAL(iorep_test_num(r.doc, "summary", "error"), 8); /* as without the drop */
+	done(&r);
+}
+
+/*
+ * A real overwrite (samples/.../vfio-io-lost, its GROUND_TRUTH.md): each
+ * CPU's oldest events overwritten, CPU 0's up to 6.614579.  What looks wrong
+ * rests on events before then and is what the lost ones explain: info and
+ * suspected, no error, exit status 0, on every form.
+ */
+static void test_overwrite_capture(void)
+{
+	static const struct {
+		const char *file;
+		double from;
+	} forms[] = {
+		{ "trace.txt", 6614579000.0 },
+		{ "trace.dat", 6614578690.0 },
+		{ "trace.v6.dat", 6614578690.0 },
+		{ "report.txt", 6614579000.0 },
+	};
+	const cJSON *f;
+	char path[600];
+	struct outcome r;
+	size_t i;
+	int n;
+
+	make_tmpdir();
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", LOST_CAPTURE, forms[i].file);
+		run(&r, NULL, "--json -", path);
+		CU_ASSERT_EQUAL(r.status, 0);
+		CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "total"), 930);
+		CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "complete_from"), forms[i].from);
+		CU_ASSERT_EQUAL(iorep_test_num(r.doc, "lost_events", "complete_cpu"), 0);
+		CU_ASSERT_EQUAL(iorep_test_num(r.doc, "summary", "error"), 0);
+		CU_ASSERT_EQUAL(iorep_test_num(r.doc, "summary", "warning"), 0);
+		CU_ASSERT_EQUAL(iorep_test_num(r.doc, "summary", "info"), 314);
+		CU_ASSERT_EQUAL(iorep_test_num(r.doc, "summary", "suspected"), 313);
+		f = iorep_test_get(r.doc, "summary", "by_type");
+		CU_ASSERT_EQUAL(cJSON_GetObjectItem(f, "overlapping_map")->valuedouble, 153);
+		CU_ASSERT_EQUAL(cJSON_GetObjectItem(f, "dma_api_leak")->valuedouble, 154);
+		CU_ASSERT_EQUAL(cJSON_GetObjectItem(f, "unmatched_unmap")->valuedouble, 5);
+		/* the one definite: the handles live at the end, all made after 6.614579 */
+		n = 0;
+		cJSON_ArrayForEach(f, cJSON_GetObjectItem(r.doc, "findings"))
+			if (!strcmp(cJSON_GetObjectItem(f, "confidence")->valuestring, "definite")) {
+				CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(f, "type")->valuestring,
+						       "dma_api_outstanding");
+				n++;
+			}
+		CU_ASSERT_EQUAL(n, 1);
+		done(&r);
+	}
+	snprintf(path, sizeof(path), "%s/trace.txt", LOST_CAPTURE);
+	run(&r, NULL, "-q", path);
+	CU_ASSERT(starts(r.out, "WARNING: 930 events were lost (ring buffer overrun).\n"
+				"         They were each CPU's oldest, overwritten: the trace holds every\n"
+				"         CPU's events from 6.614579 on (CPU 0's first). Findings before\n"));
 	done(&r);
 }
 
@@ -402,7 +499,7 @@ static void test_gen_trace_lost(void)
 		CU_ASSERT_EQUAL(leaks(&r, "suspected"), n);
 		snprintf(want, sizeof(want),
 			 "iommu-report: warning: %s: the ring buffer dropped 100 events; findings "
-			 "after a drop are only suspected\n",
+			 "that may rest on them are only suspected\n",
 			 path);
 		CU_ASSERT_STRING_EQUAL(r.err, want);
 		done(&r);
@@ -429,6 +526,7 @@ int main(void)
 	static const struct iorep_test tests[] = {
 		{"text: trace_pipe's drop marker", test_trace_pipe_marker},
 		{"text: the trace file's overrun forms", test_trace_file_markers},
+		{"a real overwrite: each CPU's oldest events", test_overwrite_capture},
 		{"text: trace-cmd report's drop marker", test_report_marker},
 		{"gen-trace --lost: dropped unmaps are suspected leaks", test_gen_trace_lost},
 		{NULL, NULL},

@@ -176,7 +176,7 @@ static void test_clean_captures(void)
 	static const char *const clean[] = {
 		K612 "boot", K612 "dma-traffic", K612 "vfio", K61 "boot", K61 "dma-traffic",
 		K612 "hotplug", K61 "hotplug", K612 "vfio-io", K61 "vfio-io",
-		K612 "vfio-io-amd", K61 "vfio-io-amd", K612 "vfio-io-pt",
+		K612 "vfio-io-amd", K61 "vfio-io-amd", K612 "vfio-io-pt", K612 "vfio-io-lost",
 	};
 	struct run r;
 	size_t i;
@@ -1325,7 +1325,7 @@ static void test_same_findings_every_form(void)
 					     K61 "defects",	 K61 "dma-traffic", K61 "hotplug",
 					     K612 "vfio-io",	 K61 "vfio-io",
 					     K612 "vfio-io-amd", K61 "vfio-io-amd",
-					     K612 "vfio-io-pt" };
+					     K612 "vfio-io-pt", K612 "vfio-io-lost" };
 	static const char *const files[] = { "report.txt", "trace.txt" };
 	struct run dat, other;
 	char **a, **b;

@@ -258,7 +258,18 @@
 
 			if (num(lost.unknown_drops) > 0)
 				t += ', and ' + fmtInt(lost.unknown_drops) + ' drops of unknown size';
-			lines.push(t + ': the trace is incomplete after a loss.');
+			if (num(lost.complete_from) !== null && num(lost.complete_cpu) !== null &&
+			    lost.complete_cpu < 0)
+				lines.push(t + ': the oldest, overwritten. The trace is whole from its ' +
+					'first event.');
+			else if (num(lost.complete_from) !== null)
+				lines.push(t + ': each CPU\'s oldest, overwritten. The trace holds every ' +
+					'CPU\'s events from ' + fmtTs(lost.complete_from) + ' s on (CPU ' +
+					lost.complete_cpu + '\'s first); findings before then, or resting ' +
+					'on an earlier event, are only suspected, and those a lost event ' +
+					'could explain are info.');
+			else
+				lines.push(t + ': the trace is incomplete after a loss.');
 		}
 		if (num(input.bad_lines) > 0) {
 			/* lost_events.any without a drop: events were lost with lines not understood */
