@@ -122,29 +122,31 @@ static int drop_handle(struct iorep_model *m, uint32_t dev, const struct iorep_e
 	/* each mismatch is with the map at n->val.ts: an unmap and a map since
 	 * may be among events lost */
 	hsize = n->last + 1 - n->start;
-	idx = m->nfindings;
-	if (n->start != start || (size && hsize != size))
+	if (n->start != start || (size && hsize != size)) {
+		idx = m->nfindings;
 		iorep_model_add_finding(
 			m, IOREP_FIND_DMA_API_SIZE_MISMATCH, ev, 0, dev, IOREP_NONE, true, start, size,
 			"%s of [0x%" PRIx64 ", +%" PRIu64 ") but the mapping is [0x%" PRIx64
 			", +%" PRIu64 ")",
 			iorep_event_desc(ev->type)->name, start, size, n->start, hsize);
-	iorep_model_finding_since(m, idx, IOREP_FIND_DMA_API_SIZE_MISMATCH, n->val.ts);
+		iorep_model_finding_since(m, idx, IOREP_FIND_DMA_API_SIZE_MISMATCH, n->val.ts);
+	}
 	idx = m->nfindings;
-	if ((n->val.flags & H_KIND) != kind)
+	if ((n->val.flags & H_KIND) != kind) {
 		iorep_model_add_finding(m, IOREP_FIND_DMA_API_TYPE_MISMATCH, ev, 0, dev, IOREP_NONE,
 					true, start, size, "%s of a %s mapping made at %" PRIu64
 					".%06" PRIu64,
 					iorep_event_desc(ev->type)->name, kind_name(n->val.flags),
 					n->val.ts / 1000000000, n->val.ts % 1000000000 / 1000);
-	else if (iorep_event_has(ev, IOREP_F_DIR) &&
-		 ((n->val.flags >> H_DIR_SHIFT) & 3) != (uint32_t)(ev->dir & 3))
+		iorep_model_finding_since(m, idx, IOREP_FIND_DMA_API_TYPE_MISMATCH, n->val.ts);
+	} else if (iorep_event_has(ev, IOREP_F_DIR) &&
+		   ((n->val.flags >> H_DIR_SHIFT) & 3) != (uint32_t)(ev->dir & 3)) {
 		iorep_model_add_finding(m, IOREP_FIND_DMA_API_DIR_MISMATCH, ev, 0, dev, IOREP_NONE,
 					true, start, size, "%s with dir %s of a mapping made %s",
 					iorep_event_desc(ev->type)->name, iorep_dma_dir_name(ev->dir),
 					iorep_dma_dir_name((n->val.flags >> H_DIR_SHIFT) & 3));
-	if (m->nfindings > idx)
-		iorep_model_finding_since(m, idx, m->findings[idx].type, n->val.ts);
+		iorep_model_finding_since(m, idx, IOREP_FIND_DMA_API_DIR_MISMATCH, n->val.ts);
+	}
 	/* the handle stays as a dead node: a second unmap of it is a double unmap */
 	iorep_ivmap_kill(&d->dma_live, n, &val);
 	iorep_model_history_note(m);
