@@ -182,6 +182,8 @@ static void test_clean_captures(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(clean) / sizeof(clean[0]); i++) {
+		if (!iorep_test_wanted(clean[i]))
+			continue;
 		run_model(&r, clean[i], "trace.dat", 1);
 		if (count(&r.m, IOREP_SEV_ERROR))
 			fprintf(stderr, "%s: %u errors\n", clean[i], count(&r.m, IOREP_SEV_ERROR));
@@ -1333,6 +1335,8 @@ static void test_same_findings_every_form(void)
 	uint32_t i;
 
 	for (c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+		if (!iorep_test_wanted(caps[c]))
+			continue;
 		run_model(&dat, caps[c], "trace.dat", 1);
 		a = finding_keys(&dat);
 		for (f = 0; f < 2; f++) {

@@ -86,6 +86,28 @@ static inline int iorep_test_word_in(const char *name, const char *words)
 	return 0;
 }
 
+/*
+ * Whether a test that names capture directory @dir (".../KERNEL/NAME", as
+ * K612 "vfio-io" in test-run.h) reads it: always, but under
+ * IOREP_TEST_CAPTURES only when the subset has it.
+ */
+static inline int iorep_test_wanted(const char *dir)
+{
+	const char *s = iorep_test_subset(), *end = dir + strlen(dir), *p;
+	char name[512];
+	int slashes = 0;
+
+	if (!s)
+		return 1;
+	while (end > dir && end[-1] == '/')
+		end--;
+	for (p = end; p > dir; p--)
+		if (p[-1] == '/' && ++slashes == 2)
+			break;
+	snprintf(name, sizeof(name), "%.*s", (int)(end - p), p);
+	return iorep_test_word_in(name, s);
+}
+
 /* How many captures iorep_test_captures() finds: all, or the subset's. */
 static inline int iorep_test_ncaptures(void)
 {
