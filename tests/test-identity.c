@@ -94,7 +94,7 @@ static void test_vfio_io_pt(void)
 							IOREP_DOM_IDENTITY };
 	const struct iorep_device *d;
 	const struct iorep_domain *user;
-	uint32_t dev, e, k, identity;
+	uint32_t k, identity;
 	struct run r;
 	size_t i;
 
@@ -114,12 +114,7 @@ static void test_vfio_io_pt(void)
 			}
 		CU_ASSERT_EQUAL(identity, 2);
 		CU_ASSERT_EQUAL(domain_of(&r, "0000:00:07.0")->kind, IOREP_DOM_IDENTITY);
-		dev = iorep_model_device_find(&r.m, "0000:01:00.0");
-		CU_ASSERT_NOT_EQUAL_FATAL(dev, IOREP_NONE);
-		d = &r.m.devices[dev];
-		CU_ASSERT_EQUAL_FATAL(d->nepochs, 5);
-		for (e = 0; e < 5; e++)
-			CU_ASSERT_EQUAL(epoch_kind(&r, d, e), kinds[e]);
+		d = epochs_are(&r, "0000:01:00.0", kinds, 5);
 		user = &r.m.domains[d->epochs[2].domain];
 		CU_ASSERT_EQUAL(user->maps, 25);
 		CU_ASSERT_EQUAL(user->unmaps, 26);

@@ -360,7 +360,7 @@ static void test_vfio_io_captures(void)
 	const struct iorep_domain *user;
 	const struct iorep_device *d;
 	const struct iorep_finding *f;
-	uint32_t dev, e, k, nwide;
+	uint32_t k, nwide;
 	struct run r;
 	size_t i;
 
@@ -382,12 +382,7 @@ static void test_vfio_io_captures(void)
 			nwide++;
 		}
 		CU_ASSERT_EQUAL(nwide, want[i].nwide);
-		dev = iorep_model_device_find(&r.m, "0000:01:00.0");
-		CU_ASSERT_NOT_EQUAL_FATAL(dev, IOREP_NONE);
-		d = &r.m.devices[dev];
-		CU_ASSERT_EQUAL_FATAL(d->nepochs, 5);
-		for (e = 0; e < 5; e++)
-			CU_ASSERT_EQUAL(epoch_kind(&r, d, e), kinds[e]);
+		d = epochs_are(&r, "0000:01:00.0", kinds, 5);
 		user = &r.m.domains[d->epochs[2].domain];
 		CU_ASSERT_STRING_EQUAL(user->owner_comm, "vfio-io");
 		if (user->maps != want[i].maps || user->unmaps != want[i].unmaps ||

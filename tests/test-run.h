@@ -87,4 +87,19 @@ static inline enum iorep_domain_kind epoch_kind(const struct run *r,
 	return r->m.domains[d->epochs[e].domain].kind;
 }
 
+/* Device @name's @n epochs are in domains of @kinds, in order: the device. */
+static inline const struct iorep_device *epochs_are(const struct run *r, const char *name,
+						    const enum iorep_domain_kind *kinds, uint32_t n)
+{
+	uint32_t dev = iorep_model_device_find(&r->m, name), e;
+	const struct iorep_device *d;
+
+	CU_ASSERT_NOT_EQUAL_FATAL(dev, IOREP_NONE);
+	d = &r->m.devices[dev];
+	CU_ASSERT_EQUAL_FATAL(d->nepochs, n);
+	for (e = 0; e < n; e++)
+		CU_ASSERT_EQUAL(epoch_kind(r, d, e), kinds[e]);
+	return d;
+}
+
 #endif
