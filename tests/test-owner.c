@@ -400,6 +400,55 @@ static void test_vfio_io_captures(void)
 	}
 }
 
+/*
+ * The kernel log of a real vfio-io run booted with tp_printk
+ * (tools/capture/capture.py --tp-printk, its dmesg.txt, xz): every event of
+ * its trace, and no process, so none attributed by one: VFIO's maps go to
+ * the pool, the DMA API's to their devices.  No error, no warning.
+ */
+static void test_tp_printk_dmesg(void)
+{
+	static const struct {
+		enum iorep_etype type;
+		uint64_t n;
+	} want[] = {
+		{ IOREP_EV_ADD_DEVICE, 10 },	   { IOREP_EV_ATTACH, 14 },
+		{ IOREP_EV_MAP, 968 },		   { IOREP_EV_UNMAP, 433 },
+		{ IOREP_EV_DMA_MAP_PAGE, 531 },	   { IOREP_EV_DMA_UNMAP_PAGE, 276 },
+		{ IOREP_EV_DMA_MAP_SG, 44 },	   { IOREP_EV_DMA_UNMAP_SG, 44 },
+		{ IOREP_EV_DMA_ALLOC, 13 },	   { IOREP_EV_DMA_FREE, 2 },
+	};
+	static const char dir[] = IOREP_SOURCE_DIR "/tests/data", file[] = "vfio-io-tp-printk.dmesg.xz";
+	uint64_t n[IOREP_EV__COUNT] = { 0 };
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_input *in = NULL;
+	struct iorep_event ev;
+	char path[512], err[256];
+	struct run r;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, path, st, err, sizeof(err)), 0);
+	while (iorep_input_next(in, &ev) > 0)
+		n[ev.type]++;
+	CU_ASSERT_STRING_EQUAL(iorep_input_info(in)->variant, "dmesg");
+	CU_ASSERT_EQUAL(iorep_input_stats(in)->bad_lines, 0);
+	iorep_input_free(in);
+	iorep_strtab_free(st);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		CU_ASSERT_EQUAL(n[want[i].type], want[i].n);
+
+	run_model(&r, dir, file, 0);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_WARNING), 0);
+	CU_ASSERT_EQUAL(r.m.stats.pid_maps, 0);
+	CU_ASSERT_EQUAL(r.m.stats.attributed_maps, 857);
+	CU_ASSERT_EQUAL(r.m.stats.attributed_unmaps, 322);
+	CU_ASSERT_EQUAL(r.m.domains[r.m.pool].maps, 110);
+	CU_ASSERT_EQUAL(r.m.domains[r.m.pool].unmaps, 111);
+	free_run(&r);
+}
+
 int main(void)
 {
 	static const struct iorep_test tests[] = {
@@ -409,6 +458,7 @@ int main(void)
 		{ "no process named, none attributed by", test_no_process_no_process_attribution },
 		{ "what is made in atomic context is no VFIO domain's", test_atomic_context_not_vfio },
 		{ "the owner's unmap takes its threads' maps", test_owner_unmap_takes_its_threads },
+		{ "a real tp_printk kernel log: no process, none attributed by", test_tp_printk_dmesg },
 		{ NULL, NULL },
 	};
 

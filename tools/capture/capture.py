@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""capture.py [--iommu intel|amd|none] [--passthrough] [--buffer SIZE] SCENARIO KERNEL_ROOT KVER OUTDIR.
+"""capture.py [--iommu intel|amd|none] [--passthrough] [--buffer SIZE] [--tp-printk] SCENARIO KERNEL_ROOT KVER OUTDIR.
 
 Boots KERNEL_ROOT/boot/vmlinuz-KVER under QEMU (TCG, q35, an emulated Intel VT-d
 or, with --iommu amd, an emulated AMD-Vi; --iommu none: no IOMMU; --passthrough:
 identity default domains, iommu.passthrough=1; --buffer: the ring buffer's size
-per CPU, trace_buf_size, 16M unless given: a small one overflows) with an
+per CPU, trace_buf_size, 16M unless given: a small one overflows; --tp-printk: every
+event printed to the kernel log too, which dmesg.txt keeps) with an
 initramfs running SCENARIO-init.sh (hotplug, vfio-io), answers its requests for a
 PCIe hot-plug on QEMU's monitor (device_add, device_del), and unpacks what it
 wrote to its output disk into OUTDIR.
 """
 import os, socket, subprocess, sys, time, tarfile
 args = sys.argv[1:]
-iommu, passthrough, bufsize = "intel", 0, "16M"
-while args[:1] in (["--iommu"], ["--passthrough"], ["--buffer"]):
-    if args[0] == "--iommu":
+iommu, passthrough, bufsize, printk = "intel", 0, "16M", ""
+while args[:1] in (["--iommu"], ["--passthrough"], ["--buffer"], ["--tp-printk"]):
+    if args[0] == "--tp-printk":
+        printk, args = " tp_printk log_buf_len=8M", args[1:]
+    elif args[0] == "--iommu":
         iommu, args = args[1], args[2:]
     elif args[0] == "--buffer":
         bufsize, args = args[1], args[2:]
@@ -50,7 +53,7 @@ events = "iommu:*" if v.startswith("6.1.") else "iommu:*,dma:*"
 # AMD-Vi is on whenever the firmware describes it (ACPI IVRS): no option to turn it on
 on = {"intel": "intel_iommu=on ", "amd": "", "none": "intel_iommu=off "}[iommu]
 cmdline = (f"console=ttyS0 {on}iommu.strict=1 iommu.passthrough={passthrough} "
-           f"trace_clock=global trace_event={events} trace_buf_size={bufsize} panic=-1 quiet")
+           f"trace_clock=global trace_event={events} trace_buf_size={bufsize}{printk} panic=-1 quiet")
 with open(f"{outdir}/cmdline.txt", "w") as f:
     print(cmdline, file=f)
 # QEMU's AMD-Vi translates DMA only (its interrupt remapping needs a split irqchip, which TCG lacks)
