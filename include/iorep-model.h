@@ -352,6 +352,13 @@ int iorep_model_finish(struct iorep_model *m);
 void iorep_model_set_incomplete(struct iorep_model *m);
 
 /*
+ * With only overwrite drops (see complete_from), true and where the trace
+ * holds every CPU's events from, and whose first event that is (-1: the
+ * trace's first, no CPU's came later); false otherwise.
+ */
+bool iorep_model_whole_from(const struct iorep_model *m, uint64_t *ts, int32_t *cpu);
+
+/*
  * The finding of @type just added as @idx (the index it had, listed or
  * not) rests on an earlier event at @since as well as its own (see
  * iorep_finding.since): before m->complete_from, that makes it suspected,

@@ -1067,6 +1067,15 @@ static void trace_whole_from(struct iorep_model *m)
 	}
 }
 
+bool iorep_model_whole_from(const struct iorep_model *m, uint64_t *ts, int32_t *cpu)
+{
+	if (!m->complete_from || m->lost_mid)
+		return false;
+	*ts = m->complete_from;
+	*cpu = m->complete_cpu;
+	return true;
+}
+
 int iorep_model_finish(struct iorep_model *m)
 {
 	int ret;

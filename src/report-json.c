@@ -241,7 +241,8 @@ static cJSON *events_json(const struct iorep_input_stats *st)
 static cJSON *lost_json(const struct iorep_model *m, const struct iorep_input_stats *st)
 {
 	cJSON *o = cJSON_CreateObject(), *a;
-	uint64_t total;
+	uint64_t total, from;
+	int32_t cpu;
 	bool any;
 	char buf[24];
 	int err = 0, i;
@@ -259,9 +260,9 @@ static cJSON *lost_json(const struct iorep_model *m, const struct iorep_input_st
 		snprintf(buf, sizeof(buf), "%" PRIu64, st->lost[i]);
 		err |= append(a, cJSON_CreateRaw(buf));
 	}
-	if (m->complete_from && !m->lost_mid) {
-		err |= iorep_json_add_u64(o, "complete_from", m->complete_from);
-		err |= !cJSON_AddNumberToObject(o, "complete_cpu", m->complete_cpu);
+	if (iorep_model_whole_from(m, &from, &cpu)) {
+		err |= iorep_json_add_u64(o, "complete_from", from);
+		err |= !cJSON_AddNumberToObject(o, "complete_cpu", cpu);
 	} else {
 		err |= !cJSON_AddNullToObject(o, "complete_from");
 		err |= !cJSON_AddNullToObject(o, "complete_cpu");

@@ -378,7 +378,8 @@ static void print_warnings(const struct iorep_model *m, const struct iorep_input
 			   const struct iorep_input_stats *st, FILE *fp)
 {
 	bool any, said = false;
-	uint64_t n = iorep_render_lost(m, st, &any);
+	uint64_t n = iorep_render_lost(m, st, &any), from;
+	int32_t cpu;
 	char ts[32];
 
 	if (ring_drops(m, st)) {
@@ -415,26 +416,27 @@ static void print_warnings(const struct iorep_model *m, const struct iorep_input
 		fprintf(fp, "         Every finding is only suspected.\n\n");
 		return;
 	}
-	if (ring_drops(m, st) && m && !m->lost_mid && m->complete_cpu < 0) {
-		fprintf(fp, "         They were the oldest, overwritten: the trace is whole from its\n"
-			    "         first event.\n");
-	} else if (ring_drops(m, st) && m && !m->lost_mid && m->complete_from) {
-		fmt_ts(m->complete_from, 6, ts, sizeof(ts));
-		fprintf(fp,
-			"         They were each CPU's oldest, overwritten: the trace holds every\n"
-			"         CPU's events from %s on (CPU %d's first). Findings before\n"
-			"         then, or resting on an earlier event, are only suspected; those a\n"
-			"         lost event could explain (a leak, an overlapping map, a double\n"
-			"         unmap) are info.\n",
-			ts, m->complete_cpu);
+	if (ring_drops(m, st) && m && iorep_model_whole_from(m, &from, &cpu)) {
+		fmt_ts(from, 6, ts, sizeof(ts));
+		if (cpu < 0)
+			fprintf(fp, "         They were the oldest, overwritten: the trace is whole "
+				    "from its\n         first event.\n");
+		else
+			fprintf(fp,
+				"         They were each CPU's oldest, overwritten: the trace holds every\n"
+				"         CPU's events from %s on (CPU %d's first). Findings before\n"
+				"         then, or resting on an earlier event, are only suspected; those a\n"
+				"         lost event could explain (a leak, an overlapping map, a double\n"
+				"         unmap) are info.\n",
+				ts, cpu);
 	} else if (ring_drops(m, st)) {
 		fprintf(fp, "         Findings after the first drop are only suspected.\n");
-	}
-	else if (st && st->first_lost_line)
+	} else if (st && st->first_lost_line) {
 		fprintf(fp, "         Findings after line %" PRIu64 " are only suspected.\n",
 			st->first_lost_line);
-	else if (any && !said)
+	} else if (any && !said) {
 		fprintf(fp, "WARNING: events were lost; later findings are only suspected.\n");
+	}
 	if (said || any)
 		fputc('\n', fp);
 }
