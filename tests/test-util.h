@@ -150,8 +150,8 @@ static inline int iorep_test_captures(char (*dirs)[2048], int max)
 			if (!fp)
 				continue;
 			fclose(fp);
-			snprintf(probe, sizeof(probe), "%s/%s", k->d_name, c->d_name);
-			if (iorep_test_subset() && !iorep_test_word_in(probe, iorep_test_subset()))
+			snprintf(probe, sizeof(probe), "%s/%s", path, c->d_name);
+			if (!iorep_test_wanted(probe))
 				continue;
 			snprintf(dirs[n++], sizeof(dirs[0]), "%s/%s", path, c->d_name);
 		}
