@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""capture.py [--iommu intel|amd|none] [--passthrough] [--buffer SIZE] [--tp-printk] SCENARIO KERNEL_ROOT KVER OUTDIR.
+"""capture.py [--iommu intel|amd|virtio|none] [--passthrough] [--buffer SIZE] [--tp-printk] SCENARIO KERNEL_ROOT KVER OUTDIR.
 
 Boots KERNEL_ROOT/boot/vmlinuz-KVER under QEMU (TCG, q35, an emulated Intel VT-d
-or, with --iommu amd, an emulated AMD-Vi; --iommu none: no IOMMU; --passthrough:
+or, with --iommu amd, an emulated AMD-Vi; --iommu virtio: a virtio-iommu; --iommu
+none: no IOMMU; --passthrough:
 identity default domains, iommu.passthrough=1; --buffer: the ring buffer's size
 per CPU, trace_buf_size, 16M unless given: a small one overflows; --tp-printk: every
 event printed to the kernel log too, which dmesg.txt keeps) with an
@@ -23,7 +24,7 @@ while args[:1] in (["--iommu"], ["--passthrough"], ["--buffer"], ["--tp-printk"]
         bufsize, args = args[1], args[2:]
     else:
         passthrough, args = 1, args[1:]
-if iommu not in ("intel", "amd", "none") or len(args) != 4:
+if iommu not in ("intel", "amd", "virtio", "none") or len(args) != 4:
     sys.exit(__doc__.splitlines()[0])
 scenario, x, v, outdir = args
 here = os.path.dirname(os.path.abspath(__file__))
@@ -44,6 +45,9 @@ if scenario == "vfio-io":
     extra = ["-drive", f"file={outdir}/nvme.img,format=raw,if=none,id=nv",
              "-device", "nvme,serial=capnvme,drive=nv,bus=pcie.0,addr=0x7"]
     env["MODS"] = "virtio_pci virtio_blk e1000 nvme vfio-pci vfio_iommu_type1"
+if iommu == "virtio":
+    # ACPI VIOT holds the devices' drivers back until the module is in
+    env["MODS"] = "virtio_pci virtio-iommu " + env.get("MODS", "virtio_blk e1000 virtio_net")
 subprocess.run([f"{here}/mkinit.sh", x, v, f"{here}/{scenario}-init.sh", initrd] + files,
                check=True, env=env)
 mon = f"{outdir}/mon.sock"
@@ -51,14 +55,17 @@ if os.path.exists(mon):
     os.unlink(mon)
 events = "iommu:*" if v.startswith("6.1.") else "iommu:*,dma:*"
 # AMD-Vi is on whenever the firmware describes it (ACPI IVRS): no option to turn it on
-on = {"intel": "intel_iommu=on ", "amd": "", "none": "intel_iommu=off "}[iommu]
+# virtio-iommu remaps no interrupts, which VFIO type1 refuses unless told
+on = {"intel": "intel_iommu=on ", "amd": "", "none": "intel_iommu=off ",
+      "virtio": "vfio_iommu_type1.allow_unsafe_interrupts=1 "}[iommu]
 cmdline = (f"console=ttyS0 {on}iommu.strict=1 iommu.passthrough={passthrough} "
            f"trace_clock=global trace_event={events} trace_buf_size={bufsize}{printk} panic=-1 quiet")
 with open(f"{outdir}/cmdline.txt", "w") as f:
     print(cmdline, file=f)
 # QEMU's AMD-Vi translates DMA only (its interrupt remapping needs a split irqchip, which TCG lacks)
 unit = {"intel": ["-device", "intel-iommu,intremap=on,caching-mode=on"],
-        "amd": ["-device", "amd-iommu"], "none": []}[iommu]
+        "amd": ["-device", "amd-iommu"], "virtio": ["-device", "virtio-iommu-pci"],
+        "none": []}[iommu]
 cmd = ["qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max", "-machine", "q35", 
        "-smp", "2", "-m", "1024", *unit,
        "-device", "pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x4",

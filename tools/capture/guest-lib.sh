@@ -40,6 +40,12 @@ begin() { # tracing on, the "before" snapshot, the modules; B, G: the e1000 behi
 	snapshot -before
 	M "load modules"
 	for m in $(cat /mods/order); do insmod /mods/$m; done
+	# insmod, unlike modprobe, leaves the command line's module.param=value alone
+	for a in $(cat /proc/cmdline); do
+		case "$a" in *.*=*) ;; *) continue;; esac
+		p=/sys/module/${a%%.*}/parameters/${a#*.}; p=${p%%=*}
+		[ -w "$p" ] && echo "${a#*=}" > "$p"
+	done
 	ip addr add 10.0.2.15/24 dev lo 2>/dev/null
 	B=$(nic 4)
 	G=$(basename $(readlink /sys/bus/pci/devices/$B/iommu_group))
