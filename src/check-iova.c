@@ -189,31 +189,50 @@ static int remember_dead(struct iorep_model *m, struct iorep_domain *d,
 }
 
 /*
- * Whether the driver unmapped more than asked because the IOVA lay in a
- * large page (VT-d and AMD clear the whole page and say so in
- * unmapped_size; Arm splits the block and does not): unmapped_size is a
- * power of two that @ev's IOVA is aligned to, and the page
- * [iova, iova + unmapped_size) lies in the live mapping of @d that holds
- * the IOVA, or that mapping starts at the IOVA and ends inside the page.
- * A page is never wider than the map call that made it, so a mapping may
- * hold many: AMD maps a physically contiguous 96 KiB as six 16 KiB pages,
- * and VFIO's type1 unmaps them 4 KiB at a time, each unmap taking a page
- * (the real AMD-Vi capture on 6.1).  A never-mapped IOVA gets a large
- * unmapped_size from VT-d too, with nothing there: that does not widen.
+ * Whether the driver unmapped more than asked, and what, as the kernel's
+ * iommu_unmap() counts it: [iova, iova + unmapped_size).  Two readings,
+ * each checked against the live mappings of @d, the first that fits wins:
+ *
+ * - whole mappings (virtio-iommu cannot split what one map request made,
+ *   and removes every mapping that starts in the range): a mapping starts
+ *   at the IOVA, and the range ends where a live mapping ends (the real
+ *   virtio-iommu capture: VFIO's 4 KiB unmap of a 96 KiB mapping took it
+ *   whole, and VFIO went on past it); a mapping that was one large page
+ *   reads so too;
+ * - a large page (VT-d and AMD clear the whole page and say so in
+ *   unmapped_size; Arm splits the block and does not): unmapped_size is a
+ *   power of two that the IOVA is aligned to, and the page lies in the
+ *   live mapping that holds the IOVA, or that mapping starts at the IOVA
+ *   and ends inside the page.  A page is never wider than the map call
+ *   that made it, so a mapping may hold many: AMD maps a physically
+ *   contiguous 96 KiB as six 16 KiB pages, and VFIO's type1 unmaps them
+ *   4 KiB at a time, each unmap taking a page (the real AMD-Vi capture
+ *   on 6.1).
+ *
+ * Returns the live mapping at the IOVA, or NULL.  A never-mapped IOVA gets
+ * a large unmapped_size from VT-d too, with nothing there: that does not
+ * widen.
  */
 static const struct iorep_ivmap_node *driver_widened(const struct iorep_domain *d,
 						     const struct iorep_mapev *ev)
 {
-	const struct iorep_ivmap_node *n;
+	const struct iorep_ivmap_node *n, *e;
 	uint64_t us = ev->unmapped_size;
 
-	if (us <= ev->size || us & (us - 1) || ev->iova & (us - 1) ||
-	    !iorep_ivmap_range_valid(ev->iova, ev->iova + us))
+	if (us <= ev->size || !iorep_ivmap_range_valid(ev->iova, ev->iova + us))
 		return NULL;
 	n = iorep_ivmap_find_containing(&d->live, ev->iova);
-	if (!n || n->last - ev->iova < ev->size)
-		return NULL; /* nothing there, or the mapping ends inside the request */
-	return n->last - ev->iova >= us - 1 || n->start == ev->iova ? n : NULL;
+	if (!n)
+		return NULL; /* nothing there */
+	if (n->start == ev->iova) {
+		e = iorep_ivmap_find_containing(&d->live, ev->iova + us - 1);
+		if (e && e->last == ev->iova + us - 1)
+			return n;
+	}
+	if (!(us & (us - 1)) && !(ev->iova & (us - 1)) && n->last - ev->iova >= ev->size &&
+	    (n->last - ev->iova >= us - 1 || n->start == ev->iova))
+		return n;
+	return NULL;
 }
 
 int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t di,
@@ -225,6 +244,7 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 	uint64_t map_ts = 0, wide_ts = 0;
 	bool pool = d->kind == IOREP_DOM_POOL, seen_dead = false, in_dead, done = false;
 	const struct iorep_ivmap_node *wide;
+	bool wide_one = false;
 	bool has_unmapped = ev->have & 1u << IOREP_F_UNMAPPED_SIZE;
 	struct iorep_event fev;
 	char msg[300];
@@ -234,8 +254,9 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 		return 0;
 	wide = !pool && has_unmapped ? driver_widened(d, ev) : NULL;
 	if (wide) {
-		end = ev->iova + ev->unmapped_size;	/* the whole large page went */
+		end = ev->iova + ev->unmapped_size;	/* what the driver took went */
 		wide_ts = wide->val.ts;
+		wide_one = wide->last >= end - 1;
 	}
 	/* One walk over the range: live mappings are unmapped, the unmapped
 	 * history is read (the first dead node) and ended (the unmap's own
@@ -302,9 +323,10 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 		msg[0] = '\0';
 		if (wide)
 			snprintf(msg, sizeof(msg),
-				 ": the large page [0x%" PRIx64 ", 0x%" PRIx64 ") of the mapping "
-				 "made at %" PRIu64 ".%06" PRIu64 " went whole",
-				 ev->iova, end, wide_ts / 1000000000, wide_ts % 1000000000 / 1000);
+				 ": [0x%" PRIx64 ", 0x%" PRIx64 ") of the mapping%s made at %" PRIu64
+				 ".%06" PRIu64 "%s went whole",
+				 ev->iova, end, wide_one ? "" : "s from the one",
+				 wide_ts / 1000000000, wide_ts % 1000000000 / 1000, wide_one ? "" : " on");
 		iorep_model_add_finding(
 			m, ev->unmapped_size && ev->unmapped_size < ev->size ?
 				   IOREP_FIND_PARTIAL_UNMAP : IOREP_FIND_UNMAP_SIZE_MISMATCH,

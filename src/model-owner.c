@@ -17,7 +17,14 @@ static bool placed_by_process(const struct iorep_ivmap_node *n)
 /* Whether mapping @n lies wholly inside the range of unmap @ev. */
 static bool inside_unmap(const struct iorep_ivmap_node *n, const struct iorep_mapev *ev)
 {
-	return n->start >= ev->iova && n->last <= ev->iova + ev->size - 1;
+	uint64_t reach = ev->size;
+
+	/* what the driver says it unmapped, from the IOVA on, as iommu_unmap() counts
+	 * (a large page, or a whole virtio-iommu mapping; see driver_widened()) */
+	if (ev->have & 1u << IOREP_F_UNMAPPED_SIZE && ev->unmapped_size > reach &&
+	    iorep_ivmap_range_valid(ev->iova, ev->iova + ev->unmapped_size))
+		reach = ev->unmapped_size;
+	return n->start >= ev->iova && n->last <= ev->iova + reach - 1;
 }
 
 /* @n, a live mapping of domain @from, moved to domain @to, as if made there. */

@@ -103,8 +103,8 @@ static void test_documents(void)
 		}
 		globfree(&g);
 	}
-	/* 15 goldens (2 kernels' captures) and 3 baseline seeds */
-	CU_ASSERT_EQUAL(docs, 18);
+	/* 16 goldens (2 kernels' captures) and 3 baseline seeds */
+	CU_ASSERT_EQUAL(docs, 19);
 }
 
 int main(void)

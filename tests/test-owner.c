@@ -330,8 +330,9 @@ static void test_owner_unmap_takes_its_threads(void)
  * to the pool at their unmaps (in atomic context), and without the text's
  * thread groups (trace.dat) the second thread's taken from the pool at the
  * program's unmaps.  No error.  On AMD-Vi (vfio-io-amd) type1's unmaps of
- * 4 KiB inside a large page take the whole page: one warning each, at
- * these IOVAs, and nothing left live.
+ * 4 KiB inside a large page take the whole page, on virtio-iommu
+ * (vfio-io-virtio) the whole mapping: one warning each, at these IOVAs,
+ * and nothing left live.
  */
 static void test_vfio_io_captures(void)
 {
@@ -339,6 +340,7 @@ static void test_vfio_io_captures(void)
 					  0x100008000, 0x10000c000, 0x100010000, 0x100014000,
 					  0x100018000, 0x10001c000 };
 	static const uint64_t amd612[] = { 0x0, 0xa000 };
+	static const uint64_t virtio612[] = { 0x0, 0x20e000, 0x28000, 0x100000000 };
 	static const struct {
 		const char *cap, *file;
 		uint64_t maps, unmaps, moved;
@@ -353,6 +355,8 @@ static void test_vfio_io_captures(void)
 		{ K61 "vfio-io-amd", "trace.dat", 79, 90, 36, amd61, 10 },
 		{ K612 "vfio-io-amd", "trace.txt", 108, 112, 0, amd612, 2 },
 		{ K612 "vfio-io-amd", "trace.dat", 108, 112, 16, amd612, 2 },
+		{ K612 "vfio-io-virtio", "trace.txt", 58, 58, 0, virtio612, 4 },
+		{ K612 "vfio-io-virtio", "trace.dat", 58, 58, 15, virtio612, 4 },
 	};
 	static const enum iorep_domain_kind kinds[] = { IOREP_DOM_DMA, IOREP_DOM_BLOCKED,
 							IOREP_DOM_USER, IOREP_DOM_BLOCKED,
