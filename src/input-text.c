@@ -334,6 +334,16 @@ static int is_comment(const char *line, size_t len)
 	return i < len && line[i] == '#';
 }
 
+/*
+ * Whether @ev came from a kernel log (dmesg, tp_printk): its line names no
+ * task, or only the caller's id ("[  T191]", CONFIG_PRINTK_CALLER), no comm.
+ * ftrace, trace-cmd and perf always print a comm ("<...>" when unknown).
+ */
+static bool from_kernel_log(const struct iorep_event *ev)
+{
+	return ev->pid < 0 || (ev->comm && !ev->comm[0]);
+}
+
 /* The first event line is ftrace's (not dmesg's): what came before it not understood is bad. */
 static void first_event_line(struct iorep_input *in, struct text_reader *tr, int ftrace)
 {
@@ -571,7 +581,7 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 			}
 			continue;
 		case IOREP_LINE_BAD:
-			first_event_line(in, tr, ev->pid >= 0);
+			first_event_line(in, tr, !from_kernel_log(ev));
 			in->stats.records++;
 			note_bad_line(in, tr->cur_nr);
 			if (queue_gap(in, tr, ev->cpu, ev))
@@ -619,10 +629,10 @@ static int text_next(struct iorep_input *in, struct iorep_event *ev)
 		default:
 			break;
 		}
-		first_event_line(in, tr, ev->pid >= 0);
+		first_event_line(in, tr, !from_kernel_log(ev));
 		in->stats.records++;
 		ev->pos = tr->cur_nr;
-		if (ev->pid < 0)
+		if (from_kernel_log(ev))
 			in->info.variant = "dmesg";
 		else if (tr->cpus_header)
 			in->info.variant = "trace-cmd report";

@@ -417,7 +417,7 @@ uint32_t iorep_model_user_from_appear(struct iorep_model *m, int32_t pid, const 
 			if (dom == IOREP_NONE)
 				return dom;
 			m->domains[dom].owner_pid = pid;
-			m->domains[dom].owner_comm = comm;
+			m->domains[dom].owner_comm = comm && *comm ? comm : NULL;
 		}
 		e->domain = dom;
 		e->how = IOREP_EPOCH_TOGGLE;
@@ -535,7 +535,8 @@ static uint32_t user_domain(struct iorep_model *m, const struct iorep_event *ev)
 	if (i == IOREP_NONE || proc < 0)
 		return i;
 	m->domains[i].owner_pid = proc;
-	m->domains[i].owner_comm = ev->comm;
+	/* a kernel log names the task by its id only (the caller, "[  T191]") */
+	m->domains[i].owner_comm = ev->comm && *ev->comm ? ev->comm : NULL;
 	return i;
 }
 

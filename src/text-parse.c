@@ -800,7 +800,38 @@ static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, stru
 	return ret ? IOREP_LINE_BAD : IOREP_LINE_EVENT;
 }
 
-/* dmesg with tp_printk: "[    2.234568] add_device_to_group: IOMMU: ..." */
+/*
+ * The caller a kernel built with CONFIG_PRINTK_CALLER prints after the
+ * time: "[    T123]" (task 123) or "[     C1]" (CPU 1, outside any task:
+ * an interrupt), right after it on the console, after a space in
+ * util-linux's dmesg.  Takes it off the front of *@s, with what it says;
+ * leaves *@s alone when there is none.
+ */
+static void dmesg_caller(struct span *s, struct iorep_event *ev)
+{
+	struct span t = span_trim(*s), id;
+	const char *close;
+	uint64_t v;
+
+	if (!t.n || t.p[0] != '[' || !(close = memchr(t.p, ']', t.n)))
+		return;
+	id = span_trim((struct span){ t.p + 1, close - t.p - 1 });
+	if (id.n < 2 || (id.p[0] != 'T' && id.p[0] != 'C') ||
+	    parse_u64((struct span){ id.p + 1, id.n - 1 }, 0, &v) < 0 || v > INT32_MAX)
+		return;
+	if (id.p[0] == 'T') {
+		ev->pid = (int32_t)v;
+	} else {
+		ev->cpu = (int32_t)v;
+		ev->ctx = IOREP_CTX_ATOMIC;
+	}
+	*s = (struct span){ close + 1, t.n - (close + 1 - t.p) };
+}
+
+/*
+ * dmesg with tp_printk: "[    2.234568] add_device_to_group: IOMMU: ...",
+ * perhaps with the caller: "[    2.234568][  T148] ...".
+ */
 static int parse_dmesg(struct iorep_textparse *tp, struct span s, struct iorep_event *ev)
 {
 	const char *close = memchr(s.p, ']', s.n);
@@ -810,7 +841,10 @@ static int parse_dmesg(struct iorep_textparse *tp, struct span s, struct iorep_e
 		return IOREP_LINE_UNKNOWN;
 	ts = span_trim((struct span){ s.p + 1, close - s.p - 1 });
 	after = (struct span){ close + 1, s.n - (close + 1 - s.p) };
-	if (parse_ts(ts, &ev->ts) < 0 || split_event(after, NULL, &name, &payload) < 0)
+	if (parse_ts(ts, &ev->ts) < 0)
+		return IOREP_LINE_UNKNOWN;
+	dmesg_caller(&after, ev);
+	if (split_event(after, NULL, &name, &payload) < 0)
 		return IOREP_LINE_UNKNOWN;
 	if (iorep_event_lookup(name.p, (int)name.n) < 0)
 		return IOREP_LINE_UNKNOWN;	/* dmesg is mostly other text */

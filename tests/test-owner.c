@@ -405,6 +405,124 @@ static void test_vfio_io_captures(void)
 }
 
 /*
+ * "comm-pid (tgid) [cpu] flags ts: rest" of a trace.txt line with thread
+ * groups, as a kernel built with CONFIG_PRINTK_CALLER and booted with
+ * tp_printk logs the event: "[ts][  Tpid] rest", or "[ts][     Ccpu] rest"
+ * outside any task (the flags' hardirq/softirq column).  0, or -1 for a
+ * line that is no event.
+ */
+static int caller_line(const char *line, FILE *out)
+{
+	const char *paren = strstr(line, ") ["), *open, *dash, *flags, *colon;
+	long cpu, pid;
+
+	if (!paren)
+		return -1;
+	for (open = paren; open > line && *open != '('; open--)
+		;
+	for (dash = open; dash > line && *dash != '-'; dash--)
+		;
+	pid = strtol(dash + 1, NULL, 10);
+	cpu = strtol(paren + 3, NULL, 10);
+	flags = strchr(paren + 3, ']');
+	if (*open != '(' || *dash != '-' || !flags || strlen(flags) < 8)
+		return -1;
+	flags += 2;
+	colon = strchr(flags + 5, ':');
+	if (!colon)
+		return -1;
+	if (strchr("hsHz", flags[2]) || pid == 0)
+		fprintf(out, "[%12.*s][%6s%ld] %s", (int)(colon - flags - 6), flags + 6, "C",
+			cpu, colon + 2);
+	else
+		fprintf(out, "[%12.*s][%6s%ld] %s", (int)(colon - flags - 6), flags + 6, "T",
+			pid, colon + 2);
+	return 0;
+}
+
+/*
+ * The 6.12 vfio-io capture's trace.txt as a kernel with CONFIG_PRINTK_CALLER
+ * logs it with tp_printk: the callers' task ids attribute the VFIO program's
+ * maps by process, as trace.dat's pids do (its user domain, 109 maps and 110
+ * unmaps, named by its id only), and what interrupts logged is atomic.
+ * Every event is read, none is a bad line, and there is no error.
+ */
+static void test_printk_caller_dmesg(void)
+{
+	static const enum iorep_domain_kind kinds[] = { IOREP_DOM_DMA, IOREP_DOM_BLOCKED,
+							IOREP_DOM_USER, IOREP_DOM_BLOCKED,
+							IOREP_DOM_DMA };
+	char dir[] = "/tmp/iorep-caller-XXXXXX", path[600];
+	uint64_t n[IOREP_EV__COUNT] = { 0 }, txt[IOREP_EV__COUNT] = { 0 }, atomic = 0;
+	struct iorep_strtab *st = iorep_strtab_new();
+	const struct iorep_domain *user;
+	struct iorep_input *in = NULL;
+	const struct iorep_device *d;
+	char *buf, *line, *nl, err[256];
+	struct iorep_event ev;
+	size_t i, lines = 0;
+	struct run r;
+	FILE *fp;
+
+	if (!iorep_test_wanted(K612 "vfio-io")) {
+		iorep_strtab_free(st);
+		return;
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/caller.dmesg", dir);
+	fp = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	buf = iorep_test_slurp(K612 "vfio-io/trace.txt", NULL);
+	for (line = buf; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (caller_line(line, fp) == 0) {
+			fputc('\n', fp);
+			lines++;
+		}
+	}
+	free(buf);
+	fclose(fp);
+	CU_ASSERT_EQUAL(lines, 2363);
+
+	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, K612 "vfio-io/trace.txt", st, err, sizeof(err)),
+			      0);
+	while (iorep_input_next(in, &ev) > 0)
+		txt[ev.type]++;
+	iorep_input_free(in);
+	in = NULL;
+	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, path, st, err, sizeof(err)), 0);
+	while (iorep_input_next(in, &ev) > 0) {
+		n[ev.type]++;
+		atomic += ev.type == IOREP_EV_UNMAP && (ev.ctx & IOREP_CTX_ATOMIC);
+		CU_ASSERT(ev.pid > 0 || ev.cpu >= 0);
+	}
+	CU_ASSERT_STRING_EQUAL(iorep_input_info(in)->variant, "dmesg");
+	CU_ASSERT_EQUAL(iorep_input_stats(in)->bad_lines, 0);
+	iorep_input_free(in);
+	iorep_strtab_free(st);
+	for (i = 0; i < IOREP_EV__COUNT; i++)
+		if (i != IOREP_EV_STACK && i != IOREP_EV_LOST)
+			CU_ASSERT_EQUAL(n[i], txt[i]);
+	CU_ASSERT_EQUAL(n[IOREP_EV_MAP], 978);
+	CU_ASSERT(atomic > 0);
+
+	run_model(&r, dir, "caller.dmesg", 0);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+	d = epochs_are(&r, "0000:01:00.0", kinds, 5);
+	user = &r.m.domains[d->epochs[2].domain];
+	CU_ASSERT_EQUAL(user->owner_pid, 191);
+	CU_ASSERT_PTR_NULL(user->owner_comm);
+	CU_ASSERT_EQUAL(user->maps, 109);
+	CU_ASSERT_EQUAL(user->unmaps, 110);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&user->live), 0);
+	free_run(&r);
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
  * The kernel log of a real vfio-io run booted with tp_printk
  * (tools/capture/capture.py --tp-printk, its dmesg.txt, xz): every event of
  * its trace, and no process, so none attributed by one: VFIO's maps go to
@@ -463,6 +581,7 @@ int main(void)
 		{ "what is made in atomic context is no VFIO domain's", test_atomic_context_not_vfio },
 		{ "the owner's unmap takes its threads' maps", test_owner_unmap_takes_its_threads },
 		{ "a real tp_printk kernel log: no process, none attributed by", test_tp_printk_dmesg },
+		{ "a kernel log with CONFIG_PRINTK_CALLER's callers", test_printk_caller_dmesg },
 		{ NULL, NULL },
 	};
 

@@ -486,6 +486,31 @@ static void test_dmesg_tp_printk(void)
 	CU_ASSERT_EQUAL(ev.size, 4096);
 	CU_ASSERT_EQUAL(parse("[    0.289470] DMAR: DRHD base: 0x000000fed90000 flags: 0x0"),
 			IOREP_LINE_UNKNOWN);
+	/* CONFIG_PRINTK_CALLER: a task on the console, an interrupt in util-linux's dmesg */
+	CU_ASSERT_EQUAL(parse("[    6.147789][  T198] map: IOMMU: iova=0x0 - 0x2000 "
+			      "paddr=0x3ce0000 size=8192"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.pid, 198);
+	CU_ASSERT_EQUAL(ev.cpu, -1);
+	CU_ASSERT_EQUAL(ev.ctx, 0);
+	CU_ASSERT_STRING_EQUAL(ev.comm, "");
+	CU_ASSERT_EQUAL(ev.size, 8192);
+	CU_ASSERT_EQUAL(parse("[    6.169277] [     C1] unmap: IOMMU: iova=0xfffb0000 - 0xfffb8000 "
+			      "size=32768 unmapped_size=32768"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.pid, -1);
+	CU_ASSERT_EQUAL(ev.cpu, 1);
+	CU_ASSERT_EQUAL(ev.ctx, IOREP_CTX_ATOMIC);
+	CU_ASSERT_EQUAL(ev.unmapped_size, 32768);
+	/* no caller: a bracket that is not one, or a caller with no id, stays in the text */
+	CU_ASSERT_EQUAL(parse("[    6.2][  X198] map: IOMMU: iova=0x0 - 0x2000 paddr=0x0 size=8192"),
+			IOREP_LINE_UNKNOWN);
+	CU_ASSERT_EQUAL(parse("[    6.2][ T] map: IOMMU: iova=0x0 - 0x2000 paddr=0x0 size=8192"),
+			IOREP_LINE_UNKNOWN);
+	CU_ASSERT_EQUAL(parse("[    6.2][  T99999999999] map: IOMMU: iova=0x0 - 0x2000 paddr=0x0 "
+			      "size=8192"),
+			IOREP_LINE_UNKNOWN);
+	CU_ASSERT_EQUAL(parse("[    6.2][  T12"), IOREP_LINE_UNKNOWN);
 }
 
 static void test_lost_markers(void)
