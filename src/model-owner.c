@@ -118,6 +118,65 @@ static int move_from_pool(struct iorep_model *m, const struct iorep_mapev *ev, u
 }
 
 /*
+ * VFIO type1 attaches a group that joins a container to the domain that
+ * already holds the container's mappings when it can (one IOMMU, as
+ * QEMU's second assigned device): four attaches, the owner's blocking
+ * domain, a trial domain, blocking again, the container's, that the trace
+ * does not tell apart, so the last reads as a new user domain @fresh of the
+ * process, with nothing in it.  The process's op @ev settles it when @d,
+ * another user domain of the process that devices are attached to and
+ * that has mappings, can take it: @fresh was @d, and its devices are in @d.
+ * The caller decides that @d can (an unmap of its range; a map that
+ * overlaps nothing live there, as type1 refuses overlapping maps in a
+ * container: its probe of a new domain, or its replay into one it could
+ * not join, lands on the container's mappings and leaves @fresh be).
+ * Returns @d, or @fresh unless @fresh is an empty user domain.
+ */
+static uint32_t settle_join(struct iorep_model *m, uint32_t fresh, uint32_t d)
+{
+	struct iorep_domain *f = &m->domains[fresh], *to = &m->domains[d];
+	struct iorep_epoch *e;
+	uint32_t k;
+
+	if (fresh == d || f->kind != IOREP_DOM_USER || f->maps || f->unmaps || !f->attached ||
+	    to->kind != IOREP_DOM_USER || !to->attached || !to->maps ||
+	    f->owner_pid != to->owner_pid)
+		return fresh;
+	for (k = 0; k < m->ndevices && f->attached; k++) {
+		e = m->devices[k].nepochs ? &m->devices[k].epochs[m->devices[k].nepochs - 1] : NULL;
+		if (!e || e->end != IOREP_TS_OPEN || e->domain != fresh)
+			continue;
+		e->domain = d;
+		e->ops_at_open = to->maps + to->unmaps;
+		f->attached--;
+		to->attached++;
+	}
+	/* what the model took for a domain was an attach to the container's: it
+	 * holds nothing, as the trial and blocking domains before it */
+	f->kind = IOREP_DOM_BLOCKED;
+	f->owner_pid = -1;
+	f->owner_comm = NULL;
+	m->epoch_gen++;
+	return d;
+}
+
+/* The process's user domain, other than @not, that devices are attached to and that has maps. */
+static uint32_t container_domain(const struct iorep_model *m, int32_t proc, uint32_t not)
+{
+	const struct iorep_domain *d;
+	uint32_t i, k;
+
+	for (k = m->nuser_doms; k-- > 0;) {
+		i = m->user_doms[k];
+		d = &m->domains[i];
+		if (i != not && d->kind == IOREP_DOM_USER && d->owner_pid == proc && d->attached &&
+		    d->maps)
+			return i;
+	}
+	return IOREP_NONE;
+}
+
+/*
  * A map or unmap nobody claimed: the process that owns a user domain, or
  * the pool.  A process is its thread group when the input names it (QEMU
  * maps from its vCPU threads too), else its task.
@@ -144,6 +203,12 @@ static int process_unattributed(struct iorep_model *m, const struct iorep_mapev 
 				break;
 			}
 		}
+		/* a group that joined the container: see settle_join() */
+		if (dom != IOREP_NONE && !m->domains[dom].maps &&
+		    (i = container_domain(m, proc, dom)) != IOREP_NONE && ev->size &&
+		    iorep_ivmap_range_valid(ev->iova, ev->iova + ev->size) &&
+		    !iorep_ivmap_overlap_first(&m->domains[i].live, ev->iova, ev->iova + ev->size))
+			dom = settle_join(m, dom, i);
 		if (dom == IOREP_NONE)
 			dom = iorep_model_user_from_appear(m, proc, ev->comm);
 	} else if (proc > 0) {
@@ -178,6 +243,16 @@ static int process_unattributed(struct iorep_model *m, const struct iorep_mapev 
 			    iorep_ivmap_overlap_first(&m->domains[m->pool].live, ev->iova,
 						      ev->iova + ev->size))
 				dom = IOREP_NONE;
+		}
+		/* the unmap is the container's: a group that joined it is in it */
+		for (k = m->nuser_doms; dom != IOREP_NONE && k-- > 0;) {
+			i = m->user_doms[k];
+			d = &m->domains[i];
+			if (d->kind == IOREP_DOM_USER && d->owner_pid == proc && d->attached &&
+			    !d->maps && !d->unmaps) {
+				settle_join(m, i, dom);
+				break;
+			}
 		}
 	}
 	if (dom != IOREP_NONE) {

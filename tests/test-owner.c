@@ -323,6 +323,143 @@ static void test_owner_unmap_takes_its_threads(void)
 }
 
 /*
+ * A second group joins a VFIO container that holds mappings: type1 attaches
+ * it four times (blocking, a trial domain, blocking, the container's) and
+ * maps nothing; the process's next map, which overlaps nothing live in the
+ * container, is the container's, and the device is in it (one user domain,
+ * the device's three short stays blocked).  Leaving, it goes back to its
+ * group's DMA domain, the same one.  A process whose next map lands on the
+ * container's live mappings (type1's probe of a new domain, with IOVA 0
+ * mapped in the container) has a new domain: that one stays.
+ */
+static void test_group_joins_container(void)
+{
+	static const char head[] =
+		"init-1 [000] ..... 1.000000: add_device_to_group: IOMMU: groupID=7 "
+		"device=0000:01:00.0\n"
+		"init-1 [000] ..... 1.000100: attach_device_to_domain: IOMMU: device=0000:01:00.0\n"
+		"init-1 [000] ..... 1.000200: add_device_to_group: IOMMU: groupID=8 "
+		"device=0000:02:00.0\n"
+		"init-1 [000] ..... 1.000300: attach_device_to_domain: IOMMU: device=0000:02:00.0\n"
+		"qemu-500 [001] ..... 10.000000: attach_device_to_domain: IOMMU: device=0000:01:00.0\n"
+		"qemu-500 [001] ..... 10.000100: attach_device_to_domain: IOMMU: device=0000:01:00.0\n"
+		"qemu-500 [001] ..... 10.100000: map: IOMMU: iova=0x0000000000000000 - "
+		"0x0000000000040000 paddr=0x0000000200000000 size=262144\n"
+		"qemu-500 [001] ..... 11.000000: attach_device_to_domain: IOMMU: device=0000:02:00.0\n"
+		"qemu-500 [001] ..... 11.000100: attach_device_to_domain: IOMMU: device=0000:02:00.0\n"
+		"qemu-500 [001] ..... 11.000200: attach_device_to_domain: IOMMU: device=0000:02:00.0\n"
+		"qemu-500 [001] ..... 11.000300: attach_device_to_domain: IOMMU: device=0000:02:00.0\n";
+	static const char joined[] =
+		"qemu-500 [001] ..... 12.000000: map: IOMMU: iova=0x0000000000200000 - "
+		"0x0000000000210000 paddr=0x0000000300000000 size=65536\n"
+		"qemu-500 [001] ..... 13.000000: unmap: IOMMU: iova=0x0000000000200000 - "
+		"0x0000000000210000 size=65536 unmapped_size=65536\n"
+		"qemu-500 [001] ..... 14.000000: attach_device_to_domain: IOMMU: device=0000:02:00.0\n"
+		"qemu-500 [001] ..... 14.000100: attach_device_to_domain: IOMMU: device=0000:02:00.0\n"
+		"qemu-500 [001] ..... 15.000000: unmap: IOMMU: iova=0x0000000000000000 - "
+		"0x0000000000040000 size=262144 unmapped_size=262144\n"
+		"qemu-500 [001] ..... 15.100000: attach_device_to_domain: IOMMU: device=0000:01:00.0\n"
+		"qemu-500 [001] ..... 15.100100: attach_device_to_domain: IOMMU: device=0000:01:00.0\n";
+	static const char probed[] =
+		"qemu-500 [001] ..... 12.000000: map: IOMMU: iova=0x0000000000000000 - "
+		"0x0000000000002000 paddr=0x0000000300000000 size=8192\n"
+		"qemu-500 [001] ..... 12.000100: unmap: IOMMU: iova=0x0000000000000000 - "
+		"0x0000000000002000 size=8192 unmapped_size=8192\n";
+	static const enum iorep_domain_kind one[] = { IOREP_DOM_DMA, IOREP_DOM_BLOCKED,
+						      IOREP_DOM_USER, IOREP_DOM_BLOCKED,
+						      IOREP_DOM_DMA };
+	static const enum iorep_domain_kind two[] = { IOREP_DOM_DMA,	 IOREP_DOM_BLOCKED,
+						      IOREP_DOM_BLOCKED, IOREP_DOM_BLOCKED,
+						      IOREP_DOM_USER,	 IOREP_DOM_BLOCKED,
+						      IOREP_DOM_DMA };
+	const struct iorep_device *a, *b;
+	char text[4096];
+	uint32_t i, users;
+	struct run r;
+
+	snprintf(text, sizeof(text), "%s%s", head, joined);
+	run_text(&r, text);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_WARNING), 0);
+	a = epochs_are(&r, "0000:01:00.0", one, 5);
+	b = epochs_are(&r, "0000:02:00.0", two, 7);
+	CU_ASSERT_EQUAL(b->epochs[4].domain, a->epochs[2].domain);
+	CU_ASSERT_EQUAL(b->epochs[6].domain, b->epochs[0].domain);
+	for (i = users = 0; i < r.m.ndomains; i++)
+		users += r.m.domains[i].kind == IOREP_DOM_USER;
+	CU_ASSERT_EQUAL(users, 1);
+	CU_ASSERT_EQUAL(r.m.domains[a->epochs[2].domain].maps, 2);
+	CU_ASSERT_EQUAL(r.m.domains[a->epochs[2].domain].unmaps, 2);
+	free_run(&r);
+
+	snprintf(text, sizeof(text), "%s%s", head, probed);
+	run_text(&r, text);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+	b = &r.m.devices[iorep_model_device_find(&r.m, "0000:02:00.0")];
+	a = &r.m.devices[iorep_model_device_find(&r.m, "0000:01:00.0")];
+	CU_ASSERT_FATAL(b->nepochs == 5 && a->nepochs == 3);
+	CU_ASSERT_EQUAL(r.m.domains[b->epochs[4].domain].kind, IOREP_DOM_USER);
+	CU_ASSERT_NOT_EQUAL(b->epochs[4].domain, a->epochs[2].domain);
+	CU_ASSERT_EQUAL(r.m.domains[b->epochs[4].domain].maps, 1);
+	CU_ASSERT_EQUAL(r.m.domains[a->epochs[2].domain].maps, 1);
+	free_run(&r);
+}
+
+/*
+ * The vfio-two captures (their GROUND_TRUTH.md): the vfio-io program with a
+ * second group that joins its container and leaves it.  One user domain,
+ * both devices in it; the second device's group keeps its DMA domain.
+ */
+static void test_vfio_two_captures(void)
+{
+	static const enum iorep_domain_kind one[] = { IOREP_DOM_DMA, IOREP_DOM_BLOCKED,
+						      IOREP_DOM_USER, IOREP_DOM_BLOCKED,
+						      IOREP_DOM_DMA };
+	static const enum iorep_domain_kind two[] = { IOREP_DOM_DMA,	 IOREP_DOM_BLOCKED,
+						      IOREP_DOM_BLOCKED, IOREP_DOM_BLOCKED,
+						      IOREP_DOM_USER,	 IOREP_DOM_BLOCKED,
+						      IOREP_DOM_DMA };
+	static const struct {
+		const char *cap, *file;
+		int32_t pid;
+		uint64_t maps, unmaps, moved;
+	} want[] = {
+		{ K612 "vfio-two", "trace.txt", 225, 78, 79, 0 },
+		{ K612 "vfio-two", "trace.dat", 225, 78, 79, 3 },
+		{ K61 "vfio-two", "trace.txt", 193, 18, 19, 52 },
+		{ K61 "vfio-two", "trace.dat", 193, 18, 19, 35 },
+	};
+	const struct iorep_domain *user;
+	const struct iorep_device *a, *b;
+	uint32_t k, users;
+	struct run r;
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		if (!iorep_test_wanted(want[i].cap))
+			continue;
+		run_model(&r, want[i].cap, want[i].file, 1);
+		CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+		CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_WARNING), 0);
+		a = epochs_are(&r, "0000:01:00.0", one, 5);
+		b = epochs_are(&r, "0000:02:00.0", two, 7);
+		CU_ASSERT_EQUAL(b->epochs[4].domain, a->epochs[2].domain);
+		CU_ASSERT_EQUAL(b->epochs[6].domain, b->epochs[0].domain);
+		for (k = users = 0; k < r.m.ndomains; k++)
+			users += r.m.domains[k].kind == IOREP_DOM_USER;
+		CU_ASSERT_EQUAL(users, 1);
+		user = &r.m.domains[a->epochs[2].domain];
+		CU_ASSERT_EQUAL(user->owner_pid, want[i].pid);
+		CU_ASSERT_EQUAL(user->maps, want[i].maps);
+		CU_ASSERT_EQUAL(user->unmaps, want[i].unmaps);
+		CU_ASSERT_EQUAL(user->bytes_mapped, 466944);
+		CU_ASSERT_EQUAL(iorep_ivmap_count(&user->live), 0);
+		CU_ASSERT_EQUAL(r.m.stats.moved_maps, want[i].moved);
+		free_run(&r);
+	}
+}
+
+/*
  * The vfio-io captures (their GROUND_TRUTH.md): a VFIO program maps into its
  * container from two threads and reads an NVMe disk from both, the disk's
  * maps made in its context and unmapped in the disk's interrupt.  Its user
@@ -582,6 +719,8 @@ int main(void)
 		{ "the owner's unmap takes its threads' maps", test_owner_unmap_takes_its_threads },
 		{ "a real tp_printk kernel log: no process, none attributed by", test_tp_printk_dmesg },
 		{ "a kernel log with CONFIG_PRINTK_CALLER's callers", test_printk_caller_dmesg },
+		{ "a second group joins the container's domain", test_group_joins_container },
+		{ "vfio-two captures: two devices in one container", test_vfio_two_captures },
 		{ NULL, NULL },
 	};
 

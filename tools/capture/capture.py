@@ -8,7 +8,8 @@ none: no IOMMU; --passthrough:
 identity default domains, iommu.passthrough=1; --buffer: the ring buffer's size
 per CPU, trace_buf_size, 16M unless given: a small one overflows; --tp-printk: every
 event printed to the kernel log too, which dmesg.txt keeps) with an
-initramfs running SCENARIO-init.sh (hotplug, vfio-io), answers its requests for a
+initramfs running SCENARIO-init.sh (hotplug, vfio-io; vfio-two: vfio-io's with a
+second e1000 in the VFIO container), answers its requests for a
 PCIe hot-plug on QEMU's monitor (device_add, device_del), and unpacks what it
 wrote to its output disk into OUTDIR.
 """
@@ -34,7 +35,9 @@ with open(img, "wb") as f:
     f.truncate(256 << 20)
 initrd = f"{outdir}/init.cpio.gz"
 files, extra, env = [], [], dict(os.environ)
-if scenario == "vfio-io":
+# vfio-two: the vfio-io scenario with a second e1000 behind 00:05.0, in the same container
+init = {"vfio-two": "vfio-io"}.get(scenario, scenario)
+if init == "vfio-io":
     # the VFIO program, and an NVMe disk for it to read (random data)
     prog = f"{outdir}/vfio-io"
     subprocess.run(["gcc", "-static", "-O2", "-pthread", "-o", prog, f"{here}/vfio-io.c"],
@@ -45,10 +48,12 @@ if scenario == "vfio-io":
     extra = ["-drive", f"file={outdir}/nvme.img,format=raw,if=none,id=nv",
              "-device", "nvme,serial=capnvme,drive=nv,bus=pcie.0,addr=0x7"]
     env["MODS"] = "virtio_pci virtio_blk e1000 nvme vfio-pci vfio_iommu_type1"
+if scenario == "vfio-two":
+    extra += ["-device", "e1000,netdev=n2,bus=rp2,id=nic2"]
 if iommu == "virtio":
     # ACPI VIOT holds the devices' drivers back until the module is in
     env["MODS"] = "virtio_pci virtio-iommu " + env.get("MODS", "virtio_blk e1000 virtio_net")
-subprocess.run([f"{here}/mkinit.sh", x, v, f"{here}/{scenario}-init.sh", initrd] + files,
+subprocess.run([f"{here}/mkinit.sh", x, v, f"{here}/{init}-init.sh", initrd] + files,
                check=True, env=env)
 mon = f"{outdir}/mon.sock"
 if os.path.exists(mon):

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * vfio-io GROUP BDF DISK: the guest's program in the vfio-io capture.
+ * vfio-io GROUP BDF DISK [GROUP2 BDF2]: the guest's program in the vfio-io
+ * and vfio-two captures.
  *
  * A VFIO type1 user (as QEMU is) that also reads a disk behind the IOMMU
  * with O_DIRECT, from the thread that set the container up and from a
@@ -8,6 +9,11 @@
  * names no device in its map events, so a tool must tell the disk's
  * mappings, made in this process's context, from the container's.  Each
  * step is marked in the trace ("CAPTURE: ...").
+ *
+ * With a second group (vfio-two), that group joins the container once the
+ * first has mappings, as QEMU's second assigned device does: type1 attaches
+ * it to the domain that holds them, and maps nothing again.  It leaves the
+ * container before the program ends, its device closed first.
  *
  * Built on the host: gcc -static -O2 -pthread -o vfio-io vfio-io.c
  */
@@ -107,6 +113,23 @@ static void disk_io(struct ctx *c, int n, size_t len)
 	free(buf);
 }
 
+/* /dev/vfio/@name, opened, and viable (every device of the group bound to vfio-pci). */
+static int open_group(const char *name)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char path[64];
+	int group;
+
+	snprintf(path, sizeof(path), "/dev/vfio/%s", name);
+	group = open(path, O_RDWR);
+	if (group < 0)
+		die(path);
+	if (ioctl(group, VFIO_GROUP_GET_STATUS, &status) ||
+	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+		die("group not viable");
+	return group;
+}
+
 static void *second_thread(void *arg)
 {
 	struct ctx *c = arg;
@@ -118,14 +141,12 @@ static void *second_thread(void *arg)
 
 int main(int argc, char **argv)
 {
-	struct vfio_group_status status = { .argsz = sizeof(status) };
 	struct ctx c = { .at = 0 };
-	char path[64];
+	int group, device, group2 = -1, device2 = -1;
 	pthread_t t;
-	int group, device;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: vfio-io GROUP BDF DISK\n");
+	if (argc != 4 && argc != 6) {
+		fprintf(stderr, "usage: vfio-io GROUP BDF DISK [GROUP2 BDF2]\n");
 		return 2;
 	}
 	c.disk = open(argv[3], O_RDONLY | O_DIRECT);
@@ -137,13 +158,7 @@ int main(int argc, char **argv)
 	if (ioctl(c.container, VFIO_GET_API_VERSION) != VFIO_API_VERSION ||
 	    !ioctl(c.container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU))
 		die("type1v2");
-	snprintf(path, sizeof(path), "/dev/vfio/%s", argv[1]);
-	group = open(path, O_RDWR);
-	if (group < 0)
-		die(path);
-	if (ioctl(group, VFIO_GROUP_GET_STATUS, &status) ||
-	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE))
-		die("group not viable");
+	group = open_group(argv[1]);
 	mark("vfio-io: group %s into a type1 container", argv[1]);
 	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &c.container))
 		die("VFIO_GROUP_SET_CONTAINER");
@@ -156,11 +171,27 @@ int main(int argc, char **argv)
 	dma_map(&c, 0x0, 256 * KIB);
 	dma_map(&c, 0x100000000ull, 128 * KIB);
 	disk_io(&c, 16, 32 * KIB);
+	if (argc == 6) {
+		mark("group %s joins the container", argv[4]);
+		group2 = open_group(argv[4]);
+		if (ioctl(group2, VFIO_GROUP_SET_CONTAINER, &c.container))
+			die("VFIO_GROUP_SET_CONTAINER (second group)");
+		device2 = ioctl(group2, VFIO_GROUP_GET_DEVICE_FD, argv[5]);
+		if (device2 < 0)
+			die("VFIO_GROUP_GET_DEVICE_FD (second group)");
+	}
 	mark("second thread: a vfio map and disk reads");
 	if (pthread_create(&t, NULL, second_thread, &c) || pthread_join(t, NULL))
 		die("pthread");
 	dma_unmap(&c, 0x200000, 64 * KIB);
 	dma_unmap(&c, 0x0, 256 * KIB);
+	if (argc == 6) {
+		mark("group %s leaves the container", argv[4]);
+		close(device2);
+		if (ioctl(group2, VFIO_GROUP_UNSET_CONTAINER))
+			die("VFIO_GROUP_UNSET_CONTAINER");
+		close(group2);
+	}
 	disk_io(&c, 4, 8 * KIB);
 	mark("vfio-io: exit, 0x100000000 still mapped (the container's release unmaps it)");
 	close(device);
