@@ -323,6 +323,36 @@ static void test_owner_unmap_takes_its_threads(void)
 }
 
 /*
+ * The two devices of a container that 0000:02:00.0's group joined and left
+ * (test_group_joins_container(), the vfio-two captures): no error or
+ * warning, one user domain, both devices in it, 0000:02:00.0 back in its
+ * group's same DMA domain.  Returns that user domain.
+ */
+static const struct iorep_domain *one_container(const struct run *r)
+{
+	static const enum iorep_domain_kind one[] = { IOREP_DOM_DMA, IOREP_DOM_BLOCKED,
+						      IOREP_DOM_USER, IOREP_DOM_BLOCKED,
+						      IOREP_DOM_DMA };
+	static const enum iorep_domain_kind two[] = { IOREP_DOM_DMA,	 IOREP_DOM_BLOCKED,
+						      IOREP_DOM_BLOCKED, IOREP_DOM_BLOCKED,
+						      IOREP_DOM_USER,	 IOREP_DOM_BLOCKED,
+						      IOREP_DOM_DMA };
+	const struct iorep_device *a, *b;
+	uint32_t k, users;
+
+	CU_ASSERT_EQUAL(count(&r->m, IOREP_SEV_ERROR), 0);
+	CU_ASSERT_EQUAL(count(&r->m, IOREP_SEV_WARNING), 0);
+	a = epochs_are(r, "0000:01:00.0", one, 5);
+	b = epochs_are(r, "0000:02:00.0", two, 7);
+	CU_ASSERT_EQUAL(b->epochs[4].domain, a->epochs[2].domain);
+	CU_ASSERT_EQUAL(b->epochs[6].domain, b->epochs[0].domain);
+	for (k = users = 0; k < r->m.ndomains; k++)
+		users += r->m.domains[k].kind == IOREP_DOM_USER;
+	CU_ASSERT_EQUAL(users, 1);
+	return &r->m.domains[a->epochs[2].domain];
+}
+
+/*
  * A second group joins a VFIO container that holds mappings: type1 attaches
  * it four times (blocking, a trial domain, blocking, the container's) and
  * maps nothing; the process's next map, which overlaps nothing live in the
@@ -365,31 +395,16 @@ static void test_group_joins_container(void)
 		"0x0000000000002000 paddr=0x0000000300000000 size=8192\n"
 		"qemu-500 [001] ..... 12.000100: unmap: IOMMU: iova=0x0000000000000000 - "
 		"0x0000000000002000 size=8192 unmapped_size=8192\n";
-	static const enum iorep_domain_kind one[] = { IOREP_DOM_DMA, IOREP_DOM_BLOCKED,
-						      IOREP_DOM_USER, IOREP_DOM_BLOCKED,
-						      IOREP_DOM_DMA };
-	static const enum iorep_domain_kind two[] = { IOREP_DOM_DMA,	 IOREP_DOM_BLOCKED,
-						      IOREP_DOM_BLOCKED, IOREP_DOM_BLOCKED,
-						      IOREP_DOM_USER,	 IOREP_DOM_BLOCKED,
-						      IOREP_DOM_DMA };
 	const struct iorep_device *a, *b;
+	const struct iorep_domain *user;
 	char text[4096];
-	uint32_t i, users;
 	struct run r;
 
 	snprintf(text, sizeof(text), "%s%s", head, joined);
 	run_text(&r, text);
-	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
-	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_WARNING), 0);
-	a = epochs_are(&r, "0000:01:00.0", one, 5);
-	b = epochs_are(&r, "0000:02:00.0", two, 7);
-	CU_ASSERT_EQUAL(b->epochs[4].domain, a->epochs[2].domain);
-	CU_ASSERT_EQUAL(b->epochs[6].domain, b->epochs[0].domain);
-	for (i = users = 0; i < r.m.ndomains; i++)
-		users += r.m.domains[i].kind == IOREP_DOM_USER;
-	CU_ASSERT_EQUAL(users, 1);
-	CU_ASSERT_EQUAL(r.m.domains[a->epochs[2].domain].maps, 2);
-	CU_ASSERT_EQUAL(r.m.domains[a->epochs[2].domain].unmaps, 2);
+	user = one_container(&r);
+	CU_ASSERT_EQUAL(user->maps, 2);
+	CU_ASSERT_EQUAL(user->unmaps, 2);
 	free_run(&r);
 
 	snprintf(text, sizeof(text), "%s%s", head, probed);
@@ -412,13 +427,6 @@ static void test_group_joins_container(void)
  */
 static void test_vfio_two_captures(void)
 {
-	static const enum iorep_domain_kind one[] = { IOREP_DOM_DMA, IOREP_DOM_BLOCKED,
-						      IOREP_DOM_USER, IOREP_DOM_BLOCKED,
-						      IOREP_DOM_DMA };
-	static const enum iorep_domain_kind two[] = { IOREP_DOM_DMA,	 IOREP_DOM_BLOCKED,
-						      IOREP_DOM_BLOCKED, IOREP_DOM_BLOCKED,
-						      IOREP_DOM_USER,	 IOREP_DOM_BLOCKED,
-						      IOREP_DOM_DMA };
 	static const struct {
 		const char *cap, *file;
 		int32_t pid;
@@ -430,8 +438,6 @@ static void test_vfio_two_captures(void)
 		{ K61 "vfio-two", "trace.dat", 193, 18, 19, 35 },
 	};
 	const struct iorep_domain *user;
-	const struct iorep_device *a, *b;
-	uint32_t k, users;
 	struct run r;
 	size_t i;
 
@@ -439,16 +445,7 @@ static void test_vfio_two_captures(void)
 		if (!iorep_test_wanted(want[i].cap))
 			continue;
 		run_model(&r, want[i].cap, want[i].file, 1);
-		CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
-		CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_WARNING), 0);
-		a = epochs_are(&r, "0000:01:00.0", one, 5);
-		b = epochs_are(&r, "0000:02:00.0", two, 7);
-		CU_ASSERT_EQUAL(b->epochs[4].domain, a->epochs[2].domain);
-		CU_ASSERT_EQUAL(b->epochs[6].domain, b->epochs[0].domain);
-		for (k = users = 0; k < r.m.ndomains; k++)
-			users += r.m.domains[k].kind == IOREP_DOM_USER;
-		CU_ASSERT_EQUAL(users, 1);
-		user = &r.m.domains[a->epochs[2].domain];
+		user = one_container(&r);
 		CU_ASSERT_EQUAL(user->owner_pid, want[i].pid);
 		CU_ASSERT_EQUAL(user->maps, want[i].maps);
 		CU_ASSERT_EQUAL(user->unmaps, want[i].unmaps);
