@@ -117,24 +117,33 @@ static int move_from_pool(struct iorep_model *m, const struct iorep_mapev *ev, u
 	return moved;
 }
 
+/* Whether @e was a stay in a blocking domain (what the model took for one). */
+static bool blocked_stay(const struct iorep_model *m, const struct iorep_epoch *e)
+{
+	return e->domain != IOREP_NONE && m->domains[e->domain].kind == IOREP_DOM_BLOCKED;
+}
+
 /*
  * VFIO type1 attaches a group that joins a container to the domain that
  * already holds the container's mappings when it can (one IOMMU, as
  * QEMU's second assigned device): four attaches, the owner's blocking
  * domain, a trial domain, blocking again, the container's, that the trace
  * does not tell apart, so the last reads as a new user domain @fresh of the
- * process, with nothing in it.  The process's op @ev settles it when @d,
- * another user domain of the process that devices are attached to and
- * that has mappings, can take it: @fresh was @d, and its devices are in @d.
- * The caller decides that @d can (an unmap of its range; a map that
- * overlaps nothing live there, as type1 refuses overlapping maps in a
- * container: its probe of a new domain, or its replay into one it could
- * not join, lands on the container's mappings and leaves @fresh be).
- * Returns @d, or @fresh unless @fresh is an empty user domain.
+ * process, with nothing in it, after three blocked stays.  A new container
+ * has one blocked stay (its claim) before its domain, and its own domain.
+ * The caller has an op of the process that @d, another user domain of the
+ * process that devices are attached to and that has mappings, can take (an
+ * unmap of its range; a map that overlaps nothing live there, as type1
+ * refuses overlapping maps in a container: its probe of a new domain, or
+ * its replay into one it could not join, lands on the container's
+ * mappings).  With the join's three stays before it, @fresh was @d: its
+ * devices are moved into @d, and @d is returned; else @fresh is.  Kernels
+ * before the blocking domain (5.19) are not told so.
  */
 static uint32_t settle_join(struct iorep_model *m, uint32_t fresh, uint32_t d)
 {
 	struct iorep_domain *f = &m->domains[fresh], *to = &m->domains[d];
+	const struct iorep_device *dv;
 	struct iorep_epoch *e;
 	uint32_t k;
 
@@ -142,6 +151,16 @@ static uint32_t settle_join(struct iorep_model *m, uint32_t fresh, uint32_t d)
 	    to->kind != IOREP_DOM_USER || !to->attached || !to->maps ||
 	    f->owner_pid != to->owner_pid)
 		return fresh;
+	/* a join's three blocked stays (claim, trial domain, blocking again) */
+	for (k = 0; k < m->ndevices; k++) {
+		dv = &m->devices[k];
+		e = dv->nepochs ? &dv->epochs[dv->nepochs - 1] : NULL;
+		if (!e || e->end != IOREP_TS_OPEN || e->domain != fresh)
+			continue;
+		if (dv->nepochs < 4 || !blocked_stay(m, &e[-1]) || !blocked_stay(m, &e[-2]) ||
+		    !blocked_stay(m, &e[-3]))
+			return fresh;
+	}
 	for (k = 0; k < m->ndevices && f->attached; k++) {
 		e = m->devices[k].nepochs ? &m->devices[k].epochs[m->devices[k].nepochs - 1] : NULL;
 		if (!e || e->end != IOREP_TS_OPEN || e->domain != fresh)

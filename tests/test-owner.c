@@ -390,6 +390,12 @@ static void test_group_joins_container(void)
 		"0x0000000000040000 size=262144 unmapped_size=262144\n"
 		"qemu-500 [001] ..... 15.100000: attach_device_to_domain: IOMMU: device=0000:01:00.0\n"
 		"qemu-500 [001] ..... 15.100100: attach_device_to_domain: IOMMU: device=0000:01:00.0\n";
+	/* a second container: its claim, its own domain, and its maps */
+	static const char second[] =
+		"qemu-500 [001] ..... 11.000000: attach_device_to_domain: IOMMU: device=0000:02:00.0\n"
+		"qemu-500 [001] ..... 11.000100: attach_device_to_domain: IOMMU: device=0000:02:00.0\n"
+		"qemu-500 [001] ..... 12.000000: map: IOMMU: iova=0x0000000000200000 - "
+		"0x0000000000210000 paddr=0x0000000300000000 size=65536\n";
 	static const char probed[] =
 		"qemu-500 [001] ..... 12.000000: map: IOMMU: iova=0x0000000000000000 - "
 		"0x0000000000002000 paddr=0x0000000300000000 size=8192\n"
@@ -405,6 +411,19 @@ static void test_group_joins_container(void)
 	user = one_container(&r);
 	CU_ASSERT_EQUAL(user->maps, 2);
 	CU_ASSERT_EQUAL(user->unmaps, 2);
+	free_run(&r);
+
+	/* head without its last two attaches of 0000:02:00.0, then the second container */
+	snprintf(text, sizeof(text), "%.*s%s", (int)(strstr(head, "qemu-500 [001] ..... 11.0") - head),
+		 head, second);
+	run_text(&r, text);
+	b = &r.m.devices[iorep_model_device_find(&r.m, "0000:02:00.0")];
+	a = &r.m.devices[iorep_model_device_find(&r.m, "0000:01:00.0")];
+	CU_ASSERT_FATAL(b->nepochs == 3 && a->nepochs == 3);
+	CU_ASSERT_EQUAL(r.m.domains[b->epochs[2].domain].kind, IOREP_DOM_USER);
+	CU_ASSERT_NOT_EQUAL(b->epochs[2].domain, a->epochs[2].domain);
+	CU_ASSERT_EQUAL(r.m.domains[b->epochs[2].domain].maps, 1);
+	CU_ASSERT_EQUAL(r.m.domains[a->epochs[2].domain].maps, 1);
 	free_run(&r);
 
 	snprintf(text, sizeof(text), "%s%s", head, probed);
