@@ -353,6 +353,27 @@ static const struct iorep_domain *one_container(const struct run *r)
 }
 
 /*
+ * @text leaves 0000:02:00.0 (@nb epochs) in a user domain of its own,
+ * beside 0000:01:00.0's, one map in each, and no error.
+ */
+static void two_containers(const char *text, uint32_t nb)
+{
+	const struct iorep_device *a, *b;
+	struct run r;
+
+	run_text(&r, text);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+	b = &r.m.devices[iorep_model_device_find(&r.m, "0000:02:00.0")];
+	a = &r.m.devices[iorep_model_device_find(&r.m, "0000:01:00.0")];
+	CU_ASSERT_FATAL(b->nepochs == nb && a->nepochs == 3);
+	CU_ASSERT_EQUAL(r.m.domains[b->epochs[nb - 1].domain].kind, IOREP_DOM_USER);
+	CU_ASSERT_NOT_EQUAL(b->epochs[nb - 1].domain, a->epochs[2].domain);
+	CU_ASSERT_EQUAL(r.m.domains[b->epochs[nb - 1].domain].maps, 1);
+	CU_ASSERT_EQUAL(r.m.domains[a->epochs[2].domain].maps, 1);
+	free_run(&r);
+}
+
+/*
  * A second group joins a VFIO container that holds mappings: type1 attaches
  * it four times (blocking, a trial domain, blocking, the container's) and
  * maps nothing; the process's next map, which overlaps nothing live in the
@@ -401,7 +422,6 @@ static void test_group_joins_container(void)
 		"0x0000000000002000 paddr=0x0000000300000000 size=8192\n"
 		"qemu-500 [001] ..... 12.000100: unmap: IOMMU: iova=0x0000000000000000 - "
 		"0x0000000000002000 size=8192 unmapped_size=8192\n";
-	const struct iorep_device *a, *b;
 	const struct iorep_domain *user;
 	char text[4096];
 	struct run r;
@@ -413,30 +433,12 @@ static void test_group_joins_container(void)
 	CU_ASSERT_EQUAL(user->unmaps, 2);
 	free_run(&r);
 
-	/* head without its last two attaches of 0000:02:00.0, then the second container */
+	/* head without its four attaches of 0000:02:00.0, then the second container */
 	snprintf(text, sizeof(text), "%.*s%s", (int)(strstr(head, "qemu-500 [001] ..... 11.0") - head),
 		 head, second);
-	run_text(&r, text);
-	b = &r.m.devices[iorep_model_device_find(&r.m, "0000:02:00.0")];
-	a = &r.m.devices[iorep_model_device_find(&r.m, "0000:01:00.0")];
-	CU_ASSERT_FATAL(b->nepochs == 3 && a->nepochs == 3);
-	CU_ASSERT_EQUAL(r.m.domains[b->epochs[2].domain].kind, IOREP_DOM_USER);
-	CU_ASSERT_NOT_EQUAL(b->epochs[2].domain, a->epochs[2].domain);
-	CU_ASSERT_EQUAL(r.m.domains[b->epochs[2].domain].maps, 1);
-	CU_ASSERT_EQUAL(r.m.domains[a->epochs[2].domain].maps, 1);
-	free_run(&r);
-
+	two_containers(text, 3);
 	snprintf(text, sizeof(text), "%s%s", head, probed);
-	run_text(&r, text);
-	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
-	b = &r.m.devices[iorep_model_device_find(&r.m, "0000:02:00.0")];
-	a = &r.m.devices[iorep_model_device_find(&r.m, "0000:01:00.0")];
-	CU_ASSERT_FATAL(b->nepochs == 5 && a->nepochs == 3);
-	CU_ASSERT_EQUAL(r.m.domains[b->epochs[4].domain].kind, IOREP_DOM_USER);
-	CU_ASSERT_NOT_EQUAL(b->epochs[4].domain, a->epochs[2].domain);
-	CU_ASSERT_EQUAL(r.m.domains[b->epochs[4].domain].maps, 1);
-	CU_ASSERT_EQUAL(r.m.domains[a->epochs[2].domain].maps, 1);
-	free_run(&r);
+	two_containers(text, 5);
 }
 
 /*
