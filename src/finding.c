@@ -168,13 +168,19 @@ void iorep_model_finding_of_map(struct iorep_model *m, uint32_t idx,
 	iorep_model_finding_since(m, idx, type, n->val.ts);
 }
 
+/* One finding of severity @sev, listed or only counted, counts as info instead. */
+static void count_as_info(struct iorep_model *m, enum iorep_severity sev)
+{
+	m->findings_by_sev[sev]--;
+	m->findings_by_sev[IOREP_SEV_INFO]++;
+}
+
 /* Lowers listed finding @f to info, its count with it. */
 static void lower_to_info(struct iorep_model *m, struct iorep_finding *f)
 {
 	if (f->severity == IOREP_SEV_INFO)
 		return;
-	m->findings_by_sev[f->severity]--;
-	m->findings_by_sev[IOREP_SEV_INFO]++;
+	count_as_info(m, f->severity);
 	f->severity = IOREP_SEV_INFO;
 }
 
@@ -189,8 +195,7 @@ void iorep_model_finding_since(struct iorep_model *m, uint32_t idx,
 	} else if (idx >= m->nfindings && !m->error && since < m->complete_from &&
 		   sev != IOREP_SEV_INFO && m->findings_by_sev[sev]) {
 		/* counted, not listed: its count moves as a listed one would */
-		m->findings_by_sev[sev]--;
-		m->findings_by_sev[IOREP_SEV_INFO]++;
+		count_as_info(m, sev);
 	}
 }
 

@@ -143,7 +143,6 @@ static bool blocked_stay(const struct iorep_model *m, const struct iorep_epoch *
 static uint32_t settle_join(struct iorep_model *m, uint32_t fresh, uint32_t d)
 {
 	struct iorep_domain *f = &m->domains[fresh], *to = &m->domains[d];
-	const struct iorep_device *dv;
 	struct iorep_epoch *e;
 	uint32_t k;
 
@@ -153,18 +152,17 @@ static uint32_t settle_join(struct iorep_model *m, uint32_t fresh, uint32_t d)
 		return fresh;
 	/* a join's three blocked stays (claim, trial domain, blocking again) */
 	for (k = 0; k < m->ndevices; k++) {
-		dv = &m->devices[k];
-		e = dv->nepochs ? &dv->epochs[dv->nepochs - 1] : NULL;
-		if (!e || e->end != IOREP_TS_OPEN || e->domain != fresh)
+		if (iorep_model_device_domain(m, k) != fresh)
 			continue;
-		if (dv->nepochs < 4 || !blocked_stay(m, &e[-1]) || !blocked_stay(m, &e[-2]) ||
-		    !blocked_stay(m, &e[-3]))
+		e = &m->devices[k].epochs[m->devices[k].nepochs - 1];
+		if (m->devices[k].nepochs < 4 || !blocked_stay(m, &e[-1]) ||
+		    !blocked_stay(m, &e[-2]) || !blocked_stay(m, &e[-3]))
 			return fresh;
 	}
 	for (k = 0; k < m->ndevices && f->attached; k++) {
-		e = m->devices[k].nepochs ? &m->devices[k].epochs[m->devices[k].nepochs - 1] : NULL;
-		if (!e || e->end != IOREP_TS_OPEN || e->domain != fresh)
+		if (iorep_model_device_domain(m, k) != fresh)
 			continue;
+		e = &m->devices[k].epochs[m->devices[k].nepochs - 1];
 		e->domain = d;
 		e->ops_at_open = to->maps + to->unmaps;
 		f->attached--;

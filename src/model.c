@@ -669,11 +669,9 @@ void iorep_model_driver_dma(struct iorep_model *m, uint32_t dev, enum iorep_doma
 	else
 		d->own_domain = di;
 	/* every device the writing task attached to it changed with it */
-	for (k = 0; k < m->ndevices; k++) {
-		e = m->devices[k].nepochs ? &m->devices[k].epochs[m->devices[k].nepochs - 1] : NULL;
-		if (e && e->end == IOREP_TS_OPEN && e->domain == di)
-			e->how = IOREP_EPOCH_DEFAULT;
-	}
+	for (k = 0; k < m->ndevices; k++)
+		if (iorep_model_device_domain(m, k) == di)
+			m->devices[k].epochs[m->devices[k].nepochs - 1].how = IOREP_EPOCH_DEFAULT;
 	m->epoch_gen++;
 }
 

@@ -570,6 +570,7 @@ static int caller_line(const char *line, FILE *out)
 {
 	const char *paren = strstr(line, ") ["), *open, *dash, *flags, *colon;
 	long cpu, pid;
+	bool task;
 
 	if (!paren)
 		return -1;
@@ -586,12 +587,9 @@ static int caller_line(const char *line, FILE *out)
 	colon = strchr(flags + 5, ':');
 	if (!colon)
 		return -1;
-	if (strchr("hsHz", flags[2]) || pid == 0)
-		fprintf(out, "[%12.*s][%6s%ld] %s", (int)(colon - flags - 6), flags + 6, "C",
-			cpu, colon + 2);
-	else
-		fprintf(out, "[%12.*s][%6s%ld] %s", (int)(colon - flags - 6), flags + 6, "T",
-			pid, colon + 2);
+	task = !strchr("hsHz", flags[2]) && pid != 0;
+	fprintf(out, "[%12.*s][%6s%ld] %s", (int)(colon - flags - 6), flags + 6, task ? "T" : "C",
+		task ? pid : cpu, colon + 2);
 	return 0;
 }
 
