@@ -8,9 +8,12 @@ mount -t devtmpfs dev /dev
 T=/sys/kernel/tracing
 mount -t tracefs tracefs $T 2>/dev/null
 M() { echo "CAPTURE: $*" > $T/trace_marker; echo "@@ $*"; }
-nic() { # BDF of the e1000 behind root port $1 (00:0$1.0), if any
+nic() { # BDF of the e1000 (or e1000e) behind root port $1 (00:0$1.0), if any
 	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat $d/vendor 2>/dev/null):$(cat $d/device 2>/dev/null)" = "0x8086:0x100e" ] || continue
+		case "$(cat $d/vendor 2>/dev/null):$(cat $d/device 2>/dev/null)" in
+		0x8086:0x100e|0x8086:0x10d3) ;;
+		*) continue;;
+		esac
 		case "$(readlink -f $d)" in */0000:00:0$1.0/*) basename $d;; esac
 	done
 }
@@ -35,7 +38,7 @@ snapshot() { # snapshot SUFFIX: the groups and lspci into /tmp
 	find /sys/kernel/iommu_groups/ -type l > /tmp/iommu_groups$1.txt
 	/usr/bin/lspci -nn > /tmp/lspci$1.txt
 }
-begin() { # tracing on, the "before" snapshot, the modules; B, G: the e1000 behind 00:04.0, its group
+begin() { # tracing on, the "before" snapshot, the modules; B, G, DRV: the e1000 behind 00:04.0, its group, its driver
 	echo 1 > $T/tracing_on
 	snapshot -before
 	M "load modules"
@@ -49,6 +52,7 @@ begin() { # tracing on, the "before" snapshot, the modules; B, G: the e1000 behi
 	ip addr add 10.0.2.15/24 dev lo 2>/dev/null
 	B=$(nic 4)
 	G=$(basename $(readlink /sys/bus/pci/devices/$B/iommu_group))
+	DRV=$(basename $(readlink /sys/bus/pci/devices/$B/driver))
 }
 collect() { # tracing off; the trace, formats and snapshots to the output disk; power off
 	echo 0 > $T/tracing_on

@@ -18,13 +18,13 @@ M "$B back in group $G: traffic"
 traffic
 # 2. default domain type changes through sysfs, the driver unbound
 for type in identity DMA; do
-	M "unbind $B from e1000"
-	echo $B > /sys/bus/pci/drivers/e1000/unbind
+	M "unbind $B from $DRV"
+	echo $B > /sys/bus/pci/drivers/$DRV/unbind
 	M "group $G type $type"
 	echo $type > /sys/kernel/iommu_groups/$G/type
 	echo "@@ type now $(cat /sys/kernel/iommu_groups/$G/type)"
-	M "bind $B to e1000"
-	echo $B > /sys/bus/pci/drivers/e1000/bind
+	M "bind $B to $DRV"
+	echo $B > /sys/bus/pci/drivers/$DRV/bind
 	traffic
 done
 # 3. a real hot-plug through QEMU's monitor (pciehp): device_add, device_del

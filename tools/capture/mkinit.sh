@@ -7,19 +7,30 @@
 # default virtio_pci virtio_blk e1000 virtio_net; with their dependencies, in load
 # order in /mods/order) from KERNEL_ROOT, a linux-image package unpacked with
 # dpkg -x.  Needs busybox-static, cpio, kmod (depmod), xz and pciutils.
+# With SYSROOT set (another architecture's busybox-static, trace-cmd, pciutils and
+# their libraries unpacked there with dpkg -x), busybox, trace-cmd and lspci come from
+# it, with every library it holds, instead of from this machine.
 set -euo pipefail
 x=$1; v=$2; scen=$3; out=$4
 shift 4
 depmod -b "$x" "$v"
 r=$(mktemp -d)
 mkdir -p $r/{bin,sbin,proc,sys,dev,tmp,out,mods,lib64,lib/x86_64-linux-gnu,etc,usr/bin}
-cp /bin/busybox $r/bin/
+sys=${SYSROOT:-}
+cp $sys/bin/busybox $r/bin/
+# the applets of this machine's busybox: the same Debian version
 for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox $r/bin/$a; done
 # trace-cmd and lspci (pciutils), with their libraries and the PCI ids
 for b in /usr/bin/trace-cmd /usr/bin/lspci; do
-	cp $b $r/usr/bin/
+	cp $sys$b $r/usr/bin/
+	[ -n "$sys" ] && continue
 	for l in $(ldd $b | awk '/=>/{print $3} /ld-linux/{print $1}'); do cp -L $l $r$l; done
 done
+if [ -n "$sys" ]; then
+	for d in lib usr/lib; do
+		[ -d $sys/$d ] && mkdir -p $r/$d && cp -a $sys/$d/. $r/$d/
+	done
+fi
 mkdir -p $r/usr/share/misc
 cp /usr/share/misc/pci.ids $r/usr/share/misc/
 # modules and their dependencies, in load order

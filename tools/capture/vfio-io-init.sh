@@ -17,8 +17,8 @@ traffic
 M "disk reads from the shell"
 dd if=$D of=/dev/null bs=32k count=8 iflag=direct 2>/dev/null
 for b in $B $B2; do
-	M "unbind $b from e1000"
-	echo $b > /sys/bus/pci/drivers/e1000/unbind
+	M "unbind $b from $DRV"
+	echo $b > /sys/bus/pci/drivers/$DRV/unbind
 	M "bind $b to vfio-pci"
 	echo vfio-pci > /sys/bus/pci/devices/$b/driver_override
 	echo $b > /sys/bus/pci/drivers/vfio-pci/bind
@@ -28,10 +28,10 @@ waitfor present /dev/vfio/$G
 /bin/vfio-io $G $B $D ${B2:+$G2 $B2}
 echo "@@ vfio-io rc=$?"
 for b in $B $B2; do
-	M "unbind $b from vfio-pci, bind e1000"
+	M "unbind $b from vfio-pci, bind $DRV"
 	echo $b > /sys/bus/pci/drivers/vfio-pci/unbind
 	echo > /sys/bus/pci/devices/$b/driver_override
-	echo $b > /sys/bus/pci/drivers/e1000/bind
+	echo $b > /sys/bus/pci/drivers/$DRV/bind
 done
 traffic
 M "disk reads from the shell"

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -130,6 +131,33 @@ static int open_group(const char *name)
 	return group;
 }
 
+/*
+ * The device's MSI turned on, with an eventfd, as QEMU does when a guest's
+ * driver turns it on; nothing when the device has none (QEMU's e1000).  Where
+ * the IOMMU translates MSI writes (an Arm SMMU: IOMMU_RESV_SW_MSI), the kernel
+ * maps the interrupt controller's doorbell into the container's domain.
+ */
+static void msi_on(int device)
+{
+	struct vfio_irq_info info = { .argsz = sizeof(info), .index = VFIO_PCI_MSI_IRQ_INDEX };
+	struct {
+		struct vfio_irq_set set;
+		int32_t fd;
+	} irq = { .set = { .argsz = sizeof(irq), .index = VFIO_PCI_MSI_IRQ_INDEX, .count = 1,
+			   .flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER } };
+
+	if (ioctl(device, VFIO_DEVICE_GET_IRQ_INFO, &info) || !info.count) {
+		mark("vfio-io: the device has no MSI");
+		return;
+	}
+	irq.fd = eventfd(0, 0);
+	if (irq.fd < 0)
+		die("eventfd");
+	mark("vfio-io: MSI on");
+	if (ioctl(device, VFIO_DEVICE_SET_IRQS, &irq))
+		die("VFIO_DEVICE_SET_IRQS");
+}
+
 static void *second_thread(void *arg)
 {
 	struct ctx *c = arg;
@@ -171,6 +199,7 @@ int main(int argc, char **argv)
 	dma_map(&c, 0x0, 256 * KIB);
 	dma_map(&c, 0x100000000ull, 128 * KIB);
 	disk_io(&c, 16, 32 * KIB);
+	msi_on(device);
 	if (argc == 6) {
 		mark("group %s joins the container", argv[4]);
 		group2 = open_group(argv[4]);
