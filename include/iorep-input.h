@@ -53,6 +53,7 @@ struct iorep_input_info {
 	const char *format;	/* "trace.dat", "text" */
 	const char *variant;	/* "v6", "v7 zstd", "ftrace", "trace-cmd report", ... */
 	const char *kernel;	/* uname -r when the input says, else NULL */
+	const char *machine;	/* uname -m when the input says ("x86_64", "aarch64"), else NULL */
 	const char *compression;	/* of a text file: "gzip", "xz", "zstd", or NULL */
 	const char *pos_unit;	/* "offset" or "line": what iorep_event.pos counts */
 	uint32_t page_size;	/* the traced kernel's PAGE_SIZE when the input says, else 0 */

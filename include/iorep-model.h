@@ -141,6 +141,11 @@ struct iorep_device {
 	int32_t group;		/* current group id, -1 when unknown */
 	bool removed;		/* removed from its group (hot-unplug) */
 	bool readded;		/* added to a group again since: its next attach is its first */
+	/*
+	 * Its attach came before its add to a group (6.1 joining a group that
+	 * has a domain): the probe's attach to the same default domain follows.
+	 */
+	bool probe_attach_due;
 	bool known;		/* in a group before its first attach (sysfs seed, add event) */
 	bool added;		/* add_device_to_group seen in this trace */
 	uint32_t own_domain;	/* its DMA domain while its group is unknown, or IOREP_NONE */
@@ -295,6 +300,12 @@ struct iorep_model {
 	uint64_t hist_sweep_ts;	/* time of the last sweep */
 	uint64_t hist_sweeps;
 	struct iorep_stacks stacks;
+	/*
+	 * The traced machine is an Arm one, where the IOMMUs (the SMMUs,
+	 * virtio-iommu) reserve the software MSI window: see
+	 * iorep_model_set_machine().
+	 */
+	bool sw_msi;
 };
 
 /* @st must outlive the model.  iorep_model_release() frees what the model holds. */
@@ -350,6 +361,13 @@ int iorep_model_finish(struct iorep_model *m);
  * only suspected.
  */
 void iorep_model_set_incomplete(struct iorep_model *m);
+
+/*
+ * The traced machine, uname -m ("aarch64"; NULL: not known), before the
+ * first event.  On an Arm machine, a page mapped in the software MSI window
+ * of a domain is the interrupt controller's doorbell (see check-life.c).
+ */
+void iorep_model_set_machine(struct iorep_model *m, const char *machine);
 
 /*
  * With only overwrite drops (see complete_from), true and where the trace

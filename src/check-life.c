@@ -91,6 +91,48 @@ static uint32_t maker(const struct iorep_ivmap_node *n, uint32_t dev)
 	return n->val.owner != IOREP_NONE ? n->val.owner : dev;
 }
 
+/*
+ * The Arm SMMUs and virtio-iommu reserve [0x8000000, +1 MiB) for MSIs the
+ * kernel maps itself (IOMMU_RESV_SW_MSI).  When a device of an unmanaged
+ * domain (VFIO's) turns MSIs on, the kernel maps the interrupt controller's
+ * doorbell page there (iommu_dma_get_msi_page(): one IOMMU page, 4 to 64
+ * KiB), in the task that asked, and never unmaps it: it goes with the
+ * domain.  A DMA domain's doorbell is mapped at an IOVA of its allocator.
+ */
+#define SW_MSI_BASE 0x8000000ULL
+#define SW_MSI_LAST (SW_MSI_BASE + 0x100000ULL - 1)
+#define MSI_PAGE_MAX 0x10000ULL
+
+/*
+ * Whether live mapping @n of domain @di is such a doorbell: one page in
+ * the window, that no dma:* event claimed, on an Arm machine or, where the
+ * machine is not known, of a physical page the kernel also mapped in a
+ * domain no process owns (the doorbell of a device with a kernel driver).
+ */
+static bool msi_doorbell(const struct iorep_model *m, uint32_t di,
+			 const struct iorep_ivmap_node *n)
+{
+	struct iorep_ivmap_node *o;
+	uint32_t i;
+
+	if (n->start < SW_MSI_BASE || n->last > SW_MSI_LAST || n->last - n->start >= MSI_PAGE_MAX ||
+	    n->val.owner != IOREP_NONE)
+		return false;
+	if (m->sw_msi)
+		return true;
+	for (i = 0; i < m->ndomains && n->val.paddr; i++) {
+		if (i == di ||
+		    (m->domains[i].kind != IOREP_DOM_DMA && m->domains[i].kind != IOREP_DOM_POOL))
+			continue;
+		iorep_ivmap_for_each(o, &m->domains[i].live) {
+			if (o->val.paddr == n->val.paddr && o->val.owner == IOREP_NONE &&
+			    o->last - o->start < MSI_PAGE_MAX)
+				return true;
+		}
+	}
+	return false;
+}
+
 static void report_leaks(struct iorep_model *m, uint32_t di)
 {
 	struct iorep_domain *d = &m->domains[di];
@@ -102,8 +144,8 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 	iorep_ivmap_for_each(n, &d->live) {
 		uint64_t len = n->last + 1 - n->start;
 
-		/* a reserved region is mapped for as long as its domain lives */
-		if (n->val.flags & IOREP_MAP_DIRECT)
+		/* a reserved region is mapped as long as its domain lives, an MSI doorbell too */
+		if ((n->val.flags & IOREP_MAP_DIRECT) || msi_doorbell(m, di, n))
 			continue;
 		count++;
 		bytes += len;

@@ -672,6 +672,7 @@ int main(int argc, char **argv)
 	ret = iorep_input_open(&in, opts.input, st, err, sizeof(err));
 	if (ret < 0)
 		goto fail;
+	iorep_model_set_machine(&model, iorep_input_info(in)->machine);
 	staged = start_read_ahead(in, opts.events ? NULL : &stage);
 	if (opts.events) {
 		ret = list_events(in, opts.events, err, sizeof(err));

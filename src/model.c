@@ -593,6 +593,18 @@ static int on_attach(struct iorep_model *m, const struct iorep_event *ev)
 		return m->error;
 	d = &m->devices[dev];
 	d->attaches++;
+	if (d->probe_attach_due) {
+		/*
+		 * 6.1's iommu_probe_device(): a device joining a group that has a
+		 * domain is attached to it when added (iommu_group_add_device()),
+		 * then by the same task to the group's default domain: no move
+		 */
+		d->probe_attach_due = false;
+		e = &d->epochs[d->nepochs - 1];
+		if (e->end == IOREP_TS_OPEN && e->pid == iorep_event_proc(ev->pid, ev->tgid) &&
+		    e->domain != IOREP_NONE && e->domain == iorep_model_dma_domain(m, dev, ev->ts))
+			return 0;
+	}
 	if ((!d->known && !d->nepochs) || d->removed || d->readded || (d->added && !d->nepochs)) {
 		/* appearing now (boot, hot-plug): its group's DMA domain once
 		 * add_device_to_group names the group (6.1 sends it after) */
@@ -730,6 +742,47 @@ static int group_renew(struct iorep_model *m, uint32_t gi, uint64_t ts)
 	return 0;
 }
 
+/*
+ * Device @dev of a sysfs listing (the seed) is added to its group by @ev,
+ * the task of its one attach so far, which was taken for a move from the
+ * listing's group (6.1 attaches a device joining a group that has a domain
+ * before it says it added it; a listing taken after the trace has it).  It
+ * appeared with that attach: its stays become one, from the attach, in the
+ * group's domain, which the move's new domain, empty, goes with.
+ */
+static void appeared_at_attach(struct iorep_model *m, uint32_t dev, const struct iorep_event *ev)
+{
+	struct iorep_device *d = &m->devices[dev];
+	struct iorep_epoch *e = &d->epochs[1];
+	struct iorep_domain *u;
+	uint32_t di;
+
+	if (d->added || d->nepochs != 2 || d->attaches != 1 ||
+	    d->epochs[0].how != IOREP_EPOCH_IMPLICIT || e->how != IOREP_EPOCH_TOGGLE ||
+	    e->end != IOREP_TS_OPEN || e->pid != iorep_event_proc(ev->pid, ev->tgid) ||
+	    d->group != ev->gid)
+		return;
+	di = e->domain;
+	u = di == IOREP_NONE ? NULL : &m->domains[di];
+	if (!u || u->kind != IOREP_DOM_USER || u->maps || u->unmaps || u->attached != 1)
+		return;
+	u->attached = 0;
+	u->left = e->start;
+	if (di + 1 == m->ndomains && m->nuser_doms && m->user_doms[m->nuser_doms - 1] == di) {
+		iorep_ivmap_release(&u->live);
+		m->ndomains--;
+		m->nuser_doms--;
+	} else {
+		u->kind = IOREP_DOM_BLOCKED;
+	}
+	d->epochs[0] = *e;
+	d->epochs[0].how = IOREP_EPOCH_APPEAR;
+	d->epochs[0].domain = IOREP_NONE; /* the group's: filled in as 6.1's hot-plug's is */
+	d->nepochs = 1;
+	d->real_user = false;
+	m->epoch_gen++;
+}
+
 static int on_group_add(struct iorep_model *m, const struct iorep_event *ev)
 {
 	uint32_t dev = iorep_model_device_get(m, ev->device), gi;
@@ -739,6 +792,7 @@ static int on_group_add(struct iorep_model *m, const struct iorep_event *ev)
 	if (dev == IOREP_NONE)
 		return m->error;
 	d = &m->devices[dev];
+	appeared_at_attach(m, dev, ev);
 	if (d->group >= 0 && d->group != ev->gid && !d->removed)
 		group_remove_device(m, d->group, dev);
 	gi = group_get(m, ev->gid, ev->ts);
@@ -758,6 +812,7 @@ static int on_group_add(struct iorep_model *m, const struct iorep_event *ev)
 	if (d->nepochs) {
 		e = &d->epochs[d->nepochs - 1];
 		if (e->end == IOREP_TS_OPEN && e->domain == IOREP_NONE) {
+			d->probe_attach_due = e->how == IOREP_EPOCH_APPEAR;
 			e->domain = m->groups[gi].domain;
 			m->epoch_gen++;
 			if (!m->domains[e->domain].attached++)
@@ -781,6 +836,7 @@ static int on_group_remove(struct iorep_model *m, const struct iorep_event *ev)
 	iorep_check_dma_leaving(m, dev, ev);
 	d->removed = true;
 	d->real_user = false;
+	d->probe_attach_due = false;
 	return 0;
 }
 
@@ -1031,6 +1087,12 @@ int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev)
 			return m->error = -IOREP_ENOMEM;
 	}
 	return iorep_attrib_push(m->attrib, ev, apply_emit, m);
+}
+
+void iorep_model_set_machine(struct iorep_model *m, const char *machine)
+{
+	/* aarch64, arm64 (some kernels' uname), armv7l and the other 32-bit ones */
+	m->sw_msi = machine && (!strncmp(machine, "aarch64", 7) || !strncmp(machine, "arm", 3));
 }
 
 void iorep_model_set_incomplete(struct iorep_model *m)

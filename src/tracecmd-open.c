@@ -91,15 +91,18 @@ static int setup_events(struct iorep_input *in, struct iorep_tracecmd_reader *tr
 	return 0;
 }
 
-/* "Linux host 6.12.117+deb12-amd64 x86_64" (uname -a as recorded) -> the release. */
-static const char *kernel_release(struct iorep_input *in, const char *uname)
+/*
+ * Field @nth of "Linux host 6.12.117+deb12-amd64 x86_64" (uname as trace-cmd
+ * records it: system, node, release, machine), interned; NULL when absent.
+ */
+static const char *uname_field(struct iorep_input *in, const char *uname, int nth)
 {
 	const char *p = uname, *start;
 	int field;
 
 	if (!uname)
 		return NULL;
-	for (field = 0; field < 2; field++) {
+	for (field = 0; field < nth; field++) {
 		p = strchr(p, ' ');
 		if (!p)
 			return NULL;
@@ -681,7 +684,8 @@ int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
 		comp = tr->comp;
 	n = snprintf(variant, sizeof(variant), "v%lu%s%s", ver, comp ? " " : "", comp ? comp : "");
 	in->info.variant = iorep_strtab_intern(in->st, variant, n < (int)sizeof(variant) ? n : 0);
-	in->info.kernel = kernel_release(in, tracecmd_get_uname(tr->handle));
+	in->info.kernel = uname_field(in, tracecmd_get_uname(tr->handle), 2);
+	in->info.machine = uname_field(in, tracecmd_get_uname(tr->handle), 3);
 	note_instances(in, tr);
 	/* said last: a file cut short is otherwise read differently (the pad copy above) */
 	if (tr->cut && !in->stats.truncated)

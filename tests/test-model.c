@@ -178,6 +178,7 @@ static void test_clean_captures(void)
 		K612 "hotplug", K61 "hotplug", K612 "vfio-io", K61 "vfio-io",
 		K612 "vfio-io-amd", K61 "vfio-io-amd", K612 "vfio-io-pt", K612 "vfio-io-lost",
 		K612 "vfio-io-virtio", K612 "vfio-two", K61 "vfio-two",
+		K612A "vfio-io-smmuv3", K61A "vfio-io-smmuv3",
 	};
 	struct run r;
 	size_t i;
@@ -1399,7 +1400,8 @@ static void test_same_findings_every_form(void)
 					     K612 "vfio-io-amd", K61 "vfio-io-amd",
 					     K612 "vfio-io-pt", K612 "vfio-io-lost",
 					     K612 "vfio-io-virtio", K612 "vfio-two",
-					     K61 "vfio-two" };
+					     K61 "vfio-two", K612A "vfio-io-smmuv3",
+					     K61A "vfio-io-smmuv3" };
 	static const char *const files[] = { "report.txt", "trace.txt" };
 	struct run dat, other;
 	char **a, **b;

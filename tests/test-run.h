@@ -15,14 +15,20 @@
 
 #define K612 IOREP_SAMPLES_DIR "/6.12.117+deb12-amd64/"
 #define K61 IOREP_SAMPLES_DIR "/6.1.0-56-amd64/"
+#define K612A IOREP_SAMPLES_DIR "/6.12.117+deb12-arm64/"
+#define K61A IOREP_SAMPLES_DIR "/6.1.0-56-arm64/"
 
 struct run {
 	struct iorep_strtab *st;
 	struct iorep_model m;
 };
 
-/* Builds the model of @capture/@file, seeded with its iommu_groups.txt when @seed. */
-static inline void run_model(struct run *r, const char *capture, const char *file, int seed)
+/*
+ * Builds the model of @capture/@file, seeded with its iommu_groups.txt when
+ * @seed, on machine @machine (uname -m) when not NULL, else the input's.
+ */
+static inline void run_model_on(struct run *r, const char *capture, const char *file, int seed,
+				const char *machine)
 {
 	struct iorep_sysfs_groups g;
 	struct iorep_input *in = NULL;
@@ -40,6 +46,7 @@ static inline void run_model(struct run *r, const char *capture, const char *fil
 	}
 	snprintf(path, sizeof(path), "%s/%s", capture, file);
 	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, path, r->st, err, sizeof(err)), 0);
+	iorep_model_set_machine(&r->m, machine ? machine : iorep_input_info(in)->machine);
 	while ((ret = iorep_input_next(in, &ev)) > 0)
 		CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&r->m, &ev), 0);
 	CU_ASSERT_EQUAL(ret, 0);
@@ -48,13 +55,19 @@ static inline void run_model(struct run *r, const char *capture, const char *fil
 	iorep_sysfs_groups_release(&g);
 }
 
+static inline void run_model(struct run *r, const char *capture, const char *file, int seed)
+{
+	run_model_on(r, capture, file, seed, NULL);
+}
+
 static inline void free_run(struct run *r)
 {
 	iorep_model_release(&r->m);
 	iorep_strtab_free(r->st);
 }
 
-static inline void run_text(struct run *r, const char *text)
+/* Builds the model of @text, on machine @machine (NULL: not known). */
+static inline void run_text_on(struct run *r, const char *text, const char *machine)
 {
 	char dir[] = "/tmp/iorep-model-XXXXXX", path[64];
 	FILE *fp;
@@ -65,9 +78,14 @@ static inline void run_text(struct run *r, const char *text)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
 	fputs(text, fp);
 	fclose(fp);
-	run_model(r, dir, "t.txt", 0);
+	run_model_on(r, dir, "t.txt", 0, machine);
 	unlink(path);
 	rmdir(dir);
+}
+
+static inline void run_text(struct run *r, const char *text)
+{
+	run_text_on(r, text, NULL);
 }
 
 /* The findings of @m of severity @sev. */

@@ -391,6 +391,52 @@ static int check_ground_truth_md(const char *md, const struct iorep_sysfs_groups
 	return rows;
 }
 
+/*
+ * Whether @trace (a trace.txt) adds PCI device @a to a group: it joined one
+ * during the capture (a device joins when its driver probes it on an Arm
+ * SMMU, after a "before" listing taken before the modules).
+ */
+static bool added_in_trace(const char *trace, const struct iorep_pci_addr *a)
+{
+	char bdf[32], want[64], *buf = iorep_test_slurp(trace, NULL), *p, *eol;
+	bool found = false;
+	size_t n;
+
+	iorep_pci_addr_format(a, bdf, sizeof(bdf));
+	n = (size_t)snprintf(want, sizeof(want), " device=%s", bdf);
+	for (p = buf; !found && (p = strstr(p, "add_device_to_group: ")); p = eol) {
+		eol = strchrnul(p, '\n');
+		found = (size_t)(eol - p) > n && !strncmp(eol - n, want, n);
+	}
+	free(buf);
+	return found;
+}
+
+/*
+ * A "before" listing @g beside its @l: each PCI device in no group is an
+ * IOMMU unit, joins one during the capture (@trace), or is in none at its
+ * end either (@end, the capture's iommu_groups.txt).
+ */
+static void check_before_listing(const struct iorep_sysfs_groups *g, const struct iorep_lspci *l,
+				 const char *trace, const char *end)
+{
+	struct iorep_sysfs_groups e;
+	size_t j, k;
+	bool in_g, in_end;
+
+	iorep_sysfs_groups_init(&e);
+	CU_ASSERT(iorep_sysfs_groups_read_file(&e, end) > 0);
+	for (j = 0; j < l->nr; j++) {
+		for (k = 0, in_g = false; k < g->nr && !in_g; k++)
+			in_g = !iorep_pci_addr_cmp(&g->devs[k].addr, &l->devs[j].addr);
+		for (k = 0, in_end = false; k < e.nr && !in_end; k++)
+			in_end = !iorep_pci_addr_cmp(&e.devs[k].addr, &l->devs[j].addr);
+		if (!in_g && l->devs[j].class_code != 0x0806)
+			CU_ASSERT(!in_end || added_in_trace(trace, &l->devs[j].addr));
+	}
+	iorep_sysfs_groups_release(&e);
+}
+
 /* Every iommu_groups*.txt beside its lspci*.txt, in every capture. */
 static void test_all_samples(void)
 {
@@ -402,7 +448,7 @@ static void test_all_samples(void)
 	for (i = 0; i < gl.gl_pathc; i++) {
 		const char *path = gl.gl_pathv[i];
 		const char *base = strrchr(path, '/') + 1;
-		char lspath[4096], mdpath[4096];
+		char lspath[4096], mdpath[4096], trpath[4096], endpath[4096];
 		struct iorep_sysfs_groups g;
 		struct iorep_lspci l;
 		int n, n2;
@@ -411,6 +457,8 @@ static void test_all_samples(void)
 		snprintf(lspath, sizeof(lspath), "%.*slspci%s", (int)(base - path), path,
 			 base + strlen("iommu_groups"));
 		snprintf(mdpath, sizeof(mdpath), "%.*sGROUND_TRUTH.md", (int)(base - path), path);
+		snprintf(trpath, sizeof(trpath), "%.*strace.txt", (int)(base - path), path);
+		snprintf(endpath, sizeof(endpath), "%.*siommu_groups.txt", (int)(base - path), path);
 		iorep_sysfs_groups_init(&g);
 		iorep_lspci_init(&l);
 		n = iorep_sysfs_groups_read_file(&g, path);
@@ -430,10 +478,13 @@ static void test_all_samples(void)
 		 * but for an IOMMU that is a PCI function (AMD-Vi, class 0x0806),
 		 * itself in no group, and what the table says the IOMMU does not
 		 * cover; no group at all before a modular IOMMU driver (virtio-iommu)
-		 * is loaded */
+		 * is loaded, and before the modules on an Arm SMMU only the devices
+		 * whose driver probed them */
 		if (n == 0) {
 			CU_ASSERT_PTR_NOT_NULL(strstr(path, "-before.txt"));
 			empty++;
+		} else if (strstr(base, "-before.txt")) {
+			check_before_listing(&g, &l, trpath, endpath);
 		} else {
 			for (j = units = 0; j < l.nr; j++)
 				units += l.devs[j].class_code == 0x0806;
