@@ -303,9 +303,10 @@ struct iorep_model {
 	/*
 	 * The traced machine is an Arm one, where the IOMMUs (the SMMUs,
 	 * virtio-iommu) reserve the software MSI window: see
-	 * iorep_model_set_machine().
+	 * iorep_model_set_machine(); machine_known: the input named one.
 	 */
 	bool sw_msi;
+	bool machine_known;
 };
 
 /* @st must outlive the model.  iorep_model_release() frees what the model holds. */

@@ -103,23 +103,26 @@ static uint32_t maker(const struct iorep_ivmap_node *n, uint32_t dev)
 #define SW_MSI_LAST (SW_MSI_BASE + 0x100000ULL - 1)
 #define MSI_PAGE_MAX 0x10000ULL
 
+enum doorbell { NOT_DOORBELL, MAYBE_DOORBELL, DOORBELL };
+
 /*
  * Whether live mapping @n of domain @di is such a doorbell: one page in
  * the window, that no dma:* event claimed, on an Arm machine or, where the
  * machine is not known, of a physical page the kernel also mapped in a
  * domain no process owns (the doorbell of a device with a kernel driver).
+ * Maybe: such a page, the machine not known, and no other mapping of it.
  */
-static bool msi_doorbell(const struct iorep_model *m, uint32_t di,
-			 const struct iorep_ivmap_node *n)
+static enum doorbell msi_doorbell(const struct iorep_model *m, uint32_t di,
+				  const struct iorep_ivmap_node *n)
 {
 	struct iorep_ivmap_node *o;
 	uint32_t i;
 
 	if (n->start < SW_MSI_BASE || n->last > SW_MSI_LAST || n->last - n->start >= MSI_PAGE_MAX ||
 	    n->val.owner != IOREP_NONE)
-		return false;
-	if (m->sw_msi)
-		return true;
+		return NOT_DOORBELL;
+	if (m->machine_known)
+		return m->sw_msi ? DOORBELL : NOT_DOORBELL;
 	for (i = 0; i < m->ndomains && n->val.paddr; i++) {
 		if (i == di ||
 		    (m->domains[i].kind != IOREP_DOM_DMA && m->domains[i].kind != IOREP_DOM_POOL))
@@ -127,10 +130,41 @@ static bool msi_doorbell(const struct iorep_model *m, uint32_t di,
 		iorep_ivmap_for_each(o, &m->domains[i].live) {
 			if (o->val.paddr == n->val.paddr && o->val.owner == IOREP_NONE &&
 			    o->last - o->start < MSI_PAGE_MAX)
-				return true;
+				return DOORBELL;
 		}
 	}
-	return false;
+	return MAYBE_DOORBELL;
+}
+
+/*
+ * The leak of mapping @n of domain @di (its device @dev), listed; as info
+ * when @maybe_doorbell, which the message then says.
+ */
+static void leak_finding(struct iorep_model *m, uint32_t di, struct iorep_ivmap_node *n,
+			 uint32_t dev, bool maybe_doorbell)
+{
+	const struct iorep_domain *d = &m->domains[di];
+	uint64_t len = n->last + 1 - n->start;
+	uint32_t idx = m->nfindings;
+	char size[32];
+
+	iorep_print_bytes(size, sizeof(size), len);
+	if (iorep_model_add_finding(
+		    m, IOREP_FIND_LEAK, NULL, d->left, maker(n, dev), di, true, n->start, len,
+		    "[0x%" PRIx64 ", 0x%" PRIx64 ") (%s, mapped at %" PRIu64 ".%06" PRIu64
+		    ") still mapped when the %s domain%s%s was left at %" PRIu64 ".%06" PRIu64
+		    ", never unmapped%s",
+		    n->start, n->last + 1, size, n->val.ts / 1000000000,
+		    n->val.ts % 1000000000 / 1000, iorep_domain_kind_name(d->kind),
+		    d->owner_comm ? " of " : "", d->owner_comm ? d->owner_comm : "",
+		    d->left / 1000000000, d->left % 1000000000 / 1000,
+		    maybe_doorbell ? "; on an Arm machine, which the input does not name, it "
+				     "would be the MSI doorbell the kernel maps in this window "
+				     "for as long as the domain lives" : "") < 0)
+		return;
+	iorep_model_finding_of_map(m, idx, IOREP_FIND_LEAK, n, d->left);
+	if (maybe_doorbell)
+		iorep_model_finding_as_info(m, idx, IOREP_FIND_LEAK, n->val.ts);
 }
 
 static void report_leaks(struct iorep_model *m, uint32_t di)
@@ -139,35 +173,26 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 	struct iorep_ivmap_node *n;
 	uint32_t dev = iorep_model_domain_device(m, di), count = 0, idx;
 	uint64_t bytes = 0, newest = 0;
+	enum doorbell door;
 	char size[32];
 
 	iorep_ivmap_for_each(n, &d->live) {
-		uint64_t len = n->last + 1 - n->start;
-
 		/* a reserved region is mapped as long as its domain lives, an MSI doorbell too */
-		if ((n->val.flags & IOREP_MAP_DIRECT) || msi_doorbell(m, di, n))
+		door = msi_doorbell(m, di, n);
+		if ((n->val.flags & IOREP_MAP_DIRECT) || door == DOORBELL)
 			continue;
+		if (door == MAYBE_DOORBELL) {
+			leak_finding(m, di, n, dev, true);
+			continue;
+		}
 		count++;
-		bytes += len;
+		bytes += n->last + 1 - n->start;
 		if (count > LEAKS_PER_DOMAIN) {
 			if (n->val.ts > newest)
 				newest = n->val.ts;
 			continue;
 		}
-		iorep_print_bytes(size, sizeof(size), len);
-		idx = m->nfindings;
-		if (iorep_model_add_finding(
-			    m, IOREP_FIND_LEAK, NULL, d->left, maker(n, dev), di, true, n->start,
-			    len,
-			    "[0x%" PRIx64 ", 0x%" PRIx64 ") (%s, mapped at %" PRIu64 ".%06" PRIu64
-			    ") still mapped when the %s domain%s%s%s was left at %" PRIu64
-			    ".%06" PRIu64 ", never unmapped",
-			    n->start, n->last + 1, size, n->val.ts / 1000000000,
-			    n->val.ts % 1000000000 / 1000, iorep_domain_kind_name(d->kind),
-			    d->owner_comm ? " of " : "", d->owner_comm ? d->owner_comm : "",
-			    d->owner_comm ? "" : "", d->left / 1000000000,
-			    d->left % 1000000000 / 1000) == 0)
-			iorep_model_finding_of_map(m, idx, IOREP_FIND_LEAK, n, d->left);
+		leak_finding(m, di, n, dev, false);
 	}
 	if (count > LEAKS_PER_DOMAIN) {
 		iorep_print_bytes(size, sizeof(size), bytes);

@@ -199,6 +199,21 @@ void iorep_model_finding_since(struct iorep_model *m, uint32_t idx,
 	}
 }
 
+void iorep_model_finding_as_info(struct iorep_model *m, uint32_t idx,
+				 enum iorep_finding_type type, uint64_t since)
+{
+	enum iorep_severity sev = iorep_finding_default_severity(type);
+
+	if (idx < m->nfindings) {
+		if (m->findings[idx].type == type)
+			lower_to_info(m, &m->findings[idx]);
+	} else if (!m->error && !(since < m->complete_from) && sev != IOREP_SEV_INFO &&
+		   m->findings_by_sev[sev]) {
+		/* counted, not listed, and not moved to info by its window already */
+		count_as_info(m, sev);
+	}
+}
+
 void iorep_model_window(struct iorep_model *m, struct iorep_finding *f)
 {
 	if (f->ts < m->complete_from)

@@ -27,6 +27,14 @@ void iorep_model_finding_of_map(struct iorep_model *m, uint32_t idx,
 				enum iorep_finding_type type, const struct iorep_ivmap_node *n,
 				uint64_t now);
 
+/*
+ * Finding @idx of @type, resting on an event at @since (given to
+ * iorep_model_finding_since() already), counts as info: what the trace
+ * cannot tell from something the kernel does by design.
+ */
+void iorep_model_finding_as_info(struct iorep_model *m, uint32_t idx,
+				 enum iorep_finding_type type, uint64_t since);
+
 
 /*
  * Stack traces (model-stack.c).  iorep_model_stack() takes a stack event

@@ -1092,6 +1092,7 @@ int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev)
 void iorep_model_set_machine(struct iorep_model *m, const char *machine)
 {
 	/* aarch64, arm64 (some kernels' uname), armv7l and the other 32-bit ones */
+	m->machine_known = machine && *machine;
 	m->sw_msi = machine && (!strncmp(machine, "aarch64", 7) || !strncmp(machine, "arm", 3));
 }
 
