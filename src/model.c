@@ -753,12 +753,14 @@ static int group_renew(struct iorep_model *m, uint32_t gi, uint64_t ts)
 static void appeared_at_attach(struct iorep_model *m, uint32_t dev, const struct iorep_event *ev)
 {
 	struct iorep_device *d = &m->devices[dev];
-	struct iorep_epoch *e = &d->epochs[1];
 	struct iorep_domain *u;
+	struct iorep_epoch *e;
 	uint32_t di;
 
-	if (d->added || d->nepochs != 2 || d->attaches != 1 ||
-	    d->epochs[0].how != IOREP_EPOCH_IMPLICIT || e->how != IOREP_EPOCH_TOGGLE ||
+	if (d->added || d->nepochs != 2 || d->attaches != 1)
+		return;
+	e = &d->epochs[1];
+	if (d->epochs[0].how != IOREP_EPOCH_IMPLICIT || e->how != IOREP_EPOCH_TOGGLE ||
 	    e->end != IOREP_TS_OPEN || e->pid != iorep_event_proc(ev->pid, ev->tgid) ||
 	    d->group != ev->gid)
 		return;
