@@ -123,7 +123,9 @@ static enum doorbell msi_doorbell(const struct iorep_model *m, uint32_t di,
 		return NOT_DOORBELL;
 	if (m->machine_known)
 		return m->sw_msi ? DOORBELL : NOT_DOORBELL;
-	for (i = 0; i < m->ndomains && n->val.paddr; i++) {
+	if (!n->val.paddr)
+		return MAYBE_DOORBELL; /* no physical address to find elsewhere */
+	for (i = 0; i < m->ndomains; i++) {
 		if (i == di ||
 		    (m->domains[i].kind != IOREP_DOM_DMA && m->domains[i].kind != IOREP_DOM_POOL))
 			continue;
@@ -178,8 +180,10 @@ static void report_leaks(struct iorep_model *m, uint32_t di)
 
 	iorep_ivmap_for_each(n, &d->live) {
 		/* a reserved region is mapped as long as its domain lives, an MSI doorbell too */
+		if (n->val.flags & IOREP_MAP_DIRECT)
+			continue;
 		door = msi_doorbell(m, di, n);
-		if ((n->val.flags & IOREP_MAP_DIRECT) || door == DOORBELL)
+		if (door == DOORBELL)
 			continue;
 		if (door == MAYBE_DOORBELL) {
 			leak_finding(m, di, n, dev, true);
