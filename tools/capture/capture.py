@@ -10,7 +10,7 @@ identity default domains, iommu.passthrough=1; --buffer: the ring buffer's size
 per CPU, trace_buf_size, 16M unless given: a small one overflows; --tp-printk: every
 event printed to the kernel log too, which dmesg.txt keeps; --nic e1000e: QEMU's
 e1000e for each e1000, a NIC with MSI, which vfio-io turns on) with an
-initramfs running SCENARIO-init.sh (hotplug, vfio-io; vfio-two: vfio-io's with a
+initramfs running SCENARIO-init.sh (hotplug, vfio-io, defects; vfio-two: vfio-io's with a
 second e1000 in the VFIO container), answers its requests for a
 PCIe hot-plug on QEMU's monitor (device_add, device_del), and unpacks what it
 wrote to its output disk into OUTDIR.
@@ -60,6 +60,22 @@ if init == "vfio-io":
     extra = ["-drive", f"file={outdir}/nvme.img,format=raw,if=none,id=nv",
              "-device", "nvme,serial=capnvme,drive=nv,bus=pcie.0,addr=0x7"]
     env["MODS"] = f"virtio_pci virtio_blk {nic} nvme vfio-pci vfio_iommu_type1"
+if init == "defects":
+    # the module, built against the kernel's headers (KBUILD, else Debian's
+    # linux-headers-KVER), and QEMU's edu device for it to misuse
+    kb = os.environ.get("KBUILD", f"/usr/src/linux-headers-{v}")
+    mod = f"{outdir}/module"
+    os.makedirs(mod, exist_ok=True)
+    for n in ("iommu_defects.c", "Kbuild"):
+        with open(f"{here}/defects/{n}") as a, open(f"{mod}/{n}", "w") as b:
+            b.write(a.read())
+    cross = ["ARCH=arm64", "CROSS_COMPILE=aarch64-linux-gnu-"] if arm else []
+    subprocess.run(["make", "-C", kb, f"M={os.path.abspath(mod)}", *cross, "modules"], check=True)
+    files.append(f"{mod}/iommu_defects.ko")
+    extra = ["-device", "edu,bus=pcie.0,addr=0x8"]
+    # vfio-pci: a bind that puts the edu in a group where the IOMMU finds devices
+    # only when a driver binds them (virtio-iommu)
+    env["MODS"] = f"virtio_pci virtio_blk {nic} virtio_net vfio-pci"
 if scenario == "vfio-two":
     extra += ["-device", f"{nic},netdev=n2,bus=rp2,id=nic2"]
 if iommu == "virtio":
