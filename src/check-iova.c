@@ -207,18 +207,23 @@ static int remember_dead(struct iorep_model *m, struct iorep_domain *d,
  *   that made it, so a mapping may hold many: AMD maps a physically
  *   contiguous 96 KiB as six 16 KiB pages, and VFIO's type1 unmaps them
  *   4 KiB at a time, each unmap taking a page (the real AMD-Vi capture
- *   on 6.1).
+ *   on 6.1).  An IOVA inside the page, not at its start, took the page
+ *   too: unmapped_size, a power of two, is then the page's size, and the
+ *   page the one of that size, aligned, that holds the IOVA, inside the
+ *   live mapping (AMD-Vi cleared the whole 16 KiB page of a 16 KiB
+ *   mapping for a 4 KiB unmap of its second page: the defects capture).
  *
- * Returns the live mapping at the IOVA, or NULL.  A never-mapped IOVA gets
- * a large unmapped_size from VT-d too, with nothing there: that does not
- * widen.
+ * Returns the live mapping at the IOVA, or NULL; *@base is where what went
+ * starts (the IOVA, or its page's start).  A never-mapped IOVA gets a large
+ * unmapped_size from VT-d too, with nothing there: that does not widen.
  */
 static const struct iorep_ivmap_node *driver_widened(const struct iorep_domain *d,
-						     const struct iorep_mapev *ev)
+						     const struct iorep_mapev *ev, uint64_t *base)
 {
 	const struct iorep_ivmap_node *n, *e;
-	uint64_t us = ev->unmapped_size;
+	uint64_t us = ev->unmapped_size, page;
 
+	*base = ev->iova;
 	if (us <= ev->size || !iorep_ivmap_range_valid(ev->iova, ev->iova + us))
 		return NULL;
 	n = iorep_ivmap_find_containing(&d->live, ev->iova);
@@ -229,10 +234,52 @@ static const struct iorep_ivmap_node *driver_widened(const struct iorep_domain *
 		if (e && e->last == ev->iova + us - 1)
 			return n;
 	}
-	if (!(us & (us - 1)) && !(ev->iova & (us - 1)) && n->last - ev->iova >= ev->size &&
+	if (us & (us - 1))
+		return NULL;
+	if (!(ev->iova & (us - 1)) && n->last - ev->iova >= ev->size &&
 	    (n->last - ev->iova >= us - 1 || n->start == ev->iova))
 		return n;
+	/* inside its page: the whole page lies in the mapping */
+	page = ev->iova & ~(us - 1);
+	if (page != ev->iova && ev->iova - page + ev->size <= us && n->start <= page &&
+	    n->last - page >= us - 1) {
+		*base = page;
+		return n;
+	}
 	return NULL;
+}
+
+static void count_unmap(struct iorep_model *m, struct iorep_domain *d,
+			const struct iorep_mapev *ev, uint32_t dev)
+{
+	d->unmaps++;
+	d->bytes_unmapped += ev->size;
+	m->stats.unmaps++;
+	m->stats.bytes_unmapped += ev->size;
+	if (dev != IOREP_NONE)
+		m->devices[dev].unmaps++;
+}
+
+/*
+ * An unmap of live mappings that the driver says unmapped nothing
+ * (unmapped_size 0): they stay mapped.  virtio-iommu refuses to split a
+ * mapping, so a 4 KiB unmap inside a 16 KiB mapping unmaps nothing (the
+ * defects capture), and a later unmap at its start takes it whole.
+ */
+static int refused_unmap(struct iorep_model *m, uint32_t di, const struct iorep_mapev *ev,
+			 uint32_t dev, const struct iorep_ivmap_node *n)
+{
+	struct iorep_event fev;
+
+	count_unmap(m, &m->domains[di], ev, dev);
+	return iorep_model_add_finding(
+		m, IOREP_FIND_UNMAP_SIZE_MISMATCH, finding_ev(ev, &fev), 0, dev, di, true,
+		ev->iova, ev->size,
+		"unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") asked for %" PRIu64 " bytes, the driver "
+		"unmapped 0: [0x%" PRIx64 ", 0x%" PRIx64 "), mapped at %" PRIu64 ".%06" PRIu64
+		", stays mapped",
+		ev->iova, ev->iova + ev->size, ev->size, n->start, n->last + 1,
+		n->val.ts / 1000000000, n->val.ts % 1000000000 / 1000);
 }
 
 int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t di,
@@ -240,7 +287,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 {
 	struct iorep_domain *d = &m->domains[di];
 	struct iorep_ivmap_node *n, *tmp, *reuse = NULL, *spare = NULL;
-	uint64_t end = ev->iova + ev->size, req_end = end, covered = 0, lo, hi, dead_ts = 0;
+	uint64_t start = ev->iova, end = start + ev->size, req_end = end, covered = 0, lo, hi;
+	uint64_t dead_ts = 0;
 	uint64_t map_ts = 0, wide_ts = 0;
 	bool pool = d->kind == IOREP_DOM_POOL, seen_dead = false, in_dead, done = false;
 	const struct iorep_ivmap_node *wide;
@@ -252,9 +300,12 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 
 	if (!ev->size || !iorep_ivmap_range_valid(ev->iova, end))
 		return 0;
-	wide = !pool && has_unmapped ? driver_widened(d, ev) : NULL;
+	if (has_unmapped && !ev->unmapped_size && !pool &&
+	    (n = iorep_ivmap_overlap_first(&d->live, ev->iova, end)))
+		return refused_unmap(m, di, ev, dev, n);
+	wide = !pool && has_unmapped ? driver_widened(d, ev, &start) : NULL;
 	if (wide) {
-		end = ev->iova + ev->unmapped_size;	/* what the driver took went */
+		end = start + ev->unmapped_size;	/* what the driver took went */
 		wide_ts = wide->val.ts;
 		wide_one = wide->last >= end - 1;
 	}
@@ -262,29 +313,29 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 	 * history is read (the first dead node) and ended (the unmap's own
 	 * record replaces it).  The first node that the walk would remove
 	 * whole is kept as the @spare that becomes that record. */
-	iorep_ivmap_for_each_overlap_any_safe(n, tmp, &d->live, ev->iova, end) {
+	iorep_ivmap_for_each_overlap_any_safe(n, tmp, &d->live, start, end) {
 		if (iorep_ivmap_node_dead(n)) {
 			if (!seen_dead) {
 				seen_dead = true;
 				dead_ts = n->val.ts;
 			}
-			if (!spare && n->start >= ev->iova && n->last <= end - 1) {
+			if (!spare && n->start >= start && n->last <= end - 1) {
 				spare = n;
 				continue;
 			}
-			ret = iorep_ivmap_trim(&d->live, n, ev->iova, end, NULL);
+			ret = iorep_ivmap_trim(&d->live, n, start, end, NULL);
 			if (ret < 0)
 				return m->error = ret;
 			continue;
 		}
 		if (done)
 			continue;
-		lo = n->start > ev->iova ? n->start : ev->iova;
+		lo = n->start > start ? n->start : start;
 		hi = n->last + 1 < end && n->last + 1 != 0 ? n->last + 1 : end;
 		covered += hi - lo;
 		if (!map_ts || n->val.ts < map_ts)
 			map_ts = n->val.ts;
-		if (n->start >= ev->iova && (n->last + 1 <= end || end == 0)) {
+		if (n->start >= start && (n->last + 1 <= end || end == 0)) {
 			uint64_t life = ev->ts - n->val.ts;
 
 			m->stats.lifetime_count++;
@@ -294,12 +345,12 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 			m->stats.live--;
 		}
 		m->stats.live_bytes -= hi - lo;
-		if (!reuse && n->start == ev->iova && n->last == end - 1) {
+		if (!reuse && n->start == start && n->last == end - 1) {
 			reuse = n;	/* becomes the unmap's dead record */
-		} else if (!spare && n->start >= ev->iova && n->last <= end - 1) {
+		} else if (!spare && n->start >= start && n->last <= end - 1) {
 			spare = n;
 		} else {
-			ret = iorep_ivmap_trim(&d->live, n, ev->iova, end, NULL);
+			ret = iorep_ivmap_trim(&d->live, n, start, end, NULL);
 			if (ret < 0)
 				return m->error = ret;
 			if (ret == IOREP_IVMAP_TRIM_SPLIT)
@@ -312,20 +363,16 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 	 * domain's (every DMA domain allocates from the top of the 32-bit space
 	 * down): history proves nothing there, and is only told. */
 	in_dead = seen_dead && !pool;
-	d->unmaps++;
-	d->bytes_unmapped += ev->size;
-	m->stats.unmaps++;
-	m->stats.bytes_unmapped += ev->size;
-	if (dev != IOREP_NONE)
-		m->devices[dev].unmaps++;
+	count_unmap(m, d, ev, dev);
 
-	if (has_unmapped && ev->unmapped_size != ev->size) {
+	/* the driver agreeing that nothing was there is no mismatch */
+	if (has_unmapped && ev->unmapped_size != ev->size && (ev->unmapped_size || covered)) {
 		msg[0] = '\0';
 		if (wide)
 			snprintf(msg, sizeof(msg),
 				 ": [0x%" PRIx64 ", 0x%" PRIx64 ") of the mapping%s made at %" PRIu64
 				 ".%06" PRIu64 "%s went whole",
-				 ev->iova, end, wide_one ? "" : "s from the one",
+				 start, end, wide_one ? "" : "s from the one",
 				 wide_ts / 1000000000, wide_ts % 1000000000 / 1000, wide_one ? "" : " on");
 		iorep_model_add_finding(
 			m, ev->unmapped_size && ev->unmapped_size < ev->size ?
@@ -336,7 +383,10 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 			ev->iova, req_end, ev->size, ev->unmapped_size, msg);
 	}
 
-	if (covered == 0 && (in_dead || (has_unmapped && !ev->unmapped_size))) {
+	/* nothing unmapped: a double unmap, unless the domain's whole history
+	 * is in the trace and never had the range (AMD-Vi says 0 for it) */
+	if (covered == 0 && (in_dead || (has_unmapped && !ev->unmapped_size &&
+					 !domain_in_trace(m, d)))) {
 		uint32_t idx = m->nfindings;
 
 		if (in_dead)
@@ -365,9 +415,11 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 		if (never)
 			snprintf(msg, sizeof(msg),
 				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") that was never mapped in "
-				 "this %s domain (created at %" PRIu64 ".%06" PRIu64 ")",
+				 "this %s domain (created at %" PRIu64 ".%06" PRIu64 ")%s",
 				 ev->iova, req_end, iorep_domain_kind_name(d->kind),
-				 d->created / 1000000000, d->created % 1000000000 / 1000);
+				 d->created / 1000000000, d->created % 1000000000 / 1000,
+				 has_unmapped && !ev->unmapped_size ?
+					 ": the driver unmapped nothing" : "");
 		else if (seen_dead)	/* in the pool: told, not judged */
 			snprintf(msg, sizeof(msg),
 				 "unmap of [0x%" PRIx64 ", 0x%" PRIx64 ") already unmapped at %" PRIu64
@@ -407,7 +459,7 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 			iorep_model_finding_since(m, idx, IOREP_FIND_DOUBLE_UNMAP, dead_ts);
 	}
 	/* the walk trimmed every other node off the range, but in the pool once done */
-	if (remember_dead(m, d, ev, ev->iova, end, map_ts, reuse, spare, !done) < 0)
+	if (remember_dead(m, d, ev, start, end, map_ts, reuse, spare, !done) < 0)
 		return m->error;
 	update_peaks(m, d);
 	iorep_series_note(&m->series, ev->ts, m->stats.live, m->stats.live_bytes, false);

@@ -1401,7 +1401,9 @@ static void test_same_findings_every_form(void)
 					     K612 "vfio-io-pt", K612 "vfio-io-lost",
 					     K612 "vfio-io-virtio", K612 "vfio-two",
 					     K61 "vfio-two", K612A "vfio-io-smmuv3",
-					     K61A "vfio-io-smmuv3" };
+					     K61A "vfio-io-smmuv3", K612 "defects-amd",
+					     K61 "defects-amd", K612 "defects-virtio",
+					     K612A "defects-smmuv3" };
 	static const char *const files[] = { "report.txt", "trace.txt" };
 	struct run dat, other;
 	char **a, **b;
