@@ -303,10 +303,12 @@ struct iorep_model {
 	/*
 	 * The traced machine is an Arm one, where the IOMMUs (the SMMUs,
 	 * virtio-iommu) reserve the software MSI window: see
-	 * iorep_model_set_machine(); machine_known: the input named one.
+	 * iorep_model_set_machine(); machine_known: the input (or --machine)
+	 * named one, @machine (interned; NULL when not).
 	 */
 	bool sw_msi;
 	bool machine_known;
+	const char *machine;
 };
 
 /* @st must outlive the model.  iorep_model_release() frees what the model holds. */
@@ -364,11 +366,11 @@ int iorep_model_finish(struct iorep_model *m);
 void iorep_model_set_incomplete(struct iorep_model *m);
 
 /*
- * The traced machine, uname -m ("aarch64"; NULL: not known), before the
- * first event.  On an Arm machine, a page mapped in the software MSI window
+ * The traced machine, uname -m ("aarch64"; NULL or "": not known), before
+ * the first event; returns -IOREP_ENOMEM when it cannot be kept.  On an Arm machine, a page mapped in the software MSI window
  * of a domain is the interrupt controller's doorbell (see check-life.c).
  */
-void iorep_model_set_machine(struct iorep_model *m, const char *machine);
+int iorep_model_set_machine(struct iorep_model *m, const char *machine);
 
 /*
  * With only overwrite drops (see complete_from), true and where the trace

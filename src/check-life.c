@@ -160,7 +160,7 @@ static void leak_finding(struct iorep_model *m, uint32_t di, struct iorep_ivmap_
 		    n->val.ts % 1000000000 / 1000, iorep_domain_kind_name(d->kind),
 		    d->owner_comm ? " of " : "", d->owner_comm ? d->owner_comm : "",
 		    d->left / 1000000000, d->left % 1000000000 / 1000,
-		    maybe_doorbell ? "; on an Arm machine, which the input does not name, it "
+		    maybe_doorbell ? "; on an Arm machine, which the input does not name (--machine), it "
 				     "would be the MSI doorbell the kernel maps in this window "
 				     "for as long as the domain lives" : "") < 0)
 		return;

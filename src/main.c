@@ -43,6 +43,7 @@ struct options {
 	const char *json;	/* NULL: none; "-": stdout */
 	const char *baseline;
 	const char *dot, *svg, *png, *html;
+	const char *machine;	/* --machine, else NULL: the input's */
 	const char *at;		/* --at as given, for messages */
 	int at_mode;		/* AT_END, AT_ABS, AT_REL */
 	uint64_t at_ns;
@@ -76,6 +77,9 @@ static void usage(FILE *fp)
 		"                       reports print them (1234.567890), +SECONDS from the\n"
 		"                       first event, \"start\" or \"end\" (default: end)\n"
 		"  --html PATH          write one self-contained HTML report\n"
+		"  --machine NAME       the traced machine, as `uname -m` names it (x86_64,\n"
+		"                       aarch64, ...), for an input that does not say it\n"
+		"                       (text); it overrides a trace.dat's\n"
 		"  --fail-on SEVERITY   exit 1 on findings at or above error|warning|info\n"
 		"                       (default: error)\n"
 		"  --baseline OLD.json  exit 1 only on findings or counts that are new or worse\n"
@@ -241,6 +245,14 @@ static void bad_option(int c, const char *arg, int opt)
 		iorep_message(stderr, "unknown option '-%c'", opt);
 }
 
+/* Whether @s can be a machine's name, as uname -m gives it: [A-Za-z0-9_.-]{1,64}. */
+static bool machine_name(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+
+	return n > 0 && n <= 64 && !s[n];
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -256,6 +268,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "png", required_argument, NULL, 'P' },
 		{ "html", required_argument, NULL, 'H' },
 		{ "at", required_argument, NULL, 'A' },
+		{ "machine", required_argument, NULL, 'M' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -328,6 +341,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 				iorep_message(stderr,
 					      "--at: \"%s\" is not seconds (1234.5), +seconds, "
 					      "start or end",
+					      optarg);
+				return -1;
+			}
+			break;
+		case 'M':
+			o->machine = optarg;
+			if (!machine_name(optarg)) {
+				iorep_message(stderr,
+					      "--machine: \"%s\" is not a machine name, as uname -m "
+					      "gives it (x86_64, aarch64, ...)",
 					      optarg);
 				return -1;
 			}
@@ -672,7 +695,10 @@ int main(int argc, char **argv)
 	ret = iorep_input_open(&in, opts.input, st, err, sizeof(err));
 	if (ret < 0)
 		goto fail;
-	iorep_model_set_machine(&model, iorep_input_info(in)->machine);
+	ret = iorep_model_set_machine(&model, opts.machine ? opts.machine
+							 : iorep_input_info(in)->machine);
+	if (ret < 0)
+		goto fail;
 	staged = start_read_ahead(in, opts.events ? NULL : &stage);
 	if (opts.events) {
 		ret = list_events(in, opts.events, err, sizeof(err));

@@ -1091,11 +1091,19 @@ int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev)
 	return iorep_attrib_push(m->attrib, ev, apply_emit, m);
 }
 
-void iorep_model_set_machine(struct iorep_model *m, const char *machine)
+int iorep_model_set_machine(struct iorep_model *m, const char *machine)
 {
-	/* aarch64, arm64 (some kernels' uname), armv7l and the other 32-bit ones */
 	m->machine_known = machine && *machine;
-	m->sw_msi = machine && (!strncmp(machine, "aarch64", 7) || !strncmp(machine, "arm", 3));
+	m->machine = NULL;
+	/* aarch64, arm64 (some kernels' uname), armv7l and the other 32-bit ones */
+	m->sw_msi = m->machine_known &&
+		    (!strncmp(machine, "aarch64", 7) || !strncmp(machine, "arm", 3));
+	if (m->machine_known) {
+		m->machine = iorep_strtab_intern(m->st, machine, strlen(machine));
+		if (!m->machine)
+			return m->error = -IOREP_ENOMEM;
+	}
+	return 0;
 }
 
 void iorep_model_set_incomplete(struct iorep_model *m)

@@ -176,7 +176,8 @@ static cJSON *tool_json(void)
 	return done(o, err);
 }
 
-static cJSON *input_json(const struct iorep_input_info *info, const struct iorep_input_stats *st)
+static cJSON *input_json(const struct iorep_input_info *info, const struct iorep_input_stats *st,
+			 const char *machine)
 {
 	cJSON *o = cJSON_CreateObject(), *a;
 	uint64_t i, shown = 0;
@@ -189,6 +190,7 @@ static cJSON *input_json(const struct iorep_input_info *info, const struct iorep
 	err |= add_str(o, "format", info ? info->format : NULL);
 	err |= add_str(o, "variant", info ? info->variant : NULL);
 	err |= add_str(o, "kernel", info ? info->kernel : NULL);
+	err |= add_str(o, "machine", machine);
 	err |= add_str(o, "compression", info ? info->compression : NULL);
 	err |= add_str(o, "pos_unit", info ? info->pos_unit : NULL);
 	err |= add_bool(o, "truncated", st && st->truncated);
@@ -722,7 +724,7 @@ int iorep_report_json(const struct iorep_model *m, const struct iorep_input_info
 	v = cJSON_CreateString(IOREP_JSON_SCHEMA_VERSION);
 	jw_member(&w, "schema_version", v);
 	jw_member(&w, "tool", tool_json());
-	jw_member(&w, "input", input_json(info, stats));
+	jw_member(&w, "input", input_json(info, stats, m->machine));
 	jw_member(&w, "events", events_json(stats));
 	jw_member(&w, "lost_events", lost_json(m, stats));
 	jw_member(&w, "span", span_json(m, stats));

@@ -473,6 +473,12 @@ static void print_header(const struct iorep_model *m, const struct iorep_input_i
 	else
 		fputs("unknown", fp);
 	fputc('\n', fp);
+	fprintf(fp, "%-10s ", "machine");
+	if (m->machine)
+		iorep_put_inert(fp, m->machine);
+	else
+		fputs("unknown (--machine names it)", fp);
+	fputc('\n', fp);
 	if (info && info->ninstances) {
 		fprintf(fp, "%-10s %" PRIu32 " not read:", "instances", info->ninstances);
 		iorep_put_instances(fp, info);

@@ -223,6 +223,8 @@
 			bits.push(input.format + (input.variant ? ' (' + input.variant + ')' : ''));
 		if (input.kernel)
 			bits.push('kernel ' + input.kernel);
+		if (input.machine)
+			bits.push(input.machine);
 		if (ctx.first !== null)
 			bits.push(fmtTs(ctx.first) + ' \u2013 ' + fmtTs(ctx.last) + ' s');
 		if (bits.length)
