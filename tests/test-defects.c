@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The defects module (tools/capture/defects/iommu_defects.c) on IOMMUs other
- * than VT-d: AMD-Vi (6.12, 6.1), virtio-iommu (6.12) and an Arm SMMUv3
- * (6.12), the defects-* samples and their GROUND_TRUTH.md.  The same calls
+ * The defects module (tools/capture/defects/iommu_defects.c) on four IOMMUs:
+ * AMD-Vi (6.12, 6.1), virtio-iommu, an Arm SMMUv3 and VT-d (6.12), the
+ * defects-* samples and their GROUND_TRUTH.md.  The same calls
  * get different answers from each driver, and every one of them must give
  * exactly the module's defects, with their IOVAs, on every form of the
  * trace.  Then the rules those answers taught, on a few lines of text.
@@ -94,6 +94,21 @@ static const char virtio_612[] = "error dma_api_double_unmap 0xfff7000\n"
 				 "warning unmap_size_mismatch 0x6000000\n"
 				 "warning unmap_size_mismatch 0x6001000\n";
 
+/* VT-d took G (and WARNed), said 2 MiB for the never-mapped page, unmapped P page by page */
+static const char vtd_612[] = "error dma_api_double_unmap 0xfff7000\n"
+			      "error dma_api_leak 0xfff8000\n"
+			      "error dma_api_leak 0xffff000\n"
+			      "error double_unmap 0x1000000\n"
+			      "error double_unmap 0x5001000\n"
+			      "error io_page_fault 0x100000\n"
+			      "error leak 0x2000000\n"
+			      "error leak 0x400000\n"
+			      "error overlapping_map 0x5001000\n"
+			      "error unmatched_unmap 0x3000000\n"
+			      "info outstanding 0x0\n"
+			      "info outstanding 0xffff000\n"
+			      "warning unmap_size_mismatch 0x3000000\n";
+
 /* the SMMU refused G, and unmapped P page by page, as asked */
 static const char smmu_612[] = "error dma_api_double_unmap 0xfff7000\n"
 			       "error dma_api_leak 0xfff8000\n"
@@ -119,6 +134,7 @@ static void test_defects_captures(void)
 		{ K61 "defects-amd", amd_61, 4 },
 		{ K612 "defects-virtio", virtio_612, 4 },
 		{ K612A "defects-smmuv3", smmu_612, 4 },
+		{ K612 "defects-vtd", vtd_612, 4 },
 	};
 	char got[4096];
 	struct run r;
@@ -264,7 +280,7 @@ static void test_unmap_rules(void)
 int main(void)
 {
 	static const struct iorep_test tests[] = {
-		{ "defects on AMD-Vi, virtio-iommu, SMMUv3: exactly the ground truth",
+		{ "defects on AMD-Vi, virtio-iommu, SMMUv3, VT-d: exactly the ground truth",
 		  test_defects_captures },
 		{ "partial unmaps: a large page, a refused split", test_partial_unmaps },
 		{ "unmap rules: page inside, 0 unmapped", test_unmap_rules },

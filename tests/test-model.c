@@ -1403,7 +1403,7 @@ static void test_same_findings_every_form(void)
 					     K61 "vfio-two", K612A "vfio-io-smmuv3",
 					     K61A "vfio-io-smmuv3", K612 "defects-amd",
 					     K61 "defects-amd", K612 "defects-virtio",
-					     K612A "defects-smmuv3" };
+					     K612A "defects-smmuv3", K612 "defects-vtd" };
 	static const char *const files[] = { "report.txt", "trace.txt" };
 	struct run dat, other;
 	char **a, **b;

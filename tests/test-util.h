@@ -60,7 +60,7 @@ static inline char *iorep_test_slurp(const char *path, size_t *len)
 }
 
 /* The real captures: the directories samples/KERNEL/NAME that hold a GROUND_TRUTH.md. */
-#define IOREP_TEST_NCAPTURES 24
+#define IOREP_TEST_NCAPTURES 25
 
 /*
  * IOREP_TEST_CAPTURES, "KERNEL/NAME ...": the captures that the tests that
