@@ -282,6 +282,36 @@ static int refused_unmap(struct iorep_model *m, uint32_t di, const struct iorep_
 		n->val.ts / 1000000000, n->val.ts % 1000000000 / 1000);
 }
 
+/*
+ * An unmap of 0 bytes: how iommu_map() undoes a map that the driver
+ * refused before it mapped a page (the rollback unmaps what was mapped,
+ * nothing), with no map event.  At an IOVA this domain holds live, the
+ * refused map was one onto it: the Arm SMMU refuses one with -EEXIST
+ * where VT-d, AMD-Vi and virtio-iommu take it (the defects captures), so
+ * it is the same overlapping_map, said as what the trace shows.
+ */
+static int refused_map(struct iorep_model *m, uint32_t di, const struct iorep_mapev *ev,
+		       uint32_t dev)
+{
+	const struct iorep_ivmap_node *n = iorep_ivmap_find_containing(&m->domains[di].live,
+								       ev->iova);
+	struct iorep_event fev;
+	uint32_t idx = m->nfindings;
+	int ret;
+
+	if (!n)
+		return 0;
+	ret = iorep_model_add_finding(
+		m, IOREP_FIND_OVERLAPPING_MAP, finding_ev(ev, &fev), 0, dev, di, true, ev->iova, 0,
+		"unmap of 0 bytes at 0x%" PRIx64 ", how the kernel undoes a map the driver "
+		"refused: a map onto the live mapping [0x%" PRIx64 ", 0x%" PRIx64 ") of the same "
+		"%s domain, mapped at %" PRIu64 ".%06" PRIu64,
+		ev->iova, n->start, n->last + 1, iorep_domain_kind_name(m->domains[di].kind),
+		n->val.ts / 1000000000, n->val.ts % 1000000000 / 1000);
+	iorep_model_finding_since(m, idx, IOREP_FIND_OVERLAPPING_MAP, n->val.ts);
+	return ret;
+}
+
 int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t di,
 		      uint32_t dev)
 {
@@ -298,6 +328,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 	char msg[300];
 	int ret;
 
+	if (!ev->size && !pool)
+		return refused_map(m, di, ev, dev);
 	if (!ev->size || !iorep_ivmap_range_valid(ev->iova, end))
 		return 0;
 	if (has_unmapped && !ev->unmapped_size && !pool &&
