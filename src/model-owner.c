@@ -17,13 +17,19 @@ static bool placed_by_process(const struct iorep_ivmap_node *n)
 /* Whether mapping @n lies wholly inside the range of unmap @ev. */
 static bool inside_unmap(const struct iorep_ivmap_node *n, const struct iorep_mapev *ev)
 {
-	uint64_t reach = ev->size;
+	uint64_t reach = ev->size, us = ev->unmapped_size, page;
 
-	/* what the driver says it unmapped, from the IOVA on, as iommu_unmap() counts
-	 * (a large page, or a whole virtio-iommu mapping; see driver_widened()) */
-	if (ev->have & 1u << IOREP_F_UNMAPPED_SIZE && ev->unmapped_size > reach &&
-	    iorep_ivmap_range_valid(ev->iova, ev->iova + ev->unmapped_size))
-		reach = ev->unmapped_size;
+	/* what the driver says it unmapped, as iommu_unmap() counts: from the IOVA
+	 * on (a large page, or a whole virtio-iommu mapping), or the large page
+	 * of that size that holds the IOVA (see driver_widened()) */
+	if (ev->have & 1u << IOREP_F_UNMAPPED_SIZE && us > reach &&
+	    iorep_ivmap_range_valid(ev->iova, ev->iova + us)) {
+		reach = us;
+		page = ev->iova & ~(us - 1);
+		if (!(us & (us - 1)) && n->start >= page && n->last <= page + us - 1 &&
+		    ev->iova - page + ev->size <= us)
+			return true;
+	}
 	return n->start >= ev->iova && n->last <= ev->iova + reach - 1;
 }
 

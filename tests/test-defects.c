@@ -293,6 +293,48 @@ static void test_unmap_rules(void)
 	}
 }
 
+/*
+ * A process's map that an interrupt unmaps was the DMA API's (VFIO unmaps
+ * only where it may sleep): it leaves the user domain.  An unmap from
+ * inside an AMD-Vi large page takes the page, so the mapping that is that
+ * page leaves too: no leak when the domain is left.
+ */
+static void test_interrupt_unmap_inside_page(void)
+{
+	static const char text[] =
+		"init-1 (1) [000] ..... 1.000000: add_device_to_group: IOMMU: groupID=5 "
+		"device=0000:01:00.0\n"
+		"init-1 (1) [000] ..... 1.000100: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n"
+		"qemu-500 (500) [001] ..... 10.000000: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n"
+		"qemu-500 (500) [001] ..... 10.000100: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n"
+		"qemu-500 (500) [001] ..... 10.100000: map: IOMMU: iova=0x0000000000000000 - "
+		"0x0000000000040000 paddr=0x0000000100000000 size=262144\n"
+		"qemu-500 (500) [001] ..... 10.200000: map: IOMMU: iova=0x0000000006000000 - "
+		"0x0000000006004000 paddr=0x00000000043c0000 size=16384\n"
+		"<idle>-0 (-------) [000] d.h1. 10.300000: unmap: IOMMU: iova=0x0000000006001000 - "
+		"0x0000000006002000 size=4096 unmapped_size=16384\n"
+		"qemu-500 (500) [001] ..... 11.000000: unmap: IOMMU: iova=0x0000000000000000 - "
+		"0x0000000000040000 size=262144 unmapped_size=262144\n"
+		"qemu-500 (500) [001] ..... 11.100000: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n"
+		"qemu-500 (500) [001] ..... 11.200000: attach_device_to_domain: IOMMU: "
+		"device=0000:01:00.0\n";
+	const struct iorep_domain *user;
+	struct run r;
+
+	run_text(&r, text);
+	user = &r.m.domains[r.m.devices[0].epochs[2].domain];
+	CU_ASSERT_EQUAL(user->kind, IOREP_DOM_USER);
+	CU_ASSERT_EQUAL(user->maps, 1);
+	CU_ASSERT_EQUAL(iorep_ivmap_count(&user->live), 0);
+	CU_ASSERT_EQUAL(count(&r.m, IOREP_SEV_ERROR), 0);
+	CU_ASSERT_EQUAL(r.m.stats.moved_maps, 1);
+	free_run(&r);
+}
+
 int main(void)
 {
 	static const struct iorep_test tests[] = {
@@ -300,6 +342,7 @@ int main(void)
 		  test_defects_captures },
 		{ "partial unmaps: a large page, a refused split", test_partial_unmaps },
 		{ "unmap rules: page inside, 0 unmapped", test_unmap_rules },
+		{ "an interrupt's unmap inside a large page", test_interrupt_unmap_inside_page },
 		{ NULL, NULL },
 	};
 
