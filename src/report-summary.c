@@ -28,6 +28,11 @@ void iorep_summary_print(const struct iorep_input *in, FILE *fp)
 		iorep_put_inert(fp, info->kernel);
 		fputc('\n', fp);
 	}
+	if (info->machine) {
+		fputs("machine:  ", fp);
+		iorep_put_inert(fp, info->machine);
+		fputc('\n', fp);
+	}
 	if (info->ninstances) {
 		fprintf(fp, "instances: %" PRIu32 " not read:", info->ninstances);
 		iorep_put_instances(fp, info);

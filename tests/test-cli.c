@@ -477,6 +477,11 @@ static void test_machine(void)
 			  "gives it (x86_64, aarch64, ...)\n");
 	run(&c, dir, "--machine '' t.txt");
 	CU_ASSERT_EQUAL(c.status, 2);
+	/* --summary says the input's: a trace.dat's uname, nothing for text */
+	run(&c, dir, "--summary " TRACE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "\nmachine:  x86_64\n"));
+	run(&c, dir, "--summary t.txt");
+	CU_ASSERT_PTR_NULL(strstr(c.out, "machine:"));
 	remove_dir(dir);
 }
 
