@@ -301,14 +301,13 @@ struct iorep_model {
 	uint64_t hist_sweeps;
 	struct iorep_stacks stacks;
 	/*
-	 * The traced machine is an Arm one, where the IOMMUs (the SMMUs,
-	 * virtio-iommu) reserve the software MSI window: see
-	 * iorep_model_set_machine(); machine_known: the input (or --machine)
-	 * named one, @machine (interned; NULL when not).
+	 * The traced machine, as the input (or --machine) named it, interned;
+	 * NULL when not named.  sw_msi: it is an Arm one, where the IOMMUs (the
+	 * SMMUs, virtio-iommu) reserve the software MSI window: see
+	 * iorep_model_set_machine().
 	 */
-	bool sw_msi;
-	bool machine_known;
 	const char *machine;
+	bool sw_msi;
 };
 
 /* @st must outlive the model.  iorep_model_release() frees what the model holds. */
@@ -367,8 +366,9 @@ void iorep_model_set_incomplete(struct iorep_model *m);
 
 /*
  * The traced machine, uname -m ("aarch64"; NULL or "": not known), before
- * the first event; returns -IOREP_ENOMEM when it cannot be kept.  On an Arm machine, a page mapped in the software MSI window
- * of a domain is the interrupt controller's doorbell (see check-life.c).
+ * the first event; returns -IOREP_ENOMEM when it cannot be kept.  On an Arm
+ * machine, a page mapped in the software MSI window of a domain is the
+ * interrupt controller's doorbell (see check-life.c).
  */
 int iorep_model_set_machine(struct iorep_model *m, const char *machine);
 

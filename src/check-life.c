@@ -121,7 +121,7 @@ static enum doorbell msi_doorbell(const struct iorep_model *m, uint32_t di,
 	if (n->start < SW_MSI_BASE || n->last > SW_MSI_LAST || n->last - n->start >= MSI_PAGE_MAX ||
 	    n->val.owner != IOREP_NONE)
 		return NOT_DOORBELL;
-	if (m->machine_known)
+	if (m->machine)
 		return m->sw_msi ? DOORBELL : NOT_DOORBELL;
 	if (!n->val.paddr)
 		return MAYBE_DOORBELL; /* no physical address to find elsewhere */

@@ -1093,17 +1093,14 @@ int iorep_model_feed(struct iorep_model *m, const struct iorep_event *ev)
 
 int iorep_model_set_machine(struct iorep_model *m, const char *machine)
 {
-	m->machine_known = machine && *machine;
 	m->machine = NULL;
+	m->sw_msi = false;
+	if (!machine || !*machine)
+		return 0;
 	/* aarch64, arm64 (some kernels' uname), armv7l and the other 32-bit ones */
-	m->sw_msi = m->machine_known &&
-		    (!strncmp(machine, "aarch64", 7) || !strncmp(machine, "arm", 3));
-	if (m->machine_known) {
-		m->machine = iorep_strtab_intern(m->st, machine, strlen(machine));
-		if (!m->machine)
-			return m->error = -IOREP_ENOMEM;
-	}
-	return 0;
+	m->sw_msi = !strncmp(machine, "aarch64", 7) || !strncmp(machine, "arm", 3);
+	m->machine = iorep_strtab_intern(m->st, machine, strlen(machine));
+	return m->machine ? 0 : (m->error = -IOREP_ENOMEM);
 }
 
 void iorep_model_set_incomplete(struct iorep_model *m)
