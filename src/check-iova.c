@@ -240,8 +240,7 @@ static const struct iorep_ivmap_node *driver_widened(const struct iorep_domain *
 	    (n->last - ev->iova >= us - 1 || n->start == ev->iova))
 		return n;
 	/* inside its page: the whole page lies in the mapping */
-	page = ev->iova & ~(us - 1);
-	if (page != ev->iova && ev->iova - page + ev->size <= us && n->start <= page &&
+	if (iorep_unmap_page(ev, &page) && page != ev->iova && n->start <= page &&
 	    n->last - page >= us - 1) {
 		*base = page;
 		return n;

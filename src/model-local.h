@@ -28,6 +28,22 @@ void iorep_model_finding_of_map(struct iorep_model *m, uint32_t idx,
 				uint64_t now);
 
 /*
+ * The large page unmap @ev took, as AMD-Vi and VT-d clear one: when the
+ * driver's unmapped_size is a power of two larger than the request, and
+ * the aligned page of that size holds the whole request, true with the
+ * page's start in *@page.
+ */
+static inline bool iorep_unmap_page(const struct iorep_mapev *ev, uint64_t *page)
+{
+	uint64_t us = ev->unmapped_size;
+
+	if (!(ev->have & 1u << IOREP_F_UNMAPPED_SIZE) || us <= ev->size || (us & (us - 1)))
+		return false;
+	*page = ev->iova & ~(us - 1);
+	return ev->iova - *page + ev->size <= us;
+}
+
+/*
  * Finding @idx of @type, resting on an event at @since (given to
  * iorep_model_finding_since() already), counts as info: what the trace
  * cannot tell from something the kernel does by design.

@@ -25,9 +25,7 @@ static bool inside_unmap(const struct iorep_ivmap_node *n, const struct iorep_ma
 	if (ev->have & 1u << IOREP_F_UNMAPPED_SIZE && us > reach &&
 	    iorep_ivmap_range_valid(ev->iova, ev->iova + us)) {
 		reach = us;
-		page = ev->iova & ~(us - 1);
-		if (!(us & (us - 1)) && n->start >= page && n->last <= page + us - 1 &&
-		    ev->iova - page + ev->size <= us)
+		if (iorep_unmap_page(ev, &page) && n->start >= page && n->last <= page + us - 1)
 			return true;
 	}
 	return n->start >= ev->iova && n->last <= ev->iova + reach - 1;
