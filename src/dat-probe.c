@@ -28,6 +28,7 @@
  * Offsets (findings' "pos") are then offsets in that uncompressed file.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -41,6 +42,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -101,33 +103,75 @@ enum { COPY_WORKING, COPY_MADE, COPY_NONE, COPY_FAILED, COPY_READ, COPY_BROKEN, 
 #define LIB_TEMP_LEN (sizeof(LIB_TEMP_PREFIX) - 1 + 6)
 #define MAX_CHILD_FD 4096
 
-/*
- * Removes the files libtracecmd made for its copy and still holds open:
- * it removes them when the handle is closed, which a handle that failed
- * half-way cannot safely be.  Async-signal-safe (it runs in the crash
- * handler too): readlink() and unlink() of each open descriptor's name.
- */
-static void unlink_lib_files(void)
+/* Removes @fd's file when it is one of libtracecmd's copies.  Async-signal-safe. */
+static void unlink_if_lib_file(int fd)
 {
 	char fdpath[32] = "/proc/self/fd/", target[LIB_TEMP_LEN + 2];
 	const size_t base = sizeof("/proc/self/fd/") - 1;
 	char digits[12];
 	ssize_t n;
-	int fd, k, j;
+	int k, j;
 
-	for (fd = 3; fd < MAX_CHILD_FD; fd++) {
-		for (k = 0, j = fd; k == 0 || j; j /= 10)
-			digits[k++] = (char)('0' + j % 10);
-		for (j = 0; j < k; j++)
-			fdpath[base + j] = digits[k - 1 - j];
-		fdpath[base + k] = '\0';
-		n = readlink(fdpath, target, sizeof(target) - 1);
-		if (n != (ssize_t)LIB_TEMP_LEN ||
-		    memcmp(target, LIB_TEMP_PREFIX, sizeof(LIB_TEMP_PREFIX) - 1))
-			continue;
-		target[n] = '\0';
-		unlink(target);
+	for (k = 0, j = fd; k == 0 || j; j /= 10)
+		digits[k++] = (char)('0' + j % 10);
+	for (j = 0; j < k; j++)
+		fdpath[base + j] = digits[k - 1 - j];
+	fdpath[base + k] = '\0';
+	n = readlink(fdpath, target, sizeof(target) - 1);
+	if (n != (ssize_t)LIB_TEMP_LEN || memcmp(target, LIB_TEMP_PREFIX, sizeof(LIB_TEMP_PREFIX) - 1))
+		return;
+	target[n] = '\0';
+	unlink(target);
+}
+
+/* A decimal descriptor number from a /proc/self/fd entry's name, or -1. */
+static int fd_of_name(const char *name)
+{
+	int fd = 0;
+
+	if (!*name)
+		return -1;
+	for (; *name; name++) {
+		if (*name < '0' || *name > '9' || fd > MAX_CHILD_FD)
+			return -1;
+		fd = fd * 10 + (*name - '0');
 	}
+	return fd;
+}
+
+/*
+ * Removes the files libtracecmd made for its copy and still holds open:
+ * it removes them when the handle is closed, which a handle that failed
+ * half-way cannot safely be.  Async-signal-safe (it runs in the crash
+ * handler too): the open descriptors are read from /proc/self/fd with
+ * getdents64() (a few, where asking each of the first 4,096 took 4,096
+ * readlink() calls, 6 ms of every run), each one's name with readlink().
+ * Without /proc, each of the first MAX_CHILD_FD descriptors is asked.
+ */
+static void unlink_lib_files(void)
+{
+	union {
+		char bytes[4096];
+		uint64_t align;
+	} buf;
+	struct dirent64 *d;
+	long n, at;
+	int dir, fd;
+
+	dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0) {
+		for (fd = 3; fd < MAX_CHILD_FD; fd++)
+			unlink_if_lib_file(fd);
+		return;
+	}
+	while ((n = syscall(SYS_getdents64, dir, buf.bytes, sizeof(buf.bytes))) > 0)
+		for (at = 0; at < n; at += d->d_reclen) {
+			d = (struct dirent64 *)(void *)(buf.bytes + at);
+			fd = fd_of_name(d->d_name);
+			if (fd > 2 && fd != dir)
+				unlink_if_lib_file(fd);
+		}
+	close(dir);
 }
 
 /* A crash in the child: libtracecmd's files removed, then the signal's own end. */
