@@ -259,6 +259,11 @@ struct iorep_event {
 	const char *stack;
 	uint64_t stack_of;
 	bool stack_held;
+	/*
+	 * An io_page_fault that the kernel log reported (--dmesg), not the
+	 * trace: the log's words and where ("dmesg.txt:460: DMAR ..."); else NULL
+	 */
+	const char *source;
 };
 
 #define IOREP_STACK_NONE UINT64_MAX

@@ -46,6 +46,11 @@ struct iorep_input_stats {
 	 * first in the input where (its lowest offset or line) */
 	uint64_t damaged;
 	uint64_t damaged_at;
+	/* --dmesg: the kernel log's faults merged in; left out as traced, or
+	 * outside the trace's span */
+	uint64_t kmsg_faults;
+	uint64_t kmsg_traced;
+	uint64_t kmsg_outside;
 };
 
 struct iorep_input_info {
@@ -57,6 +62,7 @@ struct iorep_input_info {
 	const char *compression;	/* of a text file: "gzip", "xz", "zstd", or NULL */
 	const char *pos_unit;	/* "offset" or "line": what iorep_event.pos counts */
 	uint32_t page_size;	/* the traced kernel's PAGE_SIZE when the input says, else 0 */
+	const char *kernel_log;	/* --dmesg's path, whose faults were merged in, else NULL */
 	/* a trace.dat's instance buffers (trace-cmd record -B) that could not be read */
 	uint32_t ninstances;
 	const char *instances[IOREP_INPUT_MAX_INSTANCES]; /* the first ones' names */
@@ -74,6 +80,15 @@ struct iorep_input_info {
  */
 int iorep_input_open(struct iorep_input **out, const char *path, struct iorep_strtab *st,
 		     char *errbuf, int errlen);
+
+struct iorep_kmsg;
+
+/*
+ * Merges the faults of kernel log @k (read from @path; both must outlive
+ * the reader) into the events, by time: each an io_page_fault event whose
+ * source names the log line.  Call it before reading.  0, or -IOREP_E*.
+ */
+int iorep_input_add_kmsg(struct iorep_input *in, const struct iorep_kmsg *k, const char *path);
 
 /*
  * Reads the next event into @ev.  Returns 1 for an event, 0 at the end, or a

@@ -25,7 +25,7 @@
 #endif
 
 /* Version of the JSON document; a reader accepts every 1.x. */
-#define IOREP_JSON_SCHEMA_VERSION "1.8"
+#define IOREP_JSON_SCHEMA_VERSION "1.9"
 #define IOREP_JSON_SCHEMA_MAJOR 1
 
 /* Findings of one type the text report lists before "... and K more". */

@@ -653,9 +653,11 @@ int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev)
 	}
 	idx = m->nfindings;
 	if (iorep_model_add_finding(m, IOREP_FIND_IO_PAGE_FAULT, ev, 0, dev, di, true, ev->iova, 0,
-				    "%s fault of %s at 0x%" PRIx64 " (flags 0x%x): %s", rw,
+				    "%s fault of %s at 0x%" PRIx64 " (flags 0x%x): %s%s%s", rw,
 				    dev == IOREP_NONE ? "an unknown device" : dev_name(m, dev),
-				    ev->iova, ev->fault_flags, state) < 0)
+				    ev->iova, ev->fault_flags, state,
+				    ev->source ? "; from the kernel log, " : "",
+				    ev->source ? ev->source : "") < 0)
 		return m->error;
 	return m->nfindings > idx ? fault_history(m, dev, di, ev->iova) : 0;
 }

@@ -119,7 +119,12 @@ struct iorep_input {
 	struct iorep_input_ahead *ahead;
 	struct iorep_event ev;	/* iorep_input_next_ref()'s event, read in this thread */
 	struct iorep_stack_owners owners; /* which event a stack trace is of */
+	struct iorep_input_kmsg *kmsg;	  /* the kernel log's faults, merged in (input-kmsg.c) */
 };
+
+/* The next event of the trace and the kernel log's faults, by time (input-kmsg.c). */
+int iorep_input_kmsg_next(struct iorep_input *in, struct iorep_event *ev);
+void iorep_input_kmsg_free(struct iorep_input *in);
 
 /* The magic at the start of every trace.dat: "\027\010\104tracing". */
 #define IOREP_TRACEDAT_MAGIC "\027\010\104tracing"

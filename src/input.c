@@ -303,7 +303,7 @@ int iorep_input_next_here(struct iorep_input *in, struct iorep_event *ev)
 	struct iorep_input_stats *s = &in->stats;
 	int ret;
 
-	ret = in->ops->next(in, ev);
+	ret = in->kmsg ? iorep_input_kmsg_next(in, ev) : in->ops->next(in, ev);
 	if (ret < 0)
 		return ret;
 	if (ret == 0) {
@@ -454,6 +454,7 @@ void iorep_input_free(struct iorep_input *in)
 	free(in->stats.lost);
 	free(in->path);
 	iorep_stack_owners_free(&in->owners);
+	iorep_input_kmsg_free(in);
 	free(in);
 }
 

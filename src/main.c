@@ -23,6 +23,7 @@
 #include "iorep-error.h"
 #include "iorep-graph.h"
 #include "iorep-input.h"
+#include "iorep-kmsg.h"
 #include "iorep-message.h"
 #include "iorep-model.h"
 #include "iorep-output.h"
@@ -40,6 +41,7 @@ struct options {
 	const char *input;
 	const char *sysfs;
 	const char *lspci;
+	const char *dmesg;	/* --dmesg: the kernel log, for the faults it reports */
 	const char *json;	/* NULL: none; "-": stdout */
 	const char *baseline;
 	const char *dot, *svg, *png, *html;
@@ -69,6 +71,9 @@ static void usage(FILE *fp)
 		"                       -type l` output, or a live /sys/kernel/iommu_groups;\n"
 		"                       `grep -H . .../type` lines in it mark identity groups\n"
 		"  --lspci FILE         name devices and find bridges from `lspci -nn` output\n"
+		"  --dmesg FILE         the traced run's kernel log (dmesg, journalctl -k -o\n"
+		"                       short-monotonic): IOMMU faults it reports (VT-d,\n"
+		"                       virtio-iommu, SMMUv3, AMD-Vi) join the trace\n"
 		"  --json [PATH]        write the JSON document to PATH (default, or \"-\": stdout)\n"
 		"  --dot PATH           write the topology graph as graphviz DOT\n"
 		"  --svg PATH           ... laid out and drawn as SVG\n"
@@ -159,7 +164,7 @@ static bool start_read_ahead(struct iorep_input *in, struct iorep_stage *stage)
 /* Is argv[i] a value of the option before it (one that takes an argument)? */
 static int is_option_value(char **argv, int i)
 {
-	static const char *const with_arg[] = { "--sysfs", "--lspci", "--fail-on", "--baseline",
+	static const char *const with_arg[] = { "--sysfs", "--lspci", "--dmesg", "--fail-on", "--baseline",
 						       "--dot",	  "--svg",   "--png",	  "--html",
 						       "--at" };
 	size_t k;
@@ -260,6 +265,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "summary", no_argument, NULL, 'S' },
 		{ "sysfs", required_argument, NULL, 's' },
 		{ "lspci", required_argument, NULL, 'l' },
+		{ "dmesg", required_argument, NULL, 'k' },
 		{ "json", optional_argument, NULL, 'j' },
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "baseline", required_argument, NULL, 'b' },
@@ -299,6 +305,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'l':
 			o->lspci = optarg;
+			break;
+		case 'k':
+			o->dmesg = optarg;
 			break;
 		case 'j':
 			o->json = "-";
@@ -414,7 +423,7 @@ static int put_html(FILE *fp, void *arg)
 static const char *overwrites_input(const struct options *o)
 {
 	const char *outs[] = { o->json, o->dot, o->svg, o->png, o->html };
-	const char *ins[] = { o->input, o->baseline, o->sysfs, o->lspci };
+	const char *ins[] = { o->input, o->baseline, o->sysfs, o->lspci, o->dmesg };
 	size_t i, k;
 
 	for (i = 0; i < sizeof(outs) / sizeof(outs[0]); i++)
@@ -646,6 +655,7 @@ int main(int argc, char **argv)
 	struct iorep_input *in = NULL;
 	struct iorep_sysfs_groups groups;
 	struct iorep_lspci lspci;
+	struct iorep_kmsg kmsg = { 0 };
 	struct iorep_model model;
 	struct iorep_stage stage = {0};
 	bool staged;
@@ -692,8 +702,31 @@ int main(int argc, char **argv)
 		if (ret < 0)
 			goto fail;
 	}
+	if (opts.dmesg) {
+		uint64_t line;
+
+		ret = iorep_kmsg_read_file(&kmsg, opts.dmesg, st, &line);
+		if (ret == -IOREP_EPARSE)
+			snprintf(err, sizeof(err),
+				 "%s: line %" PRIu64 ": an IOMMU fault without a time; give the "
+				 "log as dmesg prints it (not dmesg -T), or journalctl -k -o "
+				 "short-monotonic",
+				 opts.dmesg, line);
+		else if (ret < 0)
+			snprintf(err, sizeof(err), "%s: %s", opts.dmesg, iorep_strerror(ret));
+		if (ret < 0)
+			goto fail;
+		if (kmsg.untimed && !opts.quiet)
+			iorep_message(stderr,
+				      "warning: %s: %" PRIu64 " IOMMU fault line%s without a time "
+				      "(line %" PRIu64 "); skipped",
+				      opts.dmesg, kmsg.untimed, kmsg.untimed == 1 ? "" : "s",
+				      kmsg.first_untimed);
+	}
 	ret = iorep_input_open(&in, opts.input, st, err, sizeof(err));
 	if (ret < 0)
+		goto fail;
+	if (opts.dmesg && (ret = iorep_input_add_kmsg(in, &kmsg, opts.dmesg)) < 0)
 		goto fail;
 	ret = iorep_model_set_machine(&model, opts.machine ? opts.machine
 							 : iorep_input_info(in)->machine);
@@ -766,6 +799,7 @@ out:
 	iorep_sysfs_groups_release(&groups);
 	iorep_lspci_release(&lspci);
 	iorep_input_free(in);
+	iorep_kmsg_release(&kmsg);
 	iorep_model_stage_free(&stage); /* the reader's thread ran it until iorep_input_free() */
 	iorep_strtab_free(st);
 	return status;

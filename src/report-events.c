@@ -37,10 +37,20 @@ int iorep_event_write_text_line(const struct iorep_event *ev, const struct iorep
 		iorep_print_inert(s, ev->comm);
 		/* microseconds, rounded as libtraceevent's "%6.1000d" rounds them */
 		us = ev->ts / 1000 + (ev->ts % 1000 >= 500);
-		trace_seq_printf(s, "-%-5d [%03d] %5" PRIu64 ".%06" PRIu64 ": %s: %*s", ev->pid,
-				 ev->cpu, us / 1000000, us % 1000000, name, len < 20 ? 20 - len : 0,
-				 "");
+		if (ev->cpu < 0) /* a fault of the kernel log (--dmesg): no task, no CPU */
+			trace_seq_printf(s, "-%-5s [%3s] %5" PRIu64 ".%06" PRIu64 ": %s: %*s", "",
+					 "*", us / 1000000, us % 1000000, name,
+					 len < 20 ? 20 - len : 0, "");
+		else
+			trace_seq_printf(s, "-%-5d [%03d] %5" PRIu64 ".%06" PRIu64 ": %s: %*s",
+					 ev->pid, ev->cpu, us / 1000000, us % 1000000, name,
+					 len < 20 ? 20 - len : 0, "");
 		iorep_print_event(s, ev, o);
+		if (ev->source) {
+			trace_seq_puts(s, " [");
+			iorep_print_inert(s, ev->source);
+			trace_seq_putc(s, ']');
+		}
 		trace_seq_putc(s, '\n');
 	}
 	trace_seq_terminate(s);
@@ -160,6 +170,9 @@ cJSON *iorep_event_to_json(const struct iorep_event *ev)
 	for (i = 0; i < IOREP_MAX_EVENT_FIELDS && d->fields[i] != IOREP_F__COUNT; i++)
 		if (iorep_event_has(ev, d->fields[i]))
 			err |= add_field(o, ev, d->fields[i]);
+	/* a fault of the kernel log (--dmesg): where it says so */
+	if (ev->source)
+		err |= iorep_json_add_str(o, "source", ev->source) ? 1 : 0;
 	if (err) {
 		cJSON_Delete(o);
 		return NULL;

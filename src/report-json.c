@@ -222,6 +222,17 @@ static cJSON *input_json(const struct iorep_input_info *info, const struct iorep
 		return done(o, -1);
 	for (i = 0; info && i < info->ninstances && i < IOREP_INPUT_MAX_INSTANCES; i++)
 		err |= append_str(a, info->instances[i]);
+	if (info && info->kernel_log && st) {
+		a = cJSON_AddObjectToObject(o, "kernel_log");
+		if (!a)
+			return done(o, -1);
+		err |= add_str(a, "path", info->kernel_log);
+		err |= iorep_json_add_u64(a, "faults", st->kmsg_faults);
+		err |= iorep_json_add_u64(a, "traced", st->kmsg_traced);
+		err |= iorep_json_add_u64(a, "outside", st->kmsg_outside);
+	} else {
+		err |= add_null(o, "kernel_log");
+	}
 	return done(o, err);
 }
 

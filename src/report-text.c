@@ -479,6 +479,17 @@ static void print_header(const struct iorep_model *m, const struct iorep_input_i
 	else
 		fputs("unknown (--machine names it)", fp);
 	fputc('\n', fp);
+	if (info && info->kernel_log && st) {
+		fprintf(fp, "%-10s ", "log");
+		iorep_put_inert(fp, info->kernel_log);
+		fprintf(fp, ": %" PRIu64 " IOMMU %s merged in", st->kmsg_faults,
+			plural(st->kmsg_faults, "fault", "faults"));
+		if (st->kmsg_traced)
+			fprintf(fp, ", %" PRIu64 " the trace has too", st->kmsg_traced);
+		if (st->kmsg_outside)
+			fprintf(fp, ", %" PRIu64 " outside the trace's span", st->kmsg_outside);
+		fputc('\n', fp);
+	}
 	if (info && info->ninstances) {
 		fprintf(fp, "%-10s %" PRIu32 " not read:", "instances", info->ninstances);
 		iorep_put_instances(fp, info);

@@ -440,6 +440,51 @@ static void test_at_outside(void)
  * machine, a leak on another, and, the machine not known, a leak counted
  * as info (see test-smmu.c).  The header and the JSON say which machine.
  */
+/* --dmesg: the kernel log's faults merged in; its errors name the file and line */
+static void test_dmesg(void)
+{
+	char dir[] = "/tmp/iorep-cli-XXXXXX", json[8192], events[32768];
+	struct cli c;
+
+	make_dir(dir);
+	run(&c, dir, "--dmesg " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/dmesg.txt --json j.json "
+		     IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/trace.txt");
+	CU_ASSERT_EQUAL(c.status, 1);
+	head(dir, "j.json", json, sizeof(json));
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"kernel_log\":{\"path\":\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"faults\":3,\"traced\":0,\"outside\":0}"));
+	run(&c, dir, "--dmesg " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/dmesg.txt "
+		     IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/trace.txt");
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "/kmsg-vtd/dmesg.txt: 3 IOMMU faults merged in\n"));
+	/* the event stream has the log's faults, with where they come from */
+	run(&c, dir, "--events --dmesg " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/dmesg.txt "
+		     IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/trace.txt");
+	CU_ASSERT_EQUAL(c.status, 0);
+	head(dir, "out.txt", events, sizeof(events));
+	CU_ASSERT_PTR_NOT_NULL(strstr(events, "{\"ts\":4341967000,\"cpu\":-1,\"pid\":-1,\"comm\":"
+					     "\"kernel-log\",\"event\":\"io_page_fault\",\"device\":"
+					     "\"0000:00:08.0\",\"driver\":\"\",\"iova\":\"0xfff7000\","
+					     "\"flags\":\"0x0\",\"source\":\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(events, "/kmsg-vtd/dmesg.txt:460: DMAR fault reason 0x06: "
+					     "PTE Read access is not set\"}\n"));
+	/* dmesg -T: a fault line without the time since boot */
+	put_file(dir, "t.log", "[Tue Nov 24 04:34:01 2026] DMAR: [DMA Read NO_PASID] Request "
+			       "device [00:08.0] fault addr 0x1000 [fault reason 0x06] PTE Read "
+			       "access is not set\n");
+	run(&c, dir, "--dmesg t.log " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/trace.txt");
+	CU_ASSERT_EQUAL(c.status, 2);
+	expect_stderr(&c, "iommu-report: t.log: line 1: an IOMMU fault without a time; give the "
+			  "log as dmesg prints it (not dmesg -T), or journalctl -k -o "
+			  "short-monotonic\n");
+	run(&c, dir, "--dmesg missing.log " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/trace.txt");
+	CU_ASSERT_EQUAL(c.status, 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "iommu-report: missing.log: "));
+	/* nothing the user gave is overwritten */
+	run(&c, dir, "--dmesg t.log --json t.log " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/trace.txt");
+	CU_ASSERT_EQUAL(c.status, 2);
+	remove_dir(dir);
+}
+
 static void test_machine(void)
 {
 	static const char text[] =
@@ -497,6 +542,7 @@ int main(void)
 		{"file names and option arguments inert on stderr", test_inert_messages},
 		{"options getopt refuses", test_bad_options},
 		{"--machine: the doorbell of a text input", test_machine},
+		{"--dmesg: the kernel log's faults", test_dmesg},
 		{NULL, NULL},
 	};
 

@@ -383,7 +383,7 @@ static void test_json_fields(void)
 	cJSON *v;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
-	ASSERT_JSTR(doc, "schema_version", "1.8");
+	ASSERT_JSTR(doc, "schema_version", "1.9");
 	ASSERT_JSTR(doc, "tool.name", "iommu-report");
 	ASSERT_JSTR(doc, "tool.version", IOREP_VERSION);
 	ASSERT_JSTR(doc, "input.path", "samples/vfio/trace.dat");

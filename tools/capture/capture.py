@@ -11,9 +11,12 @@ per CPU, trace_buf_size, 16M unless given: a small one overflows; --tp-printk: e
 event printed to the kernel log too, which dmesg.txt keeps; --nic e1000e: QEMU's
 e1000e for each e1000, a NIC with MSI, which vfio-io turns on) with an
 initramfs running SCENARIO-init.sh (hotplug, vfio-io, defects; vfio-two: vfio-io's with a
-second e1000 in the VFIO container), answers its requests for a
+second e1000 in the VFIO container; defects-dma: defects' with the edu device doing DMA
+before and after unmaps, iommu_defects.device_dma=1), answers its requests for a
 PCIe hot-plug on QEMU's monitor (device_add, device_del), and unpacks what it
 wrote to its output disk into OUTDIR.
+
+QEMU_EXTRA in the environment: more words for QEMU's command line (-trace ...).
 
 For --iommu smmuv3, the environment's SYSROOT names a directory where Debian's
 arm64 busybox-static, trace-cmd and pciutils and their libraries are unpacked
@@ -48,7 +51,8 @@ initrd = f"{outdir}/init.cpio.gz"
 files, extra, env = [], [], dict(os.environ)
 env["MODS"] = f"virtio_pci virtio_blk {nic} virtio_net"
 # vfio-two: the vfio-io scenario with a second e1000 behind 00:05.0, in the same container
-init = {"vfio-two": "vfio-io"}.get(scenario, scenario)
+# defects-dma: the defects scenario with its module's device_dma=1 (on the command line)
+init = {"vfio-two": "vfio-io", "defects-dma": "defects"}.get(scenario, scenario)
 if init == "vfio-io":
     # the VFIO program, and an NVMe disk for it to read (random data)
     prog = f"{outdir}/vfio-io"
@@ -94,6 +98,8 @@ on = {"intel": "intel_iommu=on ", "amd": "", "none": "intel_iommu=off ", "smmuv3
 console = "ttyAMA0" if arm else "ttyS0"
 cmdline = (f"console={console} {on}iommu.strict=1 iommu.passthrough={passthrough} "
            f"trace_clock=global trace_event={events} trace_buf_size={bufsize}{printk} panic=-1 quiet")
+if scenario == "defects-dma":
+    cmdline += " iommu_defects.device_dma=1"
 with open(f"{outdir}/cmdline.txt", "w") as f:
     print(cmdline, file=f)
 # QEMU's AMD-Vi translates DMA only (its interrupt remapping needs a split irqchip, which TCG lacks)
@@ -116,7 +122,7 @@ cmd = [machine[0], "-accel", "tcg,thread=multi", *machine[1:],
        "-kernel", f"{x}/boot/vmlinuz-{v}", "-initrd", initrd,
        "-append", cmdline,
        "-display", "none", "-serial", "stdio", "-no-reboot",
-       "-monitor", f"unix:{mon},server,nowait"]
+       "-monitor", f"unix:{mon},server,nowait"] + os.environ.get("QEMU_EXTRA", "").split()
 log = open(f"{outdir}/console.log", "w")
 p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
 time.sleep(1)

@@ -17,8 +17,10 @@ if [ ! -e /sys/bus/pci/devices/$E/iommu_group ]; then
 	echo > /sys/bus/pci/devices/$E/driver_override
 fi
 GE=$(basename $(readlink /sys/bus/pci/devices/$E/iommu_group))
-M "insmod iommu_defects.ko bdf=$E (edu, group $GE)"
-insmod /bin/iommu_defects.ko bdf=$E
+# the module's parameters on the kernel's command line (iommu_defects.device_dma=1)
+P=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^iommu_defects\.//p')
+M "insmod iommu_defects.ko bdf=$E $P (edu, group $GE)"
+insmod /bin/iommu_defects.ko bdf=$E $P
 echo "@@ insmod rc=$?"
 M "iommu_defects loaded"
 dmesg | grep IOMMUDEF > /out/module-log.txt

@@ -19,10 +19,20 @@
  *   P unmapped, then the rest of P (partial unmaps); a synthetic fault
  *   report at A after its unmap; detached and freed with C and E still
  *   mapped (leaks).
+ *
+ * With device_dma=1, the edu device itself does DMA (its engine reads host
+ * memory into its buffer, or writes it out), so that the IOMMU reports real
+ * faults: in the default domain, a buffer read while mapped, read again
+ * after dma_unmap_single() (use after unmap) and an IOVA never mapped; in
+ * the unmanaged domain, C read (mapped), A read after its unmap, and R
+ * (mapped read-only) written.  Whether a fault reaches the iommu trace
+ * depends on the IOMMU driver (AMD-Vi calls report_iommu_fault()).
  */
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/iommu.h>
+#include <linux/delay.h>
+#include <linux/io.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/version.h>
@@ -31,7 +41,23 @@ static char *bdf;
 module_param(bdf, charp, 0444);
 MODULE_PARM_DESC(bdf, "the device, DDDD:BB:DD.F, with no driver bound");
 
+static bool device_dma;
+module_param(device_dma, bool, 0444);
+MODULE_PARM_DESC(device_dma, "have the edu device do DMA, before and after unmaps");
+
 static int step;
+static void __iomem *edu_regs;
+
+/* QEMU's edu (docs/specs/edu.rst): its DMA engine's registers and buffer */
+#define EDU_DMA_SRC 0x80
+#define EDU_DMA_DST 0x88
+#define EDU_DMA_CNT 0x90
+#define EDU_DMA_CMD 0x98
+#define EDU_DMA_RUN 0x1
+#define EDU_DMA_TO_HOST 0x2
+#define EDU_BUF 0x40000
+/* a transfer's size: QEMU 7.2's edu refuses one that ends at its buffer's end */
+#define EDU_XFER 0x800
 
 #define LOG(fmt, ...) pr_info("IOMMUDEF: step=%d " fmt "\n", ++step, ##__VA_ARGS__)
 
@@ -43,10 +69,37 @@ struct region {
 	bool mapped;
 };
 
+/*
+ * The edu device reads @size bytes at @iova into its buffer (or, @to_host,
+ * writes them there) and the module waits for the engine (QEMU runs it
+ * 100 ms after the command).
+ */
+static void edu_dma(unsigned long iova, size_t size, bool to_host, const char *name,
+		    const char *note)
+{
+	unsigned long t;
+	u64 cmd = 0;
+
+	if (!edu_regs)
+		return;
+	writeq(to_host ? EDU_BUF : iova, edu_regs + EDU_DMA_SRC);
+	writeq(to_host ? iova : EDU_BUF, edu_regs + EDU_DMA_DST);
+	writeq(size, edu_regs + EDU_DMA_CNT);
+	writeq(EDU_DMA_RUN | (to_host ? EDU_DMA_TO_HOST : 0), edu_regs + EDU_DMA_CMD);
+	for (t = 0; t < 200; t++) {
+		msleep(10);
+		cmd = readq(edu_regs + EDU_DMA_CMD);
+		if (!(cmd & EDU_DMA_RUN))
+			break;
+	}
+	LOG("op=device_dma_%s name=%s iova=0x%lx size=0x%zx done=%d note=%s",
+	    to_host ? "write" : "read", name, iova, size, !(cmd & EDU_DMA_RUN), note);
+}
+
 static struct region regions[] = {
 	{ "A", 0x100000, 0x1000 },   { "B", 0x200000, 0x10000 },  { "C", 0x400000, 0x200000 },
 	{ "D", 0x1000000, 0x2000 },  { "E", 0x2000000, 0x1000 },  { "F", 0x5000000, 0x2000 },
-	{ "G", 0x5001000, 0x1000 },  { "P", 0x6000000, 0x4000 },
+	{ "G", 0x5001000, 0x1000 },  { "P", 0x6000000, 0x4000 },  { "R", 0x7000000, 0x1000 },
 };
 
 static struct region *region(const char *name)
@@ -72,6 +125,7 @@ static struct iommu_domain *domain_alloc(struct device *dev)
 
 static int map_region(struct iommu_domain *dom, struct region *r)
 {
+	int prot = strcmp(r->name, "R") ? IOMMU_READ | IOMMU_WRITE : IOMMU_READ;
 	int ret;
 
 	r->pages = alloc_pages(GFP_KERNEL | __GFP_ZERO, get_order(r->size));
@@ -80,14 +134,14 @@ static int map_region(struct iommu_domain *dom, struct region *r)
 		return -ENOMEM;
 	}
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-	ret = iommu_map(dom, r->iova, page_to_phys(r->pages), r->size,
-			IOMMU_READ | IOMMU_WRITE, GFP_KERNEL);
+	ret = iommu_map(dom, r->iova, page_to_phys(r->pages), r->size, prot, GFP_KERNEL);
 #else
-	ret = iommu_map(dom, r->iova, page_to_phys(r->pages), r->size, IOMMU_READ | IOMMU_WRITE);
+	ret = iommu_map(dom, r->iova, page_to_phys(r->pages), r->size, prot);
 #endif
 	r->mapped = !ret;
-	LOG("op=iommu_map name=%s iova=0x%lx size=0x%zx paddr=0x%llx ret=%d", r->name, r->iova,
-	    r->size, (unsigned long long)page_to_phys(r->pages), ret);
+	LOG("op=iommu_map name=%s iova=0x%lx size=0x%zx paddr=0x%llx prot=%s ret=%d", r->name,
+	    r->iova, r->size, (unsigned long long)page_to_phys(r->pages),
+	    prot & IOMMU_WRITE ? "rw" : "r", ret);
 	return ret;
 }
 
@@ -118,9 +172,13 @@ static void iommu_api(struct device *dev)
 		return;
 	}
 	for (i = 0; i < ARRAY_SIZE(regions); i++)
-		if (strcmp(regions[i].name, "G"))
+		if (strcmp(regions[i].name, "G") && (strcmp(regions[i].name, "R") || edu_regs))
 			map_region(dom, &regions[i]);
+	edu_dma(0x400000, EDU_XFER, false, "C", "mapped_read_ok");
 	unmap(dom, "A", 0x100000, 0x1000, "correct");
+	edu_dma(0x100000, EDU_XFER, false, "A", "FAULT_read_after_unmap");
+	if (region("R")->mapped)
+		edu_dma(0x7000000, EDU_XFER, true, "R", "FAULT_write_to_read_only");
 	ret = report_iommu_fault(dom, dev, 0x100000, IOMMU_FAULT_READ);
 	LOG("op=report_iommu_fault iova=0x100000 flags=IOMMU_FAULT_READ ret=%d "
 	    "note=SYNTHETIC_fault_after_unmap", ret);
@@ -141,6 +199,38 @@ static void iommu_api(struct device *dev)
 	LOG("op=iommu_detach_device note=C_and_E_still_mapped");
 	iommu_domain_free(dom);
 	LOG("op=iommu_domain_free note=LEAK_C_0x400000+0x200000_and_E_0x2000000+0x1000");
+}
+
+/*
+ * The edu's registers mapped and its bus mastering on; then its DMA, in the
+ * default domain, of a buffer while mapped, after its unmap, and of an IOVA
+ * the DMA API never gave out (its allocator works down from the mask's top).
+ */
+static void default_domain_dma(struct pci_dev *pdev, void *buf)
+{
+	struct device *dev = &pdev->dev;
+	dma_addr_t h;
+	int ret;
+
+	ret = pci_enable_device_mem(pdev);
+	LOG("op=pci_enable_device ret=%d", ret);
+	if (ret)
+		return;
+	pci_set_master(pdev);
+	edu_regs = pci_iomap(pdev, 0, 0);
+	LOG("op=pci_iomap bar=0 ok=%d", !!edu_regs);
+	if (!edu_regs)
+		return;
+	h = dma_map_single(dev, buf, 0x1000, DMA_TO_DEVICE);
+	LOG("op=dma_map_single handle=0x%llx size=0x1000 dir=TO_DEVICE note=for_device_dma",
+	    (unsigned long long)h);
+	if (dma_mapping_error(dev, h))
+		return;
+	edu_dma(h, EDU_XFER, false, "buf", "mapped_read_ok");
+	dma_unmap_single(dev, h, 0x1000, DMA_TO_DEVICE);
+	LOG("op=dma_unmap_single handle=0x%llx size=0x1000 note=correct", (unsigned long long)h);
+	edu_dma(h, EDU_XFER, false, "buf", "FAULT_read_after_unmap");
+	edu_dma(0x300000, EDU_XFER, false, "never_mapped", "FAULT_read_of_never_mapped_iova");
 }
 
 static int __init iommu_defects_init(void)
@@ -182,6 +272,8 @@ static int __init iommu_defects_init(void)
 	cpu = dma_alloc_coherent(dev, 0x4000, &hc, GFP_KERNEL);
 	LOG("op=dma_alloc_coherent handle=0x%llx size=0x4000 ok=%d note=LEAK_never_freed",
 	    (unsigned long long)hc, !!cpu);
+	if (device_dma)
+		default_domain_dma(pdev, buf2);
 
 	iommu_api(dev);
 

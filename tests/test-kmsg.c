@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+/*
+ * --dmesg: IOMMU faults read from the kernel log and merged into the trace.
+ * The captures in tests/data/kmsg-* are tools/capture/capture.py's
+ * defects-dma scenario (the edu device's own DMA after unmaps) on 6.12 with
+ * VT-d, virtio-iommu and an SMMUv3: their drivers log faults and trace none,
+ * and the kernel rate-limits the lines.  Formats no capture here has (AMD-Vi,
+ * 4.x-5.x VT-d, /dev/kmsg, journalctl) are lines as the kernel prints them.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "iorep-kmsg.h"
+#include "test-run.h"
+
+#define DATA IOREP_SOURCE_DIR "/tests/data/"
+
+static struct iorep_kmsg parse(struct iorep_strtab *st, const char *text)
+{
+	struct iorep_kmsg k = { 0 };
+
+	CU_ASSERT_EQUAL(iorep_kmsg_parse(&k, text, strlen(text), st), 0);
+	return k;
+}
+
+static void test_dmar(void)
+{
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_kmsg k = parse(
+		st,
+		"[    4.340337] DMAR: DRHD: handling fault status reg 2\n"
+		"[    4.341967] DMAR: [DMA Read NO_PASID] Request device [00:08.0] fault addr "
+		"0xfff7000 [fault reason 0x06] PTE Read access is not set\n"
+		"[   12.5] DMAR: [DMA Write] Request device [02:00.1] fault addr 7ff0000 "
+		"[fault reason 05] PTE Write access is not set\n"
+		"[   13.000001] DMAR: [DMA Write PASID 0x2] Request device [0001:03:00.0] fault "
+		"addr 0x1000 [fault reason 0x05] PTE Write access is not set\n"
+		"[   14.000000] DMAR: [INTR-REMAP] Request device [f0:1f.0] fault index 0x0 "
+		"[fault reason 0x25] Blocked a compatibility format interrupt request\n");
+
+	CU_ASSERT_EQUAL_FATAL(k.n, 3);
+	CU_ASSERT_EQUAL(k.v[0].ts, 4341967000ull);
+	CU_ASSERT_EQUAL(k.v[0].iova, 0xfff7000);
+	CU_ASSERT_STRING_EQUAL(k.v[0].device, "0000:00:08.0");
+	CU_ASSERT_EQUAL(k.v[0].flags, 0);
+	CU_ASSERT_EQUAL(k.v[0].line, 2);
+	CU_ASSERT_STRING_EQUAL(k.v[0].what,
+			       "DMAR fault reason 0x06: PTE Read access is not set");
+	CU_ASSERT_EQUAL(k.v[1].ts, 12500000000ull);
+	CU_ASSERT_EQUAL(k.v[1].iova, 0x7ff0000);
+	CU_ASSERT_STRING_EQUAL(k.v[1].device, "0000:02:00.1");
+	CU_ASSERT_EQUAL(k.v[1].flags, 2);
+	CU_ASSERT_STRING_EQUAL(k.v[2].device, "0001:03:00.0");
+	CU_ASSERT_EQUAL(k.v[2].iova, 0x1000);
+	iorep_kmsg_release(&k);
+	iorep_strtab_free(st);
+}
+
+static void test_amd_virtio_smmu(void)
+{
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_kmsg k = parse(
+		st,
+		"[   20.000100] vfio-pci 0000:00:08.0: AMD-Vi: Event logged [IO_PAGE_FAULT "
+		"domain=0x000e address=0xfe00f000 flags=0x0020]\n"
+		"[   21.000000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:01:00.0 "
+		"domain=0x0000 address=0x2000 flags=0x0000]\n"
+		"[   22.000000] virtio_iommu virtio0: page fault from EP 64 at 0x300000 [RW]\n"
+		"[   22.500000] virtio_iommu virtio0: domain fault from EP 8\n"
+		"[   23.000000] arm-smmu-v3 9050000.smmuv3: event 0x13 received:\n"
+		"[   23.000001] arm-smmu-v3 9050000.smmuv3: \t0x0000001000000013\n"
+		"[   23.000002] arm-smmu-v3 9050000.smmuv3: \t0x0000000000000000\n"
+		"[   23.000003] arm-smmu-v3 9050000.smmuv3: \t0x0000000007000000\n"
+		"[   23.000004] arm-smmu-v3 9050000.smmuv3: \t0x0000000000000000\n"
+		"[   24.000000] arm-smmu-v3 9050000.smmuv3: event 0x31 received:\n"
+		"[   24.000001] arm-smmu-v3 9050000.smmuv3: \t0x0000001000000031\n"
+		"[   24.000002] arm-smmu-v3 9050000.smmuv3: \t0x0000000000000000\n"
+		"[   24.000003] arm-smmu-v3 9050000.smmuv3: \t0x0000000000000000\n"
+		"[   24.000004] arm-smmu-v3 9050000.smmuv3: \t0x0000000000000000\n");
+
+	CU_ASSERT_EQUAL_FATAL(k.n, 4);
+	CU_ASSERT_STRING_EQUAL(k.v[0].device, "0000:00:08.0");
+	CU_ASSERT_STRING_EQUAL(k.v[0].driver, "vfio-pci");
+	CU_ASSERT_EQUAL(k.v[0].iova, 0xfe00f000);
+	CU_ASSERT_EQUAL(k.v[0].flags, 2);
+	CU_ASSERT_EQUAL(k.v[0].source, IOREP_KMSG_AMD);
+	CU_ASSERT_STRING_EQUAL(k.v[1].device, "0000:01:00.0");
+	CU_ASSERT_EQUAL(k.v[1].flags, 0);
+	CU_ASSERT_STRING_EQUAL(k.v[2].device, "0000:00:08.0");
+	CU_ASSERT_EQUAL(k.v[2].iova, 0x300000);
+	CU_ASSERT_EQUAL(k.v[2].flags, 2);
+	CU_ASSERT_STRING_EQUAL(k.v[2].what,
+			       "virtio-iommu page fault from endpoint 64, flags [RW]");
+	/* F_PERMISSION of a write (RnW 0) by stream 0x10, 00:02.0 */
+	CU_ASSERT_STRING_EQUAL(k.v[3].device, "0000:00:02.0");
+	CU_ASSERT_EQUAL(k.v[3].iova, 0x7000000);
+	CU_ASSERT_EQUAL(k.v[3].flags, 2);
+	CU_ASSERT_EQUAL(k.v[3].ts, 23000000000ull);
+	CU_ASSERT_EQUAL(k.v[3].line, 5);
+	iorep_kmsg_release(&k);
+	iorep_strtab_free(st);
+}
+
+/* Prefixes: a level, /dev/kmsg's record, journalctl's host, a caller id; none. */
+static void test_prefixes(void)
+{
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_kmsg k = parse(
+		st,
+		"<3>[    5.000000] DMAR: [DMA Read NO_PASID] Request device [00:01.0] fault addr "
+		"0x1000 [fault reason 0x06] PTE Read access is not set\n"
+		"3,812,6000000,-;DMAR: [DMA Read NO_PASID] Request device [00:01.0] fault addr "
+		"0x9000 [fault reason 0x06] PTE Read access is not set\n"
+		"[    7.000000] host kernel: DMAR: [DMA Read NO_PASID] Request device [00:01.0] "
+		"fault addr 0x11000 [fault reason 0x06] PTE Read access is not set\n"
+		"[    8.000000] [  T215] DMAR: [DMA Read NO_PASID] Request device [00:01.0] fault "
+		"addr 0x21000 [fault reason 0x06] PTE Read access is not set\n"
+		"Nov 24 04:34:01 host kernel: DMAR: [DMA Read NO_PASID] Request device [00:01.0] "
+		"fault addr 0x31000 [fault reason 0x06] PTE Read access is not set\n");
+
+	CU_ASSERT_EQUAL_FATAL(k.n, 4);
+	CU_ASSERT_EQUAL(k.v[0].ts, 5000000000ull);
+	CU_ASSERT_EQUAL(k.v[1].ts, 6000000000ull);
+	CU_ASSERT_EQUAL(k.v[1].iova, 0x9000);
+	CU_ASSERT_EQUAL(k.v[2].ts, 7000000000ull);
+	CU_ASSERT_EQUAL(k.v[3].iova, 0x21000);
+	CU_ASSERT_EQUAL(k.untimed, 1);
+	CU_ASSERT_EQUAL(k.first_untimed, 5);
+	iorep_kmsg_release(&k);
+	iorep_strtab_free(st);
+}
+
+/* One burst is one fault; another page, another direction or a pause is another. */
+static void test_bursts_and_order(void)
+{
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_kmsg k = parse(
+		st,
+		"[ 9.000000] virtio_iommu virtio0: page fault from EP 64 at 0x5000 []\n"
+		"[ 9.000100] virtio_iommu virtio0: page fault from EP 64 at 0x5004 []\n"
+		"[ 9.009000] virtio_iommu virtio0: page fault from EP 64 at 0x5008 []\n"
+		"[ 9.009100] virtio_iommu virtio0: page fault from EP 64 at 0x6000 []\n"
+		"[ 9.009200] virtio_iommu virtio0: page fault from EP 64 at 0x6004 [W]\n"
+		"[ 9.100000] virtio_iommu virtio0: page fault from EP 64 at 0x6008 [W]\n"
+		"[ 1.000000] virtio_iommu virtio0: page fault from EP 8 at 0x1000 []\n");
+
+	CU_ASSERT_EQUAL_FATAL(k.n, 5);
+	CU_ASSERT_EQUAL(k.v[0].ts, 1000000000ull); /* sorted by time */
+	CU_ASSERT_EQUAL(k.v[1].iova, 0x5000);
+	CU_ASSERT_EQUAL(k.v[1].reports, 3);
+	CU_ASSERT_EQUAL(k.v[1].last_ts, 9009000000ull);
+	CU_ASSERT_EQUAL(k.v[2].iova, 0x6000);
+	CU_ASSERT_EQUAL(k.v[3].iova, 0x6004);
+	CU_ASSERT_EQUAL(k.v[4].iova, 0x6008);
+	iorep_kmsg_release(&k);
+	iorep_strtab_free(st);
+}
+
+/* The io_page_fault findings of @dir's trace.txt with its dmesg.txt, in @out[]. */
+static uint32_t faults_of(const char *dir, struct run *r, const struct iorep_finding **out,
+			  uint32_t max, struct iorep_input_stats *stats)
+{
+	struct iorep_input *in = NULL;
+	struct iorep_kmsg k = { 0 };
+	struct iorep_event ev;
+	char path[1024], log[1024], err[512];
+	uint64_t line;
+	uint32_t i, n = 0;
+	int ret;
+
+	r->st = iorep_strtab_new();
+	iorep_model_init(&r->m, r->st);
+	snprintf(log, sizeof(log), DATA "%s/dmesg.txt", dir);
+	CU_ASSERT_EQUAL_FATAL(iorep_kmsg_read_file(&k, log, r->st, &line), 0);
+	snprintf(path, sizeof(path), DATA "%s/trace.txt", dir);
+	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, path, r->st, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(iorep_input_add_kmsg(in, &k, "dmesg.txt"), 0);
+	while ((ret = iorep_input_next(in, &ev)) > 0)
+		CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&r->m, &ev), 0);
+	CU_ASSERT_EQUAL(ret, 0);
+	CU_ASSERT_EQUAL(iorep_model_finish(&r->m), 0);
+	*stats = *iorep_input_stats(in);
+	stats->lost = NULL;
+	iorep_input_free(in);
+	iorep_kmsg_release(&k);
+	for (i = 0; i < r->m.nfindings && n < max; i++)
+		if (r->m.findings[i].type == IOREP_FIND_IO_PAGE_FAULT)
+			out[n++] = &r->m.findings[i];
+	return n;
+}
+
+static void run_free(struct run *r)
+{
+	iorep_model_release(&r->m);
+	iorep_strtab_free(r->st);
+}
+
+/*
+ * VT-d (module-log.txt): the edu read a buffer 0xfff7000 after its
+ * dma_unmap_single, the never-mapped 0x300000, and A (0x100000) after its
+ * iommu_unmap in the module's domain; the kernel logged those three (its
+ * write to read-only R got a status line only); the trace holds the
+ * module's synthetic report_iommu_fault at A.
+ */
+static void test_vtd_capture(void)
+{
+	const struct iorep_finding *f[8];
+	struct iorep_input_stats s;
+	struct run r;
+	uint32_t n = faults_of("kmsg-vtd", &r, f, 8, &s);
+
+	CU_ASSERT_EQUAL_FATAL(n, 4);
+	CU_ASSERT_EQUAL(s.kmsg_faults, 3);
+	CU_ASSERT_EQUAL(s.kmsg_traced, 0);
+	CU_ASSERT_EQUAL(s.kmsg_outside, 0);
+	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
+	CU_ASSERT_EQUAL(f[0]->ts, 4341967000ull);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "unmapped 102515 us before in the dma "
+						     "domain (use after unmap); from the kernel "
+						     "log, dmesg.txt:460: DMAR fault reason 0x06"));
+	CU_ASSERT_EQUAL(f[1]->iova, 0x300000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, "never mapped in the dma domain"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, "dmesg.txt:463"));
+	CU_ASSERT_EQUAL(f[2]->iova, 0x100000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[2]->message, "unmapped 100922 us before in the user "
+						     "domain (use after unmap); from the kernel "
+						     "log, dmesg.txt:478"));
+	/* the trace's own report: no log line */
+	CU_ASSERT_EQUAL(f[3]->iova, 0x100000);
+	CU_ASSERT_PTR_NULL(strstr(f[3]->message, "kernel log"));
+	run_free(&r);
+}
+
+/*
+ * virtio-iommu and SMMUv3 logged each 4-byte access of the first read after
+ * unmap, 10 lines, then rate-limited the rest (the never-mapped read and A's
+ * read are not in the log).
+ */
+static void test_virtio_smmu_captures(void)
+{
+	const struct iorep_finding *f[8];
+	struct iorep_input_stats s;
+	struct run r;
+	uint32_t n = faults_of("kmsg-virtio", &r, f, 8, &s);
+
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(s.kmsg_faults, 1);
+	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "(use after unmap); from the kernel log, "
+						     "dmesg.txt:447: virtio-iommu page fault "
+						     "from endpoint 64, flags [] (10 reports in "
+						     "2159 us)"));
+	run_free(&r);
+	n = faults_of("kmsg-smmuv3", &r, f, 8, &s);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(s.kmsg_faults, 1);
+	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "unmapped 100373 us before in the dma "
+						     "domain (use after unmap); from the kernel "
+						     "log, dmesg.txt:341: SMMUv3 event 0x10 "
+						     "F_TRANSLATION, stream id 0x40 (10 reports "
+						     "in 570 us)"));
+	run_free(&r);
+}
+
+int main(void)
+{
+	CU_pSuite s;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("kmsg", NULL, NULL);
+	CU_add_test(s, "DMAR lines", test_dmar);
+	CU_add_test(s, "AMD-Vi, virtio-iommu, SMMUv3 lines", test_amd_virtio_smmu);
+	CU_add_test(s, "line prefixes", test_prefixes);
+	CU_add_test(s, "bursts and order", test_bursts_and_order);
+	CU_add_test(s, "VT-d capture", test_vtd_capture);
+	CU_add_test(s, "virtio-iommu and SMMUv3 captures", test_virtio_smmu_captures);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	{
+		unsigned int failed = CU_get_number_of_failures();
+
+		CU_cleanup_registry();
+		return failed ? 1 : 0;
+	}
+}
