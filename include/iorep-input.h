@@ -63,6 +63,7 @@ struct iorep_input_info {
 	const char *pos_unit;	/* "offset" or "line": what iorep_event.pos counts */
 	uint32_t page_size;	/* the traced kernel's PAGE_SIZE when the input says, else 0 */
 	const char *kernel_log;	/* --dmesg's path, whose faults were merged in, else NULL */
+	const char *trace_clock;	/* a trace.dat's clock ("local", "x86-tsc"), else NULL */
 	/* a trace.dat's instance buffers (trace-cmd record -B) that could not be read */
 	uint32_t ninstances;
 	const char *instances[IOREP_INPUT_MAX_INSTANCES]; /* the first ones' names */

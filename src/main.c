@@ -569,6 +569,16 @@ static int model_input(struct iorep_input *in, bool staged, struct iorep_model *
 	}
 }
 
+/*
+ * Whether a trace clock counts the time the kernel log's does (local_clock()):
+ * "local", "global" and "perf" do; an unknown one (text) is taken as they do.
+ */
+static bool kmsg_clock_ok(const char *clock)
+{
+	return !clock || !strcmp(clock, "local") || !strcmp(clock, "global") ||
+	       !strcmp(clock, "perf");
+}
+
 /* What the lines of a --sysfs or --lspci input are, for its messages. */
 struct topo_kind {
 	const char *one;	/* "an iommu_groups entry" */
@@ -728,6 +738,11 @@ int main(int argc, char **argv)
 		goto fail;
 	if (opts.dmesg && (ret = iorep_input_add_kmsg(in, &kmsg, opts.dmesg)) < 0)
 		goto fail;
+	if (opts.dmesg && !opts.quiet && !kmsg_clock_ok(iorep_input_info(in)->trace_clock))
+		iorep_message(stderr,
+			      "warning: %s: its times are the kernel's local clock, the trace's "
+			      "are %s: its faults may be placed at the wrong moment",
+			      opts.dmesg, iorep_input_info(in)->trace_clock);
 	ret = iorep_model_set_machine(&model, opts.machine ? opts.machine
 							 : iorep_input_info(in)->machine);
 	if (ret < 0)

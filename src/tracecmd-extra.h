@@ -22,6 +22,8 @@ struct tep_record;
 #define IOREP_TRACECMD_FILE_CPU_FLYRECORD 11
 
 const char *tracecmd_get_uname(struct tracecmd_input *handle);
+/* the clock the file's TRACECLOCK option selects ("local", "x86-tsc", ...), or NULL */
+const char *tracecmd_get_trace_clock(struct tracecmd_input *handle);
 unsigned long tracecmd_get_in_file_version(struct tracecmd_input *handle);
 int tracecmd_get_file_compress_proto(struct tracecmd_input *handle, const char **name,
 				     const char **version);

@@ -686,6 +686,9 @@ int iorep_tracecmd_open(struct iorep_input *in, struct iorep_input_src *src)
 	in->info.variant = iorep_strtab_intern(in->st, variant, n < (int)sizeof(variant) ? n : 0);
 	in->info.kernel = uname_field(in, tracecmd_get_uname(tr->handle), 2);
 	in->info.machine = uname_field(in, tracecmd_get_uname(tr->handle), 3);
+	comp = tracecmd_get_trace_clock(tr->handle);
+	if (comp)
+		in->info.trace_clock = iorep_strtab_intern(in->st, comp, strnlen(comp, 64));
 	note_instances(in, tr);
 	/* said last: a file cut short is otherwise read differently (the pad copy above) */
 	if (tr->cut && !in->stats.truncated)

@@ -4,6 +4,7 @@
  * and the one-line refusals (a bad --at, two outputs on stdout, an output
  * that would overwrite an input, a directory that cannot be written).
  */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -467,6 +468,36 @@ static void test_dmesg(void)
 					     "\"flags\":\"0x0\",\"source\":\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(events, "/kmsg-vtd/dmesg.txt:460: DMAR fault reason 0x06: "
 					     "PTE Read access is not set\"}\n"));
+	/* a trace.dat of another clock: the log's times are not its own */
+	{
+		char cmd[2048], path[1024], *buf, *at;
+		size_t n;
+		FILE *fp;
+
+		snprintf(cmd, sizeof(cmd), "'%s' -n 2000 --no-text '%s/g' > /dev/null",
+			 IOREP_GEN_TRACE, dir);
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+		snprintf(path, sizeof(path), "%s/g/trace.dat", dir);
+		fp = fopen(path, "r+b");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+		buf = malloc(1 << 22);
+		n = fread(buf, 1, 1 << 22, fp);
+		/* the clock option, and version 6's clock after the CPUs: jiffies */
+		for (at = buf; (at = memmem(at, n - (size_t)(at - buf), "[global]", 8)); at += 8)
+			memcpy(at, "[uptime]", 8);
+		rewind(fp);
+		CU_ASSERT_EQUAL(fwrite(buf, 1, n, fp), n);
+		fclose(fp);
+		free(buf);
+		run(&c, dir, "--dmesg " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/dmesg.txt g/trace.dat");
+		CU_ASSERT_PTR_NOT_NULL(strstr(c.err_all, "/kmsg-vtd/dmesg.txt: its times are the "
+							 "kernel's local clock, the trace's are "
+							 "uptime: its faults may be placed at the "
+							 "wrong moment\n"));
+		run(&c, dir, "-q --dmesg " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/dmesg.txt "
+			     "g/trace.dat");
+		CU_ASSERT_STRING_EQUAL(c.err_all, "");
+	}
 	/* dmesg -T: a fault line without the time since boot */
 	put_file(dir, "t.log", "[Tue Nov 24 04:34:01 2026] DMAR: [DMA Read NO_PASID] Request "
 			       "device [00:08.0] fault addr 0x1000 [fault reason 0x06] PTE Read "
