@@ -225,6 +225,10 @@
 			bits.push('kernel ' + input.kernel);
 		if (input.machine)
 			bits.push(input.machine);
+		/* --dmesg: the log whose faults joined the trace */
+		if (input.kernel_log && typeof input.kernel_log.path === 'string')
+			bits.push('log ' + input.kernel_log.path + ' (' + num(input.kernel_log.faults) +
+				  ' fault' + (num(input.kernel_log.faults) === 1 ? '' : 's') + ')');
 		if (ctx.first !== null)
 			bits.push(fmtTs(ctx.first) + ' \u2013 ' + fmtTs(ctx.last) + ' s');
 		if (bits.length)
