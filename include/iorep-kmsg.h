@@ -14,9 +14,11 @@
  *         address=0xfff7000 flags=0x0020]                    (or device=...)
  *   virtio_iommu virtio0: page fault from EP 64 at 0xfff7000 [R]
  *   arm-smmu-v3 NAME: event 0x10 received:  and its four "0x%016llx" lines
- *         (F_TRANSLATION, F_ADDR_SIZE, F_ACCESS, F_PERMISSION)
+ *         (F_TRANSLATION, F_ADDR_SIZE, F_ACCESS, F_PERMISSION); from 6.15 on,
+ *         "event: F_TRANSLATION client: DEVICE ... iova: 0x.." after them
  * The device of an endpoint or stream id is its PCI requester id in PCI
- * domain 0, as on machines whose firmware maps ids 1:1.
+ * domain 0, as on machines whose firmware maps ids 1:1; the SMMUv3's
+ * client line, when there is one, names it instead.
  *
  * One DMA burst faults at each access; reports of one device in one page,
  * with the same direction, each within 10 ms of the last, are one fault.

@@ -394,6 +394,38 @@ static int smmu(const struct kline *l, uint64_t line, struct smmu_rec *r,
 	return r->timed ? 1 : 2;
 }
 
+/*
+ * The line 6.15's SMMUv3 driver prints after an address fault's record:
+ * "event: F_TRANSLATION client: 0000:00:01.0 sid: 0x8 ssid: 0x0 iova: 0x10000
+ * ipa: 0x0".  Its client is the device by its own name (a platform device's
+ * too), which then replaces the stream id's guess.  1 when @l is that line
+ * for @f, 0 when it is not, or -IOREP_ENOMEM.
+ */
+static int smmu_client(const struct kline *l, struct iorep_kmsg_fault *f,
+		       struct iorep_strtab *st)
+{
+	const char *p = find(l->p, l->e, ": event: "), *c, *ce, *q;
+	uint64_t iova;
+
+	if (!p || !find(l->p, p, "arm-smmu-v3"))
+		return 0;
+	c = find(p, l->e, " client: ");
+	q = find(p, l->e, " iova: ");
+	if (!c || !q)
+		return 0;
+	q += 7;
+	if (!take_hex(&q, l->e, &iova) || iova != f->iova)
+		return 0;
+	c += 9;
+	ce = until(c, l->e, " ");
+	if (ce > c && *c != '(') {
+		f->device = iorep_strtab_intern(st, c, (size_t)(ce - c));
+		if (!f->device)
+			return -IOREP_ENOMEM;
+	}
+	return 1;
+}
+
 static int push(struct iorep_kmsg *k, const struct iorep_kmsg_fault *f)
 {
 	struct iorep_kmsg_fault *last = k->n ? &k->v[k->n - 1] : NULL, *v;
@@ -431,14 +463,29 @@ static int by_time(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* A fault read: kept, or counted when it has no time. */
+static int take(struct iorep_kmsg *k, const struct iorep_kmsg_fault *f, bool timed, bool *sorted)
+{
+	if (!f->device || !f->driver || !f->what)
+		return -IOREP_ENOMEM;
+	if (!timed) {
+		if (!k->untimed++)
+			k->first_untimed = f->line;
+		return 0;
+	}
+	if (k->n && f->ts < k->v[k->n - 1].ts)
+		*sorted = false;
+	return push(k, f);
+}
+
 int iorep_kmsg_parse(struct iorep_kmsg *k, const char *buf, size_t len, struct iorep_strtab *st)
 {
 	const char *p = buf, *end = buf + len, *nl;
 	struct smmu_rec rec = { 0 };
-	struct iorep_kmsg_fault f;
+	struct iorep_kmsg_fault f, pend;
+	bool pending = false, pend_timed = false, sorted = true;
 	struct kline l;
-	bool sorted = true;
-	int ret;
+	int ret, client;
 
 	for (; p < end; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -447,31 +494,37 @@ int iorep_kmsg_parse(struct iorep_kmsg *k, const char *buf, size_t len, struct i
 		k->lines++;
 		l = (struct kline){ .p = p, .e = nl > p && nl[-1] == '\r' ? nl - 1 : nl };
 		prefix(&l);
+		/* an SMMUv3 record waits for the line that names its client (6.15 on) */
+		if (pending) {
+			client = smmu_client(&l, &pend, st);
+			pending = false;
+			ret = client < 0 ? client : take(k, &pend, pend_timed, &sorted);
+			if (ret < 0)
+				return ret;
+			if (client)
+				continue;
+		}
 		f = (struct iorep_kmsg_fault){ .ts = l.ts, .line = k->lines };
 		ret = smmu(&l, k->lines, &rec, &f, st);
+		if (ret > 0) {
+			pend = f;
+			pend_timed = ret == 1;
+			pending = true;
+			continue;
+		}
 		if (!ret)
 			ret = dmar(&l, &f, st);
 		if (!ret)
 			ret = amd(&l, &f, st);
 		if (!ret)
 			ret = virtio(&l, &f, st);
-		if (ret < 0)
-			return ret;
-		if (!ret)
-			continue;
-		if (!f.device || !f.driver || !f.what)
-			return -IOREP_ENOMEM;
-		if (ret == 2 || !l.timed) {
-			if (!k->untimed++)
-				k->first_untimed = k->lines;
-			continue;
-		}
-		if (k->n && f.ts < k->v[k->n - 1].ts)
-			sorted = false;
-		ret = push(k, &f);
+		if (ret > 0)
+			ret = take(k, &f, l.timed, &sorted);
 		if (ret < 0)
 			return ret;
 	}
+	if (pending && (ret = take(k, &pend, pend_timed, &sorted)) < 0)
+		return ret;
 	if (!sorted)
 		qsort(k->v, k->n, sizeof(*k->v), by_time);
 	return 0;

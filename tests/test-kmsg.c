@@ -78,9 +78,30 @@ static void test_amd_virtio_smmu(void)
 		"[   24.000001] arm-smmu-v3 9050000.smmuv3: \t0x0000001000000031\n"
 		"[   24.000002] arm-smmu-v3 9050000.smmuv3: \t0x0000000000000000\n"
 		"[   24.000003] arm-smmu-v3 9050000.smmuv3: \t0x0000000000000000\n"
-		"[   24.000004] arm-smmu-v3 9050000.smmuv3: \t0x0000000000000000\n");
+		"[   24.000004] arm-smmu-v3 9050000.smmuv3: \t0x0000000000000000\n"
+		/* 6.15 on: the record, then its client by name */
+		"[   25.000000] arm-smmu-v3 arm-smmu-v3.0.auto: event 0x10 received:\n"
+		"[   25.000001] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000002100000010\n"
+		"[   25.000002] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000800000000\n"
+		"[   25.000003] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000000010000\n"
+		"[   25.000004] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000000000000\n"
+		"[   25.000005] arm-smmu-v3 arm-smmu-v3.0.auto: event: F_TRANSLATION client: "
+		"ff200000.gpu sid: 0x21 ssid: 0x0 iova: 0x10000 ipa: 0x0\n"
+		"[   25.000006] arm-smmu-v3 arm-smmu-v3.0.auto: unpriv data read s1 \"Input "
+		"address caused fault\" stag: 0x0\n"
+		"[   26.000000] arm-smmu-v3 arm-smmu-v3.0.auto: event 0x10 received:\n"
+		"[   26.000001] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000002200000010\n"
+		"[   26.000002] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000800000000\n"
+		"[   26.000003] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000000020000\n"
+		"[   26.000004] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000000000000\n"
+		"[   26.000005] arm-smmu-v3 arm-smmu-v3.0.auto: event: F_TRANSLATION client: "
+		"(unassigned sid) sid: 0x22 ssid: 0x0 iova: 0x20000 ipa: 0x0\n");
 
-	CU_ASSERT_EQUAL_FATAL(k.n, 4);
+	CU_ASSERT_EQUAL_FATAL(k.n, 6);
+	CU_ASSERT_STRING_EQUAL(k.v[4].device, "ff200000.gpu");
+	CU_ASSERT_EQUAL(k.v[4].iova, 0x10000);
+	CU_ASSERT_EQUAL(k.v[4].flags, 0);
+	CU_ASSERT_STRING_EQUAL(k.v[5].device, "0000:00:04.2"); /* the stream id's guess */
 	CU_ASSERT_STRING_EQUAL(k.v[0].device, "0000:00:08.0");
 	CU_ASSERT_STRING_EQUAL(k.v[0].driver, "vfio-pci");
 	CU_ASSERT_EQUAL(k.v[0].iova, 0xfe00f000);
