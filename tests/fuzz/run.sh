@@ -10,12 +10,12 @@
 # as tests/fuzz/crashes/TARGET/<what-it-was> (ctest replays them).
 #
 #   tests/fuzz/run.sh TARGET|all SECONDS [libFuzzer options...]
-#   targets: text tracedat baseline ivmap fmt
+#   targets: text tracedat baseline ivmap fmt kmsg
 #   IOREP_FUZZ_BUILD (default build-fuzz), IOREP_FUZZ_OUT (default fuzz/out)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-targets="text tracedat baseline ivmap fmt"
+targets="text tracedat baseline ivmap fmt kmsg"
 if [ $# -lt 2 ]; then
 	sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
