@@ -433,6 +433,18 @@ static const char *overwrites_input(const struct options *o)
 	return NULL;
 }
 
+/* Two inputs that both read standard input ("-"). */
+static bool stdin_twice(const struct options *o)
+{
+	const char *ins[] = { o->input, o->baseline, o->sysfs, o->lspci, o->dmesg };
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(ins) / sizeof(ins[0]); i++)
+		n += ins[i] && !strcmp(ins[i], "-");
+	return n > 1;
+}
+
 /* An output written to standard output leaves no room for the text report. */
 static int stdout_taken(const struct options *o)
 {
@@ -679,6 +691,10 @@ int main(int argc, char **argv)
 		return EXIT_BAD;
 	if (stdout_taken(&opts) > 1) {
 		iorep_message(stderr, "only one output can go to standard output");
+		return EXIT_BAD;
+	}
+	if (stdin_twice(&opts)) {
+		iorep_message(stderr, "only one input can come from standard input");
 		return EXIT_BAD;
 	}
 	if (overwrites_input(&opts)) {

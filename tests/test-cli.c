@@ -510,6 +510,9 @@ static void test_dmesg(void)
 	run(&c, dir, "--dmesg missing.log " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/trace.txt");
 	CU_ASSERT_EQUAL(c.status, 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "iommu-report: missing.log: "));
+	run(&c, dir, "--dmesg - - < t.log");
+	CU_ASSERT_EQUAL(c.status, 2);
+	expect_stderr(&c, "iommu-report: only one input can come from standard input\n");
 	/* nothing the user gave is overwritten */
 	run(&c, dir, "--dmesg t.log --json t.log " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/trace.txt");
 	CU_ASSERT_EQUAL(c.status, 2);
