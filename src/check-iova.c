@@ -311,6 +311,43 @@ static int refused_map(struct iorep_model *m, uint32_t di, const struct iorep_ma
 	return ret;
 }
 
+/*
+ * An unmap of a range this domain never had (its whole life in the trace)
+ * that the driver unmapped whole, ending where a live mapping starts: how
+ * iommu_map() undoes a map that the driver refused part way, at that
+ * mapping, after mapping the pages before it (no map event is traced for
+ * it).  The Arm SMMU refuses a map onto a live page with -EEXIST (the
+ * defects-dma capture's H, its second page on F's first).  Reported as the
+ * overlapping_map it was; true when it was one.
+ */
+static bool rolled_back(struct iorep_model *m, uint32_t di, const struct iorep_mapev *ev,
+			uint32_t dev)
+{
+	const struct iorep_domain *d = &m->domains[di];
+	const struct iorep_ivmap_node *n;
+	struct iorep_event fev;
+	uint32_t idx = m->nfindings;
+	uint64_t end = ev->iova + ev->size;
+
+	if (d->kind == IOREP_DOM_POOL || !(ev->have & 1u << IOREP_F_UNMAPPED_SIZE) ||
+	    ev->unmapped_size != ev->size || !end || !domain_in_trace(m, d))
+		return false;
+	n = iorep_ivmap_find_containing(&d->live, end);
+	if (!n || n->start != end)
+		return false;
+	iorep_model_add_finding(
+		m, IOREP_FIND_OVERLAPPING_MAP, finding_ev(ev, &fev), 0, dev, di, true, ev->iova,
+		ev->size,
+		"unmap of [0x%" PRIx64 ", 0x%" PRIx64 "), which no map made, unmapped whole just "
+		"before the live mapping [0x%" PRIx64 ", 0x%" PRIx64 ") of the same %s domain "
+		"(mapped at %" PRIu64 ".%06" PRIu64 "): how the kernel undoes a map the driver "
+		"refused part way, a map onto that mapping",
+		ev->iova, end, n->start, n->last + 1, iorep_domain_kind_name(d->kind),
+		n->val.ts / 1000000000, n->val.ts % 1000000000 / 1000);
+	iorep_model_finding_since(m, idx, IOREP_FIND_OVERLAPPING_MAP, n->val.ts);
+	return true;
+}
+
 int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint32_t di,
 		      uint32_t dev)
 {
@@ -439,6 +476,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 		/* a map since the first unmap may be among events lost */
 		if (in_dead)
 			iorep_model_finding_since(m, idx, IOREP_FIND_DOUBLE_UNMAP, dead_ts);
+	} else if (covered == 0 && rolled_back(m, di, ev, dev)) {
+		/* told as the map it undid; its range is remembered as unmapped below */
 	} else if (covered == 0) {
 		uint32_t idx = m->nfindings;
 		bool never = domain_in_trace(m, d);

@@ -448,25 +448,25 @@ static void test_dmesg(void)
 	struct cli c;
 
 	make_dir(dir);
-	run(&c, dir, "--dmesg " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/dmesg.txt --json j.json "
-		     IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/trace.txt");
+	run(&c, dir, "--dmesg " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/dmesg.txt --json j.json "
+		     IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/trace.txt");
 	CU_ASSERT_EQUAL(c.status, 1);
 	head(dir, "j.json", json, sizeof(json));
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"kernel_log\":{\"path\":\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"faults\":3,\"traced\":0,\"outside\":0}"));
-	run(&c, dir, "--dmesg " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/dmesg.txt "
-		     IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/trace.txt");
-	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "/kmsg-vtd/dmesg.txt: 3 IOMMU faults merged in\n"));
+	run(&c, dir, "--dmesg " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/dmesg.txt "
+		     IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/trace.txt");
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "/defects-dma-vtd/dmesg.txt: 3 IOMMU faults merged in\n"));
 	/* the event stream has the log's faults, with where they come from */
-	run(&c, dir, "--events --dmesg " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/dmesg.txt "
-		     IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/trace.txt");
+	run(&c, dir, "--events --dmesg " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/dmesg.txt "
+		     IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/trace.txt");
 	CU_ASSERT_EQUAL(c.status, 0);
 	head(dir, "out.txt", events, sizeof(events));
-	CU_ASSERT_PTR_NOT_NULL(strstr(events, "{\"ts\":4341967000,\"cpu\":-1,\"pid\":-1,\"comm\":"
+	CU_ASSERT_PTR_NOT_NULL(strstr(events, "{\"ts\":3685660000,\"cpu\":-1,\"pid\":-1,\"comm\":"
 					     "\"kernel-log\",\"event\":\"io_page_fault\",\"device\":"
 					     "\"0000:00:08.0\",\"driver\":\"\",\"iova\":\"0xfff7000\","
 					     "\"flags\":\"0x0\",\"source\":\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(events, "/kmsg-vtd/dmesg.txt:460: DMAR fault reason 0x06: "
+	CU_ASSERT_PTR_NOT_NULL(strstr(events, "/defects-dma-vtd/dmesg.txt:460: DMAR fault reason 0x06: "
 					     "PTE Read access is not set\"}\n"));
 	/* a trace.dat of another clock: the log's times are not its own */
 	{
@@ -489,12 +489,12 @@ static void test_dmesg(void)
 		CU_ASSERT_EQUAL(fwrite(buf, 1, n, fp), n);
 		fclose(fp);
 		free(buf);
-		run(&c, dir, "--dmesg " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/dmesg.txt g/trace.dat");
-		CU_ASSERT_PTR_NOT_NULL(strstr(c.err_all, "/kmsg-vtd/dmesg.txt: its times are the "
+		run(&c, dir, "--dmesg " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/dmesg.txt g/trace.dat");
+		CU_ASSERT_PTR_NOT_NULL(strstr(c.err_all, "/defects-dma-vtd/dmesg.txt: its times are the "
 							 "kernel's local clock, the trace's are "
 							 "uptime: its faults may be placed at the "
 							 "wrong moment\n"));
-		run(&c, dir, "-q --dmesg " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/dmesg.txt "
+		run(&c, dir, "-q --dmesg " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/dmesg.txt "
 			     "g/trace.dat");
 		CU_ASSERT_STRING_EQUAL(c.err_all, "");
 	}
@@ -502,19 +502,19 @@ static void test_dmesg(void)
 	put_file(dir, "t.log", "[Tue Nov 24 04:34:01 2026] DMAR: [DMA Read NO_PASID] Request "
 			       "device [00:08.0] fault addr 0x1000 [fault reason 0x06] PTE Read "
 			       "access is not set\n");
-	run(&c, dir, "--dmesg t.log " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/trace.txt");
+	run(&c, dir, "--dmesg t.log " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/trace.txt");
 	CU_ASSERT_EQUAL(c.status, 2);
 	expect_stderr(&c, "iommu-report: t.log: line 1: an IOMMU fault without a time; give the "
 			  "log as dmesg prints it (not dmesg -T), or journalctl -k -o "
 			  "short-monotonic\n");
-	run(&c, dir, "--dmesg missing.log " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/trace.txt");
+	run(&c, dir, "--dmesg missing.log " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/trace.txt");
 	CU_ASSERT_EQUAL(c.status, 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "iommu-report: missing.log: "));
 	run(&c, dir, "--dmesg - - < t.log");
 	CU_ASSERT_EQUAL(c.status, 2);
 	expect_stderr(&c, "iommu-report: only one input can come from standard input\n");
 	/* nothing the user gave is overwritten */
-	run(&c, dir, "--dmesg t.log --json t.log " IOREP_SOURCE_DIR "/tests/data/kmsg-vtd/trace.txt");
+	run(&c, dir, "--dmesg t.log --json t.log " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/trace.txt");
 	CU_ASSERT_EQUAL(c.status, 2);
 	remove_dir(dir);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * --dmesg: IOMMU faults read from the kernel log and merged into the trace.
- * The captures in tests/data/kmsg-* are tools/capture/capture.py's
+ * The captures in tests/data/defects-dma-* are tools/capture/capture.py's
  * defects-dma scenario (the edu device's own DMA after unmaps) on 6.12 with
  * VT-d, virtio-iommu and an SMMUv3: their drivers log faults and trace none,
  * and the kernel rate-limits the lines.  Formats no capture here has (AMD-Vi,
@@ -230,22 +230,22 @@ static void test_vtd_capture(void)
 	const struct iorep_finding *f[8];
 	struct iorep_input_stats s;
 	struct run r;
-	uint32_t n = faults_of("kmsg-vtd", &r, f, 8, &s);
+	uint32_t n = faults_of("defects-dma-vtd", &r, f, 8, &s);
 
 	CU_ASSERT_EQUAL_FATAL(n, 4);
 	CU_ASSERT_EQUAL(s.kmsg_faults, 3);
 	CU_ASSERT_EQUAL(s.kmsg_traced, 0);
 	CU_ASSERT_EQUAL(s.kmsg_outside, 0);
 	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
-	CU_ASSERT_EQUAL(f[0]->ts, 4341967000ull);
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "unmapped 102515 us before in the dma "
+	CU_ASSERT_EQUAL(f[0]->ts, 3685660000ull);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "unmapped 107034 us before in the dma "
 						     "domain (use after unmap); from the kernel "
 						     "log, dmesg.txt:460: DMAR fault reason 0x06"));
 	CU_ASSERT_EQUAL(f[1]->iova, 0x300000);
 	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, "never mapped in the dma domain"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, "dmesg.txt:463"));
 	CU_ASSERT_EQUAL(f[2]->iova, 0x100000);
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[2]->message, "unmapped 100922 us before in the user "
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[2]->message, "unmapped 100009 us before in the user "
 						     "domain (use after unmap); from the kernel "
 						     "log, dmesg.txt:478"));
 	/* the trace's own report: no log line */
@@ -264,7 +264,7 @@ static void test_virtio_smmu_captures(void)
 	const struct iorep_finding *f[8];
 	struct iorep_input_stats s;
 	struct run r;
-	uint32_t n = faults_of("kmsg-virtio", &r, f, 8, &s);
+	uint32_t n = faults_of("defects-dma-virtio", &r, f, 8, &s);
 
 	CU_ASSERT_EQUAL_FATAL(n, 2);
 	CU_ASSERT_EQUAL(s.kmsg_faults, 1);
@@ -272,17 +272,56 @@ static void test_virtio_smmu_captures(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "(use after unmap); from the kernel log, "
 						     "dmesg.txt:447: virtio-iommu page fault "
 						     "from endpoint 64, flags [] (10 reports in "
-						     "2159 us)"));
+						     "1392 us)"));
 	run_free(&r);
-	n = faults_of("kmsg-smmuv3", &r, f, 8, &s);
+	n = faults_of("defects-dma-smmuv3", &r, f, 8, &s);
 	CU_ASSERT_EQUAL_FATAL(n, 2);
 	CU_ASSERT_EQUAL(s.kmsg_faults, 1);
 	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "unmapped 100373 us before in the dma "
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "unmapped 106883 us before in the dma "
 						     "domain (use after unmap); from the kernel "
 						     "log, dmesg.txt:341: SMMUv3 event 0x10 "
 						     "F_TRANSLATION, stream id 0x40 (10 reports "
-						     "in 570 us)"));
+						     "in 513 us)"));
+	run_free(&r);
+}
+
+/*
+ * The module's H, mapped over F's front while F is live: VT-d and
+ * virtio-iommu took it (a map onto a live mapping), the SMMUv3 mapped its
+ * first page, refused the second (-EEXIST) and iommu_map() unmapped the
+ * first again, with no map event: an unmap of a range never mapped that
+ * ends at F's start, unmapped whole.
+ */
+static void test_rollback(void)
+{
+	const struct iorep_finding *f;
+	struct run r;
+	uint32_t i, n = 0;
+
+	run_model(&r, DATA "defects-dma-smmuv3", "trace.txt", 0);
+	for (i = 0; i < r.m.nfindings; i++) {
+		f = &r.m.findings[i];
+		if (f->type == IOREP_FIND_OVERLAPPING_MAP && f->iova == 0x4fff000) {
+			n++;
+			CU_ASSERT_EQUAL(f->size, 0x1000);
+			CU_ASSERT_EQUAL(f->severity, IOREP_SEV_ERROR);
+			CU_ASSERT_PTR_NOT_NULL(strstr(
+				f->message, "unmap of [0x4fff000, 0x5000000), which no map made, "
+					    "unmapped whole just before the live mapping [0x5000000, "
+					    "0x5002000) of the same user domain (mapped at 3.725072)"));
+		}
+		/* not a never-mapped unmap */
+		CU_ASSERT_FALSE(f->type == IOREP_FIND_UNMATCHED_UNMAP && f->iova == 0x4fff000);
+	}
+	CU_ASSERT_EQUAL(n, 1);
+	run_free(&r);
+	/* VT-d took H: the map itself overlaps */
+	run_model(&r, DATA "defects-dma-vtd", "trace.txt", 0);
+	for (n = i = 0; i < r.m.nfindings; i++)
+		n += r.m.findings[i].type == IOREP_FIND_OVERLAPPING_MAP &&
+		     r.m.findings[i].iova == 0x4fff000 && r.m.findings[i].size == 0x2000;
+	CU_ASSERT_EQUAL(n, 1);
 	run_free(&r);
 }
 
@@ -299,6 +338,7 @@ int main(void)
 	CU_add_test(s, "bursts and order", test_bursts_and_order);
 	CU_add_test(s, "VT-d capture", test_vtd_capture);
 	CU_add_test(s, "virtio-iommu and SMMUv3 captures", test_virtio_smmu_captures);
+	CU_add_test(s, "a map the SMMUv3 refused part way", test_rollback);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	{

@@ -14,7 +14,7 @@
 #include "fuzz-common.h"
 #include "iorep-kmsg.h"
 
-/* The VT-d capture's trace (tests/data/kmsg-vtd), cut down: maps, unmaps, a traced fault. */
+/* A VT-d defects-dma capture's trace, cut down: maps, unmaps, a traced fault. */
 static const char trace_text[] =
 	"insmod-215 [001] ..... 4.126214: map: IOMMU: iova=0x000000000fff7000 - "
 	"0x000000000fff8000 paddr=0x0000000004268000 size=4096\n"

@@ -12,7 +12,8 @@ event printed to the kernel log too, which dmesg.txt keeps; --nic e1000e: QEMU's
 e1000e for each e1000, a NIC with MSI, which vfio-io turns on) with an
 initramfs running SCENARIO-init.sh (hotplug, vfio-io, defects; vfio-two: vfio-io's with a
 second e1000 in the VFIO container; defects-dma: defects' with the edu device doing DMA
-before and after unmaps, iommu_defects.device_dma=1), answers its requests for a
+before and after unmaps and a map over a live mapping's front, iommu_defects.device_dma=1
+rollback=1), answers its requests for a
 PCIe hot-plug on QEMU's monitor (device_add, device_del), and unpacks what it
 wrote to its output disk into OUTDIR.
 
@@ -99,7 +100,7 @@ console = "ttyAMA0" if arm else "ttyS0"
 cmdline = (f"console={console} {on}iommu.strict=1 iommu.passthrough={passthrough} "
            f"trace_clock=global trace_event={events} trace_buf_size={bufsize}{printk} panic=-1 quiet")
 if scenario == "defects-dma":
-    cmdline += " iommu_defects.device_dma=1"
+    cmdline += " iommu_defects.device_dma=1 iommu_defects.rollback=1"
 with open(f"{outdir}/cmdline.txt", "w") as f:
     print(cmdline, file=f)
 # QEMU's AMD-Vi translates DMA only (its interrupt remapping needs a split irqchip, which TCG lacks)

@@ -18,7 +18,7 @@ if [ ! -e /sys/bus/pci/devices/$E/iommu_group ]; then
 fi
 GE=$(basename $(readlink /sys/bus/pci/devices/$E/iommu_group))
 # the module's parameters on the kernel's command line (iommu_defects.device_dma=1)
-P=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^iommu_defects\.//p')
+P=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^iommu_defects\.//p' | tr '\n' ' ')
 M "insmod iommu_defects.ko bdf=$E $P (edu, group $GE)"
 insmod /bin/iommu_defects.ko bdf=$E $P
 echo "@@ insmod rc=$?"

@@ -20,6 +20,10 @@
  *   report at A after its unmap; detached and freed with C and E still
  *   mapped (leaks).
  *
+ * With rollback=1, H is mapped over F's front while F is mapped: its first
+ * page is free, so a driver that refuses its second (the Arm SMMU) has
+ * mapped the first, and iommu_map() unmaps it again with no map event.
+ *
  * With device_dma=1, the edu device itself does DMA (its engine reads host
  * memory into its buffer, or writes it out), so that the IOMMU reports real
  * faults: in the default domain, a buffer read while mapped, read again
@@ -44,6 +48,10 @@ MODULE_PARM_DESC(bdf, "the device, DDDD:BB:DD.F, with no driver bound");
 static bool device_dma;
 module_param(device_dma, bool, 0444);
 MODULE_PARM_DESC(device_dma, "have the edu device do DMA, before and after unmaps");
+
+static bool rollback;
+module_param(rollback, bool, 0444);
+MODULE_PARM_DESC(rollback, "map H, whose second page is F's first, while F is mapped");
 
 static int step;
 static void __iomem *edu_regs;
@@ -100,6 +108,7 @@ static struct region regions[] = {
 	{ "A", 0x100000, 0x1000 },   { "B", 0x200000, 0x10000 },  { "C", 0x400000, 0x200000 },
 	{ "D", 0x1000000, 0x2000 },  { "E", 0x2000000, 0x1000 },  { "F", 0x5000000, 0x2000 },
 	{ "G", 0x5001000, 0x1000 },  { "P", 0x6000000, 0x4000 },  { "R", 0x7000000, 0x1000 },
+	{ "H", 0x4fff000, 0x2000 },
 };
 
 static struct region *region(const char *name)
@@ -172,7 +181,8 @@ static void iommu_api(struct device *dev)
 		return;
 	}
 	for (i = 0; i < ARRAY_SIZE(regions); i++)
-		if (strcmp(regions[i].name, "G") && (strcmp(regions[i].name, "R") || edu_regs))
+		if (strcmp(regions[i].name, "G") && strcmp(regions[i].name, "H") &&
+		    (strcmp(regions[i].name, "R") || edu_regs))
 			map_region(dom, &regions[i]);
 	edu_dma(0x400000, EDU_XFER, false, "C", "mapped_read_ok");
 	unmap(dom, "A", 0x100000, 0x1000, "correct");
@@ -189,9 +199,20 @@ static void iommu_api(struct device *dev)
 	map_region(dom, region("G"));
 	if (region("G")->mapped)
 		LOG("op=note OVERLAP_G_over_F_accepted_by_driver");
+	if (rollback) {
+		/* its first page is free, its second F's: a driver that refuses the
+		 * second has mapped the first, which iommu_map() unmaps again */
+		map_region(dom, region("H"));
+		if (region("H")->mapped)
+			LOG("op=note OVERLAP_H_onto_F_front_accepted_by_driver");
+		else
+			LOG("op=note OVERLAP_H_onto_F_front_refused_first_page_rolled_back");
+	}
 	unmap(dom, "F", 0x5000000, 0x2000, "unmap_F_whole");
 	if (region("G")->mapped)
 		unmap(dom, "G", 0x5001000, 0x1000, "G_inside_F_already_unmapped");
+	if (region("H")->mapped)
+		unmap(dom, "H", 0x4fff000, 0x2000, "H_second_page_F_already_unmapped");
 	unmap(dom, "P_middle", p->iova + 0x1000, 0x1000, "PARTIAL_UNMAP_middle_of_P");
 	unmap(dom, "P_front", p->iova, 0x1000, "PARTIAL_UNMAP_front_of_P");
 	unmap(dom, "P_back", p->iova + 0x2000, 0x2000, "PARTIAL_UNMAP_back_of_P");
