@@ -454,6 +454,18 @@ static void test_dmesg(void)
 	head(dir, "j.json", json, sizeof(json));
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"kernel_log\":{\"path\":\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"faults\":3,\"traced\":0,\"outside\":0}"));
+	/* the document, input.kernel_log and the log's findings (cpu -1, pos 0), is the schema's */
+	{
+		char cmd[2048];
+		int rc;
+
+		snprintf(cmd, sizeof(cmd), "python3 '%s/tests/schema-check.py' '%s/j.json'",
+			 IOREP_SOURCE_DIR, dir);
+		rc = system(cmd);
+		/* 77 or 127: no python3-jsonschema here, as test-render says */
+		if (rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) != 77 && WEXITSTATUS(rc) != 127)
+			CU_ASSERT_EQUAL(WEXITSTATUS(rc), 0);
+	}
 	run(&c, dir, "--dmesg " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/dmesg.txt "
 		     IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/trace.txt");
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "/defects-dma-vtd/dmesg.txt: 3 IOMMU faults merged in\n"));
