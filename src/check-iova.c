@@ -248,6 +248,38 @@ static const struct iorep_ivmap_node *driver_widened(const struct iorep_domain *
 	return NULL;
 }
 
+/*
+ * virtio-iommu's unmap removes every mapping that starts inside the range,
+ * whole, and says the sum of their sizes (it refuses, 0, when one starts
+ * before the range and reaches into it).  When the live mappings that start
+ * in [iova, iova + size) add up to unmapped_size and one reaches past the
+ * range, they went whole: the walk then runs to the end of the furthest,
+ * and takes only them.  A mapping that starts past the range stays, though
+ * it lies under one of them (the defects-dma capture's G, inside F, which
+ * the unmap of H took with H).  *@end: where the walk ends.
+ */
+static bool whole_by_start(struct iorep_domain *d, const struct iorep_mapev *ev,
+			   uint64_t *end)
+{
+	struct iorep_ivmap_node *n;
+	uint64_t req_end = ev->iova + ev->size, sum = 0, top = req_end;
+
+	if (ev->unmapped_size <= ev->size || !iorep_ivmap_range_valid(ev->iova, req_end) ||
+	    !req_end)
+		return false;
+	iorep_ivmap_for_each_overlap(n, &d->live, ev->iova, req_end) {
+		if (n->start < ev->iova || n->last == UINT64_MAX)
+			return false;
+		sum += n->last + 1 - n->start;
+		if (n->last + 1 > top)
+			top = n->last + 1;
+	}
+	if (sum != ev->unmapped_size || top == req_end)
+		return false;
+	*end = top;
+	return true;
+}
+
 static void count_unmap(struct iorep_model *m, struct iorep_domain *d,
 			const struct iorep_mapev *ev, uint32_t dev)
 {
@@ -358,7 +390,7 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 	uint64_t map_ts = 0, wide_ts = 0;
 	bool pool = d->kind == IOREP_DOM_POOL, seen_dead = false, in_dead, done = false;
 	const struct iorep_ivmap_node *wide;
-	bool wide_one = false;
+	bool wide_one = false, by_start = false;
 	bool has_unmapped = ev->have & 1u << IOREP_F_UNMAPPED_SIZE;
 	struct iorep_event fev;
 	char msg[300];
@@ -376,6 +408,8 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 		end = start + ev->unmapped_size;	/* what the driver took went */
 		wide_ts = wide->val.ts;
 		wide_one = wide->last >= end - 1;
+	} else if (!pool && has_unmapped && whole_by_start(d, ev, &end)) {
+		by_start = true;
 	}
 	/* One walk over the range: live mappings are unmapped, the unmapped
 	 * history is read (the first dead node) and ended (the unmap's own
@@ -396,7 +430,7 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 				return m->error = ret;
 			continue;
 		}
-		if (done)
+		if (done || (by_start && (n->start < ev->iova || n->start >= req_end)))
 			continue;
 		lo = n->start > start ? n->start : start;
 		hi = n->last + 1 < end && n->last + 1 != 0 ? n->last + 1 : end;
@@ -436,6 +470,9 @@ int iorep_model_unmap(struct iorep_model *m, const struct iorep_mapev *ev, uint3
 	/* the driver agreeing that nothing was there is no mismatch */
 	if (has_unmapped && ev->unmapped_size != ev->size && (ev->unmapped_size || covered)) {
 		msg[0] = '\0';
+		if (by_start)
+			snprintf(msg, sizeof(msg),
+				 ": the mappings that start in it went whole, to 0x%" PRIx64, end);
 		if (wide)
 			snprintf(msg, sizeof(msg),
 				 ": [0x%" PRIx64 ", 0x%" PRIx64 ") of the mapping%s made at %" PRIu64

@@ -298,6 +298,42 @@ static void test_virtio_smmu_captures(void)
 }
 
 /*
+ * virtio-iommu removes the mappings that start in an unmap's range, whole:
+ * H's unmap ([0x4fff000, +0x2000), after F's and G's were refused) took H
+ * and F, 0x4000, and kept G, which lies inside F (module-log.txt: G is never
+ * unmapped).  The domain is freed with C, E, R and G: four leaks, and no
+ * piece of F.
+ */
+static void test_virtio_whole(void)
+{
+	static const uint64_t leaks[] = { 0x400000, 0x2000000, 0x5001000, 0x7000000 };
+	const struct iorep_finding *f;
+	struct run r;
+	uint32_t i, n = 0, mism = 0;
+
+	run_model(&r, DATA "defects-dma-virtio", "trace.txt", 0);
+	for (i = 0; i < r.m.nfindings; i++) {
+		f = &r.m.findings[i];
+		if (f->type == IOREP_FIND_LEAK) {
+			CU_ASSERT_FATAL(n < 4);
+			CU_ASSERT_EQUAL(f->iova, leaks[n]);
+			if (f->iova == 0x5001000)
+				CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "mapped at 4.397312"));
+			n++;
+		}
+		if (f->type == IOREP_FIND_UNMAP_SIZE_MISMATCH && f->iova == 0x4fff000) {
+			mism++;
+			CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "the driver unmapped 16384: the "
+							     "mappings that start in it went "
+							     "whole, to 0x5002000"));
+		}
+	}
+	CU_ASSERT_EQUAL(n, 4);
+	CU_ASSERT_EQUAL(mism, 1);
+	run_free(&r);
+}
+
+/*
  * The shared defects captures (6.1, 6.12, VT-d): their module had the edu
  * read A after its iommu_unmap(), and GROUND_TRUTH.md quotes the DMAR line
  * VT-d logged for it; the trace's io_page_fault is the module's synthetic
@@ -392,6 +428,7 @@ int main(void)
 	CU_add_test(s, "VT-d capture", test_vtd_capture);
 	CU_add_test(s, "virtio-iommu and SMMUv3 captures", test_virtio_smmu_captures);
 	CU_add_test(s, "a map the SMMUv3 refused part way", test_rollback);
+	CU_add_test(s, "virtio-iommu takes mappings whole by their start", test_virtio_whole);
 	CU_add_test(s, "the shared defects captures' DMAR fault", test_defects_samples);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
