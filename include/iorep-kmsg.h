@@ -18,7 +18,9 @@
  *         "event: F_TRANSLATION client: DEVICE ... iova: 0x.." after them
  * The device of an endpoint or stream id is its PCI requester id in PCI
  * domain 0, as on machines whose firmware maps ids 1:1; the SMMUv3's
- * client line, when there is one, names it instead.
+ * client line, when there is one, names it instead.  (VT-d prints no
+ * segment either: the fault check takes a name the model does not know for
+ * the one device of another segment with the same bus, slot and function.)
  *
  * One DMA burst faults at each access; reports of one device in one page,
  * with the same direction, each within 10 ms of the last, are one fault.

@@ -688,6 +688,35 @@ static void pool_state(const struct iorep_model *m, uint32_t di, const struct io
 	}
 }
 
+/*
+ * The device a fault of the kernel log names, as the model knows it: VT-d
+ * prints no PCI segment, and an endpoint or stream id was read as one of
+ * segment 0, so a name the model does not know stands for the one device of
+ * another segment with the same bus, slot and function, when there is
+ * exactly one.
+ */
+static const char *log_device(const struct iorep_model *m, const char *name)
+{
+	struct iorep_pci_addr a;
+	const char *hit = NULL;
+	uint32_t i;
+
+	if (iorep_model_device_find(m, name) != IOREP_NONE ||
+	    !iorep_pci_name_is_pci(&a, name, strlen(name)))
+		return name;
+	for (i = 0; i < m->ndevices; i++) {
+		const struct iorep_device *d = &m->devices[i];
+
+		if (!d->is_pci || d->addr.bus != a.bus || d->addr.dev != a.dev ||
+		    d->addr.fn != a.fn || d->addr.domain == a.domain)
+			continue;
+		if (hit)
+			return name; /* two: which one cannot be told */
+		hit = d->name;
+	}
+	return hit ? hit : name;
+}
+
 int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev)
 {
 	uint32_t dev = IOREP_NONE, di = IOREP_NONE, idx;
@@ -696,7 +725,7 @@ int iorep_check_fault(struct iorep_model *m, const struct iorep_event *ev)
 	bool live;
 
 	if (iorep_event_has(ev, IOREP_F_DEVICE) && ev->device[0]) {
-		dev = iorep_model_device_get(m, ev->device);
+		dev = iorep_model_device_get(m, ev->source ? log_device(m, ev->device) : ev->device);
 		if (dev == IOREP_NONE)
 			return m->error;
 		di = iorep_model_device_domain(m, dev);

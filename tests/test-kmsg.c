@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
@@ -297,6 +298,82 @@ static void test_virtio_smmu_captures(void)
 	run_free(&r);
 }
 
+static void put(const char *dir, const char *name, const char *text)
+{
+	char path[1024];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/*
+ * VT-d prints no PCI segment: a DMAR line's 00:08.0 is the trace's one
+ * device at bus 0, slot 8, function 0, 0001:00:08.0 here; with two such
+ * devices in two segments, it cannot be told, and stays 0000:00:08.0.
+ */
+static void test_segment(void)
+{
+	static const char trace[] =
+		"kworker-20 [000] ..... 1.000000: add_device_to_group: IOMMU: groupID=3 "
+		"device=0001:00:08.0\n"
+		"kworker-20 [000] ..... 1.000100: attach_device_to_domain: IOMMU: "
+		"device=0001:00:08.0\n"
+		"drv-30 [001] ..... 2.000000: map: IOMMU: iova=0x00000000fff00000 - "
+		"0x00000000fff01000 paddr=0x0000000001000000 size=4096\n"
+		"drv-30 [001] ..... 2.000010: dma_map_page: 0001:00:08.0 dir=TO_DEVICE "
+		"dma_addr=fff00000 size=4096 phys_addr=1000000 attrs=\n"
+		"drv-30 [001] ..... 3.000000: unmap: IOMMU: iova=0x00000000fff00000 - "
+		"0x00000000fff01000 size=4096 unmapped_size=4096\n"
+		"drv-30 [001] ..... 3.000010: dma_unmap_page: 0001:00:08.0 dir=TO_DEVICE "
+		"dma_addr=fff00000 size=4096 attrs=\n"
+		"drv-30 [001] ..... 5.000000: map: IOMMU: iova=0x00000000ffe00000 - "
+		"0x00000000ffe01000 paddr=0x0000000002000000 size=4096\n"
+		"drv-30 [001] ..... 5.000010: dma_map_page: 0001:00:08.0 dir=TO_DEVICE "
+		"dma_addr=ffe00000 size=4096 phys_addr=2000000 attrs=\n";
+	static const char second[] =
+		"kworker-20 [000] ..... 1.000200: add_device_to_group: IOMMU: groupID=4 "
+		"device=0002:00:08.0\n";
+	char dir[] = "/tmp/iorep-kmsg-XXXXXX", both[4096];
+	const struct iorep_finding *f[4];
+	struct iorep_input_stats s;
+	struct run r;
+	uint32_t n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	put(dir, "dmesg.txt",
+	    "[    4.000000] DMAR: [DMA Read NO_PASID] Request device [00:08.0] fault addr "
+	    "0xfff00000 [fault reason 0x06] PTE Read access is not set\n");
+	put(dir, "trace.txt", trace);
+	n = faults_in(dir, "trace.txt", &r, f, 4, &s);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_STRING_EQUAL(r.m.devices[f[0]->device].name, "0001:00:08.0");
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "read fault of 0001:00:08.0 at 0xfff00000 "
+						     "(flags 0x0): unmapped 1000000 us before in "
+						     "the dma domain (use after unmap)"));
+	run_free(&r);
+	/* 0002:00:08.0 too: which one cannot be told */
+	snprintf(both, sizeof(both), "%s%s", second, trace);
+	put(dir, "trace.txt", both);
+	n = faults_in(dir, "trace.txt", &r, f, 4, &s);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_STRING_EQUAL(r.m.devices[f[0]->device].name, "0000:00:08.0");
+	run_free(&r);
+	put(dir, "trace.txt", "");
+	{
+		char path[1100];
+
+		snprintf(path, sizeof(path), "%s/trace.txt", dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/dmesg.txt", dir);
+		unlink(path);
+		rmdir(dir);
+	}
+}
+
 /*
  * virtio-iommu removes the mappings that start in an unmap's range, whole:
  * H's unmap ([0x4fff000, +0x2000), after F's and G's were refused) took H
@@ -430,6 +507,7 @@ int main(void)
 	CU_add_test(s, "a map the SMMUv3 refused part way", test_rollback);
 	CU_add_test(s, "virtio-iommu takes mappings whole by their start", test_virtio_whole);
 	CU_add_test(s, "the shared defects captures' DMAR fault", test_defects_samples);
+	CU_add_test(s, "a DMAR line's device in another PCI segment", test_segment);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	{
