@@ -13,6 +13,7 @@
 #include "iorep-error.h"
 #include "iorep-kmsg.h"
 #include "iorep-pci.h"
+#include "iorep-util.h"
 
 /* Reports of one burst: same device, page and direction, each this close to the last. */
 #define BURST_NS 10000000ull
@@ -27,12 +28,7 @@ struct kline {
 
 static bool is_hex(char c)
 {
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-}
-
-static int hex_val(char c)
-{
-	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+	return iorep_hex_val(c) >= 0;
 }
 
 /* A hex number at *@p (with or without "0x"), up to @e: false when there is none. */
@@ -44,7 +40,7 @@ static bool take_hex(const char **p, const char *e, uint64_t *v)
 	if (e - s > 2 && s[0] == '0' && (s[1] | 0x20) == 'x' && is_hex(s[2]))
 		s += 2;
 	for (*v = 0; s < e && is_hex(*s) && n < 16; s++, n++)
-		*v = *v << 4 | (uint64_t)hex_val(*s);
+		*v = *v << 4 | (uint64_t)iorep_hex_val(*s);
 	if (!n || (s < e && is_hex(*s)))
 		return false;
 	*p = s;
@@ -55,7 +51,7 @@ static bool take_dec(const char **p, const char *e, uint64_t *v)
 {
 	const char *s = *p;
 
-	for (*v = 0; s < e && *s >= '0' && *s <= '9' && *v < UINT64_MAX / 100; s++)
+	for (*v = 0; s < e && iorep_is_digit(*s) && *v < UINT64_MAX / 100; s++)
 		*v = *v * 10 + (uint64_t)(*s - '0');
 	if (s == *p)
 		return false;
@@ -88,7 +84,7 @@ static bool take_time(const char **p, const char *e, uint64_t *ns)
 	skip_spaces(&s, e);
 	if (!take_dec(&s, e, &sec) || s >= e || *s != '.')
 		return false;
-	for (s++; s < e && *s >= '0' && *s <= '9'; s++)
+	for (s++; s < e && iorep_is_digit(*s); s++)
 		if (scale > 1) {
 			scale /= 10;
 			frac += (uint64_t)(*s - '0') * scale;

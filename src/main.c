@@ -419,15 +419,28 @@ static int put_html(FILE *fp, void *arg)
 				 c->len, fp);
 }
 
+#define NINPUTS 5
+
+/* Every input path the options name (NULL where none). */
+static void inputs_of(const struct options *o, const char *ins[NINPUTS])
+{
+	ins[0] = o->input;
+	ins[1] = o->baseline;
+	ins[2] = o->sysfs;
+	ins[3] = o->lspci;
+	ins[4] = o->dmesg;
+}
+
 /* The output paths, none of which may name an input. */
 static const char *overwrites_input(const struct options *o)
 {
 	const char *outs[] = { o->json, o->dot, o->svg, o->png, o->html };
-	const char *ins[] = { o->input, o->baseline, o->sysfs, o->lspci, o->dmesg };
+	const char *ins[NINPUTS];
 	size_t i, k;
 
+	inputs_of(o, ins);
 	for (i = 0; i < sizeof(outs) / sizeof(outs[0]); i++)
-		for (k = 0; k < sizeof(ins) / sizeof(ins[0]); k++)
+		for (k = 0; k < NINPUTS; k++)
 			if (iorep_output_same_file(outs[i], ins[k]))
 				return outs[i];
 	return NULL;
@@ -436,11 +449,12 @@ static const char *overwrites_input(const struct options *o)
 /* Two inputs that both read standard input ("-"). */
 static bool stdin_twice(const struct options *o)
 {
-	const char *ins[] = { o->input, o->baseline, o->sysfs, o->lspci, o->dmesg };
+	const char *ins[NINPUTS];
 	size_t i;
 	int n = 0;
 
-	for (i = 0; i < sizeof(ins) / sizeof(ins[0]); i++)
+	inputs_of(o, ins);
+	for (i = 0; i < NINPUTS; i++)
 		n += ins[i] && !strcmp(ins[i], "-");
 	return n > 1;
 }
