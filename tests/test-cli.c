@@ -95,33 +95,12 @@ static void make_dir(char *dir)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
 }
 
-/* Writes @text to @dir/@name. */
-static void put_file(const char *dir, const char *name, const char *text)
-{
-	char path[1024];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "wb");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-	CU_ASSERT_EQUAL(fwrite(text, 1, strlen(text), fp), strlen(text));
-	CU_ASSERT_EQUAL(fclose(fp), 0);
-}
-
 /* All of stderr is @want (and on a mismatch, says what it was). */
 static void expect_stderr(const struct cli *c, const char *want)
 {
 	if (strcmp(c->err_all, want))
 		fprintf(stderr, "\nstderr:\n  got  %s  want %s", c->err_all, want);
 	CU_ASSERT_STRING_EQUAL(c->err_all, want);
-}
-
-static void remove_dir(const char *dir)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
 static void test_outputs(void)
@@ -154,7 +133,7 @@ static void test_outputs(void)
 	CU_ASSERT_EQUAL(strncmp(buf, "<!DOCTYPE html>", 15), 0);
 	/* no temporary file left behind */
 	CU_ASSERT_EQUAL(count_named(dir, ".tmp-"), 0);
-	remove_dir(dir);
+	iorep_test_remove_dir(dir);
 }
 
 static void test_stdout(void)
@@ -172,7 +151,7 @@ static void test_stdout(void)
 	CU_ASSERT_EQUAL(c.status, 2);
 	CU_ASSERT_STRING_EQUAL(c.err, "iommu-report: only one output can go to standard output\n");
 	CU_ASSERT_EQUAL(c.out_len, 0);
-	remove_dir(dir);
+	iorep_test_remove_dir(dir);
 }
 
 static void test_refusals(void)
@@ -210,7 +189,7 @@ static void test_refusals(void)
 	CU_ASSERT_EQUAL(c.status, 2);
 	CU_ASSERT_EQUAL(strncmp(c.err, "iommu-report: /nonexistent/dir/t.png: cannot write: ", 52),
 			0);
-	remove_dir(dir);
+	iorep_test_remove_dir(dir);
 }
 
 #define GROUP0 "/sys/kernel/iommu_groups/0/devices/0000:00:00.0\n"
@@ -230,14 +209,14 @@ static void test_topology_bad_lines(void)
 	struct cli c;
 
 	make_dir(dir);
-	put_file(dir, "g1.txt", GROUP0 "garbage\n" GROUP1);
-	put_file(dir, "g2.txt",
+	iorep_test_put_file(dir, "g1.txt", GROUP0 "garbage\n" GROUP1);
+	iorep_test_put_file(dir, "g2.txt",
 		 GROUP0 "not a path\n" GROUP1 "\n/sys/kernel/iommu_groups/2/devices\n");
-	put_file(dir, "g-none.txt",
+	iorep_test_put_file(dir, "g-none.txt",
 		 "\n# groups\n/sys/kernel/iommu_groups/x/devices/0000:00:00.0\n");
-	put_file(dir, "l1.txt",
+	iorep_test_put_file(dir, "l1.txt",
 		 LSPCI0 "\tSubsystem: Red Hat, Inc. Device [1af4:1100]\n-- cut --\n");
-	put_file(dir, "l-none.txt", "\n\nlspci: Unable to load libkmod resources: error -2\n");
+	iorep_test_put_file(dir, "l-none.txt", "\n\nlspci: Unable to load libkmod resources: error -2\n");
 
 	run(&c, dir, "--sysfs g1.txt " TRACE);
 	CU_ASSERT_EQUAL(c.status, 0);
@@ -281,7 +260,7 @@ static void test_topology_bad_lines(void)
 	run(&c, dir, "--sysfs e " TRACE);
 	CU_ASSERT_EQUAL(c.status, 2);
 	expect_stderr(&c, "iommu-report: e: no GROUP/devices/NAME entry in the directory\n");
-	remove_dir(dir);
+	iorep_test_remove_dir(dir);
 }
 
 /* Whether @dir/@name is (lstat) of type @type (S_IFIFO, S_IFLNK, S_IFREG). */
@@ -316,7 +295,7 @@ static void test_output_special_files(void)
 	head(dir, "got.json", buf, sizeof(buf));
 	CU_ASSERT_EQUAL(strncmp(buf, "{\n\t\"schema_version\"", 19), 0);
 
-	put_file(dir, "real.json", "old\n");
+	iorep_test_put_file(dir, "real.json", "old\n");
 	snprintf(cmd, sizeof(cmd), "cd '%s' && ln -s real.json link.json && "
 		 "ln -s new.json dangling.json", dir);
 	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
@@ -332,7 +311,7 @@ static void test_output_special_files(void)
 	CU_ASSERT_EQUAL(strncmp(buf, "digraph iommu {", 15), 0);
 	/* no temporary file left behind */
 	CU_ASSERT_EQUAL(count_named(dir, ".tmp-"), 0);
-	remove_dir(dir);
+	iorep_test_remove_dir(dir);
 }
 
 /* A file name with a newline, an escape sequence and a backslash, and its inert form. */
@@ -391,7 +370,7 @@ static void test_inert_messages(void)
 	run(&c, dir, "--fail-on=\x1b " TRACE);
 	CU_ASSERT_EQUAL(c.status, 2);
 	expect_stderr(&c, "iommu-report: --fail-on: \"\\x1b\" is not error, warning or info\n");
-	remove_dir(dir);
+	iorep_test_remove_dir(dir);
 }
 
 /* Options getopt refuses: one line each, then the usage. */
@@ -415,7 +394,7 @@ static void test_bad_options(void)
 	CU_ASSERT_EQUAL(c.status, 2);
 	CU_ASSERT_STRING_EQUAL(c.err, "iommu-report: unknown option '-z'\n");
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.err_all, "\nusage: iommu-report [OPTIONS] FILE\n"));
-	remove_dir(dir);
+	iorep_test_remove_dir(dir);
 }
 
 /* --at outside the trace: drawn, and the title says so. */
@@ -432,7 +411,7 @@ static void test_at_outside(void)
 	CU_ASSERT_EQUAL(c.status, 0);
 	/* the first event is at 18.645114415 */
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "IOMMU topology at 18.895114 s\""));
-	remove_dir(dir);
+	iorep_test_remove_dir(dir);
 }
 
 /*
@@ -511,7 +490,7 @@ static void test_dmesg(void)
 		CU_ASSERT_STRING_EQUAL(c.err_all, "");
 	}
 	/* dmesg -T: a fault line without the time since boot */
-	put_file(dir, "t.log", "[Tue Nov 24 04:34:01 2026] DMAR: [DMA Read NO_PASID] Request "
+	iorep_test_put_file(dir, "t.log", "[Tue Nov 24 04:34:01 2026] DMAR: [DMA Read NO_PASID] Request "
 			       "device [00:08.0] fault addr 0x1000 [fault reason 0x06] PTE Read "
 			       "access is not set\n");
 	run(&c, dir, "--dmesg t.log " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/trace.txt");
@@ -528,7 +507,7 @@ static void test_dmesg(void)
 	/* nothing the user gave is overwritten */
 	run(&c, dir, "--dmesg t.log --json t.log " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/trace.txt");
 	CU_ASSERT_EQUAL(c.status, 2);
-	remove_dir(dir);
+	iorep_test_remove_dir(dir);
 }
 
 static void test_machine(void)
@@ -550,7 +529,7 @@ static void test_machine(void)
 	struct cli c;
 
 	make_dir(dir);
-	put_file(dir, "t.txt", text);
+	iorep_test_put_file(dir, "t.txt", text);
 	run(&c, dir, "t.txt");
 	CU_ASSERT_EQUAL(c.status, 0); /* a leak, but info */
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "\nmachine    unknown (--machine names it)\n"));
@@ -573,7 +552,7 @@ static void test_machine(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "\nmachine:  x86_64\n"));
 	run(&c, dir, "--summary t.txt");
 	CU_ASSERT_PTR_NULL(strstr(c.out, "machine:"));
-	remove_dir(dir);
+	iorep_test_remove_dir(dir);
 }
 
 int main(void)

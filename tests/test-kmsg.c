@@ -9,12 +9,12 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
 #include "iorep-kmsg.h"
 #include "test-run.h"
+#include "test-util.h"
 
 #define DATA IOREP_SOURCE_DIR "/tests/data/"
 
@@ -298,18 +298,6 @@ static void test_virtio_smmu_captures(void)
 	run_free(&r);
 }
 
-static void put(const char *dir, const char *name, const char *text)
-{
-	char path[1024];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "w");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-	fputs(text, fp);
-	fclose(fp);
-}
-
 /*
  * VT-d prints no PCI segment: a DMAR line's 00:08.0 is the trace's one
  * device at bus 0, slot 8, function 0, 0001:00:08.0 here; with two such
@@ -344,10 +332,10 @@ static void test_segment(void)
 	uint32_t n;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-	put(dir, "dmesg.txt",
+	iorep_test_put_file(dir, "dmesg.txt",
 	    "[    4.000000] DMAR: [DMA Read NO_PASID] Request device [00:08.0] fault addr "
 	    "0xfff00000 [fault reason 0x06] PTE Read access is not set\n");
-	put(dir, "trace.txt", trace);
+	iorep_test_put_file(dir, "trace.txt", trace);
 	n = faults_in(dir, "trace.txt", &r, f, 4, &s);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	CU_ASSERT_STRING_EQUAL(r.m.devices[f[0]->device].name, "0001:00:08.0");
@@ -357,21 +345,12 @@ static void test_segment(void)
 	run_free(&r);
 	/* 0002:00:08.0 too: which one cannot be told */
 	snprintf(both, sizeof(both), "%s%s", second, trace);
-	put(dir, "trace.txt", both);
+	iorep_test_put_file(dir, "trace.txt", both);
 	n = faults_in(dir, "trace.txt", &r, f, 4, &s);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	CU_ASSERT_STRING_EQUAL(r.m.devices[f[0]->device].name, "0000:00:08.0");
 	run_free(&r);
-	put(dir, "trace.txt", "");
-	{
-		char path[1100];
-
-		snprintf(path, sizeof(path), "%s/trace.txt", dir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/dmesg.txt", dir);
-		unlink(path);
-		rmdir(dir);
-	}
+	iorep_test_remove_dir(dir);
 }
 
 /*
@@ -493,27 +472,19 @@ static void test_rollback(void)
 
 int main(void)
 {
-	CU_pSuite s;
+	static const struct iorep_test tests[] = {
+		{ "DMAR lines", test_dmar },
+		{ "AMD-Vi, virtio-iommu, SMMUv3 lines", test_amd_virtio_smmu },
+		{ "line prefixes", test_prefixes },
+		{ "bursts and order", test_bursts_and_order },
+		{ "VT-d capture", test_vtd_capture },
+		{ "virtio-iommu and SMMUv3 captures", test_virtio_smmu_captures },
+		{ "a map the SMMUv3 refused part way", test_rollback },
+		{ "virtio-iommu takes mappings whole by their start", test_virtio_whole },
+		{ "the shared defects captures' DMAR fault", test_defects_samples },
+		{ "a DMAR line's device in another PCI segment", test_segment },
+		{ NULL, NULL },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("kmsg", NULL, NULL);
-	CU_add_test(s, "DMAR lines", test_dmar);
-	CU_add_test(s, "AMD-Vi, virtio-iommu, SMMUv3 lines", test_amd_virtio_smmu);
-	CU_add_test(s, "line prefixes", test_prefixes);
-	CU_add_test(s, "bursts and order", test_bursts_and_order);
-	CU_add_test(s, "VT-d capture", test_vtd_capture);
-	CU_add_test(s, "virtio-iommu and SMMUv3 captures", test_virtio_smmu_captures);
-	CU_add_test(s, "a map the SMMUv3 refused part way", test_rollback);
-	CU_add_test(s, "virtio-iommu takes mappings whole by their start", test_virtio_whole);
-	CU_add_test(s, "the shared defects captures' DMAR fault", test_defects_samples);
-	CU_add_test(s, "a DMAR line's device in another PCI segment", test_segment);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	{
-		unsigned int failed = CU_get_number_of_failures();
-
-		CU_cleanup_registry();
-		return failed ? 1 : 0;
-	}
+	return iorep_test_main("kmsg", tests);
 }

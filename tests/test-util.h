@@ -36,6 +36,28 @@ static inline int iorep_test_main(const char *suite, const struct iorep_test *te
 	return failed ? 1 : 0;
 }
 
+/* Writes @text to @dir/@name; a file that cannot be written ends the test. */
+static inline void iorep_test_put_file(const char *dir, const char *name, const char *text)
+{
+	char path[1024];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL(fwrite(text, 1, strlen(text), fp), strlen(text));
+	CU_ASSERT_EQUAL(fclose(fp), 0);
+}
+
+/* Removes @dir and everything in it. */
+static inline void iorep_test_remove_dir(const char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 /*
  * The contents of @path, NUL-terminated (the caller frees them), its length
  * in *@len unless @len is NULL; a file that cannot be read ends the test.
