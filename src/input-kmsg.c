@@ -27,6 +27,7 @@ struct traced_fault {
 struct iorep_input_kmsg {
 	const struct iorep_kmsg *k;
 	const char *path;
+	const char *comm;      /* its faults' task: "kernel-log", interned */
 	size_t next;
 	bool held, started;
 	uint64_t first_ts;     /* the trace's first event's */
@@ -44,6 +45,11 @@ int iorep_input_add_kmsg(struct iorep_input *in, const struct iorep_kmsg *k, con
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -IOREP_ENOMEM;
+	m->comm = iorep_strtab_intern(in->st, "kernel-log", 10);
+	if (!m->comm) {
+		free(m);
+		return -IOREP_ENOMEM;
+	}
 	m->k = k;
 	m->path = path;
 	in->kmsg = m;
@@ -113,9 +119,7 @@ static int fault_event(struct iorep_input *in, const struct iorep_kmsg_fault *f,
 	ev->ts = f->ts;
 	ev->cpu = -1;
 	ev->pid = -1;
-	ev->comm = iorep_strtab_intern(in->st, "kernel-log", 10);
-	if (!ev->comm)
-		return -IOREP_ENOMEM;
+	ev->comm = m->comm;
 	ev->device = f->device;
 	ev->driver = f->driver;
 	ev->iova = f->iova;
