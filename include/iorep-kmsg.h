@@ -52,6 +52,7 @@ struct iorep_kmsg {
 	struct iorep_kmsg_fault *v;
 	size_t n, cap;
 	uint64_t lines;	      /* lines read */
+	uint64_t timed;	      /* of them, lines with a log time (a kernel log's) */
 	uint64_t untimed;     /* fault lines without a time, skipped */
 	uint64_t first_untimed;
 };

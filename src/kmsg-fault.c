@@ -490,6 +490,7 @@ int iorep_kmsg_parse(struct iorep_kmsg *k, const char *buf, size_t len, struct i
 		k->lines++;
 		l = (struct kline){ .p = p, .e = nl > p && nl[-1] == '\r' ? nl - 1 : nl };
 		prefix(&l);
+		k->timed += l.timed;
 		/* an SMMUv3 record waits for the line that names its client (6.15 on) */
 		if (pending) {
 			client = smmu_client(&l, &pend, st);

@@ -756,6 +756,11 @@ int main(int argc, char **argv)
 			snprintf(err, sizeof(err), "%s: %s", opts.dmesg, iorep_strerror(ret));
 		if (ret < 0)
 			goto fail;
+		if (kmsg.lines && !kmsg.timed && !kmsg.untimed && !opts.quiet)
+			iorep_message(stderr,
+				      "warning: %s: no line has a kernel log's time (\"[seconds]\", "
+				      "or a /dev/kmsg record): is it the kernel log?",
+				      opts.dmesg);
 		if (kmsg.untimed && !opts.quiet)
 			iorep_message(stderr,
 				      "warning: %s: %" PRIu64 " IOMMU fault line%s without a time "

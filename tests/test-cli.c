@@ -498,6 +498,13 @@ static void test_dmesg(void)
 	expect_stderr(&c, "iommu-report: t.log: line 1: an IOMMU fault without a time; give the "
 			  "log as dmesg prints it (not dmesg -T), or journalctl -k -o "
 			  "short-monotonic\n");
+	/* a file that is no kernel log: said, and nothing taken from it */
+	iorep_test_put_file(dir, "not.log", "add_device_to_group: IOMMU: groupID=0\n");
+	run(&c, dir, "--dmesg not.log " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/trace.txt");
+	CU_ASSERT_EQUAL(c.status, 1);
+	expect_stderr(&c, "iommu-report: warning: not.log: no line has a kernel log's time "
+			  "(\"[seconds]\", or a /dev/kmsg record): is it the kernel log?\n");
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "\nlog        not.log: 0 IOMMU faults merged in\n"));
 	run(&c, dir, "--dmesg missing.log " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/trace.txt");
 	CU_ASSERT_EQUAL(c.status, 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "iommu-report: missing.log: "));

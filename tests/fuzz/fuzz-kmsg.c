@@ -82,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(i == 0 || k.v[i - 1].ts <= f->ts);
 	}
 	FUZZ_ASSERT(k.untimed == 0 || (k.first_untimed >= 1 && k.first_untimed <= k.lines));
+	FUZZ_ASSERT(k.timed <= k.lines);
 	merge(&k, st);
 	iorep_kmsg_release(&k);
 	iorep_strtab_free(st);
