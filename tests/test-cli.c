@@ -23,7 +23,7 @@ struct cli {
 	int status;	   /* exit status, or -1 when killed */
 	char err[512];	   /* first line of stderr */
 	char err_all[4096]; /* all of stderr (its first 4095 bytes) */
-	char out[256];	   /* first bytes of stdout */
+	char out[8192];	   /* first bytes of stdout: the header names paths of any length */
 	size_t out_len;
 };
 
