@@ -90,10 +90,11 @@ bool iorep_pci_class_is_isa_bridge(uint16_t class_code);
 #define IOREP_SNAPSHOT_MAX (64u << 20)
 
 /*
- * Reads all of @path ("-" for stdin), at most @max bytes, into a new buffer
- * with a NUL after the last byte.  Returns 0 and sets *@buf and *@len, or
- * -IOREP_EOPEN, -IOREP_EIO, -IOREP_ELIMIT, -IOREP_ENOMEM.  The caller frees
- * *@buf with free().
+ * Reads all of @path ("-" for stdin), decompressed when it is gzip, xz or
+ * zstd, at most @max bytes (decompressed), into a new buffer with a NUL
+ * after the last byte.  Returns 0 and sets *@buf and *@len, or -IOREP_EOPEN,
+ * -IOREP_EIO, -IOREP_ELIMIT, -IOREP_ENOMEM, -IOREP_EDECOMPRESS,
+ * -IOREP_ETRUNCATED.  The caller frees *@buf with free().  (src/snapshot.c)
  */
 int iorep_snapshot_read(const char *path, size_t max, char **buf, size_t *len);
 

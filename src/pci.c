@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * PCI addresses, class codes, the snapshot reader shared by the topology
- * parsers, and the pci.ids name table.
+ * PCI addresses, class codes and the pci.ids name table.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,65 +108,6 @@ bool iorep_pci_class_is_host_bridge(uint16_t class_code)
 bool iorep_pci_class_is_isa_bridge(uint16_t class_code)
 {
 	return class_code == IOREP_PCI_CLASS_BRIDGE_ISA;
-}
-
-int iorep_snapshot_read(const char *path, size_t max, char **bufp, size_t *lenp)
-{
-	FILE *fp = NULL;
-	char *buf = NULL, *nbuf;
-	size_t len = 0, alloc = 0, n;
-	int ret;
-
-	if (!strcmp(path, "-")) {
-		fp = stdin;
-	} else {
-		fp = fopen(path, "rb");
-		if (!fp) {
-			ret = -IOREP_EOPEN;
-			goto out;
-		}
-	}
-	if (max > SIZE_MAX / 2) {
-		ret = -IOREP_EINVAL;
-		goto out;
-	}
-	for (;;) {
-		if (len + 1 >= alloc) {
-			size_t nalloc = alloc ? alloc * 2 : 64 * 1024;
-
-			if (nalloc > max + 2)
-				nalloc = max + 2;
-			nbuf = realloc(buf, nalloc);
-			if (!nbuf) {
-				ret = -IOREP_ENOMEM;
-				goto out;
-			}
-			buf = nbuf;
-			alloc = nalloc;
-		}
-		n = fread(buf + len, 1, alloc - len - 1, fp);
-		len += n;
-		if (len > max) {
-			ret = -IOREP_ELIMIT;
-			goto out;
-		}
-		if (n == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		ret = -IOREP_EIO;
-		goto out;
-	}
-	buf[len] = '\0';
-	*bufp = buf;
-	*lenp = len;
-	buf = NULL;
-	ret = 0;
-out:
-	if (fp && fp != stdin)
-		fclose(fp);
-	free(buf);
-	return ret;
 }
 
 /* ------------------------------------------------------------------------ */
