@@ -92,6 +92,15 @@ struct iorep_kmsg;
 int iorep_input_add_kmsg(struct iorep_input *in, const struct iorep_kmsg *k, const char *path);
 
 /*
+ * Should the input turn out to be a kernel log (the dmesg of a kernel
+ * booted with tp_printk), its own fault lines are merged in as
+ * iorep_input_add_kmsg() merges another log's: the file is read again at
+ * its first event.  A pipe cannot be, which a note says.  Call it before
+ * reading, instead of iorep_input_add_kmsg().  0, or -IOREP_E*.
+ */
+int iorep_input_own_kmsg(struct iorep_input *in);
+
+/*
  * Reads the next event into @ev.  Returns 1 for an event, 0 at the end, or a
  * negative IOREP_E* code (with a reason in the errbuf given to open).  A file
  * cut short ends the stream with 0 and sets stats.truncated.

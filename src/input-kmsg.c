@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "input-local.h"
 #include "iorep-error.h"
@@ -26,6 +27,7 @@ struct traced_fault {
 
 struct iorep_input_kmsg {
 	const struct iorep_kmsg *k;
+	struct iorep_kmsg own; /* the input's own log, read again (iorep_input_own_kmsg()) */
 	const char *path;
 	const char *comm;      /* its faults' task: "kernel-log", interned */
 	size_t next;
@@ -36,29 +38,103 @@ struct iorep_input_kmsg {
 	unsigned int nring;
 };
 
+static struct iorep_input_kmsg *kmsg_new(struct iorep_input *in)
+{
+	struct iorep_input_kmsg *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->comm = iorep_strtab_intern(in->st, "kernel-log", 10);
+	if (!m->comm) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
 int iorep_input_add_kmsg(struct iorep_input *in, const struct iorep_kmsg *k, const char *path)
 {
 	struct iorep_input_kmsg *m;
 
 	if (in->ahead || in->kmsg)
 		return -IOREP_EINVAL;
-	m = calloc(1, sizeof(*m));
+	m = kmsg_new(in);
 	if (!m)
 		return -IOREP_ENOMEM;
-	m->comm = iorep_strtab_intern(in->st, "kernel-log", 10);
-	if (!m->comm) {
-		free(m);
-		return -IOREP_ENOMEM;
-	}
 	m->k = k;
 	m->path = path;
 	in->kmsg = m;
 	in->info.kernel_log = path;
+	in->kmsg_own = false;
+	return 0;
+}
+
+int iorep_input_own_kmsg(struct iorep_input *in)
+{
+	if (in->ahead || in->kmsg)
+		return -IOREP_EINVAL;
+	in->kmsg_own = true;
+	return 0;
+}
+
+/*
+ * The input turned out to be a kernel log (@first, its first event, is a
+ * line of it): its fault lines are read again, as --dmesg would read them,
+ * when it can be read again, a file and not a pipe.  Whatever stops it is
+ * a note, not an error: the trace is read all the same.
+ */
+int iorep_input_kmsg_own_start(struct iorep_input *in, const struct iorep_event *first)
+{
+	struct iorep_input_kmsg *m;
+	/* standard input from a file is that file, from its start: Linux reopens it */
+	const char *path = strcmp(in->path, "-") ? in->path : "/proc/self/fd/0";
+	struct stat sb;
+	uint64_t line;
+	int ret;
+
+	in->kmsg_own = false;
+	if (!in->info.variant || strcmp(in->info.variant, "dmesg"))
+		return 0;
+	if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		if (!in->note[0])
+			snprintf(in->note, sizeof(in->note),
+				 "a kernel log through a pipe: its IOMMU fault lines are not "
+				 "read (give the file itself, or --dmesg FILE too)");
+		return 0;
+	}
+	m = kmsg_new(in);
+	if (!m)
+		return -IOREP_ENOMEM;
+	ret = iorep_kmsg_read_file(&m->own, path, in->st, &line);
+	if (ret == -IOREP_ENOMEM) {
+		iorep_kmsg_release(&m->own);
+		free(m);
+		return ret;
+	}
+	if (ret < 0) {
+		if (!in->note[0])
+			snprintf(in->note, sizeof(in->note),
+				 "its own IOMMU fault lines are not read: %s", iorep_strerror(ret));
+		iorep_kmsg_release(&m->own);
+		free(m);
+		return 0;
+	}
+	m->k = &m->own;
+	m->path = in->path;
+	m->started = true;
+	m->first_ts = first->ts;
+	if (first->type == IOREP_EV_IO_PAGE_FAULT && first->device)
+		m->ring[m->nring++ % TRACED_RING] =
+			(struct traced_fault){ first->device, first->iova >> 12, first->ts };
+	in->kmsg = m;
+	in->info.kernel_log = in->path;
 	return 0;
 }
 
 void iorep_input_kmsg_free(struct iorep_input *in)
 {
+	if (in->kmsg)
+		iorep_kmsg_release(&in->kmsg->own);
 	free(in->kmsg);
 	in->kmsg = NULL;
 }

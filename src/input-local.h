@@ -120,11 +120,14 @@ struct iorep_input {
 	struct iorep_event ev;	/* iorep_input_next_ref()'s event, read in this thread */
 	struct iorep_stack_owners owners; /* which event a stack trace is of */
 	struct iorep_input_kmsg *kmsg;	  /* the kernel log's faults, merged in (input-kmsg.c) */
+	bool kmsg_own;	/* iorep_input_own_kmsg(): not decided until the first event */
 };
 
 /* The next event of the trace and the kernel log's faults, by time (input-kmsg.c). */
 int iorep_input_kmsg_next(struct iorep_input *in, struct iorep_event *ev);
 void iorep_input_kmsg_free(struct iorep_input *in);
+/* iorep_input_own_kmsg()'s decision, at the input's first event @first. */
+int iorep_input_kmsg_own_start(struct iorep_input *in, const struct iorep_event *first);
 
 /* The magic at the start of every trace.dat: "\027\010\104tracing". */
 #define IOREP_TRACEDAT_MAGIC "\027\010\104tracing"

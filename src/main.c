@@ -773,6 +773,9 @@ int main(int argc, char **argv)
 		goto fail;
 	if (opts.dmesg && (ret = iorep_input_add_kmsg(in, &kmsg, opts.dmesg)) < 0)
 		goto fail;
+	/* a tp_printk kernel's log has the faults among the events: they are read too */
+	if (!opts.dmesg && (ret = iorep_input_own_kmsg(in)) < 0)
+		goto fail;
 	if (opts.dmesg && !opts.quiet && !kmsg_clock_ok(iorep_input_info(in)->trace_clock))
 		iorep_message(stderr,
 			      "warning: %s: its times are the kernel's local clock, the trace's "

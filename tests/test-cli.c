@@ -27,14 +27,18 @@ struct cli {
 	size_t out_len;
 };
 
-/* Runs iommu-report with @args (a shell fragment) in @dir. */
-static void run(struct cli *c, const char *dir, const char *args)
+/*
+ * Runs iommu-report with @args (a shell fragment) in @dir, its standard
+ * input piped from the command @from when it is not NULL.
+ */
+static void run_from(struct cli *c, const char *dir, const char *from, const char *args)
 {
 	char cmd[4096], path[1024];
 	FILE *fp;
 	int st;
 
-	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s > out.txt 2> err.txt", dir, IOREP_BIN, args);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && %s%s'%s' %s > out.txt 2> err.txt", dir,
+		 from ? from : "", from ? " | " : "", IOREP_BIN, args);
 	st = system(cmd);
 	c->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	c->err[0] = c->err_all[0] = '\0';
@@ -55,6 +59,11 @@ static void run(struct cli *c, const char *dir, const char *args)
 		fclose(fp);
 	}
 	c->out[c->out_len] = '\0';
+}
+
+static void run(struct cli *c, const char *dir, const char *args)
+{
+	run_from(c, dir, NULL, args);
 }
 
 /* The first @n bytes of @dir/@name, NUL-terminated; returns how many were read. */
@@ -514,6 +523,29 @@ static void test_dmesg(void)
 	/* nothing the user gave is overwritten */
 	run(&c, dir, "--dmesg t.log --json t.log " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/trace.txt");
 	CU_ASSERT_EQUAL(c.status, 2);
+	/* a compressed log */
+	{
+		char cmd[2048];
+
+		snprintf(cmd, sizeof(cmd), "gzip -c '%s/tests/data/defects-dma-vtd/dmesg.txt' > '%s/dmesg.gz'",
+			 IOREP_SOURCE_DIR, dir);
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	}
+	run(&c, dir, "--quiet --dmesg dmesg.gz " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/trace.txt");
+	CU_ASSERT_EQUAL(c.status, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "\nlog        dmesg.gz: 3 IOMMU faults merged in\n"));
+	/* a tp_printk kernel's log as the input: its own fault lines, unless on a pipe */
+	run(&c, dir, "--quiet " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/tp-printk.dmesg.xz");
+	CU_ASSERT_EQUAL(c.status, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "/tp-printk.dmesg.xz: 3 IOMMU faults merged in\n"));
+	run(&c, dir, "--quiet - < " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/tp-printk.dmesg.xz");
+	CU_ASSERT_EQUAL(c.status, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "\nlog        -: 3 IOMMU faults merged in\n"));
+	run_from(&c, dir, "cat " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/tp-printk.dmesg.xz", "-");
+	CU_ASSERT_EQUAL(c.status, 1);
+	expect_stderr(&c, "iommu-report: note: -: a kernel log through a pipe: its IOMMU fault "
+			  "lines are not read (give the file itself, or --dmesg FILE too)\n");
+	CU_ASSERT_PTR_NULL(strstr(c.out, "\nlog "));
 	iorep_test_remove_dir(dir);
 }
 

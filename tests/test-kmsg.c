@@ -470,6 +470,77 @@ static void test_rollback(void)
 	run_free(&r);
 }
 
+/*
+ * The defects-dma scenario again on VT-d with tp_printk (capture.py
+ * --tp-printk): the kernel log alone holds the events and the DMAR lines
+ * (tp-printk.dmesg.xz).  Read as the input, its own faults are merged in,
+ * as --dmesg merges another log's: the same three reads as test_vtd_capture,
+ * at the log's times, with the module's traced report after them.  No
+ * process names A's user domain in a kernel log, so A's fault is judged
+ * among the mappings no event attributes.
+ */
+static void test_own_log(void)
+{
+	static const char path[] = DATA "defects-dma-vtd/tp-printk.dmesg.xz";
+	const struct iorep_finding *f[8];
+	struct iorep_input *in = NULL;
+	struct iorep_event ev;
+	char err[512];
+	struct run r;
+	uint32_t i, n = 0;
+	int ret;
+
+	r.st = iorep_strtab_new();
+	iorep_model_init(&r.m, r.st);
+	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, path, r.st, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(iorep_input_own_kmsg(in), 0);
+	while ((ret = iorep_input_next(in, &ev)) > 0)
+		CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&r.m, &ev), 0);
+	CU_ASSERT_EQUAL(ret, 0);
+	CU_ASSERT_EQUAL(iorep_model_finish(&r.m), 0);
+	CU_ASSERT_STRING_EQUAL(iorep_input_info(in)->variant, "dmesg");
+	CU_ASSERT_STRING_EQUAL(iorep_input_info(in)->kernel_log, path);
+	CU_ASSERT_EQUAL(iorep_input_stats(in)->kmsg_faults, 3);
+	CU_ASSERT_EQUAL(iorep_input_stats(in)->kmsg_outside, 0);
+	CU_ASSERT_EQUAL(iorep_input_stats(in)->events[IOREP_EV_IO_PAGE_FAULT], 4);
+	iorep_input_free(in);
+	for (i = 0; i < r.m.nfindings && n < 8; i++)
+		if (r.m.findings[i].type == IOREP_FIND_IO_PAGE_FAULT)
+			f[n++] = &r.m.findings[i];
+	CU_ASSERT_EQUAL_FATAL(n, 4);
+	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
+	CU_ASSERT_EQUAL(f[0]->ts, 4405091000ull);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "unmapped 101357 us before in the dma domain "
+						     "(use after unmap); from the kernel log, "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "tp-printk.dmesg.xz:498: DMAR fault reason "
+						     "0x06: PTE Read access is not set"));
+	CU_ASSERT_EQUAL(f[1]->iova, 0x300000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, "never mapped in the dma domain"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, "tp-printk.dmesg.xz:501: "));
+	CU_ASSERT_EQUAL(f[2]->iova, 0x100000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[2]->message, "among mappings no event attributes it was "
+						     "unmapped 100436 us before; from the kernel "
+						     "log, "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[2]->message, "tp-printk.dmesg.xz:526: "));
+	/* the module's report_iommu_fault(), printed as an event: not the log's */
+	CU_ASSERT_EQUAL(f[3]->iova, 0x100000);
+	CU_ASSERT_EQUAL(f[3]->ts, 4879996000ull);
+	CU_ASSERT_PTR_NULL(strstr(f[3]->message, "kernel log"));
+	run_free(&r);
+	/* a trace that is not a kernel log is read as before */
+	r.st = iorep_strtab_new();
+	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, DATA "defects-dma-vtd/trace.txt", r.st, err,
+					       sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(iorep_input_own_kmsg(in), 0);
+	while ((ret = iorep_input_next(in, &ev)) > 0)
+		;
+	CU_ASSERT_EQUAL(ret, 0);
+	CU_ASSERT_PTR_NULL(iorep_input_info(in)->kernel_log);
+	CU_ASSERT_EQUAL(iorep_input_stats(in)->events[IOREP_EV_IO_PAGE_FAULT], 1);
+	iorep_input_free(in);
+	iorep_strtab_free(r.st);
+}
+
 int main(void)
 {
 	static const struct iorep_test tests[] = {
@@ -483,6 +554,7 @@ int main(void)
 		{ "virtio-iommu takes mappings whole by their start", test_virtio_whole },
 		{ "the shared defects captures' DMAR fault", test_defects_samples },
 		{ "a DMAR line's device in another PCI segment", test_segment },
+		{ "a tp_printk kernel's log: its own faults", test_own_log },
 		{ NULL, NULL },
 	};
 
