@@ -471,42 +471,62 @@ static void test_rollback(void)
 }
 
 /*
- * The defects-dma scenario again on VT-d with tp_printk (capture.py
- * --tp-printk): the kernel log alone holds the events and the DMAR lines
+ * The io_page_fault findings of the kernel log @path read as the input,
+ * its own fault lines merged in (iorep_input_own_kmsg()), in @f[].
+ */
+static uint32_t own_log_faults(const char *path, struct run *r, const struct iorep_finding **f,
+			       uint32_t max, struct iorep_input_stats *stats)
+{
+	struct iorep_input *in = NULL;
+	struct iorep_event ev;
+	char err[512];
+	uint32_t i, n = 0;
+	int ret;
+
+	r->st = iorep_strtab_new();
+	iorep_model_init(&r->m, r->st);
+	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, path, r->st, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(iorep_input_own_kmsg(in), 0);
+	while ((ret = iorep_input_next(in, &ev)) > 0)
+		CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&r->m, &ev), 0);
+	CU_ASSERT_EQUAL(ret, 0);
+	CU_ASSERT_EQUAL(iorep_model_finish(&r->m), 0);
+	CU_ASSERT_STRING_EQUAL(iorep_input_info(in)->variant, "dmesg");
+	CU_ASSERT_STRING_EQUAL(iorep_input_info(in)->kernel_log, path);
+	*stats = *iorep_input_stats(in);
+	stats->lost = NULL;
+	iorep_input_free(in);
+	for (i = 0; i < r->m.nfindings && n < max; i++)
+		if (r->m.findings[i].type == IOREP_FIND_IO_PAGE_FAULT)
+			f[n++] = &r->m.findings[i];
+	return n;
+}
+
+/*
+ * The defects-dma scenario again with tp_printk (capture.py --tp-printk):
+ * the kernel log alone holds the events and the fault lines
  * (tp-printk.dmesg.xz).  Read as the input, its own faults are merged in,
- * as --dmesg merges another log's: the same three reads as test_vtd_capture,
- * at the log's times, with the module's traced report after them.  No
- * process names A's user domain in a kernel log, so A's fault is judged
- * among the mappings no event attributes.
+ * as --dmesg merges another log's.  VT-d: the same three reads as
+ * test_vtd_capture, at the log's times, with the module's traced report
+ * after them.  No process names A's user domain in a kernel log, so A's
+ * fault is judged among the mappings no event attributes.  virtio-iommu:
+ * ten reports of the first read, rate-limited after.
  */
 static void test_own_log(void)
 {
-	static const char path[] = DATA "defects-dma-vtd/tp-printk.dmesg.xz";
 	const struct iorep_finding *f[8];
+	struct iorep_input_stats s;
 	struct iorep_input *in = NULL;
 	struct iorep_event ev;
 	char err[512];
 	struct run r;
-	uint32_t i, n = 0;
+	uint32_t n;
 	int ret;
 
-	r.st = iorep_strtab_new();
-	iorep_model_init(&r.m, r.st);
-	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, path, r.st, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL_FATAL(iorep_input_own_kmsg(in), 0);
-	while ((ret = iorep_input_next(in, &ev)) > 0)
-		CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&r.m, &ev), 0);
-	CU_ASSERT_EQUAL(ret, 0);
-	CU_ASSERT_EQUAL(iorep_model_finish(&r.m), 0);
-	CU_ASSERT_STRING_EQUAL(iorep_input_info(in)->variant, "dmesg");
-	CU_ASSERT_STRING_EQUAL(iorep_input_info(in)->kernel_log, path);
-	CU_ASSERT_EQUAL(iorep_input_stats(in)->kmsg_faults, 3);
-	CU_ASSERT_EQUAL(iorep_input_stats(in)->kmsg_outside, 0);
-	CU_ASSERT_EQUAL(iorep_input_stats(in)->events[IOREP_EV_IO_PAGE_FAULT], 4);
-	iorep_input_free(in);
-	for (i = 0; i < r.m.nfindings && n < 8; i++)
-		if (r.m.findings[i].type == IOREP_FIND_IO_PAGE_FAULT)
-			f[n++] = &r.m.findings[i];
+	n = own_log_faults(DATA "defects-dma-vtd/tp-printk.dmesg.xz", &r, f, 8, &s);
+	CU_ASSERT_EQUAL(s.kmsg_faults, 3);
+	CU_ASSERT_EQUAL(s.kmsg_outside, 0);
+	CU_ASSERT_EQUAL(s.events[IOREP_EV_IO_PAGE_FAULT], 4);
 	CU_ASSERT_EQUAL_FATAL(n, 4);
 	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
 	CU_ASSERT_EQUAL(f[0]->ts, 4405091000ull);
@@ -527,6 +547,20 @@ static void test_own_log(void)
 	CU_ASSERT_EQUAL(f[3]->ts, 4879996000ull);
 	CU_ASSERT_PTR_NULL(strstr(f[3]->message, "kernel log"));
 	run_free(&r);
+
+	n = own_log_faults(DATA "defects-dma-virtio/tp-printk.dmesg.xz", &r, f, 8, &s);
+	CU_ASSERT_EQUAL(s.kmsg_faults, 1);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
+	CU_ASSERT_EQUAL(f[0]->ts, 4552428000ull);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "unmapped 100179 us before in the dma domain "
+						     "(use after unmap); from the kernel log, "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "tp-printk.dmesg.xz:474: virtio-iommu page "
+						     "fault from endpoint 64, flags [] (10 reports "
+						     "in 1312 us)"));
+	CU_ASSERT_PTR_NULL(strstr(f[1]->message, "kernel log"));
+	run_free(&r);
+
 	/* a trace that is not a kernel log is read as before */
 	r.st = iorep_strtab_new();
 	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, DATA "defects-dma-vtd/trace.txt", r.st, err,
