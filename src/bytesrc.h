@@ -40,6 +40,14 @@ ssize_t iorep_bytesrc_read(struct iorep_bytesrc *src, void *buf, size_t len);
 /* Compressed bytes consumed so far (the position in the file). */
 unsigned long long iorep_bytesrc_offset(const struct iorep_bytesrc *src);
 
+/*
+ * Opens @path ("-": standard input) and a source over it, its compression
+ * told by its first bytes: 0 with *@fd (to be closed unless it is
+ * STDIN_FILENO) and *@src set, or -IOREP_EOPEN (errno says why),
+ * -IOREP_EIO, -IOREP_ENOMEM.  (src/snapshot.c)
+ */
+int iorep_bytesrc_open_path(const char *path, int *fd, struct iorep_bytesrc **src);
+
 void iorep_bytesrc_free(struct iorep_bytesrc *src);
 
 #endif

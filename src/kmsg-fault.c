@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "bytesrc.h"
 #include "iorep-error.h"
 #include "iorep-kmsg.h"
 #include "iorep-pci.h"
@@ -18,6 +21,8 @@
 /* Reports of one burst: same device, page and direction, each this close to the last. */
 #define BURST_NS 10000000ull
 #define FAULT_WRITE 2u
+/* The log is read this much at a time. */
+#define KMSG_CHUNK (1u << 20)
 
 /* A line, and what its prefix said. */
 struct kline {
@@ -474,71 +479,177 @@ static int take(struct iorep_kmsg *k, const struct iorep_kmsg_fault *f, bool tim
 	return push(k, f);
 }
 
-int iorep_kmsg_parse(struct iorep_kmsg *k, const char *buf, size_t len, struct iorep_strtab *st)
+/* What a parse carries from line to line. */
+struct kparse {
+	struct smmu_rec rec;	    /* an SMMUv3 record being read */
+	struct iorep_kmsg_fault pend; /* an SMMUv3 fault waiting for its client line */
+	bool pending, pend_timed;
+	bool sorted;		    /* the faults kept are in time order */
+};
+
+/* The line from @p to @nl (its newline, or the end of the log). */
+static int parse_line(struct iorep_kmsg *k, struct kparse *ps, const char *p, const char *nl,
+		      struct iorep_strtab *st)
 {
-	const char *p = buf, *end = buf + len, *nl;
-	struct smmu_rec rec = { 0 };
-	struct iorep_kmsg_fault f, pend;
-	bool pending = false, pend_timed = false, sorted = true;
+	struct iorep_kmsg_fault f;
 	struct kline l;
 	int ret, client;
+
+	k->lines++;
+	l = (struct kline){ .p = p, .e = nl > p && nl[-1] == '\r' ? nl - 1 : nl };
+	prefix(&l);
+	k->timed += l.timed;
+	/* an SMMUv3 record waits for the line that names its client (6.15 on) */
+	if (ps->pending) {
+		client = smmu_client(&l, &ps->pend, st);
+		ps->pending = false;
+		ret = client < 0 ? client : take(k, &ps->pend, ps->pend_timed, &ps->sorted);
+		if (ret < 0 || client)
+			return ret;
+	}
+	f = (struct iorep_kmsg_fault){ .ts = l.ts, .line = k->lines };
+	ret = smmu(&l, k->lines, &ps->rec, &f, st);
+	if (ret > 0) {
+		ps->pend = f;
+		ps->pend_timed = ret == 1;
+		ps->pending = true;
+		return 0;
+	}
+	if (!ret)
+		ret = dmar(&l, &f, st);
+	if (!ret)
+		ret = amd(&l, &f, st);
+	if (!ret)
+		ret = virtio(&l, &f, st);
+	if (ret > 0)
+		ret = take(k, &f, l.timed, &ps->sorted);
+	return ret < 0 ? ret : 0;
+}
+
+/* The lines of @len bytes at @buf, the last one ended by the end of @buf. */
+static int parse_lines(struct iorep_kmsg *k, struct kparse *ps, const char *buf, size_t len,
+		       struct iorep_strtab *st)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	int ret;
 
 	for (; p < end; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			nl = end;
-		k->lines++;
-		l = (struct kline){ .p = p, .e = nl > p && nl[-1] == '\r' ? nl - 1 : nl };
-		prefix(&l);
-		k->timed += l.timed;
-		/* an SMMUv3 record waits for the line that names its client (6.15 on) */
-		if (pending) {
-			client = smmu_client(&l, &pend, st);
-			pending = false;
-			ret = client < 0 ? client : take(k, &pend, pend_timed, &sorted);
-			if (ret < 0)
-				return ret;
-			if (client)
-				continue;
-		}
-		f = (struct iorep_kmsg_fault){ .ts = l.ts, .line = k->lines };
-		ret = smmu(&l, k->lines, &rec, &f, st);
-		if (ret > 0) {
-			pend = f;
-			pend_timed = ret == 1;
-			pending = true;
-			continue;
-		}
-		if (!ret)
-			ret = dmar(&l, &f, st);
-		if (!ret)
-			ret = amd(&l, &f, st);
-		if (!ret)
-			ret = virtio(&l, &f, st);
-		if (ret > 0)
-			ret = take(k, &f, l.timed, &sorted);
+		ret = parse_line(k, ps, p, nl, st);
 		if (ret < 0)
 			return ret;
 	}
-	if (pending && (ret = take(k, &pend, pend_timed, &sorted)) < 0)
+	return 0;
+}
+
+/* The lines of @len bytes at @buf, each ended by a newline. */
+static int parse_ended(struct iorep_kmsg *k, struct kparse *ps, const char *buf, size_t len,
+		       struct iorep_strtab *st)
+{
+	const char *p, *nl;
+	int ret;
+
+	for (p = buf; p < buf + len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(buf + len - p));
+		ret = parse_line(k, ps, p, nl, st);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int parse_end(struct iorep_kmsg *k, struct kparse *ps)
+{
+	int ret;
+
+	if (ps->pending && (ret = take(k, &ps->pend, ps->pend_timed, &ps->sorted)) < 0)
 		return ret;
-	if (!sorted)
+	if (!ps->sorted)
 		qsort(k->v, k->n, sizeof(*k->v), by_time);
 	return 0;
+}
+
+int iorep_kmsg_parse(struct iorep_kmsg *k, const char *buf, size_t len, struct iorep_strtab *st)
+{
+	struct kparse ps = { .sorted = true };
+	int ret = parse_lines(k, &ps, buf, len, st);
+
+	return ret < 0 ? ret : parse_end(k, &ps);
+}
+
+/*
+ * Reads @src a chunk at a time, its whole lines parsed as they come: a log
+ * of any size, in memory its faults only.  A line longer than a chunk
+ * (no kernel log line is) counts as a line, and is not read.
+ */
+static int parse_stream(struct iorep_kmsg *k, struct iorep_bytesrc *src, struct iorep_strtab *st)
+{
+	struct kparse ps = { .sorted = true };
+	char *buf = malloc(KMSG_CHUNK), *nl;
+	size_t have = 0, used;
+	bool skip = false;
+	ssize_t n;
+	int ret = 0;
+
+	if (!buf)
+		return -IOREP_ENOMEM;
+	for (;;) {
+		n = iorep_bytesrc_read(src, buf + have, KMSG_CHUNK - have);
+		if (n <= 0) {
+			ret = (int)n;
+			if (!n && have && !skip)
+				ret = parse_lines(k, &ps, buf, have, st);
+			else if (!n && skip)
+				k->lines++;
+			break;
+		}
+		have += (size_t)n;
+		if (skip) {
+			nl = memchr(buf, '\n', have);
+			if (!nl) {
+				have = 0;
+				continue;
+			}
+			k->lines++;
+			skip = false;
+			used = (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, have - used);
+			have -= used;
+		}
+		nl = memrchr(buf, '\n', have);
+		if (!nl) {
+			if (have == KMSG_CHUNK) {
+				skip = true;
+				have = 0;
+			}
+			continue;
+		}
+		used = (size_t)(nl + 1 - buf);
+		ret = parse_ended(k, &ps, buf, used, st);
+		if (ret < 0)
+			break;
+		memmove(buf, buf + used, have - used);
+		have -= used;
+	}
+	free(buf);
+	return ret < 0 ? ret : parse_end(k, &ps);
 }
 
 int iorep_kmsg_read_file(struct iorep_kmsg *k, const char *path, struct iorep_strtab *st,
 			 uint64_t *line)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	int ret;
+	struct iorep_bytesrc *src = NULL;
+	int fd = -1, ret;
 
 	*line = 0;
-	ret = iorep_snapshot_read(path, IOREP_SNAPSHOT_MAX, &buf, &len);
+	ret = iorep_bytesrc_open_path(path, &fd, &src);
 	if (ret == 0)
-		ret = iorep_kmsg_parse(k, buf, len, st);
-	free(buf);
+		ret = parse_stream(k, src, st);
+	iorep_bytesrc_free(src);
+	if (fd > STDIN_FILENO)
+		close(fd);
 	if (ret == 0 && !k->n && k->untimed) {
 		*line = k->first_untimed;
 		ret = -IOREP_EPARSE;

@@ -618,6 +618,16 @@ struct topo_kind {
  * first line, in @err; bad lines among good ones are skipped with a warning
  * that counts them and names the first.  Returns @ret.
  */
+/* Why the side file @path could not be read (@ret < 0), in @err. */
+static void side_file_error(const char *path, int ret, char *err, size_t len)
+{
+	if (ret == -IOREP_ELIMIT)
+		snprintf(err, len, "%s: larger than %u MiB (decompressed), more than is read of it",
+			 path, IOREP_SNAPSHOT_MAX >> 20);
+	else
+		snprintf(err, len, "%s: %s", path, iorep_strerror(ret));
+}
+
 static int topo_input_done(const struct options *o, const char *path, const struct topo_kind *k,
 			   uint64_t bad, uint64_t first, int ret, char *err, size_t len)
 {
@@ -627,7 +637,7 @@ static int topo_input_done(const struct options *o, const char *path, const stru
 	else if (ret == -IOREP_EPARSE)
 		snprintf(err, len, "%s: no GROUP/devices/NAME entry in the directory", path);
 	else if (ret < 0)
-		snprintf(err, len, "%s: %s", path, iorep_strerror(ret));
+		side_file_error(path, ret, err, len);
 	if (ret < 0 || !bad || o->quiet)
 		return ret;
 	if (!first)
@@ -753,7 +763,7 @@ int main(int argc, char **argv)
 				 "short-monotonic",
 				 opts.dmesg, line);
 		else if (ret < 0)
-			snprintf(err, sizeof(err), "%s: %s", opts.dmesg, iorep_strerror(ret));
+			side_file_error(opts.dmesg, ret, err, sizeof(err));
 		if (ret < 0)
 			goto fail;
 		if (kmsg.lines && !kmsg.timed && !kmsg.untimed && !opts.quiet)

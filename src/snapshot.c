@@ -75,15 +75,14 @@ static int read_all(struct iorep_bytesrc *src, size_t max, char **bufp, size_t *
 	return 0;
 }
 
-int iorep_snapshot_read(const char *path, size_t max, char **bufp, size_t *lenp)
+int iorep_bytesrc_open_path(const char *path, int *fdp, struct iorep_bytesrc **srcp)
 {
-	struct iorep_bytesrc *src = NULL;
 	unsigned char head[8];
 	ssize_t n;
 	int fd, ret;
 
-	if (max > SIZE_MAX / 2)
-		return -IOREP_EINVAL;
+	*srcp = NULL;
+	*fdp = -1;
 	if (!strcmp(path, "-")) {
 		fd = STDIN_FILENO;
 	} else {
@@ -92,17 +91,28 @@ int iorep_snapshot_read(const char *path, size_t max, char **bufp, size_t *lenp)
 			return -IOREP_EOPEN;
 	}
 	n = read_head(fd, head, sizeof(head));
-	if (n < 0) {
-		ret = (int)n;
-		goto out;
-	}
-	ret = iorep_bytesrc_open(&src, fd, head, (size_t)n,
-				 iorep_compression_detect(head, (size_t)n));
+	ret = n < 0 ? (int)n
+		    : iorep_bytesrc_open(srcp, fd, head, (size_t)n,
+					 iorep_compression_detect(head, (size_t)n));
+	if (ret < 0 && fd != STDIN_FILENO)
+		close(fd);
+	else
+		*fdp = fd;
+	return ret;
+}
+
+int iorep_snapshot_read(const char *path, size_t max, char **bufp, size_t *lenp)
+{
+	struct iorep_bytesrc *src = NULL;
+	int fd, ret;
+
+	if (max > SIZE_MAX / 2)
+		return -IOREP_EINVAL;
+	ret = iorep_bytesrc_open_path(path, &fd, &src);
 	if (ret == 0)
 		ret = read_all(src, max, bufp, lenp);
 	iorep_bytesrc_free(src);
-out:
-	if (fd != STDIN_FILENO)
+	if (fd > STDIN_FILENO)
 		close(fd);
 	return ret;
 }

@@ -8,6 +8,7 @@
  * 4.x-5.x VT-d, /dev/kmsg, journalctl) are lines as the kernel prints them.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
@@ -178,6 +179,66 @@ static void test_bursts_and_order(void)
 	CU_ASSERT_EQUAL(k.v[4].iova, 0x6008);
 	iorep_kmsg_release(&k);
 	iorep_strtab_free(st);
+}
+
+/*
+ * A log is read a chunk (1 MiB) at a time: what it gives is what the whole
+ * buffer gives, faults straddling chunks and line numbers too, a line longer
+ * than a chunk counted and passed over, empty lines and a last line without
+ * a newline counted.
+ */
+static void test_streamed(void)
+{
+	char dir[] = "/tmp/iorep-kmsg-XXXXXX", path[64];
+	struct iorep_strtab *st = iorep_strtab_new();
+	struct iorep_kmsg whole = { 0 }, streamed = { 0 };
+	size_t cap = 8u << 20, len = 0, i;
+	char *text = malloc(cap);
+	uint64_t line, nr = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	for (i = 0; i < 40000; i++, nr++) {
+		if (i % 997 == 0)
+			len += (size_t)snprintf(text + len, cap - len,
+						"[    5.%06zu] DMAR: [DMA Read NO_PASID] Request device "
+						"[00:08.0] fault addr 0x%zx000 [fault reason 0x06] "
+						"PTE Read access is not set\n", i, i + 1);
+		else
+			len += (size_t)snprintf(text + len, cap - len,
+						"[    5.%06zu] e1000 0000:00:02.0: some other line\n", i);
+	}
+	memset(text + len, 'x', 1536 * 1024);	/* line nr + 1: longer than a chunk */
+	len += 1536 * 1024;
+	len += (size_t)snprintf(text + len, cap - len,
+				"\n[    6.000000] DMAR: [DMA Write NO_PASID] Request device [00:08.0] "
+				"fault addr 0x900000 [fault reason 0x05] PTE Write access is not set"
+				"\n\n\n[    6.100000] DMAR: [DMA Read NO_PASID] Request device [00:08.0] "
+				"fault addr 0xa00000 [fault reason 0x06] PTE Read access is not set");
+	CU_ASSERT_EQUAL(iorep_kmsg_parse(&whole, text, len, st), 0);
+	iorep_test_put_file(dir, "log", text);
+	snprintf(path, sizeof(path), "%s/log", dir);
+	CU_ASSERT_EQUAL(iorep_kmsg_read_file(&streamed, path, st, &line), 0);
+	CU_ASSERT_EQUAL(whole.lines, nr + 5);
+	CU_ASSERT_EQUAL(streamed.lines, nr + 5);
+	CU_ASSERT_EQUAL(streamed.timed, whole.timed);
+	CU_ASSERT_EQUAL_FATAL(whole.n, 41 + 2);
+	CU_ASSERT_EQUAL_FATAL(streamed.n, whole.n);
+	for (i = 0; i < whole.n; i++) {
+		CU_ASSERT_EQUAL(streamed.v[i].line, whole.v[i].line);
+		CU_ASSERT_EQUAL(streamed.v[i].ts, whole.v[i].ts);
+		CU_ASSERT_EQUAL(streamed.v[i].iova, whole.v[i].iova);
+	}
+	CU_ASSERT_EQUAL(streamed.v[40].line, 39881);
+	CU_ASSERT_EQUAL(streamed.v[41].line, nr + 2);
+	CU_ASSERT_EQUAL(streamed.v[41].flags, 2);
+	CU_ASSERT_EQUAL(streamed.v[42].line, nr + 5);
+	CU_ASSERT_EQUAL(streamed.v[42].iova, 0xa00000);
+	iorep_kmsg_release(&whole);
+	iorep_kmsg_release(&streamed);
+	iorep_strtab_free(st);
+	free(text);
+	iorep_test_remove_dir(dir);
 }
 
 /* The io_page_fault findings of @dir/@trace with @dir/dmesg.txt, in @out[]. */
@@ -589,6 +650,7 @@ int main(void)
 		{ "the shared defects captures' DMAR fault", test_defects_samples },
 		{ "a DMAR line's device in another PCI segment", test_segment },
 		{ "a tp_printk kernel's log: its own faults", test_own_log },
+		{ "a log read a chunk at a time", test_streamed },
 		{ NULL, NULL },
 	};
 
