@@ -16,7 +16,6 @@
 #include "input-local.h"
 #include "iorep-error.h"
 #include "iorep-kmsg.h"
-#include "iorep-pci.h"
 
 #define TRACED_RING 16
 #define SAME_FAULT_NS 1000000000ull
@@ -112,10 +111,6 @@ int iorep_input_kmsg_own_start(struct iorep_input *in, const struct iorep_event 
 		free(m);
 		return ret;
 	}
-	if (ret == -IOREP_ELIMIT && !in->note[0])
-		snprintf(in->note, sizeof(in->note),
-			 "its own IOMMU fault lines are not read: it is larger than %u MiB",
-			 IOREP_SNAPSHOT_MAX >> 20);
 	if (ret < 0) {
 		if (!in->note[0])
 			snprintf(in->note, sizeof(in->note),
