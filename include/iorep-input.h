@@ -64,6 +64,14 @@ struct iorep_input_info {
 	uint32_t page_size;	/* the traced kernel's PAGE_SIZE when the input says, else 0 */
 	const char *kernel_log;	/* --dmesg's path, whose faults were merged in, else NULL */
 	const char *trace_clock;	/* a trace.dat's clock ("local", "x86-tsc"), else NULL */
+	/*
+	 * what the reader added to the kernel's times (a trace.dat's DATE and
+	 * OFFSET options, trace-cmd record --date, --ts-offset), in ns; a
+	 * kernel log's times need it too.  ts_offset_unknown: a trace.dat
+	 * option section could not be read (compressed) to say.
+	 */
+	int64_t ts_offset;
+	bool ts_offset_unknown;
 	/* a trace.dat's instance buffers (trace-cmd record -B) that could not be read */
 	uint32_t ninstances;
 	const char *instances[IOREP_INPUT_MAX_INSTANCES]; /* the first ones' names */

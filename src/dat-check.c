@@ -329,6 +329,28 @@ static int text_section(struct walk *w, unsigned int id, uint64_t off)
 }
 
 /*
+ * A DATE or OFFSET option (@id), @size bytes at @off: a number as text,
+ * which libtracecmd adds to every time (DATE's in microseconds), as
+ * strtoll() reads it.
+ */
+static int time_offset(struct walk *w, unsigned int id, uint64_t off, uint64_t size)
+{
+	long long v;
+	int ret;
+
+	if (size > 64)
+		return 0;
+	ret = payload(w, off, size);
+	if (ret <= 0)
+		return ret;
+	v = strtoll((const char *)w->opt, NULL, 0);
+	if (id == IOREP_OPT_DATE)
+		v = (long long)((unsigned long long)v * 1000u);
+	w->c->ts_offset = (int64_t)((uint64_t)w->c->ts_offset + (uint64_t)v);
+	return 0;
+}
+
+/*
  * The options from @off on, to the DONE option.  Version 7: *@next gets
  * the offset its payload holds (the next option section, 0 for none);
  * version 6: *@next gets the offset past it.  Returns 0 (also when the file
@@ -367,6 +389,9 @@ static int options(struct walk *w, uint64_t off, uint64_t *next)
 			if (why)
 				return refuse(w, off, why);
 		}
+		if ((id == IOREP_OPT_DATE || id == IOREP_OPT_OFFSET) &&
+		    (ret = time_offset(w, (unsigned int)id, off + 6, size)) < 0)
+			return ret;
 		if (id == IOREP_OPT_TRACECLOCK)
 			w->clock_list = true;
 		if (id == IOREP_OPT_TSC2NSEC || id == IOREP_OPT_TIME_SHIFT)
@@ -641,8 +666,10 @@ static int check_v7(struct walk *w, uint64_t off)
 			cut(w, off); /* an option section past the end */
 			return 0;
 		}
-		if (id != IOREP_OPT_DONE || (flags & SEC_FL_COMPRESS))
+		if (id != IOREP_OPT_DONE || (flags & SEC_FL_COMPRESS)) {
+			w->c->ts_offset_known = false;
 			return 0; /* libtracecmd refuses it, or it cannot be read here */
+		}
 		ret = options(w, off + 16, &next);
 		if (ret < 0)
 			return ret;
@@ -829,6 +856,7 @@ int iorep_dat_check(int fd, uint64_t size, bool full, struct iorep_dat_check *c)
 	memset(c, 0, sizeof(*c));
 	if (!rd(&w, 0, head, sizeof(head)))
 		return 0;
+	c->ts_offset_known = true;	/* until an option section cannot be read */
 	w.fmt = malloc(MAX_FORMAT);
 	if (!w.fmt)
 		return -IOREP_ENOMEM;

@@ -56,6 +56,14 @@ struct iorep_dat_check {
 	 */
 	bool ts_scaled;
 	/*
+	 * what libtracecmd adds to the kernel's times, in ns: DATE (trace-cmd
+	 * record --date: microseconds to the time of day) and OFFSET
+	 * (--ts-offset); ts_offset_known false when an option section that may
+	 * hold them could not be read (compressed)
+	 */
+	int64_t ts_offset;
+	bool ts_offset_known;
+	/*
 	 * version 7 with compressed CPU data: the top buffer's CPUs (nztop of
 	 * them), then those of the compressed instance buffers in zinst, each
 	 * instance's number and count of CPUs; NULL otherwise

@@ -33,6 +33,7 @@ struct iorep_input_kmsg {
 	size_t next;
 	bool held, started;
 	uint64_t first_ts;     /* the trace's first event's */
+	uint64_t offset;       /* added to the log's times: the trace's (info.ts_offset) */
 	struct iorep_event ev; /* the trace's event that waits */
 	struct traced_fault ring[TRACED_RING];
 	unsigned int nring;
@@ -63,6 +64,7 @@ int iorep_input_add_kmsg(struct iorep_input *in, const struct iorep_kmsg *k, con
 		return -IOREP_ENOMEM;
 	m->k = k;
 	m->path = path;
+	m->offset = (uint64_t)in->info.ts_offset;
 	in->kmsg = m;
 	in->info.kernel_log = path;
 	in->kmsg_own = false;
@@ -146,9 +148,10 @@ static bool traced(const struct iorep_input_kmsg *m, const struct iorep_kmsg_fau
 
 	for (i = 0; i < m->nring && i < TRACED_RING; i++) {
 		const struct traced_fault *t = &m->ring[i];
+		uint64_t ts = f->ts + m->offset, last = f->last_ts + m->offset;
 
-		if (t->device == f->device && t->page == f->iova >> 12 && t->ts <= f->last_ts &&
-		    f->ts - (f->ts < t->ts ? f->ts : t->ts) <= SAME_FAULT_NS)
+		if (t->device == f->device && t->page == f->iova >> 12 && t->ts <= last &&
+		    ts - (ts < t->ts ? ts : t->ts) <= SAME_FAULT_NS)
 			return true;
 	}
 	return false;
@@ -162,7 +165,7 @@ static const struct iorep_kmsg_fault *next_fault(struct iorep_input *in)
 
 	while (m->next < m->k->n) {
 		f = &m->k->v[m->next];
-		if (f->ts < m->first_ts)
+		if (f->ts + m->offset < m->first_ts)
 			in->stats.kmsg_outside++;
 		else if (traced(m, f))
 			in->stats.kmsg_traced++;
@@ -192,7 +195,7 @@ static int fault_event(struct iorep_input *in, const struct iorep_kmsg_fault *f,
 					 n < 0 ? 0 : (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	if (!ev->source)
 		return -IOREP_ENOMEM;
-	ev->ts = f->ts;
+	ev->ts = f->ts + m->offset;
 	ev->cpu = -1;
 	ev->pid = -1;
 	ev->comm = m->comm;
@@ -214,7 +217,7 @@ int iorep_input_kmsg_next(struct iorep_input *in, struct iorep_event *ev)
 
 	if (m->held) {
 		f = next_fault(in);
-		if (f && f->ts < m->ev.ts)
+		if (f && f->ts + m->offset < m->ev.ts)
 			return fault_event(in, f, ev);
 		*ev = m->ev;
 		m->held = false;
@@ -239,7 +242,7 @@ int iorep_input_kmsg_next(struct iorep_input *in, struct iorep_event *ev)
 	if (ev->type == IOREP_EV_STACK)
 		return 1;
 	f = next_fault(in);
-	if (!f || f->ts >= ev->ts)
+	if (!f || f->ts + m->offset >= ev->ts)
 		return 1;
 	/* the event's arrays stay the reader's until its next call, which waits too */
 	m->ev = *ev;

@@ -420,6 +420,8 @@ static int put_html(FILE *fp, void *arg)
 }
 
 #define NINPUTS 5
+/* 10^18 ns: a time past it is a time of day (2001 on), not an uptime (31 years) */
+#define TIME_OF_DAY_NS 1000000000000000000ull
 
 /* Every input path the options name (NULL where none). */
 static void inputs_of(const struct options *o, const char *ins[NINPUTS])
@@ -691,6 +693,26 @@ static int exit_status(const struct options *o, const struct iorep_model *m, FIL
 	return 0;
 }
 
+/*
+ * Every fault of the log outside the trace's span, whose times are past
+ * any uptime (a text trace of trace-cmd record --date, whose offset the
+ * text does not give): said, as the likely reason.
+ */
+static void kmsg_all_outside(const struct iorep_input *in)
+{
+	const struct iorep_input_stats *s = iorep_input_stats(in);
+	const struct iorep_input_info *info = iorep_input_info(in);
+
+	if (!info->kernel_log || s->kmsg_faults || !s->kmsg_outside ||
+	    s->first_ts < TIME_OF_DAY_NS)
+		return;
+	iorep_message(stderr,
+		      "warning: %s: none of its faults is in the trace's span, whose times are "
+		      "times of day (trace-cmd record --date?), not the kernel's: give "
+		      "the trace.dat, or the text of trace-cmd report --nodate",
+		      info->kernel_log);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct topo_kind groups_kind = { "an iommu_groups entry",
@@ -791,6 +813,12 @@ int main(int argc, char **argv)
 			      "warning: %s: its times are the kernel's local clock, the trace's "
 			      "are %s: its faults may be placed at the wrong moment",
 			      opts.dmesg, iorep_input_info(in)->trace_clock);
+	if (opts.dmesg && !opts.quiet && iorep_input_info(in)->ts_offset_unknown)
+		iorep_message(stderr,
+			      "warning: %s: the trace.dat's options are compressed, and an offset "
+			      "they may add to its times (trace-cmd record --date) is not known: "
+			      "its faults may be placed at the wrong moment",
+			      opts.dmesg);
 	ret = iorep_model_set_machine(&model, opts.machine ? opts.machine
 							 : iorep_input_info(in)->machine);
 	if (ret < 0)
@@ -809,6 +837,8 @@ int main(int argc, char **argv)
 		goto fail;
 	if (!opts.quiet)
 		iorep_input_print_warnings(in, stderr);
+	if (!opts.quiet)
+		kmsg_all_outside(in);
 	if (opts.events) {
 		status = 0;
 		goto flush;

@@ -207,6 +207,8 @@ static int check_damage(struct iorep_input *in, struct iorep_tracecmd_reader *tr
 	ret = dat_check(in, tr->fd, (uint64_t)tr->file_size, full, &c);
 	tr->cpus = c.cpus;
 	tr->ts_scaled |= c.ts_scaled;
+	in->info.ts_offset = c.ts_offset;
+	in->info.ts_offset_unknown = !c.ts_offset_known;
 	tr->ninstances = c.ninstances;
 	tr->inst_checked = c.instances_checked;
 	tr->cut = c.cut;

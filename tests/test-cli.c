@@ -534,6 +534,21 @@ static void test_dmesg(void)
 	run(&c, dir, "--quiet --dmesg dmesg.gz " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/trace.txt");
 	CU_ASSERT_EQUAL(c.status, 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "\nlog        dmesg.gz: 3 IOMMU faults merged in\n"));
+	/* trace-cmd extract --date: trace.dat's DATE option places the log's faults too */
+	run(&c, dir, "--dmesg " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/dated-dmesg.txt.xz "
+		     IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/dated.dat");
+	CU_ASSERT_EQUAL(c.status, 1);
+	expect_stderr(&c, "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "/dated-dmesg.txt.xz: 3 IOMMU faults merged in\n"));
+	/* its text (trace-cmd report) says no offset: the likely reason, said */
+	run(&c, dir, "--dmesg " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/dated-dmesg.txt.xz "
+		     IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/dated-report.txt");
+	CU_ASSERT_EQUAL(c.status, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "/dated-dmesg.txt.xz: none of its faults is in the "
+					     "trace's span, whose times are times of day (trace-cmd "
+					     "record --date?), not the kernel's: give the trace.dat, "
+					     "or the text of trace-cmd report --nodate\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, ": 0 IOMMU faults merged in, 3 outside the trace's span\n"));
 	/* a tp_printk kernel's log as the input: its own fault lines, unless on a pipe */
 	run(&c, dir, "--quiet " IOREP_SOURCE_DIR "/tests/data/defects-dma-vtd/tp-printk.dmesg.xz");
 	CU_ASSERT_EQUAL(c.status, 1);

@@ -241,10 +241,22 @@ static void test_streamed(void)
 	iorep_test_remove_dir(dir);
 }
 
+static uint32_t faults_with(const char *dir, const char *trace, const char *logname,
+			    struct run *r, const struct iorep_finding **out, uint32_t max,
+			    struct iorep_input_stats *stats);
+
 /* The io_page_fault findings of @dir/@trace with @dir/dmesg.txt, in @out[]. */
 static uint32_t faults_in(const char *dir, const char *trace, struct run *r,
 			  const struct iorep_finding **out, uint32_t max,
 			  struct iorep_input_stats *stats)
+{
+	return faults_with(dir, trace, "dmesg.txt", r, out, max, stats);
+}
+
+/* The io_page_fault findings of @dir/@trace with the log @dir/@logname, in @out[]. */
+static uint32_t faults_with(const char *dir, const char *trace, const char *logname,
+			    struct run *r, const struct iorep_finding **out, uint32_t max,
+			    struct iorep_input_stats *stats)
 {
 	struct iorep_input *in = NULL;
 	struct iorep_kmsg k = { 0 };
@@ -256,11 +268,11 @@ static uint32_t faults_in(const char *dir, const char *trace, struct run *r,
 
 	r->st = iorep_strtab_new();
 	iorep_model_init(&r->m, r->st);
-	snprintf(log, sizeof(log), "%s/dmesg.txt", dir);
+	snprintf(log, sizeof(log), "%s/%s", dir, logname);
 	CU_ASSERT_EQUAL_FATAL(iorep_kmsg_read_file(&k, log, r->st, &line), 0);
 	snprintf(path, sizeof(path), "%s/%s", dir, trace);
 	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, path, r->st, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL_FATAL(iorep_input_add_kmsg(in, &k, "dmesg.txt"), 0);
+	CU_ASSERT_EQUAL_FATAL(iorep_input_add_kmsg(in, &k, logname), 0);
 	while ((ret = iorep_input_next(in, &ev)) > 0)
 		CU_ASSERT_EQUAL_FATAL(iorep_model_feed(&r->m, &ev), 0);
 	CU_ASSERT_EQUAL(ret, 0);
@@ -636,6 +648,48 @@ static void test_own_log(void)
 	iorep_strtab_free(r.st);
 }
 
+/*
+ * The defects-dma scenario on VT-d once more, its trace.dat written by
+ * trace-cmd extract --date (capture.py --date): a DATE option, which makes
+ * libtracecmd add the time of day to every time, 1795505070.847269 s.  The
+ * log's times are the kernel's: the same offset places its faults.
+ */
+static void test_dated(void)
+{
+	const struct iorep_finding *f[8];
+	struct iorep_input_stats s;
+	struct run r;
+	uint32_t n = faults_with(DATA "defects-dma-vtd", "dated.dat", "dated-dmesg.txt.xz", &r, f,
+				 8, &s);
+
+	struct iorep_input *in = NULL;
+	char err[512];
+
+	CU_ASSERT_EQUAL(s.kmsg_faults, 3);
+	CU_ASSERT_EQUAL(s.kmsg_outside, 0);
+	CU_ASSERT_EQUAL_FATAL(n, 4);
+	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
+	CU_ASSERT_EQUAL(f[0]->ts, 1795505077622872000ull);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "unmapped 101445 us before in the dma domain "
+						     "(use after unmap); from the kernel log, "
+						     "dated-dmesg.txt.xz:466: DMAR fault"));
+	CU_ASSERT_EQUAL(f[1]->iova, 0x300000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, "never mapped in the dma domain"));
+	CU_ASSERT_EQUAL(f[2]->iova, 0x100000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[2]->message, "unmapped 99997 us before in the user domain "
+						     "(use after unmap); from the kernel log, "
+						     "dated-dmesg.txt.xz:484: "));
+	CU_ASSERT_PTR_NULL(strstr(f[3]->message, "kernel log"));
+	run_free(&r);
+	r.st = iorep_strtab_new();
+	CU_ASSERT_EQUAL_FATAL(iorep_input_open(&in, DATA "defects-dma-vtd/dated.dat", r.st, err,
+					       sizeof(err)), 0);
+	CU_ASSERT_EQUAL(iorep_input_info(in)->ts_offset, 1795505070847269000ll);
+	CU_ASSERT_FALSE(iorep_input_info(in)->ts_offset_unknown);
+	iorep_input_free(in);
+	iorep_strtab_free(r.st);
+}
+
 int main(void)
 {
 	static const struct iorep_test tests[] = {
@@ -651,6 +705,7 @@ int main(void)
 		{ "a DMAR line's device in another PCI segment", test_segment },
 		{ "a tp_printk kernel's log: its own faults", test_own_log },
 		{ "a log read a chunk at a time", test_streamed },
+		{ "a trace.dat of wall-clock times (--date)", test_dated },
 		{ NULL, NULL },
 	};
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""capture.py [--iommu intel|amd|virtio|smmuv3|none] [--passthrough] [--buffer SIZE] [--tp-printk] [--nic e1000|e1000e] SCENARIO KERNEL_ROOT KVER OUTDIR.
+"""capture.py [--iommu intel|amd|virtio|smmuv3|none] [--passthrough] [--buffer SIZE] [--tp-printk] [--date] [--nic e1000|e1000e] SCENARIO KERNEL_ROOT KVER OUTDIR.
 
 Boots KERNEL_ROOT/boot/vmlinuz-KVER under QEMU (TCG, q35, an emulated Intel VT-d
 or, with --iommu amd, an emulated AMD-Vi; --iommu virtio: a virtio-iommu; --iommu
@@ -8,7 +8,8 @@ none: no IOMMU; --iommu smmuv3: an arm64 kernel on QEMU's virt machine with its
 emulated Arm SMMUv3, the guest's programs from SYSROOT, below; --passthrough:
 identity default domains, iommu.passthrough=1; --buffer: the ring buffer's size
 per CPU, trace_buf_size, 16M unless given: a small one overflows; --tp-printk: every
-event printed to the kernel log too, which dmesg.txt keeps; --nic e1000e: QEMU's
+event printed to the kernel log too, which dmesg.txt keeps; --date: trace.dat's
+times made wall-clock times (trace-cmd extract --date, its DATE option); --nic e1000e: QEMU's
 e1000e for each e1000, a NIC with MSI, which vfio-io turns on) with an
 initramfs running SCENARIO-init.sh (hotplug, vfio-io, defects; vfio-two: vfio-io's with a
 second e1000 in the VFIO container; defects-dma: defects' with the edu device doing DMA
@@ -25,9 +26,12 @@ arm64 busybox-static, trace-cmd and pciutils and their libraries are unpacked
 """
 import os, socket, subprocess, sys, time, tarfile
 args = sys.argv[1:]
-iommu, passthrough, bufsize, printk, nic = "intel", 0, "16M", "", "e1000"
-while args[:1] in (["--iommu"], ["--passthrough"], ["--buffer"], ["--tp-printk"], ["--nic"]):
-    if args[0] == "--nic":
+iommu, passthrough, bufsize, printk, nic, date = "intel", 0, "16M", "", "e1000", ""
+while args[:1] in (["--iommu"], ["--passthrough"], ["--buffer"], ["--tp-printk"], ["--nic"], ["--date"]):
+    if args[0] == "--date":
+        # read by guest-lib.sh's collect() from /proc/cmdline
+        date, args = " iorep_extract_date=1", args[1:]
+    elif args[0] == "--nic":
         nic, args = args[1], args[2:]
     elif args[0] == "--tp-printk":
         printk, args = " tp_printk log_buf_len=8M", args[1:]
@@ -98,7 +102,7 @@ on = {"intel": "intel_iommu=on ", "amd": "", "none": "intel_iommu=off ", "smmuv3
       "virtio": "vfio_iommu_type1.allow_unsafe_interrupts=1 "}[iommu]
 console = "ttyAMA0" if arm else "ttyS0"
 cmdline = (f"console={console} {on}iommu.strict=1 iommu.passthrough={passthrough} "
-           f"trace_clock=global trace_event={events} trace_buf_size={bufsize}{printk} panic=-1 quiet")
+           f"trace_clock=global trace_event={events} trace_buf_size={bufsize}{printk}{date} panic=-1 quiet")
 if scenario == "defects-dma":
     cmdline += " iommu_defects.device_dma=1 iommu_defects.rollback=1"
 with open(f"{outdir}/cmdline.txt", "w") as f:

@@ -66,7 +66,9 @@ collect() { # tracing off; the trace, formats and snapshots to the output disk; 
 			n=$(basename $(dirname $e)); mkdir -p /out/formats/$s; cp $e /out/formats/$s/$n
 		done
 	done
-	cd /out && trace-cmd extract -o /out/trace.dat > /out/extract.log 2>&1
+	# capture.py --date: wall-clock times in trace.dat (its DATE option)
+	XA=; grep -q iorep_extract_date=1 /proc/cmdline && XA=--date
+	cd /out && trace-cmd extract $XA -o /out/trace.dat > /out/extract.log 2>&1
 	uname -r > /out/uname.txt
 	dmesg > /out/dmesg.txt
 	for d in /sys/bus/pci/devices/*; do echo "$(basename $d) $(cat $d/vendor):$(cat $d/device) $(cat $d/class)"; done > /out/devices.txt
