@@ -97,7 +97,7 @@ int iorep_input_kmsg_own_start(struct iorep_input *in, const struct iorep_event 
 	in->kmsg_own = false;
 	if (!in->info.variant || strcmp(in->info.variant, "dmesg"))
 		return 0;
-	if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
 		if (!in->note[0])
 			snprintf(in->note, sizeof(in->note),
 				 "a kernel log through a pipe: its IOMMU fault lines are not "

@@ -304,11 +304,12 @@ int iorep_input_next_here(struct iorep_input *in, struct iorep_event *ev)
 	int ret;
 
 	ret = in->kmsg ? iorep_input_kmsg_next(in, ev) : in->ops->next(in, ev);
-	if (ret < 0)
-		return ret;
-	if (ret > 0 && in->kmsg_own && ev->type != IOREP_EV_STACK &&
-	    (ret = iorep_input_kmsg_own_start(in, ev)) == 0)
-		ret = 1;
+	if (ret > 0 && in->kmsg_own && ev->type != IOREP_EV_STACK) {
+		int own = iorep_input_kmsg_own_start(in, ev);
+
+		if (own < 0)
+			return own;
+	}
 	if (ret < 0)
 		return ret;
 	if (ret == 0) {

@@ -613,13 +613,6 @@ struct topo_kind {
 	const char *many;	/* "iommu_groups entries" */
 };
 
-/*
- * After reading --sysfs or --lspci @path (@ret, @bad lines not understood,
- * the first at line @first; 0 for a --sysfs directory's entries): a file
- * none of whose lines is understood (-IOREP_EPARSE) is an error naming the
- * first line, in @err; bad lines among good ones are skipped with a warning
- * that counts them and names the first.  Returns @ret.
- */
 /* Why the side file @path could not be read (@ret < 0), in @err. */
 static void side_file_error(const char *path, int ret, char *err, size_t len)
 {
@@ -630,6 +623,13 @@ static void side_file_error(const char *path, int ret, char *err, size_t len)
 		snprintf(err, len, "%s: %s", path, iorep_strerror(ret));
 }
 
+/*
+ * After reading --sysfs or --lspci @path (@ret, @bad lines not understood,
+ * the first at line @first; 0 for a --sysfs directory's entries): a file
+ * none of whose lines is understood (-IOREP_EPARSE) is an error naming the
+ * first line, in @err; bad lines among good ones are skipped with a warning
+ * that counts them and names the first.  Returns @ret.
+ */
 static int topo_input_done(const struct options *o, const char *path, const struct topo_kind *k,
 			   uint64_t bad, uint64_t first, int ret, char *err, size_t len)
 {
