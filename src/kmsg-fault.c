@@ -21,8 +21,8 @@
 /* Reports of one burst: same device, page and direction, each this close to the last. */
 #define BURST_NS 10000000ull
 #define FAULT_WRITE 2u
-/* The log is read this much at a time. */
-#define KMSG_CHUNK (1u << 20)
+/* The log is read this much at a time: a printk line is 1 KiB at most. */
+#define KMSG_CHUNK (64u << 10)
 
 /* A line, and what its prefix said. */
 struct kline {
