@@ -316,32 +316,50 @@ static void run_free(struct run *r)
  * write to read-only R got a status line only); the trace holds the
  * module's synthetic report_iommu_fault at A.
  */
+/* What a VT-d defects-dma run's log must add: its three reads' faults, as judged. */
+struct vtd_reads {
+	uint64_t ts;	    /* the first read's fault, after dma_unmap_single() */
+	const char *first;  /* its judgement and log line */
+	const char *second; /* the never-mapped 0x300000's log line */
+	const char *third;  /* A's (0x100000) judgement and log line */
+};
+
+static void expect_vtd_reads(const struct iorep_finding **f, uint32_t n,
+			     const struct iorep_input_stats *s, const struct vtd_reads *w)
+{
+	CU_ASSERT_EQUAL_FATAL(n, 4);
+	CU_ASSERT_EQUAL(s->kmsg_faults, 3);
+	CU_ASSERT_EQUAL(s->kmsg_traced, 0);
+	CU_ASSERT_EQUAL(s->kmsg_outside, 0);
+	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
+	CU_ASSERT_EQUAL(f[0]->ts, w->ts);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, w->first));
+	CU_ASSERT_EQUAL(f[1]->iova, 0x300000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, "never mapped in the dma domain"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, w->second));
+	CU_ASSERT_EQUAL(f[2]->iova, 0x100000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[2]->message, w->third));
+	/* the module's own report_iommu_fault(), traced: no log line */
+	CU_ASSERT_EQUAL(f[3]->iova, 0x100000);
+	CU_ASSERT_PTR_NULL(strstr(f[3]->message, "kernel log"));
+}
+
 static void test_vtd_capture(void)
 {
+	static const struct vtd_reads want = {
+		3685660000ull,
+		"unmapped 107034 us before in the dma domain (use after unmap); from the "
+		"kernel log, dmesg.txt:460: DMAR fault reason 0x06",
+		"dmesg.txt:463",
+		"unmapped 100009 us before in the user domain (use after unmap); from the "
+		"kernel log, dmesg.txt:478",
+	};
 	const struct iorep_finding *f[8];
 	struct iorep_input_stats s;
 	struct run r;
 	uint32_t n = faults_of("defects-dma-vtd", &r, f, 8, &s);
 
-	CU_ASSERT_EQUAL_FATAL(n, 4);
-	CU_ASSERT_EQUAL(s.kmsg_faults, 3);
-	CU_ASSERT_EQUAL(s.kmsg_traced, 0);
-	CU_ASSERT_EQUAL(s.kmsg_outside, 0);
-	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
-	CU_ASSERT_EQUAL(f[0]->ts, 3685660000ull);
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "unmapped 107034 us before in the dma "
-						     "domain (use after unmap); from the kernel "
-						     "log, dmesg.txt:460: DMAR fault reason 0x06"));
-	CU_ASSERT_EQUAL(f[1]->iova, 0x300000);
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, "never mapped in the dma domain"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, "dmesg.txt:463"));
-	CU_ASSERT_EQUAL(f[2]->iova, 0x100000);
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[2]->message, "unmapped 100009 us before in the user "
-						     "domain (use after unmap); from the kernel "
-						     "log, dmesg.txt:478"));
-	/* the trace's own report: no log line */
-	CU_ASSERT_EQUAL(f[3]->iova, 0x100000);
-	CU_ASSERT_PTR_NULL(strstr(f[3]->message, "kernel log"));
+	expect_vtd_reads(f, n, &s, &want);
 	run_free(&r);
 }
 
@@ -593,6 +611,15 @@ static uint32_t own_log_faults(const char *path, struct run *r, const struct ior
  */
 static void test_own_log(void)
 {
+	static const struct vtd_reads want = {
+		4405091000ull,
+		"unmapped 101357 us before in the dma domain (use after unmap); from the "
+		"kernel log, " DATA "defects-dma-vtd/tp-printk.dmesg.xz:498: DMAR fault reason "
+		"0x06: PTE Read access is not set",
+		"tp-printk.dmesg.xz:501: ",
+		"among mappings no event attributes it was unmapped 100436 us before; from the "
+		"kernel log, " DATA "defects-dma-vtd/tp-printk.dmesg.xz:526: ",
+	};
 	const struct iorep_finding *f[8];
 	struct iorep_input_stats s;
 	struct iorep_input *in = NULL;
@@ -603,28 +630,9 @@ static void test_own_log(void)
 	int ret;
 
 	n = own_log_faults(DATA "defects-dma-vtd/tp-printk.dmesg.xz", &r, f, 8, &s);
-	CU_ASSERT_EQUAL(s.kmsg_faults, 3);
-	CU_ASSERT_EQUAL(s.kmsg_outside, 0);
+	expect_vtd_reads(f, n, &s, &want);
 	CU_ASSERT_EQUAL(s.events[IOREP_EV_IO_PAGE_FAULT], 4);
-	CU_ASSERT_EQUAL_FATAL(n, 4);
-	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
-	CU_ASSERT_EQUAL(f[0]->ts, 4405091000ull);
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "unmapped 101357 us before in the dma domain "
-						     "(use after unmap); from the kernel log, "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "tp-printk.dmesg.xz:498: DMAR fault reason "
-						     "0x06: PTE Read access is not set"));
-	CU_ASSERT_EQUAL(f[1]->iova, 0x300000);
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, "never mapped in the dma domain"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, "tp-printk.dmesg.xz:501: "));
-	CU_ASSERT_EQUAL(f[2]->iova, 0x100000);
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[2]->message, "among mappings no event attributes it was "
-						     "unmapped 100436 us before; from the kernel "
-						     "log, "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[2]->message, "tp-printk.dmesg.xz:526: "));
-	/* the module's report_iommu_fault(), printed as an event: not the log's */
-	CU_ASSERT_EQUAL(f[3]->iova, 0x100000);
 	CU_ASSERT_EQUAL(f[3]->ts, 4879996000ull);
-	CU_ASSERT_PTR_NULL(strstr(f[3]->message, "kernel log"));
 	run_free(&r);
 
 	n = own_log_faults(DATA "defects-dma-virtio/tp-printk.dmesg.xz", &r, f, 8, &s);
@@ -662,6 +670,14 @@ static void test_own_log(void)
  */
 static void test_dated(void)
 {
+	static const struct vtd_reads want = {
+		1795505077622872000ull,
+		"unmapped 101445 us before in the dma domain (use after unmap); from the "
+		"kernel log, dated-dmesg.txt.xz:466: DMAR fault",
+		"dated-dmesg.txt.xz:469: ",
+		"unmapped 99997 us before in the user domain (use after unmap); from the "
+		"kernel log, dated-dmesg.txt.xz:484: ",
+	};
 	const struct iorep_finding *f[8];
 	struct iorep_input_stats s;
 	struct run r;
@@ -670,21 +686,7 @@ static void test_dated(void)
 				 8, &s, &offset);
 
 	CU_ASSERT_EQUAL(offset, 1795505070847269000ll);
-	CU_ASSERT_EQUAL(s.kmsg_faults, 3);
-	CU_ASSERT_EQUAL(s.kmsg_outside, 0);
-	CU_ASSERT_EQUAL_FATAL(n, 4);
-	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
-	CU_ASSERT_EQUAL(f[0]->ts, 1795505077622872000ull);
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "unmapped 101445 us before in the dma domain "
-						     "(use after unmap); from the kernel log, "
-						     "dated-dmesg.txt.xz:466: DMAR fault"));
-	CU_ASSERT_EQUAL(f[1]->iova, 0x300000);
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, "never mapped in the dma domain"));
-	CU_ASSERT_EQUAL(f[2]->iova, 0x100000);
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[2]->message, "unmapped 99997 us before in the user domain "
-						     "(use after unmap); from the kernel log, "
-						     "dated-dmesg.txt.xz:484: "));
-	CU_ASSERT_PTR_NULL(strstr(f[3]->message, "kernel log"));
+	expect_vtd_reads(f, n, &s, &want);
 	run_free(&r);
 }
 
