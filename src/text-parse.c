@@ -829,8 +829,28 @@ static void dmesg_caller(struct span *s, struct iorep_event *ev)
 }
 
 /*
+ * journalctl -k -o short-monotonic puts the host's name and "kernel:"
+ * after the time: "[    2.234568] host kernel: map: ...".  Takes them off
+ * the front of *@s; leaves *@s alone when they are not there.
+ */
+static void journal_host(struct span *s)
+{
+	struct span t = span_trim(*s);
+	const char *sp = memchr(t.p, ' ', t.n);
+	size_t rest;
+
+	if (!sp || sp == t.p)
+		return;
+	rest = t.n - (size_t)(sp + 1 - t.p);
+	if (rest < 7 || memcmp(sp + 1, "kernel:", 7))
+		return;
+	*s = (struct span){ sp + 8, rest - 7 };
+}
+
+/*
  * dmesg with tp_printk: "[    2.234568] add_device_to_group: IOMMU: ...",
- * perhaps with the caller: "[    2.234568][  T148] ...".
+ * perhaps with the caller: "[    2.234568][  T148] ...", or journalctl's
+ * host: "[    2.234568] host kernel: ...".
  */
 static int parse_dmesg(struct iorep_textparse *tp, struct span s, struct iorep_event *ev)
 {
@@ -844,6 +864,7 @@ static int parse_dmesg(struct iorep_textparse *tp, struct span s, struct iorep_e
 	if (parse_ts(ts, &ev->ts) < 0)
 		return IOREP_LINE_UNKNOWN;
 	dmesg_caller(&after, ev);
+	journal_host(&after);
 	if (split_event(after, NULL, &name, &payload) < 0)
 		return IOREP_LINE_UNKNOWN;
 	if (iorep_event_lookup(name.p, (int)name.n) < 0)

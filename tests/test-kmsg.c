@@ -14,6 +14,7 @@
 #include <CUnit/Basic.h>
 
 #include "iorep-kmsg.h"
+#include "iorep-pci.h"
 #include "test-run.h"
 #include "test-util.h"
 
@@ -318,10 +319,12 @@ static void run_free(struct run *r)
  */
 /* What a VT-d defects-dma run's log must add: its three reads' faults, as judged. */
 struct vtd_reads {
-	uint64_t ts;	    /* the first read's fault, after dma_unmap_single() */
-	const char *first;  /* its judgement and log line */
-	const char *second; /* the never-mapped 0x300000's log line */
-	const char *third;  /* A's (0x100000) judgement and log line */
+	uint64_t ts;	       /* the first read's fault, after dma_unmap_single() */
+	const char *first;     /* its judgement */
+	const char *first_at;  /* and its log line */
+	const char *second;    /* the never-mapped 0x300000's log line */
+	const char *third;     /* A's (0x100000) judgement */
+	const char *third_at;  /* and its log line */
 };
 
 static void expect_vtd_reads(const struct iorep_finding **f, uint32_t n,
@@ -334,11 +337,13 @@ static void expect_vtd_reads(const struct iorep_finding **f, uint32_t n,
 	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
 	CU_ASSERT_EQUAL(f[0]->ts, w->ts);
 	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, w->first));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, w->first_at));
 	CU_ASSERT_EQUAL(f[1]->iova, 0x300000);
 	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, "never mapped in the dma domain"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(f[1]->message, w->second));
 	CU_ASSERT_EQUAL(f[2]->iova, 0x100000);
 	CU_ASSERT_PTR_NOT_NULL(strstr(f[2]->message, w->third));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[2]->message, w->third_at));
 	/* the module's own report_iommu_fault(), traced: no log line */
 	CU_ASSERT_EQUAL(f[3]->iova, 0x100000);
 	CU_ASSERT_PTR_NULL(strstr(f[3]->message, "kernel log"));
@@ -349,10 +354,12 @@ static void test_vtd_capture(void)
 	static const struct vtd_reads want = {
 		3685660000ull,
 		"unmapped 107034 us before in the dma domain (use after unmap); from the "
-		"kernel log, dmesg.txt:460: DMAR fault reason 0x06",
-		"dmesg.txt:463",
+		"kernel log, ",
+		" dmesg.txt:460: DMAR fault reason 0x06",
+		" dmesg.txt:463",
 		"unmapped 100009 us before in the user domain (use after unmap); from the "
-		"kernel log, dmesg.txt:478",
+		"kernel log, ",
+		" dmesg.txt:478",
 	};
 	const struct iorep_finding *f[8];
 	struct iorep_input_stats s;
@@ -614,11 +621,12 @@ static void test_own_log(void)
 	static const struct vtd_reads want = {
 		4405091000ull,
 		"unmapped 101357 us before in the dma domain (use after unmap); from the "
-		"kernel log, " DATA "defects-dma-vtd/tp-printk.dmesg.xz:498: DMAR fault reason "
-		"0x06: PTE Read access is not set",
-		"tp-printk.dmesg.xz:501: ",
+		"kernel log, ",
+		":498: DMAR fault reason 0x06: PTE Read access is not set",
+		":501: DMAR fault",
 		"among mappings no event attributes it was unmapped 100436 us before; from the "
-		"kernel log, " DATA "defects-dma-vtd/tp-printk.dmesg.xz:526: ",
+		"kernel log, ",
+		":526: DMAR fault",
 	};
 	const struct iorep_finding *f[8];
 	struct iorep_input_stats s;
@@ -634,6 +642,43 @@ static void test_own_log(void)
 	CU_ASSERT_EQUAL(s.events[IOREP_EV_IO_PAGE_FAULT], 4);
 	CU_ASSERT_EQUAL(f[3]->ts, 4879996000ull);
 	run_free(&r);
+
+	/* the same log as journalctl -k -o short-monotonic gives it: the same faults */
+	{
+		char dir[] = "/tmp/iorep-kmsg-XXXXXX", path[64];
+		char *text = NULL, *journal, *o;
+		const char *p, *q, *close;
+		size_t len = 0, lines = 1;
+
+		CU_ASSERT_EQUAL_FATAL(iorep_snapshot_read(DATA "defects-dma-vtd/tp-printk.dmesg.xz",
+							  IOREP_SNAPSHOT_MAX, &text, &len), 0);
+		for (p = text; (p = memchr(p, '\n', (size_t)(text + len - p))); p++)
+			lines++;
+		journal = malloc(len + lines * 16 + 1);	/* " guest kernel:" on each line */
+		CU_ASSERT_PTR_NOT_NULL_FATAL(journal);
+		for (p = text, o = journal; p < text + len; p = q) {
+			q = memchr(p, '\n', (size_t)(text + len - p));
+			q = q ? q + 1 : text + len;
+			if (*p == '[' && (close = memchr(p, ']', (size_t)(q - p)))) {
+				memcpy(o, p, (size_t)(close + 1 - p));
+				o += close + 1 - p;
+				o += sprintf(o, " guest kernel:");
+				p = close + 1;
+			}
+			memcpy(o, p, (size_t)(q - p));
+			o += q - p;
+		}
+		*o = '\0';
+		CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+		iorep_test_put_file(dir, "journal.txt", journal);
+		snprintf(path, sizeof(path), "%s/journal.txt", dir);
+		n = own_log_faults(path, &r, f, 8, &s);
+		expect_vtd_reads(f, n, &s, &want);
+		run_free(&r);
+		iorep_test_remove_dir(dir);
+		free(journal);
+		free(text);
+	}
 
 	n = own_log_faults(DATA "defects-dma-virtio/tp-printk.dmesg.xz", &r, f, 8, &s);
 	CU_ASSERT_EQUAL(s.kmsg_faults, 1);
@@ -673,10 +718,12 @@ static void test_dated(void)
 	static const struct vtd_reads want = {
 		1795505077622872000ull,
 		"unmapped 101445 us before in the dma domain (use after unmap); from the "
-		"kernel log, dated-dmesg.txt.xz:466: DMAR fault",
+		"kernel log, ",
+		"dated-dmesg.txt.xz:466: DMAR fault",
 		"dated-dmesg.txt.xz:469: ",
 		"unmapped 99997 us before in the user domain (use after unmap); from the "
-		"kernel log, dated-dmesg.txt.xz:484: ",
+		"kernel log, ",
+		"dated-dmesg.txt.xz:484: ",
 	};
 	const struct iorep_finding *f[8];
 	struct iorep_input_stats s;

@@ -511,6 +511,20 @@ static void test_dmesg_tp_printk(void)
 			      "size=8192"),
 			IOREP_LINE_UNKNOWN);
 	CU_ASSERT_EQUAL(parse("[    6.2][  T12"), IOREP_LINE_UNKNOWN);
+	/* journalctl -k -o short-monotonic: the host's name and "kernel:" after the time */
+	CU_ASSERT_EQUAL(parse("[    4.405091] guest kernel: unmap: IOMMU: iova=0x100000 - 0x101000 "
+			      "size=4096 unmapped_size=4096"),
+			IOREP_LINE_EVENT);
+	CU_ASSERT_EQUAL(ev.ts, 4405091000ull);
+	CU_ASSERT_EQUAL(ev.type, IOREP_EV_UNMAP);
+	CU_ASSERT_EQUAL(ev.iova, 0x100000);
+	CU_ASSERT_EQUAL(parse("[    4.405091] guest kernel: DMAR: [DMA Read NO_PASID] Request "
+			      "device [00:08.0] fault addr 0xfff7000"),
+			IOREP_LINE_UNKNOWN);
+	CU_ASSERT_EQUAL(parse("[    4.405091] guest kernel:"), IOREP_LINE_UNKNOWN);
+	CU_ASSERT_EQUAL(parse("[    4.405091]  kernel: map: IOMMU: iova=0x0 - 0x2000 paddr=0x0 "
+			      "size=8192"),
+			IOREP_LINE_UNKNOWN);
 }
 
 static void test_lost_markers(void)
