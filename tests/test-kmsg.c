@@ -607,14 +607,37 @@ static uint32_t own_log_faults(const char *path, struct run *r, const struct ior
 }
 
 /*
+ * The kernel log @path of a run whose first read after dma_unmap_single()
+ * faulted in a burst of reports, and which the rate limit then silenced:
+ * one fault at @ts, 0xfff7000, judged @why, from @line; then the module's
+ * own traced report.
+ */
+static void own_log_burst(const char *path, uint64_t ts, const char *why, const char *line)
+{
+	const struct iorep_finding *f[8];
+	struct iorep_input_stats s;
+	struct run r;
+	uint32_t n = own_log_faults(path, &r, f, 8, &s);
+
+	CU_ASSERT_EQUAL(s.kmsg_faults, 1);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
+	CU_ASSERT_EQUAL(f[0]->ts, ts);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, why));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, line));
+	CU_ASSERT_PTR_NULL(strstr(f[1]->message, "kernel log"));
+	run_free(&r);
+}
+
+/*
  * The defects-dma scenario again with tp_printk (capture.py --tp-printk):
  * the kernel log alone holds the events and the fault lines
  * (tp-printk.dmesg.xz).  Read as the input, its own faults are merged in,
  * as --dmesg merges another log's.  VT-d: the same three reads as
  * test_vtd_capture, at the log's times, with the module's traced report
  * after them.  No process names A's user domain in a kernel log, so A's
- * fault is judged among the mappings no event attributes.  virtio-iommu:
- * ten reports of the first read, rate-limited after.
+ * fault is judged among the mappings no event attributes.  virtio-iommu
+ * and the SMMUv3 (arm64): ten reports of the first read, rate-limited after.
  */
 static void test_own_log(void)
 {
@@ -680,18 +703,17 @@ static void test_own_log(void)
 		free(text);
 	}
 
-	n = own_log_faults(DATA "defects-dma-virtio/tp-printk.dmesg.xz", &r, f, 8, &s);
-	CU_ASSERT_EQUAL(s.kmsg_faults, 1);
-	CU_ASSERT_EQUAL_FATAL(n, 2);
-	CU_ASSERT_EQUAL(f[0]->iova, 0xfff7000);
-	CU_ASSERT_EQUAL(f[0]->ts, 4552428000ull);
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "unmapped 100179 us before in the dma domain "
-						     "(use after unmap); from the kernel log, "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(f[0]->message, "tp-printk.dmesg.xz:474: virtio-iommu page "
-						     "fault from endpoint 64, flags [] (10 reports "
-						     "in 1312 us)"));
-	CU_ASSERT_PTR_NULL(strstr(f[1]->message, "kernel log"));
-	run_free(&r);
+	/* virtio-iommu and SMMUv3 (arm64, raw records of five lines each) among the events */
+	own_log_burst(DATA "defects-dma-virtio/tp-printk.dmesg.xz", 4552428000ull,
+		      "unmapped 100179 us before in the dma domain (use after unmap); from the "
+		      "kernel log, ",
+		      "tp-printk.dmesg.xz:474: virtio-iommu page fault from endpoint 64, flags [] "
+		      "(10 reports in 1312 us)");
+	own_log_burst(DATA "defects-dma-smmuv3/tp-printk.dmesg.xz", 3755640000ull,
+		      "unmapped 100254 us before in the dma domain (use after unmap); from the "
+		      "kernel log, ",
+		      "tp-printk.dmesg.xz:381: SMMUv3 event 0x10 F_TRANSLATION, stream id 0x40 "
+		      "(10 reports in 514 us)");
 
 	/* a trace that is not a kernel log is read as before */
 	r.st = iorep_strtab_new();
