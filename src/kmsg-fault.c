@@ -526,7 +526,10 @@ static int parse_line(struct iorep_kmsg *k, struct kparse *ps, const char *p, co
 	return ret < 0 ? ret : 0;
 }
 
-/* The lines of @len bytes at @buf, the last one ended by the end of @buf. */
+/*
+ * The lines of @len bytes at @buf: each newline ends one, and bytes after
+ * the last newline are a last line.
+ */
 static int parse_lines(struct iorep_kmsg *k, struct kparse *ps, const char *buf, size_t len,
 		       struct iorep_strtab *st)
 {
@@ -537,22 +540,6 @@ static int parse_lines(struct iorep_kmsg *k, struct kparse *ps, const char *buf,
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			nl = end;
-		ret = parse_line(k, ps, p, nl, st);
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
-
-/* The lines of @len bytes at @buf, each ended by a newline. */
-static int parse_ended(struct iorep_kmsg *k, struct kparse *ps, const char *buf, size_t len,
-		       struct iorep_strtab *st)
-{
-	const char *p, *nl;
-	int ret;
-
-	for (p = buf; p < buf + len; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(buf + len - p));
 		ret = parse_line(k, ps, p, nl, st);
 		if (ret < 0)
 			return ret;
@@ -627,7 +614,7 @@ static int parse_stream(struct iorep_kmsg *k, struct iorep_bytesrc *src, struct 
 			continue;
 		}
 		used = (size_t)(nl + 1 - buf);
-		ret = parse_ended(k, &ps, buf, used, st);
+		ret = parse_lines(k, &ps, buf, used, st);
 		if (ret < 0)
 			break;
 		memmove(buf, buf + used, have - used);
