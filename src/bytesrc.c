@@ -273,6 +273,24 @@ ssize_t iorep_bytesrc_read(struct iorep_bytesrc *src, void *buf, size_t len)
 	}
 }
 
+ssize_t iorep_read_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = read(fd, (unsigned char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -IOREP_EIO;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
 unsigned long long iorep_bytesrc_offset(const struct iorep_bytesrc *src)
 {
 	return src->consumed;

@@ -40,6 +40,9 @@ ssize_t iorep_bytesrc_read(struct iorep_bytesrc *src, void *buf, size_t len);
 /* Compressed bytes consumed so far (the position in the file). */
 unsigned long long iorep_bytesrc_offset(const struct iorep_bytesrc *src);
 
+/* Reads up to @len bytes of @fd, retrying short reads: the count, or -IOREP_EIO. */
+ssize_t iorep_read_full(int fd, void *buf, size_t len);
+
 /*
  * Opens @path ("-": standard input) and a source over it, its compression
  * told by its first bytes: 0 with *@fd (to be closed unless it is

@@ -163,25 +163,6 @@ static int input_open_fd(struct iorep_input *in, const char *path, int *regular)
 	return fd;
 }
 
-/* Reads up to @len bytes, retrying short reads; returns the count or -IOREP_EIO. */
-static ssize_t read_full(int fd, unsigned char *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		n = read(fd, buf + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -IOREP_EIO;
-		if (n == 0)
-			break;
-		got += n;
-	}
-	return (ssize_t)got;
-}
-
 static ssize_t bytesrc_read_full(struct iorep_bytesrc *bs, unsigned char *buf, size_t len)
 {
 	size_t got = 0;
@@ -231,7 +212,7 @@ int iorep_input_open(struct iorep_input **out, const char *path, struct iorep_st
 	if (ret < 0)
 		goto fail;
 	src.fd = ret;
-	n = read_full(src.fd, head, sizeof(head));
+	n = iorep_read_full(src.fd, head, sizeof(head));
 	if (n < 0) {
 		ret = iorep_input_error(in, (int)n, "cannot read: %s", strerror(errno));
 		goto fail;

@@ -5,7 +5,6 @@
  * one buffer, decompressed when it is gzip, xz or zstd, as the trace's own
  * text is.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,25 +14,6 @@
 #include "bytesrc.h"
 #include "iorep-error.h"
 #include "iorep-pci.h"
-
-/* The first bytes of @fd, enough to tell a compressor by its magic. */
-static ssize_t read_head(int fd, unsigned char *head, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		do {
-			n = read(fd, head + got, len - got);
-		} while (n < 0 && errno == EINTR);
-		if (n < 0)
-			return -IOREP_EIO;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
 
 /* Reads all of @src into a buffer of at most @max bytes and a NUL. */
 static int read_all(struct iorep_bytesrc *src, size_t max, char **bufp, size_t *lenp)
@@ -90,7 +70,7 @@ int iorep_bytesrc_open_path(const char *path, int *fdp, struct iorep_bytesrc **s
 		if (fd < 0)
 			return -IOREP_EOPEN;
 	}
-	n = read_head(fd, head, sizeof(head));
+	n = iorep_read_full(fd, head, sizeof(head));
 	ret = n < 0 ? (int)n
 		    : iorep_bytesrc_open(srcp, fd, head, (size_t)n,
 					 iorep_compression_detect(head, (size_t)n));
