@@ -46,7 +46,8 @@ ssize_t iorep_read_full(int fd, void *buf, size_t len);
 /*
  * Opens @path ("-": standard input) and a source over it, its compression
  * told by its first bytes: 0 with *@fd (to be closed unless it is
- * STDIN_FILENO) and *@src set, or -IOREP_EOPEN (errno says why),
+ * STDIN_FILENO) and *@src set, or -IOREP_EOPEN (errno says why: EISDIR
+ * for a directory),
  * -IOREP_EIO, -IOREP_ENOMEM.  (src/snapshot.c)
  */
 int iorep_bytesrc_open_path(const char *path, int *fd, struct iorep_bytesrc **src);

@@ -613,10 +613,17 @@ struct topo_kind {
 	const char *many;	/* "iommu_groups entries" */
 };
 
-/* Why the side file @path could not be read (@ret < 0), in @err. */
+/*
+ * Why the side file @path could not be read (@ret < 0), in @err; errno,
+ * zeroed before the reader ran, says why it could not be opened.
+ */
 static void side_file_error(const char *path, int ret, char *err, size_t len)
 {
-	if (ret == -IOREP_ELIMIT)
+	int e = errno;
+
+	if (ret == -IOREP_EOPEN && e)
+		snprintf(err, len, "%s: cannot open: %s", path, strerror(e));
+	else if (ret == -IOREP_ELIMIT)
 		snprintf(err, len, "%s: larger than %u MiB (decompressed), more than is read of it",
 			 path, IOREP_SNAPSHOT_MAX >> 20);
 	else
@@ -758,6 +765,7 @@ int main(int argc, char **argv)
 	iorep_lspci_init(&lspci);
 	err[0] = '\0';
 	if (opts.lspci) {
+		errno = 0;
 		ret = iorep_lspci_read_file(&lspci, opts.lspci);
 		ret = topo_input_done(&opts, opts.lspci, &lspci_kind, lspci.bad,
 				      lspci.first_bad_line, ret, err, sizeof(err));
@@ -765,6 +773,7 @@ int main(int argc, char **argv)
 			goto fail;
 	}
 	if (opts.sysfs) {
+		errno = 0;
 		ret = iorep_sysfs_groups_load(&groups, opts.sysfs);
 		ret = topo_input_done(&opts, opts.sysfs, &groups_kind, groups.bad,
 				      groups.first_bad_line, ret, err, sizeof(err));
@@ -777,6 +786,7 @@ int main(int argc, char **argv)
 	if (opts.dmesg) {
 		uint64_t line;
 
+		errno = 0;
 		ret = iorep_kmsg_read_file(&kmsg, opts.dmesg, st, &line);
 		if (ret == -IOREP_EPARSE)
 			snprintf(err, sizeof(err),

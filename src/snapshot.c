@@ -5,10 +5,12 @@
  * one buffer, decompressed when it is gzip, xz or zstd, as the trace's own
  * text is.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bytesrc.h"
@@ -58,6 +60,7 @@ static int read_all(struct iorep_bytesrc *src, size_t max, char **bufp, size_t *
 int iorep_bytesrc_open_path(const char *path, int *fdp, struct iorep_bytesrc **srcp)
 {
 	unsigned char head[8];
+	struct stat sb;
 	ssize_t n;
 	int fd, ret;
 
@@ -69,6 +72,12 @@ int iorep_bytesrc_open_path(const char *path, int *fdp, struct iorep_bytesrc **s
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return -IOREP_EOPEN;
+		/* a directory opens, and fails at its first read: said as what it is */
+		if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			close(fd);
+			errno = EISDIR;
+			return -IOREP_EOPEN;
+		}
 	}
 	n = iorep_read_full(fd, head, sizeof(head));
 	ret = n < 0 ? (int)n
