@@ -57,7 +57,7 @@ struct iorep_textparse {
 	bool perf;		/* the line's task is in perf script's form, "comm tid [cpu]" */
 	struct iorep_strtab_cache names;	/* comms, devices, drivers */
 	uint64_t event_by_len[IOREP_EVENT_NAME_MAX]; /* iorep_event_index() */
-	/* every payload through the generic parser, none by template (tests compare the two) */
+	/* every line through the generic parser, no head or payload by template (tests compare) */
 	bool generic_only;
 };
 

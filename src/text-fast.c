@@ -189,12 +189,37 @@ static bool count(struct cur *c, int32_t *full)
 }
 
 /*
+ * An element of an array up to its ',' or '}': the kernel's "0x%llx" in one
+ * pass, fewer than 16 digits; anything else found first, then read by the
+ * common rule.
+ */
+static bool element(struct cur *c, uint64_t *v)
+{
+	const char *start = c->p;
+	uint64_t x = 0;
+	int d;
+
+	if (c->end - c->p > 2 && c->p[0] == '0' && c->p[1] == 'x') {
+		for (c->p += 2; c->p < c->end && c->p - start < 17 &&
+				(d = iorep_hex_digit1[(unsigned char)*c->p] - 1) >= 0;
+		     c->p++)
+			x = x << 4 | (uint64_t)d;
+		if (c->p > start + 2 && c->p < c->end && (*c->p == ',' || *c->p == '}')) {
+			*v = x;
+			return true;
+		}
+	}
+	while (c->p < c->end && *c->p != ',' && *c->p != '}')
+		c->p++;
+	return c->p < c->end && !iorep_textparse_u64(start, (size_t)(c->p - start), 0, v);
+}
+
+/*
  * "{0x1,0x2}" or "{}" into scratch array @which (0 phys_addrs, 1 dma_addrs,
  * 2 the 32-bit lengths, cut to 32 bits as the generic parser cuts them).
  */
 static bool array(struct iorep_textparse *tp, struct cur *c, int which)
 {
-	const char *start;
 	uint64_t v;
 	int ret;
 
@@ -203,9 +228,7 @@ static bool array(struct iorep_textparse *tp, struct cur *c, int which)
 	if (LIT(c, "}"))
 		return true;
 	for (;;) {
-		for (start = c->p; c->p < c->end && *c->p != ',' && *c->p != '}'; c->p++)
-			;
-		if (c->p == c->end || iorep_textparse_u64(start, (size_t)(c->p - start), 0, &v))
+		if (!element(c, &v))
 			return false;
 		ret = which == 2 ? iorep_textparse_push_u32(tp, (uint32_t)v) :
 				   iorep_textparse_push_u64(tp, which, v);

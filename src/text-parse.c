@@ -606,28 +606,6 @@ static int parse_cpu_bracket(struct span t, int32_t *cpu)
 }
 
 /*
- * ftrace's flags, "d.h1." ("dNh1" before 4.19): interrupts off ('d'), with
- * bottom halves off too ('D') or these alone ('b'), need-resched, then
- * hardirq, softirq, both or NMI ('h', 's', 'H', 'z', 'Z'), preempt depth...
- */
-static uint32_t flags_ctx(struct span f)
-{
-	if (f.n < 3)
-		return 0;
-	if (f.p[0] == 'd' || f.p[0] == 'D' || f.p[0] == 'b')
-		return IOREP_CTX_ATOMIC;
-	switch (f.p[2]) {
-	case 'h':
-	case 's':
-	case 'H':
-	case 'z':
-	case 'Z':
-		return IOREP_CTX_ATOMIC;
-	}
-	return 0;
-}
-
-/*
  * The part before the timestamp: "comm-pid [(tgid)] [cpu] [flags]",
  * "comm-pid cpuflags", or perf script's "comm tid [cpu]".
  */
@@ -644,7 +622,7 @@ static int parse_prefix(struct iorep_textparse *tp, struct span pre, struct iore
 
 		if (parse_cpu_bracket(t2, &ev->cpu) == 0) {
 			rest = r2;	/* "[cpu] flags" */
-			ev->ctx = flags_ctx(tok);
+			ev->ctx = iorep_textparse_flags_ctx(tok.p, tok.n);
 		} else {
 			/* latency format: "0d.h1." */
 			for (i = 0; i < tok.n && iorep_is_digit(tok.p[i]); i++)
@@ -652,7 +630,7 @@ static int parse_prefix(struct iorep_textparse *tp, struct span pre, struct iore
 			if (!i || parse_u64((struct span){ tok.p, i }, 0, &v) < 0 || v > INT32_MAX)
 				return -1;
 			ev->cpu = (int32_t)v;
-			ev->ctx = flags_ctx((struct span){ tok.p + i, tok.n - i });
+			ev->ctx = iorep_textparse_flags_ctx(tok.p + i, tok.n - i);
 		}
 	}
 	rest = span_trim(rest);
@@ -790,7 +768,12 @@ static int finish_event(struct iorep_textparse *tp, struct iorep_event *ev, stru
 							   (size_t)(payload.p + payload.n - name.p), ev);
 		return IOREP_LINE_OTHER_EVENT;
 	}
-	iorep_textparse_restart(tp, ev, type);
+	/*
+	 * what iorep_textparse_restart() does, where only the head was read
+	 * since the line's reset: the event is empty but for it
+	 */
+	ev->type = type;
+	tp->n64[0] = tp->n64[1] = tp->n32 = 0;
 	payload.n = iorep_textparse_debug_tail(payload.p, payload.n);
 	if (!tp->generic_only && iorep_textparse_fast(tp, ev, payload.p, payload.n) == 0)
 		return IOREP_LINE_EVENT;
@@ -948,6 +931,13 @@ static int parse_line(struct iorep_textparse *tp, const char *line, size_t len,
 	if (s.n && s.p[s.n - 1] == '\r')
 		s.n--;
 	iorep_event_reset(ev, IOREP_EV__COUNT);
+	if (!tp->generic_only) {
+		ret = iorep_textparse_fast_head(tp, s.p, s.n, ev, &payload.p, &payload.n);
+		if (ret == 0)
+			goto split;
+		if (ret < 0)
+			return ret;
+	}
 	/* perf script -g: a frame of the call chain under each event, "\t  ffff8123 sym+0x1 (dso)" */
 	if (s.n && s.p[0] == '\t' && iorep_textparse_perf_frame(s.p, s.n))
 		return IOREP_LINE_FRAME;
@@ -993,6 +983,7 @@ static int parse_line(struct iorep_textparse *tp, const char *line, size_t len,
 	if (ret < 0)
 		return IOREP_LINE_UNKNOWN;
 	payload = (struct span){ ts.p + ts.n + 1, s.n - (ts.p + ts.n + 1 - s.p) };
+split:
 	if (split_event(payload, tp->perf ? &sys : NULL, &name, &payload) < 0) {
 		if (tp->perf)
 			return iorep_textparse_perf_record(payload.p, payload.n, ev);

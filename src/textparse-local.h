@@ -81,6 +81,23 @@ int iorep_textparse_fast(struct iorep_textparse *tp, struct iorep_event *ev, con
 			 size_t n);
 
 /*
+ * Reads the head of the line @line/@len (its '\r' gone) in the usual form,
+ * "comm-pid [cpu] flags sec.usec: " (text-head.c): returns 0 with @ev's ts,
+ * cpu, ctx, pid and comm set and the rest after the timestamp's ':' in
+ * *@payload (*@payload_len bytes), exactly as the generic rule reads them; 1 when
+ * the head is not exactly that form (@ev untouched); or -IOREP_ENOMEM.
+ */
+int iorep_textparse_fast_head(struct iorep_textparse *tp, const char *line, size_t len,
+			      struct iorep_event *ev, const char **payload, size_t *payload_len);
+
+/*
+ * What ftrace's flags column @p/@n ("d.h1.", "dNh1" before 4.19) says of the
+ * context: IOREP_CTX_ATOMIC with interrupts or bottom halves off, or in an
+ * interrupt or NMI; else 0.
+ */
+uint32_t iorep_textparse_flags_ctx(const char *p, size_t n);
+
+/*
  * Reads a payload printed by plugin_iommu (include/iorep-print.h), as
  * `trace-cmd report` prints it when the plugin is installed.  Returns 0
  * (parsed), -1 (the plugin's form, but broken), 1 (not the plugin's form:

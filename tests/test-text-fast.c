@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * The template reader of the most frequent payloads (src/text-fast.c)
- * gives exactly what the generic parser gives: the same line kind and the
- * same event, field for field, on every line of every capture's trace.txt
- * and report.txt, on a generated trace, and on every one-byte change,
- * deletion, doubled space and cut of one line of each of the six events.
+ * The template readers of the usual head (src/text-head.c) and of the most
+ * frequent payloads (src/text-fast.c) give exactly what the generic parser
+ * gives: the same line kind and the same event, field for field, on every
+ * line of every capture's trace.txt and report.txt, on a generated trace,
+ * and on every one-byte change, deletion, doubled space and cut of lines of
+ * each of the six events and of the heads.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,7 +73,9 @@ static void compare(struct pair *p, const char *line, size_t len)
 	p->events++;
 	ja = event_json(&a);
 	jb = event_json(&b);
-	if (strcmp(ja, jb) || a.have != b.have) {
+	/* the head's fields too, the JSON does not carry them all */
+	if (strcmp(ja, jb) || a.have != b.have || a.ts != b.ts || a.cpu != b.cpu ||
+	    a.pid != b.pid || a.tgid != b.tgid || a.ctx != b.ctx || a.comm != b.comm) {
 		if (!p->differ++)
 			fprintf(stderr, "%.*s\n  template: %s\n  generic:  %s\n", (int)len, line,
 				ja, jb);
@@ -155,10 +158,33 @@ static const char *const lines[] = {
 	"attrs=",
 	"  <idle>-0  [000] d.h1.  15.394708: dma_unmap_sg: 0000:00:03.0 dir=FROM_DEVICE "
 	"phys_addrs={0x103a75000,0x103ac6000} attrs=",
+	/* heads: a ':' in the comm, no flags column, a tgid, an instance, a blank in the comm */
+	"     kworker/1:3-401     [000] .....    18.242246: map: IOMMU: iova=0x00000000ffe1c000 "
+	"- 0x00000000ffe20000 paddr=0x0000002d234d0000 size=16384",
+	"  kworker/u8:1-12345 [003]  1234.123456789: unmap: IOMMU: iova=0x00000000ffe1c000 - "
+	"0x00000000ffe20000 size=16384 unmapped_size=16384",
+	"  qemu-system-x86-1026  (   1026) [001] d..1. 78.447876: map: IOMMU: "
+	"iova=0x0000000000100000 - 0x0000000000101000 paddr=0x0000000001000000 size=4096",
+	"  global: dd-384  [000] .....  15.384594: dma_unmap_page: 0000:00:06.0 dir=FROM_DEVICE "
+	"dma_addr=ffffb840 size=1522 attrs=",
+	"  my prog-7  [000] d.s1. 9999999999.999999: dma_unmap_page: 0000:00:06.0 "
+	"dir=FROM_DEVICE dma_addr=ffffb840 size=1522 attrs=",
 	/* every hex digit in each place of the 16 (read as one vector), both cases */
 	"  dd-380  [001] d..1.    15.282767: map: IOMMU: iova=0x0123456789abc000 - "
 	"0x0123456789abd000 paddr=0xFEDCBA9876543000 size=4096",
 };
+
+/* The event's name and payload in @line: after the timestamp's ": " (a digit before it). */
+static const char *after_ts(const char *line)
+{
+	const char *c;
+
+	for (c = strstr(line, ": "); c && (c == line || c[-1] < '0' || c[-1] > '9');
+	     c = strstr(c + 1, ": "))
+		;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	return c + 2;
+}
 
 /* Each line changed at every byte: replaced, deleted, a space doubled, cut there. */
 static void test_every_change(void)
@@ -191,7 +217,7 @@ static void test_every_change(void)
 			compare(&p, lines[l], i);
 		}
 		/* what the generic parser drops before any payload (a fuzz finding) */
-		pl = strstr(lines[l], ": ") + 2;
+		pl = after_ts(lines[l]);
 		pl = strchr(pl, ':') + 1;
 		snprintf(buf, sizeof(buf), "%.*s IOMMU:%s", (int)(pl - lines[l]), lines[l], pl + 1);
 		compare(&p, buf, strlen(buf));
@@ -224,7 +250,7 @@ static void test_template_used(void)
 		CU_ASSERT_EQUAL_FATAL(
 			iorep_textparse_line(&p.fast, lines[l], strlen(lines[l]), &ev),
 			IOREP_LINE_EVENT);
-		pl = strstr(lines[l], ": ") + 2;
+		pl = after_ts(lines[l]);
 		pl = strchr(pl, ':') + 1;
 		iorep_event_reset(&ev, ev.type);
 		CU_ASSERT_EQUAL(iorep_textparse_fast(&p.fast, &ev, pl, strlen(pl)), 0);
@@ -237,6 +263,70 @@ static void test_template_used(void)
 	pair_release(&p);
 }
 
+/*
+ * The head's template reads the kernel's and trace-cmd report's usual heads,
+ * and leaves a tgid, an instance's name and what is not a head to the
+ * generic rule.
+ */
+static void test_head_used(void)
+{
+	static const struct {
+		const char *line;
+		int ret;
+		int32_t cpu, pid;
+		uint64_t ts;
+		const char *comm;
+		uint32_t ctx;
+	} cases[] = {
+		{"     kworker/1:3-401     [002] d.h1.    18.242246: map: IOMMU: iova=0x1", 0, 2,
+		 401, 18242246000ull, "kworker/1:3", IOREP_CTX_ATOMIC},
+		{"  <idle>-0  [003]  15.283938123: unmap: IOMMU: iova=0x1 - 0x2 size=1 x=1", 0, 3, 0,
+		 15283938123ull, "<idle>", 0},
+		{"  my prog-7  [000] .....    1.5: dma_free: 0000:00:06.0 dir=TO_DEVICE", 0, 0, 7,
+		 1500000000ull, "my prog", 0},
+		{"  dd-1  [000] .....  0.000009: dma_free: 0000:00:06.0 dir=TO_DEVICE", 0, 0, 1, 9000,
+		 "dd", 0},
+		{"  dd-1  [000] .....  4294967296.987654: dma_free: 0000:00:06.0 dir=TO_DEVICE", 0, 0, 1,
+		 4294967296987654000ull, "dd", 0},
+		{"  qemu-1026  (   1026) [001] d..1. 78.447876: map: IOMMU: iova=0x1 - 0x2", 1, 0, 0, 0, NULL, 0},
+		{"  global: dd-384  [000] .....  15.384594: dma_unmap_page: 0000:00:06.0", 1, 0, 0, 0, NULL, 0},
+		{"  dd-384  [000] .....  15: dma_unmap_page: 0000:00:06.0 dir=TO_DEVICE size=1", 1, 0, 0, 0, NULL, 0},
+		{"  dd 384  [000] .....  15.384594: dma_unmap_page: 0000:00:06.0 dir=TO_DEVICE", 1, 0, 0, 0, NULL, 0},
+		{"  a 1: b-7  [000] .....  1.5: dma_free: 0000:00:06.0 dir=TO_DEVICE", 1, 0, 0, 0, NULL,
+		 0},
+		/* a fuzz finding: the generic rule takes the second "[000]" for the CPU's */
+		{"  init-1       [000]      [000]    15.216755: (+9642)  print: x", 1, 0, 0, 0, NULL, 0},
+		{"# tracer: nop                                                      ", 1, 0, 0, 0, NULL, 0},
+		{"  dd-384  [000]", 1, 0, 0, 0, NULL, 0},
+	};
+	struct iorep_event ev;
+	const char *pl;
+	size_t n, i;
+	struct pair p;
+
+	pair_init(&p);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		iorep_event_reset(&ev, IOREP_EV__COUNT);
+		CU_ASSERT_EQUAL(iorep_textparse_fast_head(&p.fast, cases[i].line,
+							  strlen(cases[i].line), &ev, &pl, &n),
+				cases[i].ret);
+		if (cases[i].ret) {
+			CU_ASSERT_PTR_NULL(ev.comm);
+			continue;
+		}
+		CU_ASSERT_EQUAL(ev.cpu, cases[i].cpu);
+		CU_ASSERT_EQUAL(ev.pid, cases[i].pid);
+		CU_ASSERT_EQUAL(ev.ts, cases[i].ts);
+		CU_ASSERT_STRING_EQUAL(ev.comm, cases[i].comm);
+		CU_ASSERT_EQUAL(ev.ctx, cases[i].ctx);
+		CU_ASSERT_EQUAL(pl, strstr(cases[i].line, ": ") + 1);
+		CU_ASSERT_EQUAL(n, strlen(pl));
+		compare(&p, cases[i].line, strlen(cases[i].line));
+	}
+	CU_ASSERT_EQUAL(p.differ, 0);
+	pair_release(&p);
+}
+
 int main(void)
 {
 	static const struct iorep_test tests[] = {
@@ -244,6 +334,7 @@ int main(void)
 		{"a generated trace: template = generic", test_generated},
 		{"every one-byte change: template = generic", test_every_change},
 		{"the template is used", test_template_used},
+		{"the head's template is used", test_head_used},
 		{NULL, NULL},
 	};
 

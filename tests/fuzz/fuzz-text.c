@@ -6,8 +6,9 @@
  * reader splits it into lines, text-parse.c and text-plugin.c parse them,
  * and the events go through the model, the checks and the reports.  Each
  * line of the input as it is (not decompressed) is also parsed twice, by
- * the template of the frequent payloads (text-fast.c) and by the generic
- * parser alone: the two must agree, kind and event.
+ * the templates of the usual head and the frequent payloads (text-head.c,
+ * text-fast.c) and by the generic parser alone: the two must agree, kind
+ * and event.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,9 @@ static void template_agrees(const uint8_t *data, size_t size)
 			ja = event_json(&a);
 			jb = event_json(&b);
 			FUZZ_ASSERT(!strcmp(ja, jb) && a.have == b.have);
+			/* the head's fields, which the JSON does not all carry */
+			FUZZ_ASSERT(a.ts == b.ts && a.cpu == b.cpu && a.pid == b.pid &&
+				    a.tgid == b.tgid && a.ctx == b.ctx && a.comm == b.comm);
 			cJSON_free(ja);
 			cJSON_free(jb);
 		}
