@@ -70,7 +70,7 @@ static size_t spaces(const char *p, size_t n)
 
 /* Where the bytes of interest are among the 32 at @p: bit i for byte i. */
 struct head_masks {
-	uint32_t dash, blank, open, colon;
+	uint32_t dash, blank, open, colon, paren;
 };
 
 #ifdef __SSE2__
@@ -93,6 +93,7 @@ static void head_masks(const char *p, struct head_masks *m)
 	m->blank = mask32(lo, hi, ' ') | mask32(lo, hi, '\t');
 	m->open = mask32(lo, hi, '[');
 	m->colon = mask32(lo, hi, ':');
+	m->paren = mask32(lo, hi, '(');
 #else
 	unsigned int i;
 
@@ -102,6 +103,7 @@ static void head_masks(const char *p, struct head_masks *m)
 		m->blank |= (uint32_t)blank(p[i]) << i;
 		m->open |= (uint32_t)(p[i] == '[') << i;
 		m->colon |= (uint32_t)(p[i] == ':') << i;
+		m->paren |= (uint32_t)(p[i] == '(') << i;
 	}
 #endif
 }
@@ -164,12 +166,53 @@ static bool timestamp(const char *s, size_t n, size_t t, size_t *colon, uint64_t
 	return true;
 }
 
+/* Where going back from @i in @s over blanks stops. */
+static size_t back(const char *s, size_t i)
+{
+	while (i && blank(s[i - 1]))
+		i--;
+	return i;
+}
+
+/*
+ * The "(tgid)" that ends "comm-pid (tgid)" at *@e in @s: *@tg its value, or
+ * -1 for dashes; *@e where "comm-pid" ends.  False unless the digits or
+ * dashes, in blanks, are all the parentheses hold.
+ */
+static bool tgid(const char *s, const struct head_masks *m, size_t *e, int32_t *tg)
+{
+	uint32_t bits = m->paren & ((1u << *e) - 1), v = 0;
+	size_t open, k, end = *e - 1, digits = 0, dashes = 0;
+
+	if (!bits)
+		return false;
+	open = 31 - (size_t)__builtin_clz(bits);
+	for (k = open + 1; k < end && blank(s[k]); k++)
+		;
+	for (; k < end && !blank(s[k]); k++) {
+		if (digit(s[k]) && !dashes)
+			v = v * 10 + (uint32_t)(s[k] - '0'), digits++;
+		else if (s[k] == '-' && !digits)
+			dashes++;
+		else
+			return false;
+	}
+	while (k < end && blank(s[k]))
+		k++;
+	if (k != end || digits + dashes == 0 || digits > 9)
+		return false;
+	*tg = digits ? (int32_t)v : -1;
+	*e = back(s, open);
+	return *e > 0;
+}
+
 int iorep_textparse_fast_head(struct iorep_textparse *tp, const char *line, size_t len,
 			      struct iorep_event *ev, const char **payload, size_t *payload_len)
 {
 	size_t lead = spaces(line, len), n, q, e, dash, k, t, colon;
 	const char *s = line + lead, *comm;
 	uint32_t pid = 0, cpu = 0, ctx = 0, lim, bits;
+	int32_t tg = -1;
 	struct head_masks m;
 	uint64_t ns;
 
@@ -211,8 +254,13 @@ int iorep_textparse_fast_head(struct iorep_textparse *tp, const char *line, size
 	if (!bits)
 		return 1;
 	e = 32 - (size_t)__builtin_clz(bits);
+	if (e == q)
+		return 1;
+	/* record-tgid's "(  tgid)", "(-------)" where the kernel did not know it */
+	if (s[e - 1] == ')' && !tgid(s, &m, &e, &tg))
+		return 1;
 	bits = m.dash & ((1u << e) - 1);
-	if (e == q || !bits)
+	if (!bits)
 		return 1;
 	dash = 31 - (size_t)__builtin_clz(bits);
 	if (dash == 0 || e - dash - 1 == 0 || e - dash - 1 > 9)
@@ -262,6 +310,8 @@ int iorep_textparse_fast_head(struct iorep_textparse *tp, const char *line, size
 	ev->cpu = (int32_t)cpu;
 	ev->ctx = ctx;
 	ev->pid = (int32_t)pid;
+	if (tg >= 0)
+		ev->tgid = tg;
 	ev->comm = comm;
 	*payload = s + colon + 1;
 	*payload_len = n - colon - 1;

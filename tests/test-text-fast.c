@@ -265,8 +265,8 @@ static void test_template_used(void)
 
 /*
  * The head's template reads the kernel's and trace-cmd report's usual heads,
- * and leaves a tgid, an instance's name and what is not a head to the
- * generic rule.
+ * with a tgid or without, and leaves an instance's name, other numbers and
+ * what is not a head to the generic rule.
  */
 static void test_head_used(void)
 {
@@ -277,27 +277,40 @@ static void test_head_used(void)
 		uint64_t ts;
 		const char *comm;
 		uint32_t ctx;
+		int32_t tgid;
 	} cases[] = {
 		{"     kworker/1:3-401     [002] d.h1.    18.242246: map: IOMMU: iova=0x1", 0, 2,
-		 401, 18242246000ull, "kworker/1:3", IOREP_CTX_ATOMIC},
+		 401, 18242246000ull, "kworker/1:3", IOREP_CTX_ATOMIC, 0},
 		{"  <idle>-0  [003]  15.283938123: unmap: IOMMU: iova=0x1 - 0x2 size=1 x=1", 0, 3, 0,
-		 15283938123ull, "<idle>", 0},
+		 15283938123ull, "<idle>", 0, 0},
 		{"  my prog-7  [000] .....    1.5: dma_free: 0000:00:06.0 dir=TO_DEVICE", 0, 0, 7,
-		 1500000000ull, "my prog", 0},
+		 1500000000ull, "my prog", 0, 0},
 		{"  dd-1  [000] .....  0.000009: dma_free: 0000:00:06.0 dir=TO_DEVICE", 0, 0, 1, 9000,
-		 "dd", 0},
+		 "dd", 0, 0},
 		{"  dd-1  [000] .....  4294967296.987654: dma_free: 0000:00:06.0 dir=TO_DEVICE", 0, 0, 1,
-		 4294967296987654000ull, "dd", 0},
-		{"  qemu-1026  (   1026) [001] d..1. 78.447876: map: IOMMU: iova=0x1 - 0x2", 1, 0, 0, 0, NULL, 0},
-		{"  global: dd-384  [000] .....  15.384594: dma_unmap_page: 0000:00:06.0", 1, 0, 0, 0, NULL, 0},
-		{"  dd-384  [000] .....  15: dma_unmap_page: 0000:00:06.0 dir=TO_DEVICE size=1", 1, 0, 0, 0, NULL, 0},
-		{"  dd 384  [000] .....  15.384594: dma_unmap_page: 0000:00:06.0 dir=TO_DEVICE", 1, 0, 0, 0, NULL, 0},
+		 4294967296987654000ull, "dd", 0, 0},
+		{"  qemu-1026  (   1027) [001] d..1. 78.447876: map: IOMMU: iova=0x1 - 0x2", 0, 1, 1026,
+		 78447876000ull, "qemu", IOREP_CTX_ATOMIC, 1027},
+		{"  <...>-1026  (-------) [001] d..1. 78.447876: map: IOMMU: iova=0x1 - 0x2", 0, 1, 1026,
+		 78447876000ull, "<...>", IOREP_CTX_ATOMIC, 0},
+		{"  qemu-1026  (  0x12) [001] d..1. 78.447876: map: IOMMU: iova=0x1 - 0x2", 1, 0, 0, 0,
+		 NULL, 0, 0},
+		{"  qemu-1026  (1 2) [001] d..1. 78.447876: map: IOMMU: iova=0x1 - 0x2", 1, 0, 0, 0, NULL,
+		 0, 0},
+		{"  global: dd-384  [000] .....  15.384594: dma_unmap_page: 0000:00:06.0",
+		 1, 0, 0, 0, NULL, 0, 0},
+		{"  dd-384  [000] .....  15: dma_unmap_page: 0000:00:06.0 dir=TO_DEVICE size=1",
+		 1, 0, 0, 0, NULL, 0, 0},
+		{"  dd 384  [000] .....  15.384594: dma_unmap_page: 0000:00:06.0 dir=TO_DEVICE",
+		 1, 0, 0, 0, NULL, 0, 0},
 		{"  a 1: b-7  [000] .....  1.5: dma_free: 0000:00:06.0 dir=TO_DEVICE", 1, 0, 0, 0, NULL,
-		 0},
+		 0, 0},
 		/* a fuzz finding: the generic rule takes the second "[000]" for the CPU's */
-		{"  init-1       [000]      [000]    15.216755: (+9642)  print: x", 1, 0, 0, 0, NULL, 0},
-		{"# tracer: nop                                                      ", 1, 0, 0, 0, NULL, 0},
-		{"  dd-384  [000]", 1, 0, 0, 0, NULL, 0},
+		{"  init-1       [000]      [000]    15.216755: (+9642)  print: x",
+		 1, 0, 0, 0, NULL, 0, 0},
+		{"# tracer: nop                                                      ",
+		 1, 0, 0, 0, NULL, 0, 0},
+		{"  dd-384  [000]", 1, 0, 0, 0, NULL, 0, 0},
 	};
 	struct iorep_event ev;
 	const char *pl;
@@ -319,6 +332,7 @@ static void test_head_used(void)
 		CU_ASSERT_EQUAL(ev.ts, cases[i].ts);
 		CU_ASSERT_STRING_EQUAL(ev.comm, cases[i].comm);
 		CU_ASSERT_EQUAL(ev.ctx, cases[i].ctx);
+		CU_ASSERT_EQUAL(ev.tgid, cases[i].tgid);
 		CU_ASSERT_EQUAL(pl, strstr(cases[i].line, ": ") + 1);
 		CU_ASSERT_EQUAL(n, strlen(pl));
 		compare(&p, cases[i].line, strlen(cases[i].line));
