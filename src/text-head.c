@@ -5,9 +5,10 @@
  * report with or without its flags column, nearly every line of a trace.
  * The generic rule (text-parse.c) reads every form by trimming and taking
  * tokens from the timestamp back; on a busy trace that cost more than the
- * payload did.  A head that is not exactly the template (a tab among the
- * blanks, a tgid, an instance's name, perf's task, a comment, a kernel log,
- * a number that is not plain digits) is left to the generic rule; the
+ * payload did.  The template takes record-tgid's "(tgid)" after the pid too.
+ * A head that is not exactly the template (a tab among the blanks, an
+ * instance's name, perf's task, a comment, a kernel log, a number that is
+ * not plain digits, a comm past 32 bytes) is left to the generic rule; the
  * template gives exactly what it gives, or nothing (tests/test-text-fast.c
  * compares the two on every line of the captures and on every change of a
  * byte).
@@ -190,9 +191,10 @@ static bool tgid(const char *s, const struct head_masks *m, size_t *e, int32_t *
 	for (k = open + 1; k < end && blank(s[k]); k++)
 		;
 	for (; k < end && !blank(s[k]); k++) {
-		if (digit(s[k]) && !dashes)
-			v = v * 10 + (uint32_t)(s[k] - '0'), digits++;
-		else if (s[k] == '-' && !digits)
+		if (digit(s[k]) && !dashes) {
+			v = v * 10 + (uint32_t)(s[k] - '0');
+			digits++;
+		} else if (s[k] == '-' && !digits)
 			dashes++;
 		else
 			return false;
