@@ -25,6 +25,12 @@ static inline bool iorep_is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* Whether @c is a blank between the fields of a line of text: a space or a tab. */
+static inline bool iorep_is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
 /* Whether the @n bytes at @p start with the string @lit. */
 static inline bool iorep_starts(const char *p, size_t n, const char *lit)
 {

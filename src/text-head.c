@@ -20,17 +20,8 @@
 
 #include "iorep-error.h"
 #include "iorep-event.h"
+#include "iorep-util.h"
 #include "textparse-local.h"
-
-static bool blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool digit(char c)
-{
-	return (unsigned char)(c - '0') < 10;
-}
 
 uint32_t iorep_textparse_flags_ctx(const char *p, size_t n)
 {
@@ -101,7 +92,7 @@ static void head_masks(const char *p, struct head_masks *m)
 	memset(m, 0, sizeof(*m));
 	for (i = 0; i < 32; i++) {
 		m->dash |= (uint32_t)(p[i] == '-') << i;
-		m->blank |= (uint32_t)blank(p[i]) << i;
+		m->blank |= (uint32_t)iorep_is_blank(p[i]) << i;
 		m->open |= (uint32_t)(p[i] == '[') << i;
 		m->colon |= (uint32_t)(p[i] == ':') << i;
 		m->paren |= (uint32_t)(p[i] == '(') << i;
@@ -122,7 +113,7 @@ static bool usec(const char *p, uint64_t *v)
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	x = __builtin_bswap64(x);
 #endif
-	if (!blank(p[7]) || p[6] != ':' || (x & 0xf0f0f0f0f0f0ull) != 0x303030303030ull ||
+	if (!iorep_is_blank(p[7]) || p[6] != ':' || (x & 0xf0f0f0f0f0f0ull) != 0x303030303030ull ||
 	    ((x + 0x060606060606ull) & 0xf0f0f0f0f0f0ull) != 0x303030303030ull)
 		return false;
 	/* "00" before the six: eight digits, the first in the lowest byte */
@@ -145,7 +136,7 @@ static bool timestamp(const char *s, size_t n, size_t t, size_t *colon, uint64_t
 	uint64_t sec = 0, frac = 0;
 	size_t k = t, f;
 
-	while (k < n && digit(s[k]) && k - t < 11)
+	while (k < n && iorep_is_digit(s[k]) && k - t < 11)
 		sec = sec * 10 + (uint64_t)(s[k++] - '0');
 	if (k == t || k - t > 10 || k >= n || s[k] != '.')
 		return false;
@@ -156,9 +147,10 @@ static bool timestamp(const char *s, size_t n, size_t t, size_t *colon, uint64_t
 		*ns = sec * 1000000000ull + frac * 1000;
 		return true;
 	}
-	for (; k < n && digit(s[k]) && k - f < 10; k++)
+	for (; k < n && iorep_is_digit(s[k]) && k - f < 10; k++)
 		frac = frac * 10 + (uint64_t)(s[k] - '0');
-	if (k == f || k - f > 9 || k >= n || s[k] != ':' || (k + 1 < n && !blank(s[k + 1])))
+	if (k == f || k - f > 9 || k >= n || s[k] != ':' ||
+	    (k + 1 < n && !iorep_is_blank(s[k + 1])))
 		return false;
 	for (f = k - f; f < 9; f++)
 		frac *= 10;
@@ -170,7 +162,7 @@ static bool timestamp(const char *s, size_t n, size_t t, size_t *colon, uint64_t
 /* Where going back from @i in @s over blanks stops. */
 static size_t back(const char *s, size_t i)
 {
-	while (i && blank(s[i - 1]))
+	while (i && iorep_is_blank(s[i - 1]))
 		i--;
 	return i;
 }
@@ -188,10 +180,10 @@ static bool tgid(const char *s, const struct head_masks *m, size_t *e, int32_t *
 	if (!bits)
 		return false;
 	open = 31 - (size_t)__builtin_clz(bits);
-	for (k = open + 1; k < end && blank(s[k]); k++)
+	for (k = open + 1; k < end && iorep_is_blank(s[k]); k++)
 		;
-	for (; k < end && !blank(s[k]); k++) {
-		if (digit(s[k]) && !dashes) {
+	for (; k < end && !iorep_is_blank(s[k]); k++) {
+		if (iorep_is_digit(s[k]) && !dashes) {
 			v = v * 10 + (uint32_t)(s[k] - '0');
 			digits++;
 		} else if (s[k] == '-' && !digits)
@@ -199,7 +191,7 @@ static bool tgid(const char *s, const struct head_masks *m, size_t *e, int32_t *
 		else
 			return false;
 	}
-	while (k < end && blank(s[k]))
+	while (k < end && iorep_is_blank(s[k]))
 		k++;
 	if (k != end || digits + dashes == 0 || digits > 9)
 		return false;
@@ -219,7 +211,7 @@ int iorep_textparse_fast_head(struct iorep_textparse *tp, const char *line, size
 	uint64_t ns;
 
 	n = len - lead;
-	while (n && blank(s[n - 1]))
+	while (n && iorep_is_blank(s[n - 1]))
 		n--;
 	/* an event's line is longer; the masks read 32 bytes */
 	if (n < 32)
@@ -234,7 +226,7 @@ int iorep_textparse_fast_head(struct iorep_textparse *tp, const char *line, size
 	case 'C':
 		return 1;
 	case '<':
-		if (digit(s[1]))
+		if (iorep_is_digit(s[1]))
 			return 1;
 		break;
 	case 'c':
@@ -268,7 +260,7 @@ int iorep_textparse_fast_head(struct iorep_textparse *tp, const char *line, size
 	if (dash == 0 || e - dash - 1 == 0 || e - dash - 1 > 9)
 		return 1;
 	for (k = dash + 1; k < e; k++) {
-		if (!digit(s[k]))
+		if (!iorep_is_digit(s[k]))
 			return 1;
 		pid = pid * 10 + (uint32_t)(s[k] - '0');
 	}
@@ -280,15 +272,15 @@ int iorep_textparse_fast_head(struct iorep_textparse *tp, const char *line, size
 	/* a ':' in the comm that the generic rule could take for the timestamp's */
 	for (bits = m.colon & lim; bits; bits &= bits - 1) {
 		k = (size_t)__builtin_ctz(bits);
-		if (k && digit(s[k - 1]) && blank(s[k + 1]))
+		if (k && iorep_is_digit(s[k - 1]) && iorep_is_blank(s[k + 1]))
 			return 1;
 	}
 	/* "[cpu]", a blank, the flags when the column is there, the timestamp */
-	for (k = q + 1; k < n && digit(s[k]) && k - q <= 9; k++)
+	for (k = q + 1; k < n && iorep_is_digit(s[k]) && k - q <= 9; k++)
 		cpu = cpu * 10 + (uint32_t)(s[k] - '0');
-	if (k == q + 1 || k - q - 1 > 9 || k + 1 >= n || s[k] != ']' || !blank(s[k + 1]))
+	if (k == q + 1 || k - q - 1 > 9 || k + 1 >= n || s[k] != ']' || !iorep_is_blank(s[k + 1]))
 		return 1;
-	for (k += 2; k < n && blank(s[k]); k++)
+	for (k += 2; k < n && iorep_is_blank(s[k]); k++)
 		;
 	if (k == n)
 		return 1;
@@ -296,11 +288,11 @@ int iorep_textparse_fast_head(struct iorep_textparse *tp, const char *line, size
 		/* flags that the generic rule would take for the "[cpu]" */
 		if (s[k] == '[')
 			return 1;
-		for (t = k; k < n && !blank(s[k]); k++)
+		for (t = k; k < n && !iorep_is_blank(s[k]); k++)
 			if (s[k] == ':')
 				return 1;
 		ctx = iorep_textparse_flags_ctx(s + t, k - t);
-		while (k < n && blank(s[k]))
+		while (k < n && iorep_is_blank(s[k]))
 			k++;
 		if (!timestamp(s, n, k, &colon, &ns))
 			return 1;

@@ -19,11 +19,6 @@ struct span {
 	size_t n;
 };
 
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* Byte by byte: most calls differ at the first byte, and no strlen() of @lit is needed. */
 static int span_eq(struct span s, const char *lit)
 {
@@ -47,11 +42,11 @@ static int span_starts(struct span s, const char *lit)
 
 static struct span span_trim(struct span s)
 {
-	while (s.n && is_space(s.p[0])) {
+	while (s.n && iorep_is_blank(s.p[0])) {
 		s.p++;
 		s.n--;
 	}
-	while (s.n && is_space(s.p[s.n - 1]))
+	while (s.n && iorep_is_blank(s.p[s.n - 1]))
 		s.n--;
 	return s;
 }
@@ -223,10 +218,10 @@ static int parse_array(struct iorep_textparse *tp, struct span v, int elem_size,
 		return -1;
 	v.n--;
 	while (i < v.n) {
-		while (i < v.n && (is_space(v.p[i]) || v.p[i] == ','))
+		while (i < v.n && (iorep_is_blank(v.p[i]) || v.p[i] == ','))
 			i++;
 		start = i;
-		while (i < v.n && v.p[i] != ',' && !is_space(v.p[i]))
+		while (i < v.n && v.p[i] != ',' && !iorep_is_blank(v.p[i]))
 			i++;
 		if (i == start)
 			break;
@@ -386,10 +381,10 @@ static struct span next_token(struct span s, size_t *pos)
 {
 	size_t i = *pos, start, j; /* a local index: *pos may alias the bytes for the compiler */
 
-	while (i < s.n && is_space(s.p[i]))
+	while (i < s.n && iorep_is_blank(s.p[i]))
 		i++;
 	start = i;
-	while (i < s.n && !is_space(s.p[i])) {
+	while (i < s.n && !iorep_is_blank(s.p[i])) {
 		if (s.p[i] == '[' && i >= 5 && !memcmp(s.p + i - 5, "ARRAY", 5)) {
 			for (j = i; j < s.n && s.p[j] != ']'; j++)
 				;
@@ -568,11 +563,11 @@ static const char *find_ts(struct span s, struct span *ts)
 		i = (size_t)(c - s.p);
 		if (i == 0 || !iorep_is_digit(s.p[i - 1]))
 			continue;
-		if (i + 1 < s.n && !is_space(s.p[i + 1]))
+		if (i + 1 < s.n && !iorep_is_blank(s.p[i + 1]))
 			continue;
 		for (j = i; j > 0 && (iorep_is_digit(s.p[j - 1]) || s.p[j - 1] == '.'); j--)
 			;
-		if (j == 0 || !is_space(s.p[j - 1]) || !iorep_is_digit(s.p[j]))
+		if (j == 0 || !iorep_is_blank(s.p[j - 1]) || !iorep_is_digit(s.p[j]))
 			continue;
 		*ts = (struct span){ s.p + j, i - j };
 		return s.p + j;
@@ -584,9 +579,9 @@ static struct span last_token(struct span s, struct span *rest)
 {
 	size_t e = s.n, b;
 
-	while (e && is_space(s.p[e - 1]))
+	while (e && iorep_is_blank(s.p[e - 1]))
 		e--;
-	for (b = e; b && !is_space(s.p[b - 1]); b--)
+	for (b = e; b && !iorep_is_blank(s.p[b - 1]); b--)
 		;
 	*rest = (struct span){ s.p, b };
 	return (struct span){ s.p + b, e - b };
@@ -669,7 +664,7 @@ static int parse_prefix(struct iorep_textparse *tp, struct span pre, struct iore
 	 * trace-cmd report of a trace with instance buffers (record -B) puts
 	 * the instance's name first, "NAME: comm-pid"; a comm has no ": "
 	 */
-	for (i = 0; i < cp.n && !is_space(cp.p[i]); i++)
+	for (i = 0; i < cp.n && !iorep_is_blank(cp.p[i]); i++)
 		;
 	if (i > 1 && i < cp.n && cp.p[i - 1] == ':') {
 		rest = span_trim((struct span){ cp.p + i, cp.n - i });
@@ -700,7 +695,7 @@ static int split_event(struct span after, struct span *sys, struct span *name,
 {
 	size_t i = 0, start, j;
 
-	while (i < after.n && is_space(after.p[i]))
+	while (i < after.n && iorep_is_blank(after.p[i]))
 		i++;
 	if (i < after.n && after.p[i] == '(')	/* trace-cmd report --ts-diff */
 		i += iorep_textparse_tsdiff(after.p + i, after.n - i);
@@ -912,7 +907,7 @@ bool iorep_textparse_names_event(const char *line, size_t len)
 		     start--)
 			;
 		/* perf script's "system:name:" too */
-		if (start < i && (start == 0 || is_space(line[start - 1]) || line[start - 1] == ':') &&
+		if (start < i && (start == 0 || iorep_is_blank(line[start - 1]) || line[start - 1] == ':') &&
 		    iorep_event_lookup(line + start, (int)(i - start)) >= 0)
 			return true;
 	}
