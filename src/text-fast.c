@@ -33,12 +33,26 @@ static bool lit(struct cur *c, const char *s, size_t n)
 
 #define LIT(c, s) lit((c), (s), sizeof(s) - 1)
 
+/* Up to 15 hex digits at @c (too few to pass 64 bits) into *@x: how many were read. */
+static size_t hex_digits(struct cur *c, uint64_t *x)
+{
+	const char *start = c->p;
+	int d;
+
+	*x = 0;
+	while (c->p < c->end && c->p - start < 15 &&
+	       (d = iorep_hex_digit1[(unsigned char)*c->p] - 1) >= 0) {
+		*x = *x << 4 | (uint64_t)d;
+		c->p++;
+	}
+	return (size_t)(c->p - start);
+}
+
 /* A number up to the next space or the end, by the generic parser's own rule. */
 static bool number(struct cur *c, int hex, uint64_t *v)
 {
 	const char *start = c->p;
 	uint64_t x = 0;
-	int d;
 
 	/*
 	 * The usual number in one pass: bare digits, too few (19 decimal, 15
@@ -46,11 +60,7 @@ static bool number(struct cur *c, int hex, uint64_t *v)
 	 * 0x included, by the whole rule.
 	 */
 	if (hex) {
-		while (c->p < c->end && c->p - start < 15 &&
-		       (d = iorep_hex_digit1[(unsigned char)*c->p] - 1) >= 0) {
-			x = x << 4 | (uint64_t)d;
-			c->p++;
-		}
+		hex_digits(c, &x);
 	} else {
 		while (c->p < c->end && c->p - start < 19 && *c->p >= '0' && *c->p <= '9') {
 			x = x * 10 + (uint64_t)(*c->p - '0');
@@ -196,18 +206,11 @@ static bool count(struct cur *c, int32_t *full)
 static bool element(struct cur *c, uint64_t *v)
 {
 	const char *start = c->p;
-	uint64_t x = 0;
-	int d;
 
 	if (c->end - c->p > 2 && c->p[0] == '0' && c->p[1] == 'x') {
-		for (c->p += 2; c->p < c->end && c->p - start < 17 &&
-				(d = iorep_hex_digit1[(unsigned char)*c->p] - 1) >= 0;
-		     c->p++)
-			x = x << 4 | (uint64_t)d;
-		if (c->p > start + 2 && c->p < c->end && (*c->p == ',' || *c->p == '}')) {
-			*v = x;
+		c->p += 2;
+		if (hex_digits(c, v) && c->p < c->end && (*c->p == ',' || *c->p == '}'))
 			return true;
-		}
 	}
 	while (c->p < c->end && *c->p != ',' && *c->p != '}')
 		c->p++;
