@@ -35,6 +35,8 @@ struct iorep_input_ops {
 	void (*close)(struct iorep_input *in);
 	/* Optional: bytes of the input read so far, and in all (0: unknown). */
 	void (*progress)(const struct iorep_input *in, uint64_t *done, uint64_t *total);
+	/* Optional: blocks of events in the read-ahead ring (input-ahead.c), 0: its default. */
+	unsigned int ahead_blocks;
 };
 
 extern const struct iorep_input_ops iorep_input_tracecmd_ops;

@@ -26,7 +26,7 @@
 #include "iorep-strtab.h"
 #include "iorep-textparse.h"
 
-#define IOREP_TEXT_BATCH_LINES 4096
+#define IOREP_TEXT_BATCH_LINES 8192
 #define IOREP_TEXT_RUN 128
 #define IOREP_TEXT_MAX_PARSERS 4
 
