@@ -21,6 +21,7 @@
 
 struct cur {
 	const char *p, *end;
+	const char *begin; /* the payload's first byte: the bytes from it to end may be read */
 };
 
 static bool lit(struct cur *c, const char *s, size_t n)
@@ -33,12 +34,58 @@ static bool lit(struct cur *c, const char *s, size_t n)
 
 #define LIT(c, s) lit((c), (s), sizeof(s) - 1)
 
-/* Up to 15 hex digits at @c (too few to pass 64 bits) into *@x: how many were read. */
+#ifdef __SSE2__
+/*
+ * The bytes of @c that are hex digits, each as its digit's value, the others
+ * 0; *@digits has a bit set for each digit byte, the first byte lowest.
+ */
+static __m128i hex_nibbles(__m128i c, unsigned int *digits)
+{
+	__m128i d = _mm_sub_epi8(c, _mm_set1_epi8('0'));
+	__m128i l = _mm_sub_epi8(_mm_or_si128(c, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+	/* unsigned d <= 9, l <= 5: min() leaves them as they are */
+	__m128i is_d = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+	__m128i is_l = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(5)), l);
+
+	*digits = (unsigned int)_mm_movemask_epi8(_mm_or_si128(is_d, is_l));
+	return _mm_or_si128(_mm_and_si128(is_d, d),
+			    _mm_and_si128(is_l, _mm_add_epi8(l, _mm_set1_epi8(10))));
+}
+
+/* Sixteen digit values (hex_nibbles()) as one number, the first digit highest. */
+static uint64_t hex_pack(__m128i nib)
+{
+	/* a 16-bit lane holds two digits, the first in its low byte */
+	__m128i pairs = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(nib, _mm_set1_epi16(0xff)), 4),
+				     _mm_srli_epi16(nib, 8));
+
+	return __builtin_bswap64((uint64_t)_mm_cvtsi128_si64(_mm_packus_epi16(pairs, pairs)));
+}
+#endif
+
+/*
+ * Up to 15 hex digits at @c (too few to pass 64 bits) into *@x: how many were
+ * read.  With 16 bytes left, the run of digits is found and read in one
+ * vector; a run of 16 or more is left to the loop, which stops at 15.
+ */
 static size_t hex_digits(struct cur *c, uint64_t *x)
 {
 	const char *start = c->p;
 	int d;
 
+#ifdef __SSE2__
+	if (c->end - c->p >= 16) {
+		unsigned int digits;
+		__m128i nib = hex_nibbles(_mm_loadu_si128((const __m128i *)c->p), &digits);
+		int n = __builtin_ctz(~digits); /* 16 when all are */
+
+		if (n < 16) {
+			*x = n ? hex_pack(nib) >> (4 * (16 - n)) : 0;
+			c->p += n;
+			return (size_t)n;
+		}
+	}
+#endif
 	*x = 0;
 	while (c->p < c->end && c->p - start < 15 &&
 	       (d = iorep_hex_digit1[(unsigned char)*c->p] - 1) >= 0) {
@@ -47,6 +94,47 @@ static size_t hex_digits(struct cur *c, uint64_t *x)
 	}
 	return (size_t)(c->p - start);
 }
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * The decimal digits at @c, fewer than 8, read in one 64-bit word (the 8
+ * bytes from @c, or the 8 before the payload's end when fewer are left):
+ * how many, their value in *@x; -1 when there is no such word, 8 when all
+ * 8 bytes are digits (nothing read).
+ */
+static int dec_digits(const struct cur *c, uint64_t *x)
+{
+	size_t left = (size_t)(c->end - c->p);
+	uint64_t w, over;
+	int n;
+
+	if (left >= 8) {
+		memcpy(&w, c->p, 8);
+	} else if (left && c->end - c->begin >= 8) {
+		memcpy(&w, c->end - 8, 8);
+		w >>= 8 * (8 - left); /* the bytes before @c go; zeros, not digits, come in */
+	} else {
+		return -1;
+	}
+	/* a digit becomes 0-9; the first byte that is not one has its top bit set in over */
+	w ^= 0x3030303030303030ull;
+	over = ((w + 0x7676767676767676ull) | w) & 0x8080808080808080ull;
+	if (!over)
+		return 8;
+	n = __builtin_ctzll(over) / 8;
+	if (!n) {
+		*x = 0;
+		return 0;
+	}
+	/* the digits to the top, as if led by zeros; then pairs, fours, all eight */
+	w <<= 8 * (8 - n);
+	w = w * 10 + (w >> 8);
+	w = (((w & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
+	     (((w >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32)))) >> 32;
+	*x = (uint32_t)w;
+	return n;
+}
+#endif
 
 /* A number up to the next space or the end, by the generic parser's own rule. */
 static bool number(struct cur *c, int hex, uint64_t *v)
@@ -62,6 +150,13 @@ static bool number(struct cur *c, int hex, uint64_t *v)
 	if (hex) {
 		hex_digits(c, &x);
 	} else {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		int n = dec_digits(c, &x);
+
+		if (n >= 0 && n < 8)
+			c->p += n;
+		else
+#endif
 		while (c->p < c->end && c->p - start < 19 && *c->p >= '0' && *c->p <= '9') {
 			x = x * 10 + (uint64_t)(*c->p - '0');
 			c->p++;
@@ -80,28 +175,16 @@ static bool number(struct cur *c, int hex, uint64_t *v)
 /*
  * Sixteen hex digits at @p, the kernel's "%016llx", in one 16-byte vector:
  * false when any byte is not a digit (the caller then reads the number by
- * the common rule, which refuses it too).  Each byte becomes its digit's
- * value, each pair a byte, and the eight bytes, first digit highest, the
- * number.
+ * the common rule, which refuses it too).
  */
 static bool hex16(const char *p, uint64_t *v)
 {
-	__m128i c = _mm_loadu_si128((const __m128i *)p);
-	__m128i d = _mm_sub_epi8(c, _mm_set1_epi8('0'));
-	__m128i l = _mm_sub_epi8(_mm_or_si128(c, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
-	/* unsigned d <= 9, l <= 5: min() leaves them as they are */
-	__m128i is_d = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
-	__m128i is_l = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(5)), l);
-	__m128i nib, pairs;
+	unsigned int digits;
+	__m128i nib = hex_nibbles(_mm_loadu_si128((const __m128i *)p), &digits);
 
-	if (_mm_movemask_epi8(_mm_or_si128(is_d, is_l)) != 0xffff)
+	if (digits != 0xffff)
 		return false;
-	nib = _mm_or_si128(_mm_and_si128(is_d, d),
-			   _mm_andnot_si128(is_d, _mm_add_epi8(l, _mm_set1_epi8(10))));
-	/* a 16-bit lane holds two digits, the first in its low byte */
-	pairs = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(nib, _mm_set1_epi16(0xff)), 4),
-			     _mm_srli_epi16(nib, 8));
-	*v = __builtin_bswap64((uint64_t)_mm_cvtsi128_si64(_mm_packus_epi16(pairs, pairs)));
+	*v = hex_pack(nib);
 	return true;
 }
 #endif
@@ -301,7 +384,7 @@ static int undo(struct iorep_textparse *tp, struct iorep_event *ev)
 int iorep_textparse_fast(struct iorep_textparse *tp, struct iorep_event *ev, const char *p,
 			 size_t n)
 {
-	struct cur c = {p, p + n};
+	struct cur c = { p, p + n, p };
 	uint64_t a, end, s, u, pa;
 
 	while (c.p < c.end && (*c.p == ' ' || *c.p == '\t'))

@@ -264,6 +264,68 @@ static void test_template_used(void)
 }
 
 /*
+ * Numbers of every length, at the payload's end and inside it, read by the
+ * template (decimal up to 19 digits, hex without 0x up to 15) with their
+ * exact values, and as the generic parser reads them past that.
+ */
+static void test_number_lengths(void)
+{
+	static const char dec[] = "12345678901234567890", hex[] = "fEdCbA9876543210f";
+	char line[512], d[32], h[32];
+	struct iorep_event ev;
+	struct pair p;
+	uint64_t dv, hv;
+	const char *pl;
+	int n, fast, k;
+
+	pair_init(&p);
+	for (n = 1; n <= 20; n++) {
+		snprintf(d, sizeof(d), "%.*s", n, dec);
+		snprintf(h, sizeof(h), "%.*s", n < 17 ? n : 17, hex);
+		dv = strtoull(d, NULL, 10);
+		hv = strtoull(h, NULL, 16);
+		for (k = 0; k < 3; k++) {
+			if (k == 0)
+				snprintf(line, sizeof(line),
+					 "  dd-380  [000] d..1.    15.282767: map: IOMMU: "
+					 "iova=0x0000000000000000 - 0x%016llx "
+					 "paddr=0x0000000000001000 size=%s",
+					 (unsigned long long)dv, d);
+			else if (k == 1)
+				snprintf(line, sizeof(line),
+					 "  dd-380  [000] d..1.    15.282767: unmap: IOMMU: "
+					 "iova=0x0000000000000000 - 0x%016llx size=%s "
+					 "unmapped_size=%s",
+					 (unsigned long long)dv, d, d);
+			else
+				snprintf(line, sizeof(line),
+					 "  ip-422  [000] .....  20.396513: dma_map_page: "
+					 "0000:00:06.0 dir=FROM_DEVICE dma_addr=%s size=%s "
+					 "phys_addr=%s attrs=",
+					 h, d, h);
+			compare(&p, line, strlen(line));
+			pl = strchr(after_ts(line), ':') + 1;
+			iorep_event_reset(&ev, k == 0 ? IOREP_EV_MAP :
+					  k == 1 ? IOREP_EV_UNMAP : IOREP_EV_DMA_MAP_PAGE);
+			fast = iorep_textparse_fast(&p.fast, &ev, pl, strlen(pl));
+			if (n <= 19 && (k < 2 || n <= 15)) {
+				CU_ASSERT_EQUAL(fast, 0);
+				CU_ASSERT_EQUAL(ev.size, dv);
+				if (k == 1)
+					CU_ASSERT_EQUAL(ev.unmapped_size, dv);
+				if (k == 2) {
+					CU_ASSERT_EQUAL(ev.dma_addr, hv);
+					CU_ASSERT_EQUAL(ev.phys_addr, hv);
+				}
+			}
+		}
+	}
+	CU_ASSERT_EQUAL(p.differ, 0);
+	CU_ASSERT_EQUAL(p.lines, 60);
+	pair_release(&p);
+}
+
+/*
  * The head's template reads the kernel's and trace-cmd report's usual heads,
  * with a tgid or without, and leaves an instance's name, other numbers and
  * what is not a head to the generic rule.
@@ -345,6 +407,7 @@ int main(void)
 		{"a generated trace: template = generic", test_generated},
 		{"every one-byte change: template = generic", test_every_change},
 		{"the template is used", test_template_used},
+		{"numbers of every length", test_number_lengths},
 		{"the head's template is used", test_head_used},
 		{NULL, NULL},
 	};
