@@ -272,10 +272,10 @@ static void test_number_lengths(void)
 {
 	static const char dec[] = "12345678901234567890", hex[] = "fEdCbA9876543210f";
 	char line[512], d[32], h[32];
+	const char *pl, *name;
 	struct iorep_event ev;
 	struct pair p;
 	uint64_t dv, hv;
-	const char *pl;
 	int n, fast, k;
 
 	pair_init(&p);
@@ -304,7 +304,11 @@ static void test_number_lengths(void)
 					 "phys_addr=%s attrs=",
 					 h, d, h);
 			compare(&p, line, strlen(line));
-			pl = strchr(after_ts(line), ':') + 1;
+			/* the payload, after the event's name */
+			name = k == 0 ? " map:" : k == 1 ? " unmap:" : " dma_map_page:";
+			pl = strstr(line, name);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(pl);
+			pl += strlen(name);
 			iorep_event_reset(&ev, k == 0 ? IOREP_EV_MAP :
 					  k == 1 ? IOREP_EV_UNMAP : IOREP_EV_DMA_MAP_PAGE);
 			fast = iorep_textparse_fast(&p.fast, &ev, pl, strlen(pl));
