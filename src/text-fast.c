@@ -95,7 +95,6 @@ static size_t hex_digits(struct cur *c, uint64_t *x)
 	return (size_t)(c->p - start);
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /*
  * The decimal digits at @c, fewer than 8, read in one 64-bit word (the 8
  * bytes from @c, or the 8 before the payload's end when fewer are left):
@@ -108,14 +107,17 @@ static int dec_digits(const struct cur *c, uint64_t *x)
 	uint64_t w, over;
 	int n;
 
-	if (left >= 8) {
+	if (left >= 8)
 		memcpy(&w, c->p, 8);
-	} else if (left && c->end - c->begin >= 8) {
+	else if (left && c->end - c->begin >= 8)
 		memcpy(&w, c->end - 8, 8);
-		w >>= 8 * (8 - left); /* the bytes before @c go; zeros, not digits, come in */
-	} else {
+	else
 		return -1;
-	}
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w); /* the first byte lowest */
+#endif
+	if (left < 8)
+		w >>= 8 * (8 - left); /* the bytes before @c go; zeros, not digits, come in */
 	/* a digit becomes 0-9; the first byte that is not one has its top bit set in over */
 	w ^= 0x3030303030303030ull;
 	over = ((w + 0x7676767676767676ull) | w) & 0x8080808080808080ull;
@@ -126,15 +128,10 @@ static int dec_digits(const struct cur *c, uint64_t *x)
 		*x = 0;
 		return 0;
 	}
-	/* the digits to the top, as if led by zeros; then pairs, fours, all eight */
-	w <<= 8 * (8 - n);
-	w = w * 10 + (w >> 8);
-	w = (((w & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
-	     (((w >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32)))) >> 32;
-	*x = (uint32_t)w;
+	/* the digits to the top, as if led by zeros */
+	*x = iorep_eight_digits(w << 8 * (8 - n));
 	return n;
 }
-#endif
 
 /* A number up to the next space or the end, by the generic parser's own rule. */
 static bool number(struct cur *c, int hex, uint64_t *v)
@@ -150,17 +147,16 @@ static bool number(struct cur *c, int hex, uint64_t *v)
 	if (hex) {
 		hex_digits(c, &x);
 	} else {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		int n = dec_digits(c, &x);
 
 		if (n >= 0 && n < 8)
 			c->p += n;
 		else
-#endif
-		while (c->p < c->end && c->p - start < 19 && *c->p >= '0' && *c->p <= '9') {
-			x = x * 10 + (uint64_t)(*c->p - '0');
-			c->p++;
-		}
+			while (c->p < c->end && c->p - start < 19 && *c->p >= '0' &&
+			       *c->p <= '9') {
+				x = x * 10 + (uint64_t)(*c->p - '0');
+				c->p++;
+			}
 	}
 	if (c->p > start && (c->p == c->end || *c->p == ' ')) {
 		*v = x;

@@ -118,11 +118,7 @@ static bool usec(const char *p, uint64_t *v)
 		return false;
 	/* "00" before the six: eight digits, the first in the lowest byte */
 	d = ((x & 0xffffffffffffull) - 0x303030303030ull) << 16;
-	d = d * 10 + (d >> 8);
-	d = ((d & 0x000000ff000000ffull) * (100 + (1000000ull << 32)) +
-	     ((d >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32))) >>
-	    32;
-	*v = d;
+	*v = iorep_eight_digits(d);
 	return true;
 }
 

@@ -15,6 +15,19 @@ static const unsigned char iorep_hex_digit1[256] = {
 #undef IOREP_HEX_DIGITS_
 
 /*
+ * Eight digits' values (0-9), one a byte, the first digit in the lowest
+ * byte: their number, by pairs, fours and the whole in three multiplications.
+ * Leading zero bytes are leading zeros.
+ */
+static inline uint64_t iorep_eight_digits(uint64_t d)
+{
+	d = d * 10 + (d >> 8);
+	return ((d & 0x000000ff000000ffull) * (100 + (1000000ull << 32)) +
+		((d >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32))) >>
+	       32;
+}
+
+/*
  * Parses the @n bytes at @p as an unsigned number: hex with or without 0x
  * when @hex, else decimal or 0x-hex.  Returns 0, or -1 (not a number, or past
  * 64 bits).  The one rule of every number the text parsers read (inline: the
